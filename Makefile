@@ -1,0 +1,31 @@
+# StoreOps XL — `make demo` runs the main job on the embedded demo store, `make test` runs the tests.
+# Both create a local .venv with pinned versions (constraints.txt); nothing else is needed by hand.
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test bench build clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11 / Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=23.2"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[test]"
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/storeops demo --out out
+
+test: $(STAMP)
+	$(PY) -m pytest -n 2 -q
+
+build: $(STAMP)
+	$(VENV)/bin/storeops build workbook/StoreOps.xlsm
+
+bench: $(STAMP)
+	$(PY) bench/functions.py
+	$(PY) bench/recalc.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .hypothesis

@@ -1,0 +1,61 @@
+"""``storeops`` command line.  Each sub-command is a module in ``storeops.commands``
+with ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int``; they are
+found automatically, so adding a command never touches this file.
+
+Errors are one clear line and a non-zero exit code, never a traceback (set
+``STOREOPS_DEBUG=1`` to see one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import pkgutil
+import sys
+from typing import Sequence
+
+from . import __version__, commands
+from .errors import StoreOpsError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="storeops",
+        description="StoreOps XL —— 阿里国际站/1688 店铺运营工作簿 / the live workbook for Alibaba.com and 1688 stores",
+    )
+    parser.add_argument("--version", action="version", version=f"storeops {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue
+        mod = importlib.import_module(f"{commands.__name__}.{info.name}")
+        p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
+        mod.add_arguments(p)
+        p.set_defaults(_run=mod.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "_run", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args._run(args) or 0)
+    except StoreOpsError as exc:
+        print(f"错误 error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("已取消 cancelled", file=sys.stderr)
+        return 130
+    except Exception as exc:  # never a traceback for a user
+        if os.environ.get("STOREOPS_DEBUG"):
+            raise
+        print(f"内部错误 internal error: {type(exc).__name__}: {exc} (STOREOPS_DEBUG=1 shows details)", file=sys.stderr)
+        return 70
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

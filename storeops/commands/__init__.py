@@ -1,0 +1,1 @@
+"""One module per ``storeops`` sub-command (found automatically by ``storeops.cli``)."""

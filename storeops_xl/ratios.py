@@ -1,0 +1,103 @@
+"""Funnel ratios: CTR, bounce rate, inquiry rate, conversion, cost per click / per result.
+
+Each ratio is ``numerator ÷ denominator`` over whole columns.  A blank or zero
+denominator gives a blank (a new product with no impressions is normal); a negative or
+unparseable count gives a ``#…`` error text naming the argument.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._coerce import broadcast, finish, restore, to_number
+
+__all__ = ["bounce", "conversion", "cost_per", "cpc", "ctr", "inquiry_rate"]
+
+
+def _ratio(num: Any, den: Any, num_name: str, den_name: str) -> Any:
+    (n, d), shape = broadcast(num, den)
+    top, bottom = to_number(n, num_name), to_number(d, den_name)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.divide(top.values, bottom.values, out=np.full(len(bottom.values), np.nan), where=bottom.values > 0)
+    return restore(finish(out, top, bottom), shape)
+
+
+def ctr(clicks: Any, impressions: Any) -> Any:
+    """Click-through rate 点击率 = clicks ÷ impressions (seed 002).
+
+    Parameters
+    ----------
+    clicks : number or column
+        Clicks 点击次数.
+    impressions : number or column
+        Impressions 展现/曝光次数; blank or 0 gives a blank result.
+
+    Examples
+    --------
+    >>> round(ctr(71, 4378), 4)
+    0.0162
+    >>> ctr("1,234", 0) is None
+    True
+    >>> ctr("abc", 10)
+    "#VALUE! clicks: 'abc' is not a number"
+    """
+    return _ratio(clicks, impressions, "clicks", "impressions")
+
+
+def bounce(bounced_visits: Any, visits: Any) -> Any:
+    """Bounce rate 跳失率 = single-page visits ÷ visits (seed 002).
+
+    Examples
+    --------
+    >>> bounce(30, 120)
+    0.25
+    """
+    return _ratio(bounced_visits, visits, "bounced_visits", "visits")
+
+
+def inquiry_rate(inquiries: Any, visitors: Any) -> Any:
+    """Inquiry rate 询盘率 = inquiring buyers ÷ visitors, as the Data Manager export computes it.
+
+    Examples
+    --------
+    >>> round(inquiry_rate(2, 130), 4)
+    0.0154
+    """
+    return _ratio(inquiries, visitors, "inquiries", "visitors")
+
+
+def conversion(buyers: Any, visitors: Any) -> Any:
+    """Conversion 成交转化率 = paying buyers ÷ visitors (seed 002).
+
+    Examples
+    --------
+    >>> conversion(1, 50)
+    0.02
+    """
+    return _ratio(buyers, visitors, "buyers", "visitors")
+
+
+def cpc(cost: Any, clicks: Any) -> Any:
+    """Cost per click of P4P 直通车 = cost ÷ clicks.
+
+    Examples
+    --------
+    >>> cpc(120, 40)
+    3.0
+    """
+    return _ratio(cost, clicks, "cost", "clicks")
+
+
+def cost_per(cost: Any, count: Any) -> Any:
+    """Cost per result = cost ÷ count: per inquiry, per new buyer, per order.
+
+    Examples
+    --------
+    >>> cost_per(29800, 0) is None
+    True
+    >>> cost_per(1000, 8)
+    125.0
+    """
+    return _ratio(cost, count, "cost", "count")

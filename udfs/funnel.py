@@ -1,0 +1,57 @@
+"""Funnel UDFs 漏斗: CTR, bounce, inquiry rate, conversion, CPC, cost per result."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import storeops_xl as core
+
+from ._excel import arg, excel_call, func
+
+
+@func
+@arg("clicks", "点击次数 clicks")
+@arg("impressions", "曝光次数 impressions")
+def CTR(clicks: Any, impressions: Any) -> Any:
+    """点击率 Click-through rate = clicks ÷ impressions; blank when there are no impressions."""
+    return excel_call(core.ctr, clicks, impressions)
+
+
+@func
+@arg("bounced_visits", "跳失访问 single-page visits")
+@arg("visits", "访问 visits")
+def BOUNCE(bounced_visits: Any, visits: Any) -> Any:
+    """跳失率 Bounce rate = single-page visits ÷ visits."""
+    return excel_call(core.bounce, bounced_visits, visits)
+
+
+@func
+@arg("inquiries", "询盘人数 inquiring buyers")
+@arg("visitors", "访客 visitors")
+def INQUIRY_RATE(inquiries: Any, visitors: Any) -> Any:
+    """询盘率 Inquiry rate = inquiring buyers ÷ visitors, as the Data Manager computes it."""
+    return excel_call(core.inquiry_rate, inquiries, visitors)
+
+
+@func
+@arg("buyers", "成交买家 paying buyers")
+@arg("visitors", "访客 visitors")
+def CONVERSION(buyers: Any, visitors: Any) -> Any:
+    """成交转化率 Conversion = paying buyers ÷ visitors."""
+    return excel_call(core.conversion, buyers, visitors)
+
+
+@func
+@arg("cost", "直通车花费 P4P cost")
+@arg("clicks", "点击次数 clicks")
+def CPC(cost: Any, clicks: Any) -> Any:
+    """点击单价 Cost per click = P4P cost ÷ clicks."""
+    return excel_call(core.cpc, cost, clicks)
+
+
+@func
+@arg("cost", "花费 cost")
+@arg("count", "数量 count: inquiries, buyers or orders")
+def COST_PER(cost: Any, count: Any) -> Any:
+    """单个成本 Cost per result = cost ÷ count (per inquiry, per new buyer, per order)."""
+    return excel_call(core.cost_per, cost, count)
