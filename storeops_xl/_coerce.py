@@ -37,6 +37,7 @@ __all__ = [
     "error_text",
     "finish",
     "is_error",
+    "upstream_error",
     "restore",
     "serial_to_datetime64",
     "to_date",
@@ -79,6 +80,13 @@ def as_1d(x: Any) -> tuple[np.ndarray, tuple[int, ...] | None]:
     rows = list(x)
     if rows and all(isinstance(r, (list, tuple)) for r in rows):
         width = max(len(r) for r in rows)
+        if width and all(len(r) == width for r in rows):  # a rectangular range: let numpy copy it
+            try:
+                block = np.array(rows, dtype=object)
+            except (ValueError, TypeError):
+                block = None
+            if block is not None and block.shape == (len(rows), width):
+                return block.reshape(-1), (len(rows), width)
         flat = np.empty(len(rows) * width, dtype=object)
         flat[:] = None
         for i, r in enumerate(rows):
@@ -152,6 +160,14 @@ def _show(v: Any) -> str:
 def error_text(kind: str, name: str, value: Any, reason: str) -> str:
     """The one format of a cell error: ``#VALUE! clicks: 'abc' is not a number``."""
     return f"{kind} {name}: {_show(value)} {reason}"
+
+
+def upstream_error(v: str, name: str) -> str:
+    """An error text arriving as input (``#N/A`` from another cell), re-said for argument ``name``."""
+    kind = v.split()[0] if v.split() else "#VALUE!"
+    if not (kind.endswith(("!", "?", "A")) and len(kind) <= 14):
+        kind = "#VALUE!"
+    return error_text(kind, name, v, "is an error value")
 
 
 def is_error(v: Any) -> bool:
@@ -242,6 +258,10 @@ def to_number(x: np.ndarray, name: str, *, negative: bool = False, integer: bool
                 col.add_error(neg, (error_text("#VALUE!", name, v, "is negative") for v in values[neg]))
                 col.values = np.where(neg, np.nan, values)
         return col
+    if x.dtype == object and len(x) > 16:
+        fast = _fast_float(x)
+        if fast is not None:  # plain numbers and blanks: vectorised path, same rules
+            return to_number(fast, name, negative=negative, integer=integer)
     values = np.full(len(x), np.nan)
     col = Column(name, values)
     bad_idx: list[int] = []
@@ -290,6 +310,15 @@ def to_number(x: np.ndarray, name: str, *, negative: bool = False, integer: bool
             col.add_error(neg, (error_text("#VALUE!", name, v, "is negative") for v in values[neg]))
             values[neg] = np.nan
     return col
+
+
+def _fast_float(x: np.ndarray) -> np.ndarray | None:
+    """``x`` as float64 when numpy can convert every cell (numbers, bools, ``None``, plain
+    text numbers), else ``None`` so the per-cell parser handles "1,234", "12%", "-" …"""
+    try:
+        return x.astype(np.float64)
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
 def _fmt(v: float) -> str:
@@ -356,7 +385,7 @@ def to_date(x: np.ndarray, name: str) -> Column:
             elif isinstance(v, str):
                 if is_error(v):
                     bad_idx.append(i)
-                    bad_msg.append(v)
+                    bad_msg.append(upstream_error(v, name))
                     continue
                 s = _date_text_to_serial(v)
                 if s is None:

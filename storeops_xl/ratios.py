@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ._coerce import broadcast, finish, restore, to_number
+from ._coerce import broadcast, error_text, finish, restore, to_number
 
 __all__ = ["bounce", "conversion", "cost_per", "cpc", "ctr", "inquiry_rate"]
 
@@ -19,8 +19,12 @@ __all__ = ["bounce", "conversion", "cost_per", "cpc", "ctr", "inquiry_rate"]
 def _ratio(num: Any, den: Any, num_name: str, den_name: str) -> Any:
     (n, d), shape = broadcast(num, den)
     top, bottom = to_number(n, num_name), to_number(d, den_name)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         out = np.divide(top.values, bottom.values, out=np.full(len(bottom.values), np.nan), where=bottom.values > 0)
+    huge = np.isinf(out)
+    if huge.any():  # 1e308 ÷ 1e-308: not a real ratio
+        top.add_error(huge, (error_text("#NUM!", num_name, v, "is too large for this ratio") for v in top.values[huge]))
+        out[huge] = np.nan
     return restore(finish(out, top, bottom), shape)
 
 

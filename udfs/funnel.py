@@ -55,3 +55,23 @@ def CPC(cost: Any, clicks: Any) -> Any:
 def COST_PER(cost: Any, count: Any) -> Any:
     """单个成本 Cost per result = cost ÷ count (per inquiry, per new buyer, per order)."""
     return excel_call(core.cost_per, cost, count)
+
+
+@func
+@arg("impressions", "曝光次数 impressions")
+@arg("clicks", "点击次数 clicks")
+@arg("visitors", "访客 visitors")
+@arg("inquiries", "询盘 inquiries")
+@arg("orders", "成交 orders / paying buyers (optional)")
+@arg("bounce", "跳失率 bounce rate (optional)")
+@arg("bench_impressions", "基准曝光 cfg_bench_impressions")
+@arg("bench_ctr", "基准点击率 cfg_bench_ctr")
+@arg("bench_bounce", "基准跳失率 cfg_bench_bounce")
+@arg("bench_inquiry_rate", "基准询盘率 cfg_bench_inquiry_rate")
+@arg("bench_conversion", "基准转化率 cfg_bench_conversion")
+def FUNNEL_DIAG(impressions: Any, clicks: Any, visitors: Any, inquiries: Any, orders: Any = None,
+                bounce: Any = None, bench_impressions: Any = None, bench_ctr: Any = None,
+                bench_bounce: Any = None, bench_inquiry_rate: Any = None, bench_conversion: Any = None) -> Any:
+    """漏斗诊断 Funnel diagnosis: the first weak stage against benchmarks, with the seed's advice."""
+    return excel_call(core.funnel_diag, impressions, clicks, visitors, inquiries, orders, bounce,
+                      bench_impressions, bench_ctr, bench_bounce, bench_inquiry_rate, bench_conversion)

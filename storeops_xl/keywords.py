@@ -1,0 +1,108 @@
+"""Keywords 关键词: opportunity words and P4P 直通车 bid advice.
+
+An opportunity word 机会词 has real demand (keyword index ≥ 200) and few sellers
+(seller-scale index ≤ 10) — a practitioner rule read from the Data Manager's
+关键词指数 / 卖家规模指数 columns; both thresholds are settings.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import _columns as C
+from ._coerce import broadcast, finish, restore
+
+__all__ = ["opportunity_word", "p4p_action"]
+
+
+def opportunity_word(keyword_index: Any, seller_index: Any, index_min: Any = None, seller_max: Any = None) -> Any:
+    """Opportunity word 机会词: TRUE when keyword index ≥ ``cfg_kw_index_min`` (200) and seller index ≤ ``cfg_seller_index_max`` (10).
+
+    Blank (the export's "-") in either index gives a blank.
+
+    Examples
+    --------
+    >>> opportunity_word(814, 3), opportunity_word(1034, 22), opportunity_word(150, 0)
+    (True, False, False)
+    >>> opportunity_word("-", "-") is None
+    True
+    """
+    (k, s, lo, hi), shape = broadcast(keyword_index, seller_index, index_min, seller_max)
+    kcol, scol = C.num(k, "keyword_index"), C.num(s, "seller_index")
+    lcol = C.setting(lo, "index_min", "cfg_kw_index_min")
+    hcol = C.setting(hi, "seller_max", "cfg_seller_index_max")
+    ok = (kcol.values >= lcol.values) & (scol.values <= hcol.values)
+    blank = np.isnan(kcol.values) | np.isnan(scol.values)
+    return restore(finish(C.bools(ok, blank), kcol, scol, lcol, hcol), shape)
+
+
+def _money(v: float) -> str:
+    return f"{v:,.2f}"
+
+
+def _p4p(cost: float, clicks: float, inquiries: float, orders: float, target: float) -> Any:
+    if np.isnan(cost):
+        return None
+    cost, target = float(cost), float(target)
+    clicks, inquiries, orders = (0.0 if np.isnan(x) else float(x) for x in (clicks, inquiries, orders))
+    t = _money(target)
+    if inquiries == 0:
+        if cost == 0 and clicks == 0:
+            return "加价 raise bid: 没有花费也没有点击, 出价太低没有排名 / no spend and no clicks: the bid is too low to rank"
+        if cost >= 2 * target:
+            return (f"暂停 pause: 花费 {_money(cost)} 无询盘 (≥ 2 × 目标 {t}) / "
+                    f"spent {_money(cost)} without an inquiry (≥ 2 × target {t})")
+        if cost >= target:
+            return (f"降价 lower bid: 花费 {_money(cost)} 已超目标询盘成本 {t} 仍无询盘 / "
+                    f"spent more than the target cost per inquiry {t} without an inquiry")
+        return f"保持 keep: 数据还少 (花费 {_money(cost)} < 目标 {t}) / too little data yet (spent {_money(cost)} < target {t})"
+    cpi = cost / inquiries
+    c = _money(cpi)
+    if orders > 0 and cpi <= 2 * target:
+        return f"保持 keep: 有成交, 单询盘成本 {c} / has orders, cost per inquiry {c}"
+    if cpi > 2 * target:
+        return f"暂停 pause: 单询盘成本 {c} > 2 × 目标 {t} / cost per inquiry {c} > 2 × target {t}"
+    if cpi > 1.2 * target:
+        return f"降价 lower bid: 单询盘成本 {c} 高于目标 {t} / cost per inquiry {c} above target {t}"
+    if cpi < 0.7 * target:
+        return f"加价 raise bid: 单询盘成本 {c} 远低于目标 {t}, 抢更多流量 / cost per inquiry {c} well under target {t}: buy more traffic"
+    return f"保持 keep: 单询盘成本 {c} 接近目标 {t} / cost per inquiry {c} near target {t}"
+
+
+def p4p_action(cost: Any, clicks: Any, inquiries: Any, orders: Any = None, target_cost_per_inquiry: Any = None) -> Any:
+    """P4P action 直通车建议: ``保持 keep`` / ``加价 raise bid`` / ``降价 lower bid`` / ``暂停 pause`` with the reason.
+
+    The text starts with the Chinese action word and its English name, then ``: `` and
+    the reason.  Rules (target = ``cfg_target_cpi``, 30 USD per inquiry):
+
+    * no inquiries: no spend and no clicks → raise bid; spend ≥ 2 × target → pause;
+      spend ≥ target → lower bid; else keep (too little data);
+    * cost per inquiry = cost ÷ inquiries: orders and cost per inquiry ≤ 2 × target → keep;
+      > 2 × target → pause; > 1.2 × target → lower bid; < 0.7 × target → raise bid; else keep.
+
+    Blank cost gives a blank.
+
+    Examples
+    --------
+    >>> p4p_action(40, 30, 4, 0, 30).split(":")[0]
+    '加价 raise bid'
+    >>> p4p_action(90, 50, 0, 0, 30).split(":")[0]
+    '暂停 pause'
+    >>> p4p_action(100, 50, 2, 0, 30).split(":")[0]
+    '降价 lower bid'
+    >>> p4p_action(50, 40, 1, 1, 30).split(":")[0]
+    '保持 keep'
+    """
+    (c, k, q, o, t), shape = broadcast(cost, clicks, inquiries, orders, target_cost_per_inquiry)
+    ccol, kcol, qcol, ocol = C.num(c, "cost"), C.num(k, "clicks"), C.num(q, "inquiries"), C.num(o, "orders")
+    tcol = C.setting(t, "target_cost_per_inquiry", "cfg_target_cpi")
+    bad_t = tcol.values <= 0
+    if bad_t.any():
+        from ._coerce import error_text
+
+        tcol.add_error(bad_t, (error_text("#VALUE!", "target_cost_per_inquiry", v, "must be above 0")
+                               for v in tcol.values[bad_t]))
+    out = C.map_distinct(_p4p, ccol.values, kcol.values, qcol.values, ocol.values, tcol.values)
+    return restore(finish(out, ccol, kcol, qcol, ocol, tcol), shape)

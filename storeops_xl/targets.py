@@ -1,0 +1,223 @@
+"""Targets 目标 and PK: monthly split by seasonality, pace, PK score (seed 000: 定目标 / 团队 PK).
+
+``TARGET_SPLIT`` and ``PK_SCORE`` take whole ranges per call (``FunctionSpec.ranges``):
+the 12 month weights, and a salesperson's row of metrics.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+import numpy as np
+
+from . import _columns as C
+from ._coerce import EXCEL_EPOCH, as_1d, broadcast, error_text, finish, restore, to_number
+
+__all__ = ["pace_label", "pk_score", "target_pace", "target_split"]
+
+
+def _weights(weights: Any, n: int | None = None) -> tuple[np.ndarray | None, str | None]:
+    """Parse a weights range: (values, None) or (None, error text)."""
+    vals = C.range_values(weights)
+    if n is not None and len(vals) != n:
+        return None, error_text("#VALUE!", "weights", f"{len(vals)} cells", f"need {n} weights")
+    col = to_number(np.array(vals, dtype=object), "weights")
+    if col.errors is not None:
+        return None, next(e for e in col.errors if e is not None)
+    w = np.nan_to_num(col.values)
+    return w, None
+
+
+def target_split(annual: Any, month: Any, weights: Any = None) -> Any:
+    """Month target 月目标 = annual × month weight ÷ sum of the 12 weights (seasonality).
+
+    Parameters
+    ----------
+    annual : number or column
+        Annual target (sales USD, new buyers, inquiries …).
+    month : number, date or column
+        Month 1–12, or a date in that month.
+    weights : range of 12 numbers, optional
+        Month weights 淡旺季权重 (Jan … Dec); blanks count 0; omitted or all blank = equal months.
+
+    Examples
+    --------
+    >>> target_split(120000, 3)
+    10000.0
+    >>> target_split(120000, 11, [1] * 10 + [3, 3])
+    22500.0
+    >>> target_split(120000, "2026-11-15", [1] * 10 + [3, 3])
+    22500.0
+    >>> target_split(100, 13)
+    '#VALUE! month: 13 is not a month 1–12 or a date'
+    """
+    (a, m), shape = broadcast(annual, month)
+    acol = C.num(a, "annual")
+    mnum, mdate = C.num(m, "month", negative=True), C.date(m, "month")
+    whole = (mnum.values >= 1) & (mnum.values <= 12) & (mnum.values == np.floor(mnum.values))
+    use_date = ~whole & ~np.isnan(mdate.values) & ~(mnum.values < 367)
+    month_no = np.where(whole, mnum.values, np.nan)
+    if use_date.any():
+        month_no[use_date] = _months(mdate.values[use_date])
+    had_value = ~np.isnan(mnum.values) | (np.not_equal(mnum.errors, None) if mnum.errors is not None else False)
+    bad = np.isnan(month_no) & had_value
+    mcol = C.Column("month", month_no)
+    if bad.any():
+        raw = np.asarray(m, dtype=object)
+        mcol.add_error(bad, (error_text("#VALUE!", "month", v, "is not a month 1–12 or a date") for v in raw[bad]))
+    if weights is None or all(v is None for v in C.range_values(weights)):
+        w = np.ones(12)
+    else:
+        w, err = _weights(weights, 12)
+        if err is not None:
+            out = np.full(len(acol.values), err, dtype=object)
+            return restore(out, shape)
+        assert w is not None
+        if (w < 0).any():
+            out = np.full(len(acol.values), error_text("#VALUE!", "weights", float(w[w < 0][0]), "is negative"), dtype=object)
+            return restore(out, shape)
+    total = w.sum()
+    if total <= 0:
+        w, total = np.ones(12), 12.0
+    idx = np.where(np.isnan(month_no), 1, month_no).astype(np.int64) - 1
+    share = w[np.clip(idx, 0, 11)] / total
+    out = acol.values * share
+    out[np.isnan(month_no)] = np.nan
+    return restore(finish(out, acol, mcol), shape)
+
+
+def _months(serial: np.ndarray) -> np.ndarray:
+    d = (np.datetime64(EXCEL_EPOCH, "D") + np.floor(serial).astype(np.int64)).astype("datetime64[M]")
+    return (d.astype(np.int64) % 12 + 1).astype(np.float64)
+
+
+def _today() -> float:
+    return float((_dt.date.today() - EXCEL_EPOCH.date()).days)
+
+
+def target_pace(actual: Any, target: Any, period_start: Any, period_end: Any, as_of: Any = None) -> Any:
+    """Pace 进度 = actual ÷ (target × elapsed share of the period).
+
+    The elapsed share counts whole days, both ends included: on the 10th day of a
+    30-day month it is 10/30.  ``as_of`` defaults to today (workbook: ``TODAY()``);
+    after the period it is 1.  Blank before the period starts or when the target is
+    blank/0.  Read the ratio with :func:`pace_label`.
+
+    Examples
+    --------
+    >>> target_pace(5000, 30000, "2026-11-01", "2026-11-30", "2026-11-10")
+    0.5
+    >>> target_pace(31000, 30000, "2026-11-01", "2026-11-30", "2026-12-05")
+    1.0333333333333334
+    >>> target_pace(1, 10, "2026-11-30", "2026-11-01", "2026-11-10")
+    '#VALUE! period_end: 46327 is before period_start'
+    """
+    (a, t, s, e, d), shape = broadcast(actual, target, period_start, period_end, as_of)
+    acol, tcol = C.num(a, "actual"), C.num(t, "target")
+    scol, ecol, dcol = C.date(s, "period_start"), C.date(e, "period_end"), C.date(d, "as_of")
+    start, end = np.floor(scol.values), np.floor(ecol.values)
+    today = np.where(np.isnan(dcol.values), _today(), np.floor(dcol.values))
+    backwards = end < start
+    if backwards.any():
+        ecol.add_error(backwards, (error_text("#VALUE!", "period_end", v, "is before period_start") for v in end[backwards]))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        share = np.clip((today - start + 1) / (end - start + 1), 0, 1)
+        expected = tcol.values * share
+        pace = np.where(expected > 0, acol.values / expected, np.nan)
+    return restore(finish(pace, acol, tcol, scol, ecol, dcol), shape)
+
+
+def pace_label(ratio: Any, ahead: Any = None, behind: Any = None) -> Any:
+    """Pace label 进度标签: ``"领先"`` (≥ ``cfg_pace_ahead`` 1.05), ``"落后"`` (< ``cfg_pace_behind`` 0.9), else ``"正常"``.
+
+    Examples
+    --------
+    >>> pace_label(1.2), pace_label(0.95), pace_label(0.5), pace_label(None)
+    ('领先', '正常', '落后', None)
+    """
+    (r, a, b), shape = broadcast(ratio, ahead, behind)
+    rcol = C.num(r, "ratio")
+    acol = C.setting(a, "ahead", "cfg_pace_ahead")
+    bcol = C.setting(b, "behind", "cfg_pace_behind")
+    code = np.select([rcol.values >= acol.values, rcol.values < bcol.values], [0, 2], default=1)
+    out = np.array(["领先", "正常", "落后"], dtype=object)[code]
+    out[np.isnan(rcol.values)] = None
+    return restore(finish(out, rcol, acol, bcol), shape)
+
+
+def _matrix(x: Any, name: str) -> tuple[np.ndarray, np.ndarray | None, tuple[int, ...] | None]:
+    flat, dims = as_1d(x)
+    col = to_number(flat, name)
+    values = col.values
+    if dims is None:
+        shape2: tuple[int, ...] = (1, 1)
+    elif len(dims) == 1:
+        shape2 = (1, dims[0])
+    else:
+        shape2 = (int(np.prod(dims[:-1])), dims[-1])
+    errs = None if col.errors is None else col.errors.reshape(shape2)
+    return values.reshape(shape2), errs, dims
+
+
+def pk_score(actuals: Any, targets: Any, weights: Any, cap: Any = None) -> Any:
+    """PK score PK 得分 = Σ weight × min(actual ÷ target, cap) × 100, weights scaled to sum 1.
+
+    Parameters
+    ----------
+    actuals : row (k metrics) or range (n salespeople × k metrics)
+        Actual results; a blank counts 0.
+    targets : row (k) or range (n × k)
+        Targets per metric; a metric with a blank or 0 target is left out (its weight too).
+    weights : row (k)
+        Metric weights (relative: 40/30/30 = 0.4/0.3/0.3).
+    cap : number, optional
+        ``cfg_pk_cap`` (1.5): one metric cannot earn more than 150 % of its weight.
+
+    Returns
+    -------
+    One score for a single row, a column of n scores for n rows.
+
+    Examples
+    --------
+    >>> pk_score([50000, 12, 30], [100000, 10, 30], [0.5, 0.3, 0.2])
+    81.0
+    >>> pk_score([[50000, 12], [200000, 0]], [100000, 10], [60, 40]).tolist()
+    [78.0, 90.0]
+    """
+    a, aerr, adims = _matrix(actuals, "actuals")
+    t, terr, _ = _matrix(targets, "targets")
+    w, werr, _ = _matrix(weights, "weights")
+    k = a.shape[1]
+    capv = C.setting(np.array([cap], dtype=object), "cap", "cfg_pk_cap").values[0]
+    if w.shape[1] != k or t.shape[1] != k or t.shape[0] not in (1, a.shape[0]):
+        msg = error_text("#VALUE!", "targets" if t.shape[1] != k or t.shape[0] not in (1, a.shape[0]) else "weights",
+                         f"{t.shape[1] if t.shape[1] != k else w.shape[1]} columns", f"need {k} (one per metric)")
+        return msg if a.shape[0] == 1 and (adims is None or len(adims) == 1) else np.full(a.shape[0], msg, dtype=object)
+    w = np.nan_to_num(w[0])
+    t = np.broadcast_to(t, a.shape)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        ach = np.minimum(np.where(t > 0, np.nan_to_num(a) / t, 0.0), capv)
+    used = (t > 0) & np.isfinite(t)
+    wsum = (used * w).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        score = np.where(wsum > 0, (ach * w * used).sum(axis=1) / wsum * 100.0, np.nan)
+    score = np.round(score, 6)
+    out: np.ndarray = score
+    errors = [e for e in (aerr, terr if terr is not None and terr.shape[0] == a.shape[0] else None) if e is not None]
+    first_other = next((e for e in ([] if terr is None else terr.ravel()) if e is not None), None)
+    first_w = next((e for e in ([] if werr is None else werr.ravel()) if e is not None), None)
+    if errors or first_other or first_w:
+        out = score.astype(object)
+        out[np.isnan(score)] = None
+        for e in reversed(errors):
+            row_err = [next((x for x in row if x is not None), None) for row in e]
+            for i, msg in enumerate(row_err):
+                if msg is not None:
+                    out[i] = msg
+        if first_w or (first_other and (terr is None or terr.shape[0] != a.shape[0])):
+            out[:] = first_w or first_other
+    if a.shape[0] == 1 and (adims is None or len(adims) == 1):
+        v = out[0]
+        return None if isinstance(v, float) and np.isnan(v) else (float(v) if isinstance(v, (float, np.floating)) else v)
+    return out
