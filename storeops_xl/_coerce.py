@@ -170,9 +170,15 @@ def upstream_error(v: str, name: str) -> str:
     return error_text(kind, name, v, "is an error value")
 
 
+_ERROR_RE = re.compile(r"#(VALUE!|NUM!|N/A|DIV/0!|NAME\?|REF!|NULL!|ERROR!|SPILL!|CALC!|GETTING_DATA)")
+
+
 def is_error(v: Any) -> bool:
-    """True for the ``#…`` error texts this package returns."""
-    return isinstance(v, str) and v.startswith("#")
+    """True for the ``#…`` error texts this package returns (and Excel's own error values).
+
+    A result such as the banned term ``#1`` is text, not an error.
+    """
+    return isinstance(v, str) and _ERROR_RE.match(v) is not None
 
 
 @dataclass

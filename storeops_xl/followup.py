@@ -39,7 +39,7 @@ _OTHER = {"rfq", "访客营销", "visitormarketing", "客户通", "customerconne
           "tradeshow", "fair", "老客户", "existingbuyer", "existingcustomer", "repeat", "其他", "other"}
 _CLASSES = ("A", "B", "C", "D")
 #: Stages after which no follow-up is scheduled.
-STOP_STAGES = {"流失", "lost", "无效", "invalid", "spam", "垃圾询盘", "关闭", "closed", "已关闭", "骗子", "scam"}
+STOP_STAGES = {"流失", "lost", "搁置", "onhold", "无效", "invalid", "spam", "垃圾询盘", "关闭", "closed", "已关闭", "骗子", "scam"}
 
 
 def _channel(value: str) -> str | None:

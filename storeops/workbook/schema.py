@@ -255,7 +255,7 @@ FUNNEL = T("tblFunnel", S_FUNNEL, "漏斗 Funnel by period", (
     Col("cpc", "点击单价 CPC", "formula", "money", "CPC({p4p_cost},{clicks})", width=9),
     Col("cost_per_inquiry", "询盘成本 Cost/inquiry", "formula", "money", "COST_PER({p4p_cost},{inquiries})", width=10),
     Col("diagnosis", "诊断 Diagnosis", "formula", "text",
-        "FUNNEL_DIAG({impressions},{clicks},{visitors},{inquiries},{orders},{bounce_rate},cfg_bench_ctr,cfg_bench_bounce,cfg_bench_inquiry_rate,cfg_bench_conversion)", width=40),
+        "FUNNEL_DIAG({impressions},{clicks},{visitors},{inquiries},{orders},{bounce_rate},cfg_bench_impressions,cfg_bench_ctr,cfg_bench_bounce,cfg_bench_inquiry_rate,cfg_bench_conversion)", width=40),
 ), anchor_row=6)
 
 FOLLOW = T("tblFollow", S_FOLLOW, "买家跟进 Buyer follow-up (每天下班前更新 update before leaving)", (
@@ -363,11 +363,11 @@ PRODUCTS = T("tblProducts", S_PRODUCTS, "产品 Products (标题 titles, 爆款�
     Col("inquiries", "询盘 Inquiries", fmt="int", width=8),
     Col("ctr", "点击率 CTR", "formula", "percent", "CTR({clicks},{impressions})", width=8),
     Col("inquiry_rate", "询盘率 Inquiry rate", "formula", "percent", "INQUIRY_RATE({inquiries},{visitors})", width=8),
-    Col("title_score", "标题分 Title score", "formula", "score", "TITLE_SCORE({title},{keywords},cfg_platform)", width=8),
-    Col("title_issues", "标题问题 Title issues", "formula", "text", "TITLE_ISSUES({title},{keywords},cfg_platform)", width=40),
+    Col("title_score", "标题分 Title score", "formula", "score", "TITLE_SCORE({title},{keywords},cfg_platform,[tblBannedWords.word],cfg_title_max,cfg_title_min,cfg_title_max_1688,cfg_title_min_1688)", width=8),
+    Col("title_issues", "标题问题 Title issues", "formula", "text", "TITLE_ISSUES({title},{keywords},cfg_platform,[tblBannedWords.word],cfg_title_max,cfg_title_min,cfg_title_max_1688,cfg_title_min_1688)", width=40),
     Col("banned", "违禁词 Banned words", "formula", "text", "BANNED({title},[tblBannedWords.word])", width=16),
     Col("stars", "星级 Listing stars", "formula", "int",
-        "LISTING_STARS({main_images},{detail_images},{description_chars},{title_score})", width=7),
+        "LISTING_STARS({main_images},{detail_images},{description_chars},{title_score},cfg_title_good)", width=7),
     Col("hot", "爆款候选 Hot candidate", "formula", "bool",
         "HOT_CANDIDATE({impressions},{clicks},{inquiries},shop_impr_median,shop_ctr_median,shop_inq_median)", width=9),
     Col("replace_link", "换链接建议 Replace link", "formula", "text",
@@ -420,7 +420,7 @@ FUNNEL_CELLS = (
     Cell("funnel_inquiries", "询盘 Inquiries", formula="SUM([tblFunnel.inquiries])", fmt="int"),
     Cell("funnel_orders", "成交 Orders", formula="SUM([tblFunnel.orders])", fmt="int"),
     Cell("funnel_diag_shop", "全店诊断 Shop diagnosis",
-         formula="FUNNEL_DIAG(funnel_impressions,funnel_clicks,funnel_visitors,funnel_inquiries,funnel_orders,\"\",cfg_bench_ctr,cfg_bench_bounce,cfg_bench_inquiry_rate,cfg_bench_conversion)",
+         formula="FUNNEL_DIAG(funnel_impressions,funnel_clicks,funnel_visitors,funnel_inquiries,funnel_orders,\"\",cfg_bench_impressions,cfg_bench_ctr,cfg_bench_bounce,cfg_bench_inquiry_rate,cfg_bench_conversion)",
          fmt="text"),
 )
 PRODUCT_CELLS = (
@@ -430,7 +430,7 @@ PRODUCT_CELLS = (
     Cell("product_count", "产品数 Products", formula="COUNTA([tblProducts.product_id])", fmt="int"),
     Cell("zero_effect_count", "零效果产品 Zero-effect products",
          formula="COUNTIFS([tblProducts.impressions],0,[tblProducts.clicks],0,[tblProducts.inquiries],0)", fmt="int"),
-    Cell("shop_health", "店铺健康 Shop health", formula="SHOP_HEALTH(product_count,zero_effect_count)", fmt="text"),
+    Cell("shop_health", "店铺健康 Shop health", formula="SHOP_HEALTH(product_count,zero_effect_count,cfg_shop_min_products,cfg_shop_new_products,cfg_shop_max_products,cfg_zero_effect_max)", fmt="text"),
 )
 
 SHEETS: tuple[Sheet, ...] = (

@@ -1,0 +1,182 @@
+"""``storeops check``: every bad input row of a StoreOps workbook, with sheet, row and reason.
+
+What is flagged (only what is truly wrong, so the list is worth reading):
+
+* a number column holding text that is not a number (``'abc'``), or a negative count/amount;
+* a date column holding an impossible date (``2026-02-30``, ``hello``);
+* clicks above impressions (``tblFunnel``, ``tblProducts``, ``tblKeywords``; also the Top10
+  averages of a keyword);
+* a first reply before the message was received (``tblFollow``);
+* a salesperson not listed in ``tblSalespeople`` (any table with a salesperson column);
+* an open buyer (stage not 搁置/流失) without a next action;
+* a blank required column on a row that has other data.
+
+Parsing uses the same rules as every StoreOps function (``storeops_xl._coerce``), so a value
+``check`` accepts is a value the formulas accept.  Rows whose inputs are all blank are
+skipped.  Row numbers are Excel's (1-based, as shown at the left of the sheet).
+
+Examples
+--------
+>>> import pandas as pd
+>>> f = pd.DataFrame({"period": ["2026-W38"], "item": ["x"], "impressions": [10], "clicks": [12]})
+>>> [p.reason for p in check_frames({"tblFunnel": f})]
+['点击大于曝光 / clicks (12) above impressions (10)']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from storeops_xl._coerce import to_date, to_number
+from storeops.tables import blank_rows, excel_rows, is_blank, table, to_keys
+from storeops.workbook.schema import CLOSED_STAGES, TABLES
+
+__all__ = ["Problem", "check_frames", "check_workbook", "format_problems"]
+
+_NUMERIC = {"int", "number", "money", "cny", "percent", "hours", "score"}
+_DATES = {"date", "datetime"}
+_PAIRS = {  # (smaller, larger) that cannot be reversed
+    "tblFunnel": [("clicks", "impressions")],
+    "tblProducts": [("clicks", "impressions")],
+    "tblKeywords": [("clicks", "impressions"), ("top10_clicks", "top10_impressions")],
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One bad input: where it is and why."""
+
+    sheet: str
+    table: str
+    row: int  # Excel row number (1-based)
+    column: str  # header text
+    value: Any
+    reason: str  # bilingual, Chinese first
+
+    def as_row(self) -> dict[str, Any]:
+        return {"工作表 Sheet": self.sheet, "行 Row": self.row, "列 Column": self.column,
+                "值 Value": "" if is_blank(self.value) else str(self.value), "原因 Reason": self.reason}
+
+
+def _show(v: Any) -> str:
+    text = str(v)
+    return repr(text[:40]) if isinstance(v, str) else text
+
+
+def _fmt_num(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+def _check_table(name: str, frame: pd.DataFrame, salespeople: set[str] | None) -> list[Problem]:
+    t = table(name)
+    kf = to_keys(name, frame).reset_index(drop=True)
+    if kf.empty:
+        return []
+    rows = excel_rows(name, len(kf))
+    empty = blank_rows(kf, [c.key for c in t.inputs])
+    out: list[Problem] = []
+
+    def add(i: int, key: str, value: Any, reason: str) -> None:
+        out.append(Problem(t.sheet, name, rows[i], t.header(key), value, reason))
+
+    parsed: dict[str, np.ndarray] = {}
+    for c in t.inputs:
+        raw = np.asarray(kf[c.key].tolist(), dtype=object)
+        if c.fmt in _NUMERIC:
+            col = to_number(raw, c.key, negative=True)
+            parsed[c.key] = col.values
+            for i in np.flatnonzero(~empty):
+                if col.errors is not None and col.errors[i] is not None:
+                    add(i, c.key, raw[i], f"不是数字 / not a number: {_show(raw[i])}")
+                elif col.values[i] < 0:
+                    add(i, c.key, raw[i], f"不能为负数 / cannot be negative: {_fmt_num(col.values[i])}")
+        elif c.fmt in _DATES:
+            col = to_date(raw, c.key)
+            parsed[c.key] = col.values
+            for i in np.flatnonzero(~empty):
+                if col.errors is not None and col.errors[i] is not None:
+                    add(i, c.key, raw[i], f"不是有效日期 / not a valid date: {_show(raw[i])}")
+
+    for small, large in _PAIRS.get(name, []):
+        a, b = parsed.get(small), parsed.get(large)
+        if a is None or b is None:
+            continue
+        with np.errstate(invalid="ignore"):
+            bad = (a > b) & ~empty
+        for i in np.flatnonzero(bad):
+            add(i, small, kf[small].iloc[i],
+                f"点击大于曝光 / {small.replace('_', ' ')} ({_fmt_num(a[i])}) above "
+                f"{large.replace('_', ' ')} ({_fmt_num(b[i])})")
+
+    if name == "tblFollow" and "received_at" in parsed and "replied_at" in parsed:
+        from storeops_xl.followup import reply_hours
+
+        rec, rep = parsed["received_at"], parsed["replied_at"]
+        hours = reply_hours(rec, rep)
+        for i in np.flatnonzero(~empty):
+            h = hours[i]
+            if isinstance(h, str) and "before" in h and not np.isnan(rec[i]) and not np.isnan(rep[i]):
+                add(i, "replied_at", kf["replied_at"].iloc[i], "回复早于收到时间 / first reply is before the message was received")
+
+    if salespeople is not None and name != "tblSalespeople" and "salesperson" in t.keys \
+            and t.col("salesperson").kind == "input":
+        known = {s.strip().casefold() for s in salespeople}
+        for i in np.flatnonzero(~empty):
+            v = kf["salesperson"].iloc[i]
+            if not is_blank(v) and str(v).strip().casefold() not in known:
+                add(i, "salesperson", v, f"未知业务员(不在设置表) / unknown salesperson (not in tblSalespeople): {_show(v)}")
+
+    if name == "tblFollow":
+        closed = {s.casefold() for s in CLOSED_STAGES}
+        for i in np.flatnonzero(~empty):
+            stage = kf["stage"].iloc[i]
+            if (is_blank(stage) or str(stage).strip().casefold() not in closed) and is_blank(kf["next_action"].iloc[i]):
+                add(i, "next_action", None, "未结束的买家缺少下一步 / open buyer without a next action")
+
+    for c in t.inputs:
+        if not c.required:
+            continue
+        for i in np.flatnonzero(~empty):
+            if is_blank(kf[c.key].iloc[i]):
+                add(i, c.key, None, f"必填列为空 / required column is blank: {c.header}")
+    return out
+
+
+def check_frames(frames: Mapping[str, pd.DataFrame]) -> list[Problem]:
+    """Problems in table frames (header-text or key columns), sorted by sheet order and row.
+
+    ``tblSalespeople`` (when given) defines the known salespeople; without it salespeople
+    are not checked.
+    """
+    salespeople: set[str] | None = None
+    if "tblSalespeople" in frames:
+        sp = to_keys("tblSalespeople", frames["tblSalespeople"])
+        salespeople = {str(v).strip() for v in sp["salesperson"].tolist() if not is_blank(v)}
+    order = list(TABLES)
+    out: list[Problem] = []
+    for name in sorted((n for n in frames if n in TABLES), key=order.index):
+        out.extend(_check_table(name, frames[name], salespeople))
+    out.sort(key=lambda p: (order.index(p.table), p.row))
+    return out
+
+
+def check_workbook(path: str) -> list[Problem]:
+    """Read every table of the workbook at ``path`` and check it (the file is not changed)."""
+    from storeops.xlsx import read_tables
+
+    return check_frames(read_tables(path))
+
+
+def format_problems(problems: list[Problem]) -> str:
+    """A plain-text table for the terminal."""
+    if not problems:
+        return "没有发现问题 / no problems found"
+    lines = [f"{'工作表 Sheet':<20} {'行 Row':>6}  {'列 Column':<26} 原因 Reason"]
+    for p in problems:
+        lines.append(f"{p.sheet:<20} {p.row:>6}  {p.column:<26} {p.reason}")
+    lines.append(f"共 {len(problems)} 个问题 / {len(problems)} problem(s)")
+    return "\n".join(lines)

@@ -1,0 +1,26 @@
+"""``storeops recalc PATH``: recompute every formula headlessly and save cached values in place."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+
+NAME = "recalc"
+HELP = "重算工作簿中的全部公式并保存结果 / recompute every formula headlessly and save cached values in place"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", metavar="PATH", help="工作簿 .xlsm/.xlsx / the workbook")
+    parser.add_argument("--today", type=_dt.date.fromisoformat, default=None,
+                        help="TODAY() 使用的日期 (YYYY-MM-DD) / the date TODAY() returns")
+    parser.add_argument("--no-progress", action="store_true", help="不显示进度条 / no progress bar")
+
+
+def run(args: argparse.Namespace) -> int:
+    from storeops.engine import recalc
+
+    report = recalc(args.path, today=args.today, progress=not args.no_progress)
+    print(report.summary())
+    for ex in report.left_examples[:3]:
+        print(f"  留给 Excel / left to Excel: {ex}")
+    return 0

@@ -1,0 +1,435 @@
+"""A seeded demo store: pet supplies (collars 项圈, harnesses 胸背带, leashes 牵引绳).
+
+:func:`demo_frames` returns one DataFrame per workbook table (columns are the schema's
+column keys): a quarter of follow-ups for 3 salespeople in 2 teams, annual targets, month
+weights, costs, peers, hot products, products with real-looking Alibaba.com titles (some
+with the problems the title checks catch), weekly funnel rows per product, keywords with
+indices and P4P figures.  Generation is vectorised with numpy, so the SPEC §9 reference
+size (100,000 follow-ups, 2,000 products × 25 weeks, 500 keywords) takes seconds.
+
+The same ``(as_of, seed, sizes)`` always gives the same frames.
+
+Examples
+--------
+>>> from datetime import date
+>>> frames = demo_frames(date(2026, 11, 21), buyers=40, products=12, funnel_weeks=2, keywords=10)
+>>> len(frames["tblFollow"]), len(frames["tblFunnel"]), len(frames["tblSalespeople"])
+(40, 24, 3)
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+
+from storeops.workbook import schema
+
+__all__ = ["DEMO_AS_OF", "SALESPEOPLE", "demo_frames", "demo_settings"]
+
+#: the demo's fixed "today": a Saturday (the weekly review day)
+DEMO_AS_OF = date(2026, 11, 21)
+
+#: (salesperson, team, skill): skill shifts reply speed and buyer quality
+SALESPEOPLE = (
+    ("王芳 Wang Fang", "狼队 Wolves", 1.25),
+    ("李强 Li Qiang", "狼队 Wolves", 1.0),
+    ("张敏 Zhang Min", "鹰队 Eagles", 0.8),
+)
+#: sales pace each salesperson is set up to show (ahead / normal / behind)
+_PACES = (1.15, 0.97, 0.72)
+
+SOURCES = schema.LISTS["source"]
+_SOURCE_P = np.array([0.40, 0.22, 0.12, 0.07, 0.06, 0.04, 0.03, 0.06])
+
+FIRST = ("John", "Emma", "Liam", "Olivia", "Noah", "Ava", "Lucas", "Mia", "Ethan", "Sofia", "Mateo", "Chloe",
+         "Ahmed", "Fatima", "Yuki", "Hana", "Carlos", "Lucia", "Pierre", "Camille", "Jonas", "Lena", "Raj", "Priya")
+LAST = ("Smith", "Johnson", "Brown", "Garcia", "Miller", "Davis", "Martin", "Bernard", "Müller", "Schmidt",
+        "Rossi", "Silva", "Tanaka", "Kim", "Khan", "Nguyen", "Novak", "Jensen", "Cohen", "Lopez")
+COMPANY_TAIL = ("Pet Supplies LLC", "Pets GmbH", "Pet Store", "Trading Co.", "Outdoor Dogs Ltd", "Pet Boutique",
+                "Import & Export", "Wholesale Pets Inc.", "E-commerce Shop", "Dog Gear Co.")
+COUNTRIES = ("美国 US", "英国 UK", "德国 DE", "法国 FR", "澳大利亚 AU", "加拿大 CA", "巴西 BR", "阿联酋 AE",
+             "日本 JP", "韩国 KR", "波兰 PL", "西班牙 ES")
+_COUNTRY_P = np.array([0.30, 0.12, 0.11, 0.07, 0.08, 0.08, 0.05, 0.04, 0.04, 0.03, 0.04, 0.04])
+
+NORMAL_MESSAGES = (
+    "Please send me the price list for the nylon dog collars, MOQ 500.",
+    "Can you print our logo on the harness? We need 1,000 pcs in 3 colours.",
+    "We received the samples, quality is good. Waiting for our boss to confirm.",
+    "What is the lead time for 2,000 retractable leashes?",
+    "请报一下反光胸背带的 FOB 价格, 数量 800 件。",
+    "Can you do DDP shipping to Los Angeles?",
+    "Thanks, the order arrived. We will reorder next month.",
+    "Do you have CE / REACH test reports for the LED collar?",
+    "样品已收到, 颜色有点偏, 能否调整?",
+    "+1 415 555 0199 is my WhatsApp, please call tomorrow.",
+    "=We need a quote for padded harness XS-XL",
+    "Price is a bit high, can you give 5% discount for 3,000 pcs?",
+)
+SCAM_MESSAGES = (
+    "I cannot place the order, please close the order so I can change the address.",
+    "Please pay more and refund the difference to my agent account.",
+    "My account is frozen, add my QQ 28837461 to unfreeze the account and pay.",
+    "我下不了单, 你先关闭订单我改一下地址。",
+    "多付的钱请你退差价给我, 我朋友会转给你。",
+    "账户被冻结了, 加我微信 wx_pet88 帮我解冻, 然后付款。",
+    "I cannot pay on Alibaba, add my WeChat and I send money by another way.",
+)
+NEXT_ACTIONS = ("发报价 Send quote", "寄样品 Send sample", "跟进样品反馈 Ask sample feedback", "催付款 Chase payment",
+                "发新品目录 Send new catalogue", "视频会议 Video call", "确认大货细节 Confirm bulk details",
+                "节日问候 Holiday greeting")
+GOALS = ("拿下胸背带订单 Win their harness order too", "样品转大货 Turn samples into a bulk order",
+         "拿到年度框架协议 Get an annual contract", "把复购提高到每月一次 Reorder monthly",
+         "引入牵引绳新品 Add our new leash line", "拿下欧洲仓订单 Win their EU warehouse order")
+
+# products --------------------------------------------------------------------------
+CORES = (
+    ("Dog Collar", "dog collar"), ("Dog Harness", "dog harness"), ("Dog Leash", "dog leash"),
+    ("Cat Collar", "cat collar"), ("Pet Harness", "pet harness"), ("Retractable Dog Leash", "retractable dog leash"),
+    ("Martingale Collar", "martingale collar"), ("Dog Leash Set", "dog leash set"),
+)
+MODIFIERS = ("Custom Logo", "Reflective", "Nylon", "Genuine Leather", "Padded", "No Pull", "LED Light Up",
+             "Adjustable", "Waterproof", "Personalized", "Heavy Duty", "Breathable Mesh", "Rope", "Quick Release",
+             "Soft", "Luxury", "Eco Friendly", "Tactical", "Bamboo Fiber", "Rhinestone")
+TAILS = ("for Small Medium Large Dogs", "for Puppies", "for Outdoor Walking", "with Metal Buckle",
+         "with D Ring", "for Pet Shop Wholesale", "with Quick Release Buckle", "for Training")
+#: (problem, how to spoil a clean title)
+PROBLEMS = ("brand", "absolute", "too_long", "stuffing", "lower_case", "symbols", "custom_banned", "core_last")
+KW_SUFFIX = ("", " wholesale", " custom logo", " manufacturer", " for small dogs", " for large dogs", " bulk")
+PEERS = (
+    ("Qingdao Pawfect Pet Products", 5, "狗项圈, 胸背带 collars, harnesses", "dog collar; no pull harness",
+     "主图白底+场景图, 详情页先讲材质测试 / white-background main image + scene, detail page leads with material tests"),
+    ("Yiwu Happy Tail Co.", 4, "牵引绳, 自动伸缩绳 leashes", "retractable dog leash; rope leash",
+     "每周上新 10 款, 标题核心词靠前 / 10 new listings a week, core word first in titles"),
+    ("Shenzhen Furry Friends", 4, "LED 发光项圈 LED collars", "led dog collar; light up collar",
+     "RFQ 每天报价 20 条, 回复 1 小时内 / 20 RFQ quotes a day, replies within 1 hour"),
+)
+HOT = (
+    ("GPS 定位项圈 GPS dog collar", "趋势 Trend", "关键词指数 +85% 环比 / keyword index +85% MoM", "3 找词 Find keywords", ""),
+    ("免拉胸背带 No pull harness", "热销 Hot seller", "Top10 同行都在推 / all Top10 peers promote it", "5 推广 Promote", "主推款 lead product"),
+    ("宠物安全带 Car seat belt leash", "蓝海 Blue ocean", "卖家规模指数 6 / seller index 6", "2 找品 Find product", ""),
+    ("反光雨衣 Reflective dog raincoat", "周边 Related", "秋冬季节词 / autumn-winter term", "1 市场调研 Research", ""),
+)
+
+
+def _period_text(start: date) -> str:
+    return f"{start:%Y-%m-%d}~{start + timedelta(days=6):%Y-%m-%d}"
+
+
+def _pick(rng: np.random.Generator, values, n: int, p=None) -> np.ndarray:
+    idx = rng.choice(len(values), size=n, p=p)
+    return np.asarray(values, dtype=object)[idx]
+
+
+def _clean_titles(rng: np.random.Generator, n: int) -> tuple[list[str], list[str]]:
+    core = rng.integers(0, len(CORES), n)
+    m1 = rng.integers(0, len(MODIFIERS), n)
+    m2 = (m1 + rng.integers(1, len(MODIFIERS), n)) % len(MODIFIERS)
+    tail = rng.integers(0, len(TAILS), n)
+    titles, keywords = [], []
+    for c, a, b, t in zip(core, m1, m2, tail):
+        word, kw = CORES[c]
+        titles.append(f"{MODIFIERS[a]} {MODIFIERS[b]} {word} {TAILS[t]}")
+        keywords.append(f"{kw}, {MODIFIERS[a].lower()} {kw}, {MODIFIERS[b].lower()} {kw}")
+    return titles, keywords
+
+
+def _spoil(title: str, kw: str, problem: str) -> str:
+    core = kw.split(",")[0]
+    if problem == "brand":
+        return "Gucci Style " + title
+    if problem == "absolute":
+        return "Best " + title
+    if problem == "too_long":
+        return title + " Durable Comfortable Stylish Fashion Cute Pattern Soft Padded Breathable Adjustable Many Colors Sizes OEM ODM Factory"
+    if problem == "stuffing":
+        return f"{title} {core.title()} {core.title()} {core.title()}"
+    if problem == "lower_case":
+        return title.lower()
+    if problem == "symbols":
+        return "★Hot Sale★ " + title + " !!! #1"
+    if problem == "custom_banned":
+        return "Indestructible " + title
+    # core word after the "for/with" clause
+    for joint in (" for ", " with "):
+        if joint in title:
+            head, clause = title.split(joint, 1)
+            return f"{joint.strip().title()} {clause} {head}"
+    return title
+
+
+def _products(rng: np.random.Generator, n: int, weeks: int, as_of: date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    titles, keywords = _clean_titles(rng, n)
+    problem = np.full(n, "", dtype=object)
+    spoiled = rng.random(n) < 0.22
+    spoiled[: min(n, len(PROBLEMS))] = True  # every kind of problem at least once
+    kinds = np.resize(np.asarray(PROBLEMS, dtype=object), n)
+    for i in np.flatnonzero(spoiled):
+        problem[i] = kinds[i]
+        titles[i] = _spoil(titles[i], keywords[i], kinds[i])
+    ids = (1_600_000_000_000 + rng.choice(900_000_000, size=n, replace=False) * 7 + 13).astype(np.int64)
+    # traffic profile per product
+    base_impr = np.round(rng.lognormal(np.log(900), 0.9, n))
+    zero = rng.random(n) < 0.06  # zero-effect products (new or dead links)
+    base_impr[zero] = 0
+    ctr = np.clip(rng.lognormal(np.log(0.018), 0.45, n), 0.002, 0.12)
+    weak_image = rng.random(n) < 0.12
+    ctr[weak_image] *= 0.25  # poor main image → low CTR (diagnosis names it)
+    bounce_p = np.clip(rng.normal(0.55, 0.1, n), 0.2, 0.92)
+    inq_p = np.clip(rng.lognormal(np.log(0.04), 0.5, n), 0.002, 0.3)
+    bad_detail = rng.random(n) < 0.1
+    inq_p[bad_detail] *= 0.2
+    order_p = np.clip(rng.normal(0.12, 0.06, n), 0.0, 0.5)
+    order_p[rng.random(n) < 0.1] = 0.0  # inquiries without orders
+    cpc = np.round(rng.uniform(0.25, 1.6, n), 2)
+    on_p4p = rng.random(n) < 0.55
+
+    # weekly funnel (vectorised over products × weeks)
+    starts = [as_of - timedelta(days=as_of.weekday() + 7 * (weeks - w)) for w in range(weeks)]
+    p = np.repeat(np.arange(n), weeks)
+    w = np.tile(np.arange(weeks), n)
+    season = 0.85 + 0.3 * (w / max(weeks - 1, 1))
+    impr = rng.poisson(base_impr[p] * season / 4.0)
+    clicks = rng.binomial(impr, ctr[p])
+    visitors = rng.binomial(clicks, 0.85) + rng.binomial(clicks // 4, 0.3)  # a few come from other pages
+    bounced = rng.binomial(visitors, bounce_p[p])
+    inquiries = rng.binomial(visitors, inq_p[p])
+    tm = rng.binomial(visitors, 0.02)
+    orders = rng.binomial(inquiries, order_p[p])
+    p4p_cost = np.where(on_p4p[p], np.round(clicks * 0.6 * cpc[p], 2), 0.0)
+    funnel = pd.DataFrame({
+        "period": [_period_text(starts[i]) for i in w],
+        "period_start": pd.to_datetime([starts[i] for i in w]),
+        "kind": "产品 Product",
+        "item": ids[p].astype(str),
+        "impressions": impr, "clicks": clicks, "visitors": visitors, "bounced": bounced,
+        "inquiries": inquiries, "tm": tm, "orders": orders, "p4p_cost": p4p_cost,
+    })
+    tot = funnel.groupby(p)[["impressions", "clicks", "visitors", "inquiries"]].sum()
+    rounds = rng.integers(0, 6, n)
+    before = np.round(rng.uniform(1, 12, n))
+    after = np.where(rng.random(n) < 0.5, before - rng.integers(0, 3, n), before + rng.integers(1, 6, n))
+    after = np.where(rounds == 0, np.nan, np.maximum(after, 0))
+    before = np.where(rounds == 0, np.nan, before)
+    products = pd.DataFrame({
+        "product_id": ids.astype(str),
+        "title": titles,
+        "keywords": keywords,
+        "main_images": rng.choice([3, 4, 5, 5, 6, 6, 8], n),
+        "detail_images": rng.choice([4, 6, 8, 10, 12, 15, 20], n),
+        "description_chars": rng.choice([180, 320, 480, 520, 760, 1200, 1800], n),
+        "rounds": rounds,
+        "before_metric": before,
+        "after_metric": after,
+        "step": _pick(rng, schema.LISTS["pipeline"], n),
+        "period": f"{starts[0]:%Y-%m-%d}~{starts[-1] + timedelta(days=6):%Y-%m-%d}",
+        "impressions": tot["impressions"].to_numpy(),
+        "clicks": tot["clicks"].to_numpy(),
+        "visitors": tot["visitors"].to_numpy(),
+        "inquiries": tot["inquiries"].to_numpy(),
+    })
+    products.attrs["problems"] = problem
+    return products, funnel
+
+
+def _keywords(rng: np.random.Generator, n: int, as_of: date) -> pd.DataFrame:
+    combos = [f"{m.lower()} {kw}{s}" for s in KW_SUFFIX for kw in (c[1] for c in CORES) for m in MODIFIERS]
+    combos = [kw for _, kw in CORES] + combos
+    if n > len(combos):
+        combos += [f"{c} {i}" for i, c in enumerate(combos * (n // len(combos) + 1))][: n - len(combos)]
+    order = np.concatenate([np.arange(len(CORES)), len(CORES) + rng.permutation(len(combos) - len(CORES))])
+    words = np.asarray(combos, dtype=object)[order[:n]]
+    kw_index = np.round(rng.lognormal(np.log(120), 1.0, n))
+    seller = np.round(rng.lognormal(np.log(25), 0.8, n))
+    opp = rng.random(n) < 0.12
+    kw_index[opp] = np.round(rng.uniform(220, 900, opp.sum()))
+    seller[opp] = rng.integers(2, 10, opp.sum())
+    kw_type = np.where(np.arange(n) < len(CORES), "核心词 Core",
+                       np.where(kw_index > 400, "热词 Hot", np.where(opp, "潜力词 Potential", "核心词 Core")))
+    impr = rng.poisson(kw_index * rng.uniform(1, 12, n))
+    clicks = rng.binomial(impr, np.clip(rng.lognormal(np.log(0.015), 0.5, n), 0.001, 0.2))
+    top10_impr = np.round(impr * rng.uniform(1.5, 6, n) + 50)
+    top10_clicks = np.round(top10_impr * np.clip(rng.lognormal(np.log(0.02), 0.3, n), 0.002, 0.2))
+    on = rng.random(n) < 0.6
+    p4p_clicks = np.where(on, rng.poisson(60, n), 0)
+    bid = np.round(rng.uniform(0.3, 2.2, n), 2)
+    p4p_cost = np.round(p4p_clicks * bid * 0.8, 2)
+    p4p_inq = rng.binomial(p4p_clicks, np.clip(rng.lognormal(np.log(0.03), 0.8, n), 0, 0.3))
+    p4p_orders = rng.binomial(p4p_inq, 0.15)
+    start = as_of - timedelta(days=as_of.weekday() + 7)
+    return pd.DataFrame({
+        "keyword": words, "type": kw_type, "period": _period_text(start),
+        "impressions": impr, "clicks": clicks, "keyword_index": kw_index, "seller_index": seller,
+        "top10_impressions": top10_impr, "top10_clicks": top10_clicks,
+        "p4p_bid": np.where(on, bid, np.nan), "p4p_cost": np.where(on, p4p_cost, np.nan),
+        "p4p_clicks": np.where(on, p4p_clicks, np.nan), "p4p_inquiries": np.where(on, p4p_inq, np.nan),
+        "p4p_orders": np.where(on, p4p_orders, np.nan),
+    })
+
+
+def _followups(rng: np.random.Generator, n: int, as_of: date) -> pd.DataFrame:
+    sp_idx = rng.choice(len(SALESPEOPLE), size=n, p=[0.36, 0.34, 0.30])
+    skill = np.array([s[2] for s in SALESPEOPLE])[sp_idx]
+    end = pd.Timestamp(as_of) + pd.Timedelta(hours=18)
+    # 80 % in the last quarter, 20 % older buyers from earlier in the year
+    age_days = np.where(rng.random(n) < 0.8, rng.uniform(0, 91, n), rng.uniform(91, 300, n))
+    received = end - pd.to_timedelta(np.round(age_days * 24 * 60), unit="min")
+    received = received.floor("min")
+    source = _pick(rng, SOURCES, n, _SOURCE_P / _SOURCE_P.sum())
+    channel = np.where(source == "TM", "TM", "询盘 Inquiry")
+    # reply times: TM mostly within the hour, inquiries mostly within a day
+    tm = channel == "TM"
+    hours = np.where(tm, rng.lognormal(np.log(0.35), 1.0, n), rng.lognormal(np.log(5.0), 1.1, n)) / skill
+    unreplied = (rng.random(n) < 0.04) & (age_days < 3)
+    replied = received + pd.to_timedelta(np.round(hours * 60), unit="min")
+    replied = pd.Series(replied).where(~unreplied)
+    # classes A/B/C/D by skill
+    u = rng.random(n) / skill
+    cls = np.select([u < 0.08, u < 0.30, u < 0.48], ["A", "B", "C"], "D")
+    paid = np.select([cls == "A", cls == "B"], [rng.integers(1, 7, n), rng.integers(1, 3, n)], 0)
+    a_by_usd = (cls == "A") & (rng.random(n) < 0.7)
+    usd = np.select(
+        [a_by_usd, cls == "A", cls == "B"],
+        [np.round(rng.uniform(10_000, 48_000, n), -1), np.round(rng.uniform(3_000, 9_800, n), -1),
+         np.round(rng.uniform(300, 8_000, n), -1)],
+        0.0,  # C buyers took samples only (counted in sample_orders), D bought nothing
+    )
+    paid = np.where((cls == "A") & ~a_by_usd, np.maximum(paid, 3), paid)
+    samples = np.select([cls == "C", cls != "D"], [rng.integers(1, 3, n), rng.integers(0, 2, n)], 0)
+    stage = np.select(
+        [cls == "A", cls == "B", cls == "C"],
+        [_pick(rng, ("成交 Won", "复购 Repeat", "复购 Repeat"), n), _pick(rng, ("成交 Won", "复购 Repeat"), n),
+         _pick(rng, ("样品 Sample",), n)],
+        _pick(rng, ("新询盘 New", "已报价 Quoted", "已报价 Quoted", "谈判 Negotiating", "搁置 On hold", "流失 Lost"), n),
+    )
+    cadence = np.select([cls == "A", cls == "B", cls == "C"], [7, 14, 5], 3)
+    late = rng.random(n) < 0.14 / skill
+    since = np.where(late, cadence + rng.integers(1, 15, n), rng.integers(0, 1, n) + np.floor(rng.random(n) * cadence))
+    today = pd.Timestamp(as_of)
+    last = today - pd.to_timedelta(since, unit="D")
+    last = pd.Series(np.maximum(last.values, received.normalize().values))
+    prev = np.array(["A", "B", "C", "D"])
+    step_up = {"A": "B", "B": "C", "C": "D", "D": "D"}
+    last_week = np.where(rng.random(n) < 0.12, [step_up[c] for c in cls], cls)
+    scam = rng.random(n) < 0.03
+    scam[: min(n, 3)] = True
+    msgs = np.where(scam, _pick(rng, SCAM_MESSAGES, n), _pick(rng, NORMAL_MESSAGES, n))
+    first = _pick(rng, FIRST, n)
+    lastn = _pick(rng, LAST, n)
+    buyer = [f"{a} {b}" for a, b in zip(first, lastn)]
+    company = [f"{b} {t}" for b, t in zip(lastn, _pick(rng, COMPANY_TAIL, n))]
+    closed = np.isin(stage, schema.CLOSED_STAGES)
+    del prev
+    return pd.DataFrame({
+        "buyer": buyer,
+        "company": company,
+        "country": _pick(rng, COUNTRIES, n, _COUNTRY_P / _COUNTRY_P.sum()),
+        "source": source,
+        "channel": channel,
+        "salesperson": np.array([s[0] for s in SALESPEOPLE], dtype=object)[sp_idx],
+        "received_at": pd.Series(received),
+        "replied_at": replied,
+        "stage": stage,
+        "last_contact": last,
+        "next_action": np.where(closed, "", _pick(rng, NEXT_ACTIONS, n)),
+        "goal": np.where(cls != "D", _pick(rng, GOALS, n), ""),
+        "goal_met": np.where(cls != "D", _pick(rng, ("是 Yes", "否 No", "否 No"), n), ""),
+        "sample_orders": samples,
+        "paid_orders": paid,
+        "order_usd": usd,
+        "class_last_week": last_week,
+        "last_message": msgs,
+        "updated_at": last + pd.to_timedelta(rng.integers(9 * 60, 19 * 60, n), unit="min"),
+    })
+
+
+def _elapsed_share(as_of: date) -> float:
+    start, end = date(as_of.year, 1, 1), date(as_of.year, 12, 31)
+    return ((as_of - start).days + 1) / ((end - start).days + 1)
+
+
+def demo_frames(
+    as_of: date = DEMO_AS_OF,
+    *,
+    seed: int = 7,
+    buyers: int = 300,
+    products: int = 60,
+    funnel_weeks: int = 13,
+    keywords: int = 80,
+) -> dict[str, pd.DataFrame]:
+    """Tables of the demo pet-supplies store, as of ``as_of``.
+
+    Parameters
+    ----------
+    as_of : date
+        The demo's "today" (also put in ``cfg_as_of`` by :func:`demo_settings`).
+    seed : int
+        Random seed; the same arguments give the same frames.
+    buyers, products, funnel_weeks, keywords : int
+        Sizes: follow-up rows, product rows (funnel rows = products × funnel_weeks),
+        keyword rows.
+
+    Returns
+    -------
+    dict of table name → DataFrame whose columns are the table's input column keys.
+    """
+    if isinstance(as_of, datetime):
+        as_of = as_of.date()
+    rng = np.random.default_rng(seed)
+    follow = _followups(rng, buyers, as_of)
+    prods, funnel = _products(rng, products, funnel_weeks, as_of)
+    kws = _keywords(rng, keywords, as_of)
+
+    names = [s[0] for s in SALESPEOPLE]
+    teams = [s[1] for s in SALESPEOPLE]
+    share = _elapsed_share(as_of)
+    year_start = pd.Timestamp(as_of.year, 1, 1)
+    this_year = follow["received_at"] >= year_start
+    target_rows = []
+    for name, pace in zip(names, _PACES):
+        mine = follow["salesperson"] == name
+        sales = float(follow.loc[mine, "order_usd"].sum())
+        inquiries = int((mine & this_year).sum())
+        new_buyers = int((mine & this_year & (follow["paid_orders"] > 0)).sum())
+        def target(actual: float, step: float, p: float = pace) -> float:
+            return max(step, round(actual / max(share * p, 1e-9) / step) * step)
+        target_rows.append({
+            "salesperson": name,
+            "sales_target": target(sales, 10_000),
+            "new_buyers_target": target(new_buyers, 5),
+            "repeat_buyers_target": target(int((mine & (follow["paid_orders"] >= 2)).sum()), 5),
+            "inquiries_target": target(inquiries, 10),
+            "rfq_target": target(int((mine & this_year & (follow["source"] == "RFQ")).sum()), 10),
+            "orders_target": target(float(follow.loc[mine, "paid_orders"].sum()), 10),
+        })
+    weights = [0.05, 0.04, 0.07, 0.08, 0.08, 0.07, 0.08, 0.10, 0.11, 0.12, 0.11, 0.09]
+    return {
+        "tblSalespeople": pd.DataFrame({"salesperson": names, "team": teams, "active": "是 Yes"}),
+        "tblBannedWords": pd.DataFrame({
+            "word": ["indestructible", "万能", "lifetime warranty"],
+            "group": ["虚假宣传 Misleading", "绝对化用语 Absolute", "虚假宣传 Misleading"],
+            "note": ["买家投诉过 / buyers complained", "广告法 / advertising law", "我们不提供 / we do not offer it"],
+        }),
+        "tblTarget": pd.DataFrame(target_rows),
+        "tblSeason": pd.DataFrame({"month": range(1, 13), "weight": weights}),
+        "tblCost": pd.DataFrame({
+            "item": ["国际站年费 Alibaba.com membership", "直通车 P4P", "样品与快递 Samples & courier", "展会 Trade show (Q4)"],
+            "type": ["平台费 Platform fee", "直通车 P4P", "其他 Other", "展会 Trade show"],
+            "amount_cny": [29_800, 20_000, 6_500, 18_000],
+        }),
+        "tblPeers": pd.DataFrame(PEERS, columns=["store", "stars", "main_products", "top_keywords", "imitate"]),
+        "tblHotProducts": pd.DataFrame(HOT, columns=["product", "type", "evidence", "step", "note"]),
+        "tblFunnel": funnel,
+        "tblFollow": follow,
+        "tblBuyerSummary": pd.DataFrame({"salesperson": names}),
+        "tblPK": pd.DataFrame({"salesperson": names, "t_timely": 0.9}),
+        "tblTeams": pd.DataFrame({"team": sorted(set(teams), key=teams.index)}),
+        "tblProducts": prods,
+        "tblKeywords": kws,
+    }
+
+
+def demo_settings(as_of: date = DEMO_AS_OF) -> dict[str, object]:
+    """Settings for the demo workbook: a fixed as-of date so the numbers do not drift."""
+    return {"cfg_as_of": as_of}

@@ -1,0 +1,460 @@
+"""Tokenizer and parser for the Excel formula subset StoreOps workbooks use.
+
+``parse("=IF(H7=\\"\\",\\"\\",OVERDUE(H7,TODAY()))")`` gives a small tree of tuples-like
+nodes (:class:`Node`).  Supported: numbers, strings, booleans, error literals, A1 refs
+with ``$`` and optional (quoted) sheet, ranges (``A1:B9``, ``A:A``, ``3:3``), defined
+names, structured refs (``tbl[col]``, ``tbl[[#This Row],[col]]``, ``tbl[@col]``,
+``tbl[[#Headers],[a]:[b]]``), operators ``+ - * / ^ & = <> < > <= >=``, unary ``-``/``+``,
+postfix ``%`` and function calls (``_xlfn.``/``_xludf.`` prefixes are dropped).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ..xlsx._cells import col_index, col_letters
+
+MAX_ROW = 1048576
+MAX_COL = 16384
+
+
+class FormulaError(ValueError):
+    """The text is not a formula this parser understands."""
+
+
+@dataclass(frozen=True)
+class Node:
+    """One node: ``kind`` plus fields in ``args``.
+
+    kinds: ``num`` (v), ``str`` (v), ``bool`` (v), ``err`` (code), ``missing``,
+    ``cell`` (sheet, col, row, col_abs, row_abs), ``area`` (sheet, c1, r1, c2, r2, c1_abs,
+    r1_abs, c2_abs, r2_abs), ``name`` (name), ``sref`` (table, first_col, last_col, item),
+    ``neg`` / ``pct`` (x), ``bin`` (op, a, b), ``call`` (NAME, args...).
+    """
+
+    kind: str
+    args: tuple[Any, ...] = ()
+
+    def __repr__(self) -> str:  # compact, for test ids and debugging
+        return f"{self.kind}{self.args!r}"
+
+
+_SHEET = r"(?:'(?:[^']|'')+'|[A-Za-z_\u0080-\uffff][\w.\u0080-\uffff]*)!"
+_CELL = r"\$?[A-Za-z]{1,3}\$?\d+"
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>\s+)
+  | (?P<str>"(?:[^"]|"")*")
+  | (?P<ref>(?P<sheet>%s)?(?:(?P<cell>%s(?::%s)?)|(?P<cols>\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3})|(?P<rows>\$?\d+:\$?\d+))(?![\w(\[]))
+  | (?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
+  | (?P<err>\#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA))
+  | (?P<func>[A-Za-z_\\][\w.]*(?=\())
+  | (?P<sref>[A-Za-z_\\\u0080-\uffff][\w.\u0080-\uffff]*\[)
+  | (?P<name>[A-Za-z_\\\u0080-\uffff][\w.\u0080-\uffff]*)
+  | (?P<op><>|<=|>=|[-+*/^&=<>%%(),@])
+    """ % (_SHEET, _CELL, _CELL),
+    re.VERBOSE,
+)
+
+
+@dataclass
+class Token:
+    kind: str
+    text: str
+    start: int
+    end: int
+    sheet: str | None = None
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split a formula (with or without the leading ``=``) into tokens."""
+    s = text[1:] if text.startswith("=") else text
+    off = 1 if text.startswith("=") else 0
+    pos, out = 0, []
+    while pos < len(s):
+        m = _TOKEN.match(s, pos)
+        if not m:
+            raise FormulaError(f"cannot read formula at {s[pos:pos + 12]!r}")
+        kind = m.lastgroup
+        if kind in ("sheet", "cell", "cols", "rows"):
+            kind = "ref"
+        if kind == "sref":  # table name + bracketed part, brackets balanced, ' escapes
+            depth, i = 0, m.end() - 1
+            while i < len(s):
+                ch = s[i]
+                if ch == "'":
+                    i += 2
+                    continue
+                if ch == "[":
+                    depth += 1
+                elif ch == "]":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                i += 1
+            if depth:
+                raise FormulaError("unbalanced [ ] in a table reference")
+            out.append(Token("sref", s[pos:i + 1], pos + off, i + 1 + off))
+            pos = i + 1
+            continue
+        if kind != "ws":
+            sheet = m.group("sheet") if kind == "ref" else None
+            out.append(Token(kind, m.group(0), pos + off, m.end() + off, sheet))
+        pos = m.end()
+    return out
+
+
+def _unquote_sheet(s: str) -> str:
+    s = s[:-1]
+    if s.startswith("'"):
+        s = s[1:-1].replace("''", "'")
+    return s
+
+
+def _ref_node(tok: Token) -> Node:
+    body = tok.text
+    sheet = None
+    if tok.sheet:
+        sheet = _unquote_sheet(tok.sheet)
+        body = body[len(tok.sheet):]
+    if ":" not in body:
+        m = re.match(r"(\$?)([A-Za-z]+)(\$?)(\d+)$", body)
+        return Node("cell", (sheet, col_index(m.group(2)), int(m.group(4)), bool(m.group(1)), bool(m.group(3))))
+    a, b = body.split(":")
+    parts = []
+    for p in (a, b):
+        m = re.match(r"(\$?)([A-Za-z]*)(\$?)(\d*)$", p)
+        c = col_index(m.group(2)) if m.group(2) else None
+        r = int(m.group(4)) if m.group(4) else None
+        cabs = bool(m.group(1)) if m.group(2) else True
+        rabs = bool(m.group(3) if m.group(2) else m.group(1)) if m.group(4) else True
+        parts.append((c, r, cabs, rabs))
+    (c1, r1, ca1, ra1), (c2, r2, ca2, ra2) = parts
+    if c1 is None:
+        c1, c2, ca1, ca2 = 1, MAX_COL, True, True
+        if r1 is None:
+            raise FormulaError(body)
+    if r1 is None:
+        r1, r2, ra1, ra2 = 1, MAX_ROW, True, True
+    return Node("area", (sheet, c1, r1, c2, r2, ca1, ra1, ca2, ra2))
+
+
+def _split_sref(text: str) -> tuple[str, list[str]]:
+    """'tbl[[#This Row],[a b]]' → ('tbl', ['#This Row', 'a b']); '[a]:[b]' keeps ':'."""
+    i = text.index("[")
+    table, inner = text[:i], text[i + 1:-1]
+    if not inner.startswith("[") and not inner.startswith("#") and not inner.startswith("@"):
+        return table, [_unescape_col(inner)]
+    if inner.startswith("@"):
+        rest = inner[1:]
+        if rest.startswith("["):
+            rest = rest[1:-1]
+        return table, ["#This Row", _unescape_col(rest)] if rest else ["#This Row"]
+    items, i, cur, depth = [], 0, "", 0
+    while i < len(inner):
+        ch = inner[i]
+        if ch == "'" and depth:
+            cur += inner[i:i + 2]
+            i += 2
+            continue
+        if ch == "[":
+            depth += 1
+            if depth == 1:
+                cur = ""
+                i += 1
+                continue
+        elif ch == "]":
+            depth -= 1
+            if depth == 0:
+                items.append(_unescape_col(cur))
+                i += 1
+                continue
+        elif depth == 0:
+            if ch == ":":
+                items.append(":")
+            elif ch == "#" and not items:  # bare special item: tbl[#All]
+                items.append(inner.strip())
+                break
+            i += 1
+            continue
+        cur += ch
+        i += 1
+    return table, items
+
+
+def _unescape_col(s: str) -> str:
+    return re.sub(r"'(.)", r"\1", s).strip() if "'" in s else s.strip()
+
+
+def _sref_node(tok: Token) -> Node:
+    table, items = _split_sref(tok.text)
+    special = [x for x in items if x.startswith("#")]
+    cols = [x for x in items if not x.startswith("#") and x != ":"]
+    item = special[0].lower() if special else "#data"
+    if len(special) > 1:
+        item = "+".join(sorted(x.lower() for x in special))
+    first = cols[0] if cols else None
+    last = cols[-1] if cols else None
+    return Node("sref", (table, first, last, item))
+
+
+class _Parser:
+    def __init__(self, tokens: list[Token]):
+        self.t = tokens
+        self.i = 0
+
+    def peek(self) -> Token | None:
+        return self.t[self.i] if self.i < len(self.t) else None
+
+    def take(self) -> Token:
+        tok = self.peek()
+        if tok is None:
+            raise FormulaError("formula ends too early")
+        self.i += 1
+        return tok
+
+    def expect(self, text: str) -> None:
+        tok = self.take()
+        if tok.text != text:
+            raise FormulaError(f"expected {text!r}, found {tok.text!r}")
+
+    # precedence climbing: comparison < & < +- < */ < ^ < unary < %
+    def expr(self) -> Node:
+        return self.comparison()
+
+    def _binary(self, ops: tuple[str, ...], sub) -> Node:
+        left = sub()
+        while (tok := self.peek()) is not None and tok.kind == "op" and tok.text in ops:
+            self.i += 1
+            left = Node("bin", (tok.text, left, sub()))
+        return left
+
+    def comparison(self) -> Node:
+        return self._binary(("=", "<>", "<", ">", "<=", ">="), self.concat)
+
+    def concat(self) -> Node:
+        return self._binary(("&",), self.additive)
+
+    def additive(self) -> Node:
+        return self._binary(("+", "-"), self.term)
+
+    def term(self) -> Node:
+        return self._binary(("*", "/"), self.power)
+
+    def power(self) -> Node:
+        return self._binary(("^",), self.unary)
+
+    def unary(self) -> Node:
+        tok = self.peek()
+        if tok is not None and tok.kind == "op" and tok.text in ("-", "+", "@"):
+            self.i += 1
+            x = self.unary()
+            return Node("neg", (x,)) if tok.text == "-" else x
+        return self.postfix()
+
+    def postfix(self) -> Node:
+        x = self.primary()
+        while (tok := self.peek()) is not None and tok.kind == "op" and tok.text == "%":
+            self.i += 1
+            x = Node("pct", (x,))
+        return x
+
+    def primary(self) -> Node:
+        tok = self.take()
+        k = tok.kind
+        if k == "num":
+            return Node("num", (float(tok.text),))
+        if k == "str":
+            return Node("str", (tok.text[1:-1].replace('""', '"'),))
+        if k == "err":
+            return Node("err", (tok.text,))
+        if k == "ref":
+            return _ref_node(tok)
+        if k == "sref":
+            return _sref_node(tok)
+        if k == "name":
+            up = tok.text.upper()
+            if up in ("TRUE", "FALSE"):
+                return Node("bool", (up == "TRUE",))
+            return Node("name", (tok.text,))
+        if k == "func":
+            name = tok.text.upper()
+            for pre in ("_XLFN._XLWS.", "_XLFN.", "_XLUDF.", "_XLWS."):
+                if name.startswith(pre):
+                    name = name[len(pre):]
+            self.expect("(")
+            args: list[Node] = []
+            if self.peek() is not None and self.peek().text == ")":
+                self.i += 1
+                return Node("call", (name, *args))
+            while True:
+                nxt = self.peek()
+                if nxt is not None and nxt.kind == "op" and nxt.text in (",", ")"):
+                    args.append(Node("missing"))
+                else:
+                    args.append(self.expr())
+                sep = self.take()
+                if sep.text == ")":
+                    break
+                if sep.text != ",":
+                    raise FormulaError(f"expected ',' or ')', found {sep.text!r}")
+            return Node("call", (name, *args))
+        if k == "op" and tok.text == "(":
+            x = self.expr()
+            self.expect(")")
+            return x
+        raise FormulaError(f"unexpected {tok.text!r}")
+
+
+def parse(text: str) -> Node:
+    """Parse a formula (leading ``=`` optional) into a :class:`Node` tree.
+
+    Examples
+    --------
+    >>> parse("=1+2*3")
+    bin('+', num(1.0,), bin('*', num(2.0,), num(3.0,)))
+    >>> parse("'跟进 Follow-up'!$B$2").args[:3]
+    ('跟进 Follow-up', 2, 2)
+    """
+    p = _Parser(tokenize(text))
+    node = p.expr()
+    if p.peek() is not None:
+        raise FormulaError(f"unexpected {p.peek().text!r}")
+    return node
+
+
+# --------------------------------------------------------------------------- row templates
+_REL_ROW = re.compile(r"(\$?[A-Za-z]{1,3})(\d+)|(?<![\w$])(\d+)(?=:)|(?<=:)(\d+)")
+
+
+def row_template(text: str, row: int) -> tuple[str, tuple[int, ...]]:
+    """A ``%``-template of ``text`` whose holes are the relative row numbers as offsets
+    from ``row``: ``row_template("CTR(G7,F7)", 7) == ("CTR(G%d,F%d)", (0, 0))``.
+    ``$``-anchored rows, strings and table refs stay literal.
+    """
+    pieces, offs = row_pieces(text, row)
+    return "%d".join(p.replace("%", "%%") for p in pieces), offs
+
+
+def row_pieces(text: str, row: int) -> tuple[list[str], tuple[int, ...]]:
+    """The literal pieces between relative row numbers, and the row offsets."""
+    pieces, offs, last = [], [], 0
+    for tok in tokenize(text):
+        if tok.kind != "ref":
+            continue
+        body_start = tok.start + (len(tok.sheet) if tok.sheet else 0)
+        body = text[body_start:tok.end]
+        for m in re.finditer(r"(\$?)([A-Za-z]{0,3})(\$?)(\d+)", body):
+            letters, dollar_row = m.group(2), m.group(3) if m.group(2) else m.group(1)
+            if dollar_row:
+                continue
+            a = body_start + m.start(4)
+            pieces.append(text[last:a])
+            offs.append(int(m.group(4)) - row)
+            last = body_start + m.end(4)
+    pieces.append(text[last:])
+    return pieces, tuple(offs)
+
+
+def shift_formula(text: str, drow: int, dcol: int = 0) -> str:
+    """The formula as Excel would write it after copying it ``drow`` rows down and
+    ``dcol`` columns right (relative parts move, ``$`` parts stay).
+
+    Examples
+    --------
+    >>> shift_formula("=CTR(G7,F7)+$B$2+SUM(A7:C7)", 3)
+    '=CTR(G10,F10)+$B$2+SUM(A10:C10)'
+    """
+    out, last = [], 0
+    for tok in tokenize(text):
+        if tok.kind != "ref":
+            continue
+        body_start = tok.start + (len(tok.sheet) if tok.sheet else 0)
+        body = text[body_start:tok.end]
+
+        def fix(m: re.Match) -> str:
+            cd, letters, rd, digits = m.groups()
+            if letters and not cd and dcol:
+                letters = col_letters(max(1, col_index(letters) + dcol))
+            if digits and not (rd if letters else cd) and drow:
+                digits = str(max(1, int(digits) + drow))
+            return f"{cd}{letters}{rd}{digits}"
+
+        out.append(text[last:body_start])
+        out.append(re.sub(r"(\$?)([A-Za-z]{0,3})(\$?)(\d*)", lambda m: fix(m) if m.group(0) else "", body))
+        last = tok.end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _quote_sheet(s: str) -> str:
+    return s if re.fullmatch(r"[A-Za-z_][\w.]*", s) else "'" + s.replace("'", "''") + "'"
+
+
+def _num_text(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() and abs(v) < 1e15 else repr(float(v))
+
+
+def unparse(node: Node) -> str:
+    """Formula text (without ``=``) for a tree from :func:`parse`.
+
+    Examples
+    --------
+    >>> unparse(parse("=IF(A7>0,B7/A7,\\"\\")"))
+    'IF(A7>0,B7/A7,"")'
+    """
+    k, a = node.kind, node.args
+    if k == "num":
+        return _num_text(a[0])
+    if k == "str":
+        return '"' + a[0].replace('"', '""') + '"'
+    if k == "bool":
+        return "TRUE" if a[0] else "FALSE"
+    if k == "err":
+        return a[0]
+    if k == "missing":
+        return ""
+    if k == "cell":
+        sheet, c, r, ca, ra = a
+        pre = _quote_sheet(sheet) + "!" if sheet else ""
+        return f"{pre}{'$' if ca else ''}{col_letters(c)}{'$' if ra else ''}{r}"
+    if k == "area":
+        sheet, c1, r1, c2, r2, ca1, ra1, ca2, ra2 = a
+        pre = _quote_sheet(sheet) + "!" if sheet else ""
+        if r1 == 1 and r2 == MAX_ROW:
+            return f"{pre}{'$' if ca1 else ''}{col_letters(c1)}:{'$' if ca2 else ''}{col_letters(c2)}"
+        return (f"{pre}{'$' if ca1 else ''}{col_letters(c1)}{'$' if ra1 else ''}{r1}:"
+                f"{'$' if ca2 else ''}{col_letters(c2)}{'$' if ra2 else ''}{r2}")
+    if k == "name":
+        return a[0]
+    if k == "sref":
+        table, first, last, item = a
+
+        def esc(x: str) -> str:
+            return re.sub(r"(['\[\]#])", r"'\1", x)
+
+        items = []
+        if item != "#data":
+            items.extend("[" + ("#This Row" if p == "#this row" else p.title().replace("#", "#")) + "]"
+                         for p in item.split("+"))
+        if first is not None:
+            items.append(f"[{esc(first)}]" + (f":[{esc(last)}]" if last and last != first else ""))
+        if len(items) == 1 and item == "#data":
+            return f"{table}{items[0]}"
+        return f"{table}[{','.join(items)}]"
+    if k == "neg":
+        return "-" + _wrap(a[0])
+    if k == "pct":
+        return _wrap(a[0]) + "%"
+    if k == "bin":
+        return f"{_wrap(a[1])}{a[0]}{_wrap(a[2])}"
+    if k == "call":
+        return f"{a[0]}({','.join(unparse(x) for x in a[1:])})"
+    raise ValueError(k)
+
+
+def _wrap(node: Node) -> str:
+    s = unparse(node)
+    return f"({s})" if node.kind in ("bin", "neg") else s

@@ -1,0 +1,87 @@
+"""The Saturday review 每周六复盘: :func:`run_review` computes it from a workbook, writes the
+``周复盘 Review`` sheet into that workbook and a PDF with charts next to it (or in ``out_dir``).
+
+Parts: :mod:`.compute` (pure pandas, core functions for every rule), :mod:`.sheet` (the sheet,
+written at XML level so VBA and the ribbon stay intact), :mod:`.pdf` (matplotlib).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from .compute import Review, compute_review, parse_week, week_of
+
+__all__ = ["Review", "ReviewResult", "compute_review", "parse_week", "read_settings", "run_review", "week_of"]
+
+
+@dataclass
+class ReviewResult:
+    review: Review
+    pdf: str | None
+    sheet_written: bool
+
+    @property
+    def text(self) -> str:
+        r = self.review
+        cols = [c for c in ("业务员 Salesperson", "团队 Team", "新买家 New buyers", "已回复 Replied", "及时回复率 Timely rate",
+                            "升级 Upgrades", "逾期跟进 Overdue", "订单额 Revenue USD", "PK得分 PK score", "PK排名 PK rank")
+                if c in r.people.columns]
+        lines = [r.title, r.people[cols].to_string(index=False) if cols else "(无业务员 no salespeople)"]
+        if self.sheet_written:
+            lines.append("已写入工作表 / sheet written: 周复盘 Review")
+        if self.pdf:
+            lines.append(f"PDF: {self.pdf}")
+        return "\n".join(lines)
+
+
+def read_settings(path: str) -> dict[str, Any]:
+    """``cfg_*`` values of the workbook (cached values of named cells), as far as readable."""
+    try:
+        from storeops.xlsx import read_names
+    except ImportError:  # pragma: no cover - the reader is part of storeops.xlsx
+        return {}
+    names = read_names(path)
+    out: dict[str, Any] = {}
+    for k, v in dict(names).items():
+        out[k] = getattr(v, "value", v)
+    return out
+
+
+def _as_date(v: Any) -> _dt.date | None:
+    if v is None or v == "":
+        return None
+    if isinstance(v, _dt.datetime):
+        return v.date()
+    if isinstance(v, _dt.date):
+        return v
+    return _dt.date.fromisoformat(str(v)[:10])
+
+
+def run_review(path: str, *, week: str | None = None, out_dir: str | None = None, sheet: bool = True,
+               pdf: bool = True, today: Any = None) -> ReviewResult:
+    """Compute the review of ``week`` from the workbook at ``path``; write the sheet and the PDF."""
+    from storeops.errors import StoreOpsError
+    from storeops.xlsx import check_not_locked, read_tables
+
+    from .pdf import write_pdf
+    from .sheet import write_review_sheet
+
+    if not os.path.isfile(path):
+        raise StoreOpsError(f"找不到工作簿 / workbook not found: {path}")
+    tables = read_tables(path)
+    if "tblFollow" not in tables:
+        raise StoreOpsError(f"不是 StoreOps 工作簿(没有 tblFollow) / not a StoreOps workbook (no tblFollow): {path}")
+    settings = read_settings(path)
+    review = compute_review(tables, week, settings=settings, today=_as_date(today))
+    pdf_path = None
+    if pdf:
+        folder = out_dir or os.path.dirname(os.path.abspath(path))
+        stem = os.path.splitext(os.path.basename(path))[0]
+        pdf_path = write_pdf(review, os.path.join(folder, f"{stem}-review-{review.week}.pdf"))
+    if sheet:
+        check_not_locked(path)
+        write_review_sheet(path, review)
+    return ReviewResult(review, pdf_path, sheet)

@@ -1,0 +1,195 @@
+"""The weekly review as a printable PDF (A4 landscape) with charts, via matplotlib.
+
+Page 1: the week's table per salesperson and per team, a stacked bar chart of new buyers by
+source and a bar chart of PK scores.  Page 2: class moves and overdue follow-ups.
+Chinese text needs a CJK font: ``storeops.fonts`` provides it (WenQuanYi / Noto CJK).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from typing import Any
+
+import pandas as pd
+
+from .compute import Review
+
+__all__ = ["write_pdf"]
+
+_A4_LANDSCAPE = (11.69, 8.27)
+_PERCENT = {"及时回复率 Timely rate", "销售进度 Sales pace"}
+
+
+def _font_family() -> list[str]:
+    """Font families with CJK glyphs, best first."""
+    try:
+        from storeops import fonts  # H4's module: registers a CJK font with matplotlib
+
+        for attr in ("setup_matplotlib", "use_cjk_font", "cjk_font", "setup"):
+            fn = getattr(fonts, attr, None)
+            if callable(fn):
+                got = fn()
+                if isinstance(got, str):
+                    return [got, "DejaVu Sans"]
+                if isinstance(got, (list, tuple)):
+                    return [*got, "DejaVu Sans"]
+                break
+    except Exception:  # noqa: BLE001 - fall back to what the system has
+        pass
+    from matplotlib import font_manager
+
+    have = {f.name for f in font_manager.fontManager.ttflist}
+    for fam in ("WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC",
+                "Microsoft YaHei", "SimHei", "PingFang SC", "Heiti SC"):
+        if fam in have:
+            return [fam, "DejaVu Sans"]
+    return ["DejaVu Sans"]
+
+
+def _fmt(v: Any, col: str) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+        return ""
+    if col in _PERCENT:
+        try:
+            return f"{float(v):.0%}"
+        except (TypeError, ValueError):
+            return str(v)
+    if isinstance(v, float):
+        return f"{v:,.0f}" if abs(v) >= 100 else f"{v:g}"
+    return str(v)
+
+
+_PEOPLE_COLS = [
+    ("业务员 Salesperson", "业务员\nSales"), ("团队 Team", "团队\nTeam"), ("新买家 New buyers", "新买家\nNew"),
+    ("询盘 Inquiry", "询盘\nInq."), ("TM", "TM"), ("RFQ", "RFQ"), ("_other", "其他\nOther"),
+    ("已回复 Replied", "已回复\nReplied"), ("及时回复率 Timely rate", "及时率\nTimely"),
+    ("升级 Upgrades", "升级\nUp"), ("降级 Downgrades", "降级\nDown"), ("逾期跟进 Overdue", "逾期\nOverdue"),
+    ("订单额 Revenue USD", "订单额\nRevenue $"), ("销售进度 Sales pace", "进度\nPace"),
+    ("PK得分 PK score", "PK得分\nScore"), ("PK排名 PK rank", "排名\nRank"),
+]
+
+
+def _people_table(review: Review) -> tuple[list[str], list[list[str]]]:
+    df = review.people.copy()
+    main = {"询盘 Inquiry", "TM", "RFQ"}
+    src_cols = [c for c in df.columns if c in {f"{s.split(' ')[0]} {s.split(' ', 1)[-1]}" if " " in s else s
+                                               for s in review.sources} and c not in main]
+    df["_other"] = df[src_cols + ["其他来源 Other"]].sum(axis=1) if len(df) else []
+    cols = [(k, h) for k, h in _PEOPLE_COLS if k in df.columns]
+    rows = [[_fmt(r[k], k) for k, _ in cols] for _, r in df.iterrows()]
+    return [h for _, h in cols], rows
+
+
+def _teams_table(review: Review) -> tuple[list[str], list[list[str]]]:
+    df = review.teams
+    cols = [c for c in ["团队 Team", "人数 Members", "新买家 New buyers", "已回复 Replied", "及时回复率 Timely rate",
+                        "升级 Upgrades", "逾期跟进 Overdue", "订单额 Revenue USD", "销售进度 Sales pace",
+                        "PK得分 PK score", "PK排名 PK rank"] if c in df.columns]
+    rows = [[_fmt(r[c], c) for c in cols] for _, r in df.iterrows()]
+    return [c.replace(" ", "\n", 1) for c in cols], rows
+
+
+def _draw_table(ax: Any, header: list[str], rows: list[list[str]], title: str, fontsize: float = 7.5) -> None:
+    ax.axis("off")
+    ax.set_title(title, loc="left", fontsize=10, fontweight="bold")
+    if not rows:
+        ax.text(0, 0.5, "本周无数据 / no data this week", fontsize=9)
+        return
+    tab = ax.table(cellText=rows, colLabels=header, loc="upper left", cellLoc="center")
+    tab.auto_set_font_size(False)
+    tab.set_fontsize(fontsize)
+    tab.scale(1, 1.5)
+    tab.auto_set_column_width([0, 1])
+    for (r, _c), cell in tab.get_celld().items():
+        if r == 0:
+            cell.set_facecolor("#1f4e79")
+            cell.set_text_props(color="white", fontweight="bold")
+            cell.set_height(cell.get_height() * 1.6)
+        elif r % 2 == 0:
+            cell.set_facecolor("#eef3f8")
+
+
+def write_pdf(review: Review, path: str) -> str:
+    """Write the review PDF to ``path`` (returned)."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    import logging
+
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)  # no bold CJK face: regular is fine
+    families = _font_family()
+    with matplotlib.rc_context({"font.family": "sans-serif", "font.sans-serif": families,
+                                "axes.unicode_minus": False, "pdf.fonttype": 42}):
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        with PdfPages(path, metadata={"Title": review.title, "Creator": "StoreOps XL",
+                                      "CreationDate": None, "ModDate": None}) as pdf:
+            fig = plt.figure(figsize=_A4_LANDSCAPE)
+            fig.suptitle(review.title, fontsize=14, fontweight="bold", x=0.03, ha="left")
+            fig.text(0.03, 0.915, f"统计日期 As of {review.as_of:%Y-%m-%d} · 每周六复盘 Saturday review", fontsize=9,
+                     color="#555555")
+            gs = fig.add_gridspec(3, 2, height_ratios=[1.25, 0.8, 1.35], left=0.03, right=0.97, top=0.87, bottom=0.06,
+                                  hspace=0.45, wspace=0.18)
+            h, rows = _people_table(review)
+            _draw_table(fig.add_subplot(gs[0, :]), h, rows, "业务员 Per salesperson")
+            h, rows = _teams_table(review)
+            _draw_table(fig.add_subplot(gs[1, :]), h, rows, "团队 Per team")
+            _chart_sources(fig.add_subplot(gs[2, 0]), review)
+            _chart_pk(fig.add_subplot(gs[2, 1]), review)
+            pdf.savefig(fig)
+            plt.close(fig)
+
+            fig = plt.figure(figsize=_A4_LANDSCAPE)
+            fig.suptitle(f"{review.title} — 明细 Details", fontsize=12, fontweight="bold", x=0.03, ha="left")
+            gs = fig.add_gridspec(1, 2, left=0.03, right=0.97, top=0.9, bottom=0.05, wspace=0.08)
+            mv = review.moves.head(25)
+            _draw_table(fig.add_subplot(gs[0, 0]), [c.replace(" ", "\n", 1) for c in mv.columns],
+                        [[_fmt(v, c) for c, v in r.items()] for _, r in mv.iterrows()],
+                        f"类别变化 Class moves ({len(review.moves)})", 7)
+            od = review.overdue.sort_values("逾期天数 Days overdue", ascending=False).head(25)
+            _draw_table(fig.add_subplot(gs[0, 1]), [c.replace(" ", "\n", 1) for c in od.columns],
+                        [[_fmt(v, c) for c, v in r.items()] for _, r in od.iterrows()],
+                        f"逾期跟进 Overdue follow-ups ({len(review.overdue)})", 7)
+            pdf.savefig(fig)
+            plt.close(fig)
+    return path
+
+
+def _chart_sources(ax: Any, review: Review) -> None:
+    df = review.people
+    ax.set_title("本周新买家(按来源) New buyers by source", fontsize=10, loc="left")
+    if df.empty:
+        ax.axis("off")
+        return
+    names = df["业务员 Salesperson"].tolist()
+    bottom = [0.0] * len(df)
+    cols = [c for c in df.columns if c not in ("新买家 New buyers",) and
+            (c in {"询盘 Inquiry", "TM", "RFQ", "其他来源 Other"} or any(c.startswith(s.split(" ")[0] + " ") for s in review.sources))]
+    colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22"]
+    for i, c in enumerate(cols):
+        vals = df[c].astype(float).tolist()
+        if not any(vals):
+            continue
+        ax.bar(names, vals, bottom=bottom, label=c, color=colors[i % len(colors)])
+        bottom = [b + v for b, v in zip(bottom, vals)]
+    ax.legend(fontsize=7, loc="upper right")
+    ax.tick_params(labelsize=8)
+    ax.set_ylabel("买家 Buyers", fontsize=8)
+
+
+def _chart_pk(ax: Any, review: Review) -> None:
+    df = review.people
+    ax.set_title("PK 本周得分 PK score this week", fontsize=10, loc="left")
+    if df.empty or "PK得分 PK score" not in df:
+        ax.axis("off")
+        return
+    d = df.sort_values("PK得分 PK score", ascending=False)
+    scores = d["PK得分 PK score"].astype(float).fillna(0).tolist()
+    bars = ax.bar(d["业务员 Salesperson"].tolist(), scores, color="#1f4e79")
+    for b, s in zip(bars, scores):
+        ax.text(b.get_x() + b.get_width() / 2, b.get_height(), f"{s:.0f}", ha="center", va="bottom", fontsize=8)
+    ax.tick_params(labelsize=8)
+    ax.set_ylabel("得分 Score", fontsize=8)

@@ -1,0 +1,247 @@
+"""The Python side of the StoreOps ribbon buttons (xlwings ``RunPython``).
+
+The VBA ribbon module calls, for example, ``RunPython "import storeops.ribbon as r; r.refresh()"``.
+Each entry point is a thin function that mirrors one CLI command and returns that command's
+result object:
+
+============== ================================================ =====================================
+button          function                                         same result as
+============== ================================================ =====================================
+Refresh         :func:`refresh`                                  ``storeops recalc``
+Import export   :func:`import_export` (file dialog in Excel)     ``storeops import PATH --into BOOK``
+New week        :func:`new_week`                                 class_last_week := current class, recalc
+Weekly review   :func:`weekly_review`                            ``storeops review BOOK``
+Check data      :func:`check_data`                               ``storeops check BOOK``
+============== ================================================ =====================================
+
+Two ways to run
+---------------
+* **On a file** (``book_path=...``): what tests, ``storeops watch`` users and scripts do; the
+  workbook must not be open elsewhere.  Fully tested here.
+* **Inside live Excel** (no ``book_path``): the workbook is the one that pressed the button,
+  ``xlwings.Book.caller()``.  Excel holds that file open, so nothing may rewrite the file:
+  tables are read and written through xlwings ranges instead (``Book.sheets[...].tables[...]``),
+  Refresh asks Excel itself to recalculate (the UDFs call the same core functions), text is
+  written with the text number format so it never becomes a formula, the review sheet is a
+  normal sheet added through xlwings, and results are shown in a message box.  **This path is
+  unverified here**: there is no Excel on Linux; it is guarded so it never runs on Linux, and
+  it is written against the documented classic xlwings API (BSD, no ``xlwings.pro``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["check_data", "import_export", "new_week", "refresh", "weekly_review"]
+
+
+# --------------------------------------------------------------------------- file path
+def _new_week_frames(tables: dict[str, pd.DataFrame], settings: dict[str, Any]) -> tuple[pd.DataFrame, int]:
+    """tblFollow (key frame, inputs) with class_last_week := the current BUYER_CLASS."""
+    from storeops_xl.followup import buyer_class
+    from storeops_xl.settings import DEFAULTS
+    from storeops.tables import drop_blank_rows, table, to_keys
+
+    fk = drop_blank_rows("tblFollow", to_keys("tblFollow", tables["tblFollow"])).reset_index(drop=True)
+    n = len(fk)
+    if n == 0:
+        return fk, 0
+
+    def col(k: str) -> np.ndarray:
+        return np.asarray(fk[k].tolist(), dtype=object)
+
+    def cfg(k: str) -> Any:
+        v = settings.get(k)
+        return DEFAULTS[k] if v is None or v == "" else v
+
+    cls = buyer_class(col("order_usd"), col("paid_orders"), col("sample_orders"),
+                      cfg("cfg_class_a_usd"), cfg("cfg_class_a_repeat"))
+    cls = np.asarray(cls, dtype=object).reshape(-1)
+    out = fk[[c.key for c in table("tblFollow").inputs]].copy()
+    # a row whose class cannot be computed (bad input) keeps last week's value
+    out["class_last_week"] = [c if isinstance(c, str) and c in ("A", "B", "C", "D") else old
+                              for c, old in zip(cls, out["class_last_week"].tolist())]
+    return out, n
+
+
+def _caller_book() -> Any:
+    """The workbook that pressed the button (live Excel only; never on Linux)."""
+    if sys.platform not in ("win32", "darwin"):
+        from storeops.errors import StoreOpsError
+
+        raise StoreOpsError("需要在 Excel 中运行,或给出 book_path / run inside Excel, or pass book_path "
+                            "(Excel is not available on this system)")
+    import xlwings as xw  # pragma: no cover - Excel only
+
+    return xw.Book.caller()  # pragma: no cover
+
+
+def refresh(book_path: str | None = None, *, today: Any = None) -> Any:
+    """Refresh 刷新: recalculate every StoreOps formula (``storeops recalc``).
+
+    Returns the engine's ``RecalcReport`` for a file.  In Excel: ``book.app.calculate()``
+    (Excel evaluates the UDFs with the same core functions).
+    """
+    if book_path is None:
+        book = _caller_book()  # pragma: no cover
+        book.app.calculate()  # pragma: no cover
+        return None  # pragma: no cover
+    from storeops.engine import recalc
+
+    return recalc(book_path, today=today, progress=False)
+
+
+def import_export(paths: Sequence[str] | str | None = None, book_path: str | None = None, *, today: Any = None) -> Any:
+    """Import Data Manager export 导入数据管家 (``storeops import PATH... --into BOOK``).
+
+    In Excel ``paths`` come from a file dialog; returns the ``ImportReport``.
+    """
+    from storeops.importers.into_workbook import format_report, import_frames, import_into
+
+    if isinstance(paths, str):
+        paths = [paths]
+    if book_path is not None:
+        if not paths:
+            from storeops.errors import StoreOpsError
+
+            raise StoreOpsError("请给出导出文件 / give the export file(s) to import")
+        return import_into(list(paths), book_path, recalc=True, progress=False, today=today)
+    book = _caller_book()  # pragma: no cover - Excel only, unverified
+    if not paths:  # pragma: no cover
+        picked = book.app.api.GetOpenFilename("Data Manager (*.xls;*.xlsx;*.csv),*.xls;*.xlsx;*.csv", MultiSelect=True) \
+            if sys.platform == "win32" else None
+        if not picked:
+            return None
+        paths = list(picked) if isinstance(picked, (list, tuple)) else [picked]
+    names = ("tblProducts", "tblFunnel", "tblKeywords")  # pragma: no cover
+    tables = {n: _xl_read(book, n) for n in names}  # pragma: no cover
+    before = {n: id(f) for n, f in tables.items()}  # pragma: no cover
+    from storeops.importers.into_workbook import ImportReport  # pragma: no cover
+
+    report = ImportReport(import_frames(tables, list(paths)))  # pragma: no cover
+    for n, f in tables.items():  # pragma: no cover
+        if id(f) != before[n]:
+            _xl_write(book, n, f)
+            report.written = True
+    book.app.calculate()  # pragma: no cover
+    _xl_message(book, format_report(report))  # pragma: no cover
+    return report  # pragma: no cover
+
+
+def new_week(book_path: str | None = None, *, today: Any = None) -> int:
+    """New week 新一周: copy each buyer's current class into 上周类别 (class_last_week), then
+    recalculate — so next Saturday's review shows the class moves of the week.
+
+    Returns the number of follow-up rows snapshotted.
+    """
+    if book_path is None:  # pragma: no cover - Excel only, unverified
+        book = _caller_book()
+        frame, n = _new_week_frames({"tblFollow": _xl_read(book, "tblFollow")}, {})
+        _xl_write(book, "tblFollow", frame)
+        book.app.calculate()
+        return n
+    from storeops.review import read_settings
+    from storeops.tables import to_headers
+    from storeops.xlsx import check_not_locked, read_tables, write_tables
+
+    check_not_locked(book_path)
+    frame, n = _new_week_frames(read_tables(book_path), read_settings(book_path))
+    if n:
+        write_tables(book_path, {"tblFollow": to_headers("tblFollow", frame, inputs_only=True)})
+    refresh(book_path, today=today)
+    return n
+
+
+def weekly_review(book_path: str | None = None, *, week: str | None = None, out_dir: str | None = None,
+                  today: Any = None) -> Any:
+    """Weekly review 周复盘 (``storeops review BOOK``): the Review sheet and the PDF.
+
+    Returns the ``ReviewResult``.  In Excel the sheet is written through xlwings and the PDF
+    next to the workbook.
+    """
+    from storeops.review import run_review
+
+    if book_path is not None:
+        return run_review(book_path, week=week, out_dir=out_dir, today=today)
+    book = _caller_book()  # pragma: no cover - Excel only, unverified
+    from storeops.review.compute import compute_review  # pragma: no cover
+    from storeops.review.pdf import write_pdf  # pragma: no cover
+    from storeops.review.sheet import review_rows  # pragma: no cover
+    from storeops.workbook.schema import S_REVIEW, TABLES  # pragma: no cover
+
+    frames = {n: _xl_read(book, n) for n in ("tblFollow", "tblSalespeople", "tblTarget", "tblPK")}  # pragma: no cover
+    review = compute_review(frames, week)  # pragma: no cover
+    names = [s.name for s in book.sheets]  # pragma: no cover
+    sh = book.sheets[S_REVIEW] if S_REVIEW in names else book.sheets.add(S_REVIEW, after=book.sheets[-1])  # pragma: no cover
+    sh.clear()  # pragma: no cover
+    rows = review_rows(review)  # pragma: no cover
+    width = max(len(r) for r in rows)  # pragma: no cover
+    sh.range("A1").resize(len(rows), width).number_format = "@"  # pragma: no cover
+    sh.range("A1").value = [r + [None] * (width - len(r)) for r in rows]  # pragma: no cover
+    folder = out_dir or os.path.dirname(book.fullname)  # pragma: no cover
+    path = write_pdf(review, os.path.join(folder, f"{os.path.splitext(book.name)[0]}-review-{review.week}.pdf"))  # pragma: no cover
+    _xl_message(book, f"{review.title}\nPDF: {path}")  # pragma: no cover
+    return review  # pragma: no cover
+
+
+def check_data(book_path: str | None = None) -> list:
+    """Check data 检查数据 (``storeops check BOOK``): the list of bad input rows."""
+    from storeops.check import check_frames, check_workbook, format_problems
+
+    if book_path is not None:
+        return check_workbook(book_path)
+    book = _caller_book()  # pragma: no cover - Excel only, unverified
+    from storeops.workbook.schema import TABLES  # pragma: no cover
+
+    problems = check_frames({n: _xl_read(book, n) for n in TABLES})  # pragma: no cover
+    _xl_message(book, format_problems(problems[:30]))  # pragma: no cover
+    return problems  # pragma: no cover
+
+
+# --------------------------------------------------------------------------- live Excel (unverified)
+def _xl_table(book: Any, name: str) -> Any:  # pragma: no cover - Excel only
+    from storeops.workbook.schema import TABLES
+
+    return book.sheets[TABLES[name].sheet].tables[name]
+
+
+def _xl_read(book: Any, name: str) -> pd.DataFrame:  # pragma: no cover - Excel only
+    """A table's values as a header frame, read through xlwings."""
+    t = _xl_table(book, name)
+    header = t.header_row_range.value
+    body = t.data_body_range
+    values = body.value if body is not None else []
+    if values and not isinstance(values[0], list):
+        values = [values]
+    return pd.DataFrame(values or [], columns=header)
+
+
+def _xl_write(book: Any, name: str, frame: pd.DataFrame) -> None:  # pragma: no cover - Excel only
+    """Write the input columns of key frame ``frame`` into the table, resizing it; text cells
+    get the text format first so '=…' stays text."""
+    from storeops.tables import table
+
+    spec = table(name)
+    t = _xl_table(book, name)
+    t.resize(t.range[0, 0].resize(len(frame) + 1, len(spec.columns)))
+    body = t.data_body_range
+    for j, c in enumerate(spec.columns):
+        if c.kind != "input" or c.key not in frame.columns:
+            continue
+        cells = body[:, j]
+        vals = [[None if (isinstance(v, float) and v != v) else v] for v in frame[c.key].tolist()]
+        if c.fmt == "text":
+            cells.number_format = "@"
+        cells.value = vals
+
+
+def _xl_message(book: Any, text: str) -> None:  # pragma: no cover - Excel only
+    try:
+        book.app.alert(text[:1000], title="StoreOps")
+    except Exception:  # noqa: BLE001 - older xlwings without alert
+        print(text)

@@ -1,0 +1,336 @@
+"""Tables as pandas frames: read them, read defined names, write input columns back."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import os
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._atomic import atomic_replace
+from ._cells import col_index, col_letters, escape, parse_cell, parse_range, read_columns, unescape
+from ._package import Package, bad_file, open_package
+from ._zipwrite import write_zip
+
+_EPOCH = _dt.datetime(1899, 12, 30)
+
+
+def _table_frame(pkg: Package, t, xml: bytes) -> pd.DataFrame:
+    c1, r1, c2, r2 = parse_range(t.ref)
+    first, last = r1 + t.header_rows, r2 - t.totals_rows
+    n = max(last - first + 1, 0)
+    letters = [col_letters(c) for c in range(c1, c2 + 1)]
+    data = read_columns(xml, pkg.shared_strings, pkg.date_styles, letters, dates_as_datetime=True)
+    cols = {}
+    for j, tc in enumerate(t.columns):
+        arr = np.full(n, None, dtype=object)
+        cc = data.get(letters[j]) if j < len(letters) else None
+        if cc is not None and n:
+            m = (cc.rows >= first) & (cc.rows <= last)
+            arr[cc.rows[m] - first] = cc.values[m]
+        cols[tc.name] = arr
+    return pd.DataFrame(cols, index=pd.RangeIndex(n))
+
+
+def read_tables(path: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
+    """Every Excel Table of the workbook as a DataFrame.
+
+    Columns are the header texts; formula columns give their cached values; cells with
+    a date number format come back as ``datetime``; texts as ``str``; blanks as ``None``.
+
+    Examples
+    --------
+    >>> from storeops.xlsx import read_tables
+    >>> read_tables("StoreOps.xlsm")["tblFollow"].columns[:2].tolist()   # doctest: +SKIP
+    ['买家 Buyer', '公司 Company']
+    """
+    with open_package(path) as pkg:
+        out = {}
+        cache: dict[str, bytes] = {}
+        for name, t in pkg.tables.items():
+            sp = pkg.sheet(t.sheet).path
+            if sp not in cache:
+                cache[sp] = pkg.read(sp)
+            out[name] = _table_frame(pkg, t, cache[sp])
+        return out
+
+
+def read_names(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Workbook-level defined names → the value of their single cell (or a list of the
+    range's values, row by row; a constant name gives the constant).
+
+    Examples
+    --------
+    >>> from storeops.xlsx import read_names
+    >>> read_names("StoreOps.xlsm")["cfg_class_a_usd"]      # doctest: +SKIP
+    10000.0
+    """
+    from ..engine._formula import FormulaError, parse
+
+    with open_package(path) as pkg:
+        out: dict[str, Any] = {}
+        cache: dict[str, dict] = {}
+        for d in pkg.names:
+            if d.local_sheet is not None or d.name.startswith("_xlnm."):
+                continue
+            try:
+                node = parse(d.text)
+            except FormulaError:
+                continue
+            if node.kind in ("num", "str", "bool"):
+                out[d.name] = node.args[0]
+                continue
+            if node.kind not in ("cell", "area") or node.args[0] is None:
+                continue
+            try:
+                sheet = pkg.sheet(node.args[0])
+            except KeyError:
+                continue
+            if node.kind == "cell":
+                c1 = c2 = node.args[1]
+                r1 = r2 = node.args[2]
+            else:
+                _, c1, r1, c2, r2 = node.args[:5]
+            if sheet.name not in cache:
+                cache[sheet.name] = read_columns(pkg.read(sheet.path), pkg.shared_strings, pkg.date_styles,
+                                                 None, dates_as_datetime=True)
+            data = cache[sheet.name]
+            r2 = min(r2, max([int(cc.rows.max()) for cc in data.values() if len(cc.rows)] or [r1]))
+
+            def val(c: int, r: int) -> Any:
+                cc = data.get(col_letters(c))
+                if cc is None:
+                    return None
+                k = np.searchsorted(cc.rows, r)
+                return cc.values[k] if k < len(cc.rows) and cc.rows[k] == r else None
+
+            if node.kind == "cell":
+                out[d.name] = val(c1, r1)
+            elif c1 == c2 or r1 == r2:
+                out[d.name] = [val(c, r) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+            else:
+                out[d.name] = [[val(c, r) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
+        return out
+
+
+# --------------------------------------------------------------------------- writing
+_ROW = re.compile(rb'<row r="(\d+)"[^>]*?(?:/>|>.*?</row>)', re.S)
+_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"((?: [\w:]+="[^"]*")*)\s*(?:/>|>(.*?)</c>)', re.S)
+
+
+def _cell_xml(col: int, row: int, style: bytes, value: Any) -> bytes | None:
+    ref = b"%s%d" % (col_letters(col).encode(), row)
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is pd.NaT:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return b'<c r="%s"%s t="b"><v>%d</v></c>' % (ref, style, int(value))
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, np.datetime64):
+        value = pd.Timestamp(value).to_pydatetime()
+    if isinstance(value, _dt.datetime):
+        v = (value.replace(tzinfo=None) - _EPOCH) / _dt.timedelta(days=1)
+        return b'<c r="%s"%s><v>%s</v></c>' % (ref, style, repr(v).encode())
+    if isinstance(value, _dt.date):
+        return b'<c r="%s"%s><v>%d</v></c>' % (ref, style, (value - _EPOCH.date()).days)
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        f = float(value)
+        if not math.isfinite(f):
+            return None
+        return b'<c r="%s"%s><v>%s</v></c>' % (ref, style, repr(f).encode())
+    text = str(value)
+    sp = b' xml:space="preserve"' if text != text.strip() or "\n" in text else b""
+    # text is ALWAYS an inline string: never a formula, whatever it starts with
+    return b'<c r="%s"%s t="inlineStr"><is><t%s>%s</t></is></c>' % (ref, style, sp, escape(text).encode("utf-8"))
+
+
+def write_tables(path: str | os.PathLike[str], frames: dict[str, pd.DataFrame], *, mode: str = "replace") -> dict[str, int]:
+    """Write the input columns of tables from DataFrames, atomically.
+
+    Columns are matched by header text (missing ones stay blank; formula columns are
+    never written).  ``mode="replace"`` makes the frame the table's rows;
+    ``mode="append"`` adds the frame's rows after the existing ones.  The table ref and
+    its autoFilter are resized, rows that fall out are cleared, each column's style is
+    copied from the first data row and new rows get the column's formula (shifted to
+    the row; values are left for ``recalc``).  Text is always stored as text.
+
+    Returns the table → number of data rows written.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from storeops.xlsx import write_tables
+    >>> write_tables("StoreOps.xlsm", {"tblFollow": pd.DataFrame({"买家 Buyer": ["=HYPERLINK()"]})})  # doctest: +SKIP
+    {'tblFollow': 1}
+    """
+    from ..engine._formula import shift_formula
+
+    if mode not in ("replace", "append"):
+        raise ValueError("mode must be 'replace' or 'append'")
+    path = os.fspath(path)
+    counts: dict[str, int] = {}
+    with open_package(path) as pkg:
+        replace: dict[str, bytes] = {}
+        for name, frame in frames.items():
+            t = pkg.tables.get(name)
+            if t is None:
+                raise bad_file(path, f"没有表格 {name}", f"no table named {name}")
+            sp = pkg.sheet(t.sheet).path
+            xml = replace.get(sp) or pkg.read(sp)
+            c1, r1, c2, r2 = parse_range(t.ref)
+            first = r1 + t.header_rows
+            old_last = r2 - t.totals_rows
+            if t.totals_rows:
+                raise bad_file(path, f"表格 {name} 有汇总行，暂不支持写入", f"table {name} has a totals row; not supported")
+            rows = {int(m.group(1)): m for m in _ROW.finditer(xml)}
+            # column templates from the first data row
+            style: dict[int, bytes] = {}
+            formula: dict[int, str] = {}
+            if first in rows:
+                for cm in _CELL.finditer(rows[first].group(0)):
+                    c = col_index(cm.group(1))
+                    s = re.search(rb' s="\d+"', cm.group(3))
+                    style[c] = s.group(0) if s else b""
+                    body = cm.group(4) or b""
+                    fm = re.match(rb"<f>([^<]*)</f>", body)
+                    if fm:
+                        formula[c] = unescape(fm.group(1))
+            for j, tc in enumerate(t.columns):
+                if tc.formula and (c1 + j) not in formula:
+                    formula[c1 + j] = "\0" + tc.formula
+            headers = {tc.name: c1 + j for j, tc in enumerate(t.columns)}
+            if mode == "replace":
+                start = first
+            else:
+                start = old_last + 1
+                # trailing blank rows in a table (a fresh template) are reused
+                while start > first and not _row_has_input(rows.get(start - 1), c1, c2, formula):
+                    start -= 1
+            n = len(frame)
+            new_last = max(start + n - 1, first)  # a table keeps at least one data row
+            frame_cols = {str(k): frame[k].to_numpy(dtype=object) for k in frame.columns}
+            new_rows: dict[int, bytes] = {}
+            for i, r in enumerate(range(start, max(new_last, old_last) + 1)):
+                existing = rows.get(r)
+                outside = []
+                row_open = b'<row r="%d">' % r
+                if existing is not None:
+                    whole = existing.group(0)
+                    row_open = re.match(rb"<row\b[^>]*?(?=/?>)", whole).group(0) + b">"
+                    row_open = re.sub(rb' spans="[^"]*"', b"", row_open)
+                    for cm in _CELL.finditer(whole):
+                        c = col_index(cm.group(1))
+                        if not (c1 <= c <= c2):
+                            outside.append((c, cm.group(0)))
+                inside = []
+                if r <= new_last and (i < n or r == new_last):
+                    k = i if r - start < n else None
+                    for c in range(c1, c2 + 1):
+                        st = style.get(c, b"")
+                        if c in formula:
+                            f = formula[c]
+                            text = f[1:] if f.startswith("\0") else shift_formula(f, r - first)
+                            inside.append((c, b'<c r="%s%d"%s><f>%s</f></c>' % (
+                                col_letters(c).encode(), r, st, escape(text.lstrip("=")).encode("utf-8"))))
+                            continue
+                        hdr = t.columns[c - c1].name
+                        val = frame_cols[hdr][k] if (k is not None and hdr in frame_cols and r - start < n) else None
+                        cx = _cell_xml(c, r, st, val)
+                        if cx is None and st:
+                            cx = b'<c r="%s%d"%s/>' % (col_letters(c).encode(), r, st)
+                        if cx is not None:
+                            inside.append((c, cx))
+                cells = sorted(outside + inside)
+                if cells:
+                    new_rows[r] = row_open + b"".join(cx for _, cx in cells) + b"</row>"
+                else:
+                    new_rows[r] = b""
+            if mode == "append":
+                for r in range(first, start):
+                    pass
+            xml = _splice_rows(xml, rows, new_rows)
+            new_ref = f"{col_letters(c1)}{r1}:{col_letters(c2)}{new_last}"
+            tx = replace.get(t.path) or pkg.read(t.path)
+            tx = re.sub(rb'(<table\b[^>]*?\sref=")[^"]*"', lambda m: m.group(1) + new_ref.encode() + b'"', tx, count=1)
+            tx = re.sub(rb'(<autoFilter\b[^>]*?\sref=")[^"]*"', lambda m: m.group(1) + new_ref.encode() + b'"', tx, count=1)
+            replace[t.path] = tx
+            t.ref = new_ref
+            xml = _fix_dimension(xml)
+            replace[sp] = xml
+            counts[name] = (new_last - first + 1) if n or mode == "append" else 0
+        infos = pkg.infos
+
+        def write(fh):
+            write_zip(fh, path, infos, replace)
+
+        atomic_replace(path, write)
+    return counts
+
+
+def _row_has_input(m, c1: int, c2: int, formula: dict) -> bool:
+    if m is None:
+        return False
+    for cm in _CELL.finditer(m.group(0)):
+        c = col_index(cm.group(1))
+        if c1 <= c <= c2 and c not in formula and cm.group(4) and (b"<v>" in cm.group(4) or b"<is>" in cm.group(4)):
+            return True
+    return False
+
+
+def _splice_rows(xml: bytes, rows: dict[int, re.Match], new_rows: dict[int, bytes]) -> bytes:
+    """Replace/insert whole rows (kept in row order)."""
+    out, pos = [], 0
+    sd_end = xml.find(b"</sheetData>")
+    if sd_end < 0:  # <sheetData/>
+        i = xml.find(b"<sheetData/>")
+        xml = xml[:i] + b"<sheetData></sheetData>" + xml[i + len(b"<sheetData/>"):]
+        sd_end = xml.find(b"</sheetData>")
+        rows = {}
+    pending = sorted(new_rows)
+    ordered = sorted(rows)
+    j = 0
+    for r in ordered:
+        m = rows[r]
+        while j < len(pending) and pending[j] < r:
+            if pending[j] not in rows:
+                out.append(xml[pos:m.start()])
+                pos = m.start()
+                out.append(new_rows[pending[j]])
+            j += 1
+        if r in new_rows:
+            out.append(xml[pos:m.start()])
+            out.append(new_rows[r])
+            pos = m.end()
+    out.append(xml[pos:sd_end] if pos <= sd_end else b"")
+    while j < len(pending):
+        if pending[j] not in rows:
+            out.append(new_rows[pending[j]])
+        j += 1
+    out.append(xml[max(sd_end, pos):])
+    return b"".join(out)
+
+
+def _fix_dimension(xml: bytes) -> bytes:
+    m = re.search(rb'<dimension ref="([^"]*)"/>', xml)
+    if not m:
+        return xml
+    last_row = re.findall(rb'<row r="(\d+)"', xml[-200000:])
+    if not last_row:
+        return xml
+    maxr = max(int(x) for x in last_row)
+    try:
+        c1, r1, c2, r2 = parse_range(m.group(1).decode())
+    except ValueError:
+        return xml
+    if maxr <= r2:
+        return xml
+    ref = f"{col_letters(c1)}{r1}:{col_letters(c2)}{maxr}".encode()
+    return xml[:m.start(1)] + ref + xml[m.end(1):]

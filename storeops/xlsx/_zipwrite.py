@@ -1,0 +1,91 @@
+"""Deterministic zip writing that copies unchanged members raw.
+
+Members that are not replaced are copied as their compressed bytes (no re-deflate), so
+``xl/vbaProject.bin``, the ribbon, charts and styles stay byte-identical and copying is
+cheap.  Replaced members are deflated at level 1 (fast) and keep the original member's
+timestamp; order is the original order (new members are appended).
+"""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+import zlib
+from typing import BinaryIO, Mapping
+
+_FIXED_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def _dos(dt: tuple[int, ...]) -> tuple[int, int]:
+    y, mo, d, h, mi, s = dt
+    return (h << 11) | (mi << 5) | (s // 2), ((max(y, 1980) - 1980) << 9) | (mo << 5) | d
+
+
+def _local_data_offset(fh: BinaryIO, info: zipfile.ZipInfo) -> int:
+    fh.seek(info.header_offset)
+    head = fh.read(30)
+    if len(head) != 30 or head[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"bad local header for {info.filename}")
+    n, m = struct.unpack("<HH", head[26:30])
+    return info.header_offset + 30 + n + m
+
+
+def write_zip(out: BinaryIO, src_path: str, infos: list[zipfile.ZipInfo], replace: Mapping[str, bytes],
+              level: int = 1) -> None:
+    """Write a zip to ``out``: every member of ``infos`` (raw copy unless in ``replace``),
+    then members of ``replace`` that are new, in the given order."""
+    central = []
+    pos = 0
+    names = [i.filename for i in infos]
+    extra = [k for k in replace if k not in set(names)]
+    with open(src_path, "rb") as src:
+        for info in list(infos) + [None] * len(extra):
+            if info is None:
+                name = extra.pop(0)
+                date_time, ext_attr, create_system = _FIXED_DATE, 0, 0
+            else:
+                name, date_time, ext_attr, create_system = info.filename, info.date_time, info.external_attr, info.create_system
+            fname = name.encode("utf-8")
+            flag = 0x800 if any(b > 127 for b in fname) else 0
+            if name in replace:
+                data = replace[name]
+                crc = zlib.crc32(data)
+                size = len(data)
+                if size:
+                    co = zlib.compressobj(level, zlib.DEFLATED, -15)
+                    payload = co.compress(data) + co.flush()
+                    method = zipfile.ZIP_DEFLATED
+                else:
+                    payload, method = b"", zipfile.ZIP_STORED
+                chunks = [payload]
+                csize = len(payload)
+            else:
+                assert info is not None
+                crc, size, csize, method = info.CRC, info.file_size, info.compress_size, info.compress_type
+                off = _local_data_offset(src, info)
+                src.seek(off)
+                chunks = _read_exact(src, csize)
+            if size > 0xFFFFFFFF or csize > 0xFFFFFFFF or pos > 0xFFFFFFFF:
+                raise ValueError("zip64 not supported")
+            t, d = _dos(date_time)
+            out.write(struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, flag, method, t, d, crc, csize, size, len(fname), 0))
+            out.write(fname)
+            for c in chunks:
+                out.write(c)
+            central.append(struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", (create_system << 8) | 20, 20, flag,
+                                       method, t, d, crc, csize, size, len(fname), 0, 0, 0, 0, ext_attr, pos) + fname)
+            pos += 30 + len(fname) + csize
+    cd = b"".join(central)
+    out.write(cd)
+    out.write(struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(central), len(central), len(cd), pos, 0))
+
+
+def _read_exact(fh: BinaryIO, n: int) -> list[bytes]:
+    chunks, left = [], n
+    while left:
+        c = fh.read(min(left, 1 << 22))
+        if not c:
+            raise zipfile.BadZipFile("truncated member")
+        chunks.append(c)
+        left -= len(c)
+    return chunks

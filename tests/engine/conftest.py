@@ -1,0 +1,1 @@
+from ._book import vba_bytes, xlsm  # noqa: F401  (fixtures)
