@@ -253,15 +253,9 @@ def write_tables(path: str | os.PathLike[str], frames: dict[str, pd.DataFrame], 
                     new_rows[r] = row_open + b"".join(cx for _, cx in cells) + b"</row>"
                 else:
                     new_rows[r] = b""
-            if mode == "append":
-                for r in range(first, start):
-                    pass
             xml = _splice_rows(xml, rows, new_rows)
             new_ref = f"{col_letters(c1)}{r1}:{col_letters(c2)}{new_last}"
-            tx = replace.get(t.path) or pkg.read(t.path)
-            tx = re.sub(rb'(<table\b[^>]*?\sref=")[^"]*"', lambda m: m.group(1) + new_ref.encode() + b'"', tx, count=1)
-            tx = re.sub(rb'(<autoFilter\b[^>]*?\sref=")[^"]*"', lambda m: m.group(1) + new_ref.encode() + b'"', tx, count=1)
-            replace[t.path] = tx
+            replace[t.path] = set_table_ref(replace.get(t.path) or pkg.read(t.path), new_ref)
             t.ref = new_ref
             xml = _fix_dimension(xml)
             replace[sp] = xml
@@ -334,3 +328,10 @@ def _fix_dimension(xml: bytes) -> bytes:
         return xml
     ref = f"{col_letters(c1)}{r1}:{col_letters(c2)}{maxr}".encode()
     return xml[:m.start(1)] + ref + xml[m.end(1):]
+
+
+def set_table_ref(table_xml: bytes, new_ref: str) -> bytes:
+    """The table part with its ``ref`` (and its autoFilter's) set to ``new_ref``."""
+    ref = new_ref.encode()
+    table_xml = re.sub(rb'(<table\b[^>]*?\sref=")[^"]*"', lambda m: m.group(1) + ref + b'"', table_xml, count=1)
+    return re.sub(rb'(<autoFilter\b[^>]*?\sref=")[^"]*"', lambda m: m.group(1) + ref + b'"', table_xml, count=1)
