@@ -162,7 +162,7 @@ def main() -> int:
     print(f"storeops recalc: {ours:.2f} s (best of {len(runs)}, one core), peak RSS {peak:.0f} MiB — {summary}")
     twin = os.path.join(work, "reference-portable.xlsx")
     time_cmd([py, "-m", "storeops.cli", "export", "--portable", book, "--out", twin])
-    lo = None
+    lo, lo_rss = None, float("nan")
     if not args.no_libreoffice and shutil.which("soffice"):
         prof_dir = tempfile.mkdtemp(prefix="lo-bench-profile-")
         outdir = os.path.join(work, "lo-out")
@@ -175,13 +175,13 @@ def main() -> int:
         print(f"ratio: storeops recalc is {lo / ours:.1f}x faster")
         shutil.rmtree(prof_dir, ignore_errors=True)
     if args.write_docs:
-        write_docs(args, ours, peak, lo, summary)
+        write_docs(args, ours, peak, lo, summary, lo_rss)
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     return 0
 
 
-def write_docs(args, ours: float, peak: float, lo: float | None, summary: str) -> None:
+def write_docs(args, ours: float, peak: float, lo: float | None, summary: str, lo_rss: float = float("nan")) -> None:
     path = os.path.join(ROOT, "docs", "benchmarks.md")
     text = open(path, encoding="utf-8").read() if os.path.exists(path) else "# Benchmarks\n"
     block = (f"<!-- recalc:start -->\n## Headless recalculation (`bench/recalc.py`)\n\n"
@@ -190,7 +190,7 @@ def write_docs(args, ours: float, peak: float, lo: float | None, summary: str) -
              f"(`taskset -c 0`) of the 2-core dev machine, same run for both.\n\n"
              f"| what | seconds | peak memory |\n|---|---|---|\n"
              f"| `storeops recalc` (best of {args.runs}) | {ours:.2f} | {peak:.0f} MiB |\n"
-             + (f"| LibreOffice headless, recalc always, portable twin → xlsx | {lo:.2f} | – |\n" if lo else "")
+             + (f"| LibreOffice headless, recalc always, portable twin → xlsx | {lo:.2f} | {lo_rss:.0f} MiB |\n" if lo else "")
              + (f"\nRatio: **{lo / ours:.1f}×** faster than LibreOffice (SPEC §9 asks ≥ 10×; ≤ 5 s).\n" if lo else "")
              + f"\nrecalc summary: `{summary}`\n<!-- recalc:end -->\n")
     if "<!-- recalc:start -->" in text:

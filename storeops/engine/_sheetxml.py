@@ -99,14 +99,25 @@ def split_formulas(xml: bytes) -> FormulaCells:
 
 def join_formulas(fc: FormulaCells, new_cells: list[bytes | None]) -> bytes:
     """Rebuild the sheet XML; ``None`` keeps a cell exactly as it was."""
-    out: list[bytes] = [b""] * (2 * len(fc) + 1)
-    out[0::2] = fc.pieces
-    cells = out  # alias for speed
+    return b"".join(iter_formulas(fc, new_cells, chunk=1 << 62))
+
+
+def iter_formulas(fc: FormulaCells, new_cells: list[bytes | None], chunk: int = 20_000):
+    """The rebuilt sheet XML as a stream of pieces of about ``chunk`` formula cells each
+    (for :func:`storeops.xlsx._zipwrite.deflate`, so the whole sheet is never held twice)."""
     for i, nc in enumerate(new_cells):
         if nc is None:
-            nc = b'<c r="%s%d"%s>%s%s</c>' % (fc.cols[i], fc.rows[i], fc.attrs[i], fc.fs[i], fc.vals[i])
-        cells[2 * i + 1] = nc
-    return b"".join(out)
+            new_cells[i] = b'<c r="%s%d"%s>%s%s</c>' % (fc.cols[i], fc.rows[i], fc.attrs[i], fc.fs[i], fc.vals[i])
+    n = len(new_cells)
+    pieces = fc.pieces
+    for lo in range(0, max(n, 1), chunk):
+        hi = min(n, lo + chunk)
+        out: list[bytes] = [b""] * (2 * (hi - lo) + 1)
+        out[0::2] = pieces[lo:hi + 1]
+        out[1::2] = new_cells[lo:hi]
+        if hi < n:
+            out.pop()  # the piece after the last cell of this chunk starts the next chunk
+        yield b"".join(out)
 
 
 # --------------------------------------------------------------------------- rows below tables

@@ -28,11 +28,11 @@ import numpy as np
 from ..xlsx import _cells
 from ..xlsx._atomic import atomic_replace, check_not_locked
 from ..xlsx._package import Package, open_package
-from ..xlsx._zipwrite import write_zip
+from ..xlsx._zipwrite import deflate, write_zip
 from ._eval import Book, Evaluator, Group, walk_reads
 from ._formula import FormulaError, parse, row_pieces, row_template, shift_formula
-from ._sheetxml import (FormulaCells, add_row_cells, formula_cell, has_value, join_formulas, row_cells, row_span,
-                        split_formulas)
+from ._sheetxml import (FormulaCells, add_row_cells, formula_cell, has_value, iter_formulas, join_formulas, row_cells,
+                        row_span, split_formulas)
 from ._values import Unsupported, XLErr, is_vec
 
 __all__ = ["RecalcReport", "recalc", "evaluate_package"]
@@ -379,8 +379,13 @@ def _this_row(text: str) -> str:
 
 # --------------------------------------------------------------------------- main
 def evaluate_package(pkg: Package, *, today: _dt.date | None = None, progress: bool = False,
-                     report: RecalcReport | None = None) -> tuple[dict[str, bytes], RecalcReport]:
-    """Evaluate a package in memory; returns replaced members and the report."""
+                     report: RecalcReport | None = None, deflated: bool = False) -> tuple[dict[str, Any], RecalcReport]:
+    """Evaluate a package in memory; returns replaced members and the report.
+
+    With ``deflated`` the rewritten sheets are :class:`storeops.xlsx._zipwrite.Deflated`
+    (compressed while they are rebuilt, for :func:`~storeops.xlsx._zipwrite.write_zip`)
+    instead of bytes, so a big sheet is never held uncompressed next to its pieces.
+    """
     from storeops_xl import FUNCTIONS
 
     t0 = time.perf_counter()
@@ -448,7 +453,9 @@ def evaluate_package(pkg: Package, *, today: _dt.date | None = None, progress: b
             col = book.col(s.name, _cells.col_index(letters))
             col.ensure(book.max_row[s.name] + 2)
             col.set_raw(cc.rows, cc.values, cc.nums, cc.numeric)
+        del data
         bar.update(1)
+    xmls.clear()  # the formula pieces hold what is written back
     # 4. evaluate in dependency order
     ordered, cyclic = _order(live)
     for g in cyclic:
@@ -520,7 +527,12 @@ def evaluate_package(pkg: Package, *, today: _dt.date | None = None, progress: b
         if stats["formulas"]:
             grew = any(t.sheet == s.name and t.name in report.rows_added for t in pkg.tables.values())
             if grew or any(c is not None for c in new_cells):
-                replace[s.path] = join_formulas(fc, new_cells)
+                if deflated:
+                    replace[s.path] = deflate(iter_formulas(fc, new_cells))
+                else:
+                    replace[s.path] = join_formulas(fc, new_cells)
+        fcs[s.name] = FormulaCells([b""], [], np.empty(0, np.int64), [], [], [], [], {})  # free the pieces
+        del new_cells
         report.per_sheet[s.name] = stats
         report.formulas += stats["formulas"]
         report.evaluated += stats["evaluated"]
@@ -647,7 +659,7 @@ def recalc(path: str | os.PathLike[str], *, today: _dt.date | None = None, progr
     path = os.fspath(path)
     check_not_locked(path)
     with open_package(path) as pkg:
-        replace, report = evaluate_package(pkg, today=today, progress=progress)
+        replace, report = evaluate_package(pkg, today=today, progress=progress, deflated=True)
         infos = pkg.infos
 
         def write(fh):

@@ -117,11 +117,9 @@ def read_columns(sheet_xml: bytes, sst: list[str], date_styles: frozenset[int], 
         return {}
     if len(sheet_xml) >= _SCAN_MIN:
         try:
-            out = _scan_columns(sheet_xml, sst, date_styles, cols, dates_as_datetime)
+            return _scan_chunks(sheet_xml, sst, date_styles, cols, dates_as_datetime)
         except _NotScannable:
-            out = None
-        if out is not None:
-            return out
+            pass
     return _regex_columns(sheet_xml, sst, date_styles, cols, dates_as_datetime)
 
 
@@ -230,6 +228,7 @@ def _convert(rows, ts, styles, raw, rest, sst_arr, dates, dates_as_datetime) -> 
 
 # --------------------------------------------------------------------------- numpy scanner
 _SCAN_MIN = 1 << 20  # below this the regex reader is as fast
+_SCAN_CHUNK = 16 << 20
 
 
 class _NotScannable(Exception):
@@ -272,6 +271,43 @@ def _digits(a: np.ndarray, start: np.ndarray, ok: np.ndarray, maxd: int = 9) -> 
 
 def _slices(xml: bytes, a: np.ndarray, b: np.ndarray) -> list[bytes]:
     return [xml[i:j] for i, j in zip(a.tolist(), b.tolist())]
+
+
+def _fixed(xml: bytes, sw: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """The bytes ``xml[start:end]`` of each cell as a fixed-width ``S`` array, gathered
+    with numpy when they are short (numbers, shared-string indexes)."""
+    n_ok = len(sw) - 1
+    width = int((end - start).max()) if len(start) else 0
+    if not len(start) or width > sw.shape[1] or width == 0 or int(start.max()) > n_ok:
+        return np.array(_slices(xml, start, end), dtype="S")
+    m = sw[start, :width].copy()
+    m[np.arange(width)[None, :] >= (end - start)[:, None]] = 0
+    return m.view(f"S{width}").ravel()
+
+
+def _scan_chunks(xml: bytes, sst: list[str], date_styles: frozenset[int], cols: list[str] | None,
+                 dates_as_datetime: bool) -> dict[str, ColumnCells]:
+    """:func:`_scan_columns` over chunks of whole rows, so the scanner's temporaries stay small."""
+    parts: dict[str, list[ColumnCells]] = {}
+    sst_arr = np.array(list(sst) + [""], dtype=object)
+    pos, n = 0, len(xml)
+    pad = b" " * 80
+    while pos < n:
+        end = xml.find(b"</row>", min(pos + _SCAN_CHUNK, n))
+        end = n if end < 0 else end + 6
+        got = _scan_columns(xml[pos:end] + pad, sst_arr, date_styles, cols, dates_as_datetime)
+        pos = end
+        for c, cc in got.items():
+            parts.setdefault(c, []).append(cc)
+    out = {}
+    for col, chunks in parts.items():
+        if len(chunks) == 1:
+            out[col] = chunks[0]
+        else:
+            out[col] = ColumnCells(np.concatenate([c.rows for c in chunks]), np.concatenate([c.values for c in chunks]),
+                                   np.concatenate([c.nums for c in chunks]), np.concatenate([c.styles for c in chunks]),
+                                   all(c.numeric for c in chunks))
+    return out
 
 
 def _scan_columns(xml: bytes, sst: list[str], date_styles: frozenset[int], cols: list[str] | None,
@@ -361,7 +397,7 @@ def _scan_columns(xml: bytes, sst: list[str], date_styles: frozenset[int], cols:
     nums = np.full(len(p), np.nan)
     isn = has_v & (code == ord("n"))
     if isn.any():
-        x = np.array(_slices(xml, vstart[isn], vend[isn]), dtype="S").astype(np.float64)
+        x = _fixed(xml, sw, vstart[isn], vend[isn]).astype(np.float64)
         nums[isn] = x
         obj = x.astype(object)
         if dates_as_datetime and date_styles:
@@ -373,8 +409,8 @@ def _scan_columns(xml: bytes, sst: list[str], date_styles: frozenset[int], cols:
         vals[isn] = obj
     iss = has_v & (code == ord("s"))
     if iss.any():
-        sst_arr = np.array(list(sst) + [""], dtype=object)
-        idx = np.array(_slices(xml, vstart[iss], vend[iss]), dtype="S").astype(np.int64)
+        sst_arr = sst if isinstance(sst, np.ndarray) else np.array(list(sst) + [""], dtype=object)
+        idx = _fixed(xml, sw, vstart[iss], vend[iss]).astype(np.int64)
         idx[(idx < 0) | (idx >= len(sst_arr))] = len(sst_arr) - 1
         vals[iss] = sst_arr[idx]
     other = np.flatnonzero((has_v & ~isn & ~iss) | is_inline)

@@ -11,9 +11,52 @@ from __future__ import annotations
 import struct
 import zipfile
 import zlib
-from typing import BinaryIO, Mapping
+from dataclasses import dataclass, field
+from typing import BinaryIO, Iterable, Mapping, Union
 
 _FIXED_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+@dataclass
+class Deflated:
+    """A member already deflated (raw deflate, level 1 by default): what
+    :func:`deflate` returns, accepted by :func:`write_zip` like plain bytes."""
+
+    crc: int = 0
+    size: int = 0
+    chunks: list[bytes] = field(default_factory=list)
+
+    @property
+    def csize(self) -> int:
+        return sum(len(c) for c in self.chunks)
+
+
+def deflate(pieces: Iterable[bytes], level: int = 1) -> Deflated:
+    """Deflate a member given as a stream of byte pieces (never joined in memory).
+
+    Examples
+    --------
+    >>> import zlib
+    >>> d = deflate([b"<a>", b"x" * 1000, b"</a>"])
+    >>> zlib.decompress(b"".join(d.chunks), -15) == b"<a>" + b"x" * 1000 + b"</a>"
+    True
+    >>> d.size, d.crc == zlib.crc32(b"<a>" + b"x" * 1000 + b"</a>")
+    (1007, True)
+    """
+    co = zlib.compressobj(level, zlib.DEFLATED, -15)
+    out = Deflated()
+    crc, size = 0, 0
+    for piece in pieces:
+        if not piece:
+            continue
+        crc = zlib.crc32(piece, crc)
+        size += len(piece)
+        c = co.compress(piece)
+        if c:
+            out.chunks.append(c)
+    out.chunks.append(co.flush())
+    out.crc, out.size = crc, size
+    return out
 
 
 def _dos(dt: tuple[int, ...]) -> tuple[int, int]:
@@ -30,7 +73,7 @@ def _local_data_offset(fh: BinaryIO, info: zipfile.ZipInfo) -> int:
     return info.header_offset + 30 + n + m
 
 
-def write_zip(out: BinaryIO, src_path: str, infos: list[zipfile.ZipInfo], replace: Mapping[str, bytes],
+def write_zip(out: BinaryIO, src_path: str, infos: list[zipfile.ZipInfo], replace: Mapping[str, Union[bytes, Deflated]],
               level: int = 1) -> None:
     """Write a zip to ``out``: every member of ``infos`` (raw copy unless in ``replace``),
     then members of ``replace`` that are new, in the given order."""
@@ -47,7 +90,13 @@ def write_zip(out: BinaryIO, src_path: str, infos: list[zipfile.ZipInfo], replac
                 name, date_time, ext_attr, create_system = info.filename, info.date_time, info.external_attr, info.create_system
             fname = name.encode("utf-8")
             flag = 0x800 if any(b > 127 for b in fname) else 0
-            if name in replace:
+            if name in replace and isinstance(replace[name], Deflated):
+                d = replace[name]
+                crc, size, chunks, csize = d.crc, d.size, d.chunks, d.csize
+                method = zipfile.ZIP_DEFLATED if size else zipfile.ZIP_STORED
+                if not size:
+                    chunks, csize = [], 0
+            elif name in replace:
                 data = replace[name]
                 crc = zlib.crc32(data)
                 size = len(data)
