@@ -25,6 +25,8 @@ from typing import Any
 
 import numpy as np
 
+from storeops.xlsx._tables import set_table_ref
+
 from ..xlsx import _cells
 from ..xlsx._atomic import atomic_replace, check_not_locked
 from ..xlsx._package import Package, open_package
@@ -364,10 +366,7 @@ def _extend_tables(pkg: Package, sheet_name: str, xml: bytes, replace: dict[str,
                 new[c] = formula_cell(c, r, style, f.lstrip("="))
             xml = add_row_cells(xml, r, new)
         new_ref = f"{_cells.col_letters(c1)}{r1}:{_cells.col_letters(c2)}{new_rows[-1]}"
-        txml = replace.get(t.path) or pkg.read(t.path)
-        txml = re.sub(rb'(<table\b[^>]*?\sref=")[^"]*"', lambda m: m.group(1) + new_ref.encode() + b'"', txml, count=1)
-        txml = re.sub(rb'(<autoFilter\b[^>]*?\sref=")[^"]*"', lambda m: m.group(1) + new_ref.encode() + b'"', txml, count=1)
-        replace[t.path] = txml
+        replace[t.path] = set_table_ref(replace.get(t.path) or pkg.read(t.path), new_ref)
         t.ref = new_ref
         report.rows_added[t.name] = len(new_rows)
     return xml
