@@ -12,6 +12,8 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip>=23.2"
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[test]"
+	@echo "编译重算加速模块（只需一次）/ compiling the recalc kernels (once)"
+	@cp workbook/StoreOps.xlsm $(VENV)/warm.xlsm && $(PY) -m storeops.cli recalc --no-progress $(VENV)/warm.xlsm >/dev/null && rm -f $(VENV)/warm.xlsm
 	@touch $(STAMP)
 
 demo: $(STAMP)

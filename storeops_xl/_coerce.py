@@ -424,18 +424,55 @@ def serial_to_datetime64(serial: np.ndarray) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- text
+def _text1(v: Any) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    if isinstance(v, str):
+        return v
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, (float, np.floating)) and float(v).is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    return str(v)
+
+
+_TYPE_OF = np.frompyfunc(type, 1, 1)
+
+
+def _all_str(x: np.ndarray) -> bool:
+    """True when every value of an object column is a ``str``."""
+    import pandas as pd
+
+    return len(x) == 0 or pd.api.types.infer_dtype(x, skipna=False) == "string"
+
+
 def to_text(x: np.ndarray, name: str = "text") -> Column:
     """Text column: blanks become ``""``; whole floats print without ``.0``."""
     out = np.empty(len(x), dtype=object)
+    if isinstance(x, np.ndarray) and x.dtype == object and x.ndim == 1 and len(x) > 32:
+        # plain texts are kept as they are and blanks become "" without a Python loop
+        import pandas as pd
+
+        missing = pd.isna(x)  # None, NaN, NaT, pd.NA …: each still converted exactly below
+        some = bool(missing.any())
+        if _all_str(x[~missing] if some else x):
+            out[:] = x
+            if some:
+                idx = np.flatnonzero(missing)
+                kinds = _TYPE_OF(x[idx])
+                simple = (kinds == type(None)) | (kinds == float)
+                out[idx[simple]] = ""
+                for i in idx[~simple]:
+                    out[i] = _text1(x[i])
+            return Column(name, out)
+        kinds = _TYPE_OF(x)
+        is_str = kinds == str
+        is_none = kinds == type(None)
+        out[is_str] = x[is_str]
+        out[is_none] = ""
+        for i in np.flatnonzero(~(is_str | is_none)):
+            out[i] = _text1(x[i])
+        return Column(name, out)
     for i, v in enumerate(x):
-        if v is None or (isinstance(v, float) and math.isnan(v)):
-            out[i] = ""
-        elif isinstance(v, str):
-            out[i] = v
-        elif isinstance(v, bool):
-            out[i] = "TRUE" if v else "FALSE"
-        elif isinstance(v, (float, np.floating)) and float(v).is_integer() and abs(v) < 1e15:
-            out[i] = str(int(v))
-        else:
-            out[i] = str(v)
+        out[i] = _text1(v)
     return Column(name, out)

@@ -15,6 +15,7 @@ import unicodedata
 from typing import Any, Callable
 
 import numpy as np
+import pandas as pd
 
 from ._coerce import Column, as_1d, to_date, to_number, to_text, upstream_error
 from .settings import DEFAULTS
@@ -59,7 +60,7 @@ def text(arr: np.ndarray, name: str) -> Column:
         col = text(np.asarray(arr[:1]), name)
         return _spread(col, len(arr))
     col = to_text(np.asarray(arr, dtype=object), name)
-    errs = np.array([v[:1] == "#" and v.split(" ")[0].upper() in _EXCEL_ERRORS for v in col.values], dtype=bool)
+    errs = map_distinct(_is_error_text, col.values).astype(bool)
     if errs.any():
         col.add_error(errs, [upstream_error(v, name) for v in col.values[errs]])
         col.values = np.where(errs, "", col.values)
@@ -74,8 +75,21 @@ def setting(arr: np.ndarray, name: str, key: str, *, negative: bool = False) -> 
     return col
 
 
+def _is_error_text(v: str) -> bool:
+    return v[:1] == "#" and v.split(" ")[0].upper() in _EXCEL_ERRORS
+
+
 def map_distinct(func: Callable[..., Any], *cols: np.ndarray) -> np.ndarray:
-    """``func`` applied to each row's values, computed once per distinct row."""
+    """``func`` applied to each row's values, computed once per distinct row.
+
+    Examples
+    --------
+    >>> map_distinct(lambda a, b: f"{a}{b:g}", np.array(["x", "y", "x"], dtype=object), np.array([1.0, 2.0, 1.0]))
+    array(['x1', 'y2', 'x1'], dtype=object)
+    """
+    fast = _per_distinct(func, *cols)
+    if fast is not None:
+        return fast
     n = len(cols[0]) if cols else 0
     out = np.empty(n, dtype=object)
     cache: dict[tuple[Any, ...], Any] = {}
@@ -87,6 +101,60 @@ def map_distinct(func: Callable[..., Any], *cols: np.ndarray) -> np.ndarray:
         except TypeError:  # unhashable value: compute directly
             out[i] = func(*key)
     return out
+
+
+def _codes(col: np.ndarray, exact: bool = False) -> np.ndarray | None:
+    """Codes equal where two values are equal as dictionary keys, or None.
+
+    NaNs share code 0; with ``exact`` floats are told apart by their bits (``-0.0`` ≠ ``0.0``).
+    """
+    if not isinstance(col, np.ndarray) or col.ndim != 1:
+        return None
+    if col.dtype.kind == "f" and exact:
+        return pd.factorize(col.astype(np.float64).view(np.int64))[0]
+    if col.dtype.kind in "fiub":
+        return pd.factorize(col)[0] + 1  # NaN → 0
+    if col.dtype == object and pd.api.types.infer_dtype(col, skipna=False) == "string":
+        return pd.factorize(col)[0]  # only str values: no missing-value codes
+    return None
+
+
+def _combine(codes: list[np.ndarray]) -> np.ndarray:
+    combo = codes[0].astype(np.int64, copy=False)
+    for c in codes[1:]:
+        combo = pd.factorize(combo * (int(c.max()) + 1) + c)[0].astype(np.int64, copy=False)
+    return combo
+
+
+def _per_distinct(func: Callable[..., Any], *cols: np.ndarray) -> np.ndarray | None:
+    """:func:`map_distinct` without a Python loop over the rows (None when the columns do not allow it).
+
+    Rows whose values are equal as dictionary keys share the result computed for the first of
+    them, exactly as the row loop does.  A NaN never equals a key there, so rows holding one
+    get ``func`` of their own values (computed once per bit-identical row: ``func`` is pure).
+    """
+    if not cols or any(not isinstance(c, np.ndarray) or len(c) != len(cols[0]) for c in cols) or len(cols[0]) < 64:
+        return None
+    codes = [_codes(c) for c in cols]
+    if any(c is None for c in codes):
+        return None
+    combo = _combine(codes)
+    nan_row = np.zeros(len(combo), bool)
+    for c in cols:
+        if c.dtype.kind == "f":
+            nan_row |= np.isnan(c)
+    if nan_row.any():
+        combo = combo.copy()
+        combo[nan_row] = _combine([_codes(c[nan_row], exact=True) for c in cols]) + int(combo.max()) + 1
+    if (len(cols) == 1 and cols[0].dtype != object) or nan_row.any():
+        combo = pd.factorize(combo)[0]
+    codes = combo  # numbered in order of first appearance (pd.factorize numbers so)
+    seen = np.maximum.accumulate(codes)
+    first = np.flatnonzero(np.r_[True, codes[1:] > seen[:-1]])
+    results = np.empty(len(first), dtype=object)
+    for j, key in enumerate(zip(*(c[first] for c in cols))):
+        results[j] = func(*key)
+    return results[codes]
 
 
 def bools(mask: np.ndarray, blank: np.ndarray) -> np.ndarray:

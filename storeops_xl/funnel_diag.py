@@ -102,10 +102,12 @@ def funnel_diag(impressions: Any, clicks: Any, visitors: Any, inquiries: Any, or
     value = measures[stage, cols]
     limit = bench[stage, cols]
 
-    def one(st: int, w: float, val: float, lim: float, blank: bool) -> Any:
-        if blank:
-            return None
-        return _OK if not w < 1 else _text(int(st), float(val), float(lim))
-
-    out = C.map_distinct(one, stage, worst, value, limit, np.isnan(imp))
+    blank = np.isnan(imp)
+    weak_row = (worst < 1) & ~blank
+    out = np.empty(len(imp), dtype=object)
+    out[:] = _OK
+    out[blank] = None
+    if weak_row.any():  # the advice text, once per distinct (stage, value, benchmark)
+        out[weak_row] = C.map_distinct(lambda st, val, lim: _text(int(st), float(val), float(lim)),
+                                       stage[weak_row], value[weak_row], limit[weak_row])
     return restore(finish(out, icol, ccol, vcol, qcol, ocol, bcol, *benches), shape)

@@ -14,6 +14,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--today", type=_dt.date.fromisoformat, default=None,
                         help="TODAY() 使用的日期 (YYYY-MM-DD) / the date TODAY() returns")
     parser.add_argument("--no-progress", action="store_true", help="不显示进度条 / no progress bar")
+    parser.add_argument("--timings", action="store_true", help="显示各阶段耗时 / print the seconds of each stage")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -23,4 +24,7 @@ def run(args: argparse.Namespace) -> int:
     print(report.summary())
     for ex in report.left_examples[:3]:
         print(f"  留给 Excel / left to Excel: {ex}")
+    if args.timings:
+        for stage, sec in report.stages.items():
+            print(f"  {sec:7.3f} s  {stage}")
     return 0

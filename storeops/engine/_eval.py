@@ -18,40 +18,66 @@ import numpy as np
 
 from ._formula import FormulaError, Node, parse
 from ._native import NATIVE, _MISSING, _concat2
-from ._values import (DIV0, NA, REF, VALUE, Rng, Unsupported, XLErr, as_object, is_vec, merge_errors,
-                      to_num, with_errors, from_datetime64)
-
-
-_TYPE = np.frompyfunc(type, 1, 1)
-_ISNUM = np.frompyfunc(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool), 1, 1)
+from ._values import (DIV0, Rng, Unsupported, XLErr, as_object, is_vec, merge_errors, to_num, type_masks,
+                      with_errors, from_datetime64)
 
 
 class ColData:
-    """One sheet column as dense arrays indexed by row number (index 0 unused)."""
+    """One sheet column as dense arrays indexed by row number (index 0 unused).
 
-    __slots__ = ("obj", "num", "numeric", "text")
+    ``num`` holds the numbers (NaN elsewhere), ``text`` marks values that are neither
+    numbers nor blank.  The object view ``obj`` is built only when something needs it:
+    a column of numbers and blanks is kept as ``num`` alone (``obj`` is then derived,
+    blanks as ``None``).
+    """
+
+    __slots__ = ("_obj", "num", "numeric", "text")
 
     def __init__(self, size: int):
-        self.obj = np.full(size, None, dtype=object)
+        self._obj: np.ndarray | None = None
         self.num = np.full(size, np.nan)
         self.numeric = True
         self.text = np.zeros(size, dtype=bool)  # True where the value is not a number and not blank
 
+    @property
+    def obj(self) -> np.ndarray:
+        if self._obj is None:
+            o = self.num.astype(object)
+            o[np.isnan(self.num)] = None
+            self._obj = o
+        return self._obj
+
+    def value(self, r: int) -> Any:
+        """The value of one row (``None`` when blank or beyond the column)."""
+        if r >= len(self.num):
+            return None
+        if self._obj is not None:
+            return self._obj[r]
+        x = self.num[r]
+        return None if x != x else float(x)
+
     def ensure(self, size: int) -> None:
-        if size > len(self.obj):
-            o = np.full(size, None, dtype=object)
-            o[: len(self.obj)] = self.obj
+        if size > len(self.num):
             n = np.full(size, np.nan)
             n[: len(self.num)] = self.num
             t = np.zeros(size, dtype=bool)
             t[: len(self.text)] = self.text
-            self.obj, self.num, self.text = o, n, t
+            if self._obj is not None:
+                o = np.full(size, None, dtype=object)
+                o[: len(self._obj)] = self._obj
+                self._obj = o
+            self.num, self.text = n, t
 
     def set_raw(self, rows: np.ndarray, obj: np.ndarray, num: np.ndarray, numeric: bool) -> None:
         """Store values read from the file (already split into objects and numbers)."""
         self.ensure(int(rows.max()) + 2 if len(rows) else 0)
-        self.obj[rows] = obj
         self.num[rows] = num
+        if numeric and self._obj is None:
+            return  # numbers and blanks only: the object view is derived from num when needed
+        if obj is None:
+            obj = num.astype(object)
+            obj[np.isnan(num)] = None
+        self.obj[rows] = obj
         self.text[rows] = False if numeric else (np.isnan(num) & np.not_equal(obj, None))
         if not numeric:
             self.numeric = False
@@ -64,10 +90,11 @@ class ColData:
         if is_vec(values) and values.dtype.kind in "fiu":
             values = values.astype(np.float64)
             self.num[rows] = values
-            o = values.astype(object)
-            o[np.isnan(values)] = None
-            self.obj[rows] = o
             self.text[rows] = False
+            if self._obj is not None:
+                o = values.astype(object)
+                o[np.isnan(values)] = None
+                self._obj[rows] = o
             return
         if is_vec(values) and values.dtype == bool:
             self.obj[rows] = values.astype(object)
@@ -76,8 +103,8 @@ class ColData:
             self.numeric = False
             return
         o = as_object(values, len(rows))
-        kinds = _TYPE(o)
-        isf = _ISNUM(o).astype(bool)
+        kinds = type_masks(o)
+        isf = kinds["num"]
         num = np.full(len(o), np.nan)
         if isf.any():
             num[isf] = o[isf].astype(np.float64)
@@ -88,14 +115,14 @@ class ColData:
                 o[nan] = None
         self.obj[rows] = o
         self.num[rows] = num
-        txt = ~isf & np.not_equal(o, None)
+        txt = ~isf & ~kinds["none"]
         self.text[rows] = txt
         if txt.any():
             self.numeric = False
 
     def take(self, rows: np.ndarray) -> np.ndarray:
         """Values at ``rows`` (float column when the column holds only numbers)."""
-        inside = rows < len(self.obj)
+        inside = rows < len(self.num)
         if not inside.all():
             rows = np.where(inside, rows, 0)
         if self.numeric or not self.text[rows].any():
@@ -229,8 +256,7 @@ class Evaluator:
     def _cells(self, sheet: str, c: int, r: int, rabs: bool) -> Any:
         col = self.book.col(sheet, c)
         if rabs:
-            v = col.obj[r] if r < len(col.obj) else None
-            return v
+            return col.value(r)
         rows = self.rows + (r - self.base)
         if (rows < 1).any():
             raise Unsupported("reference above row 1")

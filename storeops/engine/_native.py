@@ -20,6 +20,7 @@ from ._values import (DIV0, NA, NUM, VALUE, Rng, Unsupported, XLErr, as_object, 
                       merge_errors, to_num, to_text1, truth, with_errors, number_text)
 
 _EPOCH_D = np.datetime64("1899-12-30", "D")
+_TYPE = np.frompyfunc(type, 1, 1)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -450,7 +451,7 @@ class _Crit:
     def mask(self, keys: "_Keys") -> np.ndarray:
         op = self.op
         if self.bool is not None:
-            m = keys.boolv == self.bool
+            m = keys.bool_eq(self.bool)
             return ~m if op == "<>" else m
         if self.num is not None:
             num = keys.num
@@ -462,7 +463,7 @@ class _Crit:
                 m = (m | tm) if op == "=" else (m & ~tm)
             return m
         if self.text == "" and op == "=":
-            return keys.blank | (keys.textv == "")
+            return keys.blank | keys.text_eq("")  # Excel: blank cells and empty text, not numbers or TRUE/FALSE
         if self.text == "" and op == "<>":
             return ~keys.blank
         if self.wild is not None:
@@ -471,36 +472,88 @@ class _Crit:
         if op in ("=", "<>"):
             m = keys.text_eq(self.text)
             return m if op == "=" else ~m
-        t = keys.textv
-        has = keys.istext
-        tt = np.where(has, t, "")
-        with np.errstate(invalid="ignore"):
-            cmp = {"<": tt < self.text, ">": tt > self.text, "<=": tt <= self.text, ">=": tt >= self.text}[op]
-        return has & cmp
+        return keys.text_cmp(op, self.text)
+
+
+#: infer_dtype answers (skipping missing values) that rule out booleans and mix at most numbers or texts
+_PLAIN = {"string": True, "floating": False, "integer": False, "mixed-integer-float": False, "empty": False}
+
+
+def _type_tags(o: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per value: is a boolean, is blank (``None``), is text (a ``str``), without a Python loop."""
+    n = o.size
+    plain = _PLAIN.get(pd.api.types.infer_dtype(o, skipna=True)) if n else False
+    if plain is not None:
+        missing = pd.isna(o)  # only these can be None; the others are all texts or all numbers
+        istext = ~missing if plain else np.zeros(n, bool)
+        blank = np.zeros(n, bool)
+        idx = np.flatnonzero(missing)
+        if idx.size:
+            blank[idx] = _TYPE(o[idx]) == type(None)
+        return np.zeros(n, bool), blank, istext
+    tcodes, tuniq = pd.factorize(_TYPE(o))
+    kinds = [(issubclass(t, (bool, np.bool_)), t is type(None), issubclass(t, str)) for t in tuniq]
+    return tuple(np.array([k[j] for k in kinds] + [False], bool)[tcodes] for j in range(3))
 
 
 class _Keys:
-    """A criteria range prepared once: numbers, case-folded texts, blanks."""
+    """A criteria range prepared once: numbers, case-folded texts, blanks.
+
+    Texts are factorized: ``tcode`` holds, per cell, the index of its case-folded text
+    in ``texts`` (-1 for cells that are not text), so equality is an integer compare and
+    wildcards / ordering tests run once per distinct text.
+    """
 
     def __init__(self, r: Rng):
         o = r.flat_obj
+        n = o.size
+        isb, self.blank, self.istext = _type_tags(o)
         self.num = r.flat_num.copy()
-        isb = np.fromiter((isinstance(v, (bool, np.bool_)) for v in o), bool, o.size)
-        self.num[isb] = np.nan
-        self.boolv = np.where(isb, o, None)
-        self.blank = np.fromiter((v is None for v in o), bool, o.size)
-        self.istext = np.fromiter((isinstance(v, str) for v in o), bool, o.size)
-        self.textv = np.array([v.casefold() if isinstance(v, str) else "" for v in o], dtype=object)
+        self.bcode = np.full(n, -1, np.int8)  # -1 not a boolean, 0 FALSE, 1 TRUE
+        if isb.any():
+            self.num[isb] = np.nan
+            self.bcode[isb] = o[isb].astype(bool).astype(np.int8)
+        self.tcode = np.full(n, -1, np.intp)
+        self.texts = np.empty(0, dtype=object)
+        if self.istext.any():
+            codes, uniq = pd.factorize(o[self.istext])
+            folded = np.array([str.casefold(v) for v in uniq], dtype=object)
+            fcodes, funiq = pd.factorize(folded)
+            self.tcode[self.istext] = np.asarray(fcodes)[codes]
+            self.texts = np.asarray(funiq, dtype=object)
+        self._where = {t: i for i, t in enumerate(self.texts.tolist())}
         self._eq: dict[str, np.ndarray] = {}
+        self._textv = None
+
+    @property
+    def textv(self) -> np.ndarray:
+        """Case-folded text per cell ("" where the cell is not text)."""
+        if self._textv is None:
+            self._textv = np.append(self.texts, "")[self.tcode]
+        return self._textv
+
+    def _per_text(self, hits: np.ndarray) -> np.ndarray:
+        """Spread a boolean per distinct text to the cells (False for non-text cells)."""
+        return np.append(np.asarray(hits, bool), False)[self.tcode]
 
     def text_eq(self, t: str) -> np.ndarray:
-        if t not in self._eq:
-            self._eq[t] = self.istext & (self.textv == t)
-        return self._eq[t]
+        m = self._eq.get(t)
+        if m is None:
+            i = self._where.get(t)
+            m = np.zeros(self.tcode.size, bool) if i is None else self.tcode == i
+            self._eq[t] = m
+        return m
+
+    def bool_eq(self, b: bool) -> np.ndarray:
+        return self.bcode == int(b)
 
     def match(self, pat) -> np.ndarray:
-        return np.fromiter((bool(pat.match(v)) if s else False for v, s in zip(self.textv, self.istext)), bool,
-                           self.textv.size)
+        return self._per_text([bool(pat.match(v)) for v in self.texts.tolist()])
+
+    def text_cmp(self, op: str, t: str) -> np.ndarray:
+        """Text cells whose case-folded text compares to ``t`` (ordering operators)."""
+        f = {"<": str.__lt__, ">": str.__gt__, "<=": str.__le__, ">=": str.__ge__}[op]
+        return self._per_text([f(v, t) for v in self.texts.tolist()])
 
 
 def _keys(ctx, r: Rng) -> _Keys:

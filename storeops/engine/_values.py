@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from ..xlsx._cells import XLErr
 
@@ -166,11 +167,17 @@ def with_errors(values: Any, errs: np.ndarray | None) -> Any:
     return out
 
 
+#: pandas.api.types.infer_dtype answers for object columns that hold no str (so no XLErr)
+_NO_TEXT = frozenset({"empty", "floating", "integer", "mixed-integer-float", "boolean"})
+
+
 def error_mask(x: Any) -> Any:
     """True where the value is an Excel error."""
     if is_vec(x):
         if x.dtype != object:
             return np.zeros(len(x), dtype=bool)
+        if len(x) > 32 and pd.api.types.infer_dtype(x, skipna=True) in _NO_TEXT:
+            return np.zeros(len(x), dtype=bool)  # no text at all, so no error value
         return np.fromiter((isinstance(v, XLErr) for v in x), dtype=bool, count=len(x))
     return isinstance(x, XLErr)
 
@@ -266,3 +273,38 @@ def to_text1(v: Any) -> str:
         return str(v)
     f = float(v)
     return "" if math.isnan(f) else number_text(f)
+
+
+_TYPE_OF = np.frompyfunc(type, 1, 1)
+
+
+_TYPE_TESTS = (
+    ("num", lambda t: issubclass(t, (int, float, np.integer, np.floating)) and not issubclass(t, (bool, np.bool_))),
+    ("str", lambda t: issubclass(t, str) and not issubclass(t, XLErr)),
+    ("bool", lambda t: issubclass(t, (bool, np.bool_))),
+    ("none", lambda t: t is type(None)),
+)
+
+
+def type_masks(values: np.ndarray) -> dict[str, np.ndarray]:
+    """Masks ``num`` (int/float, not bool), ``str``, ``bool`` and ``none`` of an object array,
+    classifying each distinct Python type once.
+
+    Examples
+    --------
+    >>> m = type_masks(np.array([1.5, "a", None, True, XLErr("#N/A")], dtype=object))
+    >>> {k: v.tolist() for k, v in m.items()}  # doctest: +NORMALIZE_WHITESPACE
+    {'num': [True, False, False, False, False], 'str': [False, True, False, False, False],
+     'bool': [False, False, False, True, False], 'none': [False, False, True, False, False]}
+    """
+    n = len(values)
+    kind = pd.api.types.infer_dtype(values, skipna=False) if n else "empty"
+    if kind == "boolean" or kind == "string" and not any(type(v) is XLErr for v in values):
+        one = "str" if kind == "string" else "bool"  # one C pass said every value is a str / a bool
+        return {name: np.full(n, name == one) for name, _ in _TYPE_TESTS}
+    codes, uniq = pd.factorize(pd.Series(_TYPE_OF(values), dtype=object), sort=False)
+    out = {}
+    for name, test in _TYPE_TESTS:
+        hit = np.array([test(t) for t in uniq] + [False], bool)
+        out[name] = hit[codes]
+    return out

@@ -14,15 +14,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-import numpy as np
-
 from ..xlsx._atomic import atomic_replace
 from ..xlsx._cells import escape
 from ..xlsx._package import open_package, rels_of
 from ..xlsx._zipwrite import write_zip
 from ._formula import FormulaError, Node, parse, row_template, unparse
-from ._sheetxml import join_formulas, split_formulas
-from .recalc import _make_groups, evaluate_package
+from ..xlsx._cells import col_letters
+from ..xlsx._scan import scan_sheet
+from ._groups import make_groups
+from ._sheetxml import cell_attrs, cell_value, replace_cells
+from .recalc import evaluate_package
 
 
 def _ratio(a: list[str]) -> str | None:
@@ -129,9 +130,9 @@ def export_portable(src: str | os.PathLike[str], out: str | os.PathLike[str], *,
         drop = set()
         for s in pkg.sheets:
             xml = replace.get(s.path) or pkg.read(s.path)
-            fc = split_formulas(xml)
-            groups, _bad = _make_groups(s.name, fc)
-            new_cells: list[bytes | None] = [None] * len(fc)
+            F = scan_sheet(xml, []).formulas
+            groups, _bad = make_groups(s.name, xml, F)
+            new_cells: dict[int, bytes] = {}
             for g in groups:
                 try:
                     node = parse(g.text)
@@ -145,18 +146,19 @@ def export_portable(src: str | os.PathLike[str], out: str | os.PathLike[str], *,
                     tpl, offs = row_template(text, g.base_row)
                 except (_NoEquivalent, FormulaError, ValueError):
                     tpl = None
+                letters = col_letters(g.col).encode()
                 for i, r in zip(g.cell_index.tolist(), g.rows.tolist()):
-                    attrs = fc.attrs[i]
+                    attrs, vals = cell_attrs(xml, F, i), cell_value(xml, F, i)
                     if tpl is not None:
                         f = (tpl % tuple(r + o for o in offs)) if offs else tpl.replace("%%", "%")
                         new_cells[i] = b'<c r="%s%d"%s><f>%s</f>%s</c>' % (
-                            fc.cols[i], r, attrs, escape(f).encode("utf-8"), fc.vals[i])
+                            letters, r, attrs, escape(f).encode("utf-8"), vals)
                         rep.native += 1
                     else:
-                        new_cells[i] = b'<c r="%s%d"%s>%s</c>' % (fc.cols[i], r, attrs, fc.vals[i])
+                        new_cells[i] = b'<c r="%s%d"%s>%s</c>' % (letters, r, attrs, vals)
                         rep.values += 1
-            if any(c is not None for c in new_cells):
-                replace[s.path] = join_formulas(fc, new_cells)
+            if new_cells:
+                replace[s.path] = replace_cells(xml, F, new_cells)
         # drop VBA and the ribbon
         for info in pkg.infos:
             n = info.filename

@@ -2,14 +2,15 @@
 cached values in place (SPEC §8).
 
 Read path: the package is validated (:func:`storeops.xlsx.open_package`), each sheet's
-XML is split around its formula cells with one byte regex, formulas of one column that
-are the same relative to their row form one *group*, and only the columns the groups
-read are parsed.  Groups run in dependency order, vectorised with numpy; StoreOps
-functions are called once per group with whole columns.
+XML is scanned once by a compiled kernel (:mod:`storeops.xlsx._scan`) that records where
+every cell, formula and value is; formulas of one column that are the same relative to
+their row form one *group* (:mod:`._groups`), and only the columns the groups read are
+converted.  Groups run in dependency order, vectorised with numpy; StoreOps functions
+are called once per group with whole columns.
 
-Write path: the values go next to the formulas (``<v>``) in the untouched sheet XML;
-other parts are copied raw (compressed bytes as they are) and the file is replaced
-atomically.
+Write path: the values go next to the formulas (``<v>``) in the untouched sheet XML,
+spliced in by a compiled kernel (:mod:`storeops.xlsx._splice`, :mod:`._encode`); other
+parts are copied raw (compressed bytes as they are) and the file is replaced atomically.
 """
 
 from __future__ import annotations
@@ -31,11 +32,13 @@ from ..xlsx import _cells
 from ..xlsx._atomic import atomic_replace, check_not_locked
 from ..xlsx._package import Package, open_package
 from ..xlsx._zipwrite import deflate, write_zip
+from ..xlsx._scan import F_ROW, MAX_COL, V_COL, V_ROW, ScanError, SheetScan, scan_sheet, split_kernel
+from ._encode import ValueSink, _serial
 from ._eval import Book, Evaluator, Group, walk_reads
-from ._formula import FormulaError, parse, row_pieces, row_template, shift_formula
-from ._sheetxml import (FormulaCells, add_row_cells, formula_cell, has_value, iter_formulas, join_formulas, row_cells,
-                        row_span, split_formulas)
-from ._values import Unsupported, XLErr, is_vec
+from ._formula import FormulaError, parse, shift_formula
+from ._groups import make_groups
+from ._sheetxml import add_row_cells, formula_cell, has_value, row_cells, row_span
+from ._values import Rng, Unsupported, is_vec
 
 __all__ = ["RecalcReport", "recalc", "evaluate_package"]
 
@@ -52,6 +55,8 @@ class RecalcReport:
     seconds: float = 0.0
     rows_added: dict[str, int] = field(default_factory=dict)
     left_examples: list[str] = field(default_factory=list)
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage, for benchmarks
+    unchanged_sheets: list[str] = field(default_factory=list)  # every cached value was already right
 
     def summary(self) -> str:
         """One bilingual line, Chinese first."""
@@ -70,125 +75,7 @@ class RecalcReport:
         return self.summary()
 
 
-def _serial(d: _dt.date | _dt.datetime) -> float:
-    if isinstance(d, _dt.datetime):
-        return (d - _dt.datetime(1899, 12, 30)) / _dt.timedelta(days=1)
-    return float((d - _dt.date(1899, 12, 30)).days)
-
-
 # --------------------------------------------------------------------------- groups
-def _make_groups(sheet: str, fc: FormulaCells) -> tuple[list[Group], list[int]]:
-    """Group formula cells per column by row template; returns groups and unreadable cells.
-
-    Plain ``<f>`` cells are compared as escaped bytes against the first cell's template
-    (vectorised); shared/array formulas by their expanded text.
-    """
-    groups: list[Group] = []
-    bad: list[int] = []
-    if not len(fc):
-        return groups, bad
-    import pandas as pd
-
-    codes, uniq = pd.factorize(pd.Series(fc.cols, dtype=object), sort=False)
-    order = np.argsort(codes, kind="stable")
-    cuts = np.flatnonzero(np.diff(codes[order])) + 1
-    for idx in np.split(order, cuts):
-        if not len(idx):
-            continue
-        col = _cells.col_index(fc.cols[int(idx[0])])
-        is_raw = np.fromiter((fc.raw[i] is not None for i in idx.tolist()), bool, len(idx))
-        simple, other = idx[is_raw], idx[~is_raw]
-        _group_raw(sheet, col, fc, simple, groups)
-        if len(other):
-            texts = np.array([fc.texts.get(int(i)) for i in other], dtype=object)
-            known = np.not_equal(texts, None)
-            bad.extend(int(i) for i in other[~known])
-            _group_text(sheet, col, fc, other[known], texts[known], groups)
-    return groups, bad
-
-
-_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;"}
-
-
-def _raw_pieces(raw0: bytes, text0: str, pieces: list[str], offs: tuple[int, ...], row0: int) -> list[bytes] | None:
-    """The template pieces escaped the way this file's writer escaped the first cell."""
-    esc = {"&": "&amp;", "<": "&lt;"}
-    for ch, ent in (('>', '&gt;'), ('"', '&quot;'), ("'", '&apos;')):
-        if ent.encode() in raw0:
-            esc[ch] = ent
-    table = str.maketrans(esc)
-    out = [p.translate(table).encode("utf-8") for p in pieces]
-    rebuilt = out[0] + b"".join(str(row0 + o).encode() + p for o, p in zip(offs, out[1:]))
-    return out if rebuilt == raw0 else None
-
-
-def _group_raw(sheet: str, col: int, fc: FormulaCells, idx: np.ndarray, groups: list[Group]) -> None:
-    if not len(idx):
-        return
-    raws = np.array([fc.raw[i] for i in idx.tolist()], dtype=object)
-    rows = fc.rows[idx]
-    remaining = np.arange(len(idx))
-    while len(remaining):
-        k0 = int(remaining[0])
-        raw0, r0 = raws[k0], int(rows[k0])
-        text0 = fc.text(int(idx[k0]))
-        try:
-            pieces, offs = row_pieces(text0, r0)
-            rp = _raw_pieces(raw0, text0, pieces, offs, r0)
-        except (FormulaError, ValueError):
-            rp = None
-            pieces, offs = None, ()
-        if pieces is None:
-            same = raws[remaining] == raw0
-            sel = remaining[same]
-            groups.append(Group(sheet, col, rows[sel], r0, text0, idx[sel], reason="unreadable"))
-            remaining = remaining[~same]
-            continue
-        rr = rows[remaining]
-        if rp is None:  # unusual escaping: compare unescaped texts
-            tpl = "%d".join(p.replace("%", "%%") for p in pieces)
-            cand = np.array([fc.text(int(idx[k])) for k in remaining.tolist()], dtype=object)
-            expected = np.array([tpl % tuple(r + o for o in offs) for r in rr.tolist()], dtype=object)
-            same = cand == expected
-        elif not offs:
-            same = raws[remaining] == raw0
-        else:
-            exp = np.full(len(rr), rp[0], dtype=object)
-            cache: dict[int, np.ndarray] = {}
-            for o, p in zip(offs, rp[1:]):
-                if o not in cache:
-                    cache[o] = (rr + o).astype("S").astype(object)
-                exp = exp + cache[o] + p
-            same = raws[remaining] == exp
-        same[0] = True
-        sel = remaining[same]
-        groups.append(Group(sheet, col, rows[sel], r0, text0, idx[sel]))
-        remaining = remaining[~same]
-
-
-def _group_text(sheet: str, col: int, fc: FormulaCells, idx: np.ndarray, texts: np.ndarray, groups: list[Group]) -> None:
-    rows = fc.rows[idx]
-    remaining = np.arange(len(idx))
-    while len(remaining):
-        k0 = int(remaining[0])
-        text, r0 = texts[k0], int(rows[k0])
-        try:
-            tpl, offs = row_template(text, r0)
-        except (FormulaError, ValueError):
-            same = texts[remaining] == text
-            sel = remaining[same]
-            groups.append(Group(sheet, col, rows[sel], r0, text, idx[sel], reason="unreadable"))
-            remaining = remaining[~same]
-            continue
-        rr = rows[remaining]
-        expected = np.array([tpl % tuple(r + o for o in offs) for r in rr.tolist()], dtype=object)
-        same = texts[remaining] == expected
-        same[0] = True
-        sel = remaining[same]
-        groups.append(Group(sheet, col, rows[sel], r0, text, idx[sel]))
-        remaining = remaining[~same]
-
-
 def _order(groups: list[Group]) -> tuple[list[Group], list[Group]]:
     """Topological order of groups by the cells they read; groups on a cycle are returned apart."""
     writers: dict[tuple[str, int], list[int]] = defaultdict(list)
@@ -224,101 +111,6 @@ def _order(groups: list[Group]) -> tuple[list[Group], list[Group]]:
     return [groups[i] for i in out], [groups[i] for i in range(len(groups)) if i not in done]
 
 
-# --------------------------------------------------------------------------- encoding values
-_TYPE = np.frompyfunc(type, 1, 1)
-_ISNUM = np.frompyfunc(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool), 1, 1)
-
-
-def _encode(values: Any, n: int, empty_ref: bytes) -> tuple[list[bytes], list[bytes]]:
-    """Per cell: (t attribute, <v> element) for a group's result, vectorised by type."""
-    if not is_vec(values):
-        t, v = _encode1(values, empty_ref)
-        return [t] * n, [v] * n
-    if values.dtype.kind == "M":
-        from ._values import from_datetime64
-
-        values = from_datetime64(values)
-    et, ev = _empty(empty_ref)
-    if values.dtype.kind in "fiu":
-        f = values.astype(np.float64)
-        finite = np.isfinite(f)
-        if finite.all():
-            return [b""] * n, [b"<v>%s</v>" % s for s in f.astype("S32").tolist()]
-        ts = np.full(n, b"", dtype=object)
-        vs = np.empty(n, dtype=object)
-        vs[finite] = [b"<v>%s</v>" % s for s in f[finite].astype("S32").tolist()]
-        nan = np.isnan(f)
-        ts[nan], vs[nan] = et, ev
-        inf = ~finite & ~nan
-        ts[inf], vs[inf] = b' t="e"', b"<v>#NUM!</v>"
-        return ts.tolist(), vs.tolist()
-    if values.dtype == bool:
-        # TRUE/FALSE are cached as 1/0: LibreOffice re-evaluates every formula cell whose cached
-        # result is boolean (it would show #NAME?/#VALUE! for a UDF); the bool columns carry a
-        # number format that shows 是 TRUE / 否 FALSE, and Excel shows real booleans after its recalc.
-        return [b""] * n, [b"<v>1</v>" if x else b"<v>0</v>" for x in values.tolist()]
-    kinds = _TYPE(values)
-    ts = np.empty(n, dtype=object)
-    vs = np.empty(n, dtype=object)
-    done = np.zeros(n, bool)
-    isf = _ISNUM(values).astype(bool)
-    if isf.any():
-        f = values[isf].astype(np.float64)
-        t_, v_ = _encode(f, len(f), empty_ref)
-        ts[isf], vs[isf] = t_, v_
-        done |= isf
-    iss = kinds == str
-    if iss.any():
-        import pandas as pd
-
-        codes, uniq = pd.factorize(pd.Series(values[iss], dtype=object), sort=False)
-        enc_t = np.array([et if u == "" else b' t="str"' for u in uniq], dtype=object)
-        enc_v = np.array([ev if u == "" else b"<v>%s</v>" % _cells.escape(u).encode("utf-8") for u in uniq], dtype=object)
-        ts[iss], vs[iss] = enc_t[codes], enc_v[codes]
-        done |= iss
-    isn = kinds == type(None)
-    ts[isn], vs[isn] = et, ev
-    done |= isn
-    for i in np.flatnonzero(~done).tolist():
-        ts[i], vs[i] = _encode1(values[i], empty_ref)
-    return ts.tolist(), vs.tolist()
-
-
-def _encode1(x: Any, empty_ref: bytes) -> tuple[bytes, bytes]:
-    if x is None:
-        return _empty(empty_ref)
-    if isinstance(x, XLErr):
-        return b' t="e"', b"<v>%s</v>" % str(x).encode()
-    if isinstance(x, (bool, np.bool_)):
-        return b"", b"<v>1</v>" if x else b"<v>0</v>"  # see _encode: booleans cached as 1/0
-    if isinstance(x, str):
-        if x == "":
-            return _empty(empty_ref)
-        return b' t="str"', b"<v>%s</v>" % _cells.escape(x).encode("utf-8")
-    if isinstance(x, (_dt.datetime, _dt.date)):
-        return b"", b"<v>%r</v>" % _serial(x)
-    if isinstance(x, np.datetime64):
-        from ._values import from_datetime64
-
-        return _encode1(float(from_datetime64(np.array([x]))[0]), empty_ref)
-    try:
-        f = float(x)
-    except (TypeError, ValueError):
-        return b' t="str"', b"<v>%s</v>" % _cells.escape(str(x)).encode("utf-8")
-    if f != f:
-        return _empty(empty_ref)
-    if f in (float("inf"), float("-inf")):
-        return b' t="e"', b"<v>#NUM!</v>"
-    return b"", b"<v>%s</v>" % repr(f).encode()
-
-
-def _empty(empty_ref: bytes) -> tuple[bytes, bytes]:
-    """A blank result: a shared string "" (openpyxl data_only reads '')."""
-    if empty_ref:
-        return b' t="s"', b"<v>%s</v>" % empty_ref
-    return b' t="str"', b"<v></v>"
-
-
 # --------------------------------------------------------------------------- tables
 def _extend_tables(pkg: Package, sheet_name: str, xml: bytes, replace: dict[str, bytes],
                    report: RecalcReport) -> bytes:
@@ -330,7 +122,7 @@ def _extend_tables(pkg: Package, sheet_name: str, xml: bytes, replace: dict[str,
         first_data = r1 + t.header_rows
         new_rows = []
         r = r2 + 1
-        pos = 0
+        pos = max(xml.rfind(b'<row r="%d"' % r2), 0)  # the table's last row, searched from the end
         while True:
             span = row_span(xml, r, pos)
             if span is None:
@@ -382,8 +174,8 @@ def evaluate_package(pkg: Package, *, today: _dt.date | None = None, progress: b
     """Evaluate a package in memory; returns replaced members and the report.
 
     With ``deflated`` the rewritten sheets are :class:`storeops.xlsx._zipwrite.Deflated`
-    (compressed while they are rebuilt, for :func:`~storeops.xlsx._zipwrite.write_zip`)
-    instead of bytes, so a big sheet is never held uncompressed next to its pieces.
+    (compressed as soon as they are rebuilt, for :func:`~storeops.xlsx._zipwrite.write_zip`)
+    instead of bytes, so a big sheet is never held uncompressed twice.
     """
     from storeops_xl import FUNCTIONS
 
@@ -391,35 +183,44 @@ def evaluate_package(pkg: Package, *, today: _dt.date | None = None, progress: b
     report = report or RecalcReport(pkg.path)
     now = _dt.datetime.now()
     today_d = today or now.date()
-    replace: dict[str, bytes] = {}
+    replace: dict[str, Any] = {}
     sheets = pkg.sheets
-    bar = _bar(progress, len(sheets) * 2 + 2)
+    bar = _bar(progress, len(sheets) * 3 + 1)
     sst = pkg.shared_strings
-    # 1. split sheets around formula cells
-    fcs: dict[str, FormulaCells] = {}
+    clock = _Clock(report.stages)
+    # 1. one scan per sheet: formula cells and value cells
     xmls: dict[str, bytes] = {}
+    scans: dict[str, SheetScan | None] = {}
     all_groups: list[Group] = []
-    bad_cells: dict[str, list[int]] = {}
+    bad_cells: dict[str, int] = {}
     for s in sheets:
         xml = pkg.read(s.path)
         if pkg.tables:
             xml = _extend_tables(pkg, s.name, xml, replace, report)
         xmls[s.name] = xml
-        fc = split_formulas(xml)
-        fcs[s.name] = fc
-        groups, bad = _make_groups(s.name, fc)
+        try:
+            sc = scan_sheet(xml, None)
+        except ScanError as exc:
+            scans[s.name] = None
+            bad_cells[s.name] = xml.count(b"<f")
+            report.left_examples.append(f"{s.name}: {exc}")
+            bar.update(1)
+            continue
+        scans[s.name] = sc
+        groups, bad = make_groups(s.name, xml, sc.formulas)
         all_groups.extend(groups)
-        bad_cells[s.name] = bad
+        bad_cells[s.name] = len(bad)
         bar.update(1)
     names: dict[str, list[tuple[str | None, str]]] = defaultdict(list)
     for d in pkg.names:
         local = sheets[d.local_sheet].name if d.local_sheet is not None and d.local_sheet < len(sheets) else None
         names[d.name.lower()].append((local, d.text))
+    clock("read and scan sheets")
     book = Book(pkg.tables, names, [s.name for s in sheets], _serial(today_d),
                 _serial(now) if today is None else _serial(today_d))
     for s in sheets:
-        fc = fcs[s.name]
-        book.max_row[s.name] = int(fc.rows.max()) if len(fc) else 1
+        sc = scans[s.name]
+        book.max_row[s.name] = int(sc.formulas[:, F_ROW].max()) if sc is not None and len(sc.formulas) else 1
     # 2. parse one template per group, collect what it reads
     need: dict[str, set[int]] = defaultdict(set)
     live: list[Group] = []
@@ -437,24 +238,25 @@ def evaluate_package(pkg: Package, *, today: _dt.date | None = None, progress: b
             if c2 - c1 > 200:
                 continue
             need[s].update(range(c1, c2 + 1))
-    # 3. read the needed columns once per sheet
+    clock("parse formulas")
+    # 3. read the needed columns (cells that live groups recompute are read only if their group fails)
+    deferred: dict[str, np.ndarray] = {}
     for s in sheets:
         cols = need.get(s.name)
-        if not cols:
-            bar.update(1)
-            continue
-        data = _cells.read_columns(xmls[s.name], sst, pkg.date_styles, [_cells.col_letters(c) for c in sorted(cols)])
-        for letters, cc in data.items():
-            if not len(cc.rows):
-                continue
-            book.max_row[s.name] = max(book.max_row[s.name], int(cc.rows.max()))
-        for letters, cc in data.items():
-            col = book.col(s.name, _cells.col_index(letters))
-            col.ensure(book.max_row[s.name] + 2)
-            col.set_raw(cc.rows, cc.values, cc.nums, cc.numeric)
+        sc = scans[s.name]
+        if cols and sc is not None:
+            load, deferred[s.name] = _split_inputs(sc, cols, [g for g in live if g.sheet == s.name])
+            data = _cells.records_to_columns(xmls[s.name], load, sst, pkg.date_styles, objects=False)
+        elif cols:
+            data = _cells.read_columns(xmls[s.name], sst, pkg.date_styles, [_cells.col_letters(c) for c in sorted(cols)])
+        else:
+            data = {}
+        if sc is not None:
+            sc.values = sc.values[:0]  # free the value records
+        _set_columns(book, s.name, data)
         del data
         bar.update(1)
-    xmls.clear()  # the formula pieces hold what is written back
+    clock("convert input columns")
     # 4. evaluate in dependency order
     ordered, cyclic = _order(live)
     for g in cyclic:
@@ -462,29 +264,21 @@ def evaluate_package(pkg: Package, *, today: _dt.date | None = None, progress: b
     for g in ordered:
         if g.reason:
             continue
-        bad_dep = False
         ev = Evaluator(book, g.sheet, g.rows, g.base_row, FUNCTIONS)
         try:
             with np.errstate(all="ignore"):
                 res = ev.eval(g.node)
-            from ._values import Rng
-
             if isinstance(res, Rng):
                 res = ev._single(res)
-        except Unsupported as exc:
-            g.reason = str(exc)
-            bad_dep = True
-        except Exception as exc:  # a bug or an unexpected input: leave it to Excel, say why
-            g.reason = f"{type(exc).__name__}: {exc}"
-            bad_dep = True
-        if bad_dep:
+        except Exception as exc:  # unsupported, a bug or an unexpected input: leave it to Excel, say why
+            g.reason = str(exc) if isinstance(exc, Unsupported) else f"{type(exc).__name__}: {exc}"
+            _load_cached(book, g, xmls[g.sheet], deferred.get(g.sheet), sst, pkg.date_styles)
             continue
-        if res is None:
-            res = None
         g.result = res
         book.col(g.sheet, g.col).set(g.rows, res if is_vec(res) else _broadcast(res, len(g.rows)))
     bar.update(1)
-    # 5. write the cached values
+    clock("evaluate")
+    # 5. write the cached values in place
     empty_ref = b""
     if pkg.sst_path:
         try:
@@ -493,50 +287,37 @@ def evaluate_package(pkg: Package, *, today: _dt.date | None = None, progress: b
             empty_idx = len(sst)
             replace[pkg.sst_path] = _sst_append_empty(pkg.read(pkg.sst_path))
         empty_ref = str(empty_idx).encode()
-    elif report.formulas or any(len(f) for f in fcs.values()):
+    elif any(sc is not None and len(sc.formulas) for sc in scans.values()):
         empty_ref = _add_sst(pkg, replace)
     for s in sheets:
-        fc = fcs[s.name]
-        new_cells: list[bytes | None] = [None] * len(fc)
-        stats = {"formulas": len(fc), "evaluated": 0, "left_to_excel": 0}
-        clean_attrs: dict[bytes, bytes] = {}
+        sc = scans[s.name]
+        n_f = len(sc.formulas) if sc is not None else bad_cells[s.name]
+        stats = {"formulas": n_f, "evaluated": 0, "left_to_excel": bad_cells[s.name]}
+        sink = ValueSink(empty_ref)
         for g in (x for x in all_groups if x.sheet == s.name):
             if g.result is None and g.reason:
                 stats["left_to_excel"] += len(g.rows)
                 if len(report.left_examples) < 10:
                     report.left_examples.append(f"{s.name}!{_cells.col_letters(g.col)}{g.base_row}: {g.reason}")
                 continue
-            ts, vs = _encode(g.result, len(g.rows), empty_ref)
-            ci = g.cell_index.tolist()
-            cols_l, attrs_l, fs_l = fc.cols, fc.attrs, fc.fs
-            attrs_g = []
-            for i in ci:
-                a = attrs_l[i]
-                ca = clean_attrs.get(a)
-                if ca is None:
-                    ca = clean_attrs[a] = re.sub(rb' t="\w+"', b"", a)
-                attrs_g.append(ca)
-            rows_b = g.rows.astype("S").tolist()
-            cells = [b'<c r="%s%s"%s%s>%s%s</c>' % x for x in
-                     zip([cols_l[i] for i in ci], rows_b, attrs_g, ts, [fs_l[i] for i in ci], vs)]
-            for i, cx in zip(ci, cells):
-                new_cells[i] = cx
+            sink.add(g.cell_index, g.result)
             stats["evaluated"] += len(g.rows)
-        stats["left_to_excel"] += len(bad_cells[s.name])
-        if stats["formulas"]:
-            grew = any(t.sheet == s.name and t.name in report.rows_added for t in pkg.tables.values())
-            if grew or any(c is not None for c in new_cells):
-                if deflated:
-                    replace[s.path] = deflate(iter_formulas(fc, new_cells))
-                else:
-                    replace[s.path] = join_formulas(fc, new_cells)
-        fcs[s.name] = FormulaCells([b""], [], np.empty(0, np.int64), [], [], [], [], {})  # free the pieces
-        del new_cells
+        grew = any(t.sheet == s.name and t.name in report.rows_added for t in pkg.tables.values())
+        pieces = sink.write(xmls[s.name], sc.formulas) if sc is not None else None
+        if pieces is not None:
+            replace[s.path] = deflate(pieces) if deflated else b"".join(bytes(p) for p in pieces)
+        elif grew:
+            replace[s.path] = xmls[s.name]
+        else:
+            report.unchanged_sheets.append(s.name)
+        xmls[s.name] = b""
+        scans[s.name] = None
         report.per_sheet[s.name] = stats
         report.formulas += stats["formulas"]
         report.evaluated += stats["evaluated"]
         report.left_to_excel += stats["left_to_excel"]
         bar.update(1)
+    clock("write values and deflate")
     # 6. calcPr: ask Excel to recalculate on open only when something is left to it
     wb = pkg.read(pkg.workbook_path)
     new_wb = _set_full_calc(wb, report.left_to_excel > 0)
@@ -545,6 +326,50 @@ def evaluate_package(pkg: Package, *, today: _dt.date | None = None, progress: b
     bar.close()
     report.seconds = time.perf_counter() - t0
     return replace, report
+
+
+def _split_inputs(sc: SheetScan, cols: set[int], live: list[Group]) -> tuple[np.ndarray, np.ndarray]:
+    """Value records of the needed columns: (to convert now, formula cells a live group
+    recomputes — converted only if that group fails)."""
+    V, F = sc.values, sc.formulas
+    colmask = np.zeros(MAX_COL + 1, np.bool_)
+    colmask[[c for c in cols if 1 <= c <= MAX_COL]] = True
+    live_f = np.zeros(len(F) + 1, np.bool_)
+    for g in live:
+        live_f[g.cell_index] = True
+    return split_kernel(V, colmask, live_f)
+
+
+def _set_columns(book: Book, sheet: str, data: dict) -> None:
+    for letters, cc in data.items():
+        if len(cc.rows):
+            book.max_row[sheet] = max(book.max_row[sheet], int(cc.rows.max()))
+    for letters, cc in data.items():
+        col = book.col(sheet, _cells.col_index(letters))
+        col.ensure(book.max_row[sheet] + 2)
+        col.set_raw(cc.rows, cc.values, cc.nums, cc.numeric)
+
+
+def _load_cached(book: Book, g: Group, xml: bytes, V: np.ndarray | None, sst, date_styles) -> None:
+    """A group failed: its cells keep their cached values, which later groups may read."""
+    if V is None or not len(V):
+        return
+    mine = (V[:, V_COL] == g.col) & np.isin(V[:, V_ROW], g.rows)
+    if mine.any():
+        _set_columns(book, g.sheet, _cells.records_to_columns(xml, V[mine], sst, date_styles, objects=False))
+
+
+class _Clock:
+    """Adds the seconds since the last call to ``stages[name]``."""
+
+    def __init__(self, stages: dict[str, float]):
+        self.stages = stages
+        self.t = time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.stages[name] = self.stages.get(name, 0.0) + now - self.t
+        self.t = now
 
 
 def _broadcast(v: Any, n: int) -> np.ndarray:
@@ -657,13 +482,21 @@ def recalc(path: str | os.PathLike[str], *, today: _dt.date | None = None, progr
     t0 = time.perf_counter()
     path = os.fspath(path)
     check_not_locked(path)
+    stages: dict[str, float] = {}
+    clock = _Clock(stages)
     with open_package(path) as pkg:
+        _ = pkg.shared_strings
+        clock("open package")
         replace, report = evaluate_package(pkg, today=today, progress=progress, deflated=True)
+        report.stages = {**stages, **report.stages}
+        clock.t = time.perf_counter()
         infos = pkg.infos
 
         def write(fh):
             write_zip(fh, path, infos, replace)
 
         atomic_replace(path, write)
+        clock("write file")
+        report.stages["write file"] = stages["write file"]
     report.seconds = time.perf_counter() - t0
     return report

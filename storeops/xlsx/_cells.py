@@ -88,11 +88,12 @@ class XLErr(str):
 
 @dataclass
 class ColumnCells:
-    """The stored cells of one column: rows, values (object), numbers (float, NaN when not
-    a number), style ids, and whether every value is a number or blank."""
+    """The stored cells of one column: rows, values (object; ``None`` for an all-number
+    column read with ``objects=False``), numbers (float, NaN when not a number), style
+    ids, and whether every value is a number or blank."""
 
     rows: np.ndarray
-    values: np.ndarray
+    values: np.ndarray | None
     nums: np.ndarray
     styles: np.ndarray
     numeric: bool
@@ -110,15 +111,17 @@ def read_columns(sheet_xml: bytes, sst: list[str], date_styles: frozenset[int], 
     Numbers are floats, texts ``str``, booleans ``bool``, errors :class:`XLErr`; with
     ``dates_as_datetime`` date-styled numbers become ``datetime``.  Formula cells
     give their cached value (``None`` when there is none).  Large sheets are scanned
-    with numpy over the raw bytes (no Python object per cell until the values are
+    by the compiled scanner (no Python object per cell until the values are
     converted); small or unusual ones with a byte regex.
     """
     if cols is not None and not cols:
         return {}
     if len(sheet_xml) >= _SCAN_MIN:
+        from ._scan import ScanError
+
         try:
-            return _scan_chunks(sheet_xml, sst, date_styles, cols, dates_as_datetime)
-        except _NotScannable:
+            return _scan_read(sheet_xml, sst, date_styles, cols, dates_as_datetime)
+        except ScanError:
             pass
     return _regex_columns(sheet_xml, sst, date_styles, cols, dates_as_datetime)
 
@@ -226,235 +229,102 @@ def _convert(rows, ts, styles, raw, rest, sst_arr, dates, dates_as_datetime) -> 
     return ColumnCells(rows, vals, nums, styles, numeric)
 
 
-# --------------------------------------------------------------------------- numpy scanner
-_SCAN_MIN = 1 << 20  # below this the regex reader is as fast
-_SCAN_CHUNK = 16 << 20
+# --------------------------------------------------------------------------- compiled scanner
+_SCAN_MIN = 1 << 16  # below this the regex reader is as fast
 
 
-class _NotScannable(Exception):
-    """The sheet uses a layout the scanner does not handle: use the regex reader."""
+def _scan_read(xml: bytes, sst: list[str], date_styles: frozenset[int], cols: list[str] | None,
+               dates_as_datetime: bool) -> dict[str, ColumnCells]:
+    """:func:`read_columns` through the compiled scanner (:mod:`storeops.xlsx._scan`);
+    raises :class:`~storeops.xlsx._scan.ScanError` on a layout it does not handle."""
+    from ._scan import scan_sheet
+
+    V = scan_sheet(xml, None if cols is None else [col_index(c) for c in cols]).values
+    return records_to_columns(xml, V, sst, date_styles, dates_as_datetime)
 
 
-def _find_attr(winT: np.ndarray, tag_len: np.ndarray, name: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """Per column of ``winT`` (the bytes of a ``<c …>`` tag, transposed): offset of the value
-    of attribute ``name`` (`` name="``) inside the tag, and whether it is there."""
-    pat = b' ' + name + b'="'
-    k = len(pat)
-    w, n = winT.shape
-    pos = np.full(n, -1, dtype=np.int64)
-    for o in range(5, w - k):
-        m = winT[o] == pat[0]
-        if not m.any():
-            continue
-        for j in range(1, k):
-            m &= winT[o + j] == pat[j]
-        m &= pos < 0
-        m &= o + k < tag_len
-        pos[m] = o + k
-    return pos, pos >= 0
+def records_to_columns(xml: bytes, V: np.ndarray, sst: list[str], date_styles: frozenset[int],
+                       dates_as_datetime: bool = False, objects: bool = True) -> dict[str, ColumnCells]:
+    """The value records ``V`` of :func:`storeops.xlsx._scan.scan_sheet` as columns.
 
+    With ``objects=False`` a column holding only numbers and blanks gets ``values=None``
+    (its ``nums`` say everything), which saves one Python float per cell.
+    """
+    from ._numtext import parse_numbers
+    from ._scan import T_B, T_D, T_E, T_INLINE, T_N, T_S, T_STR, V_COL, V_ISE, V_ISS, V_ROW, V_STYLE, V_TCODE, V_VTE, V_VTS
 
-def _digits(a: np.ndarray, start: np.ndarray, ok: np.ndarray, maxd: int = 9) -> np.ndarray:
-    """Unsigned integer written in ``a`` at each ``start`` (until a non-digit)."""
-    val = np.zeros(len(start), dtype=np.int64)
-    going = ok.copy()
-    last = len(a) - 1
-    for _ in range(maxd):
-        d = a[np.minimum(start, last)].astype(np.int64) - 48
-        going &= (d >= 0) & (d <= 9) & (start <= last)
-        if not going.any():
-            break
-        val[going] = val[going] * 10 + d[going]
-        start = start + 1
-    return val
-
-
-def _slices(xml: bytes, a: np.ndarray, b: np.ndarray) -> list[bytes]:
-    return [xml[i:j] for i, j in zip(a.tolist(), b.tolist())]
-
-
-def _fixed(xml: bytes, sw: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """The bytes ``xml[start:end]`` of each cell as a fixed-width ``S`` array, gathered
-    with numpy when they are short (numbers, shared-string indexes)."""
-    n_ok = len(sw) - 1
-    width = int((end - start).max()) if len(start) else 0
-    if not len(start) or width > sw.shape[1] or width == 0 or int(start.max()) > n_ok:
-        return np.array(_slices(xml, start, end), dtype="S")
-    m = sw[start, :width].copy()
-    m[np.arange(width)[None, :] >= (end - start)[:, None]] = 0
-    return m.view(f"S{width}").ravel()
-
-
-def _scan_chunks(xml: bytes, sst: list[str], date_styles: frozenset[int], cols: list[str] | None,
-                 dates_as_datetime: bool) -> dict[str, ColumnCells]:
-    """:func:`_scan_columns` over chunks of whole rows, so the scanner's temporaries stay small."""
-    parts: dict[str, list[ColumnCells]] = {}
-    sst_arr = np.array(list(sst) + [""], dtype=object)
-    pos, n = 0, len(xml)
-    pad = b" " * 80
-    while pos < n:
-        end = xml.find(b"</row>", min(pos + _SCAN_CHUNK, n))
-        end = n if end < 0 else end + 6
-        got = _scan_columns(xml[pos:end] + pad, sst_arr, date_styles, cols, dates_as_datetime)
-        pos = end
-        for c, cc in got.items():
-            parts.setdefault(c, []).append(cc)
-    out = {}
-    for col, chunks in parts.items():
-        if len(chunks) == 1:
-            out[col] = chunks[0]
-        else:
-            out[col] = ColumnCells(np.concatenate([c.rows for c in chunks]), np.concatenate([c.values for c in chunks]),
-                                   np.concatenate([c.nums for c in chunks]), np.concatenate([c.styles for c in chunks]),
-                                   all(c.numeric for c in chunks))
-    return out
-
-
-def _scan_columns(xml: bytes, sst: list[str], date_styles: frozenset[int], cols: list[str] | None,
-                  dates_as_datetime: bool) -> dict[str, ColumnCells] | None:
-    """The numpy version of :func:`read_columns` (same results); raises
-    :class:`_NotScannable` when the sheet needs the regex reader."""
-    from numpy.lib.stride_tricks import sliding_window_view
-
-    a = np.frombuffer(xml, dtype=np.uint8)
-    n = len(a)
-    lt = np.flatnonzero(a == 60)  # '<'
-    if not len(lt):
+    if not len(V):
         return {}
-    nxt1 = a[np.minimum(lt + 1, n - 1)]
-    nxt2 = a[np.minimum(lt + 2, n - 1)]
-    cell_i = np.flatnonzero((nxt1 == 99) & (nxt2 == 32))  # '<c '
-    if not len(cell_i):
-        return {}
-    p = lt[cell_i]
-    W = 10
-    if ((p + 64) >= n).any():
-        raise _NotScannable
-    sw = sliding_window_view(a, 64)
-    head = sw[p, :W].T  # (W, N)
-    if not ((head[3] == 114) & (head[4] == 61) & (head[5] == 34)).all():  # r="
-        raise _NotScannable  # cells without r= first: the regex reader decides
-    L = np.zeros(len(p), dtype=np.int64)
-    col = np.zeros(len(p), dtype=np.int64)
-    going = np.ones(len(p), bool)
-    for j in range(3):
-        ch = head[6 + j].astype(np.int64)
-        going &= (ch >= 65) & (ch <= 90)
-        col[going] = col[going] * 26 + ch[going] - 64
-        L += going
-    if (L == 0).any():
-        raise _NotScannable
-    del head
-    if cols is not None:
-        want = np.array(sorted({col_index(c) for c in cols}), dtype=np.int64)
-        sel = np.isin(col, want)
-        p, col, L, cell_i = p[sel], col[sel], L[sel], cell_i[sel]
-        if not len(p):
-            return {}
-    row = _digits(a, p + 6 + L, np.ones(len(p), bool), maxd=10)
-    # the <c …> tag: its end (the byte before the next tag in compact XML) and its s= / t=
-    nxt_tag = lt[np.minimum(cell_i + 1, len(lt) - 1)]
-    tag_end = nxt_tag - 1
-    if not (a[tag_end] == 62).all():
-        raise _NotScannable  # whitespace between tags (pretty-printed): regex reader
-    tag_len = tag_end - p
-    tw = int(tag_len.max()) + 1
-    if tw > 64:
-        raise _NotScannable  # very long tags (many attributes): regex reader
-    winT = np.ascontiguousarray(sw[p, :tw].T)  # (tw, N)
-    self_closing = a[tag_end - 1] == 47  # '/'
-    spos, has_s = _find_attr(winT, tag_len, b"s")
-    styles = np.where(has_s, _digits(a, p + np.maximum(spos, 0), has_s), 0)
-    tpos, has_t = _find_attr(winT, tag_len, b"t")
-    del winT
-    t0 = np.where(has_t, a[p + np.maximum(tpos, 0)], ord("n"))
-    t1 = np.where(has_t, a[p + np.maximum(tpos, 0) + 1], ord('"'))
-    # the next tag after the cell's head: <f …>, <v>, <is> or </c>
-    nxt = cell_i + 1
-    if (nxt >= len(lt)).any():
-        raise _NotScannable
-    k1, k2 = nxt1[nxt], nxt2[nxt]
-    # skip a formula: <f …/> or <f …>text</f>
-    isf = (~self_closing) & (k1 == 102) & ((k2 == 32) | (k2 == 62) | (k2 == 47))  # '<f ' '<f>' '<f/'
-    if isf.any():
-        after = lt[np.minimum(nxt[isf] + 1, len(lt) - 1)]  # the tag after <f…>
-        f_self = (a[after - 1] == 62) & (a[after - 2] == 47)  # the <f …/> ends right before it
-        nxt = nxt.copy()
-        nxt[isf] = nxt[isf] + np.where(f_self, 1, 2)  # <f/> is one tag, <f>…</f> two
-        if (nxt >= len(lt)).any():
-            raise _NotScannable
-        k1, k2 = nxt1[nxt], nxt2[nxt]
-    has_v = (~self_closing) & (k1 == 118) & (k2 == 62)  # '<v>'
-    is_inline = (~self_closing) & (k1 == 105) & (k2 == 115)  # '<is'
-    vstart = lt[nxt] + 3
-    vend = lt[np.minimum(nxt + 1, len(lt) - 1)]
-    has_v &= vend > vstart  # <v></v> is no value
-    # type codes: n number, s shared string, S str, b, e, i inlineStr, d date
-    code = np.full(len(p), ord("n"), dtype=np.int64)
-    code[has_t] = t0[has_t]
-    code[(code == ord("s")) & (t1 == ord("t"))] = ord("S")
-    vals = np.full(len(p), None, dtype=object)
-    nums = np.full(len(p), np.nan)
-    isn = has_v & (code == ord("n"))
+    a = np.frombuffer(xml, np.uint8)
+    col, row, styles, code = V[:, V_COL], V[:, V_ROW], V[:, V_STYLE], V[:, V_TCODE]
+    vts, vte = V[:, V_VTS], V[:, V_VTE]
+    has_v = (vts >= 0) & (vte > vts)
+    n = len(V)
+    nums = np.full(n, np.nan)
+    isn = has_v & (code == T_N)
     if isn.any():
-        x = _fixed(xml, sw, vstart[isn], vend[isn]).astype(np.float64)
-        nums[isn] = x
-        obj = x.astype(object)
-        if dates_as_datetime and date_styles:
-            ds = np.isin(styles[isn], np.array(sorted(date_styles), dtype=np.int64))
-            if ds.any():
-                from storeops_xl._coerce import serial_to_datetime64
-
-                obj[ds] = serial_to_datetime64(x[ds]).astype("datetime64[us]").astype(object)
-        vals[isn] = obj
-    iss = has_v & (code == ord("s"))
+        nums[isn] = parse_numbers(a, vts[isn], vte[isn])
+    iss = has_v & (code == T_S)
+    sidx = np.zeros(n, np.int64)
+    sst_arr = np.array(list(sst) + [""], dtype=object)
     if iss.any():
-        sst_arr = sst if isinstance(sst, np.ndarray) else np.array(list(sst) + [""], dtype=object)
-        idx = _fixed(xml, sw, vstart[iss], vend[iss]).astype(np.int64)
-        idx[(idx < 0) | (idx >= len(sst_arr))] = len(sst_arr) - 1
-        vals[iss] = sst_arr[idx]
-    other = np.flatnonzero((has_v & ~isn & ~iss) | is_inline)
+        f = parse_numbers(a, vts[iss], vte[iss])
+        bad = ~np.isfinite(f) | (f < 0) | (f >= len(sst_arr)) | (f != np.floor(f))
+        sidx[iss] = np.where(bad, len(sst_arr) - 1, f).astype(np.int64)
+    iis = code == T_INLINE
+    other = np.flatnonzero((has_v & ~isn & ~iss & (code != T_INLINE)) | (iis & (V[:, V_ISS] >= 0)))
+    numeric_cell = np.ones(n, bool)
+    numeric_cell[iss] = False
+    odd: dict[int, object] = {}
     if len(other):
-        import pandas as pd
-
-        oi = other[~is_inline[other]]
-        if len(oi):
-            raw = np.array(_slices(xml, vstart[oi], vend[oi]), dtype=object)
-            codes_, uniq = pd.factorize(pd.Series(list(zip(code[oi].tolist(), raw.tolist())), dtype=object), sort=False)
-            conv = np.empty(len(uniq), dtype=object)
-            for u, (c, r) in enumerate(uniq):
-                if c == ord("S"):
-                    conv[u] = unescape(r)
-                elif c == ord("b"):
-                    conv[u] = r == b"1"
-                elif c == ord("e"):
-                    conv[u] = XLErr(r.decode())
-                elif c == ord("d"):
-                    conv[u] = r.decode()
-                else:
-                    conv[u] = None
-            vals[oi] = conv[codes_]
-        for i in other[is_inline[other]].tolist():
-            if code[i] != ord("i"):
-                continue
-            cend = xml.find(b"</c>", int(p[i]))
-            m = re.search(rb"<is>(.*?)</is>", xml[int(p[i]):cend], re.S)
-            if not m:
-                continue
-            r = m.group(1)
-            vals[i] = unescape(r[3:-4]) if r.startswith(b"<t>") and r.count(b"<t") == 1 else \
-                "".join(unescape(x) for x in _IS_T.findall(r))
-    numeric_cell = ~np.not_equal(vals, None) | isn
+        conv: dict[tuple[int, bytes], object] = {}
+        for i in other.tolist():
+            c = int(code[i])
+            if c == T_INLINE:
+                r = xml[xml.index(b">", int(V[i, V_ISS])) + 1:int(V[i, V_ISE]) - 5]
+                odd[i] = unescape(r[3:-4]) if r.startswith(b"<t>") and r.count(b"<t") == 1 else \
+                    "".join(unescape(x) for x in _IS_T.findall(r))
+            else:
+                raw = xml[int(vts[i]):int(vte[i])]
+                key = (c, raw)
+                if key not in conv:
+                    conv[key] = (unescape(raw) if c == T_STR else raw == b"1" if c == T_B else
+                                 XLErr(raw.decode()) if c == T_E else raw.decode() if c == T_D else None)
+                odd[i] = conv[key]
+            numeric_cell[i] = odd[i] is None
+    dates = np.array(sorted(date_styles), dtype=np.int64) if dates_as_datetime and date_styles else None
     out: dict[str, ColumnCells] = {}
     order = np.argsort(col, kind="stable")
     cuts = np.flatnonzero(np.diff(col[order])) + 1
     for idx in np.split(order, cuts):
         if not len(idx):
             continue
-        r_ = row[idx]
-        v_, n_, s_ = vals[idx], nums[idx], styles[idx]
+        numeric = bool(numeric_cell[idx].all())
+        r_, n_, s_ = row[idx], nums[idx], styles[idx]
+        if numeric and not objects:
+            v_ = None
+        else:
+            v_ = np.full(len(idx), None, dtype=object)
+            m = isn[idx]
+            if m.any():
+                obj = n_[m].astype(object)
+                if dates is not None:
+                    ds = np.isin(s_[m], dates)
+                    if ds.any():
+                        from storeops_xl._coerce import serial_to_datetime64
+
+                        obj[ds] = serial_to_datetime64(n_[m][ds]).astype("datetime64[us]").astype(object)
+                v_[m] = obj
+            m = iss[idx]
+            if m.any():
+                v_[m] = sst_arr[sidx[idx][m]]
+            if odd:
+                for k, i in enumerate(idx.tolist()):
+                    if i in odd:
+                        v_[k] = odd[i]
         if not (np.diff(r_) >= 0).all():
             o = np.argsort(r_, kind="stable")
-            r_, v_, n_, s_ = r_[o], v_[o], n_[o], s_[o]
-        out[col_letters(int(col[idx[0]]))] = ColumnCells(r_, v_, n_, s_, bool(numeric_cell[idx].all()))
+            r_, n_, s_ = r_[o], n_[o], s_[o]
+            v_ = v_[o] if v_ is not None else None
+        out[col_letters(int(col[idx[0]]))] = ColumnCells(r_, v_, n_, s_, numeric)
     return out

@@ -31,6 +31,8 @@ _P = "{%s}" % PKG_REL_NS
 MAX_TOTAL_UNCOMPRESSED = 1 << 30
 #: Largest compression ratio accepted for a member bigger than ``RATIO_FLOOR`` bytes.
 MAX_RATIO = 250
+#: Members bigger than this are inflated with :func:`._deflate.inflate` (ISA-L).
+_FAST_INFLATE = 1 << 16
 RATIO_FLOOR = 1 << 20
 
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
@@ -130,13 +132,30 @@ class Package:
     def read(self, name: str) -> bytes:
         """Bytes of one member; XML members are checked for DOCTYPE/ENTITY tricks."""
         try:
-            data = self.zf.read(name)
+            info = self._members.get(name)
+            if info is not None and info.compress_type == zipfile.ZIP_DEFLATED and info.file_size > _FAST_INFLATE:
+                data = self._inflate(info)
+            else:
+                data = self.zf.read(name)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
             raise bad_file(self.path, "文件已损坏（压缩内容不完整）", f"the file is damaged ({exc})") from None
         except KeyError:
             raise bad_file(self.path, f"缺少部件 {name}", f"missing part {name}") from None
         if name.endswith((".xml", ".rels")) or name.endswith(".vml"):
             check_xml(self.path, name, data)
+        return data
+
+    def _inflate(self, info: zipfile.ZipInfo) -> bytes:
+        """A big deflated member, inflated by :mod:`._deflate` (ISA-L) with size and CRC checked."""
+        from ._deflate import crc32, inflate
+        from ._zipwrite import _local_data_offset, _read_exact
+
+        with open(self.path, "rb") as fh:
+            fh.seek(_local_data_offset(fh, info))
+            raw = b"".join(_read_exact(fh, info.compress_size))
+        data = inflate(raw, info.file_size)
+        if crc32(data) != info.CRC:
+            raise zipfile.BadZipFile(f"bad CRC-32 for {info.filename}")
         return data
 
     def xml(self, name: str) -> etree._Element:
@@ -228,16 +247,39 @@ def rels_of(part: str) -> str:
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
+_ROOT = re.compile(rb"<[A-Za-z_]")
+
+
 def check_xml(path: str, name: str, data: bytes) -> None:
-    """Refuse XML carrying a DOCTYPE or ENTITY declaration (entity-expansion attacks)."""
-    if b"<!" in data and _DOCTYPE.search(data):
+    """Refuse XML carrying a DOCTYPE or ENTITY declaration (entity-expansion attacks).
+
+    Both can only stand in the prolog, before the root element starts, so only that
+    part is searched (a declaration further on is not well-formed XML: the parsers and
+    the sheet scanner refuse it).
+    """
+    m = _ROOT.search(data)
+    head = data[: m.start()] if m else data
+    if b"<!" in head and _DOCTYPE.search(head):
         raise bad_file(path, f"{name} 含有 DOCTYPE/ENTITY 声明，已拒绝", f"{name} contains a DOCTYPE/ENTITY declaration; refused")
 
 
+_SI_PLAIN = re.compile(r'<si><t(?: xml:space="preserve")?>([^<]*)</t></si>|<si><t(?: xml:space="preserve")?/></si>|<si/>')
+
+
 def parse_shared_strings(data: bytes) -> list[str]:
-    """Texts of ``sharedStrings.xml`` (fast path: byte regex; rich text runs joined)."""
+    """Texts of ``sharedStrings.xml`` (rich text runs joined, phonetic runs dropped).
+
+    Examples
+    --------
+    >>> parse_shared_strings(b'<sst><si><t>a &amp; b</t></si><si><r><t>x</t></r><r><t>y</t></r></si><si/></sst>')
+    ['a & b', 'xy', '']
+    """
     from ._cells import unescape
 
+    text = data.decode("utf-8")
+    plain = _SI_PLAIN.findall(text)
+    if len(plain) == text.count("<si>") + text.count("<si/>"):  # every item is one plain <t>
+        return [unescape(t.encode("utf-8")) if "&" in t or "_x" in t else t for t in plain]
     out: list[str] = []
     simple = re.compile(rb"<t(?: [^>]*)?>([^<]*)</t>|<t(?: [^>]*)?/>")
     for m in re.finditer(rb"<si>(.*?)</si>|<si/>", data, re.S):

@@ -2,17 +2,19 @@
 
 Members that are not replaced are copied as their compressed bytes (no re-deflate), so
 ``xl/vbaProject.bin``, the ribbon, charts and styles stay byte-identical and copying is
-cheap.  Replaced members are deflated at level 1 (fast) and keep the original member's
-timestamp; order is the original order (new members are appended).
+cheap.  Replaced members are deflated at level 1 (fast; ISA-L when installed, see
+:mod:`._deflate`) and keep the original member's timestamp; order is the original order
+(new members are appended).
 """
 
 from __future__ import annotations
 
 import struct
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 from typing import BinaryIO, Iterable, Mapping, Union
+
+from ._deflate import compressobj, crc32
 
 _FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -31,7 +33,7 @@ class Deflated:
         return sum(len(c) for c in self.chunks)
 
 
-def deflate(pieces: Iterable[bytes], level: int = 1) -> Deflated:
+def deflate(pieces: Iterable[bytes]) -> Deflated:
     """Deflate a member given as a stream of byte pieces (never joined in memory).
 
     Examples
@@ -43,13 +45,13 @@ def deflate(pieces: Iterable[bytes], level: int = 1) -> Deflated:
     >>> d.size, d.crc == zlib.crc32(b"<a>" + b"x" * 1000 + b"</a>")
     (1007, True)
     """
-    co = zlib.compressobj(level, zlib.DEFLATED, -15)
+    co = compressobj()
     out = Deflated()
     crc, size = 0, 0
     for piece in pieces:
         if not piece:
             continue
-        crc = zlib.crc32(piece, crc)
+        crc = crc32(piece, crc)
         size += len(piece)
         c = co.compress(piece)
         if c:
@@ -73,8 +75,8 @@ def _local_data_offset(fh: BinaryIO, info: zipfile.ZipInfo) -> int:
     return info.header_offset + 30 + n + m
 
 
-def write_zip(out: BinaryIO, src_path: str, infos: list[zipfile.ZipInfo], replace: Mapping[str, Union[bytes, Deflated]],
-              level: int = 1) -> None:
+def write_zip(out: BinaryIO, src_path: str, infos: list[zipfile.ZipInfo],
+              replace: Mapping[str, Union[bytes, Deflated]]) -> None:
     """Write a zip to ``out``: every member of ``infos`` (raw copy unless in ``replace``),
     then members of ``replace`` that are new, in the given order."""
     central = []
@@ -98,10 +100,10 @@ def write_zip(out: BinaryIO, src_path: str, infos: list[zipfile.ZipInfo], replac
                     chunks, csize = [], 0
             elif name in replace:
                 data = replace[name]
-                crc = zlib.crc32(data)
+                crc = crc32(data)
                 size = len(data)
                 if size:
-                    co = zlib.compressobj(level, zlib.DEFLATED, -15)
+                    co = compressobj()
                     payload = co.compress(data) + co.flush()
                     method = zipfile.ZIP_DEFLATED
                 else:

@@ -1,4 +1,4 @@
-"""The numpy cell scanner gives exactly what the regex reader gives."""
+"""The compiled cell scanner gives exactly what the regex reader gives."""
 
 from __future__ import annotations
 
@@ -80,18 +80,26 @@ def test_scan_equals_regex(rows, some_cols, dates):
     cols = ["A", "AA"] if some_cols else None
     styles = frozenset({14, 22})
     old = _cells._regex_columns(xml, SST, styles, cols, dates)
-    _cells._SCAN_CHUNK, keep = 200, _cells._SCAN_CHUNK  # many chunks
-    try:
-        new = _cells._scan_chunks(xml, SST, styles, cols, dates)
-    finally:
-        _cells._SCAN_CHUNK = keep
+    new = _cells._scan_read(xml, SST, styles, cols, dates)
     _same(old, new)
 
 
-def test_unusual_layouts_fall_back_to_the_regex_reader():
-    pad = b" " * (2 << 20)  # big enough for the scanner
-    for body in (b'<row r="1">\n <c r="A1" t="s">\n<v>1</v></c>\n</row>',  # whitespace inside a cell
-                 b'<row r="1"><c t="s" r="A1"><v>1</v></c><c r="B1" t="s"><v>2</v></c></row>',  # r= not first
-                 b'<row r="1">\n <c r="A1" t="s"><v>1</v></c>\n</row>'):  # whitespace between cells
+def test_unusual_layouts_read_the_same():
+    """Whitespace inside and between cells, r= not first, single quotes: the scanner reads them."""
+    pad = b" " * (_cells._SCAN_MIN + 10)  # big enough for the scanner
+    for body in (b'<row r="1">\n <c r="A1" t="s">\n<v>1</v></c>\n</row>',
+                 b'<row r="1"><c t="s" r="A1"><v>1</v></c><c r=\'B1\' t="s"><v>2</v></c></row>',
+                 b'<row r="1">\n <c r="A1" t="s"><v>1</v></c>\n</row>'):
         xml = b"<worksheet><sheetData>" + body + b"</sheetData></worksheet>" + pad
-        _same(_cells._regex_columns(xml, SST, frozenset(), None), _cells.read_columns(xml, SST, frozenset(), None))
+        got = _cells.read_columns(xml, SST, frozenset(), None)
+        assert got["A"].values.tolist() == ["a"]
+        if b"B1" in body:
+            assert got["B"].values.tolist() == ["b & c"]
+
+
+def test_cells_without_r_follow_their_row():
+    xml = (b'<worksheet><sheetData><row r="3"><c t="s"><v>1</v></c><c><v>2.5</v></c></row>'
+           b'<row><c><v>7</v></c></row></sheetData></worksheet>')
+    got = _cells._scan_read(xml, SST, frozenset(), None, False)
+    assert got["A"].rows.tolist() == [3, 4] and got["A"].values.tolist() == ["a", 7.0]
+    assert got["B"].rows.tolist() == [3] and got["B"].nums.tolist() == [2.5]

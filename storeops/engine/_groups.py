@@ -1,0 +1,123 @@
+"""Group a sheet's formula cells: the cells of one column whose formulas are the same
+expression relative to their row (SPEC §8).
+
+Works on the formula records of :func:`storeops.xlsx._scan.scan_sheet`.  The first cell
+of a column gives a template (its text with the relative row numbers cut out); the
+compiled :func:`~storeops.xlsx._splice.match_template` then checks every other cell of
+the column against it, byte for byte, without decoding any of them.  Cells that differ
+start the next template.  Shared formulas (``<f t="shared" si=…/>``, as Excel saves
+filled-down formulas) are grouped by their master formula.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..xlsx._cells import unescape
+from ..xlsx._scan import (F_COL, F_FKIND, F_FTE, F_FTS, F_ROW, F_SI, FK_ARRAY, FK_NORMAL, FK_SHARED)
+from ..xlsx._splice import match_template
+from ._eval import Group
+from ._formula import FormulaError, row_pieces, row_template, shift_formula
+
+
+def make_groups(sheet: str, xml: bytes, F: np.ndarray) -> tuple[list[Group], np.ndarray]:
+    """Groups of the formula records ``F`` of one sheet, and the record indexes nobody can
+    evaluate here (data tables, shared formulas without their master)."""
+    groups: list[Group] = []
+    if not len(F):
+        return groups, np.empty(0, np.int64)
+    a = np.frombuffer(xml, np.uint8)
+    kind, si = F[:, F_FKIND], F[:, F_SI]
+    has_text = F[:, F_FTE] > F[:, F_FTS]
+    texty = has_text & ((kind == FK_NORMAL) | (kind == FK_SHARED) | (kind == FK_ARRAY))
+    children = ~has_text & (kind == FK_SHARED) & (si >= 0)
+    bad = [np.flatnonzero(~texty & ~children)]
+    for idx in _by_column(F, np.flatnonzero(texty)):
+        _group_column(sheet, xml, a, F, idx, groups)
+    if children.any():
+        bad.append(_group_shared(sheet, xml, F, texty, np.flatnonzero(children), groups))
+    return groups, np.concatenate(bad).astype(np.int64)
+
+
+def _by_column(F: np.ndarray, idx: np.ndarray) -> list[np.ndarray]:
+    if not len(idx):
+        return []
+    cols = F[idx, F_COL]
+    order = np.argsort(cols, kind="stable")
+    cuts = np.flatnonzero(np.diff(cols[order])) + 1
+    return [idx[part] for part in np.split(order, cuts) if len(part)]
+
+
+def _text(xml: bytes, F: np.ndarray, i: int) -> tuple[bytes, str]:
+    raw = xml[int(F[i, F_FTS]):int(F[i, F_FTE])]
+    return raw, unescape(raw)
+
+
+def raw_pieces(raw0: bytes, pieces: list[str], offs: tuple[int, ...], row0: int) -> list[bytes] | None:
+    """The template pieces escaped the way this file's writer escaped the first cell
+    (``None`` when re-escaping does not give the cell's bytes back)."""
+    esc = {"&": "&amp;", "<": "&lt;"}
+    for ch, ent in (('>', '&gt;'), ('"', '&quot;'), ("'", '&apos;')):
+        if ent.encode() in raw0:
+            esc[ch] = ent
+    table = str.maketrans(esc)
+    out = [p.translate(table).encode("utf-8") for p in pieces]
+    rebuilt = out[0] + b"".join(str(row0 + o).encode() + p for o, p in zip(offs, out[1:]))
+    return out if rebuilt == raw0 else None
+
+
+def _group_column(sheet: str, xml: bytes, a: np.ndarray, F: np.ndarray, idx: np.ndarray, groups: list[Group]) -> None:
+    col = int(F[idx[0], F_COL])
+    rows = F[idx, F_ROW].astype(np.int64)
+    ts, te = F[idx, F_FTS], F[idx, F_FTE]
+    remaining = np.arange(len(idx))
+    while len(remaining):
+        k0 = int(remaining[0])
+        r0 = int(rows[k0])
+        raw0, text0 = _text(xml, F, int(idx[k0]))
+        reason = ""
+        try:
+            pieces, offs = row_pieces(text0, r0)
+            rp = raw_pieces(raw0, pieces, offs, r0)
+        except (FormulaError, ValueError):
+            pieces, offs, rp, reason = None, (), [raw0], "unreadable"
+        sub = remaining
+        if rp is not None:
+            same = match_template(a, ts[sub], te[sub], rows[sub], rp, offs if pieces is not None else ())
+        else:  # unusual escaping: compare decoded texts (slow, rare)
+            tpl = "%d".join(p.replace("%", "%%") for p in pieces)
+            same = np.array([_text(xml, F, int(idx[k]))[1] == tpl % tuple(int(rows[k]) + o for o in offs)
+                             for k in sub.tolist()], bool)
+        same[0] = True
+        sel = sub[same]
+        groups.append(Group(sheet, col, rows[sel], r0, text0, idx[sel], reason=reason))
+        remaining = sub[~same]
+
+
+def _group_shared(sheet: str, xml: bytes, F: np.ndarray, texty: np.ndarray, kids: np.ndarray,
+                  groups: list[Group]) -> np.ndarray:
+    """Children of shared formulas, grouped by (master, column); returns orphans."""
+    masters: dict[int, tuple[str, int, int]] = {}
+    for i in np.flatnonzero(texty & (F[:, F_FKIND] == FK_SHARED) & (F[:, F_SI] >= 0)).tolist():
+        masters.setdefault(int(F[i, F_SI]), (_text(xml, F, i)[1], int(F[i, F_ROW]), int(F[i, F_COL])))
+    key = F[kids, F_SI].astype(np.int64) * 20000 + F[kids, F_COL]
+    order = np.argsort(key, kind="stable")
+    cuts = np.flatnonzero(np.diff(key[order])) + 1
+    orphans = []
+    for part in np.split(order, cuts):
+        sel = kids[part]
+        i0 = int(sel[0])
+        master = masters.get(int(F[i0, F_SI]))
+        if master is None:
+            orphans.append(sel)
+            continue
+        text, mrow, mcol = master
+        col = int(F[i0, F_COL])
+        try:
+            text_c = shift_formula(text, 0, col - mcol) if col != mcol else text
+            row_template(text_c, mrow)
+        except (FormulaError, ValueError):
+            orphans.append(sel)
+            continue
+        groups.append(Group(sheet, col, F[sel, F_ROW].astype(np.int64), mrow, text_c, sel))
+    return np.concatenate(orphans) if orphans else np.empty(0, np.int64)

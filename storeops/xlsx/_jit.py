@@ -1,0 +1,59 @@
+"""Compile the byte-level kernels with numba when it is there.
+
+The kernels in :mod:`storeops.xlsx._scan` and :mod:`storeops.xlsx._floatfmt` are plain
+Python written in the subset numba compiles.  With numba (a normal install) they run as
+machine code, cached on disk after the first run; without it, or with
+``NUMBA_DISABLE_JIT=1``, the very same functions run as Python (slow on big sheets, but
+correct — the tests run them both ways).
+"""
+
+from __future__ import annotations
+
+import os
+
+try:  # pragma: no cover - exercised by the import itself
+    if os.environ.get("STOREOPS_NO_JIT") == "1":
+        raise ImportError("disabled")
+    from numba import njit as _njit
+
+    HAVE_NUMBA = True
+except ImportError:  # pragma: no cover
+    _njit = None
+    HAVE_NUMBA = False
+
+
+def jit(fn):
+    """``numba.njit(cache=True)`` when numba is installed, else the function itself."""
+    if _njit is None:
+        return fn
+    return _njit(cache=True, nogil=True)(fn)
+
+
+def _py_memcpy(dst, doff, src, soff, n):
+    """``dst[doff:doff+n] = src[soff:soff+n]`` (the compiled version is one ``llvm.memcpy``)."""
+    dst[doff:doff + n] = src[soff:soff + n]
+
+
+if HAVE_NUMBA:
+    from numba.core import cgutils, types
+    from numba.extending import intrinsic
+
+    @intrinsic
+    def memcpy(typingctx, dst, doff, src, soff, n):
+        """Copy ``n`` bytes of ``src`` from ``soff`` to ``dst`` at ``doff`` (uint8 arrays)."""
+        sig = types.void(dst, doff, src, soff, n)
+
+        def codegen(context, builder, signature, args):
+            d, do, s_, so, cnt = args
+            tys = signature.args
+            do = context.cast(builder, do, tys[1], types.intp)
+            so = context.cast(builder, so, tys[3], types.intp)
+            cnt = context.cast(builder, cnt, tys[4], types.intp)
+            dptr = builder.gep(context.make_array(tys[0])(context, builder, d).data, [do])
+            sptr = builder.gep(context.make_array(tys[2])(context, builder, s_).data, [so])
+            cgutils.raw_memcpy(builder, dptr, sptr, cnt, 1)
+            return context.get_dummy_value()
+
+        return sig, codegen
+else:  # pragma: no cover
+    memcpy = _py_memcpy

@@ -1,0 +1,582 @@
+"""One pass over a worksheet's XML bytes: where every cell, formula and value is.
+
+:func:`scan_sheet` walks ``<sheetData>`` once (compiled with numba, see
+:mod:`storeops.xlsx._jit`) and returns two record arrays of byte positions:
+
+* ``values`` — every cell of the wanted columns: column, row, style, type and where its
+  stored (or cached) value is;
+* ``formulas`` — every cell holding an ``<f>``: where its tag, ``t=`` attribute, formula
+  text and value are, so the engine can write new cached values in place without
+  building one Python object per cell.  A cell without a value element has
+  ``F_VS == -1`` and ``F_VE`` = the end of its ``<f>`` element, where a ``<v>`` belongs.
+
+Positions are ``int32`` offsets into the XML (a sheet is at most 1 GiB, see
+:data:`storeops.xlsx._package.MAX_TOTAL_UNCOMPRESSED`).  Any layout the kernel does not understand
+makes it stop with an error position; callers then use the regex reader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._jit import jit
+
+# --------------------------------------------------------------------------- record layout
+#: formula records: one row per formula cell, in document order
+(F_COL, F_ROW, F_CSTART, F_RS, F_RE, F_TAGC, F_TS, F_TE, F_FS, F_FE, F_FTS, F_FTE, F_FKIND, F_SI,
+ F_FREF, F_VS, F_VE, F_VTS, F_VTE, F_CEND, F_TCODE) = range(21)
+NF = 21
+#: value records: one row per cell of a wanted column, in document order
+(V_COL, V_ROW, V_STYLE, V_TCODE, V_VTS, V_VTE, V_ISS, V_ISE, V_HASF) = range(9)
+NV = 9
+
+#: cell ``t=`` codes
+T_N, T_S, T_STR, T_B, T_E, T_INLINE, T_D, T_OTHER = range(8)
+#: ``<f t=…>`` codes
+FK_NORMAL, FK_SHARED, FK_ARRAY, FK_DATATABLE, FK_OTHER = range(5)
+
+MAX_COL = 16384
+
+
+@jit
+def _at(a, i):
+    return a[i] if i < a.shape[0] else 0
+
+
+@jit
+def _ws(c):
+    return c == 32 or c == 9 or c == 10 or c == 13
+
+
+@jit
+def _delim(c):
+    """A byte that may follow an element name: space, '>', '/'."""
+    return c == 32 or c == 62 or c == 47 or c == 9 or c == 10 or c == 13
+
+
+@jit
+def _skip_ws(a, i, hi):
+    while i < hi and _ws(a[i]):
+        i += 1
+    return i
+
+
+@jit
+def _find_lt(a, i, hi):
+    while i < hi and a[i] != 60:
+        i += 1
+    return i
+
+
+@jit
+def _grow(rec):
+    out = np.empty((rec.shape[0] * 2 + 16, rec.shape[1]), rec.dtype)
+    out[: rec.shape[0]] = rec
+    return out
+
+
+@jit
+def _tcode(a, s, e):
+    n = e - s
+    if n == 1:
+        c = a[s]
+        if c == 115:
+            return 1  # s
+        if c == 98:
+            return 3  # b
+        if c == 101:
+            return 4  # e
+        if c == 110:
+            return 0  # n
+        if c == 100:
+            return 6  # d
+        return 7
+    if n == 3 and a[s] == 115 and a[s + 1] == 116 and a[s + 2] == 114:
+        return 2  # str
+    if n == 9 and a[s] == 105 and a[s + 1] == 110 and a[s + 6] == 83:
+        return 5  # inlineStr
+    return 7
+
+
+@jit
+def _fkind(a, s, e):
+    n = e - s
+    if n == 6 and a[s] == 110:
+        return 0  # normal
+    if n == 6 and a[s] == 115:
+        return 1  # shared
+    if n == 5 and a[s] == 97:
+        return 2  # array
+    if n == 9 and a[s] == 100:
+        return 3  # dataTable
+    return 4
+
+
+@jit
+def _uint(a, s, e):
+    v = 0
+    if s >= e:
+        return -1
+    for i in range(s, e):
+        c = int(a[i])  # int(): plain-Python mode must not do uint8 arithmetic
+        if c < 48 or c > 57:
+            return -1
+        v = v * 10 + (c - 48)
+    return v
+
+
+@jit
+def _attrs(a, j, hi, out):
+    """Parse the attributes of a start tag from ``j`` (after the element name).
+
+    ``out`` receives: [0] tag close index ('>' or the '/' of '/>'), [1] self-closing,
+    [2,3] value span of r, [4,5] value span of s, [6,7] value span of t, [8] start of the
+    whitespace before t (attribute span start), [9] end of the t attribute,
+    [10,11] value span of si, [12] ref present.  Returns -1 on malformed input.
+    """
+    for q in range(out.shape[0]):
+        out[q] = -1
+    out[12] = 0
+    while True:
+        ws_start = j
+        j = _skip_ws(a, j, hi)
+        if j >= hi:
+            return -1
+        c = a[j]
+        if c == 62:  # '>'
+            out[0] = j
+            out[1] = 0
+            return j + 1
+        if c == 47:  # '/>'
+            if _at(a, j + 1) != 62:
+                return -1
+            out[0] = j
+            out[1] = 1
+            return j + 2
+        ns = j
+        while j < hi and a[j] != 61 and not _delim(a[j]):
+            j += 1
+        ne = j
+        if ne == ns:
+            return -1
+        j = _skip_ws(a, j, hi)
+        if j >= hi or a[j] != 61:
+            return -1
+        j = _skip_ws(a, j + 1, hi)
+        if j >= hi:
+            return -1
+        q = a[j]
+        if q != 34 and q != 39:
+            return -1
+        vs = j + 1
+        j = vs
+        while j < hi and a[j] != q:
+            j += 1
+        if j >= hi:
+            return -1
+        ve = j
+        j += 1
+        if ne - ns == 1:
+            n0 = a[ns]
+            if n0 == 114:
+                out[2] = vs
+                out[3] = ve
+            elif n0 == 115:
+                out[4] = vs
+                out[5] = ve
+            elif n0 == 116:
+                out[6] = vs
+                out[7] = ve
+                out[8] = ws_start
+                out[9] = j
+        elif ne - ns == 2 and a[ns] == 115 and a[ns + 1] == 105:
+            out[10] = vs
+            out[11] = ve
+        elif ne - ns == 3 and a[ns] == 114 and a[ns + 1] == 101 and a[ns + 2] == 102:
+            out[12] = 1
+
+
+@jit
+def _quote_end(a, k, hi):
+    while k < hi and a[k] != 34:
+        k += 1
+    return k
+
+
+@jit
+def _fast_cell_attrs(a, j, hi, out):
+    """:func:`_attrs` for the usual ``<c r="…"[ s="…"][ t="…"]>`` layout; -2 for any other."""
+    if j + 8 >= hi or not (a[j] == 32 and a[j + 1] == 114 and a[j + 2] == 61 and a[j + 3] == 34):
+        return -2
+    for q in range(4, 13):
+        out[q] = -1
+    out[12] = 0
+    out[2] = j + 4
+    k = _quote_end(a, j + 4, hi)
+    out[3] = k
+    k += 1
+    if k + 4 < hi and a[k] == 32 and a[k + 1] == 115 and a[k + 2] == 61 and a[k + 3] == 34:  # s="
+        out[4] = k + 4
+        k = _quote_end(a, k + 4, hi)
+        out[5] = k
+        k += 1
+    if k + 4 < hi and a[k] == 32 and a[k + 1] == 116 and a[k + 2] == 61 and a[k + 3] == 34:  # t="
+        out[8] = k
+        out[6] = k + 4
+        k = _quote_end(a, k + 4, hi)
+        out[7] = k
+        k += 1
+        out[9] = k
+    if k + 1 >= hi:
+        return -2
+    if a[k] == 62:
+        out[0] = k
+        out[1] = 0
+        return k + 1
+    if a[k] == 47 and a[k + 1] == 62:
+        out[0] = k
+        out[1] = 1
+        return k + 2
+    return -2
+
+
+@jit
+def _end_of(a, k, hi):
+    """Index after the end of the element starting at ``k`` (``<name …/>`` or ``<name …>…</name>``,
+    no nesting of the same name), or -1."""
+    j = k + 1
+    ns = j
+    while j < hi and not _delim(a[j]):
+        j += 1
+    ne = j
+    nl = ne - ns
+    while j < hi and a[j] != 62:
+        j += 1
+    if j >= hi:
+        return -1
+    if a[j - 1] == 47:
+        return j + 1
+    while True:
+        j = _find_lt(a, j + 1, hi)
+        if j >= hi:
+            return -1
+        if _at(a, j + 1) == 47:
+            same = True
+            for q in range(nl):
+                if _at(a, j + 2 + q) != a[ns + q]:
+                    same = False
+                    break
+            if same and _at(a, j + 2 + nl) == 62:
+                return j + 3 + nl
+
+
+@jit
+def scan_kernel(a, lo, hi, want):
+    """Scan ``a[lo:hi]`` (the inside of ``<sheetData>``); see the module docstring.
+
+    Returns (formula records, count, value records, count, error position or -1).
+    """
+    fcap = 1024
+    vcap = 1024
+    F = np.empty((fcap, 21), np.int32)
+    V = np.empty((vcap, 9), np.int32)
+    nf = 0
+    nv = 0
+    at = np.empty(13, np.int64)
+    fat = np.empty(13, np.int64)
+    cur_row = 0
+    last_col = 0
+    i = lo
+    while True:
+        i = _find_lt(a, i, hi)
+        if i >= hi:
+            break
+        c1 = _at(a, i + 1)
+        if c1 == 99 and _delim(_at(a, i + 2)):  # <c
+            p = i
+            j = _fast_cell_attrs(a, i + 2, hi, at)
+            if j == -2:
+                j = _attrs(a, i + 2, hi, at)
+            if j < 0:
+                return F, nf, V, nv, p
+            col = 0
+            row = 0
+            if at[2] >= 0:
+                q = at[2]
+                while q < at[3] and 65 <= (a[q] & 0xDF) <= 90:
+                    col = col * 26 + (int(a[q]) & 0xDF) - 64
+                    q += 1
+                row = _uint(a, q, at[3])
+                if col == 0 or row <= 0 or col > 16384:
+                    return F, nf, V, nv, p
+            else:
+                col = last_col + 1
+                row = cur_row
+                if row <= 0 or col > 16384:
+                    return F, nf, V, nv, p
+            last_col = col
+            tcode = 0 if at[6] < 0 else _tcode(a, at[6], at[7])
+            style = 0 if at[4] < 0 else _uint(a, at[4], at[5])
+            if style < 0:
+                style = 0
+            tagc = at[0]
+            fs = -1
+            fe = -1
+            fts = -1
+            fte = -1
+            fkind = 0
+            si = -1
+            fref = 0
+            vs = -1
+            ve = -1
+            vts = -1
+            vte = -1
+            iss = -1
+            ise = -1
+            if at[1] == 1:
+                cend = j
+                vpos = j
+            else:
+                k = j
+                cend = -1
+                vpos = -1
+                while True:
+                    k = _skip_ws(a, k, hi)
+                    if k >= hi or a[k] != 60:
+                        return F, nf, V, nv, p
+                    d1 = _at(a, k + 1)
+                    if d1 == 47:  # </c>
+                        if _at(a, k + 2) != 99 or _at(a, k + 3) != 62:
+                            return F, nf, V, nv, p
+                        vpos = k
+                        cend = k + 4
+                        break
+                    if d1 == 102 and _at(a, k + 2) == 62:  # <f> (the common case)
+                        fs = k
+                        fts = k + 3
+                        k = _find_lt(a, fts, hi)
+                        if _at(a, k + 1) != 47 or _at(a, k + 2) != 102 or _at(a, k + 3) != 62:
+                            return F, nf, V, nv, p
+                        fte = k
+                        k += 4
+                        fe = k
+                    elif d1 == 102 and _delim(_at(a, k + 2)):  # <f …>
+                        fs = k
+                        k = _attrs(a, k + 2, hi, fat)
+                        if k < 0:
+                            return F, nf, V, nv, p
+                        if fat[6] >= 0:
+                            fkind = _fkind(a, fat[6], fat[7])
+                        if fat[10] >= 0:
+                            si = _uint(a, fat[10], fat[11])
+                        fref = fat[12]
+                        if fat[1] == 1:
+                            fts = k
+                            fte = k
+                            fe = k
+                        else:
+                            fts = k
+                            k = _find_lt(a, k, hi)
+                            if _at(a, k + 1) != 47 or _at(a, k + 2) != 102 or _at(a, k + 3) != 62:
+                                return F, nf, V, nv, p
+                            fte = k
+                            k += 4
+                            fe = k
+                    elif d1 == 118 and _at(a, k + 2) == 62:  # <v> (the common case)
+                        vs = k
+                        vts = k + 3
+                        k = _find_lt(a, vts, hi)
+                        if _at(a, k + 1) != 47 or _at(a, k + 2) != 118 or _at(a, k + 3) != 62:
+                            return F, nf, V, nv, p
+                        vte = k
+                        k += 4
+                        ve = k
+                    elif d1 == 118 and _delim(_at(a, k + 2)):  # <v …>
+                        vs = k
+                        k = _attrs(a, k + 2, hi, fat)
+                        if k < 0:
+                            return F, nf, V, nv, p
+                        if fat[1] == 1:
+                            ve = k
+                        else:
+                            vts = k
+                            k = _find_lt(a, k, hi)
+                            if _at(a, k + 1) != 47 or _at(a, k + 2) != 118 or _at(a, k + 3) != 62:
+                                return F, nf, V, nv, p
+                            vte = k
+                            k += 4
+                            ve = k
+                    elif d1 == 105 and _at(a, k + 2) == 115 and _delim(_at(a, k + 3)):  # <is
+                        iss = k
+                        k = _end_of(a, k, hi)
+                        if k < 0:
+                            return F, nf, V, nv, p
+                        ise = k
+                    else:  # <extLst> or another child: skip the element
+                        k = _end_of(a, k, hi)
+                        if k < 0:
+                            return F, nf, V, nv, p
+            if fs >= 0:
+                if nf == F.shape[0]:
+                    F = _grow(F)
+                F[nf, 0] = col
+                F[nf, 1] = row
+                F[nf, 2] = p
+                F[nf, 3] = at[2]
+                F[nf, 4] = at[3]
+                F[nf, 5] = tagc
+                F[nf, 6] = at[8] if at[6] >= 0 else -1
+                F[nf, 7] = at[9] if at[6] >= 0 else -1
+                F[nf, 8] = fs
+                F[nf, 9] = fe
+                F[nf, 10] = fts
+                F[nf, 11] = fte
+                F[nf, 12] = fkind
+                F[nf, 13] = si
+                F[nf, 14] = fref
+                if vs >= 0:
+                    F[nf, 15] = vs
+                    F[nf, 16] = ve
+                elif iss >= 0:
+                    F[nf, 15] = iss
+                    F[nf, 16] = ise
+                else:  # no value: a new <v> goes right after </f> (schema order: f, v, is, extLst)
+                    F[nf, 15] = -1
+                    F[nf, 16] = fe
+                F[nf, 17] = vts
+                F[nf, 18] = vte
+                F[nf, 19] = cend
+                F[nf, 20] = tcode
+                nf += 1
+            if col <= want.shape[0] - 1 and want[col]:
+                if nv == V.shape[0]:
+                    V = _grow(V)
+                V[nv, 0] = col
+                V[nv, 1] = row
+                V[nv, 2] = style
+                V[nv, 3] = tcode
+                V[nv, 4] = vts
+                V[nv, 5] = vte
+                V[nv, 6] = iss
+                V[nv, 7] = ise
+                V[nv, 8] = 1 if fs >= 0 else 0
+                nv += 1
+            i = cend
+        elif c1 == 114 and _at(a, i + 2) == 111 and _at(a, i + 3) == 119 and _delim(_at(a, i + 4)):  # <row
+            j = _attrs(a, i + 4, hi, at)
+            if j < 0:
+                return F, nf, V, nv, i
+            if at[2] >= 0:
+                r = _uint(a, at[2], at[3])
+                if r <= 0:
+                    return F, nf, V, nv, i
+                cur_row = r
+            else:
+                cur_row += 1
+            last_col = 0
+            i = j
+        elif c1 == 33:  # <!-- comment --> (or another declaration)
+            if _at(a, i + 2) == 45 and _at(a, i + 3) == 45:
+                j = i + 4
+                while j + 2 < hi and not (a[j] == 45 and a[j + 1] == 45 and a[j + 2] == 62):
+                    j += 1
+                i = j + 3
+            else:
+                return F, nf, V, nv, i
+        else:
+            i += 1
+    return F, nf, V, nv, -1
+
+
+@jit
+def split_kernel(V, colmask, live_f):
+    """Value records of the columns in ``colmask``, split in two new record arrays: the ones
+    to convert now, and the formula cells whose formula record index is marked in
+    ``live_f`` (their group recomputes them).  Formula records align with ``V``'s formula
+    cells (both are in document order)."""
+    n = V.shape[0]
+    n_take = 0
+    n_defer = 0
+    fi = 0
+    kind = np.zeros(n, np.int8)
+    for i in range(n):
+        live = False
+        if V[i, 8] == 1:
+            live = live_f[fi]
+            fi += 1
+        c = V[i, 0]
+        if c < colmask.shape[0] and colmask[c]:
+            if live:
+                kind[i] = 2
+                n_defer += 1
+            else:
+                kind[i] = 1
+                n_take += 1
+    take = np.empty((n_take, V.shape[1]), V.dtype)
+    defer = np.empty((n_defer, V.shape[1]), V.dtype)
+    t = 0
+    d = 0
+    for i in range(n):
+        if kind[i] == 1:
+            take[t] = V[i]
+            t += 1
+        elif kind[i] == 2:
+            defer[d] = V[i]
+            d += 1
+    return take, defer
+
+
+# --------------------------------------------------------------------------- python side
+class ScanError(Exception):
+    """The sheet XML has a layout the scanner does not handle (the caller falls back)."""
+
+
+@dataclass
+class SheetScan:
+    """Result of :func:`scan_sheet`: record arrays (see the ``F_*`` / ``V_*`` indexes)."""
+
+    formulas: np.ndarray
+    values: np.ndarray
+
+
+def sheet_data_span(xml: bytes) -> tuple[int, int]:
+    """Byte range inside ``<sheetData>…</sheetData>`` ((0, 0) when there is none)."""
+    lo = xml.find(b"<sheetData")
+    if lo < 0:
+        return 0, 0
+    gt = xml.find(b">", lo)
+    if gt < 0 or xml[gt - 1:gt] == b"/":
+        return 0, 0
+    hi = xml.rfind(b"</sheetData>")  # near the end: search from there
+    if hi < gt:
+        raise ScanError("no </sheetData>")
+    return gt + 1, hi
+
+
+def want_mask(cols) -> np.ndarray:
+    """Column-number mask for :func:`scan_sheet` (``None`` = every column)."""
+    m = np.zeros(MAX_COL + 1, np.uint8)
+    if cols is None:
+        m[1:] = 1
+    else:
+        for c in cols:
+            if 1 <= c <= MAX_COL:
+                m[c] = 1
+    return m
+
+
+def scan_sheet(xml: bytes, cols=None) -> SheetScan:
+    """Formula cells (all) and value cells (of ``cols``, column numbers; ``None`` = all).
+
+    Raises :class:`ScanError` when the XML uses a layout the kernel does not handle.
+    """
+    if len(xml) >= 1 << 31:
+        raise ScanError("sheet larger than 2 GiB")
+    a = np.frombuffer(xml, dtype=np.uint8)
+    lo, hi = sheet_data_span(xml)
+    F, nf, V, nv, err = scan_kernel(a, lo, hi, want_mask(cols))
+    if err >= 0:
+        raise ScanError(f"unexpected XML at byte {err}: {xml[err:err + 60]!r}")
+    return SheetScan(F[:nf], V[:nv])

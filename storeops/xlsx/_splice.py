@@ -1,0 +1,230 @@
+"""Kernels that compare and rewrite formula cells in place (numba, see :mod:`._jit`).
+
+* :func:`match_template` checks, for many formula cells at once, that each cell's
+  formula text is a template with the cell's row number (plus fixed offsets) filled in —
+  how the engine proves that 100,000 cells of a column are the same formula.
+* :func:`splice` writes the new cached values: for each rewritten cell it replaces the
+  ``t=`` attribute of ``<c>`` and the text of ``<v>`` (or adds a ``<v>``), copying every
+  other byte of the sheet unchanged.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._jit import jit, memcpy
+from ._scan import F_CEND, F_TAGC, F_TE, F_TS, F_VE, F_VS, F_VTE, F_VTS
+
+#: new ``t=`` attributes by code (index into :data:`T_ATTRS`)
+T_ATTRS = [b"", b' t="str"', b' t="s"', b' t="e"', b' t="b"']
+TA_NONE, TA_STR, TA_S, TA_E, TA_B = range(5)
+
+
+@jit
+def _match(a, ts, te, rows, pbuf, pstarts, offs, out):
+    npieces = pstarts.shape[0] - 1
+    for k in range(ts.shape[0]):
+        pos = ts[k]
+        end = te[k]
+        ok = True
+        for j in range(npieces):
+            ps = pstarts[j]
+            L = pstarts[j + 1] - ps
+            if pos + L > end:
+                ok = False
+                break
+            diff = 0
+            for q in range(L):  # no early exit: the loop vectorises
+                diff |= a[pos + q] ^ pbuf[ps + q]
+            if diff:
+                ok = False
+                break
+            pos += L
+            if j < npieces - 1:
+                v = rows[k] + offs[j]
+                if v <= 0:
+                    ok = False
+                    break
+                nd = 1
+                x = v
+                while x >= 10:
+                    x //= 10
+                    nd += 1
+                if pos + nd > end:
+                    ok = False
+                    break
+                x = v
+                for q in range(nd - 1, -1, -1):
+                    if a[pos + q] != 48 + x % 10:
+                        ok = False
+                        break
+                    x //= 10
+                if not ok:
+                    break
+                pos += nd
+        out[k] = ok and pos == end
+
+
+def match_template(a: np.ndarray, ts: np.ndarray, te: np.ndarray, rows: np.ndarray,
+                   pieces: list[bytes], offs: tuple[int, ...]) -> np.ndarray:
+    """For each cell, whether ``a[ts:te]`` equals ``pieces[0] + str(row + offs[0]) + pieces[1] + …``.
+
+    Examples
+    --------
+    >>> x = b"CTR(F2,E2)CTR(F3,E3)CTR(F4,E9)"
+    >>> a = np.frombuffer(x, np.uint8)
+    >>> match_template(a, np.array([0, 10, 20]), np.array([10, 20, 30]), np.array([2, 3, 4]),
+    ...                [b"CTR(F", b",E", b")"], (0, 0)).tolist()
+    [True, True, False]
+    """
+    pbuf = np.frombuffer(b"".join(pieces) or b"\0", np.uint8)
+    pstarts = np.zeros(len(pieces) + 1, np.int64)
+    pstarts[1:] = np.cumsum([len(p) for p in pieces])
+    out = np.empty(len(ts), np.bool_)
+    _match(a, np.ascontiguousarray(ts, np.int64), np.ascontiguousarray(te, np.int64),
+           np.ascontiguousarray(rows, np.int64), pbuf, pstarts, np.asarray(offs, np.int64).reshape(-1), out)
+    return out
+
+
+@jit
+def _copy(out, o, src, s, e, dry):
+    if not dry and e > s:
+        memcpy(out, o, src, s, e - s)
+    return o + e - s
+
+
+@jit
+def _splice(a, F, cells, k0, k1, prev, tnew, vkind, vidx, nummat, numlen, ubuf, uoff, tbuf, toff, out, dry):
+    """Rewrite cells ``k0 … k1-1`` starting at source byte ``prev``; returns (bytes out, new prev)."""
+    o = 0
+    for k in range(k0, k1):
+        i = cells[k]
+        if F[i, F_TS] >= 0:
+            rs = F[i, F_TS]
+            re_ = F[i, F_TE]
+        else:
+            rs = F[i, F_TAGC]
+            re_ = rs
+        o = _copy(out, o, a, prev, rs, dry)
+        t = tnew[k]
+        o = _copy(out, o, tbuf, toff[t], toff[t + 1], dry)
+        prev = re_
+        if F[i, F_VTS] >= 0:
+            vs = F[i, F_VTS]
+            ve = F[i, F_VTE]
+            wrap = False
+        elif F[i, F_VS] >= 0:
+            vs = F[i, F_VS]
+            ve = F[i, F_VE]
+            wrap = True
+        else:  # no value element: insert one after </f>
+            vs = F[i, F_VE]
+            ve = vs
+            wrap = True
+        o = _copy(out, o, a, prev, vs, dry)
+        if wrap:
+            o = _open_v(out, o, dry)
+        j = vidx[k]
+        if vkind[k] == 0:
+            o = _copy(out, o, nummat[j], 0, numlen[j], dry)
+        else:
+            o = _copy(out, o, ubuf, uoff[j], uoff[j + 1], dry)
+        if wrap:
+            o = _close_v(out, o, dry)
+        prev = ve
+    return o, prev
+
+
+@jit
+def _same(a, s, e, src, ss, se):
+    if e - s != se - ss:
+        return False
+    for q in range(e - s):
+        if a[s + q] != src[ss + q]:
+            return False
+    return True
+
+
+@jit
+def _changed(a, F, cells, tnew, vkind, vidx, nummat, numlen, ubuf, uoff, tbuf, toff):
+    """How many of the cells would get a different ``t=`` attribute or value text."""
+    n = 0
+    for k in range(cells.shape[0]):
+        i = cells[k]
+        t = tnew[k]
+        if F[i, F_TS] >= 0:
+            same = _same(a, F[i, F_TS], F[i, F_TE], tbuf, toff[t], toff[t + 1])
+        else:
+            same = toff[t + 1] == toff[t]
+        if same and F[i, F_VTS] >= 0:
+            j = vidx[k]
+            if vkind[k] == 0:
+                same = _same(a, F[i, F_VTS], F[i, F_VTE], nummat[j], 0, numlen[j])
+            else:
+                same = _same(a, F[i, F_VTS], F[i, F_VTE], ubuf, uoff[j], uoff[j + 1])
+        elif F[i, F_VTS] < 0:
+            same = False
+        if not same:
+            n += 1
+    return n
+
+
+@jit
+def _open_v(out, o, dry):
+    if not dry:
+        out[o] = 60
+        out[o + 1] = 118
+        out[o + 2] = 62
+    return o + 3
+
+
+@jit
+def _close_v(out, o, dry):
+    if not dry:
+        out[o] = 60
+        out[o + 1] = 47
+        out[o + 2] = 118
+        out[o + 3] = 62
+    return o + 4
+
+
+def splice(xml: bytes, F: np.ndarray, cells: np.ndarray, tnew: np.ndarray, vkind: np.ndarray, vidx: np.ndarray,
+           nummat: np.ndarray, numlen: np.ndarray, ubuf: np.ndarray, uoff: np.ndarray, chunk: int = 4 << 20):
+    """The sheet XML with new cached values for the formula cells ``F[cells]`` (document
+    order), as a stream of ``memoryview`` pieces of about ``chunk`` bytes.
+
+    Per rewritten cell ``k``: ``tnew[k]`` is the new ``t=`` attribute (index into
+    :data:`T_ATTRS`); the value text is row ``vidx[k]`` of ``nummat`` (``numlen`` bytes)
+    when ``vkind[k] == 0``, else unique text ``vidx[k]`` of ``ubuf``/``uoff``.  The pieces
+    share one buffer: use each before asking for the next (a compressor does).
+    Returns ``None`` when no cell would change (the sheet can stay as it is).
+    """
+    a = np.frombuffer(xml, np.uint8)
+    tbuf = np.frombuffer(b"".join(T_ATTRS), np.uint8)
+    toff = np.zeros(len(T_ATTRS) + 1, np.int64)
+    toff[1:] = np.cumsum([len(t) for t in T_ATTRS])
+    cells = np.ascontiguousarray(cells, np.int64)
+    args = (np.ascontiguousarray(tnew, np.int64), np.ascontiguousarray(vkind, np.int64),
+            np.ascontiguousarray(vidx, np.int64), nummat, np.ascontiguousarray(numlen, np.int64), ubuf,
+            np.ascontiguousarray(uoff, np.int64), tbuf, toff)
+    if not _changed(a, F, cells, *args):
+        return None
+    return _pieces(xml, a, F, cells, args, chunk)
+
+
+def _pieces(xml: bytes, a: np.ndarray, F: np.ndarray, cells: np.ndarray, args: tuple, chunk: int):
+    ends = F[cells, F_CEND] if len(cells) else np.empty(0, np.int64)
+    cuts = np.searchsorted(ends, np.arange(chunk, int(ends[-1]) if len(ends) else 0, chunk)).tolist()
+    bounds = sorted(set([0] + cuts + [len(cells)]))
+    buf = np.empty(0, np.uint8)
+    prev = 0
+    # bytes a cell can grow by: a value of at most max(number width, longest text), '<v></v>', a t= attribute
+    grow = max(int(args[3].shape[1]) if args[3].ndim == 2 else 0, int(np.diff(args[6]).max(initial=0))) + 7 + 9
+    for k0, k1 in zip(bounds[:-1], bounds[1:]):
+        bound = int(F[cells[k1 - 1], F_CEND]) - prev + (k1 - k0) * grow
+        if bound > len(buf):
+            buf = np.empty(max(bound, chunk + (chunk >> 1)), np.uint8)
+        o, prev = _splice(a, F, cells, k0, k1, prev, *args, buf, False)
+        yield memoryview(buf)[:o]
+    if prev < len(a):
+        yield memoryview(xml)[prev:]
