@@ -27,14 +27,15 @@ class ColData:
 
     ``num`` holds the numbers (NaN elsewhere), ``text`` marks values that are neither
     numbers nor blank.  The object view ``obj`` is built only when something needs it:
-    a column of numbers and blanks is kept as ``num`` alone (``obj`` is then derived,
-    blanks as ``None``).
+    a column of numbers and blanks (plus a few other values, such as its header, kept
+    in ``_extra``) is stored as ``num`` alone and ``obj`` is derived from it.
     """
 
-    __slots__ = ("_obj", "num", "numeric", "text")
+    __slots__ = ("_obj", "_extra", "num", "numeric", "text")
 
     def __init__(self, size: int):
         self._obj: np.ndarray | None = None
+        self._extra: dict[int, Any] = {}
         self.num = np.full(size, np.nan)
         self.numeric = True
         self.text = np.zeros(size, dtype=bool)  # True where the value is not a number and not blank
@@ -44,7 +45,9 @@ class ColData:
         if self._obj is None:
             o = self.num.astype(object)
             o[np.isnan(self.num)] = None
-            self._obj = o
+            for r, v in self._extra.items():
+                o[r] = v
+            self._obj, self._extra = o, {}
         return self._obj
 
     def value(self, r: int) -> Any:
@@ -53,6 +56,8 @@ class ColData:
             return None
         if self._obj is not None:
             return self._obj[r]
+        if r in self._extra:
+            return self._extra[r]
         x = self.num[r]
         return None if x != x else float(x)
 
@@ -68,15 +73,26 @@ class ColData:
                 self._obj = o
             self.num, self.text = n, t
 
-    def set_raw(self, rows: np.ndarray, obj: np.ndarray, num: np.ndarray, numeric: bool) -> None:
-        """Store values read from the file (already split into objects and numbers)."""
+    def set_raw(self, rows: np.ndarray, obj: np.ndarray | None, num: np.ndarray, numeric: bool,
+                sparse: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+        """Store values read from the file: ``obj`` per cell, or ``obj=None`` with the numbers
+        in ``num`` and the other values as ``sparse`` (positions in ``rows``, values)."""
         self.ensure(int(rows.max()) + 2 if len(rows) else 0)
         self.num[rows] = num
-        if numeric and self._obj is None:
-            return  # numbers and blanks only: the object view is derived from num when needed
+        if obj is None and self._obj is None:
+            self.text[rows] = False
+            if sparse is not None and len(sparse[0]):
+                srows = rows[sparse[0]]
+                for r, v in zip(srows.tolist(), sparse[1].tolist()):
+                    self._extra[r] = v
+                self.text[srows] = np.not_equal(sparse[1], None)
+                self.numeric = False
+            return
         if obj is None:
             obj = num.astype(object)
             obj[np.isnan(num)] = None
+            if sparse is not None:
+                obj[sparse[0]] = sparse[1]
         self.obj[rows] = obj
         self.text[rows] = False if numeric else (np.isnan(num) & np.not_equal(obj, None))
         if not numeric:
@@ -85,6 +101,8 @@ class ColData:
     def set(self, rows: np.ndarray, values: Any) -> None:
         """Store a group's results."""
         self.ensure(int(rows.max()) + 2 if len(rows) else 0)
+        if self._extra:
+            self.obj  # noqa: B018 - results replace cells: build the object view first
         if is_vec(values) and values.dtype.kind == "M":
             values = from_datetime64(values)
         if is_vec(values) and values.dtype.kind in "fiu":

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..xlsx._cells import unescape
 from ..xlsx._scan import (F_COL, F_FKIND, F_FTE, F_FTS, F_ROW, F_SI, FK_ARRAY, FK_NORMAL, FK_SHARED)
-from ..xlsx._splice import match_template
+from ..xlsx._splice import match_template, match_templates
 from ._eval import Group
 from ._formula import FormulaError, row_pieces, row_template, shift_formula
 
@@ -32,8 +32,10 @@ def make_groups(sheet: str, xml: bytes, F: np.ndarray) -> tuple[list[Group], np.
     texty = has_text & ((kind == FK_NORMAL) | (kind == FK_SHARED) | (kind == FK_ARRAY))
     children = ~has_text & (kind == FK_SHARED) & (si >= 0)
     bad = [np.flatnonzero(~texty & ~children)]
-    for idx in _by_column(F, np.flatnonzero(texty)):
-        _group_column(sheet, xml, a, F, idx, groups)
+    columns = _by_column(F, np.flatnonzero(texty))
+    firsts = _first_matches(xml, a, F, columns)
+    for idx, first in zip(columns, firsts):
+        _group_column(sheet, xml, a, F, idx, groups, first)
     if children.any():
         bad.append(_group_shared(sheet, xml, F, texty, np.flatnonzero(children), groups))
     return groups, np.concatenate(bad).astype(np.int64)
@@ -66,7 +68,42 @@ def raw_pieces(raw0: bytes, pieces: list[str], offs: tuple[int, ...], row0: int)
     return out if rebuilt == raw0 else None
 
 
-def _group_column(sheet: str, xml: bytes, a: np.ndarray, F: np.ndarray, idx: np.ndarray, groups: list[Group]) -> None:
+def _template(xml: bytes, F: np.ndarray, i: int):
+    """(text, pieces, offsets, raw pieces or None, reason) of formula record ``i`` as a template."""
+    r0 = int(F[i, F_ROW])
+    raw0, text0 = _text(xml, F, i)
+    try:
+        pieces, offs = row_pieces(text0, r0)
+        return text0, pieces, offs, raw_pieces(raw0, pieces, offs, r0), ""
+    except (FormulaError, ValueError):
+        return text0, None, (), [raw0], "unreadable"
+
+
+def _first_matches(xml: bytes, a: np.ndarray, F: np.ndarray, columns: list[np.ndarray]) -> list:
+    """Per column: its first cell's template and which cells match it, checked for all
+    columns in one pass over the sheet in document order (one column at a time would
+    read the whole sheet once per column)."""
+    tpls = [_template(xml, F, int(idx[0])) for idx in columns]
+    usable = [k for k, t in enumerate(tpls) if t[3] is not None]
+    out: list = [None] * len(columns)
+    if not usable:
+        return out
+    cells = np.concatenate([columns[k] for k in usable])
+    tid = np.concatenate([np.full(len(columns[k]), j, np.int64) for j, k in enumerate(usable)])
+    order = np.argsort(cells, kind="stable")
+    same = np.empty(len(cells), np.bool_)
+    same[order] = match_templates(a, F[cells[order], F_FTS], F[cells[order], F_FTE], F[cells[order], F_ROW], tid[order],
+                                  [(tpls[k][3], tpls[k][2]) for k in usable])
+    pos = 0
+    for k in usable:
+        n = len(columns[k])
+        out[k] = (tpls[k], same[pos:pos + n])
+        pos += n
+    return out
+
+
+def _group_column(sheet: str, xml: bytes, a: np.ndarray, F: np.ndarray, idx: np.ndarray, groups: list[Group],
+                  first=None) -> None:
     col = int(F[idx[0], F_COL])
     rows = F[idx, F_ROW].astype(np.int64)
     ts, te = F[idx, F_FTS], F[idx, F_FTE]
@@ -74,20 +111,19 @@ def _group_column(sheet: str, xml: bytes, a: np.ndarray, F: np.ndarray, idx: np.
     while len(remaining):
         k0 = int(remaining[0])
         r0 = int(rows[k0])
-        raw0, text0 = _text(xml, F, int(idx[k0]))
-        reason = ""
-        try:
-            pieces, offs = row_pieces(text0, r0)
-            rp = raw_pieces(raw0, pieces, offs, r0)
-        except (FormulaError, ValueError):
-            pieces, offs, rp, reason = None, (), [raw0], "unreadable"
         sub = remaining
-        if rp is not None:
-            same = match_template(a, ts[sub], te[sub], rows[sub], rp, offs if pieces is not None else ())
-        else:  # unusual escaping: compare decoded texts (slow, rare)
-            tpl = "%d".join(p.replace("%", "%%") for p in pieces)
-            same = np.array([_text(xml, F, int(idx[k]))[1] == tpl % tuple(int(rows[k]) + o for o in offs)
-                             for k in sub.tolist()], bool)
+        if first is not None:  # the first template, already checked with every column's cells
+            (text0, pieces, offs, rp, reason), same = first
+            same = same.copy()
+            first = None
+        else:
+            text0, pieces, offs, rp, reason = _template(xml, F, int(idx[k0]))
+            if rp is not None:
+                same = match_template(a, ts[sub], te[sub], rows[sub], rp, offs)
+            else:  # unusual escaping: compare decoded texts (slow, rare)
+                tpl = "%d".join(p.replace("%", "%%") for p in pieces)
+                same = np.array([_text(xml, F, int(idx[k]))[1] == tpl % tuple(int(rows[k]) + o for o in offs)
+                                 for k in sub.tolist()], bool)
         same[0] = True
         sel = sub[same]
         groups.append(Group(sheet, col, rows[sel], r0, text0, idx[sel], reason=reason))

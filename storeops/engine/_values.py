@@ -278,6 +278,10 @@ def to_text1(v: Any) -> str:
 _TYPE_OF = np.frompyfunc(type, 1, 1)
 
 
+#: the texts an XLErr holds (Excel's error values; a file could carry another text in a
+#: ``t="e"`` cell only if damaged): a str column without them holds no XLErr
+_ERROR_CODES = ["#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!"]
+
 _TYPE_TESTS = (
     ("num", lambda t: issubclass(t, (int, float, np.integer, np.floating)) and not issubclass(t, (bool, np.bool_))),
     ("str", lambda t: issubclass(t, str) and not issubclass(t, XLErr)),
@@ -299,7 +303,7 @@ def type_masks(values: np.ndarray) -> dict[str, np.ndarray]:
     """
     n = len(values)
     kind = pd.api.types.infer_dtype(values, skipna=False) if n else "empty"
-    if kind == "boolean" or kind == "string" and not any(type(v) is XLErr for v in values):
+    if kind == "boolean" or kind == "string" and not pd.Series(values, dtype=object).isin(_ERROR_CODES).any():
         one = "str" if kind == "string" else "bool"  # one C pass said every value is a str / a bool
         return {name: np.full(n, name == one) for name, _ in _TYPE_TESTS}
     codes, uniq = pd.factorize(pd.Series(_TYPE_OF(values), dtype=object), sort=False)

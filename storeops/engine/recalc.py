@@ -188,18 +188,28 @@ def evaluate_package(pkg: Package, *, today: _dt.date | None = None, progress: b
     bar = _bar(progress, len(sheets) * 3 + 1)
     sst = pkg.shared_strings
     clock = _Clock(report.stages)
-    # 1. one scan per sheet: formula cells and value cells
+    names: dict[str, list[tuple[str | None, str]]] = defaultdict(list)
+    for d in pkg.names:
+        local = sheets[d.local_sheet].name if d.local_sheet is not None and d.local_sheet < len(sheets) else None
+        names[d.name.lower()].append((local, d.text))
+    book = Book(pkg.tables, names, [s.name for s in sheets], _serial(today_d),
+                _serial(now) if today is None else _serial(today_d))
+    # 1. one scan per sheet: formula cells, and the value cells of the columns the formulas
+    #    of the first rows read (a guess checked in step 3)
     xmls: dict[str, bytes] = {}
-    scans: dict[str, SheetScan | None] = {}
-    all_groups: list[Group] = []
-    bad_cells: dict[str, int] = {}
     for s in sheets:
         xml = pkg.read(s.path)
         if pkg.tables:
             xml = _extend_tables(pkg, s.name, xml, replace, report)
         xmls[s.name] = xml
+    guess = _guess_inputs(book, sheets, xmls)
+    scans: dict[str, SheetScan | None] = {}
+    all_groups: list[Group] = []
+    bad_cells: dict[str, int] = {}
+    for s in sheets:
+        xml = xmls[s.name]
         try:
-            sc = scan_sheet(xml, None)
+            sc = scan_sheet(xml, sorted(guess[s.name]))
         except ScanError as exc:
             scans[s.name] = None
             bad_cells[s.name] = xml.count(b"<f")
@@ -211,13 +221,7 @@ def evaluate_package(pkg: Package, *, today: _dt.date | None = None, progress: b
         all_groups.extend(groups)
         bad_cells[s.name] = len(bad)
         bar.update(1)
-    names: dict[str, list[tuple[str | None, str]]] = defaultdict(list)
-    for d in pkg.names:
-        local = sheets[d.local_sheet].name if d.local_sheet is not None and d.local_sheet < len(sheets) else None
-        names[d.name.lower()].append((local, d.text))
     clock("read and scan sheets")
-    book = Book(pkg.tables, names, [s.name for s in sheets], _serial(today_d),
-                _serial(now) if today is None else _serial(today_d))
     for s in sheets:
         sc = scans[s.name]
         book.max_row[s.name] = int(sc.formulas[:, F_ROW].max()) if sc is not None and len(sc.formulas) else 1
@@ -245,6 +249,8 @@ def evaluate_package(pkg: Package, *, today: _dt.date | None = None, progress: b
         cols = need.get(s.name)
         sc = scans[s.name]
         if cols and sc is not None:
+            if not cols <= guess[s.name]:  # a formula further down reads more columns: scan again
+                sc.values = scan_sheet(xmls[s.name], sorted(cols)).values
             load, deferred[s.name] = _split_inputs(sc, cols, [g for g in live if g.sheet == s.name])
             data = _cells.records_to_columns(xmls[s.name], load, sst, pkg.date_styles, objects=False)
         elif cols:
@@ -328,6 +334,36 @@ def evaluate_package(pkg: Package, *, today: _dt.date | None = None, progress: b
     return replace, report
 
 
+_GUESS_BYTES = 1 << 18
+
+
+def _guess_inputs(book: Book, sheets, xmls: dict[str, bytes]) -> dict[str, set[int]]:
+    """Columns (per sheet) that the formulas in the first rows of every sheet read.
+
+    Scanning value cells of only these columns saves work on big sheets; the real set is
+    known after grouping, and a sheet whose formulas read more is scanned again."""
+    guess: dict[str, set[int]] = defaultdict(set)
+    for s in sheets:
+        xml = xmls[s.name]
+        try:
+            F = scan_sheet(xml, [], limit=_GUESS_BYTES).formulas
+        except ScanError:
+            continue
+        groups, _ = make_groups(s.name, xml, F)
+        for g in groups:
+            if g.reason:
+                continue
+            reads: list = []
+            try:
+                walk_reads(book, parse(g.text), g.sheet, int(g.rows.min()), int(g.rows.max()), g.base_row, reads)
+            except (FormulaError, Unsupported, ValueError, KeyError):
+                continue
+            for (sh, c1, c2, r1, r2) in reads:
+                if c2 - c1 <= 200:
+                    guess[sh].update(range(c1, c2 + 1))
+    return guess
+
+
 def _split_inputs(sc: SheetScan, cols: set[int], live: list[Group]) -> tuple[np.ndarray, np.ndarray]:
     """Value records of the needed columns: (to convert now, formula cells a live group
     recomputes — converted only if that group fails)."""
@@ -347,7 +383,7 @@ def _set_columns(book: Book, sheet: str, data: dict) -> None:
     for letters, cc in data.items():
         col = book.col(sheet, _cells.col_index(letters))
         col.ensure(book.max_row[sheet] + 2)
-        col.set_raw(cc.rows, cc.values, cc.nums, cc.numeric)
+        col.set_raw(cc.rows, cc.values, cc.nums, cc.numeric, cc.sparse)
 
 
 def _load_cached(book: Book, g: Group, xml: bytes, V: np.ndarray | None, sst, date_styles) -> None:

@@ -88,15 +88,17 @@ class XLErr(str):
 
 @dataclass
 class ColumnCells:
-    """The stored cells of one column: rows, values (object; ``None`` for an all-number
-    column read with ``objects=False``), numbers (float, NaN when not a number), style
-    ids, and whether every value is a number or blank."""
+    """The stored cells of one column: rows, values (object), numbers (float, NaN when not
+    a number), style ids, and whether every value is a number or blank.  Read with
+    ``objects=False``, a column of (nearly) only numbers has ``values=None`` and its few
+    other values (a header, say) in ``sparse``."""
 
     rows: np.ndarray
     values: np.ndarray | None
     nums: np.ndarray
     styles: np.ndarray
     numeric: bool
+    sparse: tuple[np.ndarray, np.ndarray] | None = None  # with values=None: (positions, values) of non-numbers
 
 
 _CELL_FAST = (rb'<c r="(%s)(\d+)"(?: s="(\d+)")?(?: t="(\w+)")?(?: [\w:]+="[^"]*")*\s*(?:/>|>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?'
@@ -247,8 +249,9 @@ def records_to_columns(xml: bytes, V: np.ndarray, sst: list[str], date_styles: f
                        dates_as_datetime: bool = False, objects: bool = True) -> dict[str, ColumnCells]:
     """The value records ``V`` of :func:`storeops.xlsx._scan.scan_sheet` as columns.
 
-    With ``objects=False`` a column holding only numbers and blanks gets ``values=None``
-    (its ``nums`` say everything), which saves one Python float per cell.
+    With ``objects=False`` a column holding (nearly) only numbers and blanks gets
+    ``values=None`` and its few other values in ``sparse``, which saves one Python
+    float per cell.
     """
     from ._numtext import parse_numbers
     from ._scan import T_B, T_D, T_E, T_INLINE, T_N, T_S, T_STR, V_COL, V_ISE, V_ISS, V_ROW, V_STYLE, V_TCODE, V_VTE, V_VTS
@@ -299,10 +302,17 @@ def records_to_columns(xml: bytes, V: np.ndarray, sst: list[str], date_styles: f
     for idx in np.split(order, cuts):
         if not len(idx):
             continue
-        numeric = bool(numeric_cell[idx].all())
+        nonnum = np.flatnonzero(~numeric_cell[idx])
+        numeric = not len(nonnum)
         r_, n_, s_ = row[idx], nums[idx], styles[idx]
-        if numeric and not objects:
+        sparse = None
+        if not objects and len(nonnum) <= max(16, len(idx) >> 6):
             v_ = None
+            if len(nonnum):
+                sv = np.empty(len(nonnum), dtype=object)
+                for k, i in enumerate(idx[nonnum].tolist()):
+                    sv[k] = odd[i] if i in odd else sst_arr[sidx[i]] if iss[i] else None
+                sparse = (nonnum, sv)
         else:
             v_ = np.full(len(idx), None, dtype=object)
             m = isn[idx]
@@ -326,5 +336,9 @@ def records_to_columns(xml: bytes, V: np.ndarray, sst: list[str], date_styles: f
             o = np.argsort(r_, kind="stable")
             r_, n_, s_ = r_[o], n_[o], s_[o]
             v_ = v_[o] if v_ is not None else None
-        out[col_letters(int(col[idx[0]]))] = ColumnCells(r_, v_, n_, s_, numeric)
+            if sparse is not None:
+                pos = np.empty(len(o), np.int64)
+                pos[o] = np.arange(len(o))
+                sparse = (pos[sparse[0]], sparse[1])
+        out[col_letters(int(col[idx[0]]))] = ColumnCells(r_, v_, n_, s_, numeric, sparse)
     return out

@@ -10,12 +10,31 @@ correct — the tests run them both ways).
 from __future__ import annotations
 
 import os
+import sys
+
+def _numba_without_cffi() -> None:
+    """Import numba's cffi support with ``cffi`` hidden.
+
+    numba imports cffi and pycparser (about 35 ms) the first time it loads a kernel, to type
+    cffi functions, which these kernels never call.  Where cffi is installed (it comes
+    with the test tools) that is hidden once, so ``numba.core.typing.cffi_utils`` records
+    "no cffi"; anything else importing cffi later gets it as usual.
+    """
+    if "cffi" in sys.modules:
+        return
+    sys.modules["cffi"] = None  # type: ignore[assignment]  # `import cffi` raises ImportError
+    try:
+        import numba.core.typing.cffi_utils  # noqa: F401
+    finally:
+        del sys.modules["cffi"]
+
 
 try:  # pragma: no cover - exercised by the import itself
     if os.environ.get("STOREOPS_NO_JIT") == "1":
         raise ImportError("disabled")
     from numba import njit as _njit
 
+    _numba_without_cffi()
     HAVE_NUMBA = True
 except ImportError:  # pragma: no cover
     _njit = None

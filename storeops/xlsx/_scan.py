@@ -29,6 +29,7 @@ from ._jit import jit
  F_FREF, F_VS, F_VE, F_VTS, F_VTE, F_CEND, F_TCODE) = range(21)
 NF = 21
 #: value records: one row per cell of a wanted column, in document order
+#: (``V_HASF`` is 0, or 1 + the index of the cell's formula record)
 (V_COL, V_ROW, V_STYLE, V_TCODE, V_VTS, V_VTE, V_ISS, V_ISE, V_HASF) = range(9)
 NV = 9
 
@@ -461,7 +462,7 @@ def scan_kernel(a, lo, hi, want):
                 V[nv, 5] = vte
                 V[nv, 6] = iss
                 V[nv, 7] = ise
-                V[nv, 8] = 1 if fs >= 0 else 0
+                V[nv, 8] = nf if fs >= 0 else 0  # 1 + index of the formula record (nf already counts it)
                 nv += 1
             i = cend
         elif c1 == 114 and _at(a, i + 2) == 111 and _at(a, i + 3) == 119 and _delim(_at(a, i + 4)):  # <row
@@ -494,18 +495,13 @@ def scan_kernel(a, lo, hi, want):
 def split_kernel(V, colmask, live_f):
     """Value records of the columns in ``colmask``, split in two new record arrays: the ones
     to convert now, and the formula cells whose formula record index is marked in
-    ``live_f`` (their group recomputes them).  Formula records align with ``V``'s formula
-    cells (both are in document order)."""
+    ``live_f`` (their group recomputes them)."""
     n = V.shape[0]
     n_take = 0
     n_defer = 0
-    fi = 0
     kind = np.zeros(n, np.int8)
     for i in range(n):
-        live = False
-        if V[i, 8] == 1:
-            live = live_f[fi]
-            fi += 1
+        live = V[i, 8] > 0 and live_f[V[i, 8] - 1]
         c = V[i, 0]
         if c < colmask.shape[0] and colmask[c]:
             if live:
@@ -567,15 +563,18 @@ def want_mask(cols) -> np.ndarray:
     return m
 
 
-def scan_sheet(xml: bytes, cols=None) -> SheetScan:
+def scan_sheet(xml: bytes, cols=None, limit: int | None = None) -> SheetScan:
     """Formula cells (all) and value cells (of ``cols``, column numbers; ``None`` = all).
 
+    With ``limit`` only the rows that end within the first ``limit`` bytes are scanned.
     Raises :class:`ScanError` when the XML uses a layout the kernel does not handle.
     """
     if len(xml) >= 1 << 31:
         raise ScanError("sheet larger than 2 GiB")
     a = np.frombuffer(xml, dtype=np.uint8)
     lo, hi = sheet_data_span(xml)
+    if limit is not None and hi - lo > limit:
+        hi = max(xml.rfind(b"</row>", lo, lo + limit) + 6, lo)
     F, nf, V, nv, err = scan_kernel(a, lo, hi, want_mask(cols))
     if err >= 0:
         raise ScanError(f"unexpected XML at byte {err}: {xml[err:err + 60]!r}")

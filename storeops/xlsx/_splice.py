@@ -21,48 +21,80 @@ TA_NONE, TA_STR, TA_S, TA_E, TA_B = range(5)
 
 
 @jit
+def _match_one(a, pos, end, row, pbuf, pstarts, p0, npieces, offs, o0):
+    """Whether ``a[pos:end]`` is pieces ``p0 … p0+npieces-1`` with ``row + offs[o0 + j]`` between."""
+    for j in range(npieces):
+        ps = pstarts[p0 + j]
+        L = pstarts[p0 + j + 1] - ps
+        if pos + L > end:
+            return False
+        diff = 0
+        for q in range(L):  # no early exit: the loop vectorises
+            diff |= a[pos + q] ^ pbuf[ps + q]
+        if diff:
+            return False
+        pos += L
+        if j < npieces - 1:
+            v = row + offs[o0 + j]
+            if v <= 0:
+                return False
+            nd = 1
+            x = v
+            while x >= 10:
+                x //= 10
+                nd += 1
+            if pos + nd > end:
+                return False
+            x = v
+            for q in range(nd - 1, -1, -1):
+                if a[pos + q] != 48 + x % 10:
+                    return False
+                x //= 10
+            pos += nd
+    return pos == end
+
+
+@jit
 def _match(a, ts, te, rows, pbuf, pstarts, offs, out):
     npieces = pstarts.shape[0] - 1
     for k in range(ts.shape[0]):
-        pos = ts[k]
-        end = te[k]
-        ok = True
-        for j in range(npieces):
-            ps = pstarts[j]
-            L = pstarts[j + 1] - ps
-            if pos + L > end:
-                ok = False
-                break
-            diff = 0
-            for q in range(L):  # no early exit: the loop vectorises
-                diff |= a[pos + q] ^ pbuf[ps + q]
-            if diff:
-                ok = False
-                break
-            pos += L
-            if j < npieces - 1:
-                v = rows[k] + offs[j]
-                if v <= 0:
-                    ok = False
-                    break
-                nd = 1
-                x = v
-                while x >= 10:
-                    x //= 10
-                    nd += 1
-                if pos + nd > end:
-                    ok = False
-                    break
-                x = v
-                for q in range(nd - 1, -1, -1):
-                    if a[pos + q] != 48 + x % 10:
-                        ok = False
-                        break
-                    x //= 10
-                if not ok:
-                    break
-                pos += nd
-        out[k] = ok and pos == end
+        out[k] = _match_one(a, ts[k], te[k], rows[k], pbuf, pstarts, 0, npieces, offs, 0)
+
+
+@jit
+def _match_many(a, ts, te, rows, tid, pbuf, pstarts, tp_first, tp_n, offs, off_first, out):
+    for k in range(ts.shape[0]):
+        t = tid[k]
+        out[k] = _match_one(a, ts[k], te[k], rows[k], pbuf, pstarts, tp_first[t], tp_n[t], offs, off_first[t])
+
+
+def match_templates(a: np.ndarray, ts: np.ndarray, te: np.ndarray, rows: np.ndarray, tid: np.ndarray,
+                    templates: list[tuple[list[bytes], tuple[int, ...]]]) -> np.ndarray:
+    """:func:`match_template` for cells of several templates at once (cell ``k`` against
+    ``templates[tid[k]]``), in one pass in document order.
+
+    Examples
+    --------
+    >>> x = b"CTR(F2,E2)SUM(A2)CTR(F3,E3)SUM(A9)"
+    >>> match_templates(np.frombuffer(x, np.uint8), np.array([0, 10, 17, 27]), np.array([10, 17, 27, 34]),
+    ...                 np.array([2, 2, 3, 3]), np.array([0, 1, 0, 1]),
+    ...                 [([b"CTR(F", b",E", b")"], (0, 0)), ([b"SUM(A", b")"], (0,))]).tolist()
+    [True, True, True, False]
+    """
+    pieces = [p for ps, _ in templates for p in ps]
+    pbuf = np.frombuffer(b"".join(pieces) or b"\0", np.uint8)
+    pstarts = np.zeros(len(pieces) + 1, np.int64)
+    pstarts[1:] = np.cumsum([len(p) for p in pieces])
+    tp_n = np.array([len(ps) for ps, _ in templates], np.int64)
+    tp_first = np.concatenate([[0], np.cumsum(tp_n)[:-1]]).astype(np.int64)
+    offs = np.array([o for _, os_ in templates for o in os_] or [0], np.int64)
+    n_off = np.array([len(os_) for _, os_ in templates], np.int64)
+    off_first = np.concatenate([[0], np.cumsum(n_off)[:-1]]).astype(np.int64)
+    out = np.empty(len(ts), np.bool_)
+    _match_many(a, np.ascontiguousarray(ts, np.int64), np.ascontiguousarray(te, np.int64),
+                np.ascontiguousarray(rows, np.int64), np.ascontiguousarray(tid, np.int64), pbuf, pstarts,
+                tp_first, tp_n, offs, off_first, out)
+    return out
 
 
 def match_template(a: np.ndarray, ts: np.ndarray, te: np.ndarray, rows: np.ndarray,

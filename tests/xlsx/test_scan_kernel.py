@@ -54,7 +54,16 @@ class Sheet:
         return np.array([c.f for c in self.cells if c.f is not None], np.int64).reshape(-1, NF)
 
     def V(self, cols=None) -> np.ndarray:
-        return np.array([c.v for c in self.cells if cols is None or c.col in cols], np.int64).reshape(-1, NV)
+        """Expected value records; the last field is 1 + the index of the cell's formula record (0: none)."""
+        rows, fi = [], 0
+        for c in self.cells:
+            v = list(c.v)
+            if c.f is not None:
+                fi += 1
+                v[-1] = fi
+            if cols is None or c.col in cols:
+                rows.append(v)
+        return np.array(rows, np.int64).reshape(-1, NV)
 
 
 class _Out:
