@@ -135,9 +135,12 @@ class ValueSink:
         if joined.count("\x00") != len(texts) - 1 or _NEEDS_ESCAPE.search(joined):
             return np.array([self._u(*self.encode1(t)) for t in texts], np.int64)
         enc = joined.encode("utf-8").split(b"\x00")
-        codes = np.empty(len(texts), np.int64)
-        for k, (t, b) in enumerate(zip(texts, enc)):
-            codes[k] = self._u(*self.empty) if not t else self._u(b' t="str"', b)
+        # distinct within this call: append them all (no per-text dictionary look-up)
+        codes = len(self.utext) + np.arange(len(texts), dtype=np.int64)
+        self.utext.extend(enc)
+        self.utype.extend([_T_CODE[b' t="str"']] * len(texts))
+        if "" in texts:  # the blank result is the shared empty string, not t="str"
+            codes[texts.index("")] = self._u(*self.empty)
         return codes
 
     def encode1(self, x: Any) -> tuple[bytes, bytes]:

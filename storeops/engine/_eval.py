@@ -124,13 +124,13 @@ class ColData:
         kinds = type_masks(o)
         isf = kinds["num"]
         num = np.full(len(o), np.nan)
+        blank = kinds["none"].copy()  # None, or NaN where type_masks counts it as blank
         if isf.any():
             num[isf] = o[isf].astype(np.float64)
-            nan = np.zeros(len(o), bool)
-            nan[isf] = np.isnan(num[isf])
-            if nan.any():
-                o = o.copy()
-                o[nan] = None
+            blank[isf] = np.isnan(num[isf])
+        if blank.any():
+            o = o.copy()
+            o[blank] = None
         self.obj[rows] = o
         self.num[rows] = num
         txt = ~isf & ~kinds["none"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..xlsx._cells import unescape
-from ..xlsx._scan import (F_COL, F_FKIND, F_FTE, F_FTS, F_ROW, F_SI, FK_ARRAY, FK_NORMAL, FK_SHARED)
+from ..xlsx._scan import F_COL, F_FKIND, F_FTE, F_FTS, F_ROW, F_SI, FK_ARRAY, FK_NORMAL, FK_SHARED, MAX_COL
 from ..xlsx._splice import match_template, match_templates
 from ._eval import Group
 from ._formula import FormulaError, row_pieces, row_template, shift_formula
@@ -88,17 +88,16 @@ def _first_matches(xml: bytes, a: np.ndarray, F: np.ndarray, columns: list[np.nd
     out: list = [None] * len(columns)
     if not usable:
         return out
-    cells = np.concatenate([columns[k] for k in usable])
-    tid = np.concatenate([np.full(len(columns[k]), j, np.int64) for j, k in enumerate(usable)])
-    order = np.argsort(cells, kind="stable")
-    same = np.empty(len(cells), np.bool_)
-    same[order] = match_templates(a, F[cells[order], F_FTS], F[cells[order], F_FTE], F[cells[order], F_ROW], tid[order],
-                                  [(tpls[k][3], tpls[k][2]) for k in usable])
-    pos = 0
+    tid_of_col = np.full(MAX_COL + 1, -1, np.int64)
+    for j, k in enumerate(usable):
+        tid_of_col[int(F[columns[k][0], F_COL])] = j
+    cells = np.sort(np.concatenate([columns[k] for k in usable]))  # document order
+    tid = tid_of_col[F[cells, F_COL]]
+    ok = np.zeros(len(F), np.bool_)
+    ok[cells] = match_templates(a, F[cells, F_FTS], F[cells, F_FTE], F[cells, F_ROW], tid,
+                                [(tpls[k][3], tpls[k][2]) for k in usable])
     for k in usable:
-        n = len(columns[k])
-        out[k] = (tpls[k], same[pos:pos + n])
-        pos += n
+        out[k] = (tpls[k], ok[columns[k]])
     return out
 
 
@@ -114,7 +113,6 @@ def _group_column(sheet: str, xml: bytes, a: np.ndarray, F: np.ndarray, idx: np.
         sub = remaining
         if first is not None:  # the first template, already checked with every column's cells
             (text0, pieces, offs, rp, reason), same = first
-            same = same.copy()
             first = None
         else:
             text0, pieces, offs, rp, reason = _template(xml, F, int(idx[k0]))

@@ -302,10 +302,13 @@ def type_masks(values: np.ndarray) -> dict[str, np.ndarray]:
      'bool': [False, False, False, True, False], 'none': [False, False, True, False, False]}
     """
     n = len(values)
-    kind = pd.api.types.infer_dtype(values, skipna=False) if n else "empty"
+    kind = pd.api.types.infer_dtype(values, skipna=True) if n else "empty"
     if kind == "boolean" or kind == "string" and not pd.Series(values, dtype=object).isin(_ERROR_CODES).any():
-        one = "str" if kind == "string" else "bool"  # one C pass said every value is a str / a bool
-        return {name: np.full(n, name == one) for name, _ in _TYPE_TESTS}
+        # C passes say: every value is a str (or every one a bool), apart from blanks (None/NaN)
+        none = pd.isna(values)
+        one = ~none
+        return {"num": np.zeros(n, bool), "str": one if kind == "string" else np.zeros(n, bool),
+                "bool": one if kind == "boolean" else np.zeros(n, bool), "none": none}
     codes, uniq = pd.factorize(pd.Series(_TYPE_OF(values), dtype=object), sort=False)
     out = {}
     for name, test in _TYPE_TESTS:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import hashlib
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -197,3 +199,46 @@ def test_libreoffice_computes_portable_twin(xlsm, tmp_path):
     assert not any("#NAME?" in c or "Err:" in c for r in rows for c in r)
     assert [r[12] for r in rows[1:5]] == ["A", "B", "C", "D"]
     assert rows[1][10].startswith("1.6") and rows[2][10] == ""
+
+
+def _cached(path: str) -> dict:
+    wb = openpyxl.load_workbook(path, data_only=True)
+    return {(ws.title, c.coordinate): c.value for ws in wb for row in ws.iter_rows() for c in row}
+
+
+def test_guess_of_input_columns_missing_everything_rescans(xlsm, tmp_path, monkeypatch):
+    """The input columns are guessed from the first rows; a wrong guess must only cost time."""
+    import sys
+
+    ref = str(tmp_path / "ref.xlsm")
+    shutil.copy(xlsm, ref)
+    recalc(ref, today=dt.date(2026, 3, 10), progress=False)
+    R = sys.modules["storeops.engine.recalc"]
+    monkeypatch.setattr(R, "_GUESS_BYTES", 1)  # the guess sees no row at all: every sheet is scanned again
+    calls = []
+    real = R.scan_sheet
+    monkeypatch.setattr(R, "scan_sheet", lambda *a, **k: calls.append(a[1:]) or real(*a, **k))
+    rep = recalc(xlsm, today=dt.date(2026, 3, 10), progress=False)
+    assert rep.evaluated > 0 and len(calls) > len(rep.per_sheet)  # the rescans happened
+    assert _cached(xlsm) == _cached(ref)
+
+
+def test_failed_group_keeps_cached_values_for_its_readers(xlsm, monkeypatch):
+    """A group that fails at evaluation is left to Excel; formulas reading it use its cached values."""
+    import storeops_xl
+
+    recalc(xlsm, today=dt.date(2026, 3, 10), progress=False)
+    before = _cached(xlsm)
+
+    spec = storeops_xl.FUNCTIONS["BUYER_CLASS"]
+
+    def broken(amount, paid, samples, a_usd=None, a_repeat=None):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(storeops_xl.FUNCTIONS, "BUYER_CLASS", dataclasses.replace(spec, func=broken))
+    rep = recalc(xlsm, today=dt.date(2026, 3, 10), progress=False)
+    assert rep.left_to_excel >= len(ROWS) and any("boom" in e for e in rep.left_examples)
+    after = _cached(xlsm)
+    for r in range(FIRST, FIRST + len(ROWS)):  # class cells untouched; NEXT_FOLLOWUP still computed from them
+        assert after[(FOLLOW, f"M{r}")] == before[(FOLLOW, f"M{r}")]
+        assert after[(FOLLOW, f"N{r}")] == before[(FOLLOW, f"N{r}")]
