@@ -9,8 +9,10 @@ before leaving each day (每天下班前).  The boss merges those files into the
 * among the master row and the changed rows, the **newest edit wins**: the row with the
   latest 更新时间 ``updated_at`` (a blank one falls back to 最近联系 ``last_contact``); on a
   tie a salesperson's change beats the master and a later file beats an earlier one;
-* when two or more files changed the same buyer *differently*, that buyer is reported as a
-  **conflict** (who, when, which columns differ, which version won);
+* when two or more files changed the same buyer *differently*, or a file's change loses to
+  a newer version already in the master (as when ``storeops watch --merge-into`` merges one
+  saved file at a time), that buyer is reported as a **conflict** (who, when, which columns
+  differ, which version won);
 * nothing in the master is lost: rows only in the master stay, in their place; new buyers
   are appended in file order.
 
@@ -146,6 +148,8 @@ def merge_follow(master: pd.DataFrame, files: Sequence[tuple[str, pd.DataFrame]]
         else:
             winner_row, winner_name = win_row, win_name
         distinct = []
+        if winner_row is None:  # the master is newer: the files' changes lose to it, which is a conflict too
+            distinct.append((-1, "master", base[k]))
         for v in versions:
             if all(_same(v[2], d[2], compare) for d in distinct):
                 distinct.append(v)

@@ -5,16 +5,16 @@ other member is copied byte for byte in its original order.
 
 from __future__ import annotations
 
+import html
 import os
 import posixpath
 import re
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Mapping
 from xml.sax.saxutils import escape
 
-from ._ribbon import ZIP_DATE
+from ._zipedit import edit_zip
 
 CONF_SHEET = "xlwings.conf"
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -33,11 +33,13 @@ def _conf_sheet_part(zf: zipfile.ZipFile) -> str:
 
 
 def _cell_text(cell: str, shared: list[str]) -> str:
+    """The cell's text, XML entities decoded (``&amp;`` → ``&``), so a value survives
+    :func:`write_conf` rewriting it."""
     m = re.search(r"<t[^>]*>(.*?)</t>", cell, flags=re.S)
     if 't="s"' in cell:
         v = re.search(r"<v>(\d+)</v>", cell)
-        return shared[int(v.group(1))] if v else ""
-    return m.group(1) if m else ""
+        return html.unescape(shared[int(v.group(1))]) if v else ""
+    return html.unescape(m.group(1)) if m else ""
 
 
 def read_conf(xlsm_path: str | os.PathLike[str]) -> dict[str, str]:
@@ -75,32 +77,19 @@ def write_conf(xlsm_path: str | os.PathLike[str], values: Mapping[str, str]) -> 
             f'<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>{escape(key)}</t></is></c>'
             f'<c r="B{i}" t="inlineStr"><is><t xml:space="preserve">{escape(value)}</t></is></c></row>'
         )
+    body = "<sheetData>" + "".join(rows) + "</sheetData>"
+    dimension = f'<dimension ref="A1:B{max(len(rows), 1)}"/>'
+
+    def rewrite(data: bytes) -> bytes:
+        # callables as replacements: a value's backslashes (C:\Users\…) stay literal
+        text = data.decode("utf-8")
+        if re.search(r"<sheetData\s*/>", text):
+            text = re.sub(r"<sheetData\s*/>", lambda _m: body, text, count=1)
+        else:
+            text = re.sub(r"<sheetData>.*?</sheetData>", lambda _m: body, text, count=1, flags=re.S)
+        text = re.sub(r'<dimension ref="[^"]*"/>', lambda _m: dimension, text)
+        return text.encode("utf-8")
+
     with zipfile.ZipFile(path) as zf:
         part = _conf_sheet_part(zf)
-        infos = zf.infolist()
-        members = [(i, zf.read(i.filename)) for i in infos]
-    out = []
-    for info, data in members:
-        if info.filename == part:
-            text = data.decode("utf-8")
-            body = "<sheetData>" + "".join(rows) + "</sheetData>"
-            if re.search(r"<sheetData\s*/>", text):
-                text = re.sub(r"<sheetData\s*/>", body, text, count=1)
-            else:
-                text = re.sub(r"<sheetData>.*?</sheetData>", body, text, count=1, flags=re.S)
-            text = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:B{max(len(rows), 1)}"/>', text)
-            data = text.encode("utf-8")
-        out.append((info, data))
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh, zipfile.ZipFile(fh, "w") as dst:
-            for info, data in out:
-                new = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
-                new.compress_type = zipfile.ZIP_DEFLATED
-                new.create_system = 0
-                dst.writestr(new, data, compresslevel=6)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    edit_zip(path, {part: rewrite})

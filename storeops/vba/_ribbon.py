@@ -14,17 +14,15 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
-import zipfile
-from pathlib import Path
 from xml.sax.saxutils import quoteattr
+
+from ._zipedit import edit_zip
 
 CUSTOMUI_NS = "http://schemas.microsoft.com/office/2009/07/customui"
 CUSTOMUI_PART = "customUI/customUI14.xml"
 RIBBON_REL_TYPE = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
 RIBBON_REL_ID = "rIdStoreOpsRibbon"
 RIBBON_MODULE = "StoreOpsRibbon"
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 #: (control id, label, imageMso, onAction Sub, Python function in storeops.ribbon, tip)
 BUTTONS = (
@@ -93,31 +91,11 @@ def add_ribbon(xlsm_path: str | os.PathLike[str]) -> None:
     over the original, so a failure leaves the original untouched.  Run it after any
     openpyxl step (openpyxl drops the relationship when it saves).
     """
-    path = Path(xlsm_path)
-    with zipfile.ZipFile(path) as src:
-        members = [(i.filename, src.read(i.filename)) for i in src.infolist() if i.filename != CUSTOMUI_PART]
-    names = [n for n, _ in members]
-    if "_rels/.rels" not in names or "[Content_Types].xml" not in names:
-        raise ValueError(f"{path}: not an Office package (no _rels/.rels or [Content_Types].xml)")
-    out = []
-    for name, data in members:
-        if name == "_rels/.rels":
-            data = _add_root_relationship(data)
-        elif name == "[Content_Types].xml":
-            data = _ensure_xml_default(data)
-        out.append((name, data))
-    out.append((CUSTOMUI_PART, customui_xml()))
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as fh, zipfile.ZipFile(fh, "w") as dst:
-            for name, data in out:
-                info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.create_system = 0
-                info.external_attr = 0
-                dst.writestr(info, data, compresslevel=6)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+        edit_zip(
+            xlsm_path,
+            {"_rels/.rels": _add_root_relationship, "[Content_Types].xml": _ensure_xml_default},
+            append=[(CUSTOMUI_PART, customui_xml())],
+        )
+    except KeyError:
+        raise ValueError(f"{xlsm_path}: not an Office package (no _rels/.rels or [Content_Types].xml)") from None

@@ -65,10 +65,21 @@ def _skip_ws(a, i, hi):
 
 
 @jit
-def _find_lt(a, i, hi):
-    while i < hi and a[i] != 60:
+def _find(a, i, hi, byte):
+    """Index of the next ``byte`` in ``a[i:hi]`` (``hi`` when there is none)."""
+    while i < hi and a[i] != byte:
         i += 1
     return i
+
+
+@jit
+def _close_tag(a, k, hi, name):
+    """Start of the ``</X>`` (``X`` = the one-byte name) that ends the text from ``k``; -1
+    when the next tag is something else."""
+    k = _find(a, k, hi, 60)
+    if _at(a, k + 1) != 47 or _at(a, k + 2) != name or _at(a, k + 3) != 62:
+        return -1
+    return k
 
 
 @jit
@@ -200,13 +211,6 @@ def _attrs(a, j, hi, out):
 
 
 @jit
-def _quote_end(a, k, hi):
-    while k < hi and a[k] != 34:
-        k += 1
-    return k
-
-
-@jit
 def _fast_cell_attrs(a, j, hi, out):
     """:func:`_attrs` for the usual ``<c r="…"[ s="…"][ t="…"]>`` layout; -2 for any other."""
     if j + 8 >= hi or not (a[j] == 32 and a[j + 1] == 114 and a[j + 2] == 61 and a[j + 3] == 34):
@@ -215,18 +219,18 @@ def _fast_cell_attrs(a, j, hi, out):
         out[q] = -1
     out[12] = 0
     out[2] = j + 4
-    k = _quote_end(a, j + 4, hi)
+    k = _find(a, j + 4, hi, 34)
     out[3] = k
     k += 1
     if k + 4 < hi and a[k] == 32 and a[k + 1] == 115 and a[k + 2] == 61 and a[k + 3] == 34:  # s="
         out[4] = k + 4
-        k = _quote_end(a, k + 4, hi)
+        k = _find(a, k + 4, hi, 34)
         out[5] = k
         k += 1
     if k + 4 < hi and a[k] == 32 and a[k + 1] == 116 and a[k + 2] == 61 and a[k + 3] == 34:  # t="
         out[8] = k
         out[6] = k + 4
-        k = _quote_end(a, k + 4, hi)
+        k = _find(a, k + 4, hi, 34)
         out[7] = k
         k += 1
         out[9] = k
@@ -260,7 +264,7 @@ def _end_of(a, k, hi):
     if a[j - 1] == 47:
         return j + 1
     while True:
-        j = _find_lt(a, j + 1, hi)
+        j = _find(a, j + 1, hi, 60)
         if j >= hi:
             return -1
         if _at(a, j + 1) == 47:
@@ -291,7 +295,7 @@ def scan_kernel(a, lo, hi, want):
     last_col = 0
     i = lo
     while True:
-        i = _find_lt(a, i, hi)
+        i = _find(a, i, hi, 60)
         if i >= hi:
             break
         c1 = _at(a, i + 1)
@@ -338,11 +342,9 @@ def scan_kernel(a, lo, hi, want):
             ise = -1
             if at[1] == 1:
                 cend = j
-                vpos = j
             else:
                 k = j
                 cend = -1
-                vpos = -1
                 while True:
                     k = _skip_ws(a, k, hi)
                     if k >= hi or a[k] != 60:
@@ -351,64 +353,46 @@ def scan_kernel(a, lo, hi, want):
                     if d1 == 47:  # </c>
                         if _at(a, k + 2) != 99 or _at(a, k + 3) != 62:
                             return F, nf, V, nv, p
-                        vpos = k
                         cend = k + 4
                         break
-                    if d1 == 102 and _at(a, k + 2) == 62:  # <f> (the common case)
+                    if d1 == 102 and _delim(_at(a, k + 2)):  # <f> or <f …>
                         fs = k
-                        fts = k + 3
-                        k = _find_lt(a, fts, hi)
-                        if _at(a, k + 1) != 47 or _at(a, k + 2) != 102 or _at(a, k + 3) != 62:
-                            return F, nf, V, nv, p
-                        fte = k
-                        k += 4
-                        fe = k
-                    elif d1 == 102 and _delim(_at(a, k + 2)):  # <f …>
-                        fs = k
-                        k = _attrs(a, k + 2, hi, fat)
-                        if k < 0:
-                            return F, nf, V, nv, p
-                        if fat[6] >= 0:
-                            fkind = _fkind(a, fat[6], fat[7])
-                        if fat[10] >= 0:
-                            si = _uint(a, fat[10], fat[11])
-                        fref = fat[12]
-                        if fat[1] == 1:
-                            fts = k
-                            fte = k
-                            fe = k
+                        if _at(a, k + 2) == 62:  # <f> (the common case)
+                            k += 3
+                            fat[1] = 0
                         else:
-                            fts = k
-                            k = _find_lt(a, k, hi)
-                            if _at(a, k + 1) != 47 or _at(a, k + 2) != 102 or _at(a, k + 3) != 62:
+                            k = _attrs(a, k + 2, hi, fat)
+                            if k < 0:
                                 return F, nf, V, nv, p
-                            fte = k
-                            k += 4
-                            fe = k
-                    elif d1 == 118 and _at(a, k + 2) == 62:  # <v> (the common case)
-                        vs = k
-                        vts = k + 3
-                        k = _find_lt(a, vts, hi)
-                        if _at(a, k + 1) != 47 or _at(a, k + 2) != 118 or _at(a, k + 3) != 62:
+                            if fat[6] >= 0:
+                                fkind = _fkind(a, fat[6], fat[7])
+                            if fat[10] >= 0:
+                                si = _uint(a, fat[10], fat[11])
+                            fref = fat[12]
+                        fts = k
+                        fte = k if fat[1] == 1 else _close_tag(a, k, hi, 102)
+                        if fte < 0:
                             return F, nf, V, nv, p
-                        vte = k
-                        k += 4
-                        ve = k
-                    elif d1 == 118 and _delim(_at(a, k + 2)):  # <v …>
+                        fe = k if fat[1] == 1 else fte + 4
+                        k = fe
+                    elif d1 == 118 and _delim(_at(a, k + 2)):  # <v> or <v …>
                         vs = k
-                        k = _attrs(a, k + 2, hi, fat)
-                        if k < 0:
-                            return F, nf, V, nv, p
+                        if _at(a, k + 2) == 62:  # <v> (the common case)
+                            k += 3
+                            fat[1] = 0
+                        else:
+                            k = _attrs(a, k + 2, hi, fat)
+                            if k < 0:
+                                return F, nf, V, nv, p
                         if fat[1] == 1:
                             ve = k
                         else:
                             vts = k
-                            k = _find_lt(a, k, hi)
-                            if _at(a, k + 1) != 47 or _at(a, k + 2) != 118 or _at(a, k + 3) != 62:
+                            vte = _close_tag(a, k, hi, 118)
+                            if vte < 0:
                                 return F, nf, V, nv, p
-                            vte = k
-                            k += 4
-                            ve = k
+                            ve = vte + 4
+                            k = ve
                     elif d1 == 105 and _at(a, k + 2) == 115 and _delim(_at(a, k + 3)):  # <is
                         iss = k
                         k = _end_of(a, k, hi)

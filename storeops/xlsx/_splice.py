@@ -119,14 +119,14 @@ def match_template(a: np.ndarray, ts: np.ndarray, te: np.ndarray, rows: np.ndarr
 
 
 @jit
-def _copy(out, o, src, s, e, dry):
-    if not dry and e > s:
+def _copy(out, o, src, s, e):
+    if e > s:
         memcpy(out, o, src, s, e - s)
     return o + e - s
 
 
 @jit
-def _splice(a, F, cells, k0, k1, prev, tnew, vkind, vidx, nummat, numlen, ubuf, uoff, tbuf, toff, out, dry):
+def _splice(a, F, cells, k0, k1, prev, tnew, vkind, vidx, nummat, numlen, ubuf, uoff, tbuf, toff, out):
     """Rewrite cells ``k0 … k1-1`` starting at source byte ``prev``; returns (bytes out, new prev)."""
     o = 0
     for k in range(k0, k1):
@@ -137,9 +137,9 @@ def _splice(a, F, cells, k0, k1, prev, tnew, vkind, vidx, nummat, numlen, ubuf, 
         else:
             rs = F[i, F_TAGC]
             re_ = rs
-        o = _copy(out, o, a, prev, rs, dry)
+        o = _copy(out, o, a, prev, rs)
         t = tnew[k]
-        o = _copy(out, o, tbuf, toff[t], toff[t + 1], dry)
+        o = _copy(out, o, tbuf, toff[t], toff[t + 1])
         prev = re_
         if F[i, F_VTS] >= 0:
             vs = F[i, F_VTS]
@@ -153,16 +153,16 @@ def _splice(a, F, cells, k0, k1, prev, tnew, vkind, vidx, nummat, numlen, ubuf, 
             vs = F[i, F_VE]
             ve = vs
             wrap = True
-        o = _copy(out, o, a, prev, vs, dry)
-        if wrap:
-            o = _open_v(out, o, dry)
+        o = _copy(out, o, a, prev, vs)
+        if wrap:  # '<v>' is the 3 bytes after the last t= attribute in tbuf, '</v>' the 4 after it
+            o = _copy(out, o, tbuf, toff[toff.shape[0] - 1], toff[toff.shape[0] - 1] + 3)
         j = vidx[k]
         if vkind[k] == 0:
-            o = _copy(out, o, nummat[j], 0, numlen[j], dry)
+            o = _copy(out, o, nummat[j], 0, numlen[j])
         else:
-            o = _copy(out, o, ubuf, uoff[j], uoff[j + 1], dry)
+            o = _copy(out, o, ubuf, uoff[j], uoff[j + 1])
         if wrap:
-            o = _close_v(out, o, dry)
+            o = _copy(out, o, tbuf, toff[toff.shape[0] - 1] + 3, toff[toff.shape[0] - 1] + 7)
         prev = ve
     return o, prev
 
@@ -201,25 +201,6 @@ def _changed(a, F, cells, tnew, vkind, vidx, nummat, numlen, ubuf, uoff, tbuf, t
     return n
 
 
-@jit
-def _open_v(out, o, dry):
-    if not dry:
-        out[o] = 60
-        out[o + 1] = 118
-        out[o + 2] = 62
-    return o + 3
-
-
-@jit
-def _close_v(out, o, dry):
-    if not dry:
-        out[o] = 60
-        out[o + 1] = 47
-        out[o + 2] = 118
-        out[o + 3] = 62
-    return o + 4
-
-
 def splice(xml: bytes, F: np.ndarray, cells: np.ndarray, tnew: np.ndarray, vkind: np.ndarray, vidx: np.ndarray,
            nummat: np.ndarray, numlen: np.ndarray, ubuf: np.ndarray, uoff: np.ndarray, chunk: int = 4 << 20):
     """The sheet XML with new cached values for the formula cells ``F[cells]`` (document
@@ -232,7 +213,7 @@ def splice(xml: bytes, F: np.ndarray, cells: np.ndarray, tnew: np.ndarray, vkind
     Returns ``None`` when no cell would change (the sheet can stay as it is).
     """
     a = np.frombuffer(xml, np.uint8)
-    tbuf = np.frombuffer(b"".join(T_ATTRS), np.uint8)
+    tbuf = np.frombuffer(b"".join(T_ATTRS) + b"<v></v>", np.uint8)
     toff = np.zeros(len(T_ATTRS) + 1, np.int64)
     toff[1:] = np.cumsum([len(t) for t in T_ATTRS])
     cells = np.ascontiguousarray(cells, np.int64)
@@ -256,7 +237,7 @@ def _pieces(xml: bytes, a: np.ndarray, F: np.ndarray, cells: np.ndarray, args: t
         bound = int(F[cells[k1 - 1], F_CEND]) - prev + (k1 - k0) * grow
         if bound > len(buf):
             buf = np.empty(max(bound, chunk + (chunk >> 1)), np.uint8)
-        o, prev = _splice(a, F, cells, k0, k1, prev, *args, buf, False)
+        o, prev = _splice(a, F, cells, k0, k1, prev, *args, buf)
         yield memoryview(buf)[:o]
     if prev < len(a):
         yield memoryview(xml)[prev:]
