@@ -116,15 +116,43 @@ class _Matcher:
         if cjk:
             parts.append(_trie_pattern(cjk))
         self.regex = re.compile("|".join(parts)) if parts else None
-        # cheap pre-check: most texts are clean, so only run the regex when a term could start
-        self.latin_first = frozenset(w for t in latin for w in _TOKEN.findall(t)[:1])
-        self.cjk_first = frozenset(_CJK.search(t).group(0) for t in cjk)  # type: ignore[union-attr]
+        # Cheap pre-check (most texts are clean), exact: a Latin term can only match when
+        # each of its words is a whole word of the text (the match is bounded by non-Latin
+        # characters), a Chinese term only when it is a substring.  Terms without any word
+        # (e.g. "#") are only looked for when the text holds the first word of a Latin term
+        # or the first Chinese character of a Chinese term (the long-standing rule).
+        self.wordless = any(not _TOKEN.search(t) for t in latin)
+        by_first: dict[str, list[frozenset[str]]] = {}
+        for t in latin:
+            toks = _TOKEN.findall(t)
+            if toks:
+                by_first.setdefault(toks[0], []).append(frozenset(toks))
+        self.latin_need = {k: tuple(v) for k, v in by_first.items()}
+        self.latin_first = frozenset(self.latin_need)
+        by_char: dict[str, list[str]] = {}
+        for t in cjk:
+            by_char.setdefault(_CJK.search(t).group(0), []).append(t)  # type: ignore[union-attr]
+        self.cjk_need = {k: tuple(v) for k, v in by_char.items()}
+        self.cjk_first = frozenset(self.cjk_need)
 
-    def find(self, text: str) -> list[str]:
-        if self.regex is None or not text:
-            return []
-        norm = _norm(text)
-        if self.latin_first.isdisjoint(_TOKEN.findall(norm)) and self.cjk_first.isdisjoint(norm):
+    def _may_match(self, norm: str, tokens: list[str] | None) -> bool:
+        words = set(_TOKEN.findall(norm) if tokens is None else tokens)
+        firsts = self.latin_first.intersection(words)
+        for first in firsts:
+            for need in self.latin_need[first]:
+                if need <= words:
+                    return True
+        chars = self.cjk_first.intersection(norm) if not self.cjk_first.isdisjoint(norm) else ()
+        for ch in chars:
+            for t in self.cjk_need[ch]:
+                if t in norm:
+                    return True
+        return self.wordless and bool(firsts or chars)
+
+    def find_normed(self, norm: str, tokens: list[str] | None = None) -> list[str]:
+        """Like :meth:`find` for a text already normalised by :func:`_norm`; ``tokens``
+        may pass ``_TOKEN.findall(norm)`` when the caller has them."""
+        if self.regex is None or not norm or not self._may_match(norm, tokens):
             return []
         found: list[str] = []
         for m in self.regex.finditer(norm):
@@ -132,6 +160,11 @@ class _Matcher:
             if t not in found:
                 found.append(t)
         return found
+
+    def find(self, text: str) -> list[str]:
+        if self.regex is None or not text:
+            return []
+        return self.find_normed(_norm(text))
 
 
 @functools.lru_cache(maxsize=64)

@@ -46,7 +46,7 @@ import numpy as np
 
 from . import _columns as C
 from ._coerce import broadcast, error_text, finish, restore
-from .banned import find_banned, parse_extra_words
+from .banned import _matcher, parse_extra_words
 from .settings import DEFAULTS
 
 __all__ = ["WEIGHTS", "clear_cache", "title_issues", "title_score"]
@@ -69,20 +69,33 @@ _PLATFORMS = {"alibaba": "alibaba", "alibaba.com": "alibaba", "国际站": "alib
 
 
 # --------------------------------------------------------------------------- words
-_STEMS: dict[str, str] = {}
+_CACHE_MAX = 200_000  # per-word memo tables stop growing here
+
+
+class _Memo(dict):  # type: ignore[type-arg]
+    """A per-word memo: ``memo[w]`` computes ``fn(w)`` once (while the table is small)."""
+
+    def __init__(self, fn: Any):
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, key: str) -> Any:
+        value = self.fn(key)
+        if len(self) < _CACHE_MAX:
+            self[key] = value
+        return value
 
 
 def _stem(w: str) -> str:
-    s = w[:-1] if len(w) > 3 and w[-1] == "s" and w[-2] != "s" else w
-    if len(_STEMS) < 200_000:
-        _STEMS[w] = s
-    return s
+    return w[:-1] if len(w) > 3 and w[-1] == "s" and w[-2] != "s" else w
+
+
+_STEMS = _Memo(_stem)
 
 
 def _latin_words(text: str) -> list[str]:
     """Lower-case words with a simple plural rule (``shoes`` → ``shoe``, ``glass`` kept)."""
-    get = _STEMS.get
-    return [get(w) or _stem(w) for w in _WORD.findall(text.lower())]
+    return list(map(_STEMS.__getitem__, _WORD.findall(text.lower())))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -117,9 +130,22 @@ def _phrase_at(words: list[str], phrase: list[str]) -> int:
     """Index of ``phrase`` as consecutive words in ``words``, else -1."""
     if not phrase:
         return -1
-    hay, needle = " " + " ".join(words) + " ", " " + " ".join(phrase) + " "
-    at = hay.find(needle)
-    return -1 if at < 0 else hay.count(" ", 0, at)
+    first = phrase[0]
+    if first not in words:
+        return -1
+    n = len(phrase)
+    if n == 1:
+        return words.index(first)
+    i = words.index(first)
+    last = len(words) - n
+    while i <= last:
+        if words[i:i + n] == phrase:
+            return i
+        try:
+            i = words.index(first, i + 1, last + 1)
+        except ValueError:
+            return -1
+    return -1
 
 
 def _keywords(keywords: str) -> list[str]:
@@ -131,6 +157,40 @@ def _length(title: str, platform: str) -> int:
     return len(title) + (len(_WIDE.findall(title)) if platform == "1688" else 0)
 
 
+@functools.lru_cache(maxsize=4096)
+def _keyword_info(keywords: str, zh: bool) -> tuple[Any, list[str], list[str], str]:
+    """(keyword words, keyword texts, core words, core text without spaces) for one keywords
+    text; cached, so callers must not modify the lists."""
+    kwords = _keyword_words(keywords, zh)
+    kws = [k for k, _ in kwords]
+    core = list(kwords[0][1]) if kws else []
+    core_flat = kws[0].lower().replace(" ", "") if kws else ""
+    return kwords, kws, core, core_flat
+
+
+def _countable(w: str, zh: bool) -> bool:
+    """Does a repeat of ``w`` count as stuffing?"""
+    return bool(w not in _STOP and (len(w) >= 3 or len(w) == 2 and zh and _CJK.match(w)) and not w.isdigit())
+
+
+_CASE_LEAD = "(\"'-/"
+
+
+def _case_code(raw: str, first: bool) -> str | None:
+    """Title Case verdict for one space-separated token: None = not counted (no leading
+    letter, or a minor word after the first), "" = a capitalised word, else the lower-case word."""
+    w = raw.lstrip(_CASE_LEAD)
+    if not w or not w[0].isalpha():
+        return None
+    if not first and w.lower().rstrip(",.)") in _MINOR:
+        return None
+    return w if w[0].islower() and not any(ch.isupper() for ch in w) else ""
+
+
+_CASE_FIRST = _Memo(lambda raw: _case_code(raw, True))
+_CASE_REST = _Memo(lambda raw: _case_code(raw, False))
+
+
 @functools.lru_cache(maxsize=200_000)
 def _analyse(title: str, keywords: str, platform: str, tmax: float, tmin: float,
              extra: tuple[str, ...]) -> tuple[float, str]:
@@ -138,8 +198,12 @@ def _analyse(title: str, keywords: str, platform: str, tmax: float, tmin: float,
     points: dict[str, float] = {}
     issues: list[str] = []
     zh = platform == "1688"
+    low = title.lower()
+    raw_words = None if zh else _WORD.findall(low)
 
-    bad_words = find_banned(title, extra)
+    # banned words: the title is already NFKC-normalised, so " ".join(low.split()) is
+    # exactly banned._norm(title); for ASCII text its tokens are the words found above
+    bad_words = _matcher(extra).find_normed(" ".join(low.split()), raw_words if low.isascii() else None)
     if bad_words:
         issues.append("禁用词 banned words: " + ", ".join(bad_words))
 
@@ -155,14 +219,12 @@ def _analyse(title: str, keywords: str, platform: str, tmax: float, tmin: float,
     else:
         points["length"] = WEIGHTS["length"]
 
-    words = _zh_words(title) if zh else _latin_words(title)
-    kwords = _keyword_words(keywords, zh)
-    kws = [k for k, _ in kwords]
+    words = _zh_words(title) if zh else list(map(_STEMS.__getitem__, raw_words))  # type: ignore[arg-type]
+    kwords, kws, core, core_flat = _keyword_info(keywords, zh)
     if kws:
-        core = list(kwords[0][1])
-        flat = title.lower().replace(" ", "")
+        flat = low.replace(" ", "") if zh else ""
         at = _phrase_at(words, core)
-        core_is_phrase = at >= 0 or (zh and kws[0].lower().replace(" ", "") in flat)
+        core_is_phrase = at >= 0 or (zh and core_flat in flat)
         if core_is_phrase:
             points["core"] = WEIGHTS["core"]
         else:
@@ -176,9 +238,13 @@ def _analyse(title: str, keywords: str, platform: str, tmax: float, tmin: float,
         # core position: before any with/for (适用/用于) clause
         if zh:
             clause = min((p for p in (flat.find(c) for c in _CLAUSE_ZH) if p >= 0), default=-1)
-            core_at = flat.find(kws[0].lower().replace(" ", "")) if core_is_phrase else -1
+            core_at = flat.find(core_flat) if core_is_phrase else -1
         else:
-            clause = next((i for i, w in enumerate(words) if w in ("with", "for")), -1)
+            clause = words.index("with") if "with" in words else -1
+            if "for" in words:
+                j = words.index("for")
+                if clause < 0 or j < clause:
+                    clause = j
             core_at = at if at >= 0 else (words.index(core[-1]) if core and core[-1] in words else -1)
         if core_at < 0:
             points["position"] = 0.0
@@ -198,10 +264,11 @@ def _analyse(title: str, keywords: str, platform: str, tmax: float, tmin: float,
         else:
             points["coverage"] = WEIGHTS["coverage"]
 
-    # stuffing
-    counts = Counter(w for w in words if w not in _STOP and (len(w) >= 3 or len(w) == 2 and zh and _CJK.match(w))
-                     and not w.isdigit())
-    repeated = {w: c for w, c in counts.items() if c > 1}
+    # stuffing (a repeat needs a word seen twice: skip counting when all words differ)
+    if len(set(words)) < len(words):
+        repeated = {w: c for w, c in Counter(words).items() if c > 1 and _countable(w, zh)}
+    else:
+        repeated = {}
     extra_uses = sum(c - 1 for c in repeated.values())
     points["stuffing"] = WEIGHTS["stuffing"] * (1.0 if extra_uses == 0 else 0.5 if extra_uses == 1 else 0.0)
     if repeated:
@@ -212,18 +279,14 @@ def _analyse(title: str, keywords: str, platform: str, tmax: float, tmin: float,
     if zh:
         points["case"] = WEIGHTS["case"]
     else:
-        major = lower = 0
-        lows: list[str] = []
-        for i, raw in enumerate(title.split()):
-            w = raw.lstrip("(\"'-/")
-            if not w or not w[0].isalpha():
-                continue
-            if i > 0 and w.lower().rstrip(",.)") in _MINOR:
-                continue
-            major += 1
-            if w[0].islower() and not any(ch.isupper() for ch in w):
-                lower += 1
-                lows.append(w)
+        toks = title.split()
+        codes = list(map(_CASE_REST.__getitem__, toks))
+        if codes:
+            codes[0] = _CASE_FIRST[toks[0]]
+        counted = [c for c in codes if c is not None]
+        major = len(counted)
+        lows = [c for c in counted if c]
+        lower = len(lows)
         share = lower / major if major else 0.0
         points["case"] = WEIGHTS["case"] * max(0.0, 1 - 2 * share)
         if lows:
@@ -251,8 +314,13 @@ def _analyse(title: str, keywords: str, platform: str, tmax: float, tmin: float,
 
 
 def clear_cache() -> None:
-    """Forget cached title results (benchmarks use this to measure uncached speed)."""
+    """Forget cached title results and the per-word memos (benchmarks use this to measure
+    uncached speed)."""
     _analyse.cache_clear()
+    _keyword_info.cache_clear()
+    _keyword_words.cache_clear()
+    for memo in (_STEMS, _CASE_FIRST, _CASE_REST):
+        memo.clear()
 
 
 # --------------------------------------------------------------------------- functions
