@@ -32,7 +32,8 @@ from ..xlsx import _cells
 from ..xlsx._atomic import atomic_replace, check_not_locked
 from ..xlsx._package import Package, open_package
 from ..xlsx._zipwrite import deflate, write_zip
-from ..xlsx._scan import F_ROW, MAX_COL, V_COL, V_ROW, ScanError, SheetScan, scan_sheet, split_kernel
+from ..xlsx._jit import needs_compiling
+from ..xlsx._scan import F_ROW, MAX_COL, V_COL, V_ROW, ScanError, SheetScan, scan_kernel, scan_sheet, split_kernel
 from ._encode import ValueSink, _serial
 from ._eval import Book, Evaluator, Group, walk_reads
 from ._formula import FormulaError, parse, shift_formula
@@ -180,6 +181,9 @@ def evaluate_package(pkg: Package, *, today: _dt.date | None = None, progress: b
     from storeops_xl import FUNCTIONS
 
     t0 = time.perf_counter()
+    if progress and needs_compiling(scan_kernel):
+        print("首次运行：正在编译重算加速模块，约 20 秒，只需一次 / first run: compiling the recalc kernels "
+              "(about 20 s, once)", file=sys.stderr, flush=True)
     report = report or RecalcReport(pkg.path)
     now = _dt.datetime.now()
     today_d = today or now.date()

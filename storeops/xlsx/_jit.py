@@ -76,3 +76,14 @@ if HAVE_NUMBA:
         return sig, codegen
 else:  # pragma: no cover
     memcpy = _py_memcpy
+
+
+def needs_compiling(*kernels) -> bool:
+    """Whether any of these kernels has no machine code cached on disk yet (the first run
+    after installing compiles them, about 20 s).  ``False`` when unsure."""
+    if not HAVE_NUMBA:
+        return False
+    try:
+        return any(not os.path.exists(k._cache._cache_file._index_path) for k in kernels)
+    except AttributeError:  # another numba version: don't guess
+        return False
