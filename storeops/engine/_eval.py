@@ -18,8 +18,8 @@ import numpy as np
 
 from ._formula import FormulaError, Node, parse
 from ._native import NATIVE, _MISSING, _concat2
-from ._values import (DIV0, Rng, Unsupported, XLErr, as_object, is_vec, merge_errors, to_num, type_masks,
-                      with_errors, from_datetime64)
+from ._values import (DIV0, Rng, Unsupported, XLErr, as_object, is_vec, merge_errors, to_num, to_scalar_or_vec,
+                      type_masks, with_errors, from_datetime64)
 
 
 class ColData:
@@ -359,13 +359,7 @@ class Evaluator:
         raise Unsupported(f"node {k}")
 
     def _single(self, v: Any) -> Any:
-        if isinstance(v, Rng):
-            if v.obj.size == 1 and not v.per_row:
-                return v.obj.reshape(-1)[0]
-            if v.per_row and v.obj.shape[1] == 1:
-                return v.obj[:, 0]
-            raise Unsupported("range in an operator (array formula)")
-        return v
+        return to_scalar_or_vec(v, "range in an operator (array formula)")
 
     def _binary(self, op: str, x: Any, y: Any) -> Any:
         if op == "&":

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ._values import (DIV0, NA, NUM, VALUE, Rng, Unsupported, XLErr, as_object, error_mask, is_vec,
-                      merge_errors, to_num, to_text1, truth, with_errors, number_text)
+                      merge_errors, to_num, to_scalar_or_vec, to_text1, truth, with_errors, number_text)
 
 _EPOCH_D = np.datetime64("1899-12-30", "D")
 _TYPE = np.frompyfunc(type, 1, 1)
@@ -29,14 +29,7 @@ def _n(ctx, *xs) -> bool:
 
 
 def _num_arg(x):
-    if isinstance(x, Rng):
-        if x.obj.size == 1 and not x.per_row:
-            x = x.obj.reshape(-1)[0]
-        elif x.per_row and x.obj.shape[1] == 1:
-            x = x.obj[:, 0]
-        else:
-            raise Unsupported("range where a number is expected")
-    return to_num(x)
+    return to_num(to_scalar_or_vec(x, "range where a number is expected"))
 
 
 def _numeric_fn(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -143,13 +136,7 @@ _MISSING = object()
 
 
 def _scalar_or_vec(x):
-    if isinstance(x, Rng):
-        if x.obj.size == 1 and not x.per_row:
-            return x.obj.reshape(-1)[0]
-        if x.per_row and x.obj.shape[1] == 1:
-            return x.obj[:, 0]
-        raise Unsupported("range where one value is expected")
-    return x
+    return to_scalar_or_vec(x, "range where one value is expected")
 
 
 def _where(c, a, b, n):

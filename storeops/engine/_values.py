@@ -216,14 +216,15 @@ def truth(x: Any) -> tuple[Any, np.ndarray | None]:
     return bool(x), None
 
 
-def to_scalar_or_vec(x: Any) -> Any:
-    """A 1×1 range or a per-row single column as a plain value."""
+def to_scalar_or_vec(x: Any, refusal: str = "range used as a single value") -> Any:
+    """A 1×1 range or a per-row single column as a plain value; any other range raises
+    :class:`Unsupported` with the message ``refusal``."""
     if isinstance(x, Rng):
         if x.obj.size == 1 and not x.per_row:
             return x.obj.reshape(-1)[0]
         if x.per_row and x.obj.shape[1] == 1:
             return x.obj[:, 0]
-        raise Unsupported("range used as a single value")
+        raise Unsupported(refusal)
     return x
 
 
