@@ -183,6 +183,30 @@ def _regex_columns(sheet_xml: bytes, sst: list[str], date_styles: frozenset[int]
     return out
 
 
+_TYPED = (b"str", b"b", b"e", b"d")
+
+
+def typed_value(t: bytes, raw: bytes):
+    """The stored ``<v>`` text ``raw`` of a cell of type ``t`` (``str``, ``b``, ``e``, ``d``);
+    ``None`` for any other type."""
+    if t == b"str":
+        return unescape(raw)
+    if t == b"b":
+        return raw == b"1"
+    if t == b"e":
+        return XLErr(raw.decode())
+    if t == b"d":
+        return raw.decode()
+    return None
+
+
+def inline_text(body: bytes) -> str:
+    """The text of an inline string's ``<is>`` body (rich-text runs joined)."""
+    if body.startswith(b"<t>") and body.count(b"<t") == 1:
+        return unescape(body[3:-4])
+    return "".join(unescape(x) for x in _IS_T.findall(body))
+
+
 def _convert(rows, ts, styles, raw, rest, sst_arr, dates, dates_as_datetime) -> ColumnCells:
     n = len(rows)
     vals = np.full(n, None, dtype=object)
@@ -210,18 +234,10 @@ def _convert(rows, ts, styles, raw, rest, sst_arr, dates, dates_as_datetime) -> 
     other = np.flatnonzero(~isn & ~iss & (has | (rest != b"")))
     for i in other:
         t = ts[i]
-        if t == b"str":
-            vals[i] = unescape(raw[i])
-        elif t == b"b":
-            vals[i] = raw[i] == b"1"
-        elif t == b"e":
-            vals[i] = XLErr(raw[i].decode())
+        if t in _TYPED:
+            vals[i] = typed_value(t, raw[i])
         elif t == b"inlineStr":
-            r = rest[i]
-            vals[i] = unescape(r[3:-4]) if r.startswith(b"<t>") and r.count(b"<t") == 1 else \
-                "".join(unescape(x) for x in _IS_T.findall(r))
-        elif t == b"d":
-            vals[i] = raw[i].decode()
+            vals[i] = inline_text(rest[i])
         else:
             continue
         numeric = False
@@ -285,14 +301,12 @@ def records_to_columns(xml: bytes, V: np.ndarray, sst: list[str], date_styles: f
             c = int(code[i])
             if c == T_INLINE:
                 r = xml[xml.index(b">", int(V[i, V_ISS])) + 1:int(V[i, V_ISE]) - 5]
-                odd[i] = unescape(r[3:-4]) if r.startswith(b"<t>") and r.count(b"<t") == 1 else \
-                    "".join(unescape(x) for x in _IS_T.findall(r))
+                odd[i] = inline_text(r)
             else:
                 raw = xml[int(vts[i]):int(vte[i])]
                 key = (c, raw)
                 if key not in conv:
-                    conv[key] = (unescape(raw) if c == T_STR else raw == b"1" if c == T_B else
-                                 XLErr(raw.decode()) if c == T_E else raw.decode() if c == T_D else None)
+                    conv[key] = typed_value({T_STR: b"str", T_B: b"b", T_E: b"e", T_D: b"d"}.get(c, b""), raw)
                 odd[i] = conv[key]
             numeric_cell[i] = odd[i] is None
     dates = np.array(sorted(date_styles), dtype=np.int64) if dates_as_datetime and date_styles else None
