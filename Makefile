@@ -20,6 +20,8 @@ demo: $(STAMP)
 	$(VENV)/bin/storeops demo --out out
 
 test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest -n 2 -q
 
 build: $(STAMP)

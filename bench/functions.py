@@ -42,12 +42,16 @@ def bench_ctr() -> None:
     clicks = np.floor(impressions * rng.random(1_000_000) * 0.05)
     core.ctr(clicks, impressions)
     t = best_of(5, lambda: core.ctr(clicks, impressions))
-    print(f"CTR 1,000,000 对 pairs (numpy float64): {t * 1000:.1f} ms  "
-          f"目标 target ≤ {CTR_TARGET_S * 1000:.0f} ms  → {CTR_TARGET_S / t:.2f}× target")
+    print(
+        f"CTR 1,000,000 对 pairs (numpy float64): {t * 1000:.1f} ms  "
+        f"目标 target ≤ {CTR_TARGET_S * 1000:.0f} ms  → {CTR_TARGET_S / t:.2f}× target"
+    )
     as_lists = [[float(c)] for c in clicks[:1_000_000]], [[float(i)] for i in impressions[:1_000_000]]
     t2 = best_of(2, lambda: core.ctr(*as_lists))
-    print(f"CTR 1,000,000 对 pairs as xlwings lists of lists: {t2 * 1000:.1f} ms (conversion included, "
-          f"{CTR_TARGET_S / t2:.2f}× target)")
+    print(
+        f"CTR 1,000,000 对 pairs as xlwings lists of lists: {t2 * 1000:.1f} ms (conversion included, "
+        f"{CTR_TARGET_S / t2:.2f}× target)"
+    )
 
 
 def bench_titles() -> None:
@@ -75,8 +79,10 @@ def bench_titles() -> None:
         (f"{n:,} distinct titles, uncached, no keywords", t_unc),
     ]:
         rate = n / t
-        print(f"TITLE_SCORE {label}: {rate:,.0f} titles/s  目标 target ≥ {TITLES_TARGET:,}  "
-              f"→ {rate / TITLES_TARGET:.2f}× target")
+        print(
+            f"TITLE_SCORE {label}: {rate:,.0f} titles/s  目标 target ≥ {TITLES_TARGET:,}  "
+            f"→ {rate / TITLES_TARGET:.2f}× target"
+        )
 
 
 if __name__ == "__main__":

@@ -44,8 +44,10 @@ def main() -> None:
         seconds.append(time.perf_counter() - t0)
     best = min(firsts)
     p = parts[firsts.index(best)]
-    print(f"import 365 products into a fresh workbook: best {best:.3f} s, median {statistics.median(firsts):.3f} s "
-          f"(target {TARGET_S:.1f} s; ratio best/target = {best / TARGET_S:.2f})")
+    print(
+        f"import 365 products into a fresh workbook: best {best:.3f} s, median {statistics.median(firsts):.3f} s "
+        f"(target {TARGET_S:.1f} s; ratio best/target = {best / TARGET_S:.2f})"
+    )
     print("  parts of the best run: " + ", ".join(f"{k} {v:.3f} s" for k, v in p.items()))
     print(f"re-import (nothing changes, no write): best {min(seconds):.3f} s (ratio {min(seconds) / TARGET_S:.2f})")
     shutil.rmtree(tmp, ignore_errors=True)

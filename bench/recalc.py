@@ -46,57 +46,80 @@ def frames(n_follow: int, n_funnel: int, n_products: int, n_keywords: int, seed:
     received = base + rng.integers(0, 90 * 24 * 60, n_follow).astype("timedelta64[m]")
     replied = received + rng.integers(5, 72 * 60, n_follow).astype("timedelta64[m]")
     replied = np.where(rng.random(n_follow) < 0.1, np.datetime64("NaT"), replied)
-    follow = pd.DataFrame({
-        "buyer": [f"Buyer {i}" for i in range(n_follow)],
-        "company": [f"Pet Co {i % 5000}" for i in range(n_follow)],
-        "country": rng.choice(np.array(["US", "DE", "GB", "FR", "AU", "CA"], dtype=object), n_follow),
-        "source": rng.choice(np.array(["询盘 Inquiry", "TM", "RFQ"], dtype=object), n_follow),
-        "channel": rng.choice(np.array(["inquiry", "TM"], dtype=object), n_follow),
-        "salesperson": rng.choice(people, n_follow),
-        "received_at": pd.to_datetime(received),
-        "replied_at": pd.to_datetime(replied),
-        "stage": rng.choice(np.array(["新询盘 New", "报价 Quoted", "样品 Sample", "成交 Won"], dtype=object), n_follow),
-        "last_contact": pd.to_datetime(replied).normalize(),
-        "next_action": "follow up",
-        "sample_orders": rng.integers(0, 3, n_follow),
-        "paid_orders": rng.integers(0, 5, n_follow),
-        "order_usd": rng.integers(0, 20000, n_follow).astype(float),
-        "last_message": rng.choice(np.array(["Please send price", "cannot pay, add my WeChat", "ok", ""], dtype=object), n_follow),
-    })
-    funnel = pd.DataFrame({
-        "period": rng.choice(np.array([f"2026-W{w:02d}" for w in range(1, 14)], dtype=object), n_funnel),
-        "period_start": pd.to_datetime("2026-01-05") + pd.to_timedelta(rng.integers(0, 13, n_funnel) * 7, unit="D"),
-        "kind": "product",
-        "item": [f"P{i % n_products}" for i in range(n_funnel)],
-        "impressions": rng.integers(0, 5000, n_funnel),
-        "clicks": rng.integers(0, 100, n_funnel),
-        "visitors": rng.integers(0, 80, n_funnel),
-        "bounced": rng.integers(0, 40, n_funnel),
-        "inquiries": rng.integers(0, 5, n_funnel),
-        "tm": rng.integers(0, 3, n_funnel),
-        "orders": rng.integers(0, 2, n_funnel),
-        "p4p_cost": rng.random(n_funnel) * 50,
-    })
+    follow = pd.DataFrame(
+        {
+            "buyer": [f"Buyer {i}" for i in range(n_follow)],
+            "company": [f"Pet Co {i % 5000}" for i in range(n_follow)],
+            "country": rng.choice(np.array(["US", "DE", "GB", "FR", "AU", "CA"], dtype=object), n_follow),
+            "source": rng.choice(np.array(["询盘 Inquiry", "TM", "RFQ"], dtype=object), n_follow),
+            "channel": rng.choice(np.array(["inquiry", "TM"], dtype=object), n_follow),
+            "salesperson": rng.choice(people, n_follow),
+            "received_at": pd.to_datetime(received),
+            "replied_at": pd.to_datetime(replied),
+            "stage": rng.choice(
+                np.array(["新询盘 New", "报价 Quoted", "样品 Sample", "成交 Won"], dtype=object), n_follow
+            ),
+            "last_contact": pd.to_datetime(replied).normalize(),
+            "next_action": "follow up",
+            "sample_orders": rng.integers(0, 3, n_follow),
+            "paid_orders": rng.integers(0, 5, n_follow),
+            "order_usd": rng.integers(0, 20000, n_follow).astype(float),
+            "last_message": rng.choice(
+                np.array(["Please send price", "cannot pay, add my WeChat", "ok", ""], dtype=object), n_follow
+            ),
+        }
+    )
+    funnel = pd.DataFrame(
+        {
+            "period": rng.choice(np.array([f"2026-W{w:02d}" for w in range(1, 14)], dtype=object), n_funnel),
+            "period_start": pd.to_datetime("2026-01-05") + pd.to_timedelta(rng.integers(0, 13, n_funnel) * 7, unit="D"),
+            "kind": "product",
+            "item": [f"P{i % n_products}" for i in range(n_funnel)],
+            "impressions": rng.integers(0, 5000, n_funnel),
+            "clicks": rng.integers(0, 100, n_funnel),
+            "visitors": rng.integers(0, 80, n_funnel),
+            "bounced": rng.integers(0, 40, n_funnel),
+            "inquiries": rng.integers(0, 5, n_funnel),
+            "tm": rng.integers(0, 3, n_funnel),
+            "orders": rng.integers(0, 2, n_funnel),
+            "p4p_cost": rng.random(n_funnel) * 50,
+        }
+    )
     words = ["Dog Collar", "Leather Dog Harness", "Reflective Leash", "Cat Collar", "Pet Bandana", "No Pull Harness"]
-    products = pd.DataFrame({
-        "product_id": [f"P{i}" for i in range(n_products)],
-        "title": [f"Adjustable {words[i % 6]} for Small Medium Large Dogs {i}" for i in range(n_products)],
-        "keywords": [words[i % 6].lower() for i in range(n_products)],
-        "main_images": rng.integers(1, 8, n_products), "detail_images": rng.integers(0, 15, n_products),
-        "description_chars": rng.integers(100, 1200, n_products), "rounds": rng.integers(0, 5, n_products),
-        "before_metric": rng.random(n_products), "after_metric": rng.random(n_products),
-        "impressions": rng.integers(0, 5000, n_products), "clicks": rng.integers(0, 100, n_products),
-        "visitors": rng.integers(0, 80, n_products), "inquiries": rng.integers(0, 5, n_products),
-    })
-    keywords = pd.DataFrame({
-        "keyword": [f"dog collar {i}" for i in range(n_keywords)], "type": "热词 Hot",
-        "impressions": rng.integers(0, 9000, n_keywords), "clicks": rng.integers(0, 200, n_keywords),
-        "keyword_index": rng.integers(0, 900, n_keywords), "seller_index": rng.integers(0, 40, n_keywords),
-        "top10_impressions": rng.integers(0, 9000, n_keywords), "top10_clicks": rng.integers(0, 200, n_keywords),
-        "p4p_bid": rng.random(n_keywords) * 3, "p4p_cost": rng.random(n_keywords) * 100,
-        "p4p_clicks": rng.integers(0, 50, n_keywords), "p4p_inquiries": rng.integers(0, 5, n_keywords),
-        "p4p_orders": rng.integers(0, 2, n_keywords),
-    })
+    products = pd.DataFrame(
+        {
+            "product_id": [f"P{i}" for i in range(n_products)],
+            "title": [f"Adjustable {words[i % 6]} for Small Medium Large Dogs {i}" for i in range(n_products)],
+            "keywords": [words[i % 6].lower() for i in range(n_products)],
+            "main_images": rng.integers(1, 8, n_products),
+            "detail_images": rng.integers(0, 15, n_products),
+            "description_chars": rng.integers(100, 1200, n_products),
+            "rounds": rng.integers(0, 5, n_products),
+            "before_metric": rng.random(n_products),
+            "after_metric": rng.random(n_products),
+            "impressions": rng.integers(0, 5000, n_products),
+            "clicks": rng.integers(0, 100, n_products),
+            "visitors": rng.integers(0, 80, n_products),
+            "inquiries": rng.integers(0, 5, n_products),
+        }
+    )
+    keywords = pd.DataFrame(
+        {
+            "keyword": [f"dog collar {i}" for i in range(n_keywords)],
+            "type": "热词 Hot",
+            "impressions": rng.integers(0, 9000, n_keywords),
+            "clicks": rng.integers(0, 200, n_keywords),
+            "keyword_index": rng.integers(0, 900, n_keywords),
+            "seller_index": rng.integers(0, 40, n_keywords),
+            "top10_impressions": rng.integers(0, 9000, n_keywords),
+            "top10_clicks": rng.integers(0, 200, n_keywords),
+            "p4p_bid": rng.random(n_keywords) * 3,
+            "p4p_cost": rng.random(n_keywords) * 100,
+            "p4p_clicks": rng.integers(0, 50, n_keywords),
+            "p4p_inquiries": rng.integers(0, 5, n_keywords),
+            "p4p_orders": rng.integers(0, 2, n_keywords),
+        }
+    )
     return {"tblFollow": follow, "tblFunnel": funnel, "tblProducts": products, "tblKeywords": keywords}
 
 
@@ -132,8 +155,12 @@ def main() -> int:
     ap.add_argument("--keywords", type=int, default=500)
     ap.add_argument("--keep", help="keep the workbooks in this folder")
     ap.add_argument("--no-libreoffice", action="store_true")
-    ap.add_argument("--reuse", metavar="PATH", help="reuse (or build once and keep) the reference workbook at PATH "
-                    "instead of building it in a temporary folder")
+    ap.add_argument(
+        "--reuse",
+        metavar="PATH",
+        help="reuse (or build once and keep) the reference workbook at PATH "
+        "instead of building it in a temporary folder",
+    )
     ap.add_argument("--runs", type=int, default=3, help="timed runs of storeops recalc (best is reported)")
     ap.add_argument("--write-docs", action="store_true", help="write the figures into docs/benchmarks.md")
     args = ap.parse_args()
@@ -171,8 +198,10 @@ def main() -> int:
     ours = best[0]
     peak = max(r for _, r, _ in runs)
     median = float(np.median([w for w, _, _ in runs]))
-    print(f"storeops recalc: {ours:.2f} s (best of {len(runs)}, median {median:.2f} s, one core, fresh copy each "
-          f"run), peak RSS {peak:.0f} MiB — {summary}")
+    print(
+        f"storeops recalc: {ours:.2f} s (best of {len(runs)}, median {median:.2f} s, one core, fresh copy each "
+        f"run), peak RSS {peak:.0f} MiB — {summary}"
+    )
     print("all runs:", ", ".join(f"{w:.2f}" for w, _, _ in runs))
     print("\n".join(line for line in best[2].splitlines()[1:] if line.strip()))
     # a second recalc of the same file: every cached value is already right, nothing is rewritten
@@ -186,8 +215,17 @@ def main() -> int:
         prof_dir = tempfile.mkdtemp(prefix="lo-bench-profile-")
         outdir = os.path.join(work, "lo-out")
         os.makedirs(outdir, exist_ok=True)
-        cmd = [*env_cmd, "soffice", f"-env:UserInstallation={lo_profile(prof_dir)}", "--headless", "--convert-to", "xlsx",
-               "--outdir", outdir, twin]
+        cmd = [
+            *env_cmd,
+            "soffice",
+            f"-env:UserInstallation={lo_profile(prof_dir)}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            outdir,
+            twin,
+        ]
         subprocess.run(cmd, capture_output=True, timeout=900)  # first start creates the profile
         lo, lo_rss, _ = time_cmd(cmd)
         print(f"LibreOffice headless (recalc ALWAYS, convert to xlsx): {lo:.2f} s, peak RSS {lo_rss:.0f} MiB")
@@ -200,31 +238,53 @@ def main() -> int:
     return 0
 
 
-def write_docs(args, ours: float, peak: float, lo: float | None, summary: str, lo_rss: float = float("nan"),
-               again: float | None = None, stages: dict[str, float] | None = None,
-               median: float | None = None) -> None:
+def write_docs(
+    args,
+    ours: float,
+    peak: float,
+    lo: float | None,
+    summary: str,
+    lo_rss: float = float("nan"),
+    again: float | None = None,
+    stages: dict[str, float] | None = None,
+    median: float | None = None,
+) -> None:
     path = os.path.join(ROOT, "docs", "benchmarks.md")
     text = open(path, encoding="utf-8").read() if os.path.exists(path) else "# Benchmarks\n"
-    block = (f"<!-- recalc:start -->\n## Headless recalculation (`bench/recalc.py`)\n\n"
-             f"Reference workbook: {args.follow:,} follow-up rows, {args.funnel:,} funnel rows, {args.products:,} products, "
-             f"{args.keywords:,} keywords (built with `storeops.workbook.build_workbook`). Measured {dt.date.today()} on one core "
-             f"(`taskset -c 0`) of the 2-core dev machine, same run for both. Wall-clock time of the whole command "
-             f"(Python start, imports and loading the compiled kernels included); each timed `storeops recalc` "
-             f"works on a fresh copy of the built workbook, so every formula gets a new cached value and every "
-             f"sheet is rewritten.\n\n"
-             f"| what | seconds | peak memory |\n|---|---|---|\n"
-             f"| `storeops recalc` (best of {args.runs}) | {ours:.2f} | {peak:.0f} MiB |\n"
-             + (f"| `storeops recalc` (median of {args.runs}) | {median:.2f} | |\n" if median else "")
-             + (f"| `storeops recalc` again, nothing changed (no sheet rewritten) | {again:.2f} | |\n" if again else "")
-             + (f"| LibreOffice headless, recalc always, portable twin → xlsx | {lo:.2f} | {lo_rss:.0f} MiB |\n" if lo else "")
-             + (f"\nRatio: **{lo / ours:.1f}×** faster than LibreOffice on the best run"
-                + (f", {lo / median:.1f}× on the median" if median else "")
-                + " (SPEC §9 asks ≥ 10× and ≤ 5 s).\n" if lo else "")
-             + f"\nrecalc summary: `{summary}`\n"
-             + ("\nStages of the best run (inside the command; the rest of the wall time is Python start-up and "
-                "imports):\n\n| stage | seconds |\n|---|---|\n"
-                + "".join(f"| {k} | {v:.3f} |\n" for k, v in (stages or {}).items()) if stages else "")
-             + "<!-- recalc:end -->\n")
+    block = (
+        f"<!-- recalc:start -->\n## Headless recalculation (`bench/recalc.py`)\n\n"
+        f"Reference workbook: {args.follow:,} follow-up rows, {args.funnel:,} funnel rows, {args.products:,} products, "
+        f"{args.keywords:,} keywords (built with `storeops.workbook.build_workbook`). Measured {dt.date.today()} on one core "
+        f"(`taskset -c 0`) of the 2-core dev machine, same run for both. Wall-clock time of the whole command "
+        f"(Python start, imports and loading the compiled kernels included); each timed `storeops recalc` "
+        f"works on a fresh copy of the built workbook, so every formula gets a new cached value and every "
+        f"sheet is rewritten.\n\n"
+        f"| what | seconds | peak memory |\n|---|---|---|\n"
+        f"| `storeops recalc` (best of {args.runs}) | {ours:.2f} | {peak:.0f} MiB |\n"
+        + (f"| `storeops recalc` (median of {args.runs}) | {median:.2f} | |\n" if median else "")
+        + (f"| `storeops recalc` again, nothing changed (no sheet rewritten) | {again:.2f} | |\n" if again else "")
+        + (
+            f"| LibreOffice headless, recalc always, portable twin → xlsx | {lo:.2f} | {lo_rss:.0f} MiB |\n"
+            if lo
+            else ""
+        )
+        + (
+            f"\nRatio: **{lo / ours:.1f}×** faster than LibreOffice on the best run"
+            + (f", {lo / median:.1f}× on the median" if median else "")
+            + " (SPEC §9 asks ≥ 10× and ≤ 5 s).\n"
+            if lo
+            else ""
+        )
+        + f"\nrecalc summary: `{summary}`\n"
+        + (
+            "\nStages of the best run (inside the command; the rest of the wall time is Python start-up and "
+            "imports):\n\n| stage | seconds |\n|---|---|\n"
+            + "".join(f"| {k} | {v:.3f} |\n" for k, v in (stages or {}).items())
+            if stages
+            else ""
+        )
+        + "<!-- recalc:end -->\n"
+    )
     if "<!-- recalc:start -->" in text:
         text = re.sub(r"<!-- recalc:start -->.*?<!-- recalc:end -->\n", block, text, flags=re.S)
     else:

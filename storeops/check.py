@@ -25,15 +25,16 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from storeops_xl._coerce import to_date, to_number
 from storeops.tables import blank_rows, excel_rows, is_blank, table, to_keys
 from storeops.workbook.schema import CLOSED_STAGES, TABLES
+from storeops_xl._coerce import to_date, to_number
 
 __all__ = ["Problem", "check_frames", "check_workbook", "format_problems"]
 
@@ -58,8 +59,13 @@ class Problem:
     reason: str  # bilingual, Chinese first
 
     def as_row(self) -> dict[str, Any]:
-        return {"工作表 Sheet": self.sheet, "行 Row": self.row, "列 Column": self.column,
-                "值 Value": "" if is_blank(self.value) else str(self.value), "原因 Reason": self.reason}
+        return {
+            "工作表 Sheet": self.sheet,
+            "行 Row": self.row,
+            "列 Column": self.column,
+            "值 Value": "" if is_blank(self.value) else str(self.value),
+            "原因 Reason": self.reason,
+        }
 
 
 def _show(v: Any) -> str:
@@ -108,9 +114,13 @@ def _check_table(name: str, frame: pd.DataFrame, salespeople: set[str] | None) -
         with np.errstate(invalid="ignore"):
             bad = (a > b) & ~empty
         for i in np.flatnonzero(bad):
-            add(i, small, kf[small].iloc[i],
+            add(
+                i,
+                small,
+                kf[small].iloc[i],
                 f"点击大于曝光 / {small.replace('_', ' ')} ({_fmt_num(a[i])}) above "
-                f"{large.replace('_', ' ')} ({_fmt_num(b[i])})")
+                f"{large.replace('_', ' ')} ({_fmt_num(b[i])})",
+            )
 
     if name == "tblFollow" and "received_at" in parsed and "replied_at" in parsed:
         from storeops_xl.followup import reply_hours
@@ -120,15 +130,29 @@ def _check_table(name: str, frame: pd.DataFrame, salespeople: set[str] | None) -
         for i in np.flatnonzero(~empty):
             h = hours[i]
             if isinstance(h, str) and "before" in h and not np.isnan(rec[i]) and not np.isnan(rep[i]):
-                add(i, "replied_at", kf["replied_at"].iloc[i], "回复早于收到时间 / first reply is before the message was received")
+                add(
+                    i,
+                    "replied_at",
+                    kf["replied_at"].iloc[i],
+                    "回复早于收到时间 / first reply is before the message was received",
+                )
 
-    if salespeople is not None and name != "tblSalespeople" and "salesperson" in t.keys \
-            and t.col("salesperson").kind == "input":
+    if (
+        salespeople is not None
+        and name != "tblSalespeople"
+        and "salesperson" in t.keys
+        and t.col("salesperson").kind == "input"
+    ):
         known = {s.strip().casefold() for s in salespeople}
         for i in np.flatnonzero(~empty):
             v = kf["salesperson"].iloc[i]
             if not is_blank(v) and str(v).strip().casefold() not in known:
-                add(i, "salesperson", v, f"未知业务员(不在设置表) / unknown salesperson (not in tblSalespeople): {_show(v)}")
+                add(
+                    i,
+                    "salesperson",
+                    v,
+                    f"未知业务员(不在设置表) / unknown salesperson (not in tblSalespeople): {_show(v)}",
+                )
 
     if name == "tblFollow":
         closed = {s.casefold() for s in CLOSED_STAGES}

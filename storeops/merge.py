@@ -30,14 +30,15 @@ Examples
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from storeops_xl._coerce import to_date
 from storeops.tables import clean_value, drop_blank_rows, is_blank, table, to_keys
+from storeops_xl._coerce import to_date
 
 __all__ = ["Conflict", "MergeResult", "conflicts_frame", "format_conflicts", "merge_follow", "merge_files"]
 
@@ -159,11 +160,18 @@ def merge_follow(master: pd.DataFrame, files: Sequence[tuple[str, pd.DataFrame]]
                 for c in _same(distinct[0][2], v[2], compare):
                     if c not in diff_cols:
                         diff_cols.append(c)
-            result.conflicts.append(Conflict(
-                buyer=str(win_row.get("buyer")).strip(), salesperson=str(win_row.get("salesperson") or "").strip(),
-                versions=[(v[1], clean_value(v[2].get("updated_at")) or clean_value(v[2].get("last_contact")))
-                          for v in distinct],
-                columns=[t.header(c) for c in diff_cols], winner=winner_name))
+            result.conflicts.append(
+                Conflict(
+                    buyer=str(win_row.get("buyer")).strip(),
+                    salesperson=str(win_row.get("salesperson") or "").strip(),
+                    versions=[
+                        (v[1], clean_value(v[2].get("updated_at")) or clean_value(v[2].get("last_contact")))
+                        for v in distinct
+                    ],
+                    columns=[t.header(c) for c in diff_cols],
+                    winner=winner_name,
+                )
+            )
         if winner_row is None:
             continue
         if k in index:
@@ -183,12 +191,27 @@ def conflicts_frame(conflicts: Sequence[Conflict]) -> pd.DataFrame:
     recs = []
     for c in conflicts:
         for f, when in c.versions:
-            recs.append({"买家 Buyer": c.buyer, "业务员 Salesperson": c.salesperson, "文件 File": f,
-                         "更新时间 Updated at": "" if when is None else str(when),
-                         "不同的列 Columns that differ": "; ".join(c.columns),
-                         "采用 Kept": "是 yes" if f == c.winner else ""})
-    return pd.DataFrame(recs, columns=["买家 Buyer", "业务员 Salesperson", "文件 File", "更新时间 Updated at",
-                                       "不同的列 Columns that differ", "采用 Kept"])
+            recs.append(
+                {
+                    "买家 Buyer": c.buyer,
+                    "业务员 Salesperson": c.salesperson,
+                    "文件 File": f,
+                    "更新时间 Updated at": "" if when is None else str(when),
+                    "不同的列 Columns that differ": "; ".join(c.columns),
+                    "采用 Kept": "是 yes" if f == c.winner else "",
+                }
+            )
+    return pd.DataFrame(
+        recs,
+        columns=[
+            "买家 Buyer",
+            "业务员 Salesperson",
+            "文件 File",
+            "更新时间 Updated at",
+            "不同的列 Columns that differ",
+            "采用 Kept",
+        ],
+    )
 
 
 def format_conflicts(conflicts: Sequence[Conflict]) -> str:
@@ -198,8 +221,14 @@ def format_conflicts(conflicts: Sequence[Conflict]) -> str:
     return f"冲突 {len(conflicts)} 个 / {len(conflicts)} conflict(s):\n" + df.to_string(index=False)
 
 
-def merge_files(master_path: str, paths: Sequence[str], *, conflicts_csv: str | None = None,
-                recalc: bool = True, progress: bool = True) -> MergeResult:
+def merge_files(
+    master_path: str,
+    paths: Sequence[str],
+    *,
+    conflicts_csv: str | None = None,
+    recalc: bool = True,
+    progress: bool = True,
+) -> MergeResult:
     """Merge the tblFollow of each workbook in ``paths`` into ``master_path`` (written in place,
     atomically) and recalculate it.  Returns the :class:`MergeResult`."""
     import os

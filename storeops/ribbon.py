@@ -32,7 +32,8 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -43,9 +44,9 @@ __all__ = ["check_data", "import_export", "new_week", "refresh", "weekly_review"
 # --------------------------------------------------------------------------- file path
 def _new_week_frames(tables: dict[str, pd.DataFrame], settings: dict[str, Any]) -> tuple[pd.DataFrame, int]:
     """tblFollow (key frame, inputs) with class_last_week := the current BUYER_CLASS."""
+    from storeops.tables import drop_blank_rows, table, to_keys
     from storeops_xl.followup import buyer_class
     from storeops_xl.settings import DEFAULTS
-    from storeops.tables import drop_blank_rows, table, to_keys
 
     fk = drop_blank_rows("tblFollow", to_keys("tblFollow", tables["tblFollow"])).reset_index(drop=True)
     n = len(fk)
@@ -59,13 +60,16 @@ def _new_week_frames(tables: dict[str, pd.DataFrame], settings: dict[str, Any]) 
         v = settings.get(k)
         return DEFAULTS[k] if v is None or v == "" else v
 
-    cls = buyer_class(col("order_usd"), col("paid_orders"), col("sample_orders"),
-                      cfg("cfg_class_a_usd"), cfg("cfg_class_a_repeat"))
+    cls = buyer_class(
+        col("order_usd"), col("paid_orders"), col("sample_orders"), cfg("cfg_class_a_usd"), cfg("cfg_class_a_repeat")
+    )
     cls = np.asarray(cls, dtype=object).reshape(-1)
     out = fk[[c.key for c in table("tblFollow").inputs]].copy()
     # a row whose class cannot be computed (bad input) keeps last week's value
-    out["class_last_week"] = [c if isinstance(c, str) and c in ("A", "B", "C", "D") else old
-                              for c, old in zip(cls, out["class_last_week"].tolist())]
+    out["class_last_week"] = [
+        c if isinstance(c, str) and c in ("A", "B", "C", "D") else old
+        for c, old in zip(cls, out["class_last_week"].tolist())
+    ]
     return out, n
 
 
@@ -74,8 +78,10 @@ def _caller_book() -> Any:
     if sys.platform not in ("win32", "darwin"):
         from storeops.errors import StoreOpsError
 
-        raise StoreOpsError("需要在 Excel 中运行,或给出 book_path / run inside Excel, or pass book_path "
-                            "(Excel is not available on this system)")
+        raise StoreOpsError(
+            "需要在 Excel 中运行,或给出 book_path / run inside Excel, or pass book_path "
+            "(Excel is not available on this system)"
+        )
     import xlwings as xw  # pragma: no cover - Excel only
 
     return xw.Book.caller()  # pragma: no cover
@@ -113,8 +119,11 @@ def import_export(paths: Sequence[str] | str | None = None, book_path: str | Non
         return import_into(list(paths), book_path, recalc=True, progress=False, today=today)
     book = _caller_book()  # pragma: no cover - Excel only, unverified
     if not paths:  # pragma: no cover
-        picked = book.app.api.GetOpenFilename("Data Manager (*.xls;*.xlsx;*.csv),*.xls;*.xlsx;*.csv", MultiSelect=True) \
-            if sys.platform == "win32" else None
+        picked = (
+            book.app.api.GetOpenFilename("Data Manager (*.xls;*.xlsx;*.csv),*.xls;*.xlsx;*.csv", MultiSelect=True)
+            if sys.platform == "win32"
+            else None
+        )
         if not picked:
             return None
         paths = list(picked) if isinstance(picked, (list, tuple)) else [picked]
@@ -157,8 +166,9 @@ def new_week(book_path: str | None = None, *, today: Any = None) -> int:
     return n
 
 
-def weekly_review(book_path: str | None = None, *, week: str | None = None, out_dir: str | None = None,
-                  today: Any = None) -> Any:
+def weekly_review(
+    book_path: str | None = None, *, week: str | None = None, out_dir: str | None = None, today: Any = None
+) -> Any:
     """Weekly review 周复盘 (``storeops review BOOK``): the Review sheet and the PDF.
 
     Returns the ``ReviewResult``.  In Excel the sheet is written through xlwings and the PDF
@@ -172,19 +182,23 @@ def weekly_review(book_path: str | None = None, *, week: str | None = None, out_
     from storeops.review.compute import compute_review  # pragma: no cover
     from storeops.review.pdf import write_pdf  # pragma: no cover
     from storeops.review.sheet import review_rows  # pragma: no cover
-    from storeops.workbook.schema import S_REVIEW, TABLES  # pragma: no cover
+    from storeops.workbook.schema import S_REVIEW  # pragma: no cover
 
     frames = {n: _xl_read(book, n) for n in ("tblFollow", "tblSalespeople", "tblTarget", "tblPK")}  # pragma: no cover
     review = compute_review(frames, week)  # pragma: no cover
     names = [s.name for s in book.sheets]  # pragma: no cover
-    sh = book.sheets[S_REVIEW] if S_REVIEW in names else book.sheets.add(S_REVIEW, after=book.sheets[-1])  # pragma: no cover
+    sh = (
+        book.sheets[S_REVIEW] if S_REVIEW in names else book.sheets.add(S_REVIEW, after=book.sheets[-1])
+    )  # pragma: no cover
     sh.clear()  # pragma: no cover
     rows = review_rows(review)  # pragma: no cover
     width = max(len(r) for r in rows)  # pragma: no cover
     sh.range("A1").resize(len(rows), width).number_format = "@"  # pragma: no cover
     sh.range("A1").value = [r + [None] * (width - len(r)) for r in rows]  # pragma: no cover
     folder = out_dir or os.path.dirname(book.fullname)  # pragma: no cover
-    path = write_pdf(review, os.path.join(folder, f"{os.path.splitext(book.name)[0]}-review-{review.week}.pdf"))  # pragma: no cover
+    path = write_pdf(
+        review, os.path.join(folder, f"{os.path.splitext(book.name)[0]}-review-{review.week}.pdf")
+    )  # pragma: no cover
     _xl_message(book, f"{review.title}\nPDF: {path}")  # pragma: no cover
     return review  # pragma: no cover
 

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -91,8 +92,10 @@ def to_headers(name: str, frame: pd.DataFrame, *, inputs_only: bool = False) -> 
     """Key frame → header frame in schema order (``inputs_only`` keeps the input columns)."""
     t = table(name)
     cols = t.inputs if inputs_only else t.columns
-    data = {c.header: (frame[c.key] if c.key in frame.columns else pd.Series([None] * len(frame), index=frame.index))
-            for c in cols}
+    data = {
+        c.header: (frame[c.key] if c.key in frame.columns else pd.Series([None] * len(frame), index=frame.index))
+        for c in cols
+    }
     return pd.DataFrame(data, index=frame.index)
 
 

@@ -29,9 +29,10 @@ import sys
 import threading
 import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import TextIO
 
 __all__ = ["Watcher", "is_storeops_workbook", "locked", "watch"]
 
@@ -53,7 +54,11 @@ def is_storeops_workbook(path: Path) -> bool:
     try:
         with zipfile.ZipFile(path) as zf:
             for info in zf.infolist():
-                if info.filename.startswith("xl/tables/") and info.filename.endswith(".xml") and info.file_size < 1 << 20:
+                if (
+                    info.filename.startswith("xl/tables/")
+                    and info.filename.endswith(".xml")
+                    and info.file_size < 1 << 20
+                ):
                     head = zf.read(info.filename)
                     if b'name="tblFollow"' in head or b'name="tblProducts"' in head:
                         return True
@@ -160,8 +165,10 @@ class Watcher:
         if not is_storeops_workbook(p):
             if zipfile.is_zipfile(p):
                 return False  # some other workbook: leave it alone, silently
-            self.log(f"跳过(文件不完整或已损坏,下次保存时重试) / skipped {p.name}: not a readable workbook yet; "
-                     f"will retry on its next change")
+            self.log(
+                f"跳过(文件不完整或已损坏,下次保存时重试) / skipped {p.name}: not a readable workbook yet; "
+                f"will retry on its next change"
+            )
             st.failed_sig = st.sig
             return False
         t0 = time.perf_counter()
@@ -171,8 +178,10 @@ class Watcher:
                 from storeops.merge import merge_files
 
                 res = merge_files(str(self.merge_into), [str(p)], progress=False)
-                summary.append(f"合并到 merged into {self.merge_into.name}: +{res.added} ~{res.updated}, "
-                               f"冲突 conflicts {len(res.conflicts)}")
+                summary.append(
+                    f"合并到 merged into {self.merge_into.name}: +{res.added} ~{res.updated}, "
+                    f"冲突 conflicts {len(res.conflicts)}"
+                )
                 master = self.states.setdefault(self.merge_into, _State())
                 master.own = master.sig = _sig(self.merge_into)
                 master.pending = False
@@ -180,18 +189,25 @@ class Watcher:
             summary.insert(0, _summary(report))
         except Exception as exc:  # noqa: BLE001 - a watcher must survive any one file
             st.failed_sig = st.sig
-            self.log(f"失败,文件未改动,下次保存时重试 / failed, {p.name} left unchanged; will retry on its next change: "
-                     f"{type(exc).__name__}: {exc}")
+            self.log(
+                f"失败,文件未改动,下次保存时重试 / failed, {p.name} left unchanged; will retry on its next change: "
+                f"{type(exc).__name__}: {exc}"
+            )
             return False
         st.own = st.sig = _sig(p)
         self.runs += 1
-        self.log(f"已重新计算 recalculated {p.name} ({time.perf_counter() - t0:.2f} s): " + "; ".join(s for s in summary if s))
+        self.log(
+            f"已重新计算 recalculated {p.name} ({time.perf_counter() - t0:.2f} s): "
+            + "; ".join(s for s in summary if s)
+        )
         return True
 
     def run(self) -> int:
         """Poll until stopped (Ctrl-C, SIGTERM or :attr:`stop_event`)."""
         self.baseline()
-        self.log(f"正在监视 watching {self.folder} (每 {self.interval:g} 秒 every {self.interval:g} s; Ctrl-C 停止 to stop)")
+        self.log(
+            f"正在监视 watching {self.folder} (每 {self.interval:g} 秒 every {self.interval:g} s; Ctrl-C 停止 to stop)"
+        )
         try:
             while not self.stop_event.is_set():
                 self.poll_once()

@@ -24,8 +24,9 @@ import datetime as _dt
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 
@@ -233,7 +234,7 @@ def _parse_number_text(text: str) -> float | None:
     t = _THOUSANDS.sub("", t)
     for sym in ("$", "¥", "￥", "USD", "CNY", "RMB", "US$"):
         if t.startswith(sym):
-            t = t[len(sym):].strip()
+            t = t[len(sym) :].strip()
     try:
         v = float(t)
     except ValueError:
@@ -460,14 +461,14 @@ def to_text(x: np.ndarray, name: str = "text") -> Column:
             if some:
                 idx = np.flatnonzero(missing)
                 kinds = _TYPE_OF(x[idx])
-                simple = (kinds == type(None)) | (kinds == float)
+                simple = (kinds == type(None)) | (kinds == float)  # noqa: E721 - element-wise over types
                 out[idx[simple]] = ""
                 for i in idx[~simple]:
                     out[i] = _text1(x[i])
             return Column(name, out)
         kinds = _TYPE_OF(x)
-        is_str = kinds == str
-        is_none = kinds == type(None)
+        is_str = kinds == str  # noqa: E721 - element-wise over types
+        is_none = kinds == type(None)  # noqa: E721 - element-wise over types
         out[is_str] = x[is_str]
         out[is_none] = ""
         for i in np.flatnonzero(~(is_str | is_none)):

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -20,11 +21,25 @@ import pandas as pd
 from ._coerce import Column, as_1d, to_date, to_number, to_text, upstream_error
 from .settings import DEFAULTS
 
-
 #: Excel's error values (and the first word of this package's error texts): an input cell
 #: holding one is an error, other text starting with "#" (a "#1 Seller" title) is text.
-_EXCEL_ERRORS = {"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#SPILL!", "#CALC!",
-                 "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"}
+_EXCEL_ERRORS = {
+    "#N/A",
+    "#VALUE!",
+    "#REF!",
+    "#DIV/0!",
+    "#NUM!",
+    "#NAME?",
+    "#NULL!",
+    "#SPILL!",
+    "#CALC!",
+    "#GETTING_DATA",
+    "#FIELD!",
+    "#BLOCKED!",
+    "#CONNECT!",
+    "#BUSY!",
+    "#UNKNOWN!",
+}
 
 
 def _stretched(arr: np.ndarray) -> bool:

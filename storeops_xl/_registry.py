@@ -10,8 +10,9 @@ one value (``TIMELY_RATE``).  ``returns`` tells the workbook which number format
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
 from . import banned, followup, funnel_diag, keywords, products, ratios, scam, targets, titles
 
@@ -41,8 +42,9 @@ FUNCTIONS: dict[str, FunctionSpec] = {
         FunctionSpec("FUNNEL_DIAG", funnel_diag.funnel_diag, "text"),
         FunctionSpec("REPLY_HOURS", followup.reply_hours, "hours"),
         FunctionSpec("REPLY_OK", followup.reply_ok, "bool"),
-        FunctionSpec("TIMELY_RATE", followup.timely_rate, "percent",
-                     ranges=("hours_range", "channel_range"), aggregate=True),
+        FunctionSpec(
+            "TIMELY_RATE", followup.timely_rate, "percent", ranges=("hours_range", "channel_range"), aggregate=True
+        ),
         FunctionSpec("BUYER_CLASS", followup.buyer_class, "text"),
         FunctionSpec("CLOSE_RATE", followup.close_rate, "percent"),
         FunctionSpec("CLOSE_LABEL", followup.close_label, "text"),

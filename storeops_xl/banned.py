@@ -18,8 +18,9 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterable
 from importlib import resources
-from typing import Any, Iterable
+from typing import Any
 
 from . import _columns as C
 from ._coerce import broadcast, finish, restore

@@ -35,11 +35,41 @@ __all__ = [
 
 _INQUIRY = {"询盘", "inquiry", "inquiries", "询价", "email", "邮件询盘"}
 _TM = {"tm", "旺旺", "阿里旺旺", "trademanager", "chat", "tm咨询", "im"}
-_OTHER = {"rfq", "访客营销", "visitormarketing", "客户通", "customerconnect", "edm", "展会", "exhibition",
-          "tradeshow", "fair", "老客户", "existingbuyer", "existingcustomer", "repeat", "其他", "other"}
+_OTHER = {
+    "rfq",
+    "访客营销",
+    "visitormarketing",
+    "客户通",
+    "customerconnect",
+    "edm",
+    "展会",
+    "exhibition",
+    "tradeshow",
+    "fair",
+    "老客户",
+    "existingbuyer",
+    "existingcustomer",
+    "repeat",
+    "其他",
+    "other",
+}
 _CLASSES = ("A", "B", "C", "D")
 #: Stages after which no follow-up is scheduled.
-STOP_STAGES = {"流失", "lost", "搁置", "onhold", "无效", "invalid", "spam", "垃圾询盘", "关闭", "closed", "已关闭", "骗子", "scam"}
+STOP_STAGES = {
+    "流失",
+    "lost",
+    "搁置",
+    "onhold",
+    "无效",
+    "invalid",
+    "spam",
+    "垃圾询盘",
+    "关闭",
+    "closed",
+    "已关闭",
+    "骗子",
+    "scam",
+}
 
 
 def _channel(value: str) -> str | None:
@@ -59,8 +89,9 @@ def _channels(arr: np.ndarray) -> tuple[np.ndarray, C.Column]:
     kinds = C.map_distinct(_channel, col.values)
     bad = np.equal(kinds, None)
     if bad.any():
-        col.add_error(bad, (error_text("#VALUE!", "channel", v, "is not 询盘/inquiry or TM/旺旺")
-                            for v in col.values[bad]))
+        col.add_error(
+            bad, (error_text("#VALUE!", "channel", v, "is not 询盘/inquiry or TM/旺旺") for v in col.values[bad])
+        )
     return kinds, col
 
 
@@ -90,8 +121,9 @@ def reply_hours(received_at: Any, replied_at: Any) -> Any:
     hours = np.round((rep.values - rec.values) * 24.0, 6)
     neg = hours < 0
     if neg.any():
-        rep.add_error(neg, (error_text("#VALUE!", "replied_at", h, "hours: the reply is before the message")
-                            for h in hours[neg]))
+        rep.add_error(
+            neg, (error_text("#VALUE!", "replied_at", h, "hours: the reply is before the message") for h in hours[neg])
+        )
         hours = np.where(neg, np.nan, hours)
     return restore(finish(hours, rec, rep), shape)
 
@@ -155,8 +187,7 @@ def timely_rate(hours_range: Any, channel_range: Any, inquiry_hours: Any = None,
     return sum(counted) / len(counted)
 
 
-def buyer_class(order_usd: Any, paid_orders: Any, sample_orders: Any,
-                a_usd: Any = None, a_repeat: Any = None) -> Any:
+def buyer_class(order_usd: Any, paid_orders: Any, sample_orders: Any, a_usd: Any = None, a_repeat: Any = None) -> Any:
     """Buyer class 买家分类 ``"A"``/``"B"``/``"C"``/``"D"`` (seed 000).
 
     * ``A`` 大B买家: order USD (12 months) ≥ ``a_usd`` (``cfg_class_a_usd`` 10,000) or
@@ -182,7 +213,8 @@ def buyer_class(order_usd: Any, paid_orders: Any, sample_orders: Any,
     usd, paid, samples = (np.nan_to_num(c.values) for c in (ucol, pcol, scol))
     code = np.select(
         [(usd >= aucol.values) | (paid >= arcol.values), (paid > 0) | (usd > 0), samples > 0],
-        [0, 1, 2], default=3,
+        [0, 1, 2],
+        default=3,
     )
     out = np.array(_CLASSES, dtype=object)[code]
     return restore(finish(out, ucol, pcol, scol, aucol, arcol), shape)
@@ -233,9 +265,15 @@ def _class_code(value: str) -> int | None:
     return None
 
 
-def next_followup(last_contact: Any, buyer_class: Any, stage: Any = None,
-                  cadence_a: Any = None, cadence_b: Any = None,
-                  cadence_c: Any = None, cadence_d: Any = None) -> Any:
+def next_followup(
+    last_contact: Any,
+    buyer_class: Any,
+    stage: Any = None,
+    cadence_a: Any = None,
+    cadence_b: Any = None,
+    cadence_c: Any = None,
+    cadence_d: Any = None,
+) -> Any:
     """Next follow-up date 下次跟进 = last contact + the class cadence (days).
 
     Cadence: A 7 d, B 14 d, C 5 d, D 3 d (``cfg_cadence_a`` … ``cfg_cadence_d``).
@@ -255,7 +293,8 @@ def next_followup(last_contact: Any, buyer_class: Any, stage: Any = None,
     "#VALUE! buyer_class: 'E' is not A, B, C or D"
     """
     (lc, cl, st, ca, cb, cc, cd), shape = broadcast(
-        last_contact, buyer_class, stage, cadence_a, cadence_b, cadence_c, cadence_d)
+        last_contact, buyer_class, stage, cadence_a, cadence_b, cadence_c, cadence_d
+    )
     lcol = C.date(lc, "last_contact")
     ccol = C.text(cl, "buyer_class")
     scol = C.text(st, "stage")

@@ -36,23 +36,41 @@ _OK = "正常 OK: 各环节达到基准 / every stage meets its benchmark"
 
 def _text(stage: int, value: float, bench: float) -> str:
     if stage == 0:
-        return (f"曝光太少 few impressions {value:g} < {bench:g}: 优化标题和关键词, 开直通车 / "
-                "improve titles and keywords, promote with P4P")
+        return (
+            f"曝光太少 few impressions {value:g} < {bench:g}: 优化标题和关键词, 开直通车 / "
+            "improve titles and keywords, promote with P4P"
+        )
     if stage == 1:
-        return (f"点击率低 low CTR {value:.2%} < {bench:.2%}: 优化主图, 提高关键词精准度 / "
-                "improve the main image and keyword precision")
+        return (
+            f"点击率低 low CTR {value:.2%} < {bench:.2%}: 优化主图, 提高关键词精准度 / "
+            "improve the main image and keyword precision"
+        )
     if stage == 2:
         return f"跳失率高 high bounce {value:.0%} > {bench:.0%}: 优化详情页 / improve the detail page"
     if stage == 3:
-        return (f"询盘率低 low inquiry rate {value:.2%} < {bench:.2%}: 优化详情页, 打消买家疑虑 / "
-                "improve the detail page so buyers trust you")
-    return (f"有询盘没成交 inquiries without orders, conversion {value:.2%} < {bench:.2%}: "
-            "提升客服专业度、价格、回复速度 / improve service, price and reply speed")
+        return (
+            f"询盘率低 low inquiry rate {value:.2%} < {bench:.2%}: 优化详情页, 打消买家疑虑 / "
+            "improve the detail page so buyers trust you"
+        )
+    return (
+        f"有询盘没成交 inquiries without orders, conversion {value:.2%} < {bench:.2%}: "
+        "提升客服专业度、价格、回复速度 / improve service, price and reply speed"
+    )
 
 
-def funnel_diag(impressions: Any, clicks: Any, visitors: Any, inquiries: Any, orders: Any = None,
-                bounce: Any = None, bench_impressions: Any = None, bench_ctr: Any = None,
-                bench_bounce: Any = None, bench_inquiry_rate: Any = None, bench_conversion: Any = None) -> Any:
+def funnel_diag(
+    impressions: Any,
+    clicks: Any,
+    visitors: Any,
+    inquiries: Any,
+    orders: Any = None,
+    bounce: Any = None,
+    bench_impressions: Any = None,
+    bench_ctr: Any = None,
+    bench_bounce: Any = None,
+    bench_inquiry_rate: Any = None,
+    bench_conversion: Any = None,
+) -> Any:
     """Funnel diagnosis 漏斗诊断: the first weak stage and what to do, bilingual text.
 
     Parameters
@@ -76,15 +94,34 @@ def funnel_diag(impressions: Any, clicks: Any, visitors: Any, inquiries: Any, or
     >>> funnel_diag(4378, 71, 130, 8, 2).split(":")[0]
     '正常 OK'
     """
-    args = (impressions, clicks, visitors, inquiries, orders, bounce, bench_impressions, bench_ctr,
-            bench_bounce, bench_inquiry_rate, bench_conversion)
+    args = (
+        impressions,
+        clicks,
+        visitors,
+        inquiries,
+        orders,
+        bounce,
+        bench_impressions,
+        bench_ctr,
+        bench_bounce,
+        bench_inquiry_rate,
+        bench_conversion,
+    )
     (i, c, v, q, o, b, bi, bc, bb, bq, bo), shape = broadcast(*args)
-    icol, ccol, vcol, qcol, ocol = (C.num(x, n) for x, n in
-                                    ((i, "impressions"), (c, "clicks"), (v, "visitors"), (q, "inquiries"), (o, "orders")))
+    icol, ccol, vcol, qcol, ocol = (
+        C.num(x, n) for x, n in ((i, "impressions"), (c, "clicks"), (v, "visitors"), (q, "inquiries"), (o, "orders"))
+    )
     bcol = C.num(b, "bounce")
-    benches = [C.setting(x, n, "cfg_" + n) for x, n in ((bi, "bench_impressions"), (bc, "bench_ctr"),
-                                                       (bb, "bench_bounce"), (bq, "bench_inquiry_rate"),
-                                                       (bo, "bench_conversion"))]
+    benches = [
+        C.setting(x, n, "cfg_" + n)
+        for x, n in (
+            (bi, "bench_impressions"),
+            (bc, "bench_ctr"),
+            (bb, "bench_bounce"),
+            (bq, "bench_inquiry_rate"),
+            (bo, "bench_conversion"),
+        )
+    ]
     imp, vis = icol.values, vcol.values
     clk, inq = np.nan_to_num(ccol.values), np.nan_to_num(qcol.values)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -108,6 +145,10 @@ def funnel_diag(impressions: Any, clicks: Any, visitors: Any, inquiries: Any, or
     out[:] = _OK
     out[blank] = None
     if weak_row.any():  # the advice text, once per distinct (stage, value, benchmark)
-        out[weak_row] = C.map_distinct(lambda st, val, lim: _text(int(st), float(val), float(lim)),
-                                       stage[weak_row], value[weak_row], limit[weak_row])
+        out[weak_row] = C.map_distinct(
+            lambda st, val, lim: _text(int(st), float(val), float(lim)),
+            stage[weak_row],
+            value[weak_row],
+            limit[weak_row],
+        )
     return restore(finish(out, icol, ccol, vcol, qcol, ocol, bcol, *benches), shape)

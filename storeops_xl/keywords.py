@@ -52,11 +52,15 @@ def _p4p(cost: float, clicks: float, inquiries: float, orders: float, target: fl
         if cost == 0 and clicks == 0:
             return "加价 raise bid: 没有花费也没有点击, 出价太低没有排名 / no spend and no clicks: the bid is too low to rank"
         if cost >= 2 * target:
-            return (f"暂停 pause: 花费 {_money(cost)} 无询盘 (≥ 2 × 目标 {t}) / "
-                    f"spent {_money(cost)} without an inquiry (≥ 2 × target {t})")
+            return (
+                f"暂停 pause: 花费 {_money(cost)} 无询盘 (≥ 2 × 目标 {t}) / "
+                f"spent {_money(cost)} without an inquiry (≥ 2 × target {t})"
+            )
         if cost >= target:
-            return (f"降价 lower bid: 花费 {_money(cost)} 已超目标询盘成本 {t} 仍无询盘 / "
-                    f"spent more than the target cost per inquiry {t} without an inquiry")
+            return (
+                f"降价 lower bid: 花费 {_money(cost)} 已超目标询盘成本 {t} 仍无询盘 / "
+                f"spent more than the target cost per inquiry {t} without an inquiry"
+            )
         return f"保持 keep: 数据还少 (花费 {_money(cost)} < 目标 {t}) / too little data yet (spent {_money(cost)} < target {t})"
     cpi = cost / inquiries
     c = _money(cpi)
@@ -102,7 +106,8 @@ def p4p_action(cost: Any, clicks: Any, inquiries: Any, orders: Any = None, targe
     if bad_t.any():
         from ._coerce import error_text
 
-        tcol.add_error(bad_t, (error_text("#VALUE!", "target_cost_per_inquiry", v, "must be above 0")
-                               for v in tcol.values[bad_t]))
+        tcol.add_error(
+            bad_t, (error_text("#VALUE!", "target_cost_per_inquiry", v, "must be above 0") for v in tcol.values[bad_t])
+        )
     out = C.map_distinct(_p4p, ccol.values, kcol.values, qcol.values, ocol.values, tcol.values)
     return restore(finish(out, ccol, kcol, qcol, ocol, tcol), shape)

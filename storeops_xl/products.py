@@ -17,8 +17,9 @@ from ._coerce import broadcast, finish, restore
 __all__ = ["hot_candidate", "listing_stars", "replace_link", "shop_health"]
 
 
-def listing_stars(main_images: Any, detail_images: Any, description_chars: Any,
-                  title_score: Any = None, title_good: Any = None) -> Any:
+def listing_stars(
+    main_images: Any, detail_images: Any, description_chars: Any, title_score: Any = None, title_good: Any = None
+) -> Any:
     """Listing stars 产品星级 0–5 (seed 002: five stars = 5 main images, 10 detail images, 500+ characters).
 
     One star each: at least 1 main image; ≥ 5 main images; ≥ 10 detail images; ≥ 500
@@ -50,8 +51,14 @@ def listing_stars(main_images: Any, detail_images: Any, description_chars: Any,
     return restore(finish(out, mcol, dcol, ccol, tcol, gcol), shape)
 
 
-def shop_health(product_count: Any, zero_effect_count: Any, min_products: Any = None,
-                new_products: Any = None, max_products: Any = None, zero_share_max: Any = None) -> Any:
+def shop_health(
+    product_count: Any,
+    zero_effect_count: Any,
+    min_products: Any = None,
+    new_products: Any = None,
+    max_products: Any = None,
+    zero_share_max: Any = None,
+) -> Any:
     """Shop size health 店铺产品结构 (seed 002), as ``"<level>: <reason>"`` text.
 
     Levels: ``偏少 too few`` (< ``cfg_shop_min_products`` 50: data looks thin, core
@@ -71,7 +78,8 @@ def shop_health(product_count: Any, zero_effect_count: Any, min_products: Any = 
     True
     """
     (p, z, lo, mid, hi, zmax), shape = broadcast(
-        product_count, zero_effect_count, min_products, new_products, max_products, zero_share_max)
+        product_count, zero_effect_count, min_products, new_products, max_products, zero_share_max
+    )
     pcol, zcol = C.num(p, "product_count"), C.num(z, "zero_effect_count")
     locol = C.setting(lo, "min_products", "cfg_shop_min_products")
     midcol = C.setting(mid, "new_products", "cfg_shop_new_products")
@@ -91,8 +99,10 @@ def shop_health(product_count: Any, zero_effect_count: Any, min_products: Any = 
         else:
             text = f"偏多 too many: {n:g} > {c:g} 款产品 products, 难以兼顾 hard to run"
         if n > 0 and not np.isnan(zero) and zero / n > zm:
-            text += (f"; 零效果产品 zero-effect {zero / n:.0%} ({zero:g}): 优化或下架 optimise or remove"
-                     " (180 天无效果会被下架 delisted after 180 days)")
+            text += (
+                f"; 零效果产品 zero-effect {zero / n:.0%} ({zero:g}): 优化或下架 optimise or remove"
+                " (180 天无效果会被下架 delisted after 180 days)"
+            )
         return text
 
     out = C.map_distinct(one, pcol.values, zcol.values, locol.values, midcol.values, hicol.values, zcap.values)
@@ -104,8 +114,14 @@ def _median(values: np.ndarray) -> float:
     return float(np.median(ok)) if len(ok) else np.nan
 
 
-def hot_candidate(impressions: Any, clicks: Any, inquiries: Any, shop_impr_median: Any = None,
-                  shop_ctr_median: Any = None, shop_inq_median: Any = None) -> Any:
+def hot_candidate(
+    impressions: Any,
+    clicks: Any,
+    inquiries: Any,
+    shop_impr_median: Any = None,
+    shop_ctr_median: Any = None,
+    shop_inq_median: Any = None,
+) -> Any:
     """Potential hot link 潜力爆款: TRUE when CTR and inquiry rate beat the shop median while impressions trail it.
 
     CTR = clicks ÷ impressions; inquiry rate here = inquiries ÷ clicks.  The product
@@ -122,8 +138,9 @@ def hot_candidate(impressions: Any, clicks: Any, inquiries: Any, shop_impr_media
     >>> [bool(x) for x in hot_candidate([4000, 3000, 500, 800], [40, 30, 15, 4], [1, 1, 2, 0])]
     [False, False, True, False]
     """
-    (i, c, q, mi, mc, mq), shape = broadcast(impressions, clicks, inquiries,
-                                             shop_impr_median, shop_ctr_median, shop_inq_median)
+    (i, c, q, mi, mc, mq), shape = broadcast(
+        impressions, clicks, inquiries, shop_impr_median, shop_ctr_median, shop_inq_median
+    )
     icol, ccol, qcol = C.num(i, "impressions"), C.num(c, "clicks"), C.num(q, "inquiries")
     micol, mccol, mqcol = C.num(mi, "shop_impr_median"), C.num(mc, "shop_ctr_median"), C.num(mq, "shop_inq_median")
     imp, clk, inq = icol.values, np.nan_to_num(ccol.values), np.nan_to_num(qcol.values)
@@ -158,7 +175,9 @@ def replace_link(rounds: Any, before_metric: Any, after_metric: Any, rounds_limi
     stale = (rcol.values >= lcol.values) & (acol.values <= bcol.values)
     out = np.full(len(rcol.values), "", dtype=object)
     for idx in np.flatnonzero(stale):
-        out[idx] = (f"换新链接 replace the link: 优化 {rcol.values[idx]:g} 次无改善 no improvement after "
-                    f"{rcol.values[idx]:g} rounds ({bcol.values[idx]:g} → {acol.values[idx]:g})")
+        out[idx] = (
+            f"换新链接 replace the link: 优化 {rcol.values[idx]:g} 次无改善 no improvement after "
+            f"{rcol.values[idx]:g} rounds ({bcol.values[idx]:g} → {acol.values[idx]:g})"
+        )
     out[np.isnan(rcol.values)] = None
     return restore(finish(out, rcol, bcol, acol, lcol), shape)

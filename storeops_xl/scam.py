@@ -28,23 +28,53 @@ __all__ = ["PATTERNS", "scam_risk"]
 _F = re.IGNORECASE
 #: (level, name, regex) — level "高" or "中".
 PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
-    ("高", "多付退差价 overpay and refund the difference", re.compile(
-        r"多打|多付|多转|虚开|退.{0,6}差价|返.{0,4}差价|差价.{0,6}退|"
-        r"refund (?:me |us )?the (?:extra|difference|balance)|pay (?:you )?(?:more|extra)\b.{0,40}\brefund|"
-        r"over ?pa(?:y|id|yment)|send (?:back|me back) the (?:extra|difference)", _F)),
-    ("高", "账户解冻 account unfreeze / verification", re.compile(
-        r"解冻|冻结|激活账户|账户.{0,4}(?:异常|锁定|验证)|保证金|"
-        r"unfreez|un-freez|\bfrozen\b|account (?:is |was |has been )?(?:locked|suspended|blocked|frozen)|"
-        r"unlock (?:the |your |my )?account|verification fee|activation fee", _F)),
-    ("中", "下不了单 says cannot place the order", re.compile(
-        r"下不了单|无法下单|不能下单|下单失败|拍不了|不会下单|"
-        r"(?:can ?not|can't|cant|unable to|couldn't|could not) (?:place|make|create|submit) (?:the |an |my |this )?order", _F)),
-    ("中", "付不了款 says cannot pay", re.compile(
-        r"付不了款?|无法付款|不能付款|付款失败|支付不了|支付失败|"
-        r"(?:can ?not|can't|cant|unable to|couldn't|could not) (?:make (?:the |a )?)?pay|payment (?:failed|fails|not going through)", _F)),
-    ("中", "关闭订单改地址 asks you to close the order (to change the address)", re.compile(
-        r"(?:关闭|关掉|取消|帮我关).{0,4}订单|"
-        r"(?:close|cancel) (?:the |my |this )?order", _F)),
+    (
+        "高",
+        "多付退差价 overpay and refund the difference",
+        re.compile(
+            r"多打|多付|多转|虚开|退.{0,6}差价|返.{0,4}差价|差价.{0,6}退|"
+            r"refund (?:me |us )?the (?:extra|difference|balance)|pay (?:you )?(?:more|extra)\b.{0,40}\brefund|"
+            r"over ?pa(?:y|id|yment)|send (?:back|me back) the (?:extra|difference)",
+            _F,
+        ),
+    ),
+    (
+        "高",
+        "账户解冻 account unfreeze / verification",
+        re.compile(
+            r"解冻|冻结|激活账户|账户.{0,4}(?:异常|锁定|验证)|保证金|"
+            r"unfreez|un-freez|\bfrozen\b|account (?:is |was |has been )?(?:locked|suspended|blocked|frozen)|"
+            r"unlock (?:the |your |my )?account|verification fee|activation fee",
+            _F,
+        ),
+    ),
+    (
+        "中",
+        "下不了单 says cannot place the order",
+        re.compile(
+            r"下不了单|无法下单|不能下单|下单失败|拍不了|不会下单|"
+            r"(?:can ?not|can't|cant|unable to|couldn't|could not) (?:place|make|create|submit) (?:the |an |my |this )?order",
+            _F,
+        ),
+    ),
+    (
+        "中",
+        "付不了款 says cannot pay",
+        re.compile(
+            r"付不了款?|无法付款|不能付款|付款失败|支付不了|支付失败|"
+            r"(?:can ?not|can't|cant|unable to|couldn't|could not) (?:make (?:the |a )?)?pay|payment (?:failed|fails|not going through)",
+            _F,
+        ),
+    ),
+    (
+        "中",
+        "关闭订单改地址 asks you to close the order (to change the address)",
+        re.compile(
+            r"(?:关闭|关掉|取消|帮我关).{0,4}订单|"
+            r"(?:close|cancel) (?:the |my |this )?order",
+            _F,
+        ),
+    ),
     ("中", "转QQ聊 moves the chat to QQ", re.compile(r"\bQQ\b|扣扣", _F)),
 )
 

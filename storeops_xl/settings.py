@@ -33,7 +33,11 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     # buyer classes (seed 000 买家分类)
-    Setting("cfg_class_a_usd", 10000, "A 类(大B)买家的 12 个月订单金额门槛 USD / order USD (12 months) that makes a buyer class A"),
+    Setting(
+        "cfg_class_a_usd",
+        10000,
+        "A 类(大B)买家的 12 个月订单金额门槛 USD / order USD (12 months) that makes a buyer class A",
+    ),
     Setting("cfg_class_a_repeat", 3, "A 类买家的付款订单数门槛 / paid orders that make a buyer class A (repeat buyer)"),
     # follow-up cadence (days)
     Setting("cfg_cadence_a", 7, "A 类买家跟进间隔(天) / days between touches for class A buyers"),
@@ -41,24 +45,46 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("cfg_cadence_c", 5, "C 类(样品)买家跟进间隔(天) / days between touches for class C (sample) buyers"),
     Setting("cfg_cadence_d", 3, "D 类(询盘/潜在)买家跟进间隔(天) / days between touches for class D (inquiry) buyers"),
     # replies (Alibaba 及时回复率; seed 000: 4 h)
-    Setting("cfg_reply_inquiry_h", 24, "询盘及时回复时限(小时) / hours within which an inquiry counts as answered in time"),
-    Setting("cfg_reply_tm_h", 1, "TM/旺旺及时回复时限(小时) / hours within which a TM message counts as answered in time"),
-    Setting("cfg_reply_target_h", 4, "本店自定回复目标(小时, 种子文章: 4 小时) / the shop's own stricter reply target in hours"),
+    Setting(
+        "cfg_reply_inquiry_h", 24, "询盘及时回复时限(小时) / hours within which an inquiry counts as answered in time"
+    ),
+    Setting(
+        "cfg_reply_tm_h", 1, "TM/旺旺及时回复时限(小时) / hours within which a TM message counts as answered in time"
+    ),
+    Setting(
+        "cfg_reply_target_h",
+        4,
+        "本店自定回复目标(小时, 种子文章: 4 小时) / the shop's own stricter reply target in hours",
+    ),
     # titles (SPEC §4)
     Setting("cfg_platform", "alibaba", "平台: alibaba(国际站) 或 1688 / platform: alibaba (Alibaba.com) or 1688"),
     Setting("cfg_title_max", 128, "国际站标题最大字符数 / Alibaba.com title hard limit in characters"),
-    Setting("cfg_title_min", 50, "国际站标题建议最少字符数 / Alibaba.com title: shortest length that earns full length points"),
+    Setting(
+        "cfg_title_min",
+        50,
+        "国际站标题建议最少字符数 / Alibaba.com title: shortest length that earns full length points",
+    ),
     Setting("cfg_title_max_1688", 60, "1688 标题最大长度(汉字算 2) / 1688 title limit, a Chinese character counts 2"),
-    Setting("cfg_title_min_1688", 40, "1688 标题建议最少长度(汉字算 2) / 1688 title: shortest length that earns full length points"),
+    Setting(
+        "cfg_title_min_1688",
+        40,
+        "1688 标题建议最少长度(汉字算 2) / 1688 title: shortest length that earns full length points",
+    ),
     Setting("cfg_title_good", 60, "合格标题分(五星产品需要) / title score a five-star listing needs"),
     # keywords and P4P
     Setting("cfg_kw_index_min", 200, "机会词: 关键词指数下限 / opportunity word: minimum keyword index"),
     Setting("cfg_seller_index_max", 10, "机会词: 卖家规模指数上限 / opportunity word: maximum seller-scale index"),
     Setting("cfg_target_cpi", 30, "直通车目标单询盘成本 USD / P4P target cost per inquiry (USD)"),
     # products
-    Setting("cfg_replace_rounds", 3, "优化几轮无效果后换链接(种子 000: 3 次) / optimisation rounds without improvement before a new link"),
+    Setting(
+        "cfg_replace_rounds",
+        3,
+        "优化几轮无效果后换链接(种子 000: 3 次) / optimisation rounds without improvement before a new link",
+    ),
     Setting("cfg_shop_min_products", 50, "店铺产品数下限(种子 002: 50) / fewer products than this is too thin"),
-    Setting("cfg_shop_new_products", 60, "新手运营合适的产品数上限(50–60) / upper end of the right range for a new operator"),
+    Setting(
+        "cfg_shop_new_products", 60, "新手运营合适的产品数上限(50–60) / upper end of the right range for a new operator"
+    ),
     Setting("cfg_shop_max_products", 100, "店铺产品数上限(超过难以运营) / more products than this is hard to run"),
     Setting("cfg_zero_effect_max", 0.3, "零效果产品占比警戒线 / share of zero-effect products that needs action"),
     # people

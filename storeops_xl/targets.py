@@ -75,7 +75,9 @@ def target_split(annual: Any, month: Any, weights: Any = None) -> Any:
             return restore(out, shape)
         assert w is not None
         if (w < 0).any():
-            out = np.full(len(acol.values), error_text("#VALUE!", "weights", float(w[w < 0][0]), "is negative"), dtype=object)
+            out = np.full(
+                len(acol.values), error_text("#VALUE!", "weights", float(w[w < 0][0]), "is negative"), dtype=object
+            )
             return restore(out, shape)
     total = w.sum()
     if total <= 0:
@@ -120,7 +122,9 @@ def target_pace(actual: Any, target: Any, period_start: Any, period_end: Any, as
     today = np.where(np.isnan(dcol.values), _today(), np.floor(dcol.values))
     backwards = end < start
     if backwards.any():
-        ecol.add_error(backwards, (error_text("#VALUE!", "period_end", v, "is before period_start") for v in end[backwards]))
+        ecol.add_error(
+            backwards, (error_text("#VALUE!", "period_end", v, "is before period_start") for v in end[backwards])
+        )
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         share = np.clip((today - start + 1) / (end - start + 1), 0, 1)
         expected = tcol.values * share
@@ -191,8 +195,12 @@ def pk_score(actuals: Any, targets: Any, weights: Any, cap: Any = None) -> Any:
     k = a.shape[1]
     capv = C.setting(np.array([cap], dtype=object), "cap", "cfg_pk_cap").values[0]
     if w.shape[1] != k or t.shape[1] != k or t.shape[0] not in (1, a.shape[0]):
-        msg = error_text("#VALUE!", "targets" if t.shape[1] != k or t.shape[0] not in (1, a.shape[0]) else "weights",
-                         f"{t.shape[1] if t.shape[1] != k else w.shape[1]} columns", f"need {k} (one per metric)")
+        msg = error_text(
+            "#VALUE!",
+            "targets" if t.shape[1] != k or t.shape[0] not in (1, a.shape[0]) else "weights",
+            f"{t.shape[1] if t.shape[1] != k else w.shape[1]} columns",
+            f"need {k} (one per metric)",
+        )
         return msg if a.shape[0] == 1 and (adims is None or len(adims) == 1) else np.full(a.shape[0], msg, dtype=object)
     w = np.nan_to_num(w[0])
     t = np.broadcast_to(t, a.shape)
@@ -219,5 +227,7 @@ def pk_score(actuals: Any, targets: Any, weights: Any, cap: Any = None) -> Any:
             out[:] = first_w or first_other
     if a.shape[0] == 1 and (adims is None or len(adims) == 1):
         v = out[0]
-        return None if isinstance(v, float) and np.isnan(v) else (float(v) if isinstance(v, (float, np.floating)) else v)
+        return (
+            None if isinstance(v, float) and np.isnan(v) else (float(v) if isinstance(v, (float, np.floating)) else v)
+        )
     return out

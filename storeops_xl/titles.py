@@ -64,8 +64,16 @@ _BAD_ALIBABA = re.compile(r"[^A-Za-z0-9\u00c0-\u024f\s\-/'’,.&+()%\":]")
 _BAD_1688 = re.compile(r"[^A-Za-z0-9\u00c0-\u024f\u3400-\u9fff\uf900-\ufaff\s\-/'’,.&+()%\":、]")
 _KW_SPLIT = re.compile(r"[;,；，|\n\r\t]+")
 _CLAUSE_ZH = ("适用于", "适用", "用于", "适合")
-_PLATFORMS = {"alibaba": "alibaba", "alibaba.com": "alibaba", "国际站": "alibaba", "icbu": "alibaba",
-              "international": "alibaba", "1688": "1688", "诚信通": "1688", "1688.com": "1688"}
+_PLATFORMS = {
+    "alibaba": "alibaba",
+    "alibaba.com": "alibaba",
+    "国际站": "alibaba",
+    "icbu": "alibaba",
+    "international": "alibaba",
+    "1688": "1688",
+    "诚信通": "1688",
+    "1688.com": "1688",
+}
 
 
 # --------------------------------------------------------------------------- words
@@ -139,7 +147,7 @@ def _phrase_at(words: list[str], phrase: list[str]) -> int:
     i = words.index(first)
     last = len(words) - n
     while i <= last:
-        if words[i:i + n] == phrase:
+        if words[i : i + n] == phrase:
             return i
         try:
             i = words.index(first, i + 1, last + 1)
@@ -192,8 +200,9 @@ _CASE_REST = _Memo(lambda raw: _case_code(raw, False))
 
 
 @functools.lru_cache(maxsize=200_000)
-def _analyse(title: str, keywords: str, platform: str, tmax: float, tmin: float,
-             extra: tuple[str, ...]) -> tuple[float, str]:
+def _analyse(
+    title: str, keywords: str, platform: str, tmax: float, tmin: float, extra: tuple[str, ...]
+) -> tuple[float, str]:
     title = unicodedata.normalize("NFKC", title).strip()
     points: dict[str, float] = {}
     issues: list[str] = []
@@ -256,11 +265,16 @@ def _analyse(title: str, keywords: str, platform: str, tmax: float, tmin: float,
         others = kws[1:]
         if others:
             wordset = set(words)
-            missing = [k for k, kw in kwords[1:]
-                       if not (all(w in wordset for w in kw) or (zh and k.lower().replace(" ", "") in flat))]
+            missing = [
+                k
+                for k, kw in kwords[1:]
+                if not (all(w in wordset for w in kw) or (zh and k.lower().replace(" ", "") in flat))
+            ]
             points["coverage"] = WEIGHTS["coverage"] * (1 - len(missing) / len(others))
             if missing:
-                issues.append("缺少关键词 missing keywords: " + ", ".join(missing[:3]) + (" …" if len(missing) > 3 else ""))
+                issues.append(
+                    "缺少关键词 missing keywords: " + ", ".join(missing[:3]) + (" …" if len(missing) > 3 else "")
+                )
         else:
             points["coverage"] = WEIGHTS["coverage"]
 
@@ -299,7 +313,9 @@ def _analyse(title: str, keywords: str, platform: str, tmax: float, tmin: float,
         cjk = [ch for ch in bad if _CJK.match(ch)]
         sym = [ch for ch in bad if not _CJK.match(ch)]
         if sym:
-            issues.append("特殊符号 special symbols: " + " ".join(ch if ch.isprintable() else repr(ch) for ch in sym[:8]))
+            issues.append(
+                "特殊符号 special symbols: " + " ".join(ch if ch.isprintable() else repr(ch) for ch in sym[:8])
+            )
         if cjk:
             issues.append("国际站标题含中文 Chinese characters in an Alibaba.com title")
 
@@ -331,18 +347,32 @@ def _platform(value: str) -> str | None:
     return _PLATFORMS.get(k)
 
 
-def _run(which: int, title: Any, keywords: Any, platform: Any, extra_words: Any,
-         title_max: Any, title_min: Any, title_max_1688: Any, title_min_1688: Any) -> Any:
+def _run(
+    which: int,
+    title: Any,
+    keywords: Any,
+    platform: Any,
+    extra_words: Any,
+    title_max: Any,
+    title_min: Any,
+    title_max_1688: Any,
+    title_min_1688: Any,
+) -> Any:
     extra = parse_extra_words(extra_words)
     (t, k, p, mx, mn, mx8, mn8), shape = broadcast(
-        title, keywords, platform, title_max, title_min, title_max_1688, title_min_1688)
+        title, keywords, platform, title_max, title_min, title_max_1688, title_min_1688
+    )
     tcol, kcol, pcol = C.text(t, "title"), C.text(k, "keywords"), C.text(p, "platform")
-    lims = [C.setting(a, nm, "cfg_" + nm) for a, nm in
-            ((mx, "title_max"), (mn, "title_min"), (mx8, "title_max_1688"), (mn8, "title_min_1688"))]
+    lims = [
+        C.setting(a, nm, "cfg_" + nm)
+        for a, nm in ((mx, "title_max"), (mn, "title_min"), (mx8, "title_max_1688"), (mn8, "title_min_1688"))
+    ]
     plat = C.map_distinct(_platform, pcol.values)
     badp = np.equal(plat, None)
     if badp.any():
-        pcol.add_error(badp, (error_text("#VALUE!", "platform", v, "is not alibaba or 1688") for v in pcol.values[badp]))
+        pcol.add_error(
+            badp, (error_text("#VALUE!", "platform", v, "is not alibaba or 1688") for v in pcol.values[badp])
+        )
     is88 = plat == "1688"
     tmax = np.where(is88, lims[2].values, lims[0].values)
     tmin = np.where(is88, lims[3].values, lims[1].values)
@@ -358,9 +388,16 @@ def _run(which: int, title: Any, keywords: Any, platform: Any, extra_words: Any,
     return restore(finish(out, tcol, kcol, pcol, *lims), shape)
 
 
-def title_score(title: Any, keywords: Any = None, platform: Any = None, extra_words: Any = None,
-                title_max: Any = None, title_min: Any = None,
-                title_max_1688: Any = None, title_min_1688: Any = None) -> Any:
+def title_score(
+    title: Any,
+    keywords: Any = None,
+    platform: Any = None,
+    extra_words: Any = None,
+    title_max: Any = None,
+    title_min: Any = None,
+    title_max_1688: Any = None,
+    title_min_1688: Any = None,
+) -> Any:
     """Title score 标题分 0–100 (weights in the module docstring; a banned word gives 0).
 
     Parameters
@@ -390,9 +427,16 @@ def title_score(title: Any, keywords: Any = None, platform: Any = None, extra_wo
     return _run(0, title, keywords, platform, extra_words, title_max, title_min, title_max_1688, title_min_1688)
 
 
-def title_issues(title: Any, keywords: Any = None, platform: Any = None, extra_words: Any = None,
-                 title_max: Any = None, title_min: Any = None,
-                 title_max_1688: Any = None, title_min_1688: Any = None) -> Any:
+def title_issues(
+    title: Any,
+    keywords: Any = None,
+    platform: Any = None,
+    extra_words: Any = None,
+    title_max: Any = None,
+    title_min: Any = None,
+    title_max_1688: Any = None,
+    title_min_1688: Any = None,
+) -> Any:
     """Title issues 标题问题: the reasons behind :func:`title_score`, ``"; "``-separated; ``""`` when none.
 
     Same parameters as :func:`title_score`.

@@ -73,8 +73,15 @@ def CLOSE_LABEL(rate: Any, strong: Any = None, weak: Any = None) -> Any:
 @arg("cadence_b", "B 类间隔天数 cfg_cadence_b (14)")
 @arg("cadence_c", "C 类间隔天数 cfg_cadence_c (5)")
 @arg("cadence_d", "D 类间隔天数 cfg_cadence_d (3)")
-def NEXT_FOLLOWUP(last_contact: Any, buyer_class: Any, stage: Any = None, cadence_a: Any = None,
-                  cadence_b: Any = None, cadence_c: Any = None, cadence_d: Any = None) -> Any:
+def NEXT_FOLLOWUP(
+    last_contact: Any,
+    buyer_class: Any,
+    stage: Any = None,
+    cadence_a: Any = None,
+    cadence_b: Any = None,
+    cadence_c: Any = None,
+    cadence_d: Any = None,
+) -> Any:
     """下次跟进 Next follow-up date = last contact + the class cadence (A 7, B 14, C 5, D 3 days)."""
     return excel_call(core.next_followup, last_contact, buyer_class, stage, cadence_a, cadence_b, cadence_c, cadence_d)
 

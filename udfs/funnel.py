@@ -69,9 +69,31 @@ def COST_PER(cost: Any, count: Any) -> Any:
 @arg("bench_bounce", "基准跳失率 cfg_bench_bounce")
 @arg("bench_inquiry_rate", "基准询盘率 cfg_bench_inquiry_rate")
 @arg("bench_conversion", "基准转化率 cfg_bench_conversion")
-def FUNNEL_DIAG(impressions: Any, clicks: Any, visitors: Any, inquiries: Any, orders: Any = None,
-                bounce: Any = None, bench_impressions: Any = None, bench_ctr: Any = None,
-                bench_bounce: Any = None, bench_inquiry_rate: Any = None, bench_conversion: Any = None) -> Any:
+def FUNNEL_DIAG(
+    impressions: Any,
+    clicks: Any,
+    visitors: Any,
+    inquiries: Any,
+    orders: Any = None,
+    bounce: Any = None,
+    bench_impressions: Any = None,
+    bench_ctr: Any = None,
+    bench_bounce: Any = None,
+    bench_inquiry_rate: Any = None,
+    bench_conversion: Any = None,
+) -> Any:
     """漏斗诊断 Funnel diagnosis: the first weak stage against benchmarks, with the seed's advice."""
-    return excel_call(core.funnel_diag, impressions, clicks, visitors, inquiries, orders, bounce,
-                      bench_impressions, bench_ctr, bench_bounce, bench_inquiry_rate, bench_conversion)
+    return excel_call(
+        core.funnel_diag,
+        impressions,
+        clicks,
+        visitors,
+        inquiries,
+        orders,
+        bounce,
+        bench_impressions,
+        bench_ctr,
+        bench_bounce,
+        bench_inquiry_rate,
+        bench_conversion,
+    )

@@ -20,12 +20,20 @@ _LIMITS = ("title_max", "title_min", "title_max_1688", "title_min_1688")
 @arg("title_min", "国际站标题建议下限 cfg_title_min (50)")
 @arg("title_max_1688", "1688 标题上限 cfg_title_max_1688 (60)")
 @arg("title_min_1688", "1688 标题建议下限 cfg_title_min_1688 (40)")
-def TITLE_SCORE(title: Any, keywords: Any = None, platform: Any = None, extra_words: Any = None,
-                title_max: Any = None, title_min: Any = None, title_max_1688: Any = None,
-                title_min_1688: Any = None) -> Any:
+def TITLE_SCORE(
+    title: Any,
+    keywords: Any = None,
+    platform: Any = None,
+    extra_words: Any = None,
+    title_max: Any = None,
+    title_min: Any = None,
+    title_max_1688: Any = None,
+    title_min_1688: Any = None,
+) -> Any:
     """标题分 Title score 0–100 (length, core word, position, coverage, stuffing, Title Case, symbols)."""
-    return excel_call(core.title_score, title, keywords, platform, extra_words, title_max, title_min,
-                      title_max_1688, title_min_1688)
+    return excel_call(
+        core.title_score, title, keywords, platform, extra_words, title_max, title_min, title_max_1688, title_min_1688
+    )
 
 
 @func
@@ -37,12 +45,20 @@ def TITLE_SCORE(title: Any, keywords: Any = None, platform: Any = None, extra_wo
 @arg("title_min", "国际站标题建议下限 cfg_title_min (50)")
 @arg("title_max_1688", "1688 标题上限 cfg_title_max_1688 (60)")
 @arg("title_min_1688", "1688 标题建议下限 cfg_title_min_1688 (40)")
-def TITLE_ISSUES(title: Any, keywords: Any = None, platform: Any = None, extra_words: Any = None,
-                 title_max: Any = None, title_min: Any = None, title_max_1688: Any = None,
-                 title_min_1688: Any = None) -> Any:
+def TITLE_ISSUES(
+    title: Any,
+    keywords: Any = None,
+    platform: Any = None,
+    extra_words: Any = None,
+    title_max: Any = None,
+    title_min: Any = None,
+    title_max_1688: Any = None,
+    title_min_1688: Any = None,
+) -> Any:
     """标题问题 Title issues: the reasons behind the title score, ; -separated."""
-    return excel_call(core.title_issues, title, keywords, platform, extra_words, title_max, title_min,
-                      title_max_1688, title_min_1688)
+    return excel_call(
+        core.title_issues, title, keywords, platform, extra_words, title_max, title_min, title_max_1688, title_min_1688
+    )
 
 
 @func
@@ -59,8 +75,9 @@ def BANNED(text: Any, extra_words: Any = None) -> Any:
 @arg("description_chars", "详情文字字数 description characters")
 @arg("title_score", "标题分 title score (optional)")
 @arg("title_good", "合格标题分 cfg_title_good (60)")
-def LISTING_STARS(main_images: Any, detail_images: Any, description_chars: Any, title_score: Any = None,
-                  title_good: Any = None) -> Any:
+def LISTING_STARS(
+    main_images: Any, detail_images: Any, description_chars: Any, title_score: Any = None, title_good: Any = None
+) -> Any:
     """产品星级 Listing stars 0–5: five need 5 main images, 10 detail images, 500+ characters."""
     return excel_call(core.listing_stars, main_images, detail_images, description_chars, title_score, title_good)
 
@@ -72,11 +89,18 @@ def LISTING_STARS(main_images: Any, detail_images: Any, description_chars: Any, 
 @arg("new_products", "cfg_shop_new_products (60)")
 @arg("max_products", "cfg_shop_max_products (100)")
 @arg("zero_share_max", "cfg_zero_effect_max (0.3)")
-def SHOP_HEALTH(product_count: Any, zero_effect_count: Any, min_products: Any = None, new_products: Any = None,
-                max_products: Any = None, zero_share_max: Any = None) -> Any:
+def SHOP_HEALTH(
+    product_count: Any,
+    zero_effect_count: Any,
+    min_products: Any = None,
+    new_products: Any = None,
+    max_products: Any = None,
+    zero_share_max: Any = None,
+) -> Any:
     """店铺产品结构 Shop health: product count band and the share of zero-effect products."""
-    return excel_call(core.shop_health, product_count, zero_effect_count, min_products, new_products,
-                      max_products, zero_share_max)
+    return excel_call(
+        core.shop_health, product_count, zero_effect_count, min_products, new_products, max_products, zero_share_max
+    )
 
 
 @func
@@ -86,11 +110,18 @@ def SHOP_HEALTH(product_count: Any, zero_effect_count: Any, min_products: Any = 
 @arg("shop_impr_median", "店铺曝光中位数 (blank = from the columns)")
 @arg("shop_ctr_median", "店铺点击率中位数 (blank = from the columns)")
 @arg("shop_inq_median", "店铺询盘率中位数 (blank = from the columns)")
-def HOT_CANDIDATE(impressions: Any, clicks: Any, inquiries: Any, shop_impr_median: Any = None,
-                  shop_ctr_median: Any = None, shop_inq_median: Any = None) -> Any:
+def HOT_CANDIDATE(
+    impressions: Any,
+    clicks: Any,
+    inquiries: Any,
+    shop_impr_median: Any = None,
+    shop_ctr_median: Any = None,
+    shop_inq_median: Any = None,
+) -> Any:
     """潜力爆款 Hot candidate: CTR and inquiry rate above the shop median, impressions below it."""
-    return excel_call(core.hot_candidate, impressions, clicks, inquiries, shop_impr_median, shop_ctr_median,
-                      shop_inq_median)
+    return excel_call(
+        core.hot_candidate, impressions, clicks, inquiries, shop_impr_median, shop_ctr_median, shop_inq_median
+    )
 
 
 @func

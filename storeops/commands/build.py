@@ -11,8 +11,9 @@ DEFAULT_PATH = Path("workbook") / "StoreOps.xlsm"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", default=str(DEFAULT_PATH),
-                        help="输出文件 output file (.xlsm), 默认 default: %(default)s")
+    parser.add_argument(
+        "path", nargs="?", default=str(DEFAULT_PATH), help="输出文件 output file (.xlsm), 默认 default: %(default)s"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

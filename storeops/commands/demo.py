@@ -14,9 +14,12 @@ HELP = "演示店铺: 生成、重算、总结、仪表盘图 / demo store: buil
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default="out", help="输出文件夹 output folder (默认 default: %(default)s)")
-    parser.add_argument("--as-of", default=None,
-                        help="统计日期 YYYY-MM-DD 或 today (默认固定 2026-11-21, 结果可复现) / "
-                             "as-of date, or 'today' (default: the fixed demo date, reproducible)")
+    parser.add_argument(
+        "--as-of",
+        default=None,
+        help="统计日期 YYYY-MM-DD 或 today (默认固定 2026-11-21, 结果可复现) / "
+        "as-of date, or 'today' (default: the fixed demo date, reproducible)",
+    )
     parser.add_argument("--seed", type=int, default=7, help="随机种子 random seed (默认 default: %(default)s)")
     parser.add_argument("--buyers", type=int, default=300, help="跟进行数 follow-up rows (默认 default: %(default)s)")
 

@@ -12,8 +12,12 @@ HELP = "导出给 WPS/LibreOffice 用户的副本（原生公式或数值，无�
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("workbook", metavar="WORKBOOK", help="StoreOps 工作簿 / the StoreOps workbook")
-    parser.add_argument("--portable", action="store_true", required=True,
-                        help="原生公式/数值，无 VBA (.xlsx) / native formulas or values, no VBA (.xlsx)")
+    parser.add_argument(
+        "--portable",
+        action="store_true",
+        required=True,
+        help="原生公式/数值，无 VBA (.xlsx) / native formulas or values, no VBA (.xlsx)",
+    )
     parser.add_argument("--out", required=True, metavar="PATH", help="输出文件 .xlsx / output file")
 
 

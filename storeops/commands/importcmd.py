@@ -12,7 +12,9 @@ HELP = "导入数据管家导出(产品/关键词) / import Data Manager exports
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="Products-*.xls / getKeywords-*.xls / .xlsx / .csv")
-    p.add_argument("--into", required=True, metavar="WORKBOOK", help="StoreOps 工作簿 / the StoreOps workbook (.xlsm/.xlsx)")
+    p.add_argument(
+        "--into", required=True, metavar="WORKBOOK", help="StoreOps 工作簿 / the StoreOps workbook (.xlsm/.xlsx)"
+    )
     p.add_argument("--no-recalc", action="store_true", help="导入后不重新计算 / do not recalculate after importing")
     p.add_argument("--today", help="计算用的今天 / date used as today by the recalculation (YYYY-MM-DD)")
 
@@ -20,8 +22,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from storeops.importers.into_workbook import format_report, import_into
 
-    report = import_into(args.paths, args.into, recalc=not args.no_recalc,
-                         progress=sys.stderr.isatty(),
-                         today=_dt.date.fromisoformat(args.today) if args.today else None)
+    report = import_into(
+        args.paths,
+        args.into,
+        recalc=not args.no_recalc,
+        progress=sys.stderr.isatty(),
+        today=_dt.date.fromisoformat(args.today) if args.today else None,
+    )
     print(format_report(report))
     return 1 if report.failed else 0

@@ -37,12 +37,22 @@ WORKBOOK_NAME = "StoreOps.xlsm"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--check", action="store_true", help="只检查，不做改动 / only report, change nothing (exit 1 if something is missing)")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="只检查，不做改动 / only report, change nothing (exit 1 if something is missing)",
+    )
     parser.add_argument("--force", action="store_true", help="覆盖已有的工作簿 / overwrite an existing workbook copy")
-    parser.add_argument("--dest", type=Path, default=None, help="工作簿放到这个文件夹（默认“文档”）/ folder for the workbook (default: Documents)")
+    parser.add_argument(
+        "--dest",
+        type=Path,
+        default=None,
+        help="工作簿放到这个文件夹（默认“文档”）/ folder for the workbook (default: Documents)",
+    )
 
 
 # -- environment probes (tests replace these) ---------------------------------------------
+
 
 def current_platform() -> str:
     return sys.platform
@@ -59,11 +69,16 @@ def excel_found(platform: str) -> Path | None:
         try:
             import winreg  # type: ignore[import-not-found]
 
-            key = winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, r"SOFTWARE\Microsoft\Windows\CurrentVersion\App Paths\excel.exe")
+            key = winreg.OpenKey(
+                winreg.HKEY_LOCAL_MACHINE, r"SOFTWARE\Microsoft\Windows\CurrentVersion\App Paths\excel.exe"
+            )
             return Path(winreg.QueryValue(key, None))
         except OSError:
             pass
-        for base in (os.environ.get("ProgramFiles", r"C:\Program Files"), os.environ.get("ProgramFiles(x86)", r"C:\Program Files (x86)")):
+        for base in (
+            os.environ.get("ProgramFiles", r"C:\Program Files"),
+            os.environ.get("ProgramFiles(x86)", r"C:\Program Files (x86)"),
+        ):
             for sub in (r"Microsoft Office\root\Office16", r"Microsoft Office\Office16"):
                 exe = Path(base) / sub / "EXCEL.EXE"
                 if exe.exists():
@@ -79,7 +94,10 @@ def addin_candidates(platform: str) -> list[Path]:
         appdata = Path(os.environ.get("APPDATA", str(Path.home() / "AppData" / "Roaming")))
         return [appdata / "Microsoft" / "Excel" / "XLSTART" / "xlwings.xlam"]
     group = Path.home() / "Library" / "Group Containers" / "UBF8T346G9.Office" / "User Content"
-    return [group / "Startup" / "Excel" / "xlwings.xlam", Path(str(group) + ".localized") / "Startup.localized" / "Excel" / "xlwings.xlam"]
+    return [
+        group / "Startup" / "Excel" / "xlwings.xlam",
+        Path(str(group) + ".localized") / "Startup.localized" / "Excel" / "xlwings.xlam",
+    ]
 
 
 def run_command(cmd: list[str]) -> int:
@@ -95,7 +113,9 @@ def workbook_source() -> Path:
     for candidate in (here.parent / "workbook" / WORKBOOK_NAME, here / "data" / WORKBOOK_NAME):
         if candidate.is_file():
             return candidate
-    raise StoreOpsError(f"找不到 {WORKBOOK_NAME}，请先运行 storeops build / {WORKBOOK_NAME} not found: run `storeops build` first")
+    raise StoreOpsError(
+        f"找不到 {WORKBOOK_NAME}，请先运行 storeops build / {WORKBOOK_NAME} not found: run `storeops build` first"
+    )
 
 
 # -- the command ---------------------------------------------------------------------------
@@ -122,7 +142,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"[{'OK' if ok else '!!'}] {zh} / {en}")
 
     ok_py = sys.version_info >= (3, 11)
-    say(ok_py, f"Python {sys.version.split()[0]}（{sys.executable}）", f"Python {sys.version.split()[0]} ({sys.executable})")
+    say(
+        ok_py,
+        f"Python {sys.version.split()[0]}（{sys.executable}）",
+        f"Python {sys.version.split()[0]} ({sys.executable})",
+    )
     missing += not ok_py
     try:
         xw_version = importlib.metadata.version("xlwings")
@@ -143,20 +167,29 @@ def run(args: argparse.Namespace) -> int:
     else:
         print("正在安装 xlwings 加载项（请先关闭 Excel）/ installing the xlwings add-in (close Excel first) ...")
         code = run_command([sys.executable, "-m", "xlwings", "addin", "install"])
-        say(code == 0, "xlwings addin install " + ("完成" if code == 0 else f"失败（退出码 {code}）"),
-            "xlwings addin install " + ("done" if code == 0 else f"failed (exit code {code})"))
+        say(
+            code == 0,
+            "xlwings addin install " + ("完成" if code == 0 else f"失败（退出码 {code}）"),
+            "xlwings addin install " + ("done" if code == 0 else f"failed (exit code {code})"),
+        )
         missing += code != 0
 
     dest_dir = args.dest or documents_dir()
     dest = dest_dir / WORKBOOK_NAME
     if args.check:
-        say(dest.exists(), f"工作簿：{dest}" + ("" if dest.exists() else "（不存在）"), f"workbook: {dest}" + ("" if dest.exists() else " (missing)"))
+        say(
+            dest.exists(),
+            f"工作簿：{dest}" + ("" if dest.exists() else "（不存在）"),
+            f"workbook: {dest}" + ("" if dest.exists() else " (missing)"),
+        )
         missing += not dest.exists()
         return 1 if missing else 0
 
     source = workbook_source()
     if dest.exists() and not args.force:
-        say(True, f"保留已有的工作簿 {dest}（--force 覆盖）", f"kept the existing workbook {dest} (--force replaces it)")
+        say(
+            True, f"保留已有的工作簿 {dest}（--force 覆盖）", f"kept the existing workbook {dest} (--force replaces it)"
+        )
     else:
         dest_dir.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, dest)
@@ -166,10 +199,16 @@ def run(args: argparse.Namespace) -> int:
         key = "Interpreter_Win" if platform.startswith("win") else "Interpreter_Mac"
         try:
             write_conf(dest, {key: sys.executable})
-            say(True, f"已在 xlwings.conf 表写入 {key} = {sys.executable}", f"wrote {key} = {sys.executable} into the xlwings.conf sheet")
+            say(
+                True,
+                f"已在 xlwings.conf 表写入 {key} = {sys.executable}",
+                f"wrote {key} = {sys.executable} into the xlwings.conf sheet",
+            )
         except (KeyError, OSError, ValueError) as exc:
             say(False, f"未能写入解释器路径：{exc}", f"could not write the interpreter path: {exc}")
             missing += 1
-    print("下一步：打开工作簿，启用宏，查看 StoreOps 选项卡（见 docs/install.md）/ "
-          "next: open the workbook, enable macros, use the StoreOps tab (see docs/install.md)")
+    print(
+        "下一步：打开工作簿，启用宏，查看 StoreOps 选项卡（见 docs/install.md）/ "
+        "next: open the workbook, enable macros, use the StoreOps tab (see docs/install.md)"
+    )
     return 1 if missing else 0

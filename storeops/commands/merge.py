@@ -11,7 +11,9 @@ HELP = "合并业务员的跟进表到主文件 / merge salespeople's follow-up 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help="业务员的工作簿 / each salesperson's workbook")
-    p.add_argument("--into", required=True, metavar="MASTER", help="老板的主文件 / the master workbook (changed in place)")
+    p.add_argument(
+        "--into", required=True, metavar="MASTER", help="老板的主文件 / the master workbook (changed in place)"
+    )
     p.add_argument("--conflicts", metavar="CSV", help="把冲突写入 CSV / also write the conflict report as CSV")
     p.add_argument("--no-recalc", action="store_true", help="合并后不重新计算 / do not recalculate after merging")
 
@@ -19,8 +21,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from storeops.merge import format_conflicts, merge_files
 
-    res = merge_files(args.into, args.files, conflicts_csv=args.conflicts, recalc=not args.no_recalc,
-                      progress=sys.stderr.isatty())
+    res = merge_files(
+        args.into, args.files, conflicts_csv=args.conflicts, recalc=not args.no_recalc, progress=sys.stderr.isatty()
+    )
     for name, st in res.per_file.items():
         print(f"{name}: 读取 read {st['read']}, 有变化 changed {st['changed']}")
     print(f"主文件 master: 新增 added {res.added}, 更新 updated {res.updated}, 未变 unchanged {res.unchanged}")

@@ -11,8 +11,12 @@ HELP = "重算工作簿中的全部公式并保存结果 / recompute every formu
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", metavar="PATH", help="工作簿 .xlsm/.xlsx / the workbook")
-    parser.add_argument("--today", type=_dt.date.fromisoformat, default=None,
-                        help="TODAY() 使用的日期 (YYYY-MM-DD) / the date TODAY() returns")
+    parser.add_argument(
+        "--today",
+        type=_dt.date.fromisoformat,
+        default=None,
+        help="TODAY() 使用的日期 (YYYY-MM-DD) / the date TODAY() returns",
+    )
     parser.add_argument("--no-progress", action="store_true", help="不显示进度条 / no progress bar")
     parser.add_argument("--timings", action="store_true", help="显示各阶段耗时 / print the seconds of each stage")
 

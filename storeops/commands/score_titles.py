@@ -15,10 +15,16 @@ HELP = "给产品导出文件的标题打分 / score the titles of a Data Manage
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help="产品导出 Products-*.csv/.xls/.xlsx / a products export")
-    parser.add_argument("--platform", choices=["alibaba", "1688"], default="alibaba",
-                        help="平台 platform (默认 default: alibaba)")
-    parser.add_argument("--limit", type=int, default=None, metavar="N",
-                        help="只显示前 N 个产品 / show only the first N products (the summary covers all)")
+    parser.add_argument(
+        "--platform", choices=["alibaba", "1688"], default="alibaba", help="平台 platform (默认 default: alibaba)"
+    )
+    parser.add_argument(
+        "--limit",
+        type=int,
+        default=None,
+        metavar="N",
+        help="只显示前 N 个产品 / show only the first N products (the summary covers all)",
+    )
 
 
 def _width(text: str) -> int:
@@ -58,7 +64,13 @@ def run(args: argparse.Namespace) -> int:
     out.write(f"{'产品ID product ID':<18}  {'分数 score':>10}  {_cut('标题 title', 50)}  问题 issues\n")
     for i in range(shown):
         s = scores[i]
-        s_text = "" if s is None or (isinstance(s, float) and math.isnan(s)) else f"{float(s):.1f}" if not isinstance(s, str) else s
+        s_text = (
+            ""
+            if s is None or (isinstance(s, float) and math.isnan(s))
+            else f"{float(s):.1f}"
+            if not isinstance(s, str)
+            else s
+        )
         out.write(f"{ids[i]:<18}  {s_text:>10}  {_cut(str(titles[i]), 50)}  {issues[i] or ''}\n")
     if shown < len(ids):
         out.write(f"… 另有 {len(ids) - shown} 个产品未显示 / {len(ids) - shown} more not shown\n")
@@ -72,8 +84,12 @@ def run(args: argparse.Namespace) -> int:
     out.write(
         f"\n共 {len(ids)} 个产品, 平均分 {mean:.1f}, 含禁用词 {n_banned} 个, 超长 {n_long} 个 / "
         f"{len(ids)} products, mean score {mean:.1f}, {n_banned} with banned words, "
-        f"{n_long} over the {DEFAULTS[limit_key]}-character limit\n")
+        f"{n_long} over the {DEFAULTS[limit_key]}-character limit\n"
+    )
     if export.rejected:
-        out.write(f"跳过 {len(export.rejected)} 行 / skipped {len(export.rejected)} rows: "
-                  + "; ".join(f"row {r}: {why}" for r, why in export.rejected[:5]) + "\n")
+        out.write(
+            f"跳过 {len(export.rejected)} 行 / skipped {len(export.rejected)} rows: "
+            + "; ".join(f"row {r}: {why}" for r, why in export.rejected[:5])
+            + "\n"
+        )
     return 0

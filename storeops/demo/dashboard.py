@@ -32,7 +32,10 @@ def write_dashboard(res: Results, path: str | Path, *, dpi: int = 110) -> Path:
     # funnel
     ax = axes[0][0]
     labels = ["曝光\nImpressions", "点击\nClicks", "访客\nVisitors", "询盘\nInquiries", "成交\nOrders"]
-    values = [_num(n.get(k)) or 0 for k in ("funnel_impressions", "funnel_clicks", "funnel_visitors", "funnel_inquiries", "funnel_orders")]
+    values = [
+        _num(n.get(k)) or 0
+        for k in ("funnel_impressions", "funnel_clicks", "funnel_visitors", "funnel_inquiries", "funnel_orders")
+    ]
     bars = ax.barh(labels[::-1], values[::-1], color=BLUE)
     ax.set_xscale("symlog", linthresh=10)
     for bar, v in zip(bars, values[::-1]):
@@ -54,8 +57,15 @@ def write_dashboard(res: Results, path: str | Path, *, dpi: int = 110) -> Path:
         for i, label in enumerate(target["sales_pace_label"]):
             pace = _num(target["sales_pace"].iloc[i])
             colour = RED if "落后" in _text(label) else GREEN
-            ax.text(i + 0.2, a_vals[i], f"{pace:.0%}\n{_text(label)}" if pace is not None else "", ha="center",
-                    va="bottom", fontsize=9, color=colour)
+            ax.text(
+                i + 0.2,
+                a_vals[i],
+                f"{pace:.0%}\n{_text(label)}" if pace is not None else "",
+                ha="center",
+                va="bottom",
+                fontsize=9,
+                color=colour,
+            )
         ax.set_xticks(list(x), people)
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"${v / 1000:,.0f}k"))
         ax.legend(fontsize=8, loc="upper left")
@@ -67,7 +77,10 @@ def write_dashboard(res: Results, path: str | Path, *, dpi: int = 110) -> Path:
     pk = res.tables.get("tblPK")
     if pk is not None and len(pk):
         order = sorted(range(len(pk)), key=lambda i: _num(pk["score"].iloc[i]) or 0)
-        names = [f"{_text(pk['salesperson'].iloc[i]).split(' ')[0]} ({_text(pk['team'].iloc[i]).split(' ')[0]})" for i in order]
+        names = [
+            f"{_text(pk['salesperson'].iloc[i]).split(' ')[0]} ({_text(pk['team'].iloc[i]).split(' ')[0]})"
+            for i in order
+        ]
         scores = [_num(pk["score"].iloc[i]) or 0 for i in order]
         colours = [GREEN if (_num(pk["rank"].iloc[i]) or 99) <= 1 else BLUE for i in order]
         bars = ax.barh(names, scores, color=colours)
@@ -82,7 +95,12 @@ def write_dashboard(res: Results, path: str | Path, *, dpi: int = 110) -> Path:
     if follow is not None and len(follow):
         people = list(dict.fromkeys(_text(s) for s in follow["salesperson"]))
         bottom = [0] * len(people)
-        for cls, colour, label in (("A", GOLD, "A 大B"), ("B", BLUE, "B 小单"), ("C", GREEN, "C 样品"), ("D", GREY, "D 询盘")):
+        for cls, colour, label in (
+            ("A", GOLD, "A 大B"),
+            ("B", BLUE, "B 小单"),
+            ("C", GREEN, "C 样品"),
+            ("D", GREY, "D 询盘"),
+        ):
             counts = [int(((follow["salesperson"] == p) & (follow["buyer_class"] == cls)).sum()) for p in people]
             ax.bar([p.split(" ")[0] for p in people], counts, bottom=bottom, color=colour, label=label)
             bottom = [b + c for b, c in zip(bottom, counts)]

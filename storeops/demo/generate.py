@@ -43,14 +43,80 @@ _PACES = (1.15, 0.97, 0.72)
 SOURCES = schema.LISTS["source"]
 _SOURCE_P = np.array([0.40, 0.22, 0.12, 0.07, 0.06, 0.04, 0.03, 0.06])
 
-FIRST = ("John", "Emma", "Liam", "Olivia", "Noah", "Ava", "Lucas", "Mia", "Ethan", "Sofia", "Mateo", "Chloe",
-         "Ahmed", "Fatima", "Yuki", "Hana", "Carlos", "Lucia", "Pierre", "Camille", "Jonas", "Lena", "Raj", "Priya")
-LAST = ("Smith", "Johnson", "Brown", "Garcia", "Miller", "Davis", "Martin", "Bernard", "Müller", "Schmidt",
-        "Rossi", "Silva", "Tanaka", "Kim", "Khan", "Nguyen", "Novak", "Jensen", "Cohen", "Lopez")
-COMPANY_TAIL = ("Pet Supplies LLC", "Pets GmbH", "Pet Store", "Trading Co.", "Outdoor Dogs Ltd", "Pet Boutique",
-                "Import & Export", "Wholesale Pets Inc.", "E-commerce Shop", "Dog Gear Co.")
-COUNTRIES = ("美国 US", "英国 UK", "德国 DE", "法国 FR", "澳大利亚 AU", "加拿大 CA", "巴西 BR", "阿联酋 AE",
-             "日本 JP", "韩国 KR", "波兰 PL", "西班牙 ES")
+FIRST = (
+    "John",
+    "Emma",
+    "Liam",
+    "Olivia",
+    "Noah",
+    "Ava",
+    "Lucas",
+    "Mia",
+    "Ethan",
+    "Sofia",
+    "Mateo",
+    "Chloe",
+    "Ahmed",
+    "Fatima",
+    "Yuki",
+    "Hana",
+    "Carlos",
+    "Lucia",
+    "Pierre",
+    "Camille",
+    "Jonas",
+    "Lena",
+    "Raj",
+    "Priya",
+)
+LAST = (
+    "Smith",
+    "Johnson",
+    "Brown",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Martin",
+    "Bernard",
+    "Müller",
+    "Schmidt",
+    "Rossi",
+    "Silva",
+    "Tanaka",
+    "Kim",
+    "Khan",
+    "Nguyen",
+    "Novak",
+    "Jensen",
+    "Cohen",
+    "Lopez",
+)
+COMPANY_TAIL = (
+    "Pet Supplies LLC",
+    "Pets GmbH",
+    "Pet Store",
+    "Trading Co.",
+    "Outdoor Dogs Ltd",
+    "Pet Boutique",
+    "Import & Export",
+    "Wholesale Pets Inc.",
+    "E-commerce Shop",
+    "Dog Gear Co.",
+)
+COUNTRIES = (
+    "美国 US",
+    "英国 UK",
+    "德国 DE",
+    "法国 FR",
+    "澳大利亚 AU",
+    "加拿大 CA",
+    "巴西 BR",
+    "阿联酋 AE",
+    "日本 JP",
+    "韩国 KR",
+    "波兰 PL",
+    "西班牙 ES",
+)
 _COUNTRY_P = np.array([0.30, 0.12, 0.11, 0.07, 0.08, 0.08, 0.05, 0.04, 0.04, 0.03, 0.04, 0.04])
 
 NORMAL_MESSAGES = (
@@ -76,38 +142,109 @@ SCAM_MESSAGES = (
     "账户被冻结了, 加我微信 wx_pet88 帮我解冻, 然后付款。",
     "I cannot pay on Alibaba, add my WeChat and I send money by another way.",
 )
-NEXT_ACTIONS = ("发报价 Send quote", "寄样品 Send sample", "跟进样品反馈 Ask sample feedback", "催付款 Chase payment",
-                "发新品目录 Send new catalogue", "视频会议 Video call", "确认大货细节 Confirm bulk details",
-                "节日问候 Holiday greeting")
-GOALS = ("拿下胸背带订单 Win their harness order too", "样品转大货 Turn samples into a bulk order",
-         "拿到年度框架协议 Get an annual contract", "把复购提高到每月一次 Reorder monthly",
-         "引入牵引绳新品 Add our new leash line", "拿下欧洲仓订单 Win their EU warehouse order")
+NEXT_ACTIONS = (
+    "发报价 Send quote",
+    "寄样品 Send sample",
+    "跟进样品反馈 Ask sample feedback",
+    "催付款 Chase payment",
+    "发新品目录 Send new catalogue",
+    "视频会议 Video call",
+    "确认大货细节 Confirm bulk details",
+    "节日问候 Holiday greeting",
+)
+GOALS = (
+    "拿下胸背带订单 Win their harness order too",
+    "样品转大货 Turn samples into a bulk order",
+    "拿到年度框架协议 Get an annual contract",
+    "把复购提高到每月一次 Reorder monthly",
+    "引入牵引绳新品 Add our new leash line",
+    "拿下欧洲仓订单 Win their EU warehouse order",
+)
 
 # products --------------------------------------------------------------------------
 CORES = (
-    ("Dog Collar", "dog collar"), ("Dog Harness", "dog harness"), ("Dog Leash", "dog leash"),
-    ("Cat Collar", "cat collar"), ("Pet Harness", "pet harness"), ("Retractable Dog Leash", "retractable dog leash"),
-    ("Martingale Collar", "martingale collar"), ("Dog Leash Set", "dog leash set"),
+    ("Dog Collar", "dog collar"),
+    ("Dog Harness", "dog harness"),
+    ("Dog Leash", "dog leash"),
+    ("Cat Collar", "cat collar"),
+    ("Pet Harness", "pet harness"),
+    ("Retractable Dog Leash", "retractable dog leash"),
+    ("Martingale Collar", "martingale collar"),
+    ("Dog Leash Set", "dog leash set"),
 )
-MODIFIERS = ("Custom Logo", "Reflective", "Nylon", "Genuine Leather", "Padded", "No Pull", "LED Light Up",
-             "Adjustable", "Waterproof", "Personalized", "Heavy Duty", "Breathable Mesh", "Rope", "Quick Release",
-             "Soft", "Luxury", "Eco Friendly", "Tactical", "Bamboo Fiber", "Rhinestone")
-TAILS = ("for Small Medium Large Dogs", "for Puppies", "for Outdoor Walking", "with Metal Buckle",
-         "with D Ring", "for Pet Shop Wholesale", "with Quick Release Buckle", "for Training")
+MODIFIERS = (
+    "Custom Logo",
+    "Reflective",
+    "Nylon",
+    "Genuine Leather",
+    "Padded",
+    "No Pull",
+    "LED Light Up",
+    "Adjustable",
+    "Waterproof",
+    "Personalized",
+    "Heavy Duty",
+    "Breathable Mesh",
+    "Rope",
+    "Quick Release",
+    "Soft",
+    "Luxury",
+    "Eco Friendly",
+    "Tactical",
+    "Bamboo Fiber",
+    "Rhinestone",
+)
+TAILS = (
+    "for Small Medium Large Dogs",
+    "for Puppies",
+    "for Outdoor Walking",
+    "with Metal Buckle",
+    "with D Ring",
+    "for Pet Shop Wholesale",
+    "with Quick Release Buckle",
+    "for Training",
+)
 #: (problem, how to spoil a clean title)
 PROBLEMS = ("brand", "absolute", "too_long", "stuffing", "lower_case", "symbols", "custom_banned", "core_last")
 KW_SUFFIX = ("", " wholesale", " custom logo", " manufacturer", " for small dogs", " for large dogs", " bulk")
 PEERS = (
-    ("Qingdao Pawfect Pet Products", 5, "狗项圈, 胸背带 collars, harnesses", "dog collar; no pull harness",
-     "主图白底+场景图, 详情页先讲材质测试 / white-background main image + scene, detail page leads with material tests"),
-    ("Yiwu Happy Tail Co.", 4, "牵引绳, 自动伸缩绳 leashes", "retractable dog leash; rope leash",
-     "每周上新 10 款, 标题核心词靠前 / 10 new listings a week, core word first in titles"),
-    ("Shenzhen Furry Friends", 4, "LED 发光项圈 LED collars", "led dog collar; light up collar",
-     "RFQ 每天报价 20 条, 回复 1 小时内 / 20 RFQ quotes a day, replies within 1 hour"),
+    (
+        "Qingdao Pawfect Pet Products",
+        5,
+        "狗项圈, 胸背带 collars, harnesses",
+        "dog collar; no pull harness",
+        "主图白底+场景图, 详情页先讲材质测试 / white-background main image + scene, detail page leads with material tests",
+    ),
+    (
+        "Yiwu Happy Tail Co.",
+        4,
+        "牵引绳, 自动伸缩绳 leashes",
+        "retractable dog leash; rope leash",
+        "每周上新 10 款, 标题核心词靠前 / 10 new listings a week, core word first in titles",
+    ),
+    (
+        "Shenzhen Furry Friends",
+        4,
+        "LED 发光项圈 LED collars",
+        "led dog collar; light up collar",
+        "RFQ 每天报价 20 条, 回复 1 小时内 / 20 RFQ quotes a day, replies within 1 hour",
+    ),
 )
 HOT = (
-    ("GPS 定位项圈 GPS dog collar", "趋势 Trend", "关键词指数 +85% 环比 / keyword index +85% MoM", "3 找词 Find keywords", ""),
-    ("免拉胸背带 No pull harness", "热销 Hot seller", "Top10 同行都在推 / all Top10 peers promote it", "5 推广 Promote", "主推款 lead product"),
+    (
+        "GPS 定位项圈 GPS dog collar",
+        "趋势 Trend",
+        "关键词指数 +85% 环比 / keyword index +85% MoM",
+        "3 找词 Find keywords",
+        "",
+    ),
+    (
+        "免拉胸背带 No pull harness",
+        "热销 Hot seller",
+        "Top10 同行都在推 / all Top10 peers promote it",
+        "5 推广 Promote",
+        "主推款 lead product",
+    ),
     ("宠物安全带 Car seat belt leash", "蓝海 Blue ocean", "卖家规模指数 6 / seller index 6", "2 找品 Find product", ""),
     ("反光雨衣 Reflective dog raincoat", "周边 Related", "秋冬季节词 / autumn-winter term", "1 市场调研 Research", ""),
 )
@@ -142,7 +279,10 @@ def _spoil(title: str, kw: str, problem: str) -> str:
     if problem == "absolute":
         return "Best " + title
     if problem == "too_long":
-        return title + " Durable Comfortable Stylish Fashion Cute Pattern Soft Padded Breathable Adjustable Many Colors Sizes OEM ODM Factory"
+        return (
+            title
+            + " Durable Comfortable Stylish Fashion Cute Pattern Soft Padded Breathable Adjustable Many Colors Sizes OEM ODM Factory"
+        )
     if problem == "stuffing":
         return f"{title} {core.title()} {core.title()} {core.title()}"
     if problem == "lower_case":
@@ -198,37 +338,47 @@ def _products(rng: np.random.Generator, n: int, weeks: int, as_of: date) -> tupl
     tm = rng.binomial(visitors, 0.02)
     orders = rng.binomial(inquiries, order_p[p])
     p4p_cost = np.where(on_p4p[p], np.round(clicks * 0.6 * cpc[p], 2), 0.0)
-    funnel = pd.DataFrame({
-        "period": [_period_text(starts[i]) for i in w],
-        "period_start": pd.to_datetime([starts[i] for i in w]),
-        "kind": "产品 Product",
-        "item": ids[p].astype(str),
-        "impressions": impr, "clicks": clicks, "visitors": visitors, "bounced": bounced,
-        "inquiries": inquiries, "tm": tm, "orders": orders, "p4p_cost": p4p_cost,
-    })
+    funnel = pd.DataFrame(
+        {
+            "period": [_period_text(starts[i]) for i in w],
+            "period_start": pd.to_datetime([starts[i] for i in w]),
+            "kind": "产品 Product",
+            "item": ids[p].astype(str),
+            "impressions": impr,
+            "clicks": clicks,
+            "visitors": visitors,
+            "bounced": bounced,
+            "inquiries": inquiries,
+            "tm": tm,
+            "orders": orders,
+            "p4p_cost": p4p_cost,
+        }
+    )
     tot = funnel.groupby(p)[["impressions", "clicks", "visitors", "inquiries"]].sum()
     rounds = rng.integers(0, 6, n)
     before = np.round(rng.uniform(1, 12, n))
     after = np.where(rng.random(n) < 0.5, before - rng.integers(0, 3, n), before + rng.integers(1, 6, n))
     after = np.where(rounds == 0, np.nan, np.maximum(after, 0))
     before = np.where(rounds == 0, np.nan, before)
-    products = pd.DataFrame({
-        "product_id": ids.astype(str),
-        "title": titles,
-        "keywords": keywords,
-        "main_images": rng.choice([3, 4, 5, 5, 6, 6, 8], n),
-        "detail_images": rng.choice([4, 6, 8, 10, 12, 15, 20], n),
-        "description_chars": rng.choice([180, 320, 480, 520, 760, 1200, 1800], n),
-        "rounds": rounds,
-        "before_metric": before,
-        "after_metric": after,
-        "step": _pick(rng, schema.LISTS["pipeline"], n),
-        "period": f"{starts[0]:%Y-%m-%d}~{starts[-1] + timedelta(days=6):%Y-%m-%d}",
-        "impressions": tot["impressions"].to_numpy(),
-        "clicks": tot["clicks"].to_numpy(),
-        "visitors": tot["visitors"].to_numpy(),
-        "inquiries": tot["inquiries"].to_numpy(),
-    })
+    products = pd.DataFrame(
+        {
+            "product_id": ids.astype(str),
+            "title": titles,
+            "keywords": keywords,
+            "main_images": rng.choice([3, 4, 5, 5, 6, 6, 8], n),
+            "detail_images": rng.choice([4, 6, 8, 10, 12, 15, 20], n),
+            "description_chars": rng.choice([180, 320, 480, 520, 760, 1200, 1800], n),
+            "rounds": rounds,
+            "before_metric": before,
+            "after_metric": after,
+            "step": _pick(rng, schema.LISTS["pipeline"], n),
+            "period": f"{starts[0]:%Y-%m-%d}~{starts[-1] + timedelta(days=6):%Y-%m-%d}",
+            "impressions": tot["impressions"].to_numpy(),
+            "clicks": tot["clicks"].to_numpy(),
+            "visitors": tot["visitors"].to_numpy(),
+            "inquiries": tot["inquiries"].to_numpy(),
+        }
+    )
     products.attrs["problems"] = problem
     return products, funnel
 
@@ -245,8 +395,11 @@ def _keywords(rng: np.random.Generator, n: int, as_of: date) -> pd.DataFrame:
     opp = rng.random(n) < 0.12
     kw_index[opp] = np.round(rng.uniform(220, 900, opp.sum()))
     seller[opp] = rng.integers(2, 10, opp.sum())
-    kw_type = np.where(np.arange(n) < len(CORES), "核心词 Core",
-                       np.where(kw_index > 400, "热词 Hot", np.where(opp, "潜力词 Potential", "核心词 Core")))
+    kw_type = np.where(
+        np.arange(n) < len(CORES),
+        "核心词 Core",
+        np.where(kw_index > 400, "热词 Hot", np.where(opp, "潜力词 Potential", "核心词 Core")),
+    )
     impr = rng.poisson(kw_index * rng.uniform(1, 12, n))
     clicks = rng.binomial(impr, np.clip(rng.lognormal(np.log(0.015), 0.5, n), 0.001, 0.2))
     top10_impr = np.round(impr * rng.uniform(1.5, 6, n) + 50)
@@ -258,14 +411,24 @@ def _keywords(rng: np.random.Generator, n: int, as_of: date) -> pd.DataFrame:
     p4p_inq = rng.binomial(p4p_clicks, np.clip(rng.lognormal(np.log(0.03), 0.8, n), 0, 0.3))
     p4p_orders = rng.binomial(p4p_inq, 0.15)
     start = as_of - timedelta(days=as_of.weekday() + 7)
-    return pd.DataFrame({
-        "keyword": words, "type": kw_type, "period": _period_text(start),
-        "impressions": impr, "clicks": clicks, "keyword_index": kw_index, "seller_index": seller,
-        "top10_impressions": top10_impr, "top10_clicks": top10_clicks,
-        "p4p_bid": np.where(on, bid, np.nan), "p4p_cost": np.where(on, p4p_cost, np.nan),
-        "p4p_clicks": np.where(on, p4p_clicks, np.nan), "p4p_inquiries": np.where(on, p4p_inq, np.nan),
-        "p4p_orders": np.where(on, p4p_orders, np.nan),
-    })
+    return pd.DataFrame(
+        {
+            "keyword": words,
+            "type": kw_type,
+            "period": _period_text(start),
+            "impressions": impr,
+            "clicks": clicks,
+            "keyword_index": kw_index,
+            "seller_index": seller,
+            "top10_impressions": top10_impr,
+            "top10_clicks": top10_clicks,
+            "p4p_bid": np.where(on, bid, np.nan),
+            "p4p_cost": np.where(on, p4p_cost, np.nan),
+            "p4p_clicks": np.where(on, p4p_clicks, np.nan),
+            "p4p_inquiries": np.where(on, p4p_inq, np.nan),
+            "p4p_orders": np.where(on, p4p_orders, np.nan),
+        }
+    )
 
 
 def _followups(rng: np.random.Generator, n: int, as_of: date) -> pd.DataFrame:
@@ -291,17 +454,25 @@ def _followups(rng: np.random.Generator, n: int, as_of: date) -> pd.DataFrame:
     a_by_usd = (cls == "A") & (rng.random(n) < 0.7)
     usd = np.select(
         [a_by_usd, cls == "A", cls == "B"],
-        [np.round(rng.uniform(10_000, 48_000, n), -1), np.round(rng.uniform(3_000, 9_800, n), -1),
-         np.round(rng.uniform(300, 8_000, n), -1)],
+        [
+            np.round(rng.uniform(10_000, 48_000, n), -1),
+            np.round(rng.uniform(3_000, 9_800, n), -1),
+            np.round(rng.uniform(300, 8_000, n), -1),
+        ],
         0.0,  # C buyers took samples only (counted in sample_orders), D bought nothing
     )
     paid = np.where((cls == "A") & ~a_by_usd, np.maximum(paid, 3), paid)
     samples = np.select([cls == "C", cls != "D"], [rng.integers(1, 3, n), rng.integers(0, 2, n)], 0)
     stage = np.select(
         [cls == "A", cls == "B", cls == "C"],
-        [_pick(rng, ("成交 Won", "复购 Repeat", "复购 Repeat"), n), _pick(rng, ("成交 Won", "复购 Repeat"), n),
-         _pick(rng, ("样品 Sample",), n)],
-        _pick(rng, ("新询盘 New", "已报价 Quoted", "已报价 Quoted", "谈判 Negotiating", "搁置 On hold", "流失 Lost"), n),
+        [
+            _pick(rng, ("成交 Won", "复购 Repeat", "复购 Repeat"), n),
+            _pick(rng, ("成交 Won", "复购 Repeat"), n),
+            _pick(rng, ("样品 Sample",), n),
+        ],
+        _pick(
+            rng, ("新询盘 New", "已报价 Quoted", "已报价 Quoted", "谈判 Negotiating", "搁置 On hold", "流失 Lost"), n
+        ),
     )
     cadence = np.select([cls == "A", cls == "B", cls == "C"], [7, 14, 5], 3)
     late = rng.random(n) < 0.14 / skill
@@ -321,27 +492,29 @@ def _followups(rng: np.random.Generator, n: int, as_of: date) -> pd.DataFrame:
     company = [f"{b} {t}" for b, t in zip(lastn, _pick(rng, COMPANY_TAIL, n))]
     closed = np.isin(stage, schema.CLOSED_STAGES)
     del prev
-    return pd.DataFrame({
-        "buyer": buyer,
-        "company": company,
-        "country": _pick(rng, COUNTRIES, n, _COUNTRY_P / _COUNTRY_P.sum()),
-        "source": source,
-        "channel": channel,
-        "salesperson": np.array([s[0] for s in SALESPEOPLE], dtype=object)[sp_idx],
-        "received_at": pd.Series(received),
-        "replied_at": replied,
-        "stage": stage,
-        "last_contact": last,
-        "next_action": np.where(closed, "", _pick(rng, NEXT_ACTIONS, n)),
-        "goal": np.where(cls != "D", _pick(rng, GOALS, n), ""),
-        "goal_met": np.where(cls != "D", _pick(rng, ("是 Yes", "否 No", "否 No"), n), ""),
-        "sample_orders": samples,
-        "paid_orders": paid,
-        "order_usd": usd,
-        "class_last_week": last_week,
-        "last_message": msgs,
-        "updated_at": last + pd.to_timedelta(rng.integers(9 * 60, 19 * 60, n), unit="min"),
-    })
+    return pd.DataFrame(
+        {
+            "buyer": buyer,
+            "company": company,
+            "country": _pick(rng, COUNTRIES, n, _COUNTRY_P / _COUNTRY_P.sum()),
+            "source": source,
+            "channel": channel,
+            "salesperson": np.array([s[0] for s in SALESPEOPLE], dtype=object)[sp_idx],
+            "received_at": pd.Series(received),
+            "replied_at": replied,
+            "stage": stage,
+            "last_contact": last,
+            "next_action": np.where(closed, "", _pick(rng, NEXT_ACTIONS, n)),
+            "goal": np.where(cls != "D", _pick(rng, GOALS, n), ""),
+            "goal_met": np.where(cls != "D", _pick(rng, ("是 Yes", "否 No", "否 No"), n), ""),
+            "sample_orders": samples,
+            "paid_orders": paid,
+            "order_usd": usd,
+            "class_last_week": last_week,
+            "last_message": msgs,
+            "updated_at": last + pd.to_timedelta(rng.integers(9 * 60, 19 * 60, n), unit="min"),
+        }
+    )
 
 
 def _elapsed_share(as_of: date) -> float:
@@ -392,32 +565,49 @@ def demo_frames(
         sales = float(follow.loc[mine, "order_usd"].sum())
         inquiries = int((mine & this_year).sum())
         new_buyers = int((mine & this_year & (follow["paid_orders"] > 0)).sum())
+
         def target(actual: float, step: float, p: float = pace) -> float:
             return max(step, round(actual / max(share * p, 1e-9) / step) * step)
-        target_rows.append({
-            "salesperson": name,
-            "sales_target": target(sales, 10_000),
-            "new_buyers_target": target(new_buyers, 5),
-            "repeat_buyers_target": target(int((mine & (follow["paid_orders"] >= 2)).sum()), 5),
-            "inquiries_target": target(inquiries, 10),
-            "rfq_target": target(int((mine & this_year & (follow["source"] == "RFQ")).sum()), 10),
-            "orders_target": target(float(follow.loc[mine, "paid_orders"].sum()), 10),
-        })
+
+        target_rows.append(
+            {
+                "salesperson": name,
+                "sales_target": target(sales, 10_000),
+                "new_buyers_target": target(new_buyers, 5),
+                "repeat_buyers_target": target(int((mine & (follow["paid_orders"] >= 2)).sum()), 5),
+                "inquiries_target": target(inquiries, 10),
+                "rfq_target": target(int((mine & this_year & (follow["source"] == "RFQ")).sum()), 10),
+                "orders_target": target(float(follow.loc[mine, "paid_orders"].sum()), 10),
+            }
+        )
     weights = [0.05, 0.04, 0.07, 0.08, 0.08, 0.07, 0.08, 0.10, 0.11, 0.12, 0.11, 0.09]
     return {
         "tblSalespeople": pd.DataFrame({"salesperson": names, "team": teams, "active": "是 Yes"}),
-        "tblBannedWords": pd.DataFrame({
-            "word": ["indestructible", "万能", "lifetime warranty"],
-            "group": ["虚假宣传 Misleading", "绝对化用语 Absolute", "虚假宣传 Misleading"],
-            "note": ["买家投诉过 / buyers complained", "广告法 / advertising law", "我们不提供 / we do not offer it"],
-        }),
+        "tblBannedWords": pd.DataFrame(
+            {
+                "word": ["indestructible", "万能", "lifetime warranty"],
+                "group": ["虚假宣传 Misleading", "绝对化用语 Absolute", "虚假宣传 Misleading"],
+                "note": [
+                    "买家投诉过 / buyers complained",
+                    "广告法 / advertising law",
+                    "我们不提供 / we do not offer it",
+                ],
+            }
+        ),
         "tblTarget": pd.DataFrame(target_rows),
         "tblSeason": pd.DataFrame({"month": range(1, 13), "weight": weights}),
-        "tblCost": pd.DataFrame({
-            "item": ["国际站年费 Alibaba.com membership", "直通车 P4P", "样品与快递 Samples & courier", "展会 Trade show (Q4)"],
-            "type": ["平台费 Platform fee", "直通车 P4P", "其他 Other", "展会 Trade show"],
-            "amount_cny": [29_800, 20_000, 6_500, 18_000],
-        }),
+        "tblCost": pd.DataFrame(
+            {
+                "item": [
+                    "国际站年费 Alibaba.com membership",
+                    "直通车 P4P",
+                    "样品与快递 Samples & courier",
+                    "展会 Trade show (Q4)",
+                ],
+                "type": ["平台费 Platform fee", "直通车 P4P", "其他 Other", "展会 Trade show"],
+                "amount_cny": [29_800, 20_000, 6_500, 18_000],
+            }
+        ),
         "tblPeers": pd.DataFrame(PEERS, columns=["store", "stars", "main_products", "top_keywords", "imitate"]),
         "tblHotProducts": pd.DataFrame(HOT, columns=["product", "type", "evidence", "step", "note"]),
         "tblFunnel": funnel,

@@ -86,13 +86,20 @@ def summary_lines(res: Results, *, limit: int = 5) -> list[str]:
     n = res.names
     out: list[str] = []
     as_of = _fmt_date(n.get("cfg_today"))
-    out.append(f"StoreOps XL 演示店铺: 宠物用品 (项圈 / 胸背带 / 牵引绳) · demo store: pet supplies · 统计日期 as of {as_of}")
+    out.append(
+        f"StoreOps XL 演示店铺: 宠物用品 (项圈 / 胸背带 / 牵引绳) · demo store: pet supplies · 统计日期 as of {as_of}"
+    )
     out.append("")
 
     # funnel
     out.append("【漏斗诊断 Funnel diagnosis】")
-    stages = [("曝光 impressions", "funnel_impressions"), ("点击 clicks", "funnel_clicks"), ("访客 visitors", "funnel_visitors"),
-              ("询盘 inquiries", "funnel_inquiries"), ("成交 orders", "funnel_orders")]
+    stages = [
+        ("曝光 impressions", "funnel_impressions"),
+        ("点击 clicks", "funnel_clicks"),
+        ("访客 visitors", "funnel_visitors"),
+        ("询盘 inquiries", "funnel_inquiries"),
+        ("成交 orders", "funnel_orders"),
+    ]
     out.append("  " + " → ".join(f"{label} {_fmt_int(n.get(key))}" for label, key in stages))
     out.append(f"  全店 shop: {_text(n.get('funnel_diag_shop')) or '–'}")
     funnel = res.tables.get("tblFunnel")
@@ -101,7 +108,9 @@ def summary_lines(res: Results, *, limit: int = 5) -> list[str]:
         diag = latest["diagnosis"].map(_text).str.split(":").str[0].str.strip()
         diag = diag[(diag != "") & ~diag.str.startswith("正常") & ~diag.str.startswith("#")]
         if len(diag):
-            out.append(f"  最近一周 latest week ({_text(latest['period'].iloc[0])}), 产品最弱环节 weakest stage per product:")
+            out.append(
+                f"  最近一周 latest week ({_text(latest['period'].iloc[0])}), 产品最弱环节 weakest stage per product:"
+            )
             for label, count in diag.value_counts().head(4).items():
                 out.append(f"    {count:>4} × {label}")
     out.append(f"  店铺健康 shop health: {_text(n.get('shop_health')) or '–'}")
@@ -112,8 +121,10 @@ def summary_lines(res: Results, *, limit: int = 5) -> list[str]:
     if target is not None and len(target):
         out.append("【目标进度 Target pace (年度 year to date)】")
         for _, r in target.iterrows():
-            out.append(f"  {_text(r['salesperson']):<16} 销售 sales ${_fmt_int(r['sales_actual'])} / ${_fmt_int(r['sales_target'])}"
-                       f"  进度 pace {_fmt_pct(r['sales_pace'])} {_text(r['sales_pace_label'])}")
+            out.append(
+                f"  {_text(r['salesperson']):<16} 销售 sales ${_fmt_int(r['sales_actual'])} / ${_fmt_int(r['sales_target'])}"
+                f"  进度 pace {_fmt_pct(r['sales_pace'])} {_text(r['sales_pace_label'])}"
+            )
         out.append("")
 
     # PK
@@ -122,26 +133,36 @@ def summary_lines(res: Results, *, limit: int = 5) -> list[str]:
         out.append("【PK 本月前三 top 3 this month】")
         ranked = pk.assign(_s=pk["score"].map(_num)).sort_values("_s", ascending=False, na_position="last")
         for i, (_, r) in enumerate(ranked.head(3).iterrows(), 1):
-            out.append(f"  {i}. {_text(r['salesperson']):<16} {_text(r['team']):<12} 得分 score {_fmt_score(r['score'])}"
-                       f"  询盘 inquiries {_fmt_int(r['inquiries'])}  新买家 new buyers {_fmt_int(r['new_buyers'])}"
-                       f"  订单额 ${_fmt_int(r['order_usd'])}")
+            out.append(
+                f"  {i}. {_text(r['salesperson']):<16} {_text(r['team']):<12} 得分 score {_fmt_score(r['score'])}"
+                f"  询盘 inquiries {_fmt_int(r['inquiries'])}  新买家 new buyers {_fmt_int(r['new_buyers'])}"
+                f"  订单额 ${_fmt_int(r['order_usd'])}"
+            )
         teams = res.tables.get("tblTeams")
         if teams is not None and len(teams):
-            out.append("  团队 teams: " + "; ".join(f"{_text(r['team'])} {_fmt_score(r['score'])}" for _, r in teams.iterrows()))
+            out.append(
+                "  团队 teams: "
+                + "; ".join(f"{_text(r['team'])} {_fmt_score(r['score'])}" for _, r in teams.iterrows())
+            )
         out.append("")
 
     # follow-ups
     follow = res.tables.get("tblFollow")
     if follow is not None and len(follow):
         classes = follow["buyer_class"].map(_text).value_counts()
-        out.append("【买家 Buyers】 " + "  ".join(f"{c}: {int(classes.get(c, 0))}" for c in "ABCD")
-                   + f"  (共 total {len(follow)})")
+        out.append(
+            "【买家 Buyers】 "
+            + "  ".join(f"{c}: {int(classes.get(c, 0))}" for c in "ABCD")
+            + f"  (共 total {len(follow)})"
+        )
         overdue = follow[follow["overdue"].map(_is_true)]
         out.append(f"【逾期跟进 Overdue follow-ups】 {len(overdue)} 位买家 buyers")
         overdue = overdue.sort_values("next_followup", kind="stable")
         for _, r in overdue.head(limit).iterrows():
-            out.append(f"  {_text(r['buyer']):<18} {_text(r['salesperson']):<16} 类别 class {_text(r['buyer_class'])}"
-                       f"  应跟进 due {_fmt_date(r['next_followup'])}  下一步 {_text(r['next_action'])}")
+            out.append(
+                f"  {_text(r['buyer']):<18} {_text(r['salesperson']):<16} 类别 class {_text(r['buyer_class'])}"
+                f"  应跟进 due {_fmt_date(r['next_followup'])}  下一步 {_text(r['next_action'])}"
+            )
         out.append("")
         risky = follow[follow["scam_risk"].map(_text).str.startswith(("高", "中"))]
         out.append(f"【诈骗风险 Scam-risk messages】 {len(risky)} 条 messages")
@@ -158,9 +179,13 @@ def summary_lines(res: Results, *, limit: int = 5) -> list[str]:
         scores = products["title_score"].map(_num)
         issues = products["title_issues"].map(_text)
         banned = products["banned"].map(_text)
-        flagged = products.assign(_s=scores.fillna(-1))[(issues != "") | (banned != "")].sort_values("_s", kind="stable")
-        out.append(f"【问题标题 Flagged titles】 {len(flagged)} / {len(products)} 个产品有标题问题 products with title issues; "
-                   f"{int((banned != '').sum())} 个含违禁词 with banned words (最低分在前 lowest score first)")
+        flagged = products.assign(_s=scores.fillna(-1))[(issues != "") | (banned != "")].sort_values(
+            "_s", kind="stable"
+        )
+        out.append(
+            f"【问题标题 Flagged titles】 {len(flagged)} / {len(products)} 个产品有标题问题 products with title issues; "
+            f"{int((banned != '').sum())} 个含违禁词 with banned words (最低分在前 lowest score first)"
+        )
         for _, r in flagged.head(limit + 3).iterrows():
             title = _text(r["title"])
             title = title if len(title) <= 70 else title[:67] + "…"

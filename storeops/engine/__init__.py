@@ -22,8 +22,17 @@ from .recalc import RecalcReport, evaluate_package, recalc
 #: Excel functions the engine evaluates (vectorised); anything else is left to Excel.
 NATIVE_FUNCTIONS: frozenset[str] = frozenset(_NATIVE)
 
-__all__ = ["NATIVE_FUNCTIONS", "FormulaError", "Node", "RecalcReport", "evaluate_package", "parse", "recalc",
-           "shift_formula", "export_portable"]
+__all__ = [
+    "NATIVE_FUNCTIONS",
+    "FormulaError",
+    "Node",
+    "RecalcReport",
+    "evaluate_package",
+    "parse",
+    "recalc",
+    "shift_formula",
+    "export_portable",
+]
 
 
 def export_portable(src, out, **kw):

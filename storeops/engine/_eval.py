@@ -17,9 +17,21 @@ from typing import Any
 import numpy as np
 
 from ._formula import FormulaError, Node, parse
-from ._native import NATIVE, _MISSING, _concat2
-from ._values import (DIV0, Rng, Unsupported, XLErr, as_object, is_vec, merge_errors, to_num, to_scalar_or_vec,
-                      type_masks, with_errors, from_datetime64)
+from ._native import _MISSING, NATIVE, _concat2
+from ._values import (
+    DIV0,
+    Rng,
+    Unsupported,
+    XLErr,
+    as_object,
+    from_datetime64,
+    is_vec,
+    merge_errors,
+    to_num,
+    to_scalar_or_vec,
+    type_masks,
+    with_errors,
+)
 
 
 class ColData:
@@ -73,8 +85,14 @@ class ColData:
                 self._obj = o
             self.num, self.text = n, t
 
-    def set_raw(self, rows: np.ndarray, obj: np.ndarray | None, num: np.ndarray, numeric: bool,
-                sparse: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+    def set_raw(
+        self,
+        rows: np.ndarray,
+        obj: np.ndarray | None,
+        num: np.ndarray,
+        numeric: bool,
+        sparse: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> None:
         """Store values read from the file: ``obj`` per cell, or ``obj=None`` with the numbers
         in ``num`` and the other values as ``sparse`` (positions in ``rows``, values)."""
         self.ensure(int(rows.max()) + 2 if len(rows) else 0)
@@ -298,10 +316,13 @@ class Evaluator:
             for c in range(c1, c2 + 1):
                 col = self.book.col(sheet, c)
                 col.ensure(r2 + 1)
-                objs.append(col.obj[r1:r2 + 1])
-                nums.append(col.num[r1:r2 + 1])
-            rng = Rng(np.column_stack(objs) if len(objs) > 1 else objs[0][:, None].copy(),
-                      np.column_stack(nums) if len(nums) > 1 else nums[0][:, None].copy(), key=key[1:])
+                objs.append(col.obj[r1 : r2 + 1])
+                nums.append(col.num[r1 : r2 + 1])
+            rng = Rng(
+                np.column_stack(objs) if len(objs) > 1 else objs[0][:, None].copy(),
+                np.column_stack(nums) if len(nums) > 1 else nums[0][:, None].copy(),
+                key=key[1:],
+            )
             # groups run in dependency order, so a range is final once anyone reads it
             self.book.cache[key] = rng
             return rng
@@ -448,8 +469,10 @@ class Evaluator:
             args.append(v)
         if any(isinstance(a, XLErr) for a in args):
             return next(a for a in args if isinstance(a, XLErr))
-        per_row = row_matrix or any(is_vec(a) and not (params and i < len(params) and (params[i] in spec.ranges or spec.aggregate))
-                      for i, a in enumerate(args))
+        per_row = row_matrix or any(
+            is_vec(a) and not (params and i < len(params) and (params[i] in spec.ranges or spec.aggregate))
+            for i, a in enumerate(args)
+        )
         out = spec.func(*args)
         if isinstance(out, list):
             out = np.array(out, dtype=object)
@@ -522,13 +545,27 @@ def _compare(op: str, x: Any, y: Any, n: int) -> Any:
     if not is_vec(x) and not is_vec(y):
         return _cmp1(op, x, y)
     # fast path: numeric column vs number
-    xs_num = is_vec(x) and x.dtype.kind in "fiu" or (not is_vec(x) and isinstance(x, (int, float)) and not isinstance(x, bool))
-    ys_num = is_vec(y) and y.dtype.kind in "fiu" or (not is_vec(y) and isinstance(y, (int, float)) and not isinstance(y, bool))
+    xs_num = (
+        is_vec(x)
+        and x.dtype.kind in "fiu"
+        or (not is_vec(x) and isinstance(x, (int, float)) and not isinstance(x, bool))
+    )
+    ys_num = (
+        is_vec(y)
+        and y.dtype.kind in "fiu"
+        or (not is_vec(y) and isinstance(y, (int, float)) and not isinstance(y, bool))
+    )
     if xs_num and ys_num:
         xv = np.nan_to_num(np.asarray(x, float), nan=0.0)
         yv = np.nan_to_num(np.asarray(y, float), nan=0.0)
-        return {"=": np.equal, "<>": np.not_equal, "<": np.less, ">": np.greater, "<=": np.less_equal,
-                ">=": np.greater_equal}[op](xv, yv)
+        return {
+            "=": np.equal,
+            "<>": np.not_equal,
+            "<": np.less,
+            ">": np.greater,
+            "<=": np.less_equal,
+            ">=": np.greater_equal,
+        }[op](xv, yv)
     # blank test on a float column: H7="" is TRUE for blanks only
     if isinstance(y, str) and y == "" and is_vec(x) and x.dtype.kind == "f" and op in ("=", "<>"):
         m = np.isnan(x)
@@ -561,8 +598,9 @@ def walk_reads(book: Book, node: Node, sheet: str, rmin: int, rmax: int, base: i
             out.append((s, a[1], a[3], a[2], a[4]))
         else:
             o1, o2 = a[2] - base, a[4] - base
-            out.append((s, a[1], a[3], rmin + (o1 if not a[6] else 0) if not a[6] else a[2],
-                        rmax + o2 if not a[8] else a[4]))
+            out.append(
+                (s, a[1], a[3], rmin + (o1 if not a[6] else 0) if not a[6] else a[2], rmax + o2 if not a[8] else a[4])
+            )
     elif k == "name":
         walk_reads(book, book.name_node(a[0], sheet), sheet, rmin, rmax, base, out, depth + 1)
     elif k == "sref":

@@ -54,7 +54,8 @@ _TOKEN = re.compile(
   | (?P<sref>[A-Za-z_\\\u0080-\uffff][\w.\u0080-\uffff]*\[)
   | (?P<name>[A-Za-z_\\\u0080-\uffff][\w.\u0080-\uffff]*)
   | (?P<op><>|<=|>=|[-+*/^&=<>%%(),@])
-    """ % (_SHEET, _CELL, _CELL),
+    """
+    % (_SHEET, _CELL, _CELL),
     re.VERBOSE,
 )
 
@@ -76,7 +77,7 @@ def tokenize(text: str) -> list[Token]:
     while pos < len(s):
         m = _TOKEN.match(s, pos)
         if not m:
-            raise FormulaError(f"cannot read formula at {s[pos:pos + 12]!r}")
+            raise FormulaError(f"cannot read formula at {s[pos : pos + 12]!r}")
         kind = m.lastgroup
         if kind in ("sheet", "cell", "cols", "rows"):
             kind = "ref"
@@ -96,7 +97,7 @@ def tokenize(text: str) -> list[Token]:
                 i += 1
             if depth:
                 raise FormulaError("unbalanced [ ] in a table reference")
-            out.append(Token("sref", s[pos:i + 1], pos + off, i + 1 + off))
+            out.append(Token("sref", s[pos : i + 1], pos + off, i + 1 + off))
             pos = i + 1
             continue
         if kind != "ws":
@@ -118,7 +119,7 @@ def _ref_node(tok: Token) -> Node:
     sheet = None
     if tok.sheet:
         sheet = _unquote_sheet(tok.sheet)
-        body = body[len(tok.sheet):]
+        body = body[len(tok.sheet) :]
     if ":" not in body:
         m = re.match(r"(\$?)([A-Za-z]+)(\$?)(\d+)$", body)
         return Node("cell", (sheet, col_index(m.group(2)), int(m.group(4)), bool(m.group(1)), bool(m.group(3))))
@@ -144,7 +145,7 @@ def _ref_node(tok: Token) -> Node:
 def _split_sref(text: str) -> tuple[str, list[str]]:
     """'tbl[[#This Row],[a b]]' → ('tbl', ['#This Row', 'a b']); '[a]:[b]' keeps ':'."""
     i = text.index("[")
-    table, inner = text[:i], text[i + 1:-1]
+    table, inner = text[:i], text[i + 1 : -1]
     if not inner.startswith("[") and not inner.startswith("#") and not inner.startswith("@"):
         return table, [_unescape_col(inner)]
     if inner.startswith("@"):
@@ -156,7 +157,7 @@ def _split_sref(text: str) -> tuple[str, list[str]]:
     while i < len(inner):
         ch = inner[i]
         if ch == "'" and depth:
-            cur += inner[i:i + 2]
+            cur += inner[i : i + 2]
             i += 2
             continue
         if ch == "[":
@@ -283,7 +284,7 @@ class _Parser:
             name = tok.text.upper()
             for pre in ("_XLFN._XLWS.", "_XLFN.", "_XLUDF.", "_XLWS."):
                 if name.startswith(pre):
-                    name = name[len(pre):]
+                    name = name[len(pre) :]
             self.expect("(")
             args: list[Node] = []
             if self.peek() is not None and self.peek().text == ")":
@@ -345,9 +346,9 @@ def row_pieces(text: str, row: int) -> tuple[list[str], tuple[int, ...]]:
         if tok.kind != "ref":
             continue
         body_start = tok.start + (len(tok.sheet) if tok.sheet else 0)
-        body = text[body_start:tok.end]
+        body = text[body_start : tok.end]
         for m in re.finditer(r"(\$?)([A-Za-z]{0,3})(\$?)(\d+)", body):
-            letters, dollar_row = m.group(2), m.group(3) if m.group(2) else m.group(1)
+            dollar_row = m.group(3) if m.group(2) else m.group(1)
             if dollar_row:
                 continue
             a = body_start + m.start(4)
@@ -372,7 +373,7 @@ def shift_formula(text: str, drow: int, dcol: int = 0) -> str:
         if tok.kind != "ref":
             continue
         body_start = tok.start + (len(tok.sheet) if tok.sheet else 0)
-        body = text[body_start:tok.end]
+        body = text[body_start : tok.end]
 
         def fix(m: re.Match) -> str:
             cd, letters, rd, digits = m.groups()
@@ -425,8 +426,10 @@ def unparse(node: Node) -> str:
         pre = _quote_sheet(sheet) + "!" if sheet else ""
         if r1 == 1 and r2 == MAX_ROW:
             return f"{pre}{'$' if ca1 else ''}{col_letters(c1)}:{'$' if ca2 else ''}{col_letters(c2)}"
-        return (f"{pre}{'$' if ca1 else ''}{col_letters(c1)}{'$' if ra1 else ''}{r1}:"
-                f"{'$' if ca2 else ''}{col_letters(c2)}{'$' if ra2 else ''}{r2}")
+        return (
+            f"{pre}{'$' if ca1 else ''}{col_letters(c1)}{'$' if ra1 else ''}{r1}:"
+            f"{'$' if ca2 else ''}{col_letters(c2)}{'$' if ra2 else ''}{r2}"
+        )
     if k == "name":
         return a[0]
     if k == "sref":
@@ -437,8 +440,9 @@ def unparse(node: Node) -> str:
 
         items = []
         if item != "#data":
-            items.extend("[" + ("#This Row" if p == "#this row" else p.title().replace("#", "#")) + "]"
-                         for p in item.split("+"))
+            items.extend(
+                "[" + ("#This Row" if p == "#this row" else p.title().replace("#", "#")) + "]" for p in item.split("+")
+            )
         if first is not None:
             items.append(f"[{esc(first)}]" + (f":[{esc(last)}]" if last and last != first else ""))
         if len(items) == 1 and item == "#data":

@@ -51,7 +51,7 @@ def _by_column(F: np.ndarray, idx: np.ndarray) -> list[np.ndarray]:
 
 
 def _text(xml: bytes, F: np.ndarray, i: int) -> tuple[bytes, str]:
-    raw = xml[int(F[i, F_FTS]):int(F[i, F_FTE])]
+    raw = xml[int(F[i, F_FTS]) : int(F[i, F_FTE])]
     return raw, unescape(raw)
 
 
@@ -59,7 +59,7 @@ def raw_pieces(raw0: bytes, pieces: list[str], offs: tuple[int, ...], row0: int)
     """The template pieces escaped the way this file's writer escaped the first cell
     (``None`` when re-escaping does not give the cell's bytes back)."""
     esc = {"&": "&amp;", "<": "&lt;"}
-    for ch, ent in (('>', '&gt;'), ('"', '&quot;'), ("'", '&apos;')):
+    for ch, ent in ((">", "&gt;"), ('"', "&quot;"), ("'", "&apos;")):
         if ent.encode() in raw0:
             esc[ch] = ent
     table = str.maketrans(esc)
@@ -94,15 +94,17 @@ def _first_matches(xml: bytes, a: np.ndarray, F: np.ndarray, columns: list[np.nd
     cells = np.sort(np.concatenate([columns[k] for k in usable]))  # document order
     tid = tid_of_col[F[cells, F_COL]]
     ok = np.zeros(len(F), np.bool_)
-    ok[cells] = match_templates(a, F[cells, F_FTS], F[cells, F_FTE], F[cells, F_ROW], tid,
-                                [(tpls[k][3], tpls[k][2]) for k in usable])
+    ok[cells] = match_templates(
+        a, F[cells, F_FTS], F[cells, F_FTE], F[cells, F_ROW], tid, [(tpls[k][3], tpls[k][2]) for k in usable]
+    )
     for k in usable:
         out[k] = (tpls[k], ok[columns[k]])
     return out
 
 
-def _group_column(sheet: str, xml: bytes, a: np.ndarray, F: np.ndarray, idx: np.ndarray, groups: list[Group],
-                  first=None) -> None:
+def _group_column(
+    sheet: str, xml: bytes, a: np.ndarray, F: np.ndarray, idx: np.ndarray, groups: list[Group], first=None
+) -> None:
     col = int(F[idx[0], F_COL])
     rows = F[idx, F_ROW].astype(np.int64)
     ts, te = F[idx, F_FTS], F[idx, F_FTE]
@@ -120,16 +122,22 @@ def _group_column(sheet: str, xml: bytes, a: np.ndarray, F: np.ndarray, idx: np.
                 same = match_template(a, ts[sub], te[sub], rows[sub], rp, offs)
             else:  # unusual escaping: compare decoded texts (slow, rare)
                 tpl = "%d".join(p.replace("%", "%%") for p in pieces)
-                same = np.array([_text(xml, F, int(idx[k]))[1] == tpl % tuple(int(rows[k]) + o for o in offs)
-                                 for k in sub.tolist()], bool)
+                same = np.array(
+                    [
+                        _text(xml, F, int(idx[k]))[1] == tpl % tuple(int(rows[k]) + o for o in offs)
+                        for k in sub.tolist()
+                    ],
+                    bool,
+                )
         same[0] = True
         sel = sub[same]
         groups.append(Group(sheet, col, rows[sel], r0, text0, idx[sel], reason=reason))
         remaining = sub[~same]
 
 
-def _group_shared(sheet: str, xml: bytes, F: np.ndarray, texty: np.ndarray, kids: np.ndarray,
-                  groups: list[Group]) -> np.ndarray:
+def _group_shared(
+    sheet: str, xml: bytes, F: np.ndarray, texty: np.ndarray, kids: np.ndarray, groups: list[Group]
+) -> np.ndarray:
     """Children of shared formulas, grouped by (master, column); returns orphans."""
     masters: dict[int, tuple[str, int, int]] = {}
     for i in np.flatnonzero(texty & (F[:, F_FKIND] == FK_SHARED) & (F[:, F_SI] >= 0)).tolist():

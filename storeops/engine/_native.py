@@ -11,13 +11,31 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ._values import (DIV0, NA, NUM, VALUE, Rng, Unsupported, XLErr, as_object, error_mask, is_vec,
-                      merge_errors, to_num, to_scalar_or_vec, to_text1, truth, with_errors, number_text)
+from ._values import (
+    DIV0,
+    NA,
+    NUM,
+    VALUE,
+    Rng,
+    Unsupported,
+    XLErr,
+    as_object,
+    error_mask,
+    is_vec,
+    merge_errors,
+    number_text,
+    to_num,
+    to_scalar_or_vec,
+    to_text1,
+    truth,
+    with_errors,
+)
 
 _EPOCH_D = np.datetime64("1899-12-30", "D")
 _TYPE = np.frompyfunc(type, 1, 1)
@@ -140,8 +158,12 @@ def _scalar_or_vec(x):
 
 
 def _where(c, a, b, n):
-    if (is_vec(a) and a.dtype == object) or (is_vec(b) and b.dtype == object) or \
-            type(_kind(a)) is not type(_kind(b)) or _kind(a) != _kind(b):
+    if (
+        (is_vec(a) and a.dtype == object)
+        or (is_vec(b) and b.dtype == object)
+        or type(_kind(a)) is not type(_kind(b))
+        or _kind(a) != _kind(b)
+    ):
         return np.where(c, as_object(a, n), as_object(b, n))
     return np.where(c, a, b)
 
@@ -233,7 +255,9 @@ def ISNUMBER(ctx, x):
             return ~np.isnan(x)
         if x.dtype.kind in "iu":
             return np.ones(len(x), bool)
-        return np.fromiter((isinstance(v, (int, float)) and not isinstance(v, bool) and v == v for v in x), bool, len(x))
+        return np.fromiter(
+            (isinstance(v, (int, float)) and not isinstance(v, bool) and v == v for v in x), bool, len(x)
+        )
     return isinstance(x, (int, float)) and not isinstance(x, bool) and x == x
 
 
@@ -435,7 +459,7 @@ class _Crit:
                 i += 1
             self.wild = re.compile(pat + r"\Z", re.I | re.S)
 
-    def mask(self, keys: "_Keys") -> np.ndarray:
+    def mask(self, keys: _Keys) -> np.ndarray:
         op = self.op
         if self.bool is not None:
             m = keys.bool_eq(self.bool)
@@ -443,8 +467,14 @@ class _Crit:
         if self.num is not None:
             num = keys.num
             with np.errstate(invalid="ignore"):
-                m = {"=": num == self.num, "<>": ~(num == self.num), "<": num < self.num, ">": num > self.num,
-                     "<=": num <= self.num, ">=": num >= self.num}[op]
+                m = {
+                    "=": num == self.num,
+                    "<>": ~(num == self.num),
+                    "<": num < self.num,
+                    ">": num > self.num,
+                    "<=": num <= self.num,
+                    ">=": num >= self.num,
+                }[op]
             if op == "=" or op == "<>":
                 tm = keys.text_eq(self.text)  # a text cell "5" matches 5
                 m = (m | tm) if op == "=" else (m & ~tm)
@@ -476,7 +506,7 @@ def _type_tags(o: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         blank = np.zeros(n, bool)
         idx = np.flatnonzero(missing)
         if idx.size:
-            blank[idx] = _TYPE(o[idx]) == type(None)
+            blank[idx] = _TYPE(o[idx]) == type(None)  # noqa: E721 - element-wise over an array of types
         return np.zeros(n, bool), blank, istext
     tcodes, tuniq = pd.factorize(_TYPE(o))
     kinds = [(issubclass(t, (bool, np.bool_)), t is type(None), issubclass(t, str)) for t in tuniq]
@@ -601,9 +631,18 @@ def _criteria(ctx, pairs, value_rng: Rng | None, how: str):
     uniques = []
     for i in vec_idx:
         col = as_object(crits[i], ctx.n)
-        norm = [(("n", float(v)) if isinstance(v, (int, float)) and not isinstance(v, bool) and v == v
-                          else ("s", v.casefold()) if isinstance(v, str) else ("b", v) if isinstance(v, bool) else ("s", ""))
-                         for v in col]
+        norm = [
+            (
+                ("n", float(v))
+                if isinstance(v, (int, float)) and not isinstance(v, bool) and v == v
+                else ("s", v.casefold())
+                if isinstance(v, str)
+                else ("b", v)
+                if isinstance(v, bool)
+                else ("s", "")
+            )
+            for v in col
+        ]
         cd, un = pd.factorize(pd.Series(norm, dtype=object), sort=False)
         codes.append(cd)
         first = {}
@@ -638,6 +677,7 @@ def _criteria(ctx, pairs, value_rng: Rng | None, how: str):
 
 def _criteria_groupby(ctx, keys, crits, vec_idx, fixed_mask, vals, how):
     """Many distinct equality criteria: one group-by over the range instead of a mask each."""
+
     def norm_keys(k: _Keys):
         return np.where(k.istext, k.textv, np.where(np.isnan(k.num), "", k.num.astype(str)))
 
@@ -651,7 +691,9 @@ def _criteria_groupby(ctx, keys, crits, vec_idx, fixed_mask, vals, how):
     q = {}
     for i in vec_idx:
         col = as_object(crits[i], ctx.n)
-        q[f"k{i}"] = np.array([v.casefold() if isinstance(v, str) else "" if v is None else str(float(v)) for v in col], dtype=object)
+        q[f"k{i}"] = np.array(
+            [v.casefold() if isinstance(v, str) else "" if v is None else str(float(v)) for v in col], dtype=object
+        )
     qdf = pd.DataFrame(q)
     idx = pd.MultiIndex.from_frame(qdf) if len(vec_idx) > 1 else pd.Index(qdf.iloc[:, 0])
     return g.reindex(idx).fillna(0.0).to_numpy(dtype=np.float64)
@@ -691,8 +733,16 @@ def MAXIFS(ctx, rng, *args):
 
 # --------------------------------------------------------------------------- lookup
 def _lookup_keys(o: np.ndarray) -> list:
-    return [("s", v.casefold()) if isinstance(v, str) else ("n", float(v)) if isinstance(v, (int, float)) and not isinstance(v, bool)
-            else ("b", v) if isinstance(v, bool) else ("z", None) for v in o]
+    return [
+        ("s", v.casefold())
+        if isinstance(v, str)
+        else ("n", float(v))
+        if isinstance(v, (int, float)) and not isinstance(v, bool)
+        else ("b", v)
+        if isinstance(v, bool)
+        else ("z", None)
+        for v in o
+    ]
 
 
 def _exact_positions(ctx, needles, hay: Rng) -> Any:
@@ -722,7 +772,11 @@ def MATCH(ctx, x, rng, kind=1.0):
         raise Unsupported("MATCH type per row")
     x = _scalar_or_vec(x)
     if k == 0:
-        if isinstance(x, str) and re.search(r"[*?]", x) or (is_vec(x) and x.dtype == object and any(isinstance(v, str) and re.search(r"[*?~]", v) for v in x)):
+        if (
+            isinstance(x, str)
+            and re.search(r"[*?]", x)
+            or (is_vec(x) and x.dtype == object and any(isinstance(v, str) and re.search(r"[*?~]", v) for v in x))
+        ):
             raise Unsupported("MATCH with wildcards")
         pos = _exact_positions(ctx, x, r)
         if not is_vec(pos):
@@ -830,8 +884,13 @@ def LEFT(ctx, x, n=1.0):
     nv, e = _num_arg(n)
     if is_vec(nv):
         o = as_object(_scalar_or_vec(x), ctx.n)
-        return with_errors(np.array([v if isinstance(v, XLErr) else to_text1(v)[:max(int(k), 0)] for v, k in zip(o, nv)], dtype=object), e)
-    return with_errors(_text_map(lambda s: s[:max(int(nv), 0)], x, ctx), e)
+        return with_errors(
+            np.array(
+                [v if isinstance(v, XLErr) else to_text1(v)[: max(int(k), 0)] for v, k in zip(o, nv)], dtype=object
+            ),
+            e,
+        )
+    return with_errors(_text_map(lambda s: s[: max(int(nv), 0)], x, ctx), e)
 
 
 def RIGHT(ctx, x, n=1.0):
@@ -839,7 +898,7 @@ def RIGHT(ctx, x, n=1.0):
     if is_vec(nv):
         raise Unsupported("RIGHT count per row")
     k = max(int(nv), 0)
-    return with_errors(_text_map(lambda s: s[len(s) - k:] if k else "", x, ctx), e)
+    return with_errors(_text_map(lambda s: s[len(s) - k :] if k else "", x, ctx), e)
 
 
 def TRIM(ctx, x):
@@ -878,8 +937,13 @@ def _concat2(ctx, a, b):
             return b
         return to_text1(a) + to_text1(b)
     ao, bo = as_object(a, ctx.n), as_object(b, ctx.n)
-    return np.array([x if isinstance(x, XLErr) else y if isinstance(y, XLErr) else to_text1(x) + to_text1(y)
-                     for x, y in zip(ao, bo)], dtype=object)
+    return np.array(
+        [
+            x if isinstance(x, XLErr) else y if isinstance(y, XLErr) else to_text1(x) + to_text1(y)
+            for x, y in zip(ao, bo)
+        ],
+        dtype=object,
+    )
 
 
 def VALUE_(ctx, x):
@@ -936,11 +1000,11 @@ def _text_fmt(v: Any, fmt: str) -> Any:
 
 def _date_fmt(serial: float, fmt: str) -> str:
     when = _dt.datetime(1899, 12, 30) + _dt.timedelta(days=serial)
-    out, i, low = [], 0, fmt.lower()
+    out, low = [], fmt.lower()
     tokens = re.findall(r'"[^"]*"|yyyy|yy|mmmm|mmm|mm|m|dddd|ddd|dd|d|hh|h|ss|s|.', low)
     prev_h = False
     for j, t in enumerate(tokens):
-        nxt = next((x for x in tokens[j + 1:] if x.strip(":/-. ")), "")
+        nxt = next((x for x in tokens[j + 1 :] if x.strip(":/-. ")), "")
         if t.startswith('"'):
             out.append(t[1:-1])
         elif t == "yyyy":
@@ -1065,8 +1129,11 @@ def _weekday(s, t=1.0):
     t = np.asarray(t, float)
     # serial 1 (1900-01-01) is a Sunday in Excel's calendar
     sun0 = np.mod(s - 1, 7)  # 0 = Sunday
-    out = np.select([t == 1, t == 2, t == 3], [sun0 + 1, np.mod(sun0 + 6, 7) + 1, np.mod(sun0 + 6, 7)],
-                    np.mod(sun0 - (t - 10), 7) + 1)
+    out = np.select(
+        [t == 1, t == 2, t == 3],
+        [sun0 + 1, np.mod(sun0 + 6, 7) + 1, np.mod(sun0 + 6, 7)],
+        np.mod(sun0 - (t - 10), 7) + 1,
+    )
     return out if np.ndim(out) else float(out)
 
 
@@ -1112,16 +1179,66 @@ def NOW(ctx):
 
 # --------------------------------------------------------------------------- catalogue
 NATIVE: dict[str, Callable[..., Any]] = {
-    "IF": IF, "IFERROR": IFERROR, "IFNA": IFNA, "IFS": IFS, "AND": AND, "OR": OR, "NOT": NOT,
-    "SUM": SUM, "SUMIFS": SUMIFS, "SUMIF": SUMIF, "COUNTIFS": COUNTIFS, "COUNTIF": COUNTIF,
-    "COUNTA": COUNTA, "COUNT": COUNT, "AVERAGE": AVERAGE, "AVERAGEIFS": AVERAGEIFS, "AVERAGEIF": AVERAGEIF,
-    "MIN": MIN, "MAX": MAX, "MINIFS": MINIFS, "MAXIFS": MAXIFS, "MEDIAN": MEDIAN,
-    "ROUND": ROUND, "ROUNDUP": ROUNDUP, "ROUNDDOWN": ROUNDDOWN, "ABS": ABS, "INT": INT, "MOD": MOD,
-    "TODAY": TODAY, "NOW": NOW, "DATE": DATE, "YEAR": YEAR, "MONTH": MONTH, "DAY": DAY,
-    "EOMONTH": EOMONTH, "EDATE": EDATE, "WEEKNUM": WEEKNUM, "ISOWEEKNUM": ISOWEEKNUM, "WEEKDAY": WEEKDAY,
-    "INDEX": INDEX, "MATCH": MATCH, "XLOOKUP": XLOOKUP, "VLOOKUP": VLOOKUP,
-    "RANK": RANK, "RANK.EQ": RANK, "ISBLANK": ISBLANK, "ISNUMBER": ISNUMBER, "ISTEXT": ISTEXT, "ISERROR": ISERROR,
-    "LEN": LEN, "LEFT": LEFT, "RIGHT": RIGHT, "TRIM": TRIM, "UPPER": UPPER, "LOWER": LOWER,
-    "TEXT": TEXT, "CONCAT": CONCAT, "CONCATENATE": CONCATENATE,
-    "SUMPRODUCT": SUMPRODUCT, "LARGE": LARGE, "SMALL": SMALL, "VALUE": VALUE_,
+    "IF": IF,
+    "IFERROR": IFERROR,
+    "IFNA": IFNA,
+    "IFS": IFS,
+    "AND": AND,
+    "OR": OR,
+    "NOT": NOT,
+    "SUM": SUM,
+    "SUMIFS": SUMIFS,
+    "SUMIF": SUMIF,
+    "COUNTIFS": COUNTIFS,
+    "COUNTIF": COUNTIF,
+    "COUNTA": COUNTA,
+    "COUNT": COUNT,
+    "AVERAGE": AVERAGE,
+    "AVERAGEIFS": AVERAGEIFS,
+    "AVERAGEIF": AVERAGEIF,
+    "MIN": MIN,
+    "MAX": MAX,
+    "MINIFS": MINIFS,
+    "MAXIFS": MAXIFS,
+    "MEDIAN": MEDIAN,
+    "ROUND": ROUND,
+    "ROUNDUP": ROUNDUP,
+    "ROUNDDOWN": ROUNDDOWN,
+    "ABS": ABS,
+    "INT": INT,
+    "MOD": MOD,
+    "TODAY": TODAY,
+    "NOW": NOW,
+    "DATE": DATE,
+    "YEAR": YEAR,
+    "MONTH": MONTH,
+    "DAY": DAY,
+    "EOMONTH": EOMONTH,
+    "EDATE": EDATE,
+    "WEEKNUM": WEEKNUM,
+    "ISOWEEKNUM": ISOWEEKNUM,
+    "WEEKDAY": WEEKDAY,
+    "INDEX": INDEX,
+    "MATCH": MATCH,
+    "XLOOKUP": XLOOKUP,
+    "VLOOKUP": VLOOKUP,
+    "RANK": RANK,
+    "RANK.EQ": RANK,
+    "ISBLANK": ISBLANK,
+    "ISNUMBER": ISNUMBER,
+    "ISTEXT": ISTEXT,
+    "ISERROR": ISERROR,
+    "LEN": LEN,
+    "LEFT": LEFT,
+    "RIGHT": RIGHT,
+    "TRIM": TRIM,
+    "UPPER": UPPER,
+    "LOWER": LOWER,
+    "TEXT": TEXT,
+    "CONCAT": CONCAT,
+    "CONCATENATE": CONCATENATE,
+    "SUMPRODUCT": SUMPRODUCT,
+    "LARGE": LARGE,
+    "SMALL": SMALL,
+    "VALUE": VALUE_,
 }

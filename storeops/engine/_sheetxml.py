@@ -16,20 +16,20 @@ _R_ATTR = re.compile(rb"""\s+r\s*=\s*("[^"]*"|'[^']*')""")
 
 def cell_attrs(xml: bytes, F: np.ndarray, i: int) -> bytes:
     """The attributes of formula cell ``F[i]``'s ``<c>`` tag other than ``r`` (with their spaces)."""
-    return _R_ATTR.sub(b"", xml[int(F[i, F_CSTART]) + 2:int(F[i, F_TAGC])])
+    return _R_ATTR.sub(b"", xml[int(F[i, F_CSTART]) + 2 : int(F[i, F_TAGC])])
 
 
 def cell_value(xml: bytes, F: np.ndarray, i: int) -> bytes:
     """The ``<v>``/``<is>`` element of formula cell ``F[i]`` (b"" when it has none)."""
     vs = int(F[i, F_VS])
-    return xml[vs:int(F[i, F_VE])] if vs >= 0 else b""
+    return xml[vs : int(F[i, F_VE])] if vs >= 0 else b""
 
 
 def replace_cells(xml: bytes, F: np.ndarray, new: dict[int, bytes]) -> bytes:
     """The sheet XML with whole formula cells ``F[i]`` replaced by ``new[i]``."""
     out, prev = [], 0
     for i in sorted(new):
-        out.append(xml[prev:int(F[i, F_CSTART])])
+        out.append(xml[prev : int(F[i, F_CSTART])])
         out.append(new[i])
         prev = int(F[i, F_CEND])
     out.append(xml[prev:])
@@ -57,7 +57,7 @@ def row_span(xml: bytes, r: int, start: int = 0) -> tuple[int, int, int] | None:
 
 def row_cells(xml: bytes, span: tuple[int, int, int]) -> list[tuple[int, bytes]]:
     i, cs, end = span
-    body = xml[cs:end - len(b"</row>")] if xml[end - 6:end] == b"</row>" else b""
+    body = xml[cs : end - len(b"</row>")] if xml[end - 6 : end] == b"</row>" else b""
     return [(col_index(m.group(1)), m.group(0)) for m in _CELL_ANY.finditer(body)]
 
 

@@ -44,8 +44,8 @@ class Rng:
     def flat_num(self) -> np.ndarray:
         return self.num.reshape(-1)
 
-    def column(self, j: int = 0) -> "Rng":
-        return Rng(self.obj[:, j:j + 1], self.num[:, j:j + 1], self.per_row)
+    def column(self, j: int = 0) -> Rng:
+        return Rng(self.obj[:, j : j + 1], self.num[:, j : j + 1], self.per_row)
 
 
 def is_vec(x: Any) -> bool:
@@ -281,7 +281,18 @@ _TYPE_OF = np.frompyfunc(type, 1, 1)
 
 #: the texts an XLErr holds (Excel's error values; a file could carry another text in a
 #: ``t="e"`` cell only if damaged): a str column without them holds no XLErr
-_ERROR_CODES = ["#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!"]
+_ERROR_CODES = [
+    "#NULL!",
+    "#DIV/0!",
+    "#VALUE!",
+    "#REF!",
+    "#NAME?",
+    "#NUM!",
+    "#N/A",
+    "#GETTING_DATA",
+    "#SPILL!",
+    "#CALC!",
+]
 
 _TYPE_TESTS = (
     ("num", lambda t: issubclass(t, (int, float, np.integer, np.floating)) and not issubclass(t, (bool, np.bool_))),
@@ -308,8 +319,12 @@ def type_masks(values: np.ndarray) -> dict[str, np.ndarray]:
         # C passes say: every value is a str (or every one a bool), apart from blanks (None/NaN)
         none = pd.isna(values)
         one = ~none
-        return {"num": np.zeros(n, bool), "str": one if kind == "string" else np.zeros(n, bool),
-                "bool": one if kind == "boolean" else np.zeros(n, bool), "none": none}
+        return {
+            "num": np.zeros(n, bool),
+            "str": one if kind == "string" else np.zeros(n, bool),
+            "bool": one if kind == "boolean" else np.zeros(n, bool),
+            "none": none,
+        }
     codes, uniq = pd.factorize(pd.Series(_TYPE_OF(values), dtype=object), sort=False)
     out = {}
     for name, test in _TYPE_TESTS:

@@ -11,16 +11,15 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from ..xlsx._atomic import atomic_replace
-from ..xlsx._cells import escape
+from ..xlsx._cells import col_letters, escape
 from ..xlsx._package import open_package, rels_of
+from ..xlsx._scan import scan_sheet
 from ..xlsx._zipwrite import write_zip
 from ._formula import FormulaError, Node, parse, row_template, unparse
-from ..xlsx._cells import col_letters
-from ..xlsx._scan import scan_sheet
 from ._groups import make_groups
 from ._sheetxml import cell_attrs, cell_value, replace_cells
 from .recalc import evaluate_package
@@ -59,8 +58,15 @@ def _overdue(a: list[str]) -> str | None:
 
 #: StoreOps function → native-formula writer (argument texts → formula text).
 NATIVE_EQUIVALENTS: dict[str, Callable[[list[str]], str | None]] = {
-    "CTR": _ratio, "BOUNCE": _ratio, "INQUIRY_RATE": _ratio, "CONVERSION": _ratio, "CPC": _ratio,
-    "COST_PER": _ratio, "REPLY_HOURS": _reply_hours, "BUYER_CLASS": _buyer_class, "OVERDUE": _overdue,
+    "CTR": _ratio,
+    "BOUNCE": _ratio,
+    "INQUIRY_RATE": _ratio,
+    "CONVERSION": _ratio,
+    "CPC": _ratio,
+    "COST_PER": _ratio,
+    "REPLY_HOURS": _reply_hours,
+    "BUYER_CLASS": _buyer_class,
+    "OVERDUE": _overdue,
 }
 
 
@@ -107,11 +113,15 @@ class PortableReport:
     dropped_parts: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"已导出 {os.path.basename(self.out)}：{self.native} 个公式改为原生公式，{self.values} 个改为数值"
-                f" / exported: {self.native} formulas made native, {self.values} replaced by values")
+        return (
+            f"已导出 {os.path.basename(self.out)}：{self.native} 个公式改为原生公式，{self.values} 个改为数值"
+            f" / exported: {self.native} formulas made native, {self.values} replaced by values"
+        )
 
 
-def export_portable(src: str | os.PathLike[str], out: str | os.PathLike[str], *, today: _dt.date | None = None) -> PortableReport:
+def export_portable(
+    src: str | os.PathLike[str], out: str | os.PathLike[str], *, today: _dt.date | None = None
+) -> PortableReport:
     """Write a WPS/LibreOffice-friendly ``.xlsx`` copy of a StoreOps workbook.
 
     Examples
@@ -152,7 +162,12 @@ def export_portable(src: str | os.PathLike[str], out: str | os.PathLike[str], *,
                     if tpl is not None:
                         f = (tpl % tuple(r + o for o in offs)) if offs else tpl.replace("%%", "%")
                         new_cells[i] = b'<c r="%s%d"%s><f>%s</f>%s</c>' % (
-                            letters, r, attrs, escape(f).encode("utf-8"), vals)
+                            letters,
+                            r,
+                            attrs,
+                            escape(f).encode("utf-8"),
+                            vals,
+                        )
                         rep.native += 1
                     else:
                         new_cells[i] = b'<c r="%s%d"%s>%s</c>' % (letters, r, attrs, vals)
@@ -162,21 +177,29 @@ def export_portable(src: str | os.PathLike[str], out: str | os.PathLike[str], *,
         # drop VBA and the ribbon
         for info in pkg.infos:
             n = info.filename
-            if n.endswith("vbaProject.bin") or n.startswith("customUI/") or n.endswith("vbaProjectSignature.bin") \
-                    or n.endswith("vbaData.xml") or (n.startswith("xl/") and "/_rels/vbaProject" in n):
+            if (
+                n.endswith("vbaProject.bin")
+                or n.startswith("customUI/")
+                or n.endswith("vbaProjectSignature.bin")
+                or n.endswith("vbaData.xml")
+                or (n.startswith("xl/") and "/_rels/vbaProject" in n)
+            ):
                 drop.add(n)
         ct = pkg.read("[Content_Types].xml")
-        ct = ct.replace(b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
-                        b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml")
+        ct = ct.replace(
+            b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+            b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+        )
         ct = re.sub(rb'<Override PartName="/[^"]*(vbaProject\.bin|vbaData\.xml|customUI[^"]*)"[^>]*/>', b"", ct)
         ct = re.sub(rb'<Default Extension="bin" ContentType="application/vnd\.ms-office\.vbaProject"/>', b"", ct)
         replace["[Content_Types].xml"] = ct
         root_rels = pkg.read("_rels/.rels")
-        replace["_rels/.rels"] = re.sub(rb'<Relationship [^>]*Type="[^"]*ui/(\d+/)?extensibility"[^>]*/>', b"", root_rels)
+        replace["_rels/.rels"] = re.sub(
+            rb'<Relationship [^>]*Type="[^"]*ui/(\d+/)?extensibility"[^>]*/>', b"", root_rels
+        )
         wr = rels_of(pkg.workbook_path)
         if pkg.has(wr):
             replace[wr] = re.sub(rb'<Relationship [^>]*Type="[^"]*/vbaProject"[^>]*/>', b"", pkg.read(wr))
-
 
         infos = [i for i in pkg.infos if i.filename not in drop]
         rep.dropped_parts = sorted(drop)

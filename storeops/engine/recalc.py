@@ -30,10 +30,10 @@ from storeops.xlsx._tables import set_table_ref
 
 from ..xlsx import _cells
 from ..xlsx._atomic import atomic_replace, check_not_locked
-from ..xlsx._package import Package, open_package
-from ..xlsx._zipwrite import deflate, write_zip
 from ..xlsx._jit import needs_compiling
+from ..xlsx._package import Package, open_package
 from ..xlsx._scan import F_ROW, MAX_COL, V_COL, V_ROW, ScanError, SheetScan, scan_kernel, scan_sheet, split_kernel
+from ..xlsx._zipwrite import deflate, write_zip
 from ._encode import ValueSink, _serial
 from ._eval import Book, Evaluator, Group, walk_reads
 from ._formula import FormulaError, parse, shift_formula
@@ -84,7 +84,7 @@ def _order(groups: list[Group]) -> tuple[list[Group], list[Group]]:
         writers[(g.sheet, g.col)].append(gi)
     deps: list[set[int]] = [set() for _ in groups]
     for gi, g in enumerate(groups):
-        for (s, c1, c2, r1, r2) in g.reads:
+        for s, c1, c2, r1, r2 in g.reads:
             for c in range(c1, min(c2, 16384) + 1):
                 for wj in writers.get((s, c), ()):
                     w = groups[wj]
@@ -113,8 +113,7 @@ def _order(groups: list[Group]) -> tuple[list[Group], list[Group]]:
 
 
 # --------------------------------------------------------------------------- tables
-def _extend_tables(pkg: Package, sheet_name: str, xml: bytes, replace: dict[str, bytes],
-                   report: RecalcReport) -> bytes:
+def _extend_tables(pkg: Package, sheet_name: str, xml: bytes, replace: dict[str, bytes], report: RecalcReport) -> bytes:
     """Rows typed directly below a table become table rows with the table's formulas."""
     for t in list(pkg.tables.values()):
         if t.sheet != sheet_name or t.totals_rows:
@@ -170,8 +169,14 @@ def _this_row(text: str) -> str:
 
 
 # --------------------------------------------------------------------------- main
-def evaluate_package(pkg: Package, *, today: _dt.date | None = None, progress: bool = False,
-                     report: RecalcReport | None = None, deflated: bool = False) -> tuple[dict[str, Any], RecalcReport]:
+def evaluate_package(
+    pkg: Package,
+    *,
+    today: _dt.date | None = None,
+    progress: bool = False,
+    report: RecalcReport | None = None,
+    deflated: bool = False,
+) -> tuple[dict[str, Any], RecalcReport]:
     """Evaluate a package in memory; returns replaced members and the report.
 
     With ``deflated`` the rewritten sheets are :class:`storeops.xlsx._zipwrite.Deflated`
@@ -182,8 +187,12 @@ def evaluate_package(pkg: Package, *, today: _dt.date | None = None, progress: b
 
     t0 = time.perf_counter()
     if progress and needs_compiling(scan_kernel):
-        print("首次运行：正在编译重算加速模块，约 20 秒，只需一次 / first run: compiling the recalc kernels "
-              "(about 20 s, once)", file=sys.stderr, flush=True)
+        print(
+            "首次运行：正在编译重算加速模块，约 20 秒，只需一次 / first run: compiling the recalc kernels "
+            "(about 20 s, once)",
+            file=sys.stderr,
+            flush=True,
+        )
     report = report or RecalcReport(pkg.path)
     now = _dt.datetime.now()
     today_d = today or now.date()
@@ -196,8 +205,13 @@ def evaluate_package(pkg: Package, *, today: _dt.date | None = None, progress: b
     for d in pkg.names:
         local = sheets[d.local_sheet].name if d.local_sheet is not None and d.local_sheet < len(sheets) else None
         names[d.name.lower()].append((local, d.text))
-    book = Book(pkg.tables, names, [s.name for s in sheets], _serial(today_d),
-                _serial(now) if today is None else _serial(today_d))
+    book = Book(
+        pkg.tables,
+        names,
+        [s.name for s in sheets],
+        _serial(today_d),
+        _serial(now) if today is None else _serial(today_d),
+    )
     # 1. one scan per sheet: formula cells, and the value cells of the columns the formulas
     #    of the first rows read (a guess checked in step 3)
     xmls: dict[str, bytes] = {}
@@ -242,7 +256,7 @@ def evaluate_package(pkg: Package, *, today: _dt.date | None = None, progress: b
             g.reason = str(exc) or type(exc).__name__
             continue
         live.append(g)
-        for (s, c1, c2, r1, r2) in g.reads:
+        for s, c1, c2, _r1, _r2 in g.reads:
             if c2 - c1 > 200:
                 continue
             need[s].update(range(c1, c2 + 1))
@@ -258,7 +272,9 @@ def evaluate_package(pkg: Package, *, today: _dt.date | None = None, progress: b
             load, deferred[s.name] = _split_inputs(sc, cols, [g for g in live if g.sheet == s.name])
             data = _cells.records_to_columns(xmls[s.name], load, sst, pkg.date_styles, objects=False)
         elif cols:
-            data = _cells.read_columns(xmls[s.name], sst, pkg.date_styles, [_cells.col_letters(c) for c in sorted(cols)])
+            data = _cells.read_columns(
+                xmls[s.name], sst, pkg.date_styles, [_cells.col_letters(c) for c in sorted(cols)]
+            )
         else:
             data = {}
         if sc is not None:
@@ -362,7 +378,7 @@ def _guess_inputs(book: Book, sheets, xmls: dict[str, bytes]) -> dict[str, set[i
                 walk_reads(book, parse(g.text), g.sheet, int(g.rows.min()), int(g.rows.max()), g.base_row, reads)
             except (FormulaError, Unsupported, ValueError, KeyError):
                 continue
-            for (sh, c1, c2, r1, r2) in reads:
+            for sh, c1, c2, _r1, _r2 in reads:
                 if c2 - c1 <= 200:
                     guess[sh].update(range(c1, c2 + 1))
     return guess
@@ -381,7 +397,7 @@ def _split_inputs(sc: SheetScan, cols: set[int], live: list[Group]) -> tuple[np.
 
 
 def _set_columns(book: Book, sheet: str, data: dict) -> None:
-    for letters, cc in data.items():
+    for cc in data.values():
         if len(cc.rows):
             book.max_row[sheet] = max(book.max_row[sheet], int(cc.rows.max()))
     for letters, cc in data.items():
@@ -434,18 +450,24 @@ def _add_sst(pkg: Package, replace: dict[str, bytes]) -> bytes:
     name = posixpath.join(base, "sharedStrings.xml")
     if pkg.has(name):
         return b""
-    replace[name] = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                     b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
-                     b"<si><t></t></si></sst>")
+    replace[name] = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
+        b"<si><t></t></si></sst>"
+    )
     ct = replace.get("[Content_Types].xml") or pkg.read("[Content_Types].xml")
     i = ct.rfind(b"</Types>")
-    replace["[Content_Types].xml"] = ct[:i] + b'<Override PartName="/%s" ContentType="%s"/>' % (name.encode(), _SST_CT) + ct[i:]
+    replace["[Content_Types].xml"] = (
+        ct[:i] + b'<Override PartName="/%s" ContentType="%s"/>' % (name.encode(), _SST_CT) + ct[i:]
+    )
     wr = rels_of(pkg.workbook_path)
     rels = replace.get(wr) or pkg.read(wr)
     ids = {int(x) for x in re.findall(rb'Id="rId(\d+)"', rels)}
     rid = max(ids | {0}) + 1
     i = rels.rfind(b"</Relationships>")
-    replace[wr] = rels[:i] + b'<Relationship Id="rId%d" Type="%s" Target="sharedStrings.xml"/>' % (rid, _SST_TYPE) + rels[i:]
+    replace[wr] = (
+        rels[:i] + b'<Relationship Id="rId%d" Type="%s" Target="sharedStrings.xml"/>' % (rid, _SST_TYPE) + rels[i:]
+    )
     return b"0"
 
 
@@ -469,14 +491,17 @@ def _set_full_calc(wb: bytes, on: bool) -> bytes:
             return wb
         i = wb.find(b"</workbook>")
         # calcPr must come after definedNames and before oleSize/customWorkbookViews/…
-        anchor = re.search(rb"<(oleSize|customWorkbookViews|pivotCaches|smartTagPr|smartTagTypes|webPublishing|fileRecoveryPr|webPublishObjects|extLst)\b", wb)
+        anchor = re.search(
+            rb"<(oleSize|customWorkbookViews|pivotCaches|smartTagPr|smartTagTypes|webPublishing|fileRecoveryPr|webPublishObjects|extLst)\b",
+            wb,
+        )
         j = anchor.start() if anchor else i
         return wb[:j] + b'<calcPr fullCalcOnLoad="1"/>' + wb[j:]
     tag = m.group(0)
     new = re.sub(rb'\sfullCalcOnLoad="[^"]*"', b"", tag)
     if on:
         new = re.sub(rb"^<calcPr", b'<calcPr fullCalcOnLoad="1"', new)
-    return wb[:m.start()] + new + wb[m.end():]
+    return wb[: m.start()] + new + wb[m.end() :]
 
 
 class _NoBar:

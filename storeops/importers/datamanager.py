@@ -89,7 +89,11 @@ HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
         "marketing_clicks": ("营销点击次数", "Marketing Clicks"),
         "std_promo_impressions": ("标准推广曝光次数", "Standard Promotion Impressions"),
         "std_promo_clicks": ("标准推广点击次数", "Standard Promotion Clicks"),
-        "site_promo_impressions": ("全站推广曝光次数", "Site-wide Promotion Impressions", "Sitewide Promotion Impressions"),
+        "site_promo_impressions": (
+            "全站推广曝光次数",
+            "Site-wide Promotion Impressions",
+            "Sitewide Promotion Impressions",
+        ),
         "site_promo_clicks": ("全站推广点击次数", "Site-wide Promotion Clicks", "Sitewide Promotion Clicks"),
     },
     _K: {
@@ -222,7 +226,8 @@ def _find_header(grid: list[list[Any]]) -> tuple[int, str, dict[int, str]]:
     if best is None:
         raise StoreOpsError(
             "不是数据管家的产品或关键词导出文件(找不到 产品ID / 词 表头) / "
-            "not a Data Manager products or keywords export (no 产品ID / 词 header row found)")
+            "not a Data Manager products or keywords export (no 产品ID / 词 header row found)"
+        )
     return best[1], best[2], best[3]
 
 
@@ -298,7 +303,9 @@ def read_export(path: str | Path) -> Export:
         if all(v == "" for v in row):
             continue
         if row[key_col] == "":
-            rejected.append((r + 1, "缺少产品ID / missing product ID" if kind == _P else "缺少关键词 / missing keyword"))
+            rejected.append(
+                (r + 1, "缺少产品ID / missing product ID" if kind == _P else "缺少关键词 / missing keyword")
+            )
             continue
         rows.append(row[:width])
         numbers.append(r + 1)

@@ -17,16 +17,25 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import pandas as pd
 
 from storeops.errors import StoreOpsError
 from storeops.tables import drop_blank_rows, to_headers, to_keys
 
-from .upsert import (FUNNEL_UPDATES, KEYWORD_UPDATES, PRODUCT_UPDATES, funnel_rows, keyword_rows,
-                     newer_or_same_period, period_text, product_rows, upsert)
+from .upsert import (
+    FUNNEL_UPDATES,
+    KEYWORD_UPDATES,
+    PRODUCT_UPDATES,
+    funnel_rows,
+    keyword_rows,
+    newer_or_same_period,
+    period_text,
+    product_rows,
+    upsert,
+)
 
 __all__ = ["FileReport", "ImportReport", "format_report", "import_frames", "import_into"]
 
@@ -76,27 +85,45 @@ class ImportReport:
 
 
 def _apply(export: object, tables: dict[str, pd.DataFrame], rep: FileReport) -> None:
-    kind = getattr(export, "kind")
-    frame: pd.DataFrame = getattr(export, "frame")
-    start, end = getattr(export, "period_start"), getattr(export, "period_end")
+    kind = export.kind
+    frame: pd.DataFrame = export.frame
+    start, end = export.period_start, export.period_end
     period = period_text(start, end)
     rep.kind, rep.period, rep.read = kind, period, len(frame) + len(getattr(export, "rejected", []) or [])
     rep.rejected.extend((int(r), str(m)) for r, m in (getattr(export, "rejected", []) or []))
     if not period:
         rep.rejected.append((0, "没有找到时间周期 / no period found in the title row"))
     if kind == "products":
-        res = upsert(tables["tblProducts"], product_rows(frame, period), ["product_id"], PRODUCT_UPDATES,
-                     accept=newer_or_same_period, what="product ID", keep_when_blank=("title",))
+        res = upsert(
+            tables["tblProducts"],
+            product_rows(frame, period),
+            ["product_id"],
+            PRODUCT_UPDATES,
+            accept=newer_or_same_period,
+            what="product ID",
+            keep_when_blank=("title",),
+        )
         tables["tblProducts"] = res.frame
         rep.tables["tblProducts"] = TableCounts(res.added, res.updated, res.unchanged)
         rep.rejected.extend((p + 1, m) for p, m in res.rejected)
-        res = upsert(tables["tblFunnel"], funnel_rows(frame, period, start), ["item", "period"], FUNNEL_UPDATES,
-                     what="product ID")
+        res = upsert(
+            tables["tblFunnel"],
+            funnel_rows(frame, period, start),
+            ["item", "period"],
+            FUNNEL_UPDATES,
+            what="product ID",
+        )
         tables["tblFunnel"] = res.frame
         rep.tables["tblFunnel"] = TableCounts(res.added, res.updated, res.unchanged)
     elif kind == "keywords":
-        res = upsert(tables["tblKeywords"], keyword_rows(frame, period), ["keyword", "period"], KEYWORD_UPDATES,
-                     what="keyword", repeats=True)
+        res = upsert(
+            tables["tblKeywords"],
+            keyword_rows(frame, period),
+            ["keyword", "period"],
+            KEYWORD_UPDATES,
+            what="keyword",
+            repeats=True,
+        )
         tables["tblKeywords"] = res.frame
         rep.tables["tblKeywords"] = TableCounts(res.added, res.updated, res.unchanged)
         rep.rejected.extend((p + 1, m) for p, m in res.rejected)
@@ -127,8 +154,9 @@ def import_frames(tables: dict[str, pd.DataFrame], paths: Sequence[str]) -> list
 _TABLES = ("tblProducts", "tblFunnel", "tblKeywords")
 
 
-def import_into(paths: Sequence[str], workbook: str, *, recalc: bool = True, progress: bool = True,
-                today: object = None) -> ImportReport:
+def import_into(
+    paths: Sequence[str], workbook: str, *, recalc: bool = True, progress: bool = True, today: object = None
+) -> ImportReport:
     """Import exports ``paths`` into ``workbook`` (written in place, atomically) and recalc it."""
     from storeops.xlsx import check_not_locked, read_tables, write_tables
 
@@ -139,8 +167,10 @@ def import_into(paths: Sequence[str], workbook: str, *, recalc: bool = True, pro
     raw = read_tables(workbook)
     missing = [t for t in _TABLES if t not in raw]
     if missing:
-        raise StoreOpsError(f"不是 StoreOps 工作簿(缺少 {', '.join(missing)}) / not a StoreOps workbook "
-                            f"(missing {', '.join(missing)}): {workbook}")
+        raise StoreOpsError(
+            f"不是 StoreOps 工作簿(缺少 {', '.join(missing)}) / not a StoreOps workbook "
+            f"(missing {', '.join(missing)}): {workbook}"
+        )
     tables = {t: drop_blank_rows(t, to_keys(t, raw[t])).reset_index(drop=True) for t in _TABLES}
     before = {t: id(f) for t, f in tables.items()}
     t1 = time.perf_counter()
@@ -170,8 +200,10 @@ def format_report(report: ImportReport, *, max_reasons: int = 20) -> str:
             lines.append(f"✗ {name}: 失败 failed — {f.error}")
             continue
         kind = {"products": "产品 products", "keywords": "关键词 keywords"}.get(f.kind, f.kind)
-        lines.append(f"✓ {name} ({kind}, {f.period}): 读取 read {f.read}, 新增 added {f.added}, "
-                     f"更新 updated {f.updated}, 未变 unchanged {f.unchanged}, 拒绝 rejected {len(f.rejected)}")
+        lines.append(
+            f"✓ {name} ({kind}, {f.period}): 读取 read {f.read}, 新增 added {f.added}, "
+            f"更新 updated {f.updated}, 未变 unchanged {f.unchanged}, 拒绝 rejected {len(f.rejected)}"
+        )
         for t, c in f.tables.items():
             lines.append(f"    {t}: +{c.added} ~{c.updated} ={c.unchanged}")
         for row, reason in f.rejected[:max_reasons]:

@@ -28,8 +28,9 @@ Examples
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import pandas as pd
 
@@ -51,8 +52,15 @@ FUNNEL_KIND_PRODUCT = "产品 Product"
 #: tblProducts columns an import may change (everything else belongs to people)
 PRODUCT_UPDATES = ("title", "period", "impressions", "clicks", "visitors", "inquiries")
 FUNNEL_UPDATES = ("period_start", "kind", "impressions", "clicks", "visitors", "inquiries", "tm", "orders")
-KEYWORD_UPDATES = ("impressions", "clicks", "keyword_index", "seller_index", "top10_impressions", "top10_clicks",
-                   "p4p_clicks")
+KEYWORD_UPDATES = (
+    "impressions",
+    "clicks",
+    "keyword_index",
+    "seller_index",
+    "top10_impressions",
+    "top10_clicks",
+    "p4p_clicks",
+)
 
 
 @dataclass
@@ -74,6 +82,7 @@ def period_text(start: Any, end: Any) -> str:
     >>> period_text(dt.date(2026, 9, 13), dt.date(2026, 9, 19))
     '2026-09-13~2026-09-19'
     """
+
     def iso(d: Any) -> str:
         if is_blank(d):
             return ""
@@ -113,8 +122,10 @@ def _text(v: Any) -> str | None:
 def _num(v: Any) -> Any:
     v = clean_value(v)
     if isinstance(v, str):  # an export importer should already have parsed numbers
-        from storeops_xl._coerce import to_number
         import numpy as np
+
+        from storeops_xl._coerce import to_number
+
         col = to_number(np.array([v], dtype=object), "value")
         f = col.values[0]
         return None if f != f else clean_value(float(f))
@@ -130,15 +141,17 @@ def _get(frame: pd.DataFrame, *names: str) -> list[Any]:
 
 def product_rows(frame: pd.DataFrame, period: str) -> pd.DataFrame:
     """tblProducts key rows from a products export frame (canonical snake_case columns)."""
-    return pd.DataFrame({
-        "product_id": [_text(v) for v in _get(frame, "product_id")],
-        "title": [_text(v) for v in _get(frame, "title")],
-        "period": [period] * len(frame),
-        "impressions": [_num(v) for v in _get(frame, "impressions")],
-        "clicks": [_num(v) for v in _get(frame, "clicks")],
-        "visitors": [_num(v) for v in _get(frame, "visitors")],
-        "inquiries": [_num(v) for v in _get(frame, "inquiries", "inquiry_buyers")],
-    })
+    return pd.DataFrame(
+        {
+            "product_id": [_text(v) for v in _get(frame, "product_id")],
+            "title": [_text(v) for v in _get(frame, "title")],
+            "period": [period] * len(frame),
+            "impressions": [_num(v) for v in _get(frame, "impressions")],
+            "clicks": [_num(v) for v in _get(frame, "clicks")],
+            "visitors": [_num(v) for v in _get(frame, "visitors")],
+            "inquiries": [_num(v) for v in _get(frame, "inquiries", "inquiry_buyers")],
+        }
+    )
 
 
 def funnel_rows(frame: pd.DataFrame, period: str, period_start: Any) -> pd.DataFrame:
@@ -146,33 +159,37 @@ def funnel_rows(frame: pd.DataFrame, period: str, period_start: Any) -> pd.DataF
     start = clean_value(period_start)
     if isinstance(start, (_dt.datetime,)):
         start = start.date()
-    return pd.DataFrame({
-        "period": [period] * len(frame),
-        "period_start": [start] * len(frame),
-        "kind": [FUNNEL_KIND_PRODUCT] * len(frame),
-        "item": [_text(v) for v in _get(frame, "product_id")],
-        "impressions": [_num(v) for v in _get(frame, "impressions")],
-        "clicks": [_num(v) for v in _get(frame, "clicks")],
-        "visitors": [_num(v) for v in _get(frame, "visitors")],
-        "inquiries": [_num(v) for v in _get(frame, "inquiries", "inquiry_buyers")],
-        "tm": [_num(v) for v in _get(frame, "tm_buyers", "tm")],
-        "orders": [_num(v) for v in _get(frame, "orders_submitted", "orders")],
-    })
+    return pd.DataFrame(
+        {
+            "period": [period] * len(frame),
+            "period_start": [start] * len(frame),
+            "kind": [FUNNEL_KIND_PRODUCT] * len(frame),
+            "item": [_text(v) for v in _get(frame, "product_id")],
+            "impressions": [_num(v) for v in _get(frame, "impressions")],
+            "clicks": [_num(v) for v in _get(frame, "clicks")],
+            "visitors": [_num(v) for v in _get(frame, "visitors")],
+            "inquiries": [_num(v) for v in _get(frame, "inquiries", "inquiry_buyers")],
+            "tm": [_num(v) for v in _get(frame, "tm_buyers", "tm")],
+            "orders": [_num(v) for v in _get(frame, "orders_submitted", "orders")],
+        }
+    )
 
 
 def keyword_rows(frame: pd.DataFrame, period: str) -> pd.DataFrame:
     """tblKeywords key rows from a keywords export frame."""
-    return pd.DataFrame({
-        "keyword": [_text(v) for v in _get(frame, "keyword")],
-        "period": [period] * len(frame),
-        "impressions": [_num(v) for v in _get(frame, "impressions")],
-        "clicks": [_num(v) for v in _get(frame, "clicks")],
-        "keyword_index": [_num(v) for v in _get(frame, "keyword_index")],
-        "seller_index": [_num(v) for v in _get(frame, "seller_index")],
-        "top10_impressions": [_num(v) for v in _get(frame, "top10_avg_impressions", "top10_impressions")],
-        "top10_clicks": [_num(v) for v in _get(frame, "top10_avg_clicks", "top10_clicks")],
-        "p4p_clicks": [_num(v) for v in _get(frame, "p4p_clicks")],
-    })
+    return pd.DataFrame(
+        {
+            "keyword": [_text(v) for v in _get(frame, "keyword")],
+            "period": [period] * len(frame),
+            "impressions": [_num(v) for v in _get(frame, "impressions")],
+            "clicks": [_num(v) for v in _get(frame, "clicks")],
+            "keyword_index": [_num(v) for v in _get(frame, "keyword_index")],
+            "seller_index": [_num(v) for v in _get(frame, "seller_index")],
+            "top10_impressions": [_num(v) for v in _get(frame, "top10_avg_impressions", "top10_impressions")],
+            "top10_clicks": [_num(v) for v in _get(frame, "top10_avg_clicks", "top10_clicks")],
+            "p4p_clicks": [_num(v) for v in _get(frame, "p4p_clicks")],
+        }
+    )
 
 
 def _key(values: Iterable[Any]) -> tuple[str, ...]:
@@ -185,9 +202,17 @@ def _key(values: Iterable[Any]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def upsert(existing: pd.DataFrame, incoming: pd.DataFrame, keys: list[str], updates: Iterable[str], *,
-           accept: Callable[[dict[str, Any], dict[str, Any]], bool] | None = None,
-           what: str = "row", keep_when_blank: Iterable[str] = (), repeats: bool = False) -> UpsertResult:
+def upsert(
+    existing: pd.DataFrame,
+    incoming: pd.DataFrame,
+    keys: list[str],
+    updates: Iterable[str],
+    *,
+    accept: Callable[[dict[str, Any], dict[str, Any]], bool] | None = None,
+    what: str = "row",
+    keep_when_blank: Iterable[str] = (),
+    repeats: bool = False,
+) -> UpsertResult:
     """Merge ``incoming`` rows into ``existing`` by ``keys``; return a new frame and counts.
 
     Parameters
@@ -240,8 +265,13 @@ def upsert(existing: pd.DataFrame, incoming: pd.DataFrame, keys: list[str], upda
         if repeats:
             n = seen_count[k] = seen_count.get(k, 0) + 1
             if n > 1:
-                res.notes.append((pos, f"文件内同名出现第 {n} 次,按顺序分别保存 / {what} repeated in the file "
-                                       f"(occurrence {n}); kept, matched by order: {' + '.join(k)}"))
+                res.notes.append(
+                    (
+                        pos,
+                        f"文件内同名出现第 {n} 次,按顺序分别保存 / {what} repeated in the file "
+                        f"(occurrence {n}); kept, matched by order: {' + '.join(k)}",
+                    )
+                )
             k = k + (str(n),)
         if k in seen:
             res.rejected.append((pos, f"文件内重复 / duplicate {what} in the file: {' + '.join(k)}"))

@@ -26,9 +26,22 @@ class ReviewResult:
     @property
     def text(self) -> str:
         r = self.review
-        cols = [c for c in ("业务员 Salesperson", "团队 Team", "新买家 New buyers", "已回复 Replied", "及时回复率 Timely rate",
-                            "升级 Upgrades", "逾期跟进 Overdue", "订单额 Revenue USD", "PK得分 PK score", "PK排名 PK rank")
-                if c in r.people.columns]
+        cols = [
+            c
+            for c in (
+                "业务员 Salesperson",
+                "团队 Team",
+                "新买家 New buyers",
+                "已回复 Replied",
+                "及时回复率 Timely rate",
+                "升级 Upgrades",
+                "逾期跟进 Overdue",
+                "订单额 Revenue USD",
+                "PK得分 PK score",
+                "PK排名 PK rank",
+            )
+            if c in r.people.columns
+        ]
         lines = [r.title, r.people[cols].to_string(index=False) if cols else "(无业务员 no salespeople)"]
         if self.sheet_written:
             lines.append("已写入工作表 / sheet written: 周复盘 Review")
@@ -60,8 +73,15 @@ def _as_date(v: Any) -> _dt.date | None:
     return _dt.date.fromisoformat(str(v)[:10])
 
 
-def run_review(path: str, *, week: str | None = None, out_dir: str | None = None, sheet: bool = True,
-               pdf: bool = True, today: Any = None) -> ReviewResult:
+def run_review(
+    path: str,
+    *,
+    week: str | None = None,
+    out_dir: str | None = None,
+    sheet: bool = True,
+    pdf: bool = True,
+    today: Any = None,
+) -> ReviewResult:
     """Compute the review of ``week`` from the workbook at ``path``; write the sheet and the PDF."""
     from storeops.errors import StoreOpsError
     from storeops.xlsx import check_not_locked, read_tables

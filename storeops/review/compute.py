@@ -22,18 +22,19 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from storeops.tables import drop_blank_rows, is_blank, to_keys
+from storeops.workbook.schema import LISTS, PK_METRICS
 from storeops_xl import followup as F
 from storeops_xl import targets as TG
 from storeops_xl._coerce import EXCEL_EPOCH, to_date, to_number
 from storeops_xl.settings import DEFAULTS
-from storeops.tables import drop_blank_rows, is_blank, to_keys
-from storeops.workbook.schema import LISTS, PK_METRICS
 
 __all__ = ["Review", "compute_review", "parse_week", "week_of"]
 
@@ -79,6 +80,11 @@ def _nums(s: pd.Series, name: str) -> np.ndarray:
     return np.nan_to_num(to_number(np.asarray(s.tolist(), dtype=object), name, negative=True).values)
 
 
+def _target_of(row: Any, key: str) -> float:
+    """One annual target of a Target row (0 when the salesperson has no row)."""
+    return float(_nums(pd.Series([getattr(row, key, None)]), key)[0]) if row else 0.0
+
+
 def _dates(s: pd.Series, name: str) -> np.ndarray:
     return to_date(np.asarray(s.tolist(), dtype=object), name).values
 
@@ -121,18 +127,29 @@ def _follow_columns(fk: pd.DataFrame, settings: Mapping[str, Any], as_of: _dt.da
     out["source"] = [("" if is_blank(v) else str(v).strip()) for v in fk["source"]]
     out["received"] = _dates(fk["received_at"], "received_at")
     hours = F.reply_hours(_obj(fk["received_at"].to_numpy(object), n), _obj(fk["replied_at"].to_numpy(object), n))
-    out["reply_hours"] = pd.to_numeric(pd.Series(list(_obj(hours, n)), index=fk.index).map(
-        lambda v: v if isinstance(v, (int, float)) and not isinstance(v, bool) else np.nan), errors="coerce")
+    out["reply_hours"] = pd.to_numeric(
+        pd.Series(list(_obj(hours, n)), index=fk.index).map(
+            lambda v: v if isinstance(v, (int, float)) and not isinstance(v, bool) else np.nan
+        ),
+        errors="coerce",
+    )
     # the workbook's list values are bilingual ("询盘 Inquiry"); give the core its first word
     out["channel"] = [v.split(" ")[0] if isinstance(v, str) and v in LISTS["channel"] else v for v in fk["channel"]]
-    cls = F.buyer_class(_obj(fk["order_usd"].to_numpy(object), n), _obj(fk["paid_orders"].to_numpy(object), n),
-                        _obj(fk["sample_orders"].to_numpy(object), n),
-                        _setting(settings, "cfg_class_a_usd"), _setting(settings, "cfg_class_a_repeat"))
+    cls = F.buyer_class(
+        _obj(fk["order_usd"].to_numpy(object), n),
+        _obj(fk["paid_orders"].to_numpy(object), n),
+        _obj(fk["sample_orders"].to_numpy(object), n),
+        _setting(settings, "cfg_class_a_usd"),
+        _setting(settings, "cfg_class_a_repeat"),
+    )
     out["class"] = [v if isinstance(v, str) and v in _CLASS_RANK else "" for v in _obj(cls, n)]
     out["class_last_week"] = [("" if is_blank(v) else str(v).strip().upper()[:1]) for v in fk["class_last_week"]]
-    nxt = F.next_followup(_obj(fk["last_contact"].to_numpy(object), n), out["class"].to_numpy(object),
-                          _obj(fk["stage"].to_numpy(object), n),
-                          *(_setting(settings, f"cfg_cadence_{k}") for k in "abcd"))
+    nxt = F.next_followup(
+        _obj(fk["last_contact"].to_numpy(object), n),
+        out["class"].to_numpy(object),
+        _obj(fk["stage"].to_numpy(object), n),
+        *(_setting(settings, f"cfg_cadence_{k}") for k in "abcd"),
+    )
     nxt_arr = _obj(nxt, n)
     out["next_followup"] = [v if isinstance(v, _dt.datetime) else None for v in nxt_arr]
     od = F.overdue(nxt_arr, _serial(as_of))
@@ -145,8 +162,12 @@ def _follow_columns(fk: pd.DataFrame, settings: Mapping[str, Any], as_of: _dt.da
 def _timely(rows: pd.DataFrame, settings: Mapping[str, Any]) -> float | None:
     if rows.empty:
         return None
-    v = F.timely_rate(rows["reply_hours"].tolist(), rows["channel"].tolist(),
-                      _setting(settings, "cfg_reply_inquiry_h"), _setting(settings, "cfg_reply_tm_h"))
+    v = F.timely_rate(
+        rows["reply_hours"].tolist(),
+        rows["channel"].tolist(),
+        _setting(settings, "cfg_reply_inquiry_h"),
+        _setting(settings, "cfg_reply_tm_h"),
+    )
     return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
 
 
@@ -157,8 +178,13 @@ def _moves_text(pairs: list[tuple[str, str]]) -> str:
     return ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
 
 
-def compute_review(frames: Mapping[str, pd.DataFrame], week: str | None = None, *,
-                   settings: Mapping[str, Any] | None = None, today: _dt.date | None = None) -> Review:
+def compute_review(
+    frames: Mapping[str, pd.DataFrame],
+    week: str | None = None,
+    *,
+    settings: Mapping[str, Any] | None = None,
+    today: _dt.date | None = None,
+) -> Review:
     """Compute the review of ``week`` (``'2026-W47'``; default: the week of ``today``).
 
     ``frames``: table name → frame (header-text or key columns) for ``tblFollow`` and,
@@ -189,8 +215,11 @@ def compute_review(frames: Mapping[str, pd.DataFrame], week: str | None = None, 
     lo, hi = _serial(start), _serial(end) + 1
     fol["new"] = (fol["received"] >= lo) & (fol["received"] < hi)
 
-    team_of = {str(r.salesperson).strip(): ("" if is_blank(r.team) else str(r.team).strip())
-               for r in sp.itertuples() if not is_blank(r.salesperson)}
+    team_of = {
+        str(r.salesperson).strip(): ("" if is_blank(r.team) else str(r.team).strip())
+        for r in sp.itertuples()
+        if not is_blank(r.salesperson)
+    }
     names = list(team_of) + [s for s in dict.fromkeys(fol["salesperson"]) if s and s not in team_of]
     tgt = {str(r.salesperson).strip(): r for r in tg.itertuples() if not is_blank(r.salesperson)}
     t_timely = {}
@@ -213,23 +242,37 @@ def compute_review(frames: Mapping[str, pd.DataFrame], week: str | None = None, 
         rec["其他来源 Other"] = int((~new["source"].isin(known)).sum())
         replied = new["reply_hours"].notna()
         rec["已回复 Replied"] = int(replied.sum())
-        rec["平均回复小时 Avg reply h"] = round(float(new.loc[replied, "reply_hours"].mean()), 1) if replied.any() else None
+        rec["平均回复小时 Avg reply h"] = (
+            round(float(new.loc[replied, "reply_hours"].mean()), 1) if replied.any() else None
+        )
         rec["及时回复率 Timely rate"] = _timely(new, settings)
         pairs = []
         for buyer, a, b in zip(mine["buyer"], mine["class_last_week"], mine["class"]):
             if a in _CLASS_RANK and b in _CLASS_RANK and a != b:
                 pairs.append((a, b))
-                moves.append({"业务员 Salesperson": name, "买家 Buyer": buyer, "上周 Last week": a, "本周 Now": b,
-                              "方向 Direction": "升级 up" if _CLASS_RANK[b] > _CLASS_RANK[a] else "降级 down"})
+                moves.append(
+                    {
+                        "业务员 Salesperson": name,
+                        "买家 Buyer": buyer,
+                        "上周 Last week": a,
+                        "本周 Now": b,
+                        "方向 Direction": "升级 up" if _CLASS_RANK[b] > _CLASS_RANK[a] else "降级 down",
+                    }
+                )
         rec["升级 Upgrades"] = sum(1 for a, b in pairs if _CLASS_RANK[b] > _CLASS_RANK[a])
         rec["降级 Downgrades"] = sum(1 for a, b in pairs if _CLASS_RANK[b] < _CLASS_RANK[a])
         rec["类别变化 Class moves"] = _moves_text(pairs)
         rec["逾期跟进 Overdue"] = int(mine["overdue"].sum())
         for r in mine[mine["overdue"]].itertuples():
             nd = r.next_followup
-            overdue_rows.append({"业务员 Salesperson": name, "买家 Buyer": r.buyer,
-                                 "下次跟进 Next follow-up": nd.date() if nd else None,
-                                 "逾期天数 Days overdue": (as_of - nd.date()).days if nd else None})
+            overdue_rows.append(
+                {
+                    "业务员 Salesperson": name,
+                    "买家 Buyer": r.buyer,
+                    "下次跟进 Next follow-up": nd.date() if nd else None,
+                    "逾期天数 Days overdue": (as_of - nd.date()).days if nd else None,
+                }
+            )
         t = tgt.get(name)
         sales_target = float(_nums(pd.Series([getattr(t, "sales_target", None)]), "t")[0]) if t else 0.0
         orders_target = float(_nums(pd.Series([getattr(t, "orders_target", None)]), "t")[0]) if t else 0.0
@@ -239,17 +282,25 @@ def compute_review(frames: Mapping[str, pd.DataFrame], week: str | None = None, 
         rec["销售目标 Sales target USD"] = sales_target or None
         pace = TG.target_pace(rec["订单额 Revenue USD"], sales_target or None, year_start, year_end, as_of)
         rec["销售进度 Sales pace"] = pace if isinstance(pace, float) else None
-        lab = TG.pace_label(pace, _setting(settings, "cfg_pace_ahead"), _setting(settings, "cfg_pace_behind")) \
-            if isinstance(pace, float) else None
+        lab = (
+            TG.pace_label(pace, _setting(settings, "cfg_pace_ahead"), _setting(settings, "cfg_pace_behind"))
+            if isinstance(pace, float)
+            else None
+        )
         rec["进度 Pace"] = lab if isinstance(lab, str) and not lab.startswith("#") else ""
         # weekly PK
         week_new_buyers = int((new["paid_orders"] > 0).sum())
         week_usd = float(new["order_usd"].sum())
         timely = rec["及时回复率 Timely rate"] or 0.0
         pk_actual.append([len(new), week_new_buyers, week_usd, timely])
-        get = (lambda k: float(_nums(pd.Series([getattr(t, k, None)]), k)[0]) if t else 0.0)
-        pk_target.append([get("inquiries_target") / 52, get("new_buyers_target") / 52, get("sales_target") / 52,
-                          t_timely.get(name, 1.0)])
+        pk_target.append(
+            [
+                _target_of(t, "inquiries_target") / 52,
+                _target_of(t, "new_buyers_target") / 52,
+                _target_of(t, "sales_target") / 52,
+                t_timely.get(name, 1.0),
+            ]
+        )
         recs.append(rec)
 
     people = pd.DataFrame(recs)
@@ -259,17 +310,37 @@ def compute_review(frames: Mapping[str, pd.DataFrame], week: str | None = None, 
             weights = [w for _, _, w in PK_METRICS]
         scores = TG.pk_score(pk_actual, pk_target, weights, _setting(settings, "cfg_pk_cap"))
         scores = np.atleast_1d(np.asarray(scores, dtype=object))
-        people["PK得分 PK score"] = [round(float(s), 1) if isinstance(s, (int, float, np.floating)) else None for s in scores]
+        people["PK得分 PK score"] = [
+            round(float(s), 1) if isinstance(s, (int, float, np.floating)) else None for s in scores
+        ]
         people["PK排名 PK rank"] = people["PK得分 PK score"].rank(method="min", ascending=False).astype("Int64")
     teams = _teams(people, fol, settings, as_of, year_start, year_end)
-    return Review(label, start, end, as_of, people, teams,
-                  pd.DataFrame(moves, columns=["业务员 Salesperson", "买家 Buyer", "上周 Last week", "本周 Now", "方向 Direction"]),
-                  pd.DataFrame(overdue_rows, columns=["业务员 Salesperson", "买家 Buyer", "下次跟进 Next follow-up", "逾期天数 Days overdue"]),
-                  sources)
+    return Review(
+        label,
+        start,
+        end,
+        as_of,
+        people,
+        teams,
+        pd.DataFrame(
+            moves, columns=["业务员 Salesperson", "买家 Buyer", "上周 Last week", "本周 Now", "方向 Direction"]
+        ),
+        pd.DataFrame(
+            overdue_rows,
+            columns=["业务员 Salesperson", "买家 Buyer", "下次跟进 Next follow-up", "逾期天数 Days overdue"],
+        ),
+        sources,
+    )
 
 
-def _teams(people: pd.DataFrame, fol: pd.DataFrame, settings: Mapping[str, Any], as_of: _dt.date,
-           year_start: _dt.date, year_end: _dt.date) -> pd.DataFrame:
+def _teams(
+    people: pd.DataFrame,
+    fol: pd.DataFrame,
+    settings: Mapping[str, Any],
+    as_of: _dt.date,
+    year_start: _dt.date,
+    year_end: _dt.date,
+) -> pd.DataFrame:
     if people.empty:
         return pd.DataFrame()
     recs = []
@@ -277,8 +348,15 @@ def _teams(people: pd.DataFrame, fol: pd.DataFrame, settings: Mapping[str, Any],
         members = grp["业务员 Salesperson"].tolist()
         rows = fol[fol["salesperson"].isin(members)]
         rec: dict[str, Any] = {"团队 Team": team or "(无团队 none)", "人数 Members": len(members)}
-        for col in ("新买家 New buyers", "已回复 Replied", "升级 Upgrades", "降级 Downgrades", "逾期跟进 Overdue",
-                    "付款订单 Paid orders", "订单额 Revenue USD"):
+        for col in (
+            "新买家 New buyers",
+            "已回复 Replied",
+            "升级 Upgrades",
+            "降级 Downgrades",
+            "逾期跟进 Overdue",
+            "付款订单 Paid orders",
+            "订单额 Revenue USD",
+        ):
             rec[col] = grp[col].sum()
         rec["及时回复率 Timely rate"] = _timely(rows[rows["new"]], settings)
         target = grp["销售目标 Sales target USD"].fillna(0).sum()

@@ -40,8 +40,17 @@ def _font_family() -> list[str]:
     from matplotlib import font_manager
 
     have = {f.name for f in font_manager.fontManager.ttflist}
-    for fam in ("WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC",
-                "Microsoft YaHei", "SimHei", "PingFang SC", "Heiti SC"):
+    for fam in (
+        "WenQuanYi Micro Hei",
+        "WenQuanYi Zen Hei",
+        "Noto Sans CJK SC",
+        "Noto Sans SC",
+        "Source Han Sans SC",
+        "Microsoft YaHei",
+        "SimHei",
+        "PingFang SC",
+        "Heiti SC",
+    ):
         if fam in have:
             return [fam, "DejaVu Sans"]
     return ["DejaVu Sans"]
@@ -61,20 +70,34 @@ def _fmt(v: Any, col: str) -> str:
 
 
 _PEOPLE_COLS = [
-    ("业务员 Salesperson", "业务员\nSales"), ("团队 Team", "团队\nTeam"), ("新买家 New buyers", "新买家\nNew"),
-    ("询盘 Inquiry", "询盘\nInq."), ("TM", "TM"), ("RFQ", "RFQ"), ("_other", "其他\nOther"),
-    ("已回复 Replied", "已回复\nReplied"), ("及时回复率 Timely rate", "及时率\nTimely"),
-    ("升级 Upgrades", "升级\nUp"), ("降级 Downgrades", "降级\nDown"), ("逾期跟进 Overdue", "逾期\nOverdue"),
-    ("订单额 Revenue USD", "订单额\nRevenue $"), ("销售进度 Sales pace", "进度\nPace"),
-    ("PK得分 PK score", "PK得分\nScore"), ("PK排名 PK rank", "排名\nRank"),
+    ("业务员 Salesperson", "业务员\nSales"),
+    ("团队 Team", "团队\nTeam"),
+    ("新买家 New buyers", "新买家\nNew"),
+    ("询盘 Inquiry", "询盘\nInq."),
+    ("TM", "TM"),
+    ("RFQ", "RFQ"),
+    ("_other", "其他\nOther"),
+    ("已回复 Replied", "已回复\nReplied"),
+    ("及时回复率 Timely rate", "及时率\nTimely"),
+    ("升级 Upgrades", "升级\nUp"),
+    ("降级 Downgrades", "降级\nDown"),
+    ("逾期跟进 Overdue", "逾期\nOverdue"),
+    ("订单额 Revenue USD", "订单额\nRevenue $"),
+    ("销售进度 Sales pace", "进度\nPace"),
+    ("PK得分 PK score", "PK得分\nScore"),
+    ("PK排名 PK rank", "排名\nRank"),
 ]
 
 
 def _people_table(review: Review) -> tuple[list[str], list[list[str]]]:
     df = review.people.copy()
     main = {"询盘 Inquiry", "TM", "RFQ"}
-    src_cols = [c for c in df.columns if c in {f"{s.split(' ')[0]} {s.split(' ', 1)[-1]}" if " " in s else s
-                                               for s in review.sources} and c not in main]
+    src_cols = [
+        c
+        for c in df.columns
+        if c in {f"{s.split(' ')[0]} {s.split(' ', 1)[-1]}" if " " in s else s for s in review.sources}
+        and c not in main
+    ]
     df["_other"] = df[src_cols + ["其他来源 Other"]].sum(axis=1) if len(df) else []
     cols = [(k, h) for k, h in _PEOPLE_COLS if k in df.columns]
     rows = [[_fmt(r[k], k) for k, _ in cols] for _, r in df.iterrows()]
@@ -83,9 +106,23 @@ def _people_table(review: Review) -> tuple[list[str], list[list[str]]]:
 
 def _teams_table(review: Review) -> tuple[list[str], list[list[str]]]:
     df = review.teams
-    cols = [c for c in ["团队 Team", "人数 Members", "新买家 New buyers", "已回复 Replied", "及时回复率 Timely rate",
-                        "升级 Upgrades", "逾期跟进 Overdue", "订单额 Revenue USD", "销售进度 Sales pace",
-                        "PK得分 PK score", "PK排名 PK rank"] if c in df.columns]
+    cols = [
+        c
+        for c in [
+            "团队 Team",
+            "人数 Members",
+            "新买家 New buyers",
+            "已回复 Replied",
+            "及时回复率 Timely rate",
+            "升级 Upgrades",
+            "逾期跟进 Overdue",
+            "订单额 Revenue USD",
+            "销售进度 Sales pace",
+            "PK得分 PK score",
+            "PK排名 PK rank",
+        ]
+        if c in df.columns
+    ]
     rows = [[_fmt(r[c], c) for c in cols] for _, r in df.iterrows()]
     return [c.replace(" ", "\n", 1) for c in cols], rows
 
@@ -115,24 +152,40 @@ def write_pdf(review: Review, path: str) -> str:
     import matplotlib
 
     matplotlib.use("Agg", force=False)
+    import logging
+
     import matplotlib.pyplot as plt
     from matplotlib.backends.backend_pdf import PdfPages
 
-    import logging
-
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)  # no bold CJK face: regular is fine
     families = _font_family()
-    with matplotlib.rc_context({"font.family": "sans-serif", "font.sans-serif": families,
-                                "axes.unicode_minus": False, "pdf.fonttype": 42}):
+    with matplotlib.rc_context(
+        {"font.family": "sans-serif", "font.sans-serif": families, "axes.unicode_minus": False, "pdf.fonttype": 42}
+    ):
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        with PdfPages(path, metadata={"Title": review.title, "Creator": "StoreOps XL",
-                                      "CreationDate": None, "ModDate": None}) as pdf:
+        with PdfPages(
+            path, metadata={"Title": review.title, "Creator": "StoreOps XL", "CreationDate": None, "ModDate": None}
+        ) as pdf:
             fig = plt.figure(figsize=_A4_LANDSCAPE)
             fig.suptitle(review.title, fontsize=14, fontweight="bold", x=0.03, ha="left")
-            fig.text(0.03, 0.915, f"统计日期 As of {review.as_of:%Y-%m-%d} · 每周六复盘 Saturday review", fontsize=9,
-                     color="#555555")
-            gs = fig.add_gridspec(3, 2, height_ratios=[1.25, 0.8, 1.35], left=0.03, right=0.97, top=0.87, bottom=0.06,
-                                  hspace=0.45, wspace=0.18)
+            fig.text(
+                0.03,
+                0.915,
+                f"统计日期 As of {review.as_of:%Y-%m-%d} · 每周六复盘 Saturday review",
+                fontsize=9,
+                color="#555555",
+            )
+            gs = fig.add_gridspec(
+                3,
+                2,
+                height_ratios=[1.25, 0.8, 1.35],
+                left=0.03,
+                right=0.97,
+                top=0.87,
+                bottom=0.06,
+                hspace=0.45,
+                wspace=0.18,
+            )
             h, rows = _people_table(review)
             _draw_table(fig.add_subplot(gs[0, :]), h, rows, "业务员 Per salesperson")
             h, rows = _teams_table(review)
@@ -146,13 +199,21 @@ def write_pdf(review: Review, path: str) -> str:
             fig.suptitle(f"{review.title} — 明细 Details", fontsize=12, fontweight="bold", x=0.03, ha="left")
             gs = fig.add_gridspec(1, 2, left=0.03, right=0.97, top=0.9, bottom=0.05, wspace=0.08)
             mv = review.moves.head(25)
-            _draw_table(fig.add_subplot(gs[0, 0]), [c.replace(" ", "\n", 1) for c in mv.columns],
-                        [[_fmt(v, c) for c, v in r.items()] for _, r in mv.iterrows()],
-                        f"类别变化 Class moves ({len(review.moves)})", 7)
+            _draw_table(
+                fig.add_subplot(gs[0, 0]),
+                [c.replace(" ", "\n", 1) for c in mv.columns],
+                [[_fmt(v, c) for c, v in r.items()] for _, r in mv.iterrows()],
+                f"类别变化 Class moves ({len(review.moves)})",
+                7,
+            )
             od = review.overdue.sort_values("逾期天数 Days overdue", ascending=False).head(25)
-            _draw_table(fig.add_subplot(gs[0, 1]), [c.replace(" ", "\n", 1) for c in od.columns],
-                        [[_fmt(v, c) for c, v in r.items()] for _, r in od.iterrows()],
-                        f"逾期跟进 Overdue follow-ups ({len(review.overdue)})", 7)
+            _draw_table(
+                fig.add_subplot(gs[0, 1]),
+                [c.replace(" ", "\n", 1) for c in od.columns],
+                [[_fmt(v, c) for c, v in r.items()] for _, r in od.iterrows()],
+                f"逾期跟进 Overdue follow-ups ({len(review.overdue)})",
+                7,
+            )
             pdf.savefig(fig)
             plt.close(fig)
     return path
@@ -166,8 +227,15 @@ def _chart_sources(ax: Any, review: Review) -> None:
         return
     names = df["业务员 Salesperson"].tolist()
     bottom = [0.0] * len(df)
-    cols = [c for c in df.columns if c not in ("新买家 New buyers",) and
-            (c in {"询盘 Inquiry", "TM", "RFQ", "其他来源 Other"} or any(c.startswith(s.split(" ")[0] + " ") for s in review.sources))]
+    cols = [
+        c
+        for c in df.columns
+        if c not in ("新买家 New buyers",)
+        and (
+            c in {"询盘 Inquiry", "TM", "RFQ", "其他来源 Other"}
+            or any(c.startswith(s.split(" ")[0] + " ") for s in review.sources)
+        )
+    ]
     colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22"]
     for i, c in enumerate(cols):
         vals = df[c].astype(float).tolist()

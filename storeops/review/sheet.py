@@ -13,7 +13,8 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import posixpath
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 from lxml import etree
@@ -61,8 +62,11 @@ def _cell_value(v: Any, col: str) -> Any:
 
 def review_rows(review: Review) -> list[list[Any]]:
     """The sheet's content as rows of plain values (text, numbers, ``None``)."""
-    rows: list[list[Any]] = [[review.title], [f"统计日期 As of {review.as_of:%Y-%m-%d}  ·  由 storeops review 生成 / "
-                                               f"written by storeops review"], []]
+    rows: list[list[Any]] = [
+        [review.title],
+        [f"统计日期 As of {review.as_of:%Y-%m-%d}  ·  由 storeops review 生成 / written by storeops review"],
+        [],
+    ]
 
     def block(title: str, df: pd.DataFrame) -> None:
         rows.append([title])
@@ -82,10 +86,12 @@ def review_rows(review: Review) -> list[list[Any]]:
 
 
 def _sheet_xml(rows: Iterable[list[Any]]) -> bytes:
-    out = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_MAIN}" '
-           f'xmlns:r="{_REL}"><sheetViews><sheetView workbookViewId="0"/></sheetViews>'
-           '<sheetFormatPr defaultRowHeight="15"/><cols><col min="1" max="1" width="22" customWidth="1"/>'
-           '<col min="2" max="40" width="13" customWidth="1"/></cols><sheetData>']
+    out = [
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_MAIN}" '
+        f'xmlns:r="{_REL}"><sheetViews><sheetView workbookViewId="0"/></sheetViews>'
+        '<sheetFormatPr defaultRowHeight="15"/><cols><col min="1" max="1" width="22" customWidth="1"/>'
+        '<col min="2" max="40" width="13" customWidth="1"/></cols><sheetData>'
+    ]
     for r, row in enumerate(rows, start=1):
         cells = []
         for c, v in enumerate(row):
@@ -100,8 +106,10 @@ def _sheet_xml(rows: Iterable[list[Any]]) -> bytes:
                 cells.append(f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{_esc(str(v))}</t></is></c>')
         if cells:
             out.append(f'<row r="{r}">{"".join(cells)}</row>')
-    out.append('</sheetData><pageMargins left="0.5" right="0.5" top="0.5" bottom="0.5" header="0.3" footer="0.3"/>'
-               '<pageSetup orientation="landscape" fitToWidth="1"/></worksheet>')
+    out.append(
+        '</sheetData><pageMargins left="0.5" right="0.5" top="0.5" bottom="0.5" header="0.3" footer="0.3"/>'
+        '<pageSetup orientation="landscape" fitToWidth="1"/></worksheet>'
+    )
     return "".join(out).encode("utf-8")
 
 

@@ -30,8 +30,8 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Iterable, Mapping
 
 from ._project import build_project, document_module
 from ._ribbon import BUTTONS, CUSTOMUI_PART, RIBBON_REL_TYPE, add_ribbon, customui_xml
@@ -83,7 +83,9 @@ def vba_modules(source_dir: str | Path | None = None) -> dict[str, str]:
     ``xlwings_udfs``.  Line ends are CRLF (as VBA stores them).
     """
     folder = Path(source_dir) if source_dir is not None else VBA_SOURCE_DIR
-    files = sorted(list(folder.glob("*.bas")) + list(folder.glob("*.cls")), key=lambda p: (p.stem != "ThisWorkbook", p.name))
+    files = sorted(
+        list(folder.glob("*.bas")) + list(folder.glob("*.cls")), key=lambda p: (p.stem != "ThisWorkbook", p.name)
+    )
     if not files:
         raise FileNotFoundError(f"no VBA sources (*.bas, *.cls) in {folder}")
     modules: dict[str, str] = {}
@@ -94,9 +96,7 @@ def vba_modules(source_dir: str | Path | None = None) -> dict[str, str]:
     return modules
 
 
-def vba_project_bin(
-    modules: Mapping[str, str] | None = None, sheet_codenames: Iterable[str] = ()
-) -> bytes:
+def vba_project_bin(modules: Mapping[str, str] | None = None, sheet_codenames: Iterable[str] = ()) -> bytes:
     """A ``vbaProject.bin`` (MS-CFB + MS-OVBA) built from module texts; same input, same bytes.
 
     Parameters

@@ -32,7 +32,7 @@ class _Entry:
     name: str
     kind: int  # 1 storage, 2 stream, 5 root
     data: bytes = b""
-    children: list["_Entry"] = field(default_factory=list)
+    children: list[_Entry] = field(default_factory=list)
     sid: int = 0
     left: int = NOSTREAM
     right: int = NOSTREAM
@@ -135,12 +135,24 @@ def write_cfb(streams: dict[str, bytes]) -> bytes:
         name = e.name.encode("utf-16-le") + b"\0\0"
         dir_raw += struct.pack(
             "<64sHBBIII16sIQQIQ",
-            name, len(name), e.kind, 1, e.left, e.right, e.child,
-            b"\0" * 16, 0, 0, 0,
-            e.start if e.kind != 1 else 0, e.size,
+            name,
+            len(name),
+            e.kind,
+            1,
+            e.left,
+            e.right,
+            e.child,
+            b"\0" * 16,
+            0,
+            0,
+            0,
+            e.start if e.kind != 1 else 0,
+            e.size,
         )
     while len(dir_raw) % SECTOR:
-        dir_raw += struct.pack("<64sHBBIII16sIQQIQ", b"", 0, 0, 0, NOSTREAM, NOSTREAM, NOSTREAM, b"\0" * 16, 0, 0, 0, 0, 0)
+        dir_raw += struct.pack(
+            "<64sHBBIII16sIQQIQ", b"", 0, 0, 0, NOSTREAM, NOSTREAM, NOSTREAM, b"\0" * 16, 0, 0, 0, 0, 0
+        )
     dir_first, dir_n = place(bytes(dir_raw))
     chains.append((dir_first, dir_n))
 
@@ -162,8 +174,23 @@ def write_cfb(streams: dict[str, bytes]) -> bytes:
     difat = [fat_first + i for i in range(nfat)] + [FREESECT] * (109 - nfat)
     header = struct.pack(
         "<8s16sHHHHH6sIIIIIIIII",
-        bytes.fromhex("D0CF11E0A1B11AE1"), b"\0" * 16, 0x003E, 0x0003, 0xFFFE, 9, 6, b"\0" * 6,
-        0, nfat, dir_first, 0, CUTOFF, minifat_first, minifat_n, ENDOFCHAIN, 0,
+        bytes.fromhex("D0CF11E0A1B11AE1"),
+        b"\0" * 16,
+        0x003E,
+        0x0003,
+        0xFFFE,
+        9,
+        6,
+        b"\0" * 6,
+        0,
+        nfat,
+        dir_first,
+        0,
+        CUTOFF,
+        minifat_first,
+        minifat_n,
+        ENDOFCHAIN,
+        0,
     )
     header += b"".join(struct.pack("<I", v) for v in difat)
     assert len(header) == SECTOR

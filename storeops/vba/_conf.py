@@ -10,8 +10,8 @@ import os
 import posixpath
 import re
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 from xml.sax.saxutils import escape
 
 from ._zipedit import edit_zip

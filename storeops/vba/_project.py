@@ -21,7 +21,7 @@ put Chinese text in with ``ChrW``).
 from __future__ import annotations
 
 import struct
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from ._cfb import write_cfb
 from ._compress import compress
@@ -37,7 +37,10 @@ WORKSHEET_BASE = "0{00020820-0000-0000-C000-000000000046}"
 #: (name, libid) of registered type libraries every Excel project references.
 REGISTERED_REFERENCES = (
     ("stdole", r"*\G{00020430-0000-0000-C000-000000000046}#2.0#0#C:\Windows\System32\stdole2.tlb#OLE Automation"),
-    ("Office", r"*\G{2DF8D04C-5BFA-101B-BDE5-00AA0044DE52}#2.0#0#C:\Program Files\Common Files\Microsoft Shared\OFFICE16\MSO.DLL#Microsoft Office 16.0 Object Library"),
+    (
+        "Office",
+        r"*\G{2DF8D04C-5BFA-101B-BDE5-00AA0044DE52}#2.0#0#C:\Program Files\Common Files\Microsoft Shared\OFFICE16\MSO.DLL#Microsoft Office 16.0 Object Library",
+    ),
 )
 
 #: The project reference to the xlwings add-in, as xlwings' own quickstart.xlsm carries it.
@@ -107,7 +110,7 @@ def decrypt(project_id: str, text: str) -> bytes:
 
 def module_kind(name: str, source: str) -> str:
     """``document`` (ThisWorkbook, sheets), ``class`` or ``module``, from the source's attributes."""
-    if "Attribute VB_Base = \"0{000208" in source:
+    if 'Attribute VB_Base = "0{000208' in source:
         return "document"
     if "VB_PredeclaredId" in source or "VB_Exposed" in source:
         return "class"
@@ -142,8 +145,10 @@ def _references() -> bytes:
     name = ref["name"]
     out += _rec(0x0016, _text(name)) + struct.pack("<HI", 0x003E, len(_utf16(name))) + _utf16(name)
     body = (
-        struct.pack("<I", len(ref["absolute"])) + _text(ref["absolute"])
-        + struct.pack("<I", len(ref["relative"])) + _text(ref["relative"])
+        struct.pack("<I", len(ref["absolute"]))
+        + _text(ref["absolute"])
+        + struct.pack("<I", len(ref["relative"]))
+        + _text(ref["relative"])
         + struct.pack("<IH", ref["major"], ref["minor"])
     )
     out += _rec(0x000E, body)

@@ -26,16 +26,46 @@ RIBBON_MODULE = "StoreOpsRibbon"
 
 #: (control id, label, imageMso, onAction Sub, Python function in storeops.ribbon, tip)
 BUTTONS = (
-    ("soRefresh", "刷新 Refresh", "Refresh", "StoreOpsRefresh", "refresh",
-     "用 Python 重算全部 StoreOps 公式和汇总 / recalculate every StoreOps formula and summary"),
-    ("soImport", "导入数据 Import export", "ImportExcel", "StoreOpsImportExport", "import_export",
-     "导入数据管家导出文件 / import a Data Manager export (.xls/.csv/.xlsx)"),
-    ("soNewWeek", "新一周 New week", "DateAndTimeInsert", "StoreOpsNewWeek", "new_week",
-     "开始新的一周：滚动周期和周目标 / start a new week: roll the period and weekly targets"),
-    ("soReview", "周复盘 Weekly review", "CreateReport", "StoreOpsWeeklyReview", "weekly_review",
-     "每周六复盘：业务员和团队的周报 / the Saturday review per salesperson and team"),
-    ("soCheck", "检查数据 Check data", "DataValidation", "StoreOpsCheckData", "check_data",
-     "列出有问题的输入行及原因 / list bad input rows with reasons"),
+    (
+        "soRefresh",
+        "刷新 Refresh",
+        "Refresh",
+        "StoreOpsRefresh",
+        "refresh",
+        "用 Python 重算全部 StoreOps 公式和汇总 / recalculate every StoreOps formula and summary",
+    ),
+    (
+        "soImport",
+        "导入数据 Import export",
+        "ImportExcel",
+        "StoreOpsImportExport",
+        "import_export",
+        "导入数据管家导出文件 / import a Data Manager export (.xls/.csv/.xlsx)",
+    ),
+    (
+        "soNewWeek",
+        "新一周 New week",
+        "DateAndTimeInsert",
+        "StoreOpsNewWeek",
+        "new_week",
+        "开始新的一周：滚动周期和周目标 / start a new week: roll the period and weekly targets",
+    ),
+    (
+        "soReview",
+        "周复盘 Weekly review",
+        "CreateReport",
+        "StoreOpsWeeklyReview",
+        "weekly_review",
+        "每周六复盘：业务员和团队的周报 / the Saturday review per salesperson and team",
+    ),
+    (
+        "soCheck",
+        "检查数据 Check data",
+        "DataValidation",
+        "StoreOpsCheckData",
+        "check_data",
+        "列出有问题的输入行及原因 / list bad input rows with reasons",
+    ),
 )
 
 
@@ -43,7 +73,7 @@ def customui_xml() -> bytes:
     """The ribbon XML: a "StoreOps" tab with one group of five large buttons (UTF-8)."""
     buttons = "\n".join(
         f"          <button id={quoteattr(cid)} label={quoteattr(label)} imageMso={quoteattr(img)}"
-        f" size=\"large\" onAction={quoteattr(sub)} screentip={quoteattr(label)}"
+        f' size="large" onAction={quoteattr(sub)} screentip={quoteattr(label)}'
         f" supertip={quoteattr(tip)}/>"
         for cid, label, img, sub, _py, tip in BUTTONS
     )

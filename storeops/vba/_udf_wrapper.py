@@ -35,22 +35,104 @@ from __future__ import annotations
 
 import importlib
 import inspect
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 MODULE_NAME = "xlwings_udfs"
 
 #: VBA words that cannot name a parameter; such Python names get a trailing "_".
 VBA_RESERVED = {
-    "and", "as", "boolean", "byref", "byte", "byval", "call", "case", "const", "currency",
-    "date", "debug", "declare", "dim", "do", "double", "each", "else", "elseif", "empty",
-    "end", "enum", "eqv", "erase", "error", "event", "exit", "false", "for", "friend",
-    "function", "get", "global", "gosub", "goto", "if", "imp", "implements", "in",
-    "integer", "is", "let", "lib", "like", "long", "loop", "lset", "me", "mod", "new",
-    "next", "not", "nothing", "null", "on", "option", "optional", "or", "paramarray",
-    "preserve", "private", "property", "public", "raiseevent", "redim", "rem", "resume",
-    "return", "rset", "select", "set", "single", "static", "stop", "string", "sub", "then",
-    "to", "true", "type", "typeof", "until", "variant", "wend", "while", "with", "withevents",
-    "xor", "object", "range", "caller",
+    "and",
+    "as",
+    "boolean",
+    "byref",
+    "byte",
+    "byval",
+    "call",
+    "case",
+    "const",
+    "currency",
+    "date",
+    "debug",
+    "declare",
+    "dim",
+    "do",
+    "double",
+    "each",
+    "else",
+    "elseif",
+    "empty",
+    "end",
+    "enum",
+    "eqv",
+    "erase",
+    "error",
+    "event",
+    "exit",
+    "false",
+    "for",
+    "friend",
+    "function",
+    "get",
+    "global",
+    "gosub",
+    "goto",
+    "if",
+    "imp",
+    "implements",
+    "in",
+    "integer",
+    "is",
+    "let",
+    "lib",
+    "like",
+    "long",
+    "loop",
+    "lset",
+    "me",
+    "mod",
+    "new",
+    "next",
+    "not",
+    "nothing",
+    "null",
+    "on",
+    "option",
+    "optional",
+    "or",
+    "paramarray",
+    "preserve",
+    "private",
+    "property",
+    "public",
+    "raiseevent",
+    "redim",
+    "rem",
+    "resume",
+    "return",
+    "rset",
+    "select",
+    "set",
+    "single",
+    "static",
+    "stop",
+    "string",
+    "sub",
+    "then",
+    "to",
+    "true",
+    "type",
+    "typeof",
+    "until",
+    "variant",
+    "wend",
+    "while",
+    "with",
+    "withevents",
+    "xor",
+    "object",
+    "range",
+    "caller",
 }
 
 
@@ -73,8 +155,13 @@ def xlfunc_info(f: Callable[..., Any]) -> dict[str, Any]:
         args.append(arg)
     doc = inspect.getdoc(f) or f"Python function '{f.__name__}'"
     return {
-        "name": f.__name__, "sub": False, "args": args, "call_in_wizard": True,
-        "volatile": False, "ret": {"doc": doc}, "category": "xlwings",
+        "name": f.__name__,
+        "sub": False,
+        "args": args,
+        "call_in_wizard": True,
+        "volatile": False,
+        "ret": {"doc": doc},
+        "category": "xlwings",
     }
 
 
@@ -83,7 +170,9 @@ def _function(module_name: str, f: Callable[..., Any]) -> list[str]:
     fname = info["name"]
     ftype = "Sub" if info["sub"] else "Function"
     params, vararg = [], ""
-    names = {a["name"]: ("Nothing" if a["name"] == "caller" else a["vba"]) or _vba_name(a["name"]) for a in info["args"]}
+    names = {
+        a["name"]: ("Nothing" if a["name"] == "caller" else a["vba"]) or _vba_name(a["name"]) for a in info["args"]
+    }
     for a in info["args"]:
         if a["name"] == "caller" or a["vba"]:
             continue

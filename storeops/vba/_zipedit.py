@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import zipfile
-from typing import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 

@@ -25,9 +25,10 @@ import io
 import math
 import os
 import tempfile
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import pandas as pd
 import xlsxwriter
@@ -153,7 +154,9 @@ class _Builder:
         self.cell_refs: dict[str, tuple[str, int, int]] = {}  # defined name -> (sheet, row, col)
 
     # ---- names
-    def name(self, name: str, sheet: str, row: int, col: int, last_row: int | None = None, last_col: int | None = None) -> None:
+    def name(
+        self, name: str, sheet: str, row: int, col: int, last_row: int | None = None, last_col: int | None = None
+    ) -> None:
         ref = xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)
         if last_row is not None:
             ref += ":" + xl_rowcol_to_cell(last_row, last_col, row_abs=True, col_abs=True)
@@ -171,10 +174,21 @@ class _Builder:
         spec = []
         for c in table.columns:
             wrap = c.fmt == "text" and c.width >= 22
-            spec.append({"header": c.header, "header_format": st.header(c.kind), "format": st.cell(c.kind, c.fmt, wrap)})
-        ws.add_table(top, left, top + rows, left + len(table.columns) - 1, {
-            "name": table.name, "style": TABLE_STYLE, "columns": spec, "autofilter": True,
-        })
+            spec.append(
+                {"header": c.header, "header_format": st.header(c.kind), "format": st.cell(c.kind, c.fmt, wrap)}
+            )
+        ws.add_table(
+            top,
+            left,
+            top + rows,
+            left + len(table.columns) - 1,
+            {
+                "name": table.name,
+                "style": TABLE_STYLE,
+                "columns": spec,
+                "autofilter": True,
+            },
+        )
         # the calculated-column formula (structured, for rows Excel adds) goes into the
         # table part only; the cells get same-row A1 formulas below.  Setting it after
         # add_table keeps XlsxWriter from first writing 100,000 structured cell formulas.
@@ -198,10 +212,19 @@ class _Builder:
             last = max(CF_LAST_ROW - 1, first + rows + 1000)
             if c.choices:
                 source = c.choices if c.choices.startswith("=") else f"=list_{c.choices}"
-                ws.data_validation(first, col, last, col, {
-                    "validate": "list", "source": source, "error_type": "warning",
-                    "error_title": "StoreOps", "error_message": "请从列表中选择 / Please choose a value from the list",
-                })
+                ws.data_validation(
+                    first,
+                    col,
+                    last,
+                    col,
+                    {
+                        "validate": "list",
+                        "source": source,
+                        "error_type": "warning",
+                        "error_title": "StoreOps",
+                        "error_message": "请从列表中选择 / Please choose a value from the list",
+                    },
+                )
             for rule in _CONDITIONAL.get((table.name, c.key), []):
                 rule = dict(rule)
                 rule["format"] = getattr(st, rule.pop("style"))
@@ -232,9 +255,13 @@ class _Builder:
         lay = SETTINGS_LAYOUT
         hr = lay["header_row"]
         ws.write_string(0, 0, sheet.name + " —— " + sheet.purpose, st.title)
-        ws.write_string(1, 0, "黄色格子可以修改, 灰色由公式计算; 公式通过名称 cfg_* 引用这些值 / "
-                              "yellow cells are yours to change, grey ones are computed; formulas use them by their cfg_* name",
-                        st.subtitle)
+        ws.write_string(
+            1,
+            0,
+            "黄色格子可以修改, 灰色由公式计算; 公式通过名称 cfg_* 引用这些值 / "
+            "yellow cells are yours to change, grey ones are computed; formulas use them by their cfg_* name",
+            st.subtitle,
+        )
         for j, h in enumerate(("名称 Name", "值 Value", "说明 Description")):
             ws.write_string(hr, j, h, st.header("input" if j == 1 else "formula"))
         ws.set_column(0, 0, 24)
@@ -369,14 +396,16 @@ def build_workbook(
     hooks = _vba_hooks()
     try:
         wb = xlsxwriter.Workbook(tmp, _OPTIONS)
-        wb.set_properties({
-            "title": "StoreOps XL",
-            "subject": "阿里国际站/1688 店铺运营 Alibaba.com / 1688 store operations",
-            "author": "StoreOps XL",
-            "company": "StoreOps XL",
-            "comments": "Built by `storeops build`; do not edit the VBA by hand.",
-            "created": FIXED_CREATED,
-        })
+        wb.set_properties(
+            {
+                "title": "StoreOps XL",
+                "subject": "阿里国际站/1688 店铺运营 Alibaba.com / 1688 store operations",
+                "author": "StoreOps XL",
+                "company": "StoreOps XL",
+                "comments": "Built by `storeops build`; do not edit the VBA by hand.",
+                "created": FIXED_CREATED,
+            }
+        )
         wb.set_calc_mode("auto")
         b = _Builder(wb, data, settings)
         if hooks is not None:
@@ -403,8 +432,7 @@ def _write_sheets(b: _Builder, vba: bool, progress: bool) -> None:
 
     wb, st = b.wb, b.st
     sheets = list(schema.SHEETS)
-    bar = tqdm(total=len(sheets), desc="生成工作簿 building", unit="sheet",
-               disable=not progress, leave=False)
+    bar = tqdm(total=len(sheets), desc="生成工作簿 building", unit="sheet", disable=not progress, leave=False)
     worksheets = {}
     for sheet in sheets:
         ws = wb.add_worksheet(sheet.name)
@@ -441,8 +469,12 @@ def _write_sheets(b: _Builder, vba: bool, progress: bool) -> None:
             b.settings_sheet(ws, sheet)
         else:
             ws.write_string(0, 0, sheet.name + " —— " + sheet.purpose, st.title)
-            ws.write_string(1, 0, "黄色=输入 yellow = input · 灰色=公式 grey = formula · 表格下方直接追加新行 add rows right below a table",
-                            st.subtitle)
+            ws.write_string(
+                1,
+                0,
+                "黄色=输入 yellow = input · 灰色=公式 grey = formula · 表格下方直接追加新行 add rows right below a table",
+                st.subtitle,
+            )
             tables = [schema.TABLES[t] for t in sheet.tables]
             if sheet.cells:
                 b.summary_cells(ws, sheet.name, sheet.cells, 2)

@@ -21,13 +21,13 @@ if TYPE_CHECKING:  # pragma: no cover
 FONT = {"name": "Microsoft YaHei", "size": 9}
 
 
-def _col_range(b: "_Builder", table: schema.Table, key: str) -> list:
+def _col_range(b: _Builder, table: schema.Table, key: str) -> list:
     col = table.anchor_col + table.keys.index(key)
     first = table.anchor_row + 1
     return [table.sheet, first, col, first + b.row_counts[table.name] - 1, col]
 
 
-def add_charts(b: "_Builder") -> None:
+def add_charts(b: _Builder) -> None:
     wb = b.wb
 
     # funnel totals
@@ -36,13 +36,15 @@ def add_charts(b: "_Builder") -> None:
     label_row -= 1
     cols = [b.cell_refs[c.name][2] for c in cells]
     chart = wb.add_chart({"type": "bar"})
-    chart.add_series({
-        "name": "漏斗 Funnel",
-        "categories": [sheet, label_row, cols[0], label_row, cols[-1]],
-        "values": [sheet, label_row + 1, cols[0], label_row + 1, cols[-1]],
-        "fill": {"color": "#2E75B6"},
-        "data_labels": {"value": True, "num_format": "#,##0", "font": FONT},
-    })
+    chart.add_series(
+        {
+            "name": "漏斗 Funnel",
+            "categories": [sheet, label_row, cols[0], label_row, cols[-1]],
+            "values": [sheet, label_row + 1, cols[0], label_row + 1, cols[-1]],
+            "fill": {"color": "#2E75B6"},
+            "data_labels": {"value": True, "num_format": "#,##0", "font": FONT},
+        }
+    )
     chart.set_title({"name": "漏斗 曝光→成交 Funnel: impressions → orders", "name_font": {**FONT, "size": 11}})
     chart.set_y_axis({"reverse": True, "num_font": FONT})
     chart.set_x_axis({"num_font": FONT, "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
@@ -58,14 +60,18 @@ def add_charts(b: "_Builder") -> None:
     tt = schema.TARGET
     chart = wb.add_chart({"type": "column"})
     for key, colour in (("sales_target", "#BDD7EE"), ("sales_actual", "#2E75B6")):
-        chart.add_series({
-            "name": [tt.sheet, tt.anchor_row, tt.anchor_col + tt.keys.index(key)],
-            "categories": _col_range(b, tt, "salesperson"),
-            "values": _col_range(b, tt, key),
-            "fill": {"color": colour},
-        })
+        chart.add_series(
+            {
+                "name": [tt.sheet, tt.anchor_row, tt.anchor_col + tt.keys.index(key)],
+                "categories": _col_range(b, tt, "salesperson"),
+                "values": _col_range(b, tt, key),
+                "fill": {"color": colour},
+            }
+        )
     chart.set_title({"name": "目标进度 Target progress (USD)", "name_font": {**FONT, "size": 11}})
-    chart.set_y_axis({"num_format": "$#,##0", "num_font": FONT, "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+    chart.set_y_axis(
+        {"num_format": "$#,##0", "num_font": FONT, "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}}
+    )
     chart.set_x_axis({"num_font": FONT})
     chart.set_legend({"position": "bottom", "font": FONT})
     chart.set_size({"width": 520, "height": 300})
@@ -74,13 +80,15 @@ def add_charts(b: "_Builder") -> None:
     # PK scores
     pk = schema.PK
     chart = wb.add_chart({"type": "bar"})
-    chart.add_series({
-        "name": [pk.sheet, pk.anchor_row, pk.anchor_col + pk.keys.index("score")],
-        "categories": _col_range(b, pk, "salesperson"),
-        "values": _col_range(b, pk, "score"),
-        "fill": {"color": "#70AD47"},
-        "data_labels": {"value": True, "num_format": "0.0", "font": FONT},
-    })
+    chart.add_series(
+        {
+            "name": [pk.sheet, pk.anchor_row, pk.anchor_col + pk.keys.index("score")],
+            "categories": _col_range(b, pk, "salesperson"),
+            "values": _col_range(b, pk, "score"),
+            "fill": {"color": "#70AD47"},
+            "data_labels": {"value": True, "num_format": "0.0", "font": FONT},
+        }
+    )
     chart.set_title({"name": "PK 得分 PK score", "name_font": {**FONT, "size": 11}})
     chart.set_y_axis({"reverse": True, "num_font": FONT})
     chart.set_x_axis({"num_font": FONT, "min": 0})

@@ -34,7 +34,7 @@ Examples
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 from xlsxwriter.utility import xl_col_to_name
 
@@ -76,7 +76,7 @@ def col_letter(table: schema.Table, key: str) -> str:
     return xl_col_to_name(table.anchor_col + table.keys.index(key))
 
 
-@lru_cache(maxsize=None)
+@cache
 def row_template(table_name: str, key: str) -> str:
     """The A1 formula of a column with ``{r}`` where the 1-based row number goes.
 

@@ -20,47 +20,62 @@ INTRO = (
 )
 
 ROLES = (
-    ("老板 Boss", (
-        "每年/每月在「目标 Target」填写年度目标(每位业务员)、月份权重、成本(平台费 29,800 元、直通车预算)、优秀同行和行业热品。",
-        "Fill 目标 Target once a year / month: annual targets per salesperson, month weights, costs "
-        "(platform fee, P4P budget), excellent peers and industry hot products.",
-        "看「PK」的得分、排名和目标进度图, 看「买家汇总 Buyers」的本周/本月新老买家、来源和 A/B/C/D 类别。",
-        "Read the scores, ranks and target-progress chart on PK, and the weekly/monthly new vs old buyers, "
-        "sources and A/B/C/D classes on 买家汇总 Buyers.",
-    )),
-    ("业务员 Sales", (
-        "每天下班前更新「跟进 Follow-up」: 新询盘、首次回复时间、阶段、最近联系、下一步、阶段目标、样品单、订单。",
-        "Before leaving every day, update 跟进 Follow-up: new inquiries, first reply time, stage, last contact, "
-        "next action, next-stage goal, sample and paid orders.",
-        "红色「逾期」= 该跟进了; 金色 A = 大B买家; 「诈骗风险」为高时先核实再操作。",
-        "Red overdue = follow up now; gold A = big buyer; a 高 (high) scam risk means check before acting.",
-    )),
-    ("运营 Operator", (
-        "把数据管家导出导入「漏斗 Funnel」「产品 Products」「关键词 Keywords」: storeops import 文件 --into 工作簿。",
-        "Import Data Manager exports into Funnel, Products and Keywords: storeops import FILE --into WORKBOOK.",
-        "检查标题分、标题问题、违禁词(红色)、产品星级、爆款候选、换链接建议、机会词和直通车建议。",
-        "Check title scores and issues, banned words (red), listing stars, hot candidates, replace-link advice, "
-        "opportunity words and P4P actions.",
-    )),
+    (
+        "老板 Boss",
+        (
+            "每年/每月在「目标 Target」填写年度目标(每位业务员)、月份权重、成本(平台费 29,800 元、直通车预算)、优秀同行和行业热品。",
+            "Fill 目标 Target once a year / month: annual targets per salesperson, month weights, costs "
+            "(platform fee, P4P budget), excellent peers and industry hot products.",
+            "看「PK」的得分、排名和目标进度图, 看「买家汇总 Buyers」的本周/本月新老买家、来源和 A/B/C/D 类别。",
+            "Read the scores, ranks and target-progress chart on PK, and the weekly/monthly new vs old buyers, "
+            "sources and A/B/C/D classes on 买家汇总 Buyers.",
+        ),
+    ),
+    (
+        "业务员 Sales",
+        (
+            "每天下班前更新「跟进 Follow-up」: 新询盘、首次回复时间、阶段、最近联系、下一步、阶段目标、样品单、订单。",
+            "Before leaving every day, update 跟进 Follow-up: new inquiries, first reply time, stage, last contact, "
+            "next action, next-stage goal, sample and paid orders.",
+            "红色「逾期」= 该跟进了; 金色 A = 大B买家; 「诈骗风险」为高时先核实再操作。",
+            "Red overdue = follow up now; gold A = big buyer; a 高 (high) scam risk means check before acting.",
+        ),
+    ),
+    (
+        "运营 Operator",
+        (
+            "把数据管家导出导入「漏斗 Funnel」「产品 Products」「关键词 Keywords」: storeops import 文件 --into 工作簿。",
+            "Import Data Manager exports into Funnel, Products and Keywords: storeops import FILE --into WORKBOOK.",
+            "检查标题分、标题问题、违禁词(红色)、产品星级、爆款候选、换链接建议、机会词和直通车建议。",
+            "Check title scores and issues, banned words (red), listing stars, hot candidates, replace-link advice, "
+            "opportunity words and P4P actions.",
+        ),
+    ),
 )
 
 RHYTHM = (
-    ("每周六复盘 Saturday review", (
-        "每周六: 功能区 StoreOps → 周复盘 Weekly review, 或命令行 storeops review 工作簿.xlsm。"
-        "按业务员和团队看新买家、回复及时率、类别变化、逾期跟进、订单与目标、PK 排名。",
-        "Every Saturday: ribbon StoreOps → Weekly review, or storeops review WORKBOOK.xlsm — new buyers, timely "
-        "replies, class moves, overdue follow-ups, orders vs target and PK rank per salesperson and team.",
-    )),
-    ("保存即重算 Recalculate on save", (
-        "在 Excel 中(装有 xlwings)保存时自动重算所有 StoreOps 公式; 没有 Excel 时运行 storeops recalc 工作簿.xlsm"
-        " 或 storeops watch 文件夹, 文件里的缓存值就是最新结果, WPS/LibreOffice 也能正确显示。",
-        "In Excel with xlwings every save recalculates the StoreOps formulas; without Excel run storeops recalc "
-        "WORKBOOK.xlsm or storeops watch FOLDER — the file then carries up-to-date cached values that WPS and "
-        "LibreOffice show correctly.",
-        "设置在「设置 Settings」(名称 cfg_*), 公式直接引用这些名称, 修改后会自动重算。统计日期 cfg_as_of 留空 = 今天。",
-        "Thresholds live on 设置 Settings as named cells cfg_*; formulas use them by name, so a change recalculates. "
-        "Leave cfg_as_of blank to use today's date.",
-    )),
+    (
+        "每周六复盘 Saturday review",
+        (
+            "每周六: 功能区 StoreOps → 周复盘 Weekly review, 或命令行 storeops review 工作簿.xlsm。"
+            "按业务员和团队看新买家、回复及时率、类别变化、逾期跟进、订单与目标、PK 排名。",
+            "Every Saturday: ribbon StoreOps → Weekly review, or storeops review WORKBOOK.xlsm — new buyers, timely "
+            "replies, class moves, overdue follow-ups, orders vs target and PK rank per salesperson and team.",
+        ),
+    ),
+    (
+        "保存即重算 Recalculate on save",
+        (
+            "在 Excel 中(装有 xlwings)保存时自动重算所有 StoreOps 公式; 没有 Excel 时运行 storeops recalc 工作簿.xlsm"
+            " 或 storeops watch 文件夹, 文件里的缓存值就是最新结果, WPS/LibreOffice 也能正确显示。",
+            "In Excel with xlwings every save recalculates the StoreOps formulas; without Excel run storeops recalc "
+            "WORKBOOK.xlsm or storeops watch FOLDER — the file then carries up-to-date cached values that WPS and "
+            "LibreOffice show correctly.",
+            "设置在「设置 Settings」(名称 cfg_*), 公式直接引用这些名称, 修改后会自动重算。统计日期 cfg_as_of 留空 = 今天。",
+            "Thresholds live on 设置 Settings as named cells cfg_*; formulas use them by name, so a change recalculates. "
+            "Leave cfg_as_of blank to use today's date.",
+        ),
+    ),
 )
 
 

@@ -48,12 +48,16 @@ class Styles:
         self.title = wb.add_format({**base, "bold": True, "font_size": 14, "font_color": TITLE_COLOUR})
         self.subtitle = wb.add_format({**base, "italic": True, "font_color": "#595959"})
         self.table_title = wb.add_format({**base, "bold": True, "font_size": 11, "font_color": TITLE_COLOUR})
-        self.label = wb.add_format({**base, "bold": True, "text_wrap": True, "valign": "bottom", "font_color": "#404040"})
+        self.label = wb.add_format(
+            {**base, "bold": True, "text_wrap": True, "valign": "bottom", "font_color": "#404040"}
+        )
         self.label_nowrap = wb.add_format({**base, "bold": True, "font_color": "#404040"})
         self.text = wb.add_format({**base, "text_wrap": True, "valign": "top"})
         self.plain = wb.add_format(base)
         self.bold = wb.add_format({**base, "bold": True})
-        self.guide_head = wb.add_format({**base, "bold": True, "font_size": 12, "font_color": "#FFFFFF", "bg_color": TITLE_COLOUR})
+        self.guide_head = wb.add_format(
+            {**base, "bold": True, "font_size": 12, "font_color": "#FFFFFF", "bg_color": TITLE_COLOUR}
+        )
         self.code = wb.add_format({**base, "font_name": "Consolas", "text_wrap": True, "valign": "top"})
         self.red = wb.add_format(RED)
         self.gold = wb.add_format(GOLD)
@@ -63,10 +67,19 @@ class Styles:
         key = ("header", kind)
         if key not in self._cache:
             colour = INPUT_HEADER if kind == "input" else FORMULA_HEADER
-            self._cache[key] = self._wb.add_format({
-                **self.base, "bold": True, "font_color": "#FFFFFF", "bg_color": colour,
-                "text_wrap": True, "valign": "vcenter", "align": "center", "border": 1, "border_color": "#BFBFBF",
-            })
+            self._cache[key] = self._wb.add_format(
+                {
+                    **self.base,
+                    "bold": True,
+                    "font_color": "#FFFFFF",
+                    "bg_color": colour,
+                    "text_wrap": True,
+                    "valign": "vcenter",
+                    "align": "center",
+                    "border": 1,
+                    "border_color": "#BFBFBF",
+                }
+            )
         return self._cache[key]
 
     def cell(self, kind: str, fmt: str, wrap: bool = False) -> Format:
@@ -80,7 +93,8 @@ class Styles:
                 **self.base,
                 "num_format": num,
                 "bg_color": INPUT_FILL if kind == "input" else FORMULA_FILL,
-                "border": 1, "border_color": "#D9D9D9",
+                "border": 1,
+                "border_color": "#D9D9D9",
             }
             if fmt == "bool":
                 props["align"] = "center"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from typing import BinaryIO, Callable
+from collections.abc import Callable
+from typing import BinaryIO
 
 from ._package import bad_file
 
@@ -28,13 +29,18 @@ def check_not_locked(path: str | os.PathLike[str]) -> None:
     path = os.fspath(path)
     found = lock_files(path)
     if found:
-        raise bad_file(path, f"文件正被其他程序打开（{os.path.basename(found[0])}），请先关闭",
-                       "the file is open in another program (Excel/WPS/LibreOffice); close it first")
+        raise bad_file(
+            path,
+            f"文件正被其他程序打开（{os.path.basename(found[0])}），请先关闭",
+            "the file is open in another program (Excel/WPS/LibreOffice); close it first",
+        )
     if sys.platform == "win32" and os.path.exists(path):  # pragma: no cover - Windows only
         try:
             fh = open(path, "r+b")
         except PermissionError:
-            raise bad_file(path, "文件正被其他程序占用，请先关闭", "the file is in use by another program; close it first") from None
+            raise bad_file(
+                path, "文件正被其他程序占用，请先关闭", "the file is in use by another program; close it first"
+            ) from None
         fh.close()
 
 

@@ -73,8 +73,10 @@ def escape(s: str) -> str:
 
 # --------------------------------------------------------------------------- value cells
 #: one cell: column, row, attributes, cached/stored value, rest of the body (inline string)
-CELL_RE = (rb'<c r="(%s)(\d+)"((?: [\w:]+="[^"]*")*)\s*(?:/>|>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?'
-           rb'(?:<v>([^<]*)</v>|<v/>)?(.*?)</c>)')
+CELL_RE = (
+    rb'<c r="(%s)(\d+)"((?: [\w:]+="[^"]*")*)\s*(?:/>|>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?'
+    rb"(?:<v>([^<]*)</v>|<v/>)?(.*?)</c>)"
+)
 _ATTR_T = re.compile(rb' t="(\w+)"')
 _ATTR_S = re.compile(rb' s="(\d+)"')
 _IS_T = re.compile(rb"<t(?: [^>]*)?>([^<]*)</t>")
@@ -101,13 +103,20 @@ class ColumnCells:
     sparse: tuple[np.ndarray, np.ndarray] | None = None  # with values=None: (positions, values) of non-numbers
 
 
-_CELL_FAST = (rb'<c r="(%s)(\d+)"(?: s="(\d+)")?(?: t="(\w+)")?(?: [\w:]+="[^"]*")*\s*(?:/>|>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?'
-              rb'(?:<v>([^<]*)</v>|<v/>|<is>(.*?)</is>)?</c>)')
+_CELL_FAST = (
+    rb'<c r="(%s)(\d+)"(?: s="(\d+)")?(?: t="(\w+)")?(?: [\w:]+="[^"]*")*\s*(?:/>|>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?'
+    rb"(?:<v>([^<]*)</v>|<v/>|<is>(.*?)</is>)?</c>)"
+)
 _CHUNK = 8 << 20
 
 
-def read_columns(sheet_xml: bytes, sst: list[str], date_styles: frozenset[int], cols: list[str] | None = None,
-                 dates_as_datetime: bool = False) -> dict[str, ColumnCells]:
+def read_columns(
+    sheet_xml: bytes,
+    sst: list[str],
+    date_styles: frozenset[int],
+    cols: list[str] | None = None,
+    dates_as_datetime: bool = False,
+) -> dict[str, ColumnCells]:
     """Stored values of the cells of ``cols`` (all columns when ``None``), column by column.
 
     Numbers are floats, texts ``str``, booleans ``bool``, errors :class:`XLErr`; with
@@ -128,8 +137,13 @@ def read_columns(sheet_xml: bytes, sst: list[str], date_styles: frozenset[int], 
     return _regex_columns(sheet_xml, sst, date_styles, cols, dates_as_datetime)
 
 
-def _regex_columns(sheet_xml: bytes, sst: list[str], date_styles: frozenset[int], cols: list[str] | None = None,
-                   dates_as_datetime: bool = False) -> dict[str, ColumnCells]:
+def _regex_columns(
+    sheet_xml: bytes,
+    sst: list[str],
+    date_styles: frozenset[int],
+    cols: list[str] | None = None,
+    dates_as_datetime: bool = False,
+) -> dict[str, ColumnCells]:
     """Stored values of the cells of ``cols`` (all columns when ``None``), column by column.
 
     Numbers are floats, texts ``str``, booleans ``bool``, errors :class:`XLErr`; with
@@ -170,16 +184,23 @@ def _regex_columns(sheet_xml: bytes, sst: list[str], date_styles: frozenset[int]
             if not len(idx):
                 continue
             col = uniq[codes[idx[0]]].decode()
-            parts.setdefault(col, []).append(_convert(rows_all[idx], ts[idx], styles[idx], fv_arr[idx], fis_arr[idx],
-                                                      sst_arr, dates, dates_as_datetime))
+            parts.setdefault(col, []).append(
+                _convert(
+                    rows_all[idx], ts[idx], styles[idx], fv_arr[idx], fis_arr[idx], sst_arr, dates, dates_as_datetime
+                )
+            )
     out = {}
     for col, chunks in parts.items():
         if len(chunks) == 1:
             out[col] = chunks[0]
         else:
-            out[col] = ColumnCells(np.concatenate([c.rows for c in chunks]), np.concatenate([c.values for c in chunks]),
-                                   np.concatenate([c.nums for c in chunks]), np.concatenate([c.styles for c in chunks]),
-                                   all(c.numeric for c in chunks))
+            out[col] = ColumnCells(
+                np.concatenate([c.rows for c in chunks]),
+                np.concatenate([c.values for c in chunks]),
+                np.concatenate([c.nums for c in chunks]),
+                np.concatenate([c.styles for c in chunks]),
+                all(c.numeric for c in chunks),
+            )
     return out
 
 
@@ -251,8 +272,9 @@ def _convert(rows, ts, styles, raw, rest, sst_arr, dates, dates_as_datetime) -> 
 _SCAN_MIN = 1 << 16  # below this the regex reader is as fast
 
 
-def _scan_read(xml: bytes, sst: list[str], date_styles: frozenset[int], cols: list[str] | None,
-               dates_as_datetime: bool) -> dict[str, ColumnCells]:
+def _scan_read(
+    xml: bytes, sst: list[str], date_styles: frozenset[int], cols: list[str] | None, dates_as_datetime: bool
+) -> dict[str, ColumnCells]:
     """:func:`read_columns` through the compiled scanner (:mod:`storeops.xlsx._scan`);
     raises :class:`~storeops.xlsx._scan.ScanError` on a layout it does not handle."""
     from ._scan import scan_sheet
@@ -261,8 +283,14 @@ def _scan_read(xml: bytes, sst: list[str], date_styles: frozenset[int], cols: li
     return records_to_columns(xml, V, sst, date_styles, dates_as_datetime)
 
 
-def records_to_columns(xml: bytes, V: np.ndarray, sst: list[str], date_styles: frozenset[int],
-                       dates_as_datetime: bool = False, objects: bool = True) -> dict[str, ColumnCells]:
+def records_to_columns(
+    xml: bytes,
+    V: np.ndarray,
+    sst: list[str],
+    date_styles: frozenset[int],
+    dates_as_datetime: bool = False,
+    objects: bool = True,
+) -> dict[str, ColumnCells]:
     """The value records ``V`` of :func:`storeops.xlsx._scan.scan_sheet` as columns.
 
     With ``objects=False`` a column holding (nearly) only numbers and blanks gets
@@ -270,7 +298,23 @@ def records_to_columns(xml: bytes, V: np.ndarray, sst: list[str], date_styles: f
     float per cell.
     """
     from ._numtext import parse_numbers
-    from ._scan import T_B, T_D, T_E, T_INLINE, T_N, T_S, T_STR, V_COL, V_ISE, V_ISS, V_ROW, V_STYLE, V_TCODE, V_VTE, V_VTS
+    from ._scan import (
+        T_B,
+        T_D,
+        T_E,
+        T_INLINE,
+        T_N,
+        T_S,
+        T_STR,
+        V_COL,
+        V_ISE,
+        V_ISS,
+        V_ROW,
+        V_STYLE,
+        V_TCODE,
+        V_VTE,
+        V_VTS,
+    )
 
     if not len(V):
         return {}
@@ -300,10 +344,10 @@ def records_to_columns(xml: bytes, V: np.ndarray, sst: list[str], date_styles: f
         for i in other.tolist():
             c = int(code[i])
             if c == T_INLINE:
-                r = xml[xml.index(b">", int(V[i, V_ISS])) + 1:int(V[i, V_ISE]) - 5]
+                r = xml[xml.index(b">", int(V[i, V_ISS])) + 1 : int(V[i, V_ISE]) - 5]
                 odd[i] = inline_text(r)
             else:
-                raw = xml[int(vts[i]):int(vte[i])]
+                raw = xml[int(vts[i]) : int(vte[i])]
                 key = (c, raw)
                 if key not in conv:
                     conv[key] = typed_value({T_STR: b"str", T_B: b"b", T_E: b"e", T_D: b"d"}.get(c, b""), raw)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sys
 
+
 def _numba_without_cffi() -> None:
     """Import numba's cffi support with ``cffi`` hidden.
 
@@ -50,7 +51,7 @@ def jit(fn):
 
 def _py_memcpy(dst, doff, src, soff, n):
     """``dst[doff:doff+n] = src[soff:soff+n]`` (the compiled version is one ``llvm.memcpy``)."""
-    dst[doff:doff + n] = src[soff:soff + n]
+    dst[doff : doff + n] = src[soff : soff + n]
 
 
 if HAVE_NUMBA:

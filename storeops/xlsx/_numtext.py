@@ -38,7 +38,7 @@ def _pow10_table() -> np.ndarray:
 
 
 POW10 = _pow10_table()
-EXACT10 = np.array([10.0 ** k for k in range(23)])  # exactly representable powers
+EXACT10 = np.array([10.0**k for k in range(23)])  # exactly representable powers
 WIDTH = 26  # bytes per formatted number (24 is the longest repr)
 
 
@@ -307,7 +307,7 @@ def parse_numbers(xml: bytes | np.ndarray, starts: np.ndarray, ends: np.ndarray)
     out, ok = parse_spans(a, starts, ends, EXACT10)
     for i in np.flatnonzero(~ok).tolist():
         try:
-            out[i] = float(bytes(a[starts[i]:ends[i]]))
+            out[i] = float(bytes(a[starts[i] : ends[i]]))
         except ValueError:
             out[i] = np.nan
     return out

@@ -110,7 +110,7 @@ class Package:
     _cache: dict[str, Any] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ members
-    def __enter__(self) -> "Package":
+    def __enter__(self) -> Package:
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -208,7 +208,9 @@ class Package:
         """Indexes of ``cellXfs`` whose number format shows a date or time."""
         ds = self._cache.get("date_styles")
         if ds is None:
-            ds = self._cache["date_styles"] = _date_styles(self.xml(self.styles_path)) if self.styles_path else frozenset()
+            ds = self._cache["date_styles"] = (
+                _date_styles(self.xml(self.styles_path)) if self.styles_path else frozenset()
+            )
         return ds
 
     @property
@@ -260,10 +262,14 @@ def check_xml(path: str, name: str, data: bytes) -> None:
     m = _ROOT.search(data)
     head = data[: m.start()] if m else data
     if b"<!" in head and _DOCTYPE.search(head):
-        raise bad_file(path, f"{name} 含有 DOCTYPE/ENTITY 声明，已拒绝", f"{name} contains a DOCTYPE/ENTITY declaration; refused")
+        raise bad_file(
+            path, f"{name} 含有 DOCTYPE/ENTITY 声明，已拒绝", f"{name} contains a DOCTYPE/ENTITY declaration; refused"
+        )
 
 
-_SI_PLAIN = re.compile(r'<si><t(?: xml:space="preserve")?>([^<]*)</t></si>|<si><t(?: xml:space="preserve")?/></si>|<si/>')
+_SI_PLAIN = re.compile(
+    r'<si><t(?: xml:space="preserve")?>([^<]*)</t></si>|<si><t(?: xml:space="preserve")?/></si>|<si/>'
+)
 
 
 def parse_shared_strings(data: bytes) -> list[str]:
@@ -380,7 +386,9 @@ def open_package(path: str | os.PathLike[str]) -> Package:
             if i.file_size > RATIO_FLOOR and i.file_size > MAX_RATIO * max(i.compress_size, 1):
                 raise bad_file(path, "疑似压缩炸弹，已拒绝", f"looks like a zip bomb ({i.filename}); refused")
         if total > MAX_TOTAL_UNCOMPRESSED:
-            raise bad_file(path, "解压后过大（疑似压缩炸弹），已拒绝", "too large when uncompressed (zip bomb?); refused")
+            raise bad_file(
+                path, "解压后过大（疑似压缩炸弹），已拒绝", "too large when uncompressed (zip bomb?); refused"
+            )
         pkg = Package(path, zf, infos)
         _load_workbook(pkg)
         return pkg
@@ -391,7 +399,11 @@ def open_package(path: str | os.PathLike[str]) -> Package:
 
 def _load_workbook(pkg: Package) -> None:
     if not pkg.has("[Content_Types].xml"):
-        raise bad_file(pkg.path, "缺少 [Content_Types].xml，不是 Excel 工作簿", "missing [Content_Types].xml; not an Excel workbook")
+        raise bad_file(
+            pkg.path,
+            "缺少 [Content_Types].xml，不是 Excel 工作簿",
+            "missing [Content_Types].xml; not an Excel workbook",
+        )
     pkg.read("[Content_Types].xml")
     wb_path = None
     for typ, target in pkg.rels("_rels/.rels").values():

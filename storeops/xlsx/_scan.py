@@ -25,8 +25,29 @@ from ._jit import jit
 
 # --------------------------------------------------------------------------- record layout
 #: formula records: one row per formula cell, in document order
-(F_COL, F_ROW, F_CSTART, F_RS, F_RE, F_TAGC, F_TS, F_TE, F_FS, F_FE, F_FTS, F_FTE, F_FKIND, F_SI,
- F_FREF, F_VS, F_VE, F_VTS, F_VTE, F_CEND, F_TCODE) = range(21)
+(
+    F_COL,
+    F_ROW,
+    F_CSTART,
+    F_RS,
+    F_RE,
+    F_TAGC,
+    F_TS,
+    F_TE,
+    F_FS,
+    F_FE,
+    F_FTS,
+    F_FTE,
+    F_FKIND,
+    F_SI,
+    F_FREF,
+    F_VS,
+    F_VE,
+    F_VTS,
+    F_VTE,
+    F_CEND,
+    F_TCODE,
+) = range(21)
 NF = 21
 #: value records: one row per cell of a wanted column, in document order
 #: (``V_HASF`` is 0, or 1 + the index of the cell's formula record)
@@ -529,7 +550,7 @@ def sheet_data_span(xml: bytes) -> tuple[int, int]:
     if lo < 0:
         return 0, 0
     gt = xml.find(b">", lo)
-    if gt < 0 or xml[gt - 1:gt] == b"/":
+    if gt < 0 or xml[gt - 1 : gt] == b"/":
         return 0, 0
     hi = xml.rfind(b"</sheetData>")  # near the end: search from there
     if hi < gt:
@@ -563,5 +584,5 @@ def scan_sheet(xml: bytes, cols=None, limit: int | None = None) -> SheetScan:
         hi = max(xml.rfind(b"</row>", lo, lo + limit) + 6, lo)
     F, nf, V, nv, err = scan_kernel(a, lo, hi, want_mask(cols))
     if err >= 0:
-        raise ScanError(f"unexpected XML at byte {err}: {xml[err:err + 60]!r}")
+        raise ScanError(f"unexpected XML at byte {err}: {xml[err : err + 60]!r}")
     return SheetScan(F[:nf], V[:nv])

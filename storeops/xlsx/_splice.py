@@ -68,8 +68,14 @@ def _match_many(a, ts, te, rows, tid, pbuf, pstarts, tp_first, tp_n, offs, off_f
         out[k] = _match_one(a, ts[k], te[k], rows[k], pbuf, pstarts, tp_first[t], tp_n[t], offs, off_first[t])
 
 
-def match_templates(a: np.ndarray, ts: np.ndarray, te: np.ndarray, rows: np.ndarray, tid: np.ndarray,
-                    templates: list[tuple[list[bytes], tuple[int, ...]]]) -> np.ndarray:
+def match_templates(
+    a: np.ndarray,
+    ts: np.ndarray,
+    te: np.ndarray,
+    rows: np.ndarray,
+    tid: np.ndarray,
+    templates: list[tuple[list[bytes], tuple[int, ...]]],
+) -> np.ndarray:
     """:func:`match_template` for cells of several templates at once (cell ``k`` against
     ``templates[tid[k]]``), in one pass in document order.
 
@@ -91,14 +97,26 @@ def match_templates(a: np.ndarray, ts: np.ndarray, te: np.ndarray, rows: np.ndar
     n_off = np.array([len(os_) for _, os_ in templates], np.int64)
     off_first = np.concatenate([[0], np.cumsum(n_off)[:-1]]).astype(np.int64)
     out = np.empty(len(ts), np.bool_)
-    _match_many(a, np.ascontiguousarray(ts, np.int64), np.ascontiguousarray(te, np.int64),
-                np.ascontiguousarray(rows, np.int64), np.ascontiguousarray(tid, np.int64), pbuf, pstarts,
-                tp_first, tp_n, offs, off_first, out)
+    _match_many(
+        a,
+        np.ascontiguousarray(ts, np.int64),
+        np.ascontiguousarray(te, np.int64),
+        np.ascontiguousarray(rows, np.int64),
+        np.ascontiguousarray(tid, np.int64),
+        pbuf,
+        pstarts,
+        tp_first,
+        tp_n,
+        offs,
+        off_first,
+        out,
+    )
     return out
 
 
-def match_template(a: np.ndarray, ts: np.ndarray, te: np.ndarray, rows: np.ndarray,
-                   pieces: list[bytes], offs: tuple[int, ...]) -> np.ndarray:
+def match_template(
+    a: np.ndarray, ts: np.ndarray, te: np.ndarray, rows: np.ndarray, pieces: list[bytes], offs: tuple[int, ...]
+) -> np.ndarray:
     """For each cell, whether ``a[ts:te]`` equals ``pieces[0] + str(row + offs[0]) + pieces[1] + …``.
 
     Examples
@@ -113,8 +131,16 @@ def match_template(a: np.ndarray, ts: np.ndarray, te: np.ndarray, rows: np.ndarr
     pstarts = np.zeros(len(pieces) + 1, np.int64)
     pstarts[1:] = np.cumsum([len(p) for p in pieces])
     out = np.empty(len(ts), np.bool_)
-    _match(a, np.ascontiguousarray(ts, np.int64), np.ascontiguousarray(te, np.int64),
-           np.ascontiguousarray(rows, np.int64), pbuf, pstarts, np.asarray(offs, np.int64).reshape(-1), out)
+    _match(
+        a,
+        np.ascontiguousarray(ts, np.int64),
+        np.ascontiguousarray(te, np.int64),
+        np.ascontiguousarray(rows, np.int64),
+        pbuf,
+        pstarts,
+        np.asarray(offs, np.int64).reshape(-1),
+        out,
+    )
     return out
 
 
@@ -201,8 +227,19 @@ def _changed(a, F, cells, tnew, vkind, vidx, nummat, numlen, ubuf, uoff, tbuf, t
     return n
 
 
-def splice(xml: bytes, F: np.ndarray, cells: np.ndarray, tnew: np.ndarray, vkind: np.ndarray, vidx: np.ndarray,
-           nummat: np.ndarray, numlen: np.ndarray, ubuf: np.ndarray, uoff: np.ndarray, chunk: int = 4 << 20):
+def splice(
+    xml: bytes,
+    F: np.ndarray,
+    cells: np.ndarray,
+    tnew: np.ndarray,
+    vkind: np.ndarray,
+    vidx: np.ndarray,
+    nummat: np.ndarray,
+    numlen: np.ndarray,
+    ubuf: np.ndarray,
+    uoff: np.ndarray,
+    chunk: int = 4 << 20,
+):
     """The sheet XML with new cached values for the formula cells ``F[cells]`` (document
     order), as a stream of ``memoryview`` pieces of about ``chunk`` bytes.
 
@@ -217,9 +254,17 @@ def splice(xml: bytes, F: np.ndarray, cells: np.ndarray, tnew: np.ndarray, vkind
     toff = np.zeros(len(T_ATTRS) + 1, np.int64)
     toff[1:] = np.cumsum([len(t) for t in T_ATTRS])
     cells = np.ascontiguousarray(cells, np.int64)
-    args = (np.ascontiguousarray(tnew, np.int64), np.ascontiguousarray(vkind, np.int64),
-            np.ascontiguousarray(vidx, np.int64), nummat, np.ascontiguousarray(numlen, np.int64), ubuf,
-            np.ascontiguousarray(uoff, np.int64), tbuf, toff)
+    args = (
+        np.ascontiguousarray(tnew, np.int64),
+        np.ascontiguousarray(vkind, np.int64),
+        np.ascontiguousarray(vidx, np.int64),
+        nummat,
+        np.ascontiguousarray(numlen, np.int64),
+        ubuf,
+        np.ascontiguousarray(uoff, np.int64),
+        tbuf,
+        toff,
+    )
     if not _changed(a, F, cells, *args):
         return None
     return _pieces(xml, a, F, cells, args, chunk)

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ._atomic import atomic_replace
-from ._cells import col_index, col_letters, escape, parse_cell, parse_range, read_columns, unescape
+from ._cells import col_index, col_letters, escape, parse_range, read_columns, unescape
 from ._package import Package, bad_file, open_package
 from ._zipwrite import write_zip
 
@@ -96,12 +96,13 @@ def read_names(path: str | os.PathLike[str]) -> dict[str, Any]:
             else:
                 _, c1, r1, c2, r2 = node.args[:5]
             if sheet.name not in cache:
-                cache[sheet.name] = read_columns(pkg.read(sheet.path), pkg.shared_strings, pkg.date_styles,
-                                                 None, dates_as_datetime=True)
+                cache[sheet.name] = read_columns(
+                    pkg.read(sheet.path), pkg.shared_strings, pkg.date_styles, None, dates_as_datetime=True
+                )
             data = cache[sheet.name]
             r2 = min(r2, max([int(cc.rows.max()) for cc in data.values() if len(cc.rows)] or [r1]))
 
-            def val(c: int, r: int) -> Any:
+            def val(c: int, r: int, data: dict = data) -> Any:
                 cc = data.get(col_letters(c))
                 if cc is None:
                     return None
@@ -152,7 +153,9 @@ def _cell_xml(col: int, row: int, style: bytes, value: Any) -> bytes | None:
     return b'<c r="%s"%s t="inlineStr"><is><t%s>%s</t></is></c>' % (ref, style, sp, escape(text).encode("utf-8"))
 
 
-def write_tables(path: str | os.PathLike[str], frames: dict[str, pd.DataFrame], *, mode: str = "replace") -> dict[str, int]:
+def write_tables(
+    path: str | os.PathLike[str], frames: dict[str, pd.DataFrame], *, mode: str = "replace"
+) -> dict[str, int]:
     """Write the input columns of tables from DataFrames, atomically.
 
     Columns are matched by header text (missing ones stay blank; formula columns are
@@ -189,7 +192,9 @@ def write_tables(path: str | os.PathLike[str], frames: dict[str, pd.DataFrame], 
             first = r1 + t.header_rows
             old_last = r2 - t.totals_rows
             if t.totals_rows:
-                raise bad_file(path, f"表格 {name} 有汇总行，暂不支持写入", f"table {name} has a totals row; not supported")
+                raise bad_file(
+                    path, f"表格 {name} 有汇总行，暂不支持写入", f"table {name} has a totals row; not supported"
+                )
             rows = {int(m.group(1)): m for m in _ROW.finditer(xml)}
             # column templates from the first data row
             style: dict[int, bytes] = {}
@@ -206,7 +211,6 @@ def write_tables(path: str | os.PathLike[str], frames: dict[str, pd.DataFrame], 
             for j, tc in enumerate(t.columns):
                 if tc.formula and (c1 + j) not in formula:
                     formula[c1 + j] = "\0" + tc.formula
-            headers = {tc.name: c1 + j for j, tc in enumerate(t.columns)}
             if mode == "replace":
                 start = first
             else:
@@ -238,8 +242,13 @@ def write_tables(path: str | os.PathLike[str], frames: dict[str, pd.DataFrame], 
                         if c in formula:
                             f = formula[c]
                             text = f[1:] if f.startswith("\0") else shift_formula(f, r - first)
-                            inside.append((c, b'<c r="%s%d"%s><f>%s</f></c>' % (
-                                col_letters(c).encode(), r, st, escape(text.lstrip("=")).encode("utf-8"))))
+                            inside.append(
+                                (
+                                    c,
+                                    b'<c r="%s%d"%s><f>%s</f></c>'
+                                    % (col_letters(c).encode(), r, st, escape(text.lstrip("=")).encode("utf-8")),
+                                )
+                            )
                             continue
                         hdr = t.columns[c - c1].name
                         val = frame_cols[hdr][k] if (k is not None and hdr in frame_cols and r - start < n) else None
@@ -285,7 +294,7 @@ def _splice_rows(xml: bytes, rows: dict[int, re.Match], new_rows: dict[int, byte
     sd_end = xml.find(b"</sheetData>")
     if sd_end < 0:  # <sheetData/>
         i = xml.find(b"<sheetData/>")
-        xml = xml[:i] + b"<sheetData></sheetData>" + xml[i + len(b"<sheetData/>"):]
+        xml = xml[:i] + b"<sheetData></sheetData>" + xml[i + len(b"<sheetData/>") :]
         sd_end = xml.find(b"</sheetData>")
         rows = {}
     pending = sorted(new_rows)
@@ -295,12 +304,12 @@ def _splice_rows(xml: bytes, rows: dict[int, re.Match], new_rows: dict[int, byte
         m = rows[r]
         while j < len(pending) and pending[j] < r:
             if pending[j] not in rows:
-                out.append(xml[pos:m.start()])
+                out.append(xml[pos : m.start()])
                 pos = m.start()
                 out.append(new_rows[pending[j]])
             j += 1
         if r in new_rows:
-            out.append(xml[pos:m.start()])
+            out.append(xml[pos : m.start()])
             out.append(new_rows[r])
             pos = m.end()
     out.append(xml[pos:sd_end] if pos <= sd_end else b"")
@@ -308,7 +317,7 @@ def _splice_rows(xml: bytes, rows: dict[int, re.Match], new_rows: dict[int, byte
         if pending[j] not in rows:
             out.append(new_rows[pending[j]])
         j += 1
-    out.append(xml[max(sd_end, pos):])
+    out.append(xml[max(sd_end, pos) :])
     return b"".join(out)
 
 
@@ -327,7 +336,7 @@ def _fix_dimension(xml: bytes) -> bytes:
     if maxr <= r2:
         return xml
     ref = f"{col_letters(c1)}{r1}:{col_letters(c2)}{maxr}".encode()
-    return xml[:m.start(1)] + ref + xml[m.end(1):]
+    return xml[: m.start(1)] + ref + xml[m.end(1) :]
 
 
 def set_table_ref(table_xml: bytes, new_ref: str) -> bytes:

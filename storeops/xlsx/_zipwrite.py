@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import struct
 import zipfile
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import BinaryIO, Iterable, Mapping, Union
+from typing import BinaryIO
 
 from ._deflate import compressobj, crc32
 
@@ -75,8 +76,9 @@ def _local_data_offset(fh: BinaryIO, info: zipfile.ZipInfo) -> int:
     return info.header_offset + 30 + n + m
 
 
-def write_zip(out: BinaryIO, src_path: str, infos: list[zipfile.ZipInfo],
-              replace: Mapping[str, Union[bytes, Deflated]]) -> None:
+def write_zip(
+    out: BinaryIO, src_path: str, infos: list[zipfile.ZipInfo], replace: Mapping[str, bytes | Deflated]
+) -> None:
     """Write a zip to ``out``: every member of ``infos`` (raw copy unless in ``replace``),
     then members of ``replace`` that are new, in the given order."""
     central = []
@@ -89,7 +91,12 @@ def write_zip(out: BinaryIO, src_path: str, infos: list[zipfile.ZipInfo],
                 name = extra.pop(0)
                 date_time, ext_attr, create_system = _FIXED_DATE, 0, 0
             else:
-                name, date_time, ext_attr, create_system = info.filename, info.date_time, info.external_attr, info.create_system
+                name, date_time, ext_attr, create_system = (
+                    info.filename,
+                    info.date_time,
+                    info.external_attr,
+                    info.create_system,
+                )
             fname = name.encode("utf-8")
             flag = 0x800 if any(b > 127 for b in fname) else 0
             if name in replace and isinstance(replace[name], Deflated):
@@ -119,12 +126,35 @@ def write_zip(out: BinaryIO, src_path: str, infos: list[zipfile.ZipInfo],
             if size > 0xFFFFFFFF or csize > 0xFFFFFFFF or pos > 0xFFFFFFFF:
                 raise ValueError("zip64 not supported")
             t, d = _dos(date_time)
-            out.write(struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, flag, method, t, d, crc, csize, size, len(fname), 0))
+            out.write(
+                struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, flag, method, t, d, crc, csize, size, len(fname), 0)
+            )
             out.write(fname)
             for c in chunks:
                 out.write(c)
-            central.append(struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", (create_system << 8) | 20, 20, flag,
-                                       method, t, d, crc, csize, size, len(fname), 0, 0, 0, 0, ext_attr, pos) + fname)
+            central.append(
+                struct.pack(
+                    "<4sHHHHHHIIIHHHHHII",
+                    b"PK\x01\x02",
+                    (create_system << 8) | 20,
+                    20,
+                    flag,
+                    method,
+                    t,
+                    d,
+                    crc,
+                    csize,
+                    size,
+                    len(fname),
+                    0,
+                    0,
+                    0,
+                    0,
+                    ext_attr,
+                    pos,
+                )
+                + fname
+            )
             pos += 30 + len(fname) + csize
     cd = b"".join(central)
     out.write(cd)

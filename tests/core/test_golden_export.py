@@ -40,7 +40,8 @@ def test_products_ctr_matches_export(products):
     ours = core.ctr(products["clicks"], products["impressions"])
     assert len(ours) == 365
     mismatches = [
-        pid for pid, mine, theirs in zip(products["product_id"], ours, products["ctr_export"])
+        pid
+        for pid, mine, theirs in zip(products["product_id"], ours, products["ctr_export"])
         if _pct(mine, 2) != _pct(theirs, 2)
     ]
     assert mismatches == []
@@ -49,7 +50,8 @@ def test_products_ctr_matches_export(products):
 def test_products_inquiry_rate_matches_export(products):
     ours = core.inquiry_rate(products["inquiry_buyers"], products["visitors"])
     mismatches = {
-        pid for pid, mine, theirs in zip(products["product_id"], ours, products["inquiry_rate_export"])
+        pid
+        for pid, mine, theirs in zip(products["product_id"], ours, products["inquiry_rate_export"])
         if _pct(mine, 2) != _pct(theirs, 2)
     }
     assert mismatches == set(INQUIRY_RATE_ANOMALIES)
@@ -58,7 +60,9 @@ def test_products_inquiry_rate_matches_export(products):
 def test_keywords_ctr_matches_export():
     kw = read_export(FIXTURES / "getKeywords-2026-09-19.csv").frame
     ours = core.ctr(kw["clicks"], kw["impressions"])
-    mismatches = [k for k, mine, theirs in zip(kw["keyword"], ours, kw["ctr_export"]) if _pct(mine, 1) != _pct(theirs, 1)]
+    mismatches = [
+        k for k, mine, theirs in zip(kw["keyword"], ours, kw["ctr_export"]) if _pct(mine, 1) != _pct(theirs, 1)
+    ]
     assert mismatches == []
 
 

@@ -23,7 +23,9 @@ def test_no_xlwings_import_in_sources():
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
             elif isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) in (
-                    "import_module", "__import__"):
+                "import_module",
+                "__import__",
+            ):
                 names = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
             if any(n == "xlwings" or n.startswith("xlwings.") for n in names):
                 offenders.append(f"{path.name}:{node.lineno}")
@@ -31,7 +33,9 @@ def test_no_xlwings_import_in_sources():
 
 
 def test_importing_the_core_does_not_load_xlwings():
-    code = ("import sys, storeops_xl, storeops_xl.titles as t; t.title_score('Dog Collar', 'dog collar', '1688'); "
-            "print('xlwings' in sys.modules)")
+    code = (
+        "import sys, storeops_xl, storeops_xl.titles as t; t.title_score('Dog Collar', 'dog collar', '1688'); "
+        "print('xlwings' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -9,22 +9,42 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import column, counts, excel_scalar, grid, same_length_columns
 
 import storeops_xl as core
-from strategies import column, counts, excel_scalar, grid, same_length_columns
 
 #: per-row functions (every parameter may be a column); range parameters are passed blank
 ROW_FUNCS = [
-    core.ctr, core.bounce, core.inquiry_rate, core.conversion, core.cpc, core.cost_per,
-    core.funnel_diag, core.reply_hours, core.reply_ok, core.buyer_class, core.close_rate,
-    core.close_label, core.next_followup, core.overdue, core.title_score, core.title_issues,
-    core.banned, core.listing_stars, core.shop_health, core.hot_candidate, core.replace_link,
-    core.opportunity_word, core.p4p_action, core.target_split, core.target_pace, core.pace_label,
+    core.ctr,
+    core.bounce,
+    core.inquiry_rate,
+    core.conversion,
+    core.cpc,
+    core.cost_per,
+    core.funnel_diag,
+    core.reply_hours,
+    core.reply_ok,
+    core.buyer_class,
+    core.close_rate,
+    core.close_label,
+    core.next_followup,
+    core.overdue,
+    core.title_score,
+    core.title_issues,
+    core.banned,
+    core.listing_stars,
+    core.shop_health,
+    core.hot_candidate,
+    core.replace_link,
+    core.opportunity_word,
+    core.p4p_action,
+    core.target_split,
+    core.target_pace,
+    core.pace_label,
     core.scam_risk,
 ]
 RANGE_PARAMS = {"extra_words", "weights"}
-RATIOS = [core.ctr, core.bounce, core.inquiry_rate, core.conversion, core.cpc, core.cost_per,
-          core.close_rate]
+RATIOS = [core.ctr, core.bounce, core.inquiry_rate, core.conversion, core.cpc, core.cost_per, core.close_rate]
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -74,8 +94,11 @@ def test_two_d_ranges_come_back_two_d(f):
     names = _params(f)
 
     @FAST
-    @given(st.integers(1, 5).flatmap(lambda n: st.tuples(*[grid(excel_scalar, n).filter(lambda g, n=n: len(g) == n)
-                                                         for _ in names])))
+    @given(
+        st.integers(1, 5).flatmap(
+            lambda n: st.tuples(*[grid(excel_scalar, n).filter(lambda g, n=n: len(g) == n) for _ in names])
+        )
+    )
     def run(grids):
         out = f(*grids)
         assert out.shape == (len(grids[0]), 1)
@@ -106,8 +129,12 @@ def test_ratios_never_negative(f, cols):
 
 
 @FAST
-@given(st.lists(counts, min_size=3, max_size=3), st.lists(counts, min_size=3, max_size=3),
-       st.lists(st.floats(0, 100), min_size=3, max_size=3), excel_scalar)
+@given(
+    st.lists(counts, min_size=3, max_size=3),
+    st.lists(counts, min_size=3, max_size=3),
+    st.lists(st.floats(0, 100), min_size=3, max_size=3),
+    excel_scalar,
+)
 def test_pk_score_bounded(actuals, targets, weights, cap):
     out = core.pk_score(actuals, targets, weights, cap)
     if isinstance(out, float):
@@ -134,6 +161,6 @@ def test_score_ranges(m, d, c):
     n = min(len(m), len(d), len(c))
     for v in np.atleast_1d(core.listing_stars(m[:n], d[:n], c[:n])):
         assert v is None or 0 <= v <= 5
-    titles = ["Adjustable Nylon Dog Collar", "", None, "狗狗项圈"][: n]
+    titles = ["Adjustable Nylon Dog Collar", "", None, "狗狗项圈"][:n]
     for v in np.atleast_1d(core.title_score(titles, "dog collar")):
         assert v is None or (isinstance(v, float) and (math.isnan(v) or 0 <= v <= 100))

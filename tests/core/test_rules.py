@@ -11,30 +11,36 @@ import storeops_xl as core
 from storeops_xl.settings import DEFAULTS, SETTINGS
 
 
-@pytest.mark.parametrize("args, expected", [
-    pytest.param((10000, 1, 0), "A", id="a-exactly-10000-usd"),
-    pytest.param((9999.99, 1, 0), "B", id="b-just-under-10000"),
-    pytest.param((500, 3, 0), "A", id="a-three-paid-orders"),
-    pytest.param((500, 2, 5), "B", id="b-two-orders"),
-    pytest.param((0, 0, 1), "C", id="c-samples-only"),
-    pytest.param((0, 0, 0), "D", id="d-nothing-yet"),
-    pytest.param(("12,000", "1", "0"), "A", id="a-text-numbers"),
-    pytest.param((20000, 1, 0, 50000), "B", id="b-custom-threshold"),
-    pytest.param((100, 2, 0, None, 2), "A", id="a-custom-repeat"),
-])
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        pytest.param((10000, 1, 0), "A", id="a-exactly-10000-usd"),
+        pytest.param((9999.99, 1, 0), "B", id="b-just-under-10000"),
+        pytest.param((500, 3, 0), "A", id="a-three-paid-orders"),
+        pytest.param((500, 2, 5), "B", id="b-two-orders"),
+        pytest.param((0, 0, 1), "C", id="c-samples-only"),
+        pytest.param((0, 0, 0), "D", id="d-nothing-yet"),
+        pytest.param(("12,000", "1", "0"), "A", id="a-text-numbers"),
+        pytest.param((20000, 1, 0, 50000), "B", id="b-custom-threshold"),
+        pytest.param((100, 2, 0, None, 2), "A", id="a-custom-repeat"),
+    ],
+)
 def test_buyer_class(args, expected):
     assert core.buyer_class(*args) == expected
 
 
-@pytest.mark.parametrize("hours, channel, expected", [
-    pytest.param(24, "询盘", True, id="inquiry-24h-ok"),
-    pytest.param(24.01, "inquiry", False, id="inquiry-over-24h"),
-    pytest.param(1, "TM", True, id="tm-1h-ok"),
-    pytest.param(1.01, "旺旺", False, id="tm-over-1h"),
-    pytest.param(0.5, " Tm ", True, id="tm-case-space"),
-    pytest.param(3, "RFQ", None, id="rfq-not-under-the-rule"),
-    pytest.param(None, "TM", None, id="blank-hours"),
-])
+@pytest.mark.parametrize(
+    "hours, channel, expected",
+    [
+        pytest.param(24, "询盘", True, id="inquiry-24h-ok"),
+        pytest.param(24.01, "inquiry", False, id="inquiry-over-24h"),
+        pytest.param(1, "TM", True, id="tm-1h-ok"),
+        pytest.param(1.01, "旺旺", False, id="tm-over-1h"),
+        pytest.param(0.5, " Tm ", True, id="tm-case-space"),
+        pytest.param(3, "RFQ", None, id="rfq-not-under-the-rule"),
+        pytest.param(None, "TM", None, id="blank-hours"),
+    ],
+)
 def test_reply_ok(hours, channel, expected):
     assert core.reply_ok(hours, channel) == expected
 
@@ -84,12 +90,15 @@ def test_close_rate():
     assert core.close_rate(3, 0) is None
 
 
-@pytest.mark.parametrize("ratio, label", [
-    pytest.param(1.05, "领先", id="ahead-at-1.05"),
-    pytest.param(1.0499, "正常", id="normal-below-ahead"),
-    pytest.param(0.9, "正常", id="normal-at-0.9"),
-    pytest.param(0.8999, "落后", id="behind"),
-])
+@pytest.mark.parametrize(
+    "ratio, label",
+    [
+        pytest.param(1.05, "领先", id="ahead-at-1.05"),
+        pytest.param(1.0499, "正常", id="normal-below-ahead"),
+        pytest.param(0.9, "正常", id="normal-at-0.9"),
+        pytest.param(0.8999, "落后", id="behind"),
+    ],
+)
 def test_pace_label(ratio, label):
     assert core.pace_label(ratio) == label
 
@@ -111,45 +120,54 @@ def test_pk_score_rows_and_cap():
     assert core.pk_score([[1, 2, 3]], [1, 2], [1, 1, 1])[0].startswith("#VALUE!")
 
 
-@pytest.mark.parametrize("ki, si, expected", [
-    pytest.param(200, 10, True, id="at-both-thresholds"),
-    pytest.param(199, 0, False, id="index-too-low"),
-    pytest.param(814, 11, False, id="too-many-sellers"),
-    pytest.param("-", 3, None, id="no-data"),
-])
+@pytest.mark.parametrize(
+    "ki, si, expected",
+    [
+        pytest.param(200, 10, True, id="at-both-thresholds"),
+        pytest.param(199, 0, False, id="index-too-low"),
+        pytest.param(814, 11, False, id="too-many-sellers"),
+        pytest.param("-", 3, None, id="no-data"),
+    ],
+)
 def test_opportunity_word(ki, si, expected):
     assert core.opportunity_word(ki, si) == expected
 
 
-@pytest.mark.parametrize("args, action", [
-    pytest.param((0, 0, 0, 0), "加价 raise bid", id="no-spend-no-clicks"),
-    pytest.param((60, 40, 0, 0), "暂停 pause", id="2x-target-no-inquiry"),
-    pytest.param((35, 20, 0, 0), "降价 lower bid", id="over-target-no-inquiry"),
-    pytest.param((10, 8, 0, 0), "保持 keep", id="too-little-data"),
-    pytest.param((40, 30, 4, 0), "加价 raise bid", id="cheap-inquiries"),
-    pytest.param((80, 30, 2, 0), "降价 lower bid", id="expensive-inquiries"),
-    pytest.param((130, 30, 2, 0), "暂停 pause", id="very-expensive"),
-    pytest.param((120, 30, 2, 1), "保持 keep", id="expensive-but-orders"),
-    pytest.param((30, 30, 1, 0), "保持 keep", id="on-target"),
-])
+@pytest.mark.parametrize(
+    "args, action",
+    [
+        pytest.param((0, 0, 0, 0), "加价 raise bid", id="no-spend-no-clicks"),
+        pytest.param((60, 40, 0, 0), "暂停 pause", id="2x-target-no-inquiry"),
+        pytest.param((35, 20, 0, 0), "降价 lower bid", id="over-target-no-inquiry"),
+        pytest.param((10, 8, 0, 0), "保持 keep", id="too-little-data"),
+        pytest.param((40, 30, 4, 0), "加价 raise bid", id="cheap-inquiries"),
+        pytest.param((80, 30, 2, 0), "降价 lower bid", id="expensive-inquiries"),
+        pytest.param((130, 30, 2, 0), "暂停 pause", id="very-expensive"),
+        pytest.param((120, 30, 2, 1), "保持 keep", id="expensive-but-orders"),
+        pytest.param((30, 30, 1, 0), "保持 keep", id="on-target"),
+    ],
+)
 def test_p4p_action(args, action):
     assert core.p4p_action(*args, 30).split(":")[0] == action
 
 
-@pytest.mark.parametrize("message, level", [
-    pytest.param("I cannot place the order, what to do?", "中", id="en-cannot-order"),
-    pytest.param("我下不了单怎么办", "中", id="zh-cannot-order"),
-    pytest.param("Payment failed, I can't pay", "中", id="en-cannot-pay"),
-    pytest.param("付不了款", "中", id="zh-cannot-pay"),
-    pytest.param("Please close the order so I can change the address", "中", id="en-close-order"),
-    pytest.param("收货地址写错了, 你帮我关闭订单吧", "中", id="zh-close-order"),
-    pytest.param("I will pay more and you refund the difference to my account", "高", id="en-refund-difference"),
-    pytest.param("我多打了钱, 你把差价退给我", "高", id="zh-refund-difference"),
-    pytest.param("加我QQ, 帮你的账户解冻", "高", id="zh-qq-unfreeze"),
-    pytest.param("Your account is frozen, contact us on WeChat to unfreeze", "高", id="en-unfreeze"),
-    pytest.param("Can't pay, add my QQ", "高", id="two-medium-patterns"),
-    pytest.param("Please send price for 1000 leashes", "低", id="normal-buyer"),
-])
+@pytest.mark.parametrize(
+    "message, level",
+    [
+        pytest.param("I cannot place the order, what to do?", "中", id="en-cannot-order"),
+        pytest.param("我下不了单怎么办", "中", id="zh-cannot-order"),
+        pytest.param("Payment failed, I can't pay", "中", id="en-cannot-pay"),
+        pytest.param("付不了款", "中", id="zh-cannot-pay"),
+        pytest.param("Please close the order so I can change the address", "中", id="en-close-order"),
+        pytest.param("收货地址写错了, 你帮我关闭订单吧", "中", id="zh-close-order"),
+        pytest.param("I will pay more and you refund the difference to my account", "高", id="en-refund-difference"),
+        pytest.param("我多打了钱, 你把差价退给我", "高", id="zh-refund-difference"),
+        pytest.param("加我QQ, 帮你的账户解冻", "高", id="zh-qq-unfreeze"),
+        pytest.param("Your account is frozen, contact us on WeChat to unfreeze", "高", id="en-unfreeze"),
+        pytest.param("Can't pay, add my QQ", "高", id="two-medium-patterns"),
+        pytest.param("Please send price for 1000 leashes", "低", id="normal-buyer"),
+    ],
+)
 def test_scam_risk(message, level):
     out = core.scam_risk(message)
     assert out.split(":")[0] == level
@@ -186,13 +204,35 @@ def test_hot_candidate_uses_shop_median():
 
 def test_settings_are_complete():
     names = {s.name for s in SETTINGS}
-    for needed in ["cfg_class_a_usd", "cfg_class_a_repeat", "cfg_cadence_a", "cfg_cadence_b", "cfg_cadence_c",
-                   "cfg_cadence_d", "cfg_reply_inquiry_h", "cfg_reply_tm_h", "cfg_reply_target_h",
-                   "cfg_title_max", "cfg_title_max_1688", "cfg_platform", "cfg_kw_index_min",
-                   "cfg_seller_index_max", "cfg_replace_rounds", "cfg_pk_cap", "cfg_close_strong",
-                   "cfg_close_weak", "cfg_pace_ahead", "cfg_pace_behind", "cfg_target_cpi", "cfg_bench_ctr",
-                   "cfg_bench_bounce", "cfg_bench_inquiry_rate", "cfg_bench_conversion",
-                   "cfg_shop_min_products", "cfg_shop_max_products"]:
+    for needed in [
+        "cfg_class_a_usd",
+        "cfg_class_a_repeat",
+        "cfg_cadence_a",
+        "cfg_cadence_b",
+        "cfg_cadence_c",
+        "cfg_cadence_d",
+        "cfg_reply_inquiry_h",
+        "cfg_reply_tm_h",
+        "cfg_reply_target_h",
+        "cfg_title_max",
+        "cfg_title_max_1688",
+        "cfg_platform",
+        "cfg_kw_index_min",
+        "cfg_seller_index_max",
+        "cfg_replace_rounds",
+        "cfg_pk_cap",
+        "cfg_close_strong",
+        "cfg_close_weak",
+        "cfg_pace_ahead",
+        "cfg_pace_behind",
+        "cfg_target_cpi",
+        "cfg_bench_ctr",
+        "cfg_bench_bounce",
+        "cfg_bench_inquiry_rate",
+        "cfg_bench_conversion",
+        "cfg_shop_min_products",
+        "cfg_shop_max_products",
+    ]:
         assert needed in names
     for s in SETTINGS:
         assert s.name.startswith("cfg_") and " / " in s.description

@@ -20,13 +20,16 @@ def test_clean_title_scores_full():
     assert core.title_issues(CLEAN, KW) == ""
 
 
-@pytest.mark.parametrize("title, word", [
-    pytest.param("Nike Style Running Shoes for Men Breathable Mesh Sneakers", "nike", id="brand"),
-    pytest.param("Best Dog Collar Nylon Adjustable Quick Release Buckle Pet Collar", "best", id="en-claim"),
-    pytest.param("最好的狗狗项圈 尼龙可调节宠物项圈", "最", id="zh-absolute"),
-    pytest.param("Replica Designer Leather Handbag for Women Large Capacity Tote", "replica", id="replica"),
-    pytest.param("Magnetic Bracelet That Can Cure Arthritis Pain Relief Jewelry", "cure", id="medical"),
-])
+@pytest.mark.parametrize(
+    "title, word",
+    [
+        pytest.param("Nike Style Running Shoes for Men Breathable Mesh Sneakers", "nike", id="brand"),
+        pytest.param("Best Dog Collar Nylon Adjustable Quick Release Buckle Pet Collar", "best", id="en-claim"),
+        pytest.param("最好的狗狗项圈 尼龙可调节宠物项圈", "最", id="zh-absolute"),
+        pytest.param("Replica Designer Leather Handbag for Women Large Capacity Tote", "replica", id="replica"),
+        pytest.param("Magnetic Bracelet That Can Cure Arthritis Pain Relief Jewelry", "cure", id="medical"),
+    ],
+)
 def test_banned_word_scores_zero_and_is_named(title, word):
     assert core.title_score(title, "") == 0.0
     assert word in core.title_issues(title, "")
@@ -42,8 +45,10 @@ def test_banned_matching_rules():
 
 
 def test_over_length_is_flagged():
-    title = ("Adjustable Nylon Dog Collar Quick Release Buckle Reflective Stitching Soft Padded "
-             "Personalized Pet Collar Small Medium Large ")
+    title = (
+        "Adjustable Nylon Dog Collar Quick Release Buckle Reflective Stitching Soft Padded "
+        "Personalized Pet Collar Small Medium Large "
+    )
     title = (title * 2)[:129]
     assert len(title) == 129
     issues = core.title_issues(title, "dog collar")

@@ -50,8 +50,15 @@ def _as_stored(x):
 
 
 def test_golden_file_is_complete(golden):
-    assert {k: len(v) for k, v in golden.items()} == {"functions": 2500, "analyse": 1200, "banned": 1500,
-                                                      "columns": 300, "real": 5, "edge": 224, "real_banned": 730}
+    assert {k: len(v) for k, v in golden.items()} == {
+        "functions": 2500,
+        "analyse": 1200,
+        "banned": 1500,
+        "columns": 300,
+        "real": 5,
+        "edge": 224,
+        "real_banned": 730,
+    }
 
 
 def test_single_titles(golden):

@@ -16,8 +16,9 @@ def demo_book(tmp_path_factory, frames):
     """The demo workbook, built and recalculated by the headless engine."""
     from storeops.engine import recalc
 
-    path = build_workbook(tmp_path_factory.mktemp("demo") / "StoreOps-demo.xlsm", data=frames,
-                          settings=demo_settings(DEMO_AS_OF))
+    path = build_workbook(
+        tmp_path_factory.mktemp("demo") / "StoreOps-demo.xlsm", data=frames, settings=demo_settings(DEMO_AS_OF)
+    )
     recalc(path, progress=False)
     return path
 

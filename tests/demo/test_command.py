@@ -11,12 +11,23 @@ from storeops.demo.summary import summary_lines
 
 def test_demo_command(tmp_path):
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    done = subprocess.run([sys.executable, "-m", "storeops.cli", "demo", "--out", str(tmp_path / "out")],
-                          capture_output=True, text=True, env=env, timeout=240)
+    done = subprocess.run(
+        [sys.executable, "-m", "storeops.cli", "demo", "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=240,
+    )
     assert done.returncode == 0, done.stderr
     text = done.stdout
-    for heading in ("漏斗诊断 Funnel diagnosis", "PK 本月前三 top 3", "逾期跟进 Overdue follow-ups",
-                    "问题标题 Flagged titles", "诈骗风险 Scam-risk messages", "目标进度 Target pace"):
+    for heading in (
+        "漏斗诊断 Funnel diagnosis",
+        "PK 本月前三 top 3",
+        "逾期跟进 Overdue follow-ups",
+        "问题标题 Flagged titles",
+        "诈骗风险 Scam-risk messages",
+        "目标进度 Target pace",
+    ):
         assert heading in text, heading
     assert "gucci" in text.lower() and "得分 score" in text
     assert "Traceback" not in done.stderr
@@ -26,8 +37,12 @@ def test_demo_command(tmp_path):
 
 
 def test_demo_bad_date(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "storeops.cli", "demo", "--out", str(tmp_path), "--as-of", "soon"],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "storeops.cli", "demo", "--out", str(tmp_path), "--as-of", "soon"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2 and "YYYY-MM-DD" in done.stderr and "Traceback" not in done.stderr
 
 

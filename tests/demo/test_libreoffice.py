@@ -26,9 +26,22 @@ def soffice():
 
 def _convert(soffice, src, out, target, tmp_path):
     profile = (tmp_path / "lo-profile").as_uri()
-    done = subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
-                           "--convert-to", target, "--outdir", str(out), str(src)],
-                          capture_output=True, text=True, timeout=180)
+    done = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(out),
+            str(src),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert done.returncode == 0, done.stderr
 
 
@@ -38,22 +51,30 @@ def test_pdf_pages_render(soffice, demo_book, tmp_path):
     assert pdf.stat().st_size > 10_000
     if shutil.which("pdftoppm") is None:
         pytest.skip("pdftoppm not installed")
-    subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "4", str(pdf), str(tmp_path / "page")],
-                   check=True, timeout=120)
+    subprocess.run(
+        ["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "4", str(pdf), str(tmp_path / "page")],
+        check=True,
+        timeout=120,
+    )
     pages = sorted(tmp_path.glob("page-*.png"))
     assert len(pages) == 4 and all(p.stat().st_size > 3_000 for p in pages)
 
 
 def test_csv_shows_cached_numbers(soffice, demo_book, tmp_path, results):
     # every sheet to its own CSV (sheet number -1), UTF-8, values as shown
-    _convert(soffice, demo_book, tmp_path, 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1',
-             tmp_path)
+    _convert(
+        soffice,
+        demo_book,
+        tmp_path,
+        "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+        tmp_path,
+    )
     sheet_csv = {p.stem.split("-", 2)[-1]: p for p in tmp_path.glob("*.csv")}
     follow = next(p for k, p in sheet_csv.items() if schema.S_FOLLOW in k)
     rows = list(csv.reader(follow.open(encoding="utf-8")))
     t = schema.FOLLOW
     header = rows[t.anchor_row]
-    assert header[t.anchor_col:t.anchor_col + len(t.columns)] == [c.header for c in t.columns]
+    assert header[t.anchor_col : t.anchor_col + len(t.columns)] == [c.header for c in t.columns]
     # LibreOffice re-evaluates on load every formula whose cached result is empty, and every
     # formula that depends on a volatile function (TODAY() through cfg_today: 逾期 Overdue);
     # a UDF cannot run there.  Those users get `storeops export --portable`.  Every other
@@ -61,7 +82,7 @@ def test_csv_shows_cached_numbers(soffice, demo_book, tmp_path, results):
     cached = results.tables["tblFollow"]
     volatile = {"overdue"}
     checked = 0
-    for i, r in enumerate(rows[t.anchor_row + 1: t.anchor_row + 1 + len(cached)]):
+    for i, r in enumerate(rows[t.anchor_row + 1 : t.anchor_row + 1 + len(cached)]):
         for j, key in enumerate(t.keys):
             mine = cached.iloc[i][key]
             if key in volatile or mine is None or (isinstance(mine, str) and mine == "") or mine != mine:
@@ -73,7 +94,7 @@ def test_csv_shows_cached_numbers(soffice, demo_book, tmp_path, results):
     assert checked > len(cached) * 10
     cls = t.keys.index("buyer_class")
     want = results.tables["tblFollow"]["buyer_class"].tolist()
-    got = [r[cls] for r in rows[t.anchor_row + 1: t.anchor_row + 1 + len(want)]]
+    got = [r[cls] for r in rows[t.anchor_row + 1 : t.anchor_row + 1 + len(want)]]
     assert got == want
     funnel = next(p for k, p in sheet_csv.items() if schema.S_FUNNEL in k)
     assert "#NAME?" not in funnel.read_text(encoding="utf-8")

@@ -10,10 +10,9 @@ import numpy as np
 import openpyxl
 import pytest
 
-from storeops_xl._coerce import is_error
-
 import storeops_xl
 from storeops.workbook import schema
+from storeops_xl._coerce import is_error
 
 _CALL = re.compile(r"^([A-Z_]+)\((.*)\)$")
 
@@ -67,7 +66,7 @@ def _arg_value(arg: str, table, row, results):
         return ""
     m = re.fullmatch(r"\{(\w+)\}:\{(\w+)\}", arg)
     if m:
-        keys = table.keys[table.keys.index(m.group(1)): table.keys.index(m.group(2)) + 1]
+        keys = table.keys[table.keys.index(m.group(1)) : table.keys.index(m.group(2)) + 1]
         return [[row[k] for k in keys]]
     m = re.fullmatch(r"\{(\w+)\}", arg)
     if m:

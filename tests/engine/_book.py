@@ -14,12 +14,37 @@ import xlsxwriter
 FOLLOW = "跟进 Follow-up"
 SETTINGS = "设置 Settings"
 SUMMARY = "汇总 Summary"
-HEADERS = ["买家 Buyer", "销售 Sales", "展现 Impr", "点击 Clicks", "收到 Received", "回复 Replied",
-           "金额 OrderUSD", "付款 PaidOrders", "样品 Samples", "留言 Message",
-           "点击率 CTR", "回复小时 ReplyH", "类别 Class", "下次 Next", "逾期 Overdue"]
+HEADERS = [
+    "买家 Buyer",
+    "销售 Sales",
+    "展现 Impr",
+    "点击 Clicks",
+    "收到 Received",
+    "回复 Replied",
+    "金额 OrderUSD",
+    "付款 PaidOrders",
+    "样品 Samples",
+    "留言 Message",
+    "点击率 CTR",
+    "回复小时 ReplyH",
+    "类别 Class",
+    "下次 Next",
+    "逾期 Overdue",
+]
 ROWS = [
     # buyer, sales, impr, clicks, received, replied, usd, paid, samples, message
-    ("=cmd|' /C calc'!A0", "Amy", 4378, 71, dt.datetime(2026, 3, 1, 9), dt.datetime(2026, 3, 1, 12), 12000, 1, 0, "hello"),
+    (
+        "=cmd|' /C calc'!A0",
+        "Amy",
+        4378,
+        71,
+        dt.datetime(2026, 3, 1, 9),
+        dt.datetime(2026, 3, 1, 12),
+        12000,
+        1,
+        0,
+        "hello",
+    ),
     ("Bob Ltd", "Ben", 0, 0, dt.datetime(2026, 3, 2, 8), None, 500, 1, 0, "cannot pay, use WeChat"),
     ("Cara", "Amy", 3550, 20, dt.datetime(2026, 3, 3, 8), dt.datetime(2026, 3, 3, 9, 30), 0, 0, 2, ""),
     ("+Dan", "Ben", 120, 3, None, None, 0, 0, 0, "@urgent"),
@@ -99,7 +124,11 @@ def soffice() -> str | None:
 
 def lo_convert(src: str, outdir: str, fmt: str, profile: str) -> str:
     exe = soffice()
-    subprocess.run([exe, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", fmt,
-                    "--outdir", outdir, src], check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", fmt, "--outdir", outdir, src],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     base = os.path.splitext(os.path.basename(src))[0]
     return os.path.join(outdir, base + "." + fmt.split(":")[0])

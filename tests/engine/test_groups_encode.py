@@ -13,7 +13,6 @@ import sys
 
 import numpy as np
 import openpyxl
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -23,8 +22,10 @@ from storeops.xlsx._cells import XLErr, _regex_columns
 from storeops.xlsx._scan import scan_sheet
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-HEAD = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+)
 TAIL = b"</sheetData></worksheet>"
 SST = ["a", "b", "", "c"]  # the empty string is shared string 2
 EMPTY = 2
@@ -32,10 +33,16 @@ EMPTY = 2
 
 def _sheet(n: int, old: list[bytes] | None = None) -> bytes:
     """Column A numbers, column B formula cells in every old-value form, column C text."""
-    forms = [b'<c r="B%d"><f>A%d*2</f><v>0</v></c>', b'<c r="B%d" t="str"><f>A%d*2</f><v>x</v></c>',
-             b'<c r="B%d"><f>A%d*2</f></c>', b'<c r="B%d" t="s" s="3"><f>A%d*2</f><v>1</v></c>',
-             b'<c r="B%d"><f>A%d*2</f><v/></c>', b'<c r="B%d" t="inlineStr"><f>A%d*2</f><is><t>q</t></is></c>',
-             b'<c r="B%d" t="e"><f>A%d*2</f><v>#N/A</v></c>', b'<c r="B%d" t="b"><f>A%d*2</f><v>1</v></c>']
+    forms = [
+        b'<c r="B%d"><f>A%d*2</f><v>0</v></c>',
+        b'<c r="B%d" t="str"><f>A%d*2</f><v>x</v></c>',
+        b'<c r="B%d"><f>A%d*2</f></c>',
+        b'<c r="B%d" t="s" s="3"><f>A%d*2</f><v>1</v></c>',
+        b'<c r="B%d"><f>A%d*2</f><v/></c>',
+        b'<c r="B%d" t="inlineStr"><f>A%d*2</f><is><t>q</t></is></c>',
+        b'<c r="B%d" t="e"><f>A%d*2</f><v>#N/A</v></c>',
+        b'<c r="B%d" t="b"><f>A%d*2</f><v>1</v></c>',
+    ]
     rows = []
     for i in range(n):
         r = i + 2
@@ -86,7 +93,9 @@ def _expect(v, blank):
     if isinstance(v, str):
         return v if v else blank
     if isinstance(v, np.datetime64):
-        return blank if np.isnat(v) else float((v - np.datetime64("1899-12-30T00:00:00", "ns")) / np.timedelta64(1, "D"))
+        return (
+            blank if np.isnat(v) else float((v - np.datetime64("1899-12-30T00:00:00", "ns")) / np.timedelta64(1, "D"))
+        )
     if isinstance(v, (dt.datetime, dt.date)):
         base = dt.datetime(1899, 12, 30) if isinstance(v, dt.datetime) else dt.date(1899, 12, 30)
         return (v - base) / dt.timedelta(days=1)
@@ -116,14 +125,41 @@ def _check(parts: list, flat: list, empty_ref: bytes = b"2") -> bytes:
 def test_every_dtype_round_trips():
     parts = [
         np.array([1.5, np.nan, np.inf, -np.inf, -0.0, 1e-300, 46048.93402777778]),
-        np.array([3, -7, 2 ** 40], dtype=np.int64),
+        np.array([3, -7, 2**40], dtype=np.int64),
         np.array([7], dtype=np.uint8),
         np.array([True, False, True]),
         np.array(["2026-03-01T12:00", "NaT", "1900-01-01"], dtype="datetime64[ns]"),
-        np.array(["x & <y>", "", None, True, 2.5, np.nan, np.inf, XLErr("#DIV/0!"), "张三", 'q"', "tab\there",
-                  "ctrl\x01\x1f", "\u2028", np.float64(4.0), 7, np.bool_(False), dt.date(2026, 1, 2),
-                  dt.datetime(2026, 1, 2, 6)], dtype=object),
-        3.25, "scalar", None, True, XLErr("#N/A"), np.float64(np.nan), float("-inf"), np.datetime64("2026-01-01"),
+        np.array(
+            [
+                "x & <y>",
+                "",
+                None,
+                True,
+                2.5,
+                np.nan,
+                np.inf,
+                XLErr("#DIV/0!"),
+                "张三",
+                'q"',
+                "tab\there",
+                "ctrl\x01\x1f",
+                "\u2028",
+                np.float64(4.0),
+                7,
+                np.bool_(False),
+                dt.date(2026, 1, 2),
+                dt.datetime(2026, 1, 2, 6),
+            ],
+            dtype=object,
+        ),
+        3.25,
+        "scalar",
+        None,
+        True,
+        XLErr("#N/A"),
+        np.float64(np.nan),
+        float("-inf"),
+        np.datetime64("2026-01-01"),
         np.array([np.nan, np.nan]),
         np.array([], dtype=np.float64),
     ]
@@ -131,7 +167,7 @@ def test_every_dtype_round_trips():
     for p in parts:
         flat.extend(list(p) if isinstance(p, np.ndarray) else [p])
     out = _check(parts, flat)
-    assert b'<v>#NUM!</v>' in out and b' t="s"' in out
+    assert b"<v>#NUM!</v>" in out and b' t="s"' in out
     _check(parts, flat, empty_ref=b"")  # no shared strings part: blanks are t="str" with no text
 
 
@@ -142,16 +178,23 @@ def results(draw):
     if kind == "f":
         return np.array(draw(st.lists(st.floats(), min_size=n, max_size=n)), np.float64)
     if kind == "i":
-        return np.array(draw(st.lists(st.integers(-(2 ** 53), 2 ** 53), min_size=n, max_size=n)), np.int64)
+        return np.array(draw(st.lists(st.integers(-(2**53), 2**53), min_size=n, max_size=n)), np.int64)
     if kind == "b":
         return np.array(draw(st.lists(st.booleans(), min_size=n, max_size=n)), bool)
     if kind == "M":
         days = draw(st.lists(st.one_of(st.integers(-20000, 80000), st.none()), min_size=n, max_size=n))
-        return np.array([np.datetime64("NaT") if d is None else np.datetime64("1970-01-01") + np.timedelta64(d, "D")
-                         for d in days], dtype="datetime64[ns]")
-    scalar = st.one_of(st.floats(), st.integers(-10 ** 12, 10 ** 12), st.booleans(), st.none(),
-                       st.text(alphabet=st.characters(codec="utf-8", exclude_characters="_\r"), max_size=6),
-                       st.sampled_from([XLErr("#N/A"), XLErr("#VALUE!"), ""]))
+        return np.array(
+            [np.datetime64("NaT") if d is None else np.datetime64("1970-01-01") + np.timedelta64(d, "D") for d in days],
+            dtype="datetime64[ns]",
+        )
+    scalar = st.one_of(
+        st.floats(),
+        st.integers(-(10**12), 10**12),
+        st.booleans(),
+        st.none(),
+        st.text(alphabet=st.characters(codec="utf-8", exclude_characters="_\r"), max_size=6),
+        st.sampled_from([XLErr("#N/A"), XLErr("#VALUE!"), ""]),
+    )
     if kind == "scalar":
         return draw(scalar)
     out = np.empty(n, dtype=object)
@@ -169,8 +212,10 @@ def test_value_sink_round_trips(parts):
 
 
 def test_value_sink_nothing_to_do():
-    xml = HEAD + b'<row r="1"><c r="A1"><f>1</f><v>2.5</v></c><c r="B1" t="str"><f>"a"</f><v>a</v></c>' \
-                 b'<c r="C1" t="s"><f>""</f><v>2</v></c></row>' + TAIL
+    xml = (
+        HEAD + b'<row r="1"><c r="A1"><f>1</f><v>2.5</v></c><c r="B1" t="str"><f>"a"</f><v>a</v></c>'
+        b'<c r="C1" t="s"><f>""</f><v>2</v></c></row>' + TAIL
+    )
     F = scan_sheet(xml).formulas
     sink = ValueSink(b"2")
     assert sink.write(xml, F) is None  # nothing recorded
@@ -181,8 +226,9 @@ def test_value_sink_nothing_to_do():
 
 # --------------------------------------------------------------------------- make_groups
 def _fsheet(cells: list[tuple[int, str]], col: str = "C") -> bytes:
-    body = b"".join(b'<row r="%d"><c r="%s%d"><f>%s</f><v>0</v></c></row>' % (r, col.encode(), r, f.encode())
-                    for r, f in cells)
+    body = b"".join(
+        b'<row r="%d"><c r="%s%d"><f>%s</f><v>0</v></c></row>' % (r, col.encode(), r, f.encode()) for r, f in cells
+    )
     return HEAD + body + TAIL
 
 
@@ -213,11 +259,17 @@ def test_make_groups_splits_where_one_cell_differs():
 
 
 def test_make_groups_columns_shared_and_orphans():
-    xml = HEAD + (b'<row r="2"><c r="C2"><f t="shared" ref="C2:D4" si="0">A2+1</f><v>1</v></c>'
-                  b'<c r="D2"><f t="shared" si="0"/><v>1</v></c><c r="E2"><f>SUM(A2:A9)</f></c></row>'
-                  b'<row r="3"><c r="C3"><f t="shared" si="0"/><v>1</v></c><c r="D3"><f t="shared" si="0"/></c>'
-                  b'<c r="E3"><f t="shared" si="7"/></c></row>'
-                  b'<row r="4"><c r="C4"><f t="dataTable" ref="C4" dt2D="0" r1="A1"/></c></row>') + TAIL
+    xml = (
+        HEAD
+        + (
+            b'<row r="2"><c r="C2"><f t="shared" ref="C2:D4" si="0">A2+1</f><v>1</v></c>'
+            b'<c r="D2"><f t="shared" si="0"/><v>1</v></c><c r="E2"><f>SUM(A2:A9)</f></c></row>'
+            b'<row r="3"><c r="C3"><f t="shared" si="0"/><v>1</v></c><c r="D3"><f t="shared" si="0"/></c>'
+            b'<c r="E3"><f t="shared" si="7"/></c></row>'
+            b'<row r="4"><c r="C4"><f t="dataTable" ref="C4" dt2D="0" r1="A1"/></c></row>'
+        )
+        + TAIL
+    )
     F, groups, bad = _groups(xml)
     assert sorted(bad.tolist()) == [5, 6]  # the orphan child (si 7) and the data table
     summary = sorted((g.col, g.rows.tolist(), g.text) for g in groups)
@@ -230,9 +282,11 @@ def test_make_groups_empty():
 
 
 # --------------------------------------------------------------------------- without numba
-_RECALC = "import datetime as dt, os, sys; from storeops.xlsx import _jit; " \
-          "assert _jit.HAVE_NUMBA == (os.environ.get('STOREOPS_NO_JIT') != '1'); from storeops.engine import recalc; " \
-          "print(recalc(sys.argv[1], progress=False, today=dt.date(2026, 3, 10)))"
+_RECALC = (
+    "import datetime as dt, os, sys; from storeops.xlsx import _jit; "
+    "assert _jit.HAVE_NUMBA == (os.environ.get('STOREOPS_NO_JIT') != '1'); from storeops.engine import recalc; "
+    "print(recalc(sys.argv[1], progress=False, today=dt.date(2026, 3, 10)))"
+)
 
 
 def _cached(path: str) -> dict:
@@ -245,8 +299,14 @@ def test_pure_python_recalc_matches_compiled(xlsm, tmp_path):
     shutil.copy(xlsm, a)
     shutil.copy(xlsm, b)
     for path, env in ((a, {}), (b, {"STOREOPS_NO_JIT": "1", "PYTHONWARNINGS": "ignore"})):
-        r = subprocess.run([sys.executable, "-c", _RECALC, path], cwd=ROOT, env={**os.environ, **env},
-                           capture_output=True, text=True, timeout=120)
+        r = subprocess.run(
+            [sys.executable, "-c", _RECALC, path],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert r.returncode == 0, r.stderr
     ca, cb = _cached(a), _cached(b)
     assert ca.keys() == cb.keys()

@@ -23,11 +23,69 @@ from storeops_xl import _columns as C
 from storeops_xl._coerce import _text1, to_text
 
 # --------------------------------------------------------------------------- values
-_WORDS = ["Amy", "amy", "AMY", "Ben", "ben*", "b?n", "a~*", "5", "5.0", " 5", "", "TRUE", "false",
-          "Straße", "STRASSE", "张三", "张*", "#N/A", "x y", "İ", "ß"]
-_CRITS = ["Amy", "amy", "a*", "A?Y", "*", "?", "~*", "a~*", "b~?n", "*三", "5", "=5", "<>5", ">3", "<=5",
-          ">=amy", "<b", ">", "<>", "=", "", "<>amy", "=a*", "<>*e*", "strasse", "ß*", "TRUE", "=TRUE",
-          ">=2026-01-01", "1,000", 5.0, 0.0, -1.5, True, False, None, np.bool_(True), np.float64(5.0)]
+_WORDS = [
+    "Amy",
+    "amy",
+    "AMY",
+    "Ben",
+    "ben*",
+    "b?n",
+    "a~*",
+    "5",
+    "5.0",
+    " 5",
+    "",
+    "TRUE",
+    "false",
+    "Straße",
+    "STRASSE",
+    "张三",
+    "张*",
+    "#N/A",
+    "x y",
+    "İ",
+    "ß",
+]
+_CRITS = [
+    "Amy",
+    "amy",
+    "a*",
+    "A?Y",
+    "*",
+    "?",
+    "~*",
+    "a~*",
+    "b~?n",
+    "*三",
+    "5",
+    "=5",
+    "<>5",
+    ">3",
+    "<=5",
+    ">=amy",
+    "<b",
+    ">",
+    "<>",
+    "=",
+    "",
+    "<>amy",
+    "=a*",
+    "<>*e*",
+    "strasse",
+    "ß*",
+    "TRUE",
+    "=TRUE",
+    ">=2026-01-01",
+    "1,000",
+    5.0,
+    0.0,
+    -1.5,
+    True,
+    False,
+    None,
+    np.bool_(True),
+    np.float64(5.0),
+]
 
 cell_values = st.one_of(
     st.sampled_from(_WORDS),
@@ -37,15 +95,25 @@ cell_values = st.one_of(
     st.booleans(),
     st.sampled_from([None, np.bool_(False), np.bool_(True), np.float64(5.0), XLErr("#N/A"), XLErr("#VALUE!")]),
 )
-criteria = st.one_of(st.sampled_from(_CRITS), st.text(alphabet="<>=aAbB*?~5 .ß", max_size=4),
-                     st.floats(allow_nan=True, allow_infinity=False), st.integers(-3, 6))
+criteria = st.one_of(
+    st.sampled_from(_CRITS),
+    st.text(alphabet="<>=aAbB*?~5 .ß", max_size=4),
+    st.floats(allow_nan=True, allow_infinity=False),
+    st.integers(-3, 6),
+)
 
 
 def _rng(values: list, bool_num: float) -> Rng:
     obj = np.empty((len(values), 1), dtype=object)
     obj[:, 0] = values
-    num = np.array([[float(v)] if isinstance(v, (int, float, np.floating)) and not isinstance(v, (bool, np.bool_))
-                     else [bool_num if isinstance(v, (bool, np.bool_)) else math.nan] for v in values]).reshape(-1, 1)
+    num = np.array(
+        [
+            [float(v)]
+            if isinstance(v, (int, float, np.floating)) and not isinstance(v, (bool, np.bool_))
+            else [bool_num if isinstance(v, (bool, np.bool_)) else math.nan]
+            for v in values
+        ]
+    ).reshape(-1, 1)
     return Rng(obj, num, key=("S", 1, 1, 1, len(values)))
 
 
@@ -87,8 +155,9 @@ def _reference_mask(crit, values: list, nums: np.ndarray) -> list[bool]:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(cell_values, max_size=120), st.lists(criteria, min_size=1, max_size=6),
-       st.sampled_from([math.nan, 1.0]))
+@given(
+    st.lists(cell_values, max_size=120), st.lists(criteria, min_size=1, max_size=6), st.sampled_from([math.nan, 1.0])
+)
 def test_criteria_masks_match_reference(values, crits, bool_num):
     r = _rng(values, bool_num)
     keys = _Keys(r)
@@ -165,9 +234,12 @@ def test_error_mask_numbers_only():
 
 # --------------------------------------------------------------------------- core: to_text
 @settings(max_examples=150, deadline=None)
-@given(st.lists(cell_values | st.just(math.nan) | st.sampled_from([np.float64("nan"), np.float32(2.5), 1e20]),
-                max_size=120),
-       st.booleans())
+@given(
+    st.lists(
+        cell_values | st.just(math.nan) | st.sampled_from([np.float64("nan"), np.float32(2.5), 1e20]), max_size=120
+    ),
+    st.booleans(),
+)
 def test_to_text_matches_reference(values, texts_only):
     if texts_only:
         values = [v if isinstance(v, str) or v is None or (isinstance(v, float) and v != v) else "t" for v in values]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
-import hashlib
 import re
 import shutil
 import subprocess
@@ -76,7 +75,12 @@ def test_recalc_values_equal_core_functions(xlsm, vba_bytes):
     assert after["xl/vbaProject.bin"] == before["xl/vbaProject.bin"] == vba_bytes
     assert _input_cells(xlsm) == [c for c in _input_cells_from(before)]
     for name in before:
-        if name not in ("xl/worksheets/sheet1.xml", "xl/worksheets/sheet3.xml", "xl/workbook.xml", "xl/sharedStrings.xml"):
+        if name not in (
+            "xl/worksheets/sheet1.xml",
+            "xl/worksheets/sheet3.xml",
+            "xl/workbook.xml",
+            "xl/sharedStrings.xml",
+        ):
             assert after[name] == before[name], name
     assert b'fullCalcOnLoad="1"' in after["xl/workbook.xml"]  # MYSTERY_FN is left to Excel
 
@@ -108,12 +112,16 @@ def test_openpyxl_edit_then_recalc(xlsm, vba_bytes):
     wb = openpyxl.load_workbook(xlsm, keep_vba=True)
     ws = wb[FOLLOW]
     last = FIRST + len(ROWS) - 1
-    new = [("Eve", "Amy", 1000, 50, dt.datetime(2026, 3, 5, 8), dt.datetime(2026, 3, 5, 10), 200, 4, 0, "hi"),
-           ("Fay", "Ben", 800, 8, dt.datetime(2026, 3, 6, 8), None, 0, 0, 1, "x")]
+    new = [
+        ("Eve", "Amy", 1000, 50, dt.datetime(2026, 3, 5, 8), dt.datetime(2026, 3, 5, 10), 200, 4, 0, "hi"),
+        ("Fay", "Ben", 800, 8, dt.datetime(2026, 3, 6, 8), None, 0, 0, 1, "x"),
+    ]
     for k, row in enumerate(new):
         for j, v in enumerate(row):
             if v is not None:
-                ws.cell(last + 1 + k, j + 1, v).number_format = "yyyy-mm-dd hh:mm" if isinstance(v, dt.datetime) else "General"
+                ws.cell(last + 1 + k, j + 1, v).number_format = (
+                    "yyyy-mm-dd hh:mm" if isinstance(v, dt.datetime) else "General"
+                )
     wb["设置 Settings"]["B2"] = 5  # A class now needs 5 paid orders
     wb.save(xlsm)
     rep = recalc(xlsm, today=TODAY, progress=False)
@@ -147,8 +155,11 @@ def test_cli_recalc_and_locked_file(xlsm, tmp_path):
 
 def test_portable_export(xlsm, tmp_path):
     out = str(tmp_path / "portable.xlsx")
-    p = subprocess.run([sys.executable, "-m", "storeops.cli", "export", "--portable", xlsm, "--out", out],
-                       capture_output=True, text=True)
+    p = subprocess.run(
+        [sys.executable, "-m", "storeops.cli", "export", "--portable", xlsm, "--out", out],
+        capture_output=True,
+        text=True,
+    )
     assert p.returncode == 0, p.stderr
     names = zipfile.ZipFile(out).namelist()
     assert "xl/vbaProject.bin" not in names
@@ -156,19 +167,31 @@ def test_portable_export(xlsm, tmp_path):
     ws = wb[FOLLOW]
     assert ws.cell(FIRST, 11).value == f'=IF(C{FIRST}>0,D{FIRST}/C{FIRST},"")'
     assert "NEXT_FOLLOWUP" not in str(ws.cell(FIRST, 14).value)
-    assert not any(isinstance(c.value, str) and re.search(r"\b(CTR|BUYER_CLASS|REPLY_HOURS|OVERDUE)\(", c.value)
-                   for row in ws.iter_rows() for c in row)
+    assert not any(
+        isinstance(c.value, str) and re.search(r"\b(CTR|BUYER_CLASS|REPLY_HOURS|OVERDUE)\(", c.value)
+        for row in ws.iter_rows()
+        for c in row
+    )
 
 
 def _lo_csv(src, tmp_path, sheet_suffix="Follow"):
     import glob
 
-    lo_convert(src, str(tmp_path), "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
-               str(tmp_path / "lo-profile"))
+    lo_convert(
+        src,
+        str(tmp_path),
+        "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+        str(tmp_path / "lo-profile"),
+    )
     base = re.sub(r"\.\w+$", "", src.rsplit("/", 1)[-1])
     files = sorted(glob.glob(str(tmp_path / f"{base}-*.csv")))
     assert files, "LibreOffice wrote no CSV"
-    return {f.rsplit("/", 1)[-1][len(base) + 1:-4].split(" ", 1)[-1]: list(csv.reader(open(f, encoding="utf-8").read().splitlines())) for f in files}
+    return {
+        f.rsplit("/", 1)[-1][len(base) + 1 : -4].split(" ", 1)[-1]: list(
+            csv.reader(open(f, encoding="utf-8").read().splitlines())
+        )
+        for f in files
+    }
 
 
 @pytest.mark.libreoffice

@@ -69,8 +69,9 @@ def test_people_columns_survive_a_new_period(workbook, tmp_path):
     prods.loc[0, "rounds"] = 2
     write_tables(str(workbook), {"tblProducts": to_headers("tblProducts", prods, inputs_only=True)})
     nxt = tmp_path / "Products-2026-09-26.csv"
-    nxt.write_text(PRODUCTS.read_text(encoding="utf-8").replace("2026-09-13~2026-09-19", "2026-09-20~2026-09-26"),
-                   encoding="utf-8")
+    nxt.write_text(
+        PRODUCTS.read_text(encoding="utf-8").replace("2026-09-13~2026-09-19", "2026-09-20~2026-09-26"), encoding="utf-8"
+    )
     rep = import_into([str(nxt)], str(workbook), progress=False, recalc=False)
     assert rep.files[0].tables["tblFunnel"].added == 365
     assert rep.files[0].tables["tblProducts"].updated == 365
@@ -85,13 +86,26 @@ def _write_xls(path, title):
     wb = xlwt.Workbook(encoding="utf-8")
     ws = wb.add_sheet("产品数据")
     ws.write(0, 0, "产品数据, 时间周期 2026-09-13~2026-09-19")
-    header = ["产品ID", "产品名称", "搜索曝光次数", "搜索点击次数", "搜索点击率", "访问人数", "询盘个数", "询盘人数",
-              "询盘率", "提交订单个数 ", "TM咨询人数 "]
+    header = [
+        "产品ID",
+        "产品名称",
+        "搜索曝光次数",
+        "搜索点击次数",
+        "搜索点击率",
+        "访问人数",
+        "询盘个数",
+        "询盘人数",
+        "询盘率",
+        "提交订单个数 ",
+        "TM咨询人数 ",
+    ]
     for j, h in enumerate(header):
         ws.write(5, j, h)  # header on row index 5, rows 1-4 blank
-    rows = [["1601825074604", title, "4,378", 71, "1.62%", 130, 2, 2, "1.54%", 2, 6],
-            ["1601939625569", "+SUM(A1:A2) Walking Shoes", 1671, 31, "1.86%", 33, 0, 0, "0%", 0, 1],
-            ["1601939625570", "-1 @cmd Sneakers", "-", "-", "-", "-", "-", "-", "-", "-", "-"]]
+    rows = [
+        ["1601825074604", title, "4,378", 71, "1.62%", 130, 2, 2, "1.54%", 2, 6],
+        ["1601939625569", "+SUM(A1:A2) Walking Shoes", 1671, 31, "1.86%", 33, 0, 0, "0%", 0, 1],
+        ["1601939625570", "-1 @cmd Sneakers", "-", "-", "-", "-", "-", "-", "-", "-", "-"],
+    ]
     for i, r in enumerate(rows):
         for j, v in enumerate(r):
             ws.write(6 + i, j, v)
@@ -118,8 +132,10 @@ def test_biff8_xls_with_hostile_titles(workbook, tmp_path):
     f = rep.files[0]
     assert f.error is None and f.kind == "products" and f.period == "2026-09-13~2026-09-19"
     assert f.tables["tblProducts"].added == 3
-    _assert_text_not_formula(workbook, {"1601825074604": EVIL, "1601939625569": "+SUM(A1:A2) Walking Shoes",
-                                        "1601939625570": "-1 @cmd Sneakers"})
+    _assert_text_not_formula(
+        workbook,
+        {"1601825074604": EVIL, "1601939625569": "+SUM(A1:A2) Walking Shoes", "1601939625570": "-1 @cmd Sneakers"},
+    )
     prods = _keys(workbook, "tblProducts").set_index("product_id")
     assert float(prods.loc["1601825074604", "impressions"]) == 4378
     assert pd.to_numeric(prods.loc["1601825074604", "ctr"]) == pytest.approx(71 / 4378)

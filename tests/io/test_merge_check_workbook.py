@@ -4,7 +4,6 @@ import subprocess
 import sys
 
 import pandas as pd
-import pytest
 
 from storeops.tables import drop_blank_rows, to_keys
 from storeops.workbook import build_workbook
@@ -14,30 +13,50 @@ SP = pd.DataFrame({"salesperson": ["Li", "Wu", "Zhang"], "team": ["狼队", "狼
 
 
 def follow(rows):
-    base = {"source": "TM", "channel": "TM", "received_at": "2026-11-03 09:00", "replied_at": "2026-11-03 09:20",
-            "stage": "新询盘 New", "next_action": "quote", "last_contact": "2026-11-03"}
+    base = {
+        "source": "TM",
+        "channel": "TM",
+        "received_at": "2026-11-03 09:00",
+        "replied_at": "2026-11-03 09:20",
+        "stage": "新询盘 New",
+        "next_action": "quote",
+        "last_contact": "2026-11-03",
+    }
     return pd.DataFrame([{**base, **r} for r in rows])
 
 
 def cli(*args):
-    return subprocess.run([sys.executable, "-m", "storeops.cli", *map(str, args)], capture_output=True, text=True,
-                          timeout=180)
+    return subprocess.run(
+        [sys.executable, "-m", "storeops.cli", *map(str, args)], capture_output=True, text=True, timeout=180
+    )
 
 
 def test_merge_three_salespeople(tmp_path):
     master = tmp_path / "master.xlsm"
-    build_workbook(master, data={"tblSalespeople": SP, "tblFollow": follow([
-        {"buyer": "Bob", "salesperson": "Li", "updated_at": "2026-11-03 10:00"},
-        {"buyer": "Cat", "salesperson": "Wu", "updated_at": "2026-11-03 10:00"},
-        {"buyer": "Only Master", "salesperson": "Zhang", "updated_at": "2026-11-01 10:00"},
-    ])})
+    build_workbook(
+        master,
+        data={
+            "tblSalespeople": SP,
+            "tblFollow": follow(
+                [
+                    {"buyer": "Bob", "salesperson": "Li", "updated_at": "2026-11-03 10:00"},
+                    {"buyer": "Cat", "salesperson": "Wu", "updated_at": "2026-11-03 10:00"},
+                    {"buyer": "Only Master", "salesperson": "Zhang", "updated_at": "2026-11-01 10:00"},
+                ]
+            ),
+        },
+    )
     files = {
-        "li.xlsm": [{"buyer": "Bob", "salesperson": "Li", "stage": "已报价 Quoted", "updated_at": "2026-11-05 17:00"},
-                    {"buyer": "=HYPERLINK(\"x\")", "salesperson": "Li", "updated_at": "2026-11-05 17:00"}],
-        "wu.xlsm": [{"buyer": "Cat", "salesperson": "Wu", "updated_at": "2026-11-03 10:00"},  # unchanged copy
-                    {"buyer": "Dan", "salesperson": "Wu", "updated_at": "2026-11-05 18:00"},
-                    # Wu also edited Li's buyer Bob, differently and earlier: a conflict, Li's newer edit wins
-                    {"buyer": "Bob", "salesperson": "Li", "stage": "流失 Lost", "updated_at": "2026-11-04 09:00"}],
+        "li.xlsm": [
+            {"buyer": "Bob", "salesperson": "Li", "stage": "已报价 Quoted", "updated_at": "2026-11-05 17:00"},
+            {"buyer": '=HYPERLINK("x")', "salesperson": "Li", "updated_at": "2026-11-05 17:00"},
+        ],
+        "wu.xlsm": [
+            {"buyer": "Cat", "salesperson": "Wu", "updated_at": "2026-11-03 10:00"},  # unchanged copy
+            {"buyer": "Dan", "salesperson": "Wu", "updated_at": "2026-11-05 18:00"},
+            # Wu also edited Li's buyer Bob, differently and earlier: a conflict, Li's newer edit wins
+            {"buyer": "Bob", "salesperson": "Li", "stage": "流失 Lost", "updated_at": "2026-11-04 09:00"},
+        ],
         "zhang.xlsm": [{"buyer": "Eve", "salesperson": "Zhang", "updated_at": "2026-11-05 12:00"}],
     }
     paths = []
@@ -61,23 +80,47 @@ def test_merge_three_salespeople(tmp_path):
 def test_check_lists_each_planted_bad_row_and_nothing_else(tmp_path):
     wb = tmp_path / "bad.xlsm"
     good = {"buyer": "Good", "salesperson": "Li"}
-    build_workbook(wb, data={
-        "tblSalespeople": SP,
-        "tblFollow": follow([good,
-                             {"buyer": "Late", "salesperson": "Li", "replied_at": "2026-11-02 08:00"},
-                             {"buyer": "Ghosted", "salesperson": "Nobody"},
-                             {"buyer": "NoNext", "salesperson": "Wu", "next_action": None},
-                             {"buyer": "Bad count", "salesperson": "Wu", "paid_orders": "abc"},
-                             {"buyer": "Bad date", "salesperson": "Wu", "last_contact": "2026-13-45"}]),
-        "tblFunnel": pd.DataFrame({"period": ["2026-W46", "2026-W46"], "item": ["collar", "leash"],
-                                   "impressions": [100, 100], "clicks": [5, 150], "orders": [1, -2]}),
-    })
+    build_workbook(
+        wb,
+        data={
+            "tblSalespeople": SP,
+            "tblFollow": follow(
+                [
+                    good,
+                    {"buyer": "Late", "salesperson": "Li", "replied_at": "2026-11-02 08:00"},
+                    {"buyer": "Ghosted", "salesperson": "Nobody"},
+                    {"buyer": "NoNext", "salesperson": "Wu", "next_action": None},
+                    {"buyer": "Bad count", "salesperson": "Wu", "paid_orders": "abc"},
+                    {"buyer": "Bad date", "salesperson": "Wu", "last_contact": "2026-13-45"},
+                ]
+            ),
+            "tblFunnel": pd.DataFrame(
+                {
+                    "period": ["2026-W46", "2026-W46"],
+                    "item": ["collar", "leash"],
+                    "impressions": [100, 100],
+                    "clicks": [5, 150],
+                    "orders": [1, -2],
+                }
+            ),
+        },
+    )
     out = cli("check", wb)
     assert out.returncode == 1, out.stderr
     lines = [l for l in out.stdout.splitlines() if l.startswith(("跟进", "漏斗"))]
     got = sorted((l.split()[0], int(l.split()[2])) for l in lines)
-    assert got == sorted([("跟进", 6), ("跟进", 7), ("跟进", 8), ("跟进", 9), ("跟进", 10), ("漏斗", 9), ("漏斗", 9)]), out.stdout
-    for reason in ("回复早于收到时间", "未知业务员", "缺少下一步", "不是数字", "不是有效日期", "点击大于曝光", "不能为负数"):
+    assert got == sorted(
+        [("跟进", 6), ("跟进", 7), ("跟进", 8), ("跟进", 9), ("跟进", 10), ("漏斗", 9), ("漏斗", 9)]
+    ), out.stdout
+    for reason in (
+        "回复早于收到时间",
+        "未知业务员",
+        "缺少下一步",
+        "不是数字",
+        "不是有效日期",
+        "点击大于曝光",
+        "不能为负数",
+    ):
         assert reason in out.stdout
 
 

@@ -9,14 +9,25 @@ def row(buyer, sp, stage, updated, **kw):
     return {"buyer": buyer, "salesperson": sp, "stage": stage, "updated_at": updated, **kw}
 
 
-MASTER = pd.DataFrame([row("Bob", "Li", "新询盘 New", "2026-11-01"), row("Cat", "Wu", "已报价 Quoted", "2026-11-01"),
-                       row("OnlyMaster", "Li", "谈判 Negotiating", "2026-10-01")])
+MASTER = pd.DataFrame(
+    [
+        row("Bob", "Li", "新询盘 New", "2026-11-01"),
+        row("Cat", "Wu", "已报价 Quoted", "2026-11-01"),
+        row("OnlyMaster", "Li", "谈判 Negotiating", "2026-10-01"),
+    ]
+)
 
 
 def test_three_files_every_buyer_once_and_conflict():
-    li = pd.DataFrame([row("Bob", "Li", "样品 Sample", "2026-11-03 10:00"), row("New1", "Li", "新询盘 New", "2026-11-03")])
-    wu = pd.DataFrame([row("Cat", "Wu", "已报价 Quoted", "2026-11-01"),  # untouched copy
-                       row("New2", "Wu", "新询盘 New", "2026-11-04")])
+    li = pd.DataFrame(
+        [row("Bob", "Li", "样品 Sample", "2026-11-03 10:00"), row("New1", "Li", "新询盘 New", "2026-11-03")]
+    )
+    wu = pd.DataFrame(
+        [
+            row("Cat", "Wu", "已报价 Quoted", "2026-11-01"),  # untouched copy
+            row("New2", "Wu", "新询盘 New", "2026-11-04"),
+        ]
+    )
     boss_copy = pd.DataFrame([row("bob ", "LI", "流失 Lost", "2026-11-02")])  # same buyer changed differently
     res = merge_follow(MASTER, [("li.xlsm", li), ("wu.xlsm", wu), ("zhang.xlsm", boss_copy)])
     keys = [(b.strip().lower(), s.lower()) for b, s in zip(res.frame["buyer"], res.frame["salesperson"])]

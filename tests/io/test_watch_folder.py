@@ -44,9 +44,21 @@ def _stale_workbook(tmp_path):
     from storeops.engine import recalc
 
     src = tmp_path / "src.xlsm"
-    follow = pd.DataFrame([{"buyer": "Big Buyer", "source": "TM", "channel": "TM", "salesperson": "Li",
-                            "received_at": "2026-11-03 09:00", "order_usd": 0, "paid_orders": 0, "sample_orders": 0,
-                            "next_action": "quote"}])
+    follow = pd.DataFrame(
+        [
+            {
+                "buyer": "Big Buyer",
+                "source": "TM",
+                "channel": "TM",
+                "salesperson": "Li",
+                "received_at": "2026-11-03 09:00",
+                "order_usd": 0,
+                "paid_orders": 0,
+                "sample_orders": 0,
+                "next_action": "quote",
+            }
+        ]
+    )
     build_workbook(src, data={"tblFollow": follow})
     recalc(str(src), progress=False)
     assert _class_of(src, "Big Buyer") == "D"
@@ -61,8 +73,12 @@ def test_watch_recalculates_saved_workbook_and_respects_locks(tmp_path):
     src = _stale_workbook(tmp_path)
     folder = tmp_path / "shared"
     folder.mkdir()
-    proc = subprocess.Popen([sys.executable, "-u", "-m", "storeops.cli", "watch", str(folder), "--interval", "0.2",
-                             "--settle", "0.5"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-u", "-m", "storeops.cli", "watch", str(folder), "--interval", "0.2", "--settle", "0.5"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     out = _Reader(proc)
     try:
         assert out.wait_for("正在监视 watching"), out.lines
@@ -100,11 +116,11 @@ def test_poll_once_debounces_and_ignores_own_writes(tmp_path):
     w.baseline()
     p = tmp_path / "a.xlsm"
     build_workbook(p)
-    w.poll_once(now=100.0)              # first sight: wait to settle
+    w.poll_once(now=100.0)  # first sight: wait to settle
     assert calls == []
     w.poll_once(now=100.5)
-    assert calls == []                  # not yet stable for 1 s
+    assert calls == []  # not yet stable for 1 s
     w.poll_once(now=101.2)
     assert len(calls) == 1
     w.poll_once(now=105.0)
-    assert len(calls) == 1              # unchanged since: nothing to do
+    assert len(calls) == 1  # unchanged since: nothing to do

@@ -31,8 +31,13 @@ WU_ROWS = [  # Wu also edited Li's buyer Bob, differently and earlier
 
 
 def _follow(rows):
-    base = {"source": "TM", "channel": "TM", "received_at": "2026-11-03 09:00", "stage": "新询盘 New",
-            "next_action": "quote"}
+    base = {
+        "source": "TM",
+        "channel": "TM",
+        "received_at": "2026-11-03 09:00",
+        "stage": "新询盘 New",
+        "next_action": "quote",
+    }
     return pd.DataFrame([{**base, **r} for r in rows])
 
 
@@ -59,8 +64,13 @@ def setup(tmp_path):
     master = _build(folder / "master.xlsm", MASTER_ROWS)  # the master lives in the watched folder too
     log = io.StringIO()
     recalculated = []
-    w = Watcher(folder, settle=0.5, merge_into=master, log_to=log,
-                recalc=lambda p: recalculated.append(os.path.basename(p)) or "ok")
+    w = Watcher(
+        folder,
+        settle=0.5,
+        merge_into=master,
+        log_to=log,
+        recalc=lambda p: recalculated.append(os.path.basename(p)) or "ok",
+    )
     w.baseline()
     return tmp_path, folder, master, w, log, recalculated
 
@@ -68,25 +78,25 @@ def setup(tmp_path):
 def test_saved_file_is_merged_and_nothing_in_the_master_is_lost(setup):
     tmp_path, folder, master, w, log, recalculated = setup
     _save(tmp_path, folder, "li.xlsm", LI_ROWS)
-    assert w.poll_once(now=100.0) == []                   # first sight: wait for it to settle
+    assert w.poll_once(now=100.0) == []  # first sight: wait for it to settle
     assert w.poll_once(now=101.0) == [folder / "li.xlsm"]
     rows = _master_rows(master)
     assert sorted(rows.index) == ["Bob", "Dan", "Only Master"]
-    assert rows.loc["Bob", "stage"] == "已报价 Quoted"     # Li's newer edit
+    assert rows.loc["Bob", "stage"] == "已报价 Quoted"  # Li's newer edit
     assert rows.loc["Only Master", "updated_at"] == "2026-11-01 10:00"
-    assert rows["buyer_class"].notna().all()               # the master was recalculated after merging
+    assert rows["buyer_class"].notna().all()  # the master was recalculated after merging
     assert "merged into master.xlsm: +1 ~1, 冲突 conflicts 0" in log.getvalue()
     assert recalculated == ["li.xlsm"]
     # the watcher's own write to the master (in the same folder) does not start another run
     assert w.poll_once(now=105.0) == [] and w.poll_once(now=110.0) == []
     assert w.runs == 1
 
-    _save(tmp_path, folder, "wu.xlsm", WU_ROWS)            # an older, different edit of Bob
+    _save(tmp_path, folder, "wu.xlsm", WU_ROWS)  # an older, different edit of Bob
     w.poll_once(now=120.0)
     assert w.poll_once(now=121.0) == [folder / "wu.xlsm"]
     rows = _master_rows(master)
     assert sorted(rows.index) == ["Bob", "Dan", "Only Master"]  # each once, none lost
-    assert rows.loc["Bob", "stage"] == "已报价 Quoted"     # the newest edit still wins
+    assert rows.loc["Bob", "stage"] == "已报价 Quoted"  # the newest edit still wins
 
 
 def test_different_edits_of_one_buyer_are_reported_as_a_conflict(setup):
@@ -105,9 +115,25 @@ def test_cli_merge_into_in_a_subprocess(tmp_path):
     folder.mkdir()
     master = _build(tmp_path / "master.xlsm", MASTER_ROWS)
     li = _build(tmp_path / "li-new.xlsm", LI_ROWS)
-    proc = subprocess.Popen([sys.executable, "-u", "-m", "storeops.cli", "watch", str(folder), "--merge-into",
-                             str(master), "--interval", "0.2", "--settle", "0.4"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-u",
+            "-m",
+            "storeops.cli",
+            "watch",
+            str(folder),
+            "--merge-into",
+            str(master),
+            "--interval",
+            "0.2",
+            "--settle",
+            "0.4",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     lines = []
     reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
     reader.start()
@@ -136,7 +162,11 @@ def test_cli_merge_into_in_a_subprocess(tmp_path):
 
 
 def test_cli_refuses_a_missing_master(tmp_path):
-    out = subprocess.run([sys.executable, "-m", "storeops.cli", "watch", str(tmp_path), "--merge-into",
-                          str(tmp_path / "nope.xlsm")], capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-m", "storeops.cli", "watch", str(tmp_path), "--merge-into", str(tmp_path / "nope.xlsm")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode == 2
     assert "找不到主文件" in out.stderr + out.stdout and "Traceback" not in out.stderr

@@ -7,28 +7,40 @@ import pytest
 
 from storeops.review.compute import compute_review, parse_week
 
-FOLLOW = pd.DataFrame({
-    "buyer": ["Bob", "Ann", "Cy", "Dee"],
-    "source": ["TM", "RFQ", "询盘 Inquiry", "EDM"],
-    "channel": ["TM", "询盘 Inquiry", "询盘 Inquiry", "询盘 Inquiry"],
-    "salesperson": ["小王", "小王", "小李", "小李"],
-    "received_at": ["2026-11-16 09:00", "2026-11-17 09:00", "2026-11-18 10:00", "2026-10-01"],
-    "replied_at": ["2026-11-16 09:30", "2026-11-18 12:00", "2026-11-18 11:00", None],
-    "stage": ["新询盘 New", "成交 Won", "样品 Sample", "复购 Repeat"],
-    "last_contact": ["2026-11-16", "2026-11-17", "2026-11-18", "2026-11-01"],
-    "next_action": ["a", "b", "c", "d"],
-    "paid_orders": [0, 1, 0, 3], "order_usd": [0, 500, 0, 20000], "sample_orders": [0, 0, 1, 0],
-    "class_last_week": ["", "D", "D", "A"],
-})
+FOLLOW = pd.DataFrame(
+    {
+        "buyer": ["Bob", "Ann", "Cy", "Dee"],
+        "source": ["TM", "RFQ", "询盘 Inquiry", "EDM"],
+        "channel": ["TM", "询盘 Inquiry", "询盘 Inquiry", "询盘 Inquiry"],
+        "salesperson": ["小王", "小王", "小李", "小李"],
+        "received_at": ["2026-11-16 09:00", "2026-11-17 09:00", "2026-11-18 10:00", "2026-10-01"],
+        "replied_at": ["2026-11-16 09:30", "2026-11-18 12:00", "2026-11-18 11:00", None],
+        "stage": ["新询盘 New", "成交 Won", "样品 Sample", "复购 Repeat"],
+        "last_contact": ["2026-11-16", "2026-11-17", "2026-11-18", "2026-11-01"],
+        "next_action": ["a", "b", "c", "d"],
+        "paid_orders": [0, 1, 0, 3],
+        "order_usd": [0, 500, 0, 20000],
+        "sample_orders": [0, 0, 1, 0],
+        "class_last_week": ["", "D", "D", "A"],
+    }
+)
 SP = pd.DataFrame({"salesperson": ["小王", "小李"], "team": ["狼队", "虎队"]})
-TG = pd.DataFrame({"salesperson": ["小王", "小李"], "sales_target": [100000, 50000], "inquiries_target": [520, 260],
-                   "new_buyers_target": [52, 26], "orders_target": [50, 20]})
+TG = pd.DataFrame(
+    {
+        "salesperson": ["小王", "小李"],
+        "sales_target": [100000, 50000],
+        "inquiries_target": [520, 260],
+        "new_buyers_target": [52, 26],
+        "orders_target": [50, 20],
+    }
+)
 
 
 @pytest.fixture(scope="module")
 def review():
-    return compute_review({"tblFollow": FOLLOW, "tblSalespeople": SP, "tblTarget": TG}, "2026-W47",
-                          today=dt.date(2026, 11, 21))
+    return compute_review(
+        {"tblFollow": FOLLOW, "tblSalespeople": SP, "tblTarget": TG}, "2026-W47", today=dt.date(2026, 11, 21)
+    )
 
 
 def test_week_bounds():

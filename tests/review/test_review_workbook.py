@@ -29,8 +29,12 @@ def test_review_sheet_and_pdf(demo_book, tmp_path):
     wb = tmp_path / "Demo.xlsm"
     shutil.copyfile(demo_book, wb)
     before = _parts(wb)
-    out = subprocess.run([sys.executable, "-m", "storeops.cli", "review", str(wb), "--week", "2026-W47",
-                          "--out", str(tmp_path / "out")], capture_output=True, text=True, timeout=180)
+    out = subprocess.run(
+        [sys.executable, "-m", "storeops.cli", "review", str(wb), "--week", "2026-W47", "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert out.returncode == 0, out.stderr
     assert "2026-W47" in out.stdout
     after = _parts(wb)
@@ -49,8 +53,12 @@ def test_review_sheet_and_pdf(demo_book, tmp_path):
     people = [r[0].value for r in ws.iter_rows(min_row=6, max_row=8)]
     assert all(isinstance(p, str) and p for p in people)  # demo: 3 salespeople
     # running again replaces the sheet (still one Review sheet)
-    out = subprocess.run([sys.executable, "-m", "storeops.cli", "review", str(wb), "--week", "2026-W47", "--out",
-                          str(tmp_path / "out")], capture_output=True, text=True, timeout=180)
+    out = subprocess.run(
+        [sys.executable, "-m", "storeops.cli", "review", str(wb), "--week", "2026-W47", "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert out.returncode == 0, out.stderr
     assert openpyxl.load_workbook(wb).sheetnames.count(S_REVIEW) == 1
 
@@ -71,8 +79,9 @@ def test_review_numbers_match_demo_inputs(demo_book):
 
     frames = read_tables(str(demo_book))
     r = compute_review(frames, "2026-W47", settings=demo_settings())
-    from storeops.tables import drop_blank_rows, to_keys
     import pandas as pd
+
+    from storeops.tables import drop_blank_rows, to_keys
 
     fk = drop_blank_rows("tblFollow", to_keys("tblFollow", frames["tblFollow"]))
     rec = pd.to_datetime(fk["received_at"])

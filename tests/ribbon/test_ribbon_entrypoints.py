@@ -38,8 +38,9 @@ def _pair(src, tmp_path):
 
 
 def cli(*args):
-    out = subprocess.run([sys.executable, "-m", "storeops.cli", *map(str, args)], capture_output=True, text=True,
-                         timeout=180)
+    out = subprocess.run(
+        [sys.executable, "-m", "storeops.cli", *map(str, args)], capture_output=True, text=True, timeout=180
+    )
     return out
 
 

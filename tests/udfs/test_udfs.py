@@ -19,10 +19,33 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/strategies
 from strategies import excel_scalar, grid  # noqa: E402
 
 SPEC_NAMES = [
-    "CTR", "BOUNCE", "INQUIRY_RATE", "CONVERSION", "CPC", "COST_PER", "FUNNEL_DIAG", "REPLY_HOURS", "REPLY_OK",
-    "TIMELY_RATE", "BUYER_CLASS", "CLOSE_RATE", "NEXT_FOLLOWUP", "OVERDUE", "TITLE_SCORE", "TITLE_ISSUES",
-    "BANNED", "LISTING_STARS", "SHOP_HEALTH", "HOT_CANDIDATE", "REPLACE_LINK", "OPPORTUNITY_WORD",
-    "P4P_ACTION", "TARGET_SPLIT", "TARGET_PACE", "PK_SCORE", "SCAM_RISK",
+    "CTR",
+    "BOUNCE",
+    "INQUIRY_RATE",
+    "CONVERSION",
+    "CPC",
+    "COST_PER",
+    "FUNNEL_DIAG",
+    "REPLY_HOURS",
+    "REPLY_OK",
+    "TIMELY_RATE",
+    "BUYER_CLASS",
+    "CLOSE_RATE",
+    "NEXT_FOLLOWUP",
+    "OVERDUE",
+    "TITLE_SCORE",
+    "TITLE_ISSUES",
+    "BANNED",
+    "LISTING_STARS",
+    "SHOP_HEALTH",
+    "HOT_CANDIDATE",
+    "REPLACE_LINK",
+    "OPPORTUNITY_WORD",
+    "P4P_ACTION",
+    "TARGET_SPLIT",
+    "TARGET_PACE",
+    "PK_SCORE",
+    "SCAM_RISK",
 ]
 
 

@@ -68,12 +68,18 @@ def parse_dir(data: bytes) -> DirInfo:
     r.fixed(0x0014, 4)
     info.codepage = struct.unpack("<H", r.fixed(0x0003, 2))[0]
     info.project_name = r.sized(0x0004).decode("latin-1")
-    r.sized(0x0005); r.sized(0x0040)
-    r.sized(0x0006); r.sized(0x003D)
+    r.sized(0x0005)
+    r.sized(0x0040)
+    r.sized(0x0006)
+    r.sized(0x003D)
     r.fixed(0x0007, 4)
     r.fixed(0x0008, 4)
-    r.expect(0x0009); assert r.u32() == 4; r.u32(); r.u16()
-    r.sized(0x000C); r.sized(0x003C)
+    r.expect(0x0009)
+    assert r.u32() == 4
+    r.u32()
+    r.u16()
+    r.sized(0x000C)
+    r.sized(0x003C)
     while r.peek() in (0x0016, 0x000D, 0x000E, 0x002F, 0x0033):
         name = ""
         if r.peek() == 0x0016:
@@ -88,7 +94,8 @@ def parse_dir(data: bytes) -> DirInfo:
             body = _R(r.sized(0x000E))
             libid = body.raw(body.u32()).decode("latin-1")
             body.raw(body.u32())
-            body.u32(); body.u16()
+            body.u32()
+            body.u16()
             assert body.pos == len(body.data)
         else:
             raise ValueError(f"unsupported reference record 0x{rid:04X}")
@@ -101,7 +108,8 @@ def parse_dir(data: bytes) -> DirInfo:
             mod["name_unicode"] = r.sized(0x0047).decode("utf-16-le")
         mod["stream"] = r.sized(0x001A).decode("latin-1")
         mod["stream_unicode"] = r.sized(0x0032).decode("utf-16-le")
-        r.sized(0x001C); r.sized(0x0048)
+        r.sized(0x001C)
+        r.sized(0x0048)
         mod["offset"] = struct.unpack("<I", r.fixed(0x0031, 4))[0]
         r.fixed(0x001E, 4)
         r.fixed(0x002C, 2)

@@ -31,7 +31,14 @@ def test_random_bytes_round_trip_through_oletools(data: bytes) -> None:
 
 
 @settings(max_examples=80, deadline=None)
-@given(st.lists(st.sampled_from([b"Sub ", b"End Sub\r\n", b"RunPython ", b'"', b"x", b"\r\n", b"    ", b"ab", b"Application.Caller"]), max_size=3000))
+@given(
+    st.lists(
+        st.sampled_from(
+            [b"Sub ", b"End Sub\r\n", b"RunPython ", b'"', b"x", b"\r\n", b"    ", b"ab", b"Application.Caller"]
+        ),
+        max_size=3000,
+    )
+)
 def test_repetitive_text_round_trips_exactly(parts: list[bytes]) -> None:
     data = b"".join(parts)
     assert bytes(decompress_stream(bytearray(compress(data)))) == data
@@ -39,7 +46,20 @@ def test_repetitive_text_round_trips_exactly(parts: list[bytes]) -> None:
 
 def _vba_like(size: int, seed: int) -> bytes:
     rnd = random.Random(seed)
-    words = ["Dim", "As", "Variant", "If", "Then", "End If", "RunPython", "XLPy.CallUDF", "Array(", ")", "k", "argsArray"]
+    words = [
+        "Dim",
+        "As",
+        "Variant",
+        "If",
+        "Then",
+        "End If",
+        "RunPython",
+        "XLPy.CallUDF",
+        "Array(",
+        ")",
+        "k",
+        "argsArray",
+    ]
     out = bytearray()
     while len(out) < size:
         out += (" ".join(rnd.choice(words) for _ in range(rnd.randint(1, 12))) + "\r\n").encode()

@@ -27,7 +27,9 @@ def fake_windows(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, built_xlsm: Pa
     state: dict = {"commands": [], "addin": tmp_path / "XLSTART" / "xlwings.xlam", "docs": tmp_path / "Documents"}
     monkeypatch.setattr(install, "current_platform", lambda: "win32")
     monkeypatch.setattr(install, "documents_dir", lambda: state["docs"])
-    monkeypatch.setattr(install, "excel_found", lambda plat: Path(r"C:\Program Files\Microsoft Office\root\Office16\EXCEL.EXE"))
+    monkeypatch.setattr(
+        install, "excel_found", lambda plat: Path(r"C:\Program Files\Microsoft Office\root\Office16\EXCEL.EXE")
+    )
     monkeypatch.setattr(install, "addin_candidates", lambda plat: [state["addin"]])
     monkeypatch.setattr(install, "workbook_source", lambda: built_xlsm)
 
@@ -41,7 +43,9 @@ def fake_windows(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, built_xlsm: Pa
     return state
 
 
-def test_windows_installs_addin_copies_workbook_and_sets_interpreter(fake_windows: dict, built_xlsm: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_windows_installs_addin_copies_workbook_and_sets_interpreter(
+    fake_windows: dict, built_xlsm: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert cli.main(["install"]) == 0
     out = capsys.readouterr().out
     assert fake_windows["commands"] == [[sys.executable, "-m", "xlwings", "addin", "install"]]
@@ -95,7 +99,9 @@ def test_missing_excel_or_failed_addin_install_exit_1(fake_windows: dict, monkey
 _real_workbook_source = install.workbook_source
 
 
-def test_no_built_workbook_is_one_clear_error(fake_windows: dict, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_built_workbook_is_one_clear_error(
+    fake_windows: dict, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     import storeops
 
     fake_pkg = tmp_path / "pkg" / "storeops"

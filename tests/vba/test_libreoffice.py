@@ -37,21 +37,42 @@ def test_libreoffice_imports_every_module_and_renders_sheets(soffice: str, built
     profile = tmp_path / "profile"
     out = tmp_path / "out"
     proc = subprocess.run(
-        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-         "--convert-to", "ods", "--outdir", str(out), str(built_xlsm)],
-        capture_output=True, text=True, timeout=120,
+        [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "ods",
+            "--outdir",
+            str(out),
+            str(built_xlsm),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     ods = out / (built_xlsm.stem + ".ods")
     assert ods.exists(), proc.stdout + proc.stderr
     with zipfile.ZipFile(ods) as zf:
-        basic = {n.split("/")[-1][:-4]: zf.read(n).decode("utf-8") for n in zf.namelist() if n.startswith("Basic/VBAProject/") and not n.endswith("script-lb.xml")}
+        basic = {
+            n.split("/")[-1][:-4]: zf.read(n).decode("utf-8")
+            for n in zf.namelist()
+            if n.startswith("Basic/VBAProject/") and not n.endswith("script-lb.xml")
+        }
         content = zf.read("content.xml").decode("utf-8")
     expected = vba.vba_modules()
     assert set(expected) | {"Sheet1", "Sheet2", "Sheet3"} <= set(basic)
     for name, text in expected.items():
         body = html.unescape(re.search(r"<script:module[^>]*>(.*)</script:module>", basic[name], flags=re.S).group(1))
-        body_lines = [line for line in body.splitlines() if not line.startswith(("Rem Attribute VBA_ModuleType", "Option VBASupport", "Option ClassModule"))]
+        body_lines = [
+            line
+            for line in body.splitlines()
+            if not line.startswith(("Rem Attribute VBA_ModuleType", "Option VBASupport", "Option ClassModule"))
+        ]
         code = [line for line in crlf(text).splitlines() if not line.startswith("Attribute ")]
-        assert "\n".join(line.rstrip() for line in body_lines).strip("\n") == "\n".join(line.rstrip() for line in code).strip("\n"), name
+        assert "\n".join(line.rstrip() for line in body_lines).strip("\n") == "\n".join(
+            line.rstrip() for line in code
+        ).strip("\n"), name
     # the sheets still render: their names and cell text are in the converted document
     assert "说明 Guide" in content and "StoreOps 说明 Guide" in content and "xlwings.conf" in content

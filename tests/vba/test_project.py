@@ -95,10 +95,18 @@ def test_project_stream_lists_every_module(built_xlsm: Path) -> None:
     assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
     props = text.split("\r\n\r\n")[0].split("\r\n")
     assert props[0] == f'ID="{PROJECT_GUID}"'
-    listed = {line.split("=", 1)[1].split("/")[0]: line.split("=", 1)[0] for line in props if line.split("=")[0] in ("Document", "Module", "Class")}
+    listed = {
+        line.split("=", 1)[1].split("/")[0]: line.split("=", 1)[0]
+        for line in props
+        if line.split("=")[0] in ("Document", "Module", "Class")
+    }
     assert listed == {
-        "ThisWorkbook": "Document", "Sheet1": "Document", "Sheet2": "Document", "Sheet3": "Document",
-        "StoreOpsRibbon": "Module", "xlwings_udfs": "Module",
+        "ThisWorkbook": "Document",
+        "Sheet1": "Document",
+        "Sheet2": "Document",
+        "Sheet3": "Document",
+        "StoreOpsRibbon": "Module",
+        "xlwings_udfs": "Module",
     }
     fields = dict(line.split("=", 1) for line in props if "=" in line)
     assert decrypt(PROJECT_GUID, fields["CMG"].strip('"')) == bytes(4)  # not protected
@@ -141,7 +149,13 @@ def test_doctests_of_the_vba_package() -> None:
     import doctest
     import importlib
 
-    for name in ("storeops.vba", "storeops.vba._compress", "storeops.vba._cfb", "storeops.vba._project", "storeops.vba._udf_wrapper"):
+    for name in (
+        "storeops.vba",
+        "storeops.vba._compress",
+        "storeops.vba._cfb",
+        "storeops.vba._project",
+        "storeops.vba._udf_wrapper",
+    ):
         result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
         assert result.failed == 0, name
 

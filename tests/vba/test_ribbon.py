@@ -47,7 +47,13 @@ def _buttons(xml: bytes) -> list[etree._Element]:
 def test_customui_is_well_formed_with_five_bilingual_buttons(built_xlsm: Path) -> None:
     buttons = _buttons(_read(built_xlsm, "customUI/customUI14.xml"))
     labels = [b.get("label") for b in buttons]
-    assert labels == ["刷新 Refresh", "导入数据 Import export", "新一周 New week", "周复盘 Weekly review", "检查数据 Check data"]
+    assert labels == [
+        "刷新 Refresh",
+        "导入数据 Import export",
+        "新一周 New week",
+        "周复盘 Weekly review",
+        "检查数据 Check data",
+    ]
     ids = [b.get("id") for b in buttons]
     assert len(set(ids)) == 5 and all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", i) for i in ids)
     assert all(b.get("imageMso") for b in buttons)
@@ -60,7 +66,9 @@ def test_every_onaction_names_a_ribbon_sub_that_runs_one_python_function(built_x
     code = {s.split("/")[-1]: c for _f, s, _n, c in parser.extract_macros()}
     parser.close()
     ribbon = code["StoreOpsRibbon"].replace("\r\n", "\n")
-    for button, (_cid, _label, _img, sub, py, _tip) in zip(_buttons(_read(built_xlsm, "customUI/customUI14.xml")), vba.BUTTONS):
+    for button, (_cid, _label, _img, sub, py, _tip) in zip(
+        _buttons(_read(built_xlsm, "customUI/customUI14.xml")), vba.BUTTONS
+    ):
         assert button.get("onAction") == sub
         m = re.search(rf"^Public Sub {sub}\(control As IRibbonControl\)\n(.*?)^End Sub", ribbon, flags=re.M | re.S)
         assert m, f"no Sub {sub}(control As IRibbonControl)"
@@ -70,12 +78,17 @@ def test_every_onaction_names_a_ribbon_sub_that_runs_one_python_function(built_x
 
 def test_workbook_beforesave_exists_and_never_cancels() -> None:
     text = vba.vba_modules()["ThisWorkbook"]
-    assert re.search(r"^Private Sub Workbook_BeforeSave\(ByVal SaveAsUI As Boolean, Cancel As Boolean\)", text, flags=re.M)
+    assert re.search(
+        r"^Private Sub Workbook_BeforeSave\(ByVal SaveAsUI As Boolean, Cancel As Boolean\)", text, flags=re.M
+    )
     assert "Cancel = True" not in text
     assert "Application.EnableEvents = False" in text and "Application.EnableEvents = eventsWere" in text
     assert "RunPython" not in text.replace("'", "\n").split("Option Explicit", 1)[1].split("StoreOpsRibbon.")[0]
     ribbon = vba.vba_modules()["StoreOpsRibbon"]
-    assert re.search(r"Public Sub StoreOpsRefreshOnSave\(\)\r\n(?:\s*'.*\r\n)*\s+RunPython \"import storeops.ribbon as r; r.refresh\(\)\"", ribbon)
+    assert re.search(
+        r"Public Sub StoreOpsRefreshOnSave\(\)\r\n(?:\s*'.*\r\n)*\s+RunPython \"import storeops.ribbon as r; r.refresh\(\)\"",
+        ribbon,
+    )
 
 
 def test_add_ribbon_is_idempotent_and_deterministic(built_xlsm: Path, tmp_path: Path) -> None:
@@ -115,6 +128,8 @@ def test_ribbon_survives_openpyxl_only_if_added_after(built_xlsm: Path, tmp_path
 
 def test_each_button_names_a_python_entry_point() -> None:
     """The Python side (storeops.ribbon, another module) must define every function a button runs."""
-    ribbon = pytest.importorskip("storeops.ribbon", reason="storeops.ribbon (the ribbon's Python side) is not written yet")
+    ribbon = pytest.importorskip(
+        "storeops.ribbon", reason="storeops.ribbon (the ribbon's Python side) is not written yet"
+    )
     for *_, py, _tip in vba.BUTTONS:
         assert callable(getattr(ribbon, py, None)), f"storeops.ribbon.{py} is missing"

@@ -25,5 +25,8 @@ def data_path(tmp_path_factory, small_demo_frames):
     """A workbook built with demo data (not recalculated)."""
     from storeops.demo import demo_settings
 
-    return build_workbook(tmp_path_factory.mktemp("data") / "data.xlsm", data=small_demo_frames,
-                          settings=demo_settings(date(2026, 11, 21)))
+    return build_workbook(
+        tmp_path_factory.mktemp("data") / "data.xlsm",
+        data=small_demo_frames,
+        settings=demo_settings(date(2026, 11, 21)),
+    )

@@ -44,13 +44,18 @@ def test_append_rows_change_setting_recalc(tmp_path, small_demo_frames):
         msg = _cell(ws, t, "last_message", r)
         msg.value = "=please close the order so I can change the address"
         msg.data_type = "s"  # pasted as text, the way imports write it
-    (sheet, ref), = wb.defined_names["cfg_class_a_usd"].destinations
+    ((sheet, ref),) = wb.defined_names["cfg_class_a_usd"].destinations
     wb[sheet][ref.replace("$", "")] = 5000
     wb.save(path)
 
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    done = subprocess.run([sys.executable, "-m", "storeops.cli", "recalc", str(path), "--no-progress"],
-                          capture_output=True, text=True, env=env, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "storeops.cli", "recalc", str(path), "--no-progress"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
 
     values = openpyxl.load_workbook(path, data_only=True)[t.sheet]

@@ -17,7 +17,8 @@ def test_build_twice_same_bytes(tmp_path, template_path):
 def test_committed_workbook_is_a_fresh_build(template_path):
     assert COMMITTED.exists(), "workbook/StoreOps.xlsm missing: run `make build`"
     assert COMMITTED.read_bytes() == template_path.read_bytes(), (
-        "workbook/StoreOps.xlsm differs from a fresh build: run `make build` and commit it")
+        "workbook/StoreOps.xlsm differs from a fresh build: run `make build` and commit it"
+    )
 
 
 def test_build_command(tmp_path):

@@ -60,7 +60,7 @@ def test_every_named_cell(wb):
     expected |= {f"list_{k}" for k in schema.LISTS}
     assert expected <= names, expected - names
     ref = wb.defined_names["cfg_pk_weights"].attr_text
-    (sheet, rng), = wb.defined_names["cfg_pk_weights"].destinations
+    ((sheet, rng),) = wb.defined_names["cfg_pk_weights"].destinations
     c1, r1, c2, r2 = range_boundaries(rng.replace("$", ""))
     assert r1 == r2 and c2 - c1 + 1 == len(schema.PK_METRICS), ref
     ws = wb[sheet]
@@ -69,7 +69,7 @@ def test_every_named_cell(wb):
 
 def test_setting_defaults_written(wb):
     for name, default in DEFAULTS.items():
-        (sheet, ref), = wb.defined_names[name].destinations
+        ((sheet, ref),) = wb.defined_names[name].destinations
         assert wb[sheet][ref.replace("$", "")].value == default, name
 
 
@@ -88,17 +88,26 @@ def test_validations_cover_choice_columns(wb):
             assert hits and hits[0].type == "list" and "=" + hits[0].formula1 == source, (t.name, c.key)
 
 
-@pytest.mark.parametrize("table,key", [
-    ("tblFollow", "overdue"), ("tblFollow", "buyer_class"), ("tblFollow", "scam_risk"),
-    ("tblTarget", "sales_pace_label"), ("tblProducts", "banned"), ("tblPK", "rank"),
-])
+@pytest.mark.parametrize(
+    "table,key",
+    [
+        ("tblFollow", "overdue"),
+        ("tblFollow", "buyer_class"),
+        ("tblFollow", "scam_risk"),
+        ("tblTarget", "sales_pace_label"),
+        ("tblProducts", "banned"),
+        ("tblPK", "rank"),
+    ],
+)
 def test_conditional_formats(wb, table, key):
     t = schema.TABLES[table]
     ws = wb[t.sheet]
     letter = get_column_letter(t.anchor_col + t.keys.index(key) + 1)
     ranges = [str(cf.sqref) for cf in ws.conditional_formatting]
-    assert any(r.startswith(f"{letter}{t.anchor_row + 2}:{letter}") and int(r.split(":")[1][len(letter):]) >= 20000
-               for r in ranges), ranges
+    assert any(
+        r.startswith(f"{letter}{t.anchor_row + 2}:{letter}") and int(r.split(":")[1][len(letter) :]) >= 20000
+        for r in ranges
+    ), ranges
 
 
 def test_charts_present(template_path):
@@ -120,7 +129,9 @@ def test_frozen_headers_and_styles(wb):
     fill = {c.kind: ws.cell(row, t.anchor_col + j + 1).fill.fgColor.rgb for j, c in enumerate(t.columns)}
     assert fill["input"] != fill["formula"]
     assert ws.cell(row, t.anchor_col + t.keys.index("received_at") + 1).number_format == "yyyy-mm-dd hh:mm"
-    assert ws.cell(row, t.anchor_col + t.keys.index("timely") + 1).number_format == '"是 TRUE";"是 TRUE";"否 FALSE"'  # TRUE/FALSE cached as 1/0
+    assert (
+        ws.cell(row, t.anchor_col + t.keys.index("timely") + 1).number_format == '"是 TRUE";"是 TRUE";"否 FALSE"'
+    )  # TRUE/FALSE cached as 1/0
     f = schema.FUNNEL
     assert wb[f.sheet].cell(f.anchor_row + 2, f.anchor_col + f.keys.index("ctr") + 1).number_format == "0.00%"
 
@@ -185,9 +196,12 @@ def test_row_formulas_point_at_their_columns(data_wb, small_demo_frames):
         for c in t.formulas:
             for row in {header_row + 1, header_row + n}:
                 got = ws[f"{letter_of[c.key]}{row}"].value
-                want = re.sub(r"\{(\w+)\}", lambda m: f"{letter_of[m.group(1)]}{row}", c.formula)
-                want = re.sub(r"\[(tbl\w+)\.(\w+)\]",
-                              lambda m: f"{m.group(1)}[[{schema.TABLES[m.group(1)].header(m.group(2))}]]", want)
+                want = re.sub(r"\{(\w+)\}", lambda m, row=row: f"{letter_of[m.group(1)]}{row}", c.formula)  # noqa: B023
+                want = re.sub(
+                    r"\[(tbl\w+)\.(\w+)\]",
+                    lambda m: f"{m.group(1)}[[{schema.TABLES[m.group(1)].header(m.group(2))}]]",
+                    want,
+                )
                 assert got == "=" + want, (t.name, c.key, row)
 
 
@@ -196,12 +210,18 @@ def test_input_values_and_text_stay_text(tmp_path):
 
     from storeops.workbook import build_workbook
 
-    frames = {"tblFollow": pd.DataFrame({
-        "buyer": ["=HYPERLINK(\"http://x\")", "+86 138", "-5", "@home", "Normal Buyer"],
-        "order_usd": [1.5, None, 3, float("nan"), 12000],
-        "received_at": pd.to_datetime(["2026-11-01 09:30", None, "2026-11-02 00:00", "2026-11-03 00:00", "2026-11-04 00:00"]),
-        "not_a_column": [1, 2, 3, 4, 5],
-    })}
+    frames = {
+        "tblFollow": pd.DataFrame(
+            {
+                "buyer": ['=HYPERLINK("http://x")', "+86 138", "-5", "@home", "Normal Buyer"],
+                "order_usd": [1.5, None, 3, float("nan"), 12000],
+                "received_at": pd.to_datetime(
+                    ["2026-11-01 09:30", None, "2026-11-02 00:00", "2026-11-03 00:00", "2026-11-04 00:00"]
+                ),
+                "not_a_column": [1, 2, 3, 4, 5],
+            }
+        )
+    }
     p = build_workbook(tmp_path / "t.xlsm", data=frames)
     ws = openpyxl.load_workbook(p)[schema.S_FOLLOW]
     t = schema.FOLLOW

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from storeops.xlsx import _cells
 
@@ -12,7 +13,7 @@ SST = ["", "a", "b & c", "中文", "x<y"]
 _CELL = st.one_of(
     st.tuples(st.just("n"), st.floats(allow_nan=False, allow_infinity=False, width=32)),
     st.tuples(st.just("s"), st.integers(0, len(SST) + 2)),
-    st.tuples(st.just("str"), st.text(alphabet="ab&<>\"中 ", max_size=6)),
+    st.tuples(st.just("str"), st.text(alphabet='ab&<>"中 ', max_size=6)),
     st.tuples(st.just("b"), st.booleans()),
     st.tuples(st.just("e"), st.sampled_from(["#N/A", "#DIV/0!", "#VALUE!"])),
     st.tuples(st.just("inlineStr"), st.text(alphabet="xy&中", max_size=4)),
@@ -69,11 +70,15 @@ def _same(a: dict, b: dict) -> None:
 
 
 def _cells_strategy():
-    return st.tuples(_CELL, st.none() | st.integers(0, 40), st.integers(0, 3)).map(lambda t: (t[0][0], t[0][1], t[1], t[2]))
+    return st.tuples(_CELL, st.none() | st.integers(0, 40), st.integers(0, 3)).map(
+        lambda t: (t[0][0], t[0][1], t[1], t[2])
+    )
 
 
 @settings(max_examples=80, deadline=None)
-@given(st.lists(st.lists(_cells_strategy(), min_size=1, max_size=4), min_size=1, max_size=30), st.booleans(), st.booleans())
+@given(
+    st.lists(st.lists(_cells_strategy(), min_size=1, max_size=4), min_size=1, max_size=30), st.booleans(), st.booleans()
+)
 def test_scan_equals_regex(rows, some_cols, dates):
     rows = [[c if not (c[0] == "s" and c[3]) else (c[0], c[1], c[2], 0) for c in row] for row in rows]
     xml = _sheet(rows)
@@ -87,9 +92,11 @@ def test_scan_equals_regex(rows, some_cols, dates):
 def test_unusual_layouts_read_the_same():
     """Whitespace inside and between cells, r= not first, single quotes: the scanner reads them."""
     pad = b" " * (_cells._SCAN_MIN + 10)  # big enough for the scanner
-    for body in (b'<row r="1">\n <c r="A1" t="s">\n<v>1</v></c>\n</row>',
-                 b'<row r="1"><c t="s" r="A1"><v>1</v></c><c r=\'B1\' t="s"><v>2</v></c></row>',
-                 b'<row r="1">\n <c r="A1" t="s"><v>1</v></c>\n</row>'):
+    for body in (
+        b'<row r="1">\n <c r="A1" t="s">\n<v>1</v></c>\n</row>',
+        b'<row r="1"><c t="s" r="A1"><v>1</v></c><c r=\'B1\' t="s"><v>2</v></c></row>',
+        b'<row r="1">\n <c r="A1" t="s"><v>1</v></c>\n</row>',
+    ):
         xml = b"<worksheet><sheetData>" + body + b"</sheetData></worksheet>" + pad
         got = _cells.read_columns(xml, SST, frozenset(), None)
         assert got["A"].values.tolist() == ["a"]
@@ -98,8 +105,10 @@ def test_unusual_layouts_read_the_same():
 
 
 def test_cells_without_r_follow_their_row():
-    xml = (b'<worksheet><sheetData><row r="3"><c t="s"><v>1</v></c><c><v>2.5</v></c></row>'
-           b'<row><c><v>7</v></c></row></sheetData></worksheet>')
+    xml = (
+        b'<worksheet><sheetData><row r="3"><c t="s"><v>1</v></c><c><v>2.5</v></c></row>'
+        b"<row><c><v>7</v></c></row></sheetData></worksheet>"
+    )
     got = _cells._scan_read(xml, SST, frozenset(), None, False)
     assert got["A"].rows.tolist() == [3, 4] and got["A"].values.tolist() == ["a", 7.0]
     assert got["B"].rows.tolist() == [3] and got["B"].nums.tolist() == [2.5]

@@ -14,7 +14,8 @@ from storeops.xlsx._jit import HAVE_NUMBA, needs_compiling
 @pytest.mark.skipif(not HAVE_NUMBA, reason="numba is a dependency; this checks its on-disk cache")
 def test_needs_compiling_until_the_first_call(tmp_path, monkeypatch):
     (tmp_path / "fresh_kernel_mod.py").write_text(
-        "from storeops.xlsx._jit import jit\n\n@jit\ndef twice(a):\n    return a * 2\n", encoding="utf-8")
+        "from storeops.xlsx._jit import jit\n\n@jit\ndef twice(a):\n    return a * 2\n", encoding="utf-8"
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     mod = importlib.import_module("fresh_kernel_mod")
     try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import signal
 import subprocess
@@ -15,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from storeops.errors import StoreOpsError
 from storeops.engine import recalc
+from storeops.errors import StoreOpsError
 from storeops.xlsx import atomic_replace, check_not_locked, open_package, read_tables, write_tables
 
 
@@ -78,17 +77,20 @@ def test_random_damage_never_traceback(xlsm, cut, junk):
     bad = xlsm + ".bad.xlsm"
     pos = min(cut, len(data))
     with open(bad, "wb") as fh:
-        fh.write(data[:pos] + junk + data[pos + len(junk):])
+        fh.write(data[:pos] + junk + data[pos + len(junk) :])
     try:
         recalc(bad, progress=False)
     except StoreOpsError as exc:
         assert "\n" not in str(exc)
 
 
-@pytest.mark.parametrize("lock", [
-    pytest.param(".~lock.StoreOps.xlsm#", id="libreoffice-wps"),
-    pytest.param("~$StoreOps.xlsm", id="excel-owner"),
-])
+@pytest.mark.parametrize(
+    "lock",
+    [
+        pytest.param(".~lock.StoreOps.xlsm#", id="libreoffice-wps"),
+        pytest.param("~$StoreOps.xlsm", id="excel-owner"),
+    ],
+)
 def test_lock_files_refused(xlsm, lock):
     d = os.path.dirname(xlsm)
     open(os.path.join(d, lock), "w").close()
@@ -113,21 +115,30 @@ def test_failure_inside_write_leaves_original(xlsm):
 def test_kill_mid_write_leaves_old_or_new(xlsm):
     """SIGKILL a recalc at several moments: the file is always the old or the new one."""
     before = open(xlsm, "rb").read()
-    code = ("import sys, time, importlib\n"
-            "import storeops.xlsx._zipwrite as zw\n"
-            "rc = importlib.import_module('storeops.engine.recalc')\n"
-            "orig = zw.write_zip\n"
-            "def slow(fh, *a, **k):\n"
-            "    orig(fh, *a, **k); fh.flush(); print('written', flush=True); time.sleep(30)\n"
-            "rc.write_zip = slow\n"
-            "rc.recalc(sys.argv[1], progress=False)\n")
+    code = (
+        "import sys, time, importlib\n"
+        "import storeops.xlsx._zipwrite as zw\n"
+        "rc = importlib.import_module('storeops.engine.recalc')\n"
+        "orig = zw.write_zip\n"
+        "def slow(fh, *a, **k):\n"
+        "    orig(fh, *a, **k); fh.flush(); print('written', flush=True); time.sleep(30)\n"
+        "rc.write_zip = slow\n"
+        "rc.recalc(sys.argv[1], progress=False)\n"
+    )
     p = subprocess.Popen([sys.executable, "-c", code, xlsm], stdout=subprocess.PIPE, text=True)
     assert p.stdout.readline().strip() == "written"  # temp file complete, not yet renamed
     p.send_signal(signal.SIGKILL)
     p.wait()
     assert open(xlsm, "rb").read() == before
     for delay in (0.05, 0.2, 0.5):
-        p = subprocess.Popen([sys.executable, "-c", "import sys; from storeops.engine import recalc; recalc(sys.argv[1], progress=False)", xlsm])
+        p = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "import sys; from storeops.engine import recalc; recalc(sys.argv[1], progress=False)",
+                xlsm,
+            ]
+        )
         time.sleep(delay)
         p.kill()
         p.wait()
@@ -150,9 +161,15 @@ def test_raw_copy_keeps_members_byte_identical(xlsm):
 
 def test_write_tables_replace_and_append(xlsm):
     recalc(xlsm, progress=False)
-    frame = pd.DataFrame({"买家 Buyer": ["=1+1", "@SUM(A1)", "-3", "Zoe"], "销售 Sales": ["Amy", "Ben", "Amy", "Ben"],
-                          "展现 Impr": [100, 200, 0, 50], "点击 Clicks": [5, 10, 0, 1],
-                          "收到 Received": pd.to_datetime(["2026-03-01 08:00", None, "2026-03-02 00:00", "2026-03-03 00:00"])})
+    frame = pd.DataFrame(
+        {
+            "买家 Buyer": ["=1+1", "@SUM(A1)", "-3", "Zoe"],
+            "销售 Sales": ["Amy", "Ben", "Amy", "Ben"],
+            "展现 Impr": [100, 200, 0, 50],
+            "点击 Clicks": [5, 10, 0, 1],
+            "收到 Received": pd.to_datetime(["2026-03-01 08:00", None, "2026-03-02 00:00", "2026-03-03 00:00"]),
+        }
+    )
     counts = write_tables(xlsm, {"tblFollow": frame}, mode="replace")
     assert counts == {"tblFollow": 4}
     write_tables(xlsm, {"tblFollow": frame.iloc[:1]}, mode="append")

@@ -22,10 +22,14 @@ from hypothesis import strategies as st
 from storeops.xlsx._cells import col_letters, escape
 from storeops.xlsx._scan import NF, NV, ScanError, scan_sheet, sheet_data_span, want_mask
 
-HEAD = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        b'<dimension ref="A1:C3"/><sheetViews><sheetView workbookViewId="0"/></sheetViews><sheetData>')
-TAIL = b'</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
+HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b'<dimension ref="A1:C3"/><sheetViews><sheetView workbookViewId="0"/></sheetViews><sheetData>'
+)
+TAIL = (
+    b'</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
+)
 TCODES = {"n": 0, "s": 1, "str": 2, "b": 3, "e": 4, "inlineStr": 5, "d": 6, "x": 7, "": 7, "strx": 7}
 WS = [b"", b" ", b"\n", b"\r\n  ", b"\t"]
 FTEXT = "ABCxyz0123456789()$:,.+-*/ 张三&<>\"'%\n"
@@ -139,8 +143,11 @@ def _gen_cell(o: _Out, rng: random.Random, row: int, last: int, formula_share: f
     explicit = rng.random() < 0.75 or last >= 16384  # (an implied column 16385 is tested apart)
     col = last + 1
     if explicit:
-        col = rng.choice([last + 1, last + rng.randint(1, 30), 26, 27, 702, 703, 16384]) if rng.random() < 0.3 \
+        col = (
+            rng.choice([last + 1, last + rng.randint(1, 30), 26, 27, 702, 703, 16384])
+            if rng.random() < 0.3
             else last + rng.randint(1, 3)
+        )
         col = min(max(col, 1), 16384)
     has_f = rng.random() < formula_share
     t = rng.choice(["", "", "s", "str", "n", "b", "e", "inlineStr", "d", "x"]) if rng.random() < 0.7 else None
@@ -175,13 +182,15 @@ def _gen_cell(o: _Out, rng: random.Random, row: int, last: int, formula_share: f
             fte = o.put(b"</f>")
             fe = o.pos
         else:
-            fa = {"master": [(b"t", b"shared"), (b"ref", b"B2:B9"), (b"si", b"3")],
-                  "child": [(b"t", b"shared"), (b"si", b"0")],
-                  "array": [(b"t", b"array"), (b"ref", b"A1:A1")],
-                  "ca": [(b"ca", b"1")],
-                  "table": [(b"t", b"dataTable"), (b"ref", b"A1:B2"), (b"dt2D", b"1"), (b"r1", b"A1")],
-                  "normal": [(b"t", b"normal"), (b"si", b"x12")],
-                  "odd": [(b"t", b"weird"), (b"ref", b"A1")]}[form]
+            fa = {
+                "master": [(b"t", b"shared"), (b"ref", b"B2:B9"), (b"si", b"3")],
+                "child": [(b"t", b"shared"), (b"si", b"0")],
+                "array": [(b"t", b"array"), (b"ref", b"A1:A1")],
+                "ca": [(b"ca", b"1")],
+                "table": [(b"t", b"dataTable"), (b"ref", b"A1:B2"), (b"dt2D", b"1"), (b"r1", b"A1")],
+                "normal": [(b"t", b"normal"), (b"si", b"x12")],
+                "odd": [(b"t", b"weird"), (b"ref", b"A1")],
+            }[form]
             rng.shuffle(fa)
             fkind = {"master": 1, "child": 1, "array": 2, "ca": 0, "table": 3, "normal": 0, "odd": 4}[form]
             si = {"master": 3, "child": 0}.get(form, -1)
@@ -220,13 +229,22 @@ def _gen_cell(o: _Out, rng: random.Random, row: int, last: int, formula_share: f
         vte = o.put(b"</v>")
         ve = o.pos
     elif vkind == "is":
-        iss = o.put(rng.choice([b"<is><t>" + _text(rng, "ab 张&<", 6) + b"</t></is>",
-                                b'<is><r><rPr><b/></rPr><t xml:space="preserve"> a</t></r><r><t>b</t></r></is>',
-                                b"<is>\n<t/></is>"]))
+        iss = o.put(
+            rng.choice(
+                [
+                    b"<is><t>" + _text(rng, "ab 张&<", 6) + b"</t></is>",
+                    b'<is><r><rPr><b/></rPr><t xml:space="preserve"> a</t></r><r><t>b</t></r></is>',
+                    b"<is>\n<t/></is>",
+                ]
+            )
+        )
         ise = o.pos
     has_ext = ext and rng.random() < 0.15
     if has_ext:
-        o.put(rng.choice(WS) + b'<extLst><ext uri="{78C0D931-6437-407d-A8EE-F0AAD7539E65}"><foo a="1"/><v>9</v></ext></extLst>')
+        o.put(
+            rng.choice(WS)
+            + b'<extLst><ext uri="{78C0D931-6437-407d-A8EE-F0AAD7539E65}"><foo a="1"/><v>9</v></ext></extLst>'
+        )
     o.put(rng.choice(WS))
     o.put(b"</c>")
     cend = o.pos
@@ -239,7 +257,29 @@ def _gen_cell(o: _Out, rng: random.Random, row: int, last: int, formula_share: f
             fvs, fve = iss, ise
         else:
             fvs, fve = -1, fe  # a new <v> would go right after </f>
-        f = [col, row, cstart, rs, re_, tagc, ts, te, fs, fe, fts, fte, fkind, si, fref, fvs, fve, vts, vte, cend, tcode]
+        f = [
+            col,
+            row,
+            cstart,
+            rs,
+            re_,
+            tagc,
+            ts,
+            te,
+            fs,
+            fe,
+            fts,
+            fte,
+            fkind,
+            si,
+            fref,
+            fvs,
+            fve,
+            vts,
+            vte,
+            cend,
+            tcode,
+        ]
     return Cell(col, row, f, v, t is not None, vkind, has_ext)
 
 
@@ -249,26 +289,26 @@ def _check(sheet: Sheet, cols=None) -> None:
     assert sc.formulas.shape[1] == NF and sc.values.shape[1] == NV
     F, V = sheet.F, sheet.V(cols)
     for i, (got, exp) in enumerate(zip(sc.formulas.tolist(), F.tolist())):
-        assert got == exp, (i, got, exp, sheet.xml[exp[2]:exp[19]])
+        assert got == exp, (i, got, exp, sheet.xml[exp[2] : exp[19]])
     assert len(sc.formulas) == len(F)
     assert sc.values.tolist() == V.tolist()
     x = sheet.xml
     for r in sc.formulas.tolist():  # spans point at the bytes they name
-        assert x[r[2]:r[2] + 2] == b"<c" and x[r[19] - 4:r[19]] in (b"</c>",)
-        assert x[r[8]:r[8] + 2] == b"<f" and x[r[9] - 1:r[9]] == b">"
-        assert b"<" not in x[r[10]:r[11]]
+        assert x[r[2] : r[2] + 2] == b"<c" and x[r[19] - 4 : r[19]] in (b"</c>",)
+        assert x[r[8] : r[8] + 2] == b"<f" and x[r[9] - 1 : r[9]] == b">"
+        assert b"<" not in x[r[10] : r[11]]
         if r[6] >= 0:
-            assert x[r[6]:r[7]].strip().startswith(b"t")
+            assert x[r[6] : r[7]].strip().startswith(b"t")
 
 
 @settings(max_examples=250, deadline=None)
-@given(st.integers(0, 2 ** 32 - 1))
+@given(st.integers(0, 2**32 - 1))
 def test_scan_generated_sheets_all_columns(seed):
     _check(gen_sheet(seed))
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.integers(0, 2 ** 32 - 1), st.sets(st.integers(1, 40), max_size=6))
+@given(st.integers(0, 2**32 - 1), st.sets(st.integers(1, 40), max_size=6))
 def test_scan_generated_sheets_some_columns(seed, cols):
     _check(gen_sheet(seed), cols)
 
@@ -302,19 +342,19 @@ def test_want_mask():
 
 
 BAD = [
-    b'<row r="1"><c r="A0"><v>1</v></c></row>',          # row 0
-    b'<row r="1"><c r="XFE1"><v>1</v></c></row>',        # column beyond XFD
-    b'<row r="1"><c r="1A"><v>1</v></c></row>',          # no letters
-    b'<row r="1"><c r="A1x"><v>1</v></c></row>',         # junk after the row
-    b'<c><v>1</v></c>',                                   # no row at all
-    b'<row r="0"><c><v>1</v></c></row>',                 # row 0
+    b'<row r="1"><c r="A0"><v>1</v></c></row>',  # row 0
+    b'<row r="1"><c r="XFE1"><v>1</v></c></row>',  # column beyond XFD
+    b'<row r="1"><c r="1A"><v>1</v></c></row>',  # no letters
+    b'<row r="1"><c r="A1x"><v>1</v></c></row>',  # junk after the row
+    b"<c><v>1</v></c>",  # no row at all
+    b'<row r="0"><c><v>1</v></c></row>',  # row 0
     b'<row r="1"><c r="A1"><v><![CDATA[1]]></v></c></row>',
     b'<row r="1"><c r="A1"><f>1<2</f></c></row>',
-    b'<row r="1"><c r="A1" t=s><v>1</v></c></row>',      # unquoted attribute
-    b'<row r="1"><c r="A1" t="s><v>1</v></c></row>',     # unterminated quote
-    b'<row r="1"><c r="A1"><v>1</v></row>',              # missing </c>
-    b'<row r="1"><c r="A1"><v>1</v><x></c></row>',       # unclosed child
-    b'<row r="1"><c r="A1">text<v>1</v></c></row>',      # text inside <c>
+    b'<row r="1"><c r="A1" t=s><v>1</v></c></row>',  # unquoted attribute
+    b'<row r="1"><c r="A1" t="s><v>1</v></c></row>',  # unterminated quote
+    b'<row r="1"><c r="A1"><v>1</v></row>',  # missing </c>
+    b'<row r="1"><c r="A1"><v>1</v><x></c></row>',  # unclosed child
+    b'<row r="1"><c r="A1">text<v>1</v></c></row>',  # text inside <c>
     b'<row r="1"><c r="A1"><f>A1</g></c></row>',
     b'<row r="1"><c r="A1" / ></c></row>',
     b'<row r="1"><c r="A1"><v>1</w></c></row>',
@@ -334,7 +374,7 @@ def test_scan_rejects_malformed(body):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.integers(0, 2 ** 32 - 1), st.data())
+@given(st.integers(0, 2**32 - 1), st.data())
 def test_scan_hostile_mutations_raise_scan_error_or_succeed(seed, data):
     sheet = gen_sheet(seed, n_rows=4)
     lo, hi = sheet_data_span(sheet.xml)
@@ -342,17 +382,17 @@ def test_scan_hostile_mutations_raise_scan_error_or_succeed(seed, data):
     for _ in range(data.draw(st.integers(1, 3))):
         at = min(data.draw(st.integers(lo, max(lo, hi - 1))), len(x) - 1)
         op = data.draw(st.sampled_from(["del", "ins", "set", "cut"]))
-        b = data.draw(st.sampled_from(list(b'<>/"\'= -!ct1fv\x00\xff')))
+        b = data.draw(st.sampled_from(list(b"<>/\"'= -!ct1fv\x00\xff")))
         if op == "del":
-            del x[at:at + 1]
+            del x[at : at + 1]
         elif op == "ins":
             x[at:at] = bytes([b])
         elif op == "set":
             x[at] = b
         else:
-            del x[at:at + data.draw(st.integers(1, 40))]
+            del x[at : at + data.draw(st.integers(1, 40))]
     if data.draw(st.booleans()):
-        x = x[:data.draw(st.integers(0, len(x)))]  # sometimes cut the end off too
+        x = x[: data.draw(st.integers(0, len(x)))]  # sometimes cut the end off too
     try:
         sc = scan_sheet(bytes(x))
     except ScanError:

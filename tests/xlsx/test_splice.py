@@ -7,14 +7,27 @@ from __future__ import annotations
 import random
 
 import numpy as np
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
 from storeops.xlsx._cells import escape
 from storeops.xlsx._numtext import format_floats
-from storeops.xlsx._scan import (F_CEND, F_CSTART, F_FE, F_TAGC, F_FTE, F_FTS, F_TE, F_TS, F_VE, F_VS, F_VTE, F_VTS, scan_sheet)
+from storeops.xlsx._scan import (
+    F_CEND,
+    F_CSTART,
+    F_FE,
+    F_FTE,
+    F_FTS,
+    F_TAGC,
+    F_TE,
+    F_TS,
+    F_VE,
+    F_VS,
+    F_VTE,
+    F_VTS,
+    scan_sheet,
+)
 from storeops.xlsx._splice import T_ATTRS, match_template, splice
 from xlsx.test_scan_kernel import HEAD, TAIL, gen_sheet
 
@@ -41,8 +54,14 @@ def templates(draw):
 
 
 @settings(max_examples=300, deadline=None)
-@given(templates(), st.lists(st.tuples(st.integers(1, 10 ** 7), st.integers(0, 5), st.integers(0, 10 ** 6),
-                                       st.integers(0, 255)), min_size=1, max_size=30))
+@given(
+    templates(),
+    st.lists(
+        st.tuples(st.integers(1, 10**7), st.integers(0, 5), st.integers(0, 10**6), st.integers(0, 255)),
+        min_size=1,
+        max_size=30,
+    ),
+)
 def test_match_template_equals_exact_comparison(tpl, cells):
     pieces, offs = tpl
     buf, ts, te, rows, want = bytearray(b"<x>"), [], [], [], []
@@ -50,10 +69,10 @@ def test_match_template_equals_exact_comparison(tpl, cells):
         text = _expected(pieces, offs, row)
         if how == 1 and text:  # change one byte
             k = byte % len(text)
-            text = text[:k] + bytes([(text[k] + 1 + other % 254) % 256]) + text[k + 1:]
+            text = text[:k] + bytes([(text[k] + 1 + other % 254) % 256]) + text[k + 1 :]
         elif how == 2 and text:  # drop one byte
             k = byte % len(text)
-            text = text[:k] + text[k + 1:]
+            text = text[:k] + text[k + 1 :]
         elif how == 3 and text is not None:  # add one byte
             k = byte % (len(text) + 1)
             text = text[:k] + bytes([byte]) + text[k:]
@@ -76,15 +95,19 @@ def test_match_template_equals_exact_comparison(tpl, cells):
 def test_match_template_docstring_cases_and_edges():
     x = b"CTR(F2,E2)CTR(F3,E3)CTR(F4,E9)=A10+B9=A1+B0"
     a = np.frombuffer(x, np.uint8)
-    got = match_template(a, np.array([0, 10, 20]), np.array([10, 20, 30]), np.array([2, 3, 4]),
-                         [b"CTR(F", b",E", b")"], (0, 0))
+    got = match_template(
+        a, np.array([0, 10, 20]), np.array([10, 20, 30]), np.array([2, 3, 4]), [b"CTR(F", b",E", b")"], (0, 0)
+    )
     assert got.tolist() == [True, True, False]
-    got = match_template(a, np.array([30, 30, 37]), np.array([37, 37, 43]), np.array([10, 11, 1]), [b"=A", b"+B", b""],
-                         (0, -1))
+    got = match_template(
+        a, np.array([30, 30, 37]), np.array([37, 37, 43]), np.array([10, 11, 1]), [b"=A", b"+B", b""], (0, -1)
+    )
     assert got.tolist() == [True, False, False]  # B0 is no row: never matches
     # one piece, no number: plain equality; zero cells
     assert match_template(a, np.array([0]), np.array([4]), np.array([7]), [b"CTR("], ()).tolist() == [True]
-    assert match_template(a, np.array([], np.int64), np.array([], np.int64), np.array([], np.int64), [b"x"], ()).shape == (0,)
+    assert match_template(
+        a, np.array([], np.int64), np.array([], np.int64), np.array([], np.int64), [b"x"], ()
+    ).shape == (0,)
     # empty text against an empty template; digits right after a number
     b = np.frombuffer(b"1212", np.uint8)
     assert match_template(b, np.array([0, 0]), np.array([0, 4]), np.array([5, 12]), [b""], ()).tolist() == [True, False]
@@ -109,7 +132,7 @@ def _cut(xml: bytes, F: np.ndarray, idx) -> list[bytes]:
     """The sheet with the given formula cells cut out."""
     parts, prev = [], 0
     for i in idx:
-        parts.append(xml[prev:int(F[i, F_CSTART])])
+        parts.append(xml[prev : int(F[i, F_CSTART])])
         prev = int(F[i, F_CEND])
     return parts + [xml[prev:]]
 
@@ -117,17 +140,41 @@ def _cut(xml: bytes, F: np.ndarray, idx) -> list[bytes]:
 def _skeleton(xml: bytes, r) -> tuple[list[bytes], bytes]:
     """A cell without its t= attribute and its value element: (start tag tokens, the rest)."""
     cs, tagc, ce = int(r[F_CSTART]), int(r[F_TAGC]), int(r[F_CEND])
-    tag = xml[cs:r[F_TS]] + xml[r[F_TE]:tagc] if r[F_TS] >= 0 else xml[cs:tagc]
-    body = xml[tagc:r[F_VS]] + xml[r[F_VE]:ce] if r[F_VS] >= 0 else xml[tagc:ce]
+    tag = xml[cs : r[F_TS]] + xml[r[F_TE] : tagc] if r[F_TS] >= 0 else xml[cs:tagc]
+    body = xml[tagc : r[F_VS]] + xml[r[F_VE] : ce] if r[F_VS] >= 0 else xml[tagc:ce]
     return tag.split(), body
 
 
 def _values(rng: random.Random, n: int):
     """n new values: (t code, kind, index) plus the number matrix and unique texts."""
-    nums = [rng.choice([0.0, -0.0, 1.5, 46050.0, 1 / 3, -2.5e17, 1e-5, 5e-324, 0.1 + 0.2, float(rng.randint(0, 99))])
-            for _ in range(max(n, 1))]
-    texts = sorted({escape(rng.choice(["", "a", "张三", "x&y", "<b>", 'say "hi"', "#N/A", "1", "0", " sp ", "tab\t",
-                                       "ctrl\x01", "#DIV/0!"])) for _ in range(max(n, 1))})
+    nums = [
+        rng.choice([0.0, -0.0, 1.5, 46050.0, 1 / 3, -2.5e17, 1e-5, 5e-324, 0.1 + 0.2, float(rng.randint(0, 99))])
+        for _ in range(max(n, 1))
+    ]
+    texts = sorted(
+        {
+            escape(
+                rng.choice(
+                    [
+                        "",
+                        "a",
+                        "张三",
+                        "x&y",
+                        "<b>",
+                        'say "hi"',
+                        "#N/A",
+                        "1",
+                        "0",
+                        " sp ",
+                        "tab\t",
+                        "ctrl\x01",
+                        "#DIV/0!",
+                    ]
+                )
+            )
+            for _ in range(max(n, 1))
+        }
+    )
     ubytes = [t.encode("utf-8") for t in texts]
     uoff = np.zeros(len(ubytes) + 1, np.int64)
     uoff[1:] = np.cumsum([len(b) for b in ubytes])
@@ -136,7 +183,7 @@ def _values(rng: random.Random, n: int):
     vkind = np.array([rng.randrange(2) for _ in range(n)], np.int64)
     vidx = np.array([rng.randrange(len(nums)) if k == 0 else rng.randrange(len(ubytes)) for k in vkind], np.int64)
     nummat, numlen = format_floats(np.array(nums))
-    new = [bytes(nummat[j][:numlen[j]]) if k == 0 else ubytes[j] for k, j in zip(vkind.tolist(), vidx.tolist())]
+    new = [bytes(nummat[j][: numlen[j]]) if k == 0 else ubytes[j] for k, j in zip(vkind.tolist(), vidx.tolist())]
     return tnew, vkind, vidx, nummat, numlen, ubuf, uoff, new
 
 
@@ -149,8 +196,8 @@ def _check_splice(sheet_xml: bytes, seed: int, chunk: int, share: float) -> None
     if pieces is None:  # only when every chosen cell already holds exactly this
         for k, i in enumerate(cells.tolist()):
             r = F[i]
-            assert r[F_VTS] >= 0 and sheet_xml[r[F_VTS]:r[F_VTE]] == new[k]
-            assert (sheet_xml[r[F_TS]:r[F_TE]] if r[F_TS] >= 0 else b"") == T_ATTRS[tnew[k]]
+            assert r[F_VTS] >= 0 and sheet_xml[r[F_VTS] : r[F_VTE]] == new[k]
+            assert (sheet_xml[r[F_TS] : r[F_TE]] if r[F_TS] >= 0 else b"") == T_ATTRS[tnew[k]]
         return
     out = _join(pieces)
     root = etree.fromstring(out)  # well-formed
@@ -160,15 +207,15 @@ def _check_splice(sheet_xml: bytes, seed: int, chunk: int, share: float) -> None
     assert _cut(out, F2, cells.tolist()) == _cut(sheet_xml, F, cells.tolist())
     for k, i in enumerate(cells.tolist()):
         r, r2 = F[i], F2[i]
-        assert out[r2[F_VTS]:r2[F_VTE]] == new[k]
-        t_attr = out[r2[F_TS]:r2[F_TE]] if r2[F_TS] >= 0 else b""
+        assert out[r2[F_VTS] : r2[F_VTE]] == new[k]
+        t_attr = out[r2[F_TS] : r2[F_TE]] if r2[F_TS] >= 0 else b""
         if r[F_TS] >= 0:  # replaced in place
             assert t_attr == T_ATTRS[tnew[k]]
         else:  # added before the end of the start tag (after any whitespace there)
-            assert t_attr.endswith(T_ATTRS[tnew[k]]) and not t_attr[:len(t_attr) - len(T_ATTRS[tnew[k]])].strip()
+            assert t_attr.endswith(T_ATTRS[tnew[k]]) and not t_attr[: len(t_attr) - len(T_ATTRS[tnew[k]])].strip()
         if not r[F_VTS] >= 0 and r[F_VS] < 0:  # a new <v> right after </f> (schema order f, v, is, extLst)
-            assert r2[F_VS] == r2[F_FE] and out[r2[F_VS]:r2[F_VE]] == b"<v>" + new[k] + b"</v>"
-        assert out[r2[F_FTS]:r2[F_FTE]] == sheet_xml[r[F_FTS]:r[F_FTE]]
+            assert r2[F_VS] == r2[F_FE] and out[r2[F_VS] : r2[F_VE]] == b"<v>" + new[k] + b"</v>"
+        assert out[r2[F_FTS] : r2[F_FTE]] == sheet_xml[r[F_FTS] : r[F_FTE]]
         assert _skeleton(out, r2) == _skeleton(sheet_xml, r)
     # the same, read by lxml: formula cells in document order
     fcells = [c for c in root.iter(NS + "c") if c.find(NS + "f") is not None]
@@ -191,27 +238,29 @@ def _check_splice(sheet_xml: bytes, seed: int, chunk: int, share: float) -> None
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.integers(0, 2 ** 32 - 1), st.sampled_from([1, 7, 64, 300, 4 << 20]), st.sampled_from([1.0, 1.0, 0.5, 0.0]))
+@given(st.integers(0, 2**32 - 1), st.sampled_from([1, 7, 64, 300, 4 << 20]), st.sampled_from([1.0, 1.0, 0.5, 0.0]))
 def test_splice_generated_sheets(seed, chunk, share):
     sheet = gen_sheet(seed, n_rows=10, formula_share=0.7, ext=False)
     _check_splice(sheet.xml, seed, chunk, share)
 
 
 def test_splice_every_cell_form_small_chunks():
-    body = (b'<row r="2"><c r="A2"><v>1</v></c>'
-            b'<c r="B2" t="str"><f>A2&amp;"x"</f><v>old</v></c>'
-            b'<c s="1" t="s" r="C2"><f>A2</f><v>0</v></c>'
-            b"<c r='D2'><f>A2+1</f><v>1.5</v></c>"
-            b'<c r="E2"><f>A2+2</f><v/></c>'
-            b'<c r="F2">\n  <f>A2+3</f>\n</c>'
-            b'<c r="G2" t="inlineStr"><f>A2+4</f><is><t>x</t></is></c>'
-            b'<c r="H2" t="e"><f>1/0</f><v>#DIV/0!</v></c>'
-            b'<c r="I2"><f>A2</f><v></v></c>'
-            b'<c r="J2" t="b"><f t="shared" ref="J2:J3" si="0">TRUE</f><v>1</v></c>'
-            b'<c r="K2"/><c r="L2" t="s"><v>0</v></c></row>'
-            b'<row r="3"><c r="J3" t="b"><f t="shared" si="0"/><v>1</v></c>'
-            b'<c r="K3"><v xml:space="preserve">7</v></c>'
-            b'<c r="M3"><f>1</f><v>3</v><extLst><ext uri="{X}"><foo/></ext></extLst></c></row>')
+    body = (
+        b'<row r="2"><c r="A2"><v>1</v></c>'
+        b'<c r="B2" t="str"><f>A2&amp;"x"</f><v>old</v></c>'
+        b'<c s="1" t="s" r="C2"><f>A2</f><v>0</v></c>'
+        b"<c r='D2'><f>A2+1</f><v>1.5</v></c>"
+        b'<c r="E2"><f>A2+2</f><v/></c>'
+        b'<c r="F2">\n  <f>A2+3</f>\n</c>'
+        b'<c r="G2" t="inlineStr"><f>A2+4</f><is><t>x</t></is></c>'
+        b'<c r="H2" t="e"><f>1/0</f><v>#DIV/0!</v></c>'
+        b'<c r="I2"><f>A2</f><v></v></c>'
+        b'<c r="J2" t="b"><f t="shared" ref="J2:J3" si="0">TRUE</f><v>1</v></c>'
+        b'<c r="K2"/><c r="L2" t="s"><v>0</v></c></row>'
+        b'<row r="3"><c r="J3" t="b"><f t="shared" si="0"/><v>1</v></c>'
+        b'<c r="K3"><v xml:space="preserve">7</v></c>'
+        b'<c r="M3"><f>1</f><v>3</v><extLst><ext uri="{X}"><foo/></ext></extLst></c></row>'
+    )
     xml = HEAD + body + TAIL
     for seed in range(40):
         for chunk in (1, 2, 5, 33, 1000):
@@ -226,8 +275,21 @@ def test_splice_unchanged_values_give_none():
     uoff = np.array([0, 1])
     args = (np.array([0, 1]), np.array([0, 1]), np.array([0, 0]), nummat, numlen, ubuf, uoff)
     assert splice(xml, F, np.array([0, 1]), *args) is None
-    assert splice(xml, F, np.array([], np.int64), np.array([], np.int64), np.array([], np.int64),
-                  np.array([], np.int64), nummat, numlen, ubuf, uoff) is None
+    assert (
+        splice(
+            xml,
+            F,
+            np.array([], np.int64),
+            np.array([], np.int64),
+            np.array([], np.int64),
+            np.array([], np.int64),
+            nummat,
+            numlen,
+            ubuf,
+            uoff,
+        )
+        is None
+    )
     # a different t= alone is a change
     out = _join(splice(xml, F, np.array([1]), np.array([2]), np.array([1]), np.array([0]), nummat, numlen, ubuf, uoff))
     assert b'<c r="B1" t="s"><f>"a"</f><v>a</v></c>' in out
@@ -237,6 +299,18 @@ def test_splice_new_value_goes_before_extlst():
     xml = HEAD + (b'<row r="1"><c r="A1"><f>1+1</f><extLst><ext uri="{X}"><foo/></ext></extLst></c></row>') + TAIL
     F = scan_sheet(xml).formulas
     nummat, numlen = format_floats(np.array([2.0]))
-    out = _join(splice(xml, F, np.array([0]), np.array([0]), np.array([0]), np.array([0]), nummat, numlen,
-                       np.frombuffer(b"\0", np.uint8), np.array([0])))
+    out = _join(
+        splice(
+            xml,
+            F,
+            np.array([0]),
+            np.array([0]),
+            np.array([0]),
+            np.array([0]),
+            nummat,
+            numlen,
+            np.frombuffer(b"\0", np.uint8),
+            np.array([0]),
+        )
+    )
     assert b"<f>1+1</f><v>2.0</v><extLst>" in out
