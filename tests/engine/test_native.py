@@ -175,7 +175,9 @@ def test_udf_called_once_per_group_with_columns():
 
 
 def test_native_functions_listed():
-    assert {"IF", "SUMIFS", "COUNTIFS", "XLOOKUP", "TEXT", "RANK.EQ", "EOMONTH"} <= NATIVE_FUNCTIONS
+    assert {"IF", "SUMIFS", "COUNTIFS", "XLOOKUP", "TEXT", "RANK.EQ", "EOMONTH", "TRUE", "FALSE", "N"} <= set(
+        NATIVE_FUNCTIONS
+    )
 
 
 _OPS = {"+": operator.add, "-": operator.sub, "*": operator.mul}
@@ -192,7 +194,7 @@ def arith(draw, depth=0):
         val = None if vb == 0 or va is None or vb is None else va / vb
     elif op == "^":
         tb, vb = f"({int(abs(vb or 0)) % 4})", float(int(abs(vb or 0)) % 4)
-        val = None if va is None else va**vb
+        val = None if va is None or (va == 0 and vb == 0) else va**vb  # Excel: 0^0 is #NUM!
     else:
         val = None if va is None or vb is None else _OPS[op](va, vb)
     return (f"({ta}{op}{tb})", val)
