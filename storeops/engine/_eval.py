@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as _dt
 import inspect
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -307,6 +309,21 @@ def table_area(book: Book, t, first: str | None, last: str | None, item: str) ->
     raise Unsupported(f"table item {item}")
 
 
+_WATCHERS: list[list] = []
+
+
+@contextmanager
+def capture_results() -> Iterator[list]:
+    """Collect every group's evaluated values, for checking the engine against an oracle:
+    yields a list that fills with ``(sheet, column, rows, values)``."""
+    got: list = []
+    _WATCHERS.append(got)
+    try:
+        yield got
+    finally:
+        _WATCHERS.remove(got)
+
+
 class Evaluator:
     """Evaluates one group's formula tree over the group's rows.
 
@@ -353,8 +370,9 @@ class Evaluator:
             r1, r2 = (r1 if ra1 else r1 + shift), (r2 if ra2 else r2 + shift)
             ra1 = ra2 = True
         if ra1 and ra2:
-            r2 = min(r2, max(maxr, r1))
-            key = ("area", sheet, c1, r1, c2, r2)
+            height = r2 - r1 + 1
+            r2 = min(r2, max(maxr, r1))  # rows below the last used one are blank: not stored
+            key = ("area", sheet, c1, r1, c2, r2, height)
             hit = self.book.cache.get(key)
             if hit is not None:
                 return hit
@@ -378,6 +396,7 @@ class Evaluator:
                 np.column_stack(nums) if len(nums) > 1 else nums[0][:, None].copy(),
                 key=(sheet, c1, r1, c2, r2),
                 col1=c1,
+                height=height,
             )
             # groups run in dependency order, so a range is final once anyone reads it
             self.book.cache[key] = rng
@@ -440,7 +459,7 @@ class Evaluator:
         range, or a cell outside the range, is ``#VALUE!``."""
         if not isinstance(v, Rng):
             return v
-        h, w = v.obj.shape
+        h, w = v.shape
         if v.per_row:
             if w == 1:
                 return v.obj[:, 0]
@@ -450,9 +469,10 @@ class Evaluator:
         if v.key is None:
             raise Unsupported("range used as a single value")
         if w == 1 and h > 0:
+            v = v.padded(min(int(self.rows.max()) - v.key[2] + 1, h))
             idx = self.rows - v.key[2]
             ok = (idx >= 0) & (idx < h)
-            got = v.obj[np.clip(idx, 0, h - 1), 0].copy()
+            got = v.obj[np.clip(idx, 0, v.obj.shape[0] - 1), 0].copy()
             got[~ok] = VALUE
             return got[0] if self.n == 1 else got
         if h == 1 and w > 1:
@@ -469,7 +489,10 @@ class Evaluator:
     def eval(self, node: Node) -> Any:
         """The value of the formula ``node`` in each of the group's cells."""
         self._root = node
-        return self._finish(node, self._eval(node))
+        out = self._finish(node, self._eval(node))
+        for w in _WATCHERS:
+            w.append((self.sheet, self.col, self.rows, out))
+        return out
 
     def _finish(self, node: Node, v: Any) -> Any:
         """A cell's value is never blank: a reference to an empty cell gives 0.  A StoreOps

@@ -209,7 +209,23 @@ def parse_date_text(text: str) -> float | None:
         if not 1900 <= y <= 9999 or not 1 <= mon <= 12 or not 1 <= day <= _month_length(y, mon):
             return None
         return float(serial_from_parts(y, mon, day)) + serial
+    m = _NUMERIC_DMY.fullmatch(date_part)
+    if m is not None:  # 7/5/2008: May 7 or July 5 — the same answer either way is certain
+        a, b, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
+        both = {_valid(y, a, b), _valid(y, b, a)}
+        if len(both) == 1:
+            day = both.pop()
+            return None if day is None else day + serial
     for form in _AMBIGUOUS:
         if form.fullmatch(date_part):
             raise LocaleDependent(text)
     return None
+
+
+_NUMERIC_DMY = re.compile(r"(\d{1,2})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{4})")
+
+
+def _valid(y: int, m: int, d: int) -> float | None:
+    if not 1900 <= y <= 9999 or not 1 <= m <= 12 or not 1 <= d <= _month_length(y, m):
+        return None
+    return float(serial_from_parts(y, m, d))

@@ -13,6 +13,9 @@ import posixpath
 import re
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
 from ..xlsx._package import Package, rels_of
 
 _SST_TYPE = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
@@ -39,10 +42,17 @@ class EmptyString:
         else:
             self.ref = b""
 
-    def note(self, sink: Any) -> None:
-        """Record whether a sheet's :class:`~._encode.ValueSink` wrote a blank result."""
-        if self.ref and (b' t="s"', self.ref) in sink.uniq:
-            self.used = True
+    def note(self, result: Any) -> None:
+        """Record whether a group's result holds a blank (None, NaN or "") written as ""."""
+        if self.used or not self.ref:
+            return
+        if isinstance(result, np.ndarray):
+            if result.dtype.kind == "f":
+                self.used = bool(np.isnan(result).any())
+            elif result.dtype == object:
+                self.used = bool((pd.isna(result) | (result == "")).any())
+        else:
+            self.used = result is None or result == "" or (isinstance(result, float) and result != result)
 
     def commit(self, replace: dict[str, Any]) -> None:
         """Add "" to the package parts in ``replace`` if a result uses it and it is missing."""

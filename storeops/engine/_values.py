@@ -73,14 +73,39 @@ class Unsupported(Exception):
 class Rng:
     """A block of cell values: ``obj`` (object, blanks ``None``) and ``num`` (float, NaN
     where the cell holds no number).  ``key`` = (sheet, c1, r1, c2, r2) for a fixed
-    block (it caches derived data); ``col1`` is the first column of any block."""
+    block (it caches derived data); ``col1`` is the first column of any block.
+
+    A fixed block reaching below the sheet's last used row (``A:A``, ``A1:A100000``)
+    stores only the rows up to it; ``height`` is its real number of rows, the rest blank."""
 
     obj: np.ndarray
     num: np.ndarray
     per_row: bool = False
     key: tuple | None = None
     col1: int | None = None
+    height: int | None = None
     _first_error: Any = field(default=False, repr=False, compare=False)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(rows, columns) of the block as the formula wrote it."""
+        h, w = self.obj.shape
+        return (max(self.height or 0, h), w)
+
+    @property
+    def blank_rows(self) -> int:
+        """Rows below the stored ones: blank cells."""
+        return self.shape[0] - self.obj.shape[0]
+
+    def padded(self, h: int) -> Rng:
+        """The block with at least ``h`` stored rows (blank rows added below)."""
+        have, w = self.obj.shape
+        if have >= h:
+            return self
+        obj = np.full((h, w), None, dtype=object)
+        num = np.full((h, w), np.nan)
+        obj[:have], num[:have] = self.obj, self.num
+        return Rng(obj, num, self.per_row, self.key, self.col1, max(self.height or 0, h))
 
     @property
     def flat_obj(self) -> np.ndarray:
@@ -95,7 +120,9 @@ class Rng:
         if self.key is not None:
             s, c1, r1, _c2, r2 = self.key
             key = (s, c1 + j, r1, c1 + j, r2)
-        return Rng(self.obj[:, j : j + 1], self.num[:, j : j + 1], self.per_row, key, (self.col1 or 0) + j or None)
+        return Rng(
+            self.obj[:, j : j + 1], self.num[:, j : j + 1], self.per_row, key, (self.col1 or 0) + j or None, self.height
+        )
 
     def first_error(self) -> XLErr | None:
         """The first error value of a fixed block (row by row), ``None`` when there is none."""

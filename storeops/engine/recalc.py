@@ -317,10 +317,10 @@ def evaluate_package(
                     report.left_examples.append(f"{s.name}!{_cells.col_letters(g.col)}{g.base_row}: {g.reason}")
                 continue
             sink.add(g.cell_index, g.result)
+            empty.note(g.result)
             stats["evaluated"] += len(g.rows)
         grew = any(t.sheet == s.name and t.name in report.rows_added for t in pkg.tables.values())
         pieces = sink.write(xmls[s.name], sc.formulas) if sc is not None else None
-        empty.note(sink)
         if pieces is not None:
             replace[s.path] = deflate(pieces) if deflated else b"".join(bytes(p) for p in pieces)
         elif grew:

@@ -48,6 +48,8 @@ class Keys:
     def __init__(self, r: Rng):
         o = r.flat_obj
         n = o.size
+        #: cells of the block not stored (blank rows below the sheet's last used row)
+        self.unstored = r.blank_rows * r.shape[1]
         kinds = type_masks(o) if n else {k: np.zeros(0, bool) for k in ("num", "str", "bool", "none")}
         self.n = n
         self.blank = kinds["none"]
@@ -155,6 +157,13 @@ class Criterion:
             self.wild = wildcard(rest)
 
     @property
+    def matches_blank(self) -> bool:
+        """Whether a blank cell meets this criterion."""
+        if self.kind in ("blank", "empty"):
+            return True
+        return self.op == "<>" and self.kind != "nonblank"
+
+    @property
     def simple(self) -> bool:
         """An equality with a number or a text without wildcards (the group-by path)."""
         return self.op == "=" and self.wild is None and self.kind in ("num", "text")
@@ -241,9 +250,9 @@ class _Values:
         return self.obj[hit[0]] if hit.size else None
 
 
-def _aggregate(how: str, vals: _Values | None, mask: np.ndarray) -> Any:
+def _aggregate(how: str, vals: _Values | None, mask: np.ndarray, unstored: int = 0) -> Any:
     if how == "count":
-        return float(np.count_nonzero(mask))
+        return float(np.count_nonzero(mask) + unstored)
     err = vals.first_error(mask)
     if err is not None:
         return err
@@ -262,44 +271,53 @@ def _value_range(ctx, rng: Any, shape: tuple[int, int], resize: bool) -> Rng | X
     r = range_arg(rng)
     if r.per_row:
         raise Unsupported("value range that moves with the row")
-    if r.obj.shape == shape:
-        return r
-    if not resize:
-        return VALUE
-    if r.key is None or not hasattr(ctx, "block"):
-        raise Unsupported("value range of another size")
-    s, c1, r1, _c2, _r2 = r.key
-    return ctx.block(s, c1, r1, c1 + shape[1] - 1, r1 + shape[0] - 1)
+    if r.shape != shape:
+        if not resize:
+            return VALUE
+        if r.key is None or not hasattr(ctx, "block"):
+            raise Unsupported("value range of another size")
+        s, c1, r1, _c2, _r2 = r.key
+        r = ctx.block(s, c1, r1, c1 + shape[1] - 1, r1 + shape[0] - 1)
+    return r
 
 
 def criteria(ctx, pairs, value_rng, how: str, resize: bool = False) -> Any:
     """Evaluate a COUNTIFS/SUMIFS-style call; criteria may vary per row."""
-    keys, crits = [], []
+    ranges, crits = [], []
     shape = None
     for rng, crit in pairs:
         r = range_arg(rng)
         if r.per_row:
             raise Unsupported("criteria range that moves with the row")
         if shape is None:
-            shape = r.obj.shape
-        elif r.obj.shape != shape:
+            shape = r.shape
+        elif r.shape != shape:
             return VALUE
-        keys.append(keys_of(ctx, r))
+        ranges.append(r)
         crits.append(single(ctx, crit))
     vals = None
     if how != "count":
         vr = _value_range(ctx, value_rng, shape, resize)
         if isinstance(vr, XLErr):
             return vr
-        vals = _Values(vr)
+        ranges.append(vr)
+    stored = max(r.obj.shape[0] for r in ranges)  # blocks on different sheets may store fewer rows
+    ranges = [r.padded(stored) for r in ranges]
+    if vals is None and how != "count":
+        vals = _Values(ranges.pop())
+    keys = [keys_of(ctx, r) for r in ranges]
+    unstored = keys[0].unstored  # blank in every range: they count when every criterion takes a blank
     n = keys[0].n
     vec_idx = [i for i, c in enumerate(crits) if is_vec(c)]
     fixed = np.ones(n, bool)
+    fixed_blank = True
     for i, c in enumerate(crits):
         if i not in vec_idx:
-            fixed &= Criterion(c).mask(keys[i])
+            crit = Criterion(c)
+            fixed &= crit.mask(keys[i])
+            fixed_blank &= crit.matches_blank
     if not vec_idx:
-        return _aggregate(how, vals, fixed)
+        return _aggregate(how, vals, fixed, unstored if fixed_blank else 0)
     # per-row criteria: one mask per distinct combination
     cols = [as_object(crits[i], ctx.n) for i in vec_idx]
     codes, firsts = [], []
@@ -325,9 +343,11 @@ def criteria(ctx, pairs, value_rng, how: str, resize: bool = False) -> Any:
         for un in reversed(firsts):
             rest, k = divmod(rest, len(un))
             picks.append(un[k])
+        blank = fixed_blank
         for i, c in zip(vec_idx, reversed(picks)):
             mask &= c.mask(keys[i])
-        results[j] = _aggregate(how, vals, mask)
+            blank &= c.matches_blank
+        results[j] = _aggregate(how, vals, mask, unstored if blank else 0)
     out = results[inv]
     if all(isinstance(v, float) for v in results):
         return out.astype(np.float64)
@@ -413,41 +433,41 @@ def _grouped(keys, vec_idx, firsts, codes, fixed, vals, how):
     return out
 
 
-@native("COUNTIFS")
+@native("COUNTIFS", refs=True)
 def COUNTIFS(ctx, *args):
     return criteria(ctx, list(zip(args[0::2], args[1::2])), None, "count")
 
 
-@native("COUNTIF")
+@native("COUNTIF", refs=True)
 def COUNTIF(ctx, rng, crit):
     return criteria(ctx, [(rng, crit)], None, "count")
 
 
-@native("SUMIFS")
+@native("SUMIFS", refs=True)
 def SUMIFS(ctx, sum_rng, *args):
     return criteria(ctx, list(zip(args[0::2], args[1::2])), sum_rng, "sum")
 
 
-@native("SUMIF")
+@native("SUMIF", refs=True)
 def SUMIF(ctx, rng, crit, sum_rng=MISSING):
     return criteria(ctx, [(rng, crit)], rng if sum_rng is MISSING else sum_rng, "sum", resize=True)
 
 
-@native("AVERAGEIFS")
+@native("AVERAGEIFS", refs=True)
 def AVERAGEIFS(ctx, rng, *args):
     return criteria(ctx, list(zip(args[0::2], args[1::2])), rng, "avg")
 
 
-@native("AVERAGEIF")
+@native("AVERAGEIF", refs=True)
 def AVERAGEIF(ctx, rng, crit, avg_rng=MISSING):
     return criteria(ctx, [(rng, crit)], rng if avg_rng is MISSING else avg_rng, "avg", resize=True)
 
 
-@native("MINIFS")
+@native("MINIFS", refs=True)
 def MINIFS(ctx, rng, *args):
     return criteria(ctx, list(zip(args[0::2], args[1::2])), rng, "min")
 
 
-@native("MAXIFS")
+@native("MAXIFS", refs=True)
 def MAXIFS(ctx, rng, *args):
     return criteria(ctx, list(zip(args[0::2], args[1::2])), rng, "max")

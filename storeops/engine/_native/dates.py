@@ -29,7 +29,7 @@ def _serial_arg(ctx, x, bools_ok: bool = True) -> tuple[Any, np.ndarray | None]:
         if isb.any():
             errs = error_column(isb, VALUE)
     v, e = to_num(x)
-    v = np.floor(v)
+    v = np.nan_to_num(np.floor(v), nan=0.0)  # NaN only where an error is the answer anyway
     bad = (np.asarray(v) < 0) | (np.asarray(v) > MAX_SERIAL)
     return v, merge_errors(e, errs, error_column(bad, NUM) if np.any(bad) else None)
 
@@ -61,7 +61,7 @@ def NOW(ctx):
 
 def _ints(ctx, *xs) -> tuple[list, np.ndarray | None, bool]:
     conv = [to_num(single(ctx, x)) for x in xs]
-    vals = [np.trunc(np.atleast_1d(v)) for v, _ in conv]
+    vals = [np.nan_to_num(np.trunc(np.atleast_1d(v)), nan=0.0) for v, _ in conv]
     return vals, merge_errors(*(e for _, e in conv)), any(is_vec(v) for v, _ in conv)
 
 
@@ -86,7 +86,7 @@ def DATE(ctx, y, m, d):
 
 def _months_arg(ctx, x):
     v, e = to_num(single(ctx, x))
-    return np.trunc(np.atleast_1d(v)), e, is_vec(v)
+    return np.nan_to_num(np.trunc(np.atleast_1d(v)), nan=0.0), e, is_vec(v)
 
 
 @native("EDATE")
@@ -134,7 +134,7 @@ def _type_arg(ctx, t, default: float) -> tuple[np.ndarray, np.ndarray | None]:
     if t is MISSING:
         return np.array([default]), None
     v, e = to_num(single(ctx, t))
-    return np.trunc(np.atleast_1d(v)), e
+    return np.nan_to_num(np.trunc(np.atleast_1d(v)), nan=0.0), e
 
 
 @native("WEEKDAY")

@@ -125,13 +125,13 @@ def _to_result(pos: Any, n: int) -> Any:
 
 
 def _one_dim(r: Rng) -> Rng | None:
-    h, w = r.obj.shape
+    h, w = r.shape
     if h == 1 or w == 1:
         return r if w == 1 else Rng(r.obj.reshape(-1, 1), r.num.reshape(-1, 1), key=None)
     return None
 
 
-@native("MATCH")
+@native("MATCH", refs=True)
 def MATCH(ctx, x, rng, kind=MISSING):
     r = range_arg(rng)
     if r.per_row:
@@ -150,13 +150,13 @@ def MATCH(ctx, x, rng, kind=MISSING):
     return _to_result(pos, ctx.n)
 
 
-@native("INDEX")
+@native("INDEX", refs=True)
 def INDEX(ctx, rng, row, col=MISSING):
     """INDEX of a range: one cell; row or column 0 (a whole row/column) is left to Excel."""
     r = range_arg(rng)
     if r.per_row:
         raise Unsupported("INDEX over a range that moves with the row")
-    h, w = r.obj.shape
+    h, w = r.shape
     rv, e1 = int_arg(ctx, row)
     if col is MISSING:
         if h == 1:
@@ -165,8 +165,8 @@ def INDEX(ctx, rng, row, col=MISSING):
             cv, e2 = (np.ones_like(rv) if is_vec(rv) else 1.0), None
         else:  # a block needs both: a negative row is #VALUE! before the missing column is #REF!
             neg = np.atleast_1d(np.asarray(rv) < 0)
-            out = np.full(len(neg), REF, dtype=object)
-            out[neg] = VALUE
+            out = np.empty(len(neg), dtype=object)
+            out[:] = [VALUE if x else REF for x in neg]
             return with_errors(out if is_vec(rv) else out[0], merge_errors(e1))
     else:
         cv, e2 = int_arg(ctx, col)
@@ -181,6 +181,7 @@ def INDEX(ctx, rng, row, col=MISSING):
     out_of = (ra > h) | (ca > w)
     ri = np.clip(ra.astype(np.int64) - 1, 0, h - 1)
     ci = np.clip(ca.astype(np.int64) - 1, 0, w - 1)
+    r = r.padded(int(ri.max()) + 1 if ri.size else 0)
     got = r.obj[ri, ci].astype(object)
     got[out_of] = REF
     got[neg] = VALUE
@@ -189,7 +190,7 @@ def INDEX(ctx, rng, row, col=MISSING):
     return with_errors(got, errs)
 
 
-@native("XLOOKUP")
+@native("XLOOKUP", refs=True)
 def XLOOKUP(ctx, x, look, ret, not_found=MISSING, match_mode=MISSING, search_mode=MISSING):
     mode = 0.0 if match_mode is MISSING else fixed_int(ctx, match_mode, "XLOOKUP match mode")
     search = 1.0 if search_mode is MISSING else fixed_int(ctx, search_mode, "XLOOKUP search mode")
@@ -204,17 +205,18 @@ def XLOOKUP(ctx, x, look, ret, not_found=MISSING, match_mode=MISSING, search_mod
     hay = _one_dim(lr)
     if hay is None:
         return VALUE
-    n_look = hay.obj.shape[0]
-    if rr.obj.shape[0] == n_look and lr.obj.shape[1] == 1:
-        if rr.obj.shape[1] != 1:
+    (lh, lw), (rh, rw) = lr.shape, rr.shape
+    if lw == 1 and rh == lh:
+        if rw != 1:
             raise Unsupported("XLOOKUP returning several columns")
-        src = rr.obj[:, 0]
-    elif rr.obj.shape[1] == n_look and lr.obj.shape[0] == 1:
-        if rr.obj.shape[0] != 1:
+        src = rr.padded(hay.obj.shape[0]).obj[:, 0]
+    elif lh == 1 and rw == lw:
+        if rh != 1:
             raise Unsupported("XLOOKUP returning several rows")
         src = rr.obj[0, :]
     else:
         return VALUE
+    n_look = hay.obj.shape[0]
     x = single(ctx, x)
     if (is_vec(x) and any(v is None for v in as_object(x, len(x)))) or x is None:
         raise Unsupported("XLOOKUP of a blank value")
@@ -242,7 +244,7 @@ def _flip(pos: Any, n: int) -> Any:
     return np.array([p if isinstance(p, XLErr) or p < 0 else n - 1 - p for p in pos], dtype=object)
 
 
-@native("VLOOKUP")
+@native("VLOOKUP", refs=True)
 def VLOOKUP(ctx, x, table, col, approx=MISSING):
     t = range_arg(table)
     if t.per_row:
@@ -264,7 +266,7 @@ def VLOOKUP(ctx, x, table, col, approx=MISSING):
     x = single(ctx, x)
     if c < 1:
         return VALUE
-    if c > t.obj.shape[1]:
+    if c > t.shape[1]:
         return REF
     first = t.column(0)
     pos = exact_positions(ctx, x, first, wild=True) if exact else _approx(ctx, x, first, descending=False)

@@ -123,12 +123,14 @@ def SUMPRODUCT(ctx, *args):
             blocks.append(Rng(np.array([[v]], dtype=object), np.array([[v]], dtype=np.float64)))
     if not blocks:
         raise Unsupported("SUMPRODUCT without arguments")
-    shapes = {b.obj.shape for b in blocks}
+    shapes = {b.shape for b in blocks}
     if len(shapes) > 1:
         for b in blocks:
             if b.first_error() is not None:
                 return b.first_error()
         return VALUE
+    stored = max(b.obj.shape[0] for b in blocks)
+    blocks = [b.padded(stored) for b in blocks]
     errs = [_errors_of(b) for b in blocks]
     if any(e is not None for e in errs):
         first = merge_errors(*errs)

@@ -139,6 +139,8 @@ def _digits(x: float, nfrac: int) -> tuple[str, str]:
 def _number(sec: list[str], x: float, sign: bool) -> str:
     toks = list(sec)
     places = [i for i, t in enumerate(toks) if t in ("0", "#", "?")]
+    if "/" in toks and any(i > toks.index("/") for i in places):
+        raise Unsupported("fraction formats")
     exp_at = next((i for i, t in enumerate(toks) if t.lower() in ("e+", "e-")), None)
     if exp_at is not None:
         return _scientific(toks, exp_at, x, sign)

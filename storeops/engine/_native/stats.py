@@ -90,7 +90,7 @@ def COUNTA(ctx, *args):
     return out.astype(np.float64) if is_vec(out) else float(out)
 
 
-@native("COUNTBLANK")
+@native("COUNTBLANK", refs=True)
 def COUNTBLANK(ctx, rng):
     """COUNTBLANK: empty cells and cells holding the empty text."""
     r = range_arg(rng)
@@ -98,7 +98,7 @@ def COUNTBLANK(ctx, rng):
     blank = np.equal(o, None) | np.equal(o, "")
     if r.per_row:
         return blank.sum(axis=1).astype(np.float64)
-    return float(blank.sum())
+    return float(blank.sum() + r.blank_rows * r.shape[1])
 
 
 # --------------------------------------------------------------------------- k-th value, rank
