@@ -126,6 +126,8 @@ _PLAIN = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 def _reads_as_number(t: str):
     """The plain number a text holds (None); ``Unsupported`` when only Excel's wider reading finds one."""
     if _PLAIN.match(t.strip()):
+        if len(t.strip().lstrip("+-0").replace(".", "").split("e")[0].split("E")[0]) > 15:
+            raise Unsupported(t)
         return float(t.strip())
     if text_to_number(t) is not None:
         raise Unsupported(t)
@@ -136,6 +138,10 @@ def _reference_mask(crit, values: list) -> list[bool]:
     """Per cell, the criteria rules of Excel written out one value at a time."""
     c = Criterion(crit)
     op, kind, x = c.op, c.kind, c.value
+    if kind == "num" and op == "<>":
+        texts = [v for v in values if isinstance(v, str) and not isinstance(v, XLErr)]
+        if any(_reads_as_number(t) is not None for t in texts):
+            raise Unsupported(x)  # Excel's "<>" does not read numbers in texts as its "=" does
     if kind == "text" and op not in ("=", "<>"):
         texts = [v.casefold() for v in values if isinstance(v, str) and not isinstance(v, XLErr)]
         if not _SORTABLE.match(x) or not all(_SORTABLE.match(t) for t in texts):

@@ -95,6 +95,8 @@ class Keys:
             for i, t in enumerate(self._raw):
                 s = t.strip()
                 if _PLAIN.match(s):
+                    if len(s.lstrip("+-0").replace(".", "").split("e")[0].split("E")[0]) > 15:
+                        raise Unsupported(f"criteria range holds the long number text {t!r} (Excel keeps 15 digits)")
                     out[i] = float(s)
                 elif text_to_number(t) is not None:
                     raise Unsupported(f"criteria range holds the number-like text {t!r}")
@@ -179,6 +181,10 @@ class Criterion:
         if op in ("=", "<>"):
             if kind == "num":
                 m = keys.num_cells_equal(v)
+                if op == "<>" and keys.texts.size and not np.isnan(keys.text_numbers).all():
+                    # Excel's "=" reads "23" in a cell as 23 but its "<>" does not (so "<>" is no
+                    # complement there); how exactly is not documented
+                    raise Unsupported("<> with a number, over texts that hold numbers")
             elif kind == "bool":
                 m = keys.bcode == v
             elif kind == "err":
