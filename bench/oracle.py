@@ -53,14 +53,14 @@ def main() -> None:
     if args.write_docs:
         doc_path = ROOT / "docs" / "engine.md"
         doc = doc_path.read_text(encoding="utf-8")
+        if "<!-- oracle:start -->" not in doc:
+            sys.exit("docs/engine.md has no <!-- oracle:start --> … <!-- oracle:end --> block")
         new = re.sub(
-            r"<!-- oracle:start -->\n.*?\n<!-- oracle:end -->",
+            r"<!-- oracle:start -->\n.*?<!-- oracle:end -->",
             lambda m: f"<!-- oracle:start -->\n{table}\n<!-- oracle:end -->",
             doc,
             flags=re.S,
         )
-        if new == doc and "<!-- oracle:start -->" not in doc:
-            sys.exit("docs/engine.md has no <!-- oracle:start --> … <!-- oracle:end --> block")
         doc_path.write_text(new, encoding="utf-8")
         print(f"wrote {os.path.relpath(doc_path)}")
     sys.exit(1 if totals[("excel", "disagree")] or problems else 0)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from ._formula import FormulaError, Node, parse
 from ._native import MISSING, NATIVE_FUNCTIONS
@@ -509,7 +510,7 @@ class Evaluator:
         if v.dtype.kind == "f":
             return v if udf_root else np.nan_to_num(v, nan=0.0)
         if v.dtype == object:
-            blank = np.fromiter((x is None or (type(x) is float and x != x) for x in v), bool, len(v))
+            blank = pd.isna(v)  # None or NaN (a C loop)
             if blank.any():
                 v = v.copy()
                 v[blank] = "" if udf_root else 0.0
@@ -660,7 +661,7 @@ def _blank_as_empty_text(v: Any) -> Any:
         o[nan] = ""
         return o
     if v.dtype == object:
-        blank = np.fromiter((x is None or (type(x) is float and x != x) for x in v), bool, len(v))
+        blank = pd.isna(v)
         if blank.any():
             v = v.copy()
             v[blank] = ""

@@ -211,3 +211,13 @@ def test_random_arithmetic_matches_python(case):
         assert isinstance(got, XLErr)
     else:
         assert got == pytest.approx(expected, rel=1e-9, abs=1e-9)
+
+
+def test_docs_list_every_native_function():
+    import pathlib
+    import re
+
+    doc = (pathlib.Path(__file__).resolve().parents[2] / "docs" / "engine.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- native:start -->\n(.*?)<!-- native:end -->", doc, re.S).group(1)
+    listed = {n.strip() for line in block.splitlines() for n in line.split(":", 1)[1].split(",")}
+    assert listed == set(NATIVE_FUNCTIONS)

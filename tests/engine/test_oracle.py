@@ -84,6 +84,6 @@ def test_docs_table_is_current(oracle_books, tmp_path):
         cases.extend(harness.run(path, tmp_path / path.stem)[0])
     table = harness.markdown(cases)
     doc = DOCS.read_text(encoding="utf-8")
-    m = re.search(r"<!-- oracle:start -->\n(.*?)\n<!-- oracle:end -->", doc, re.S)
+    m = re.search(r"<!-- oracle:start -->\n(.*?)<!-- oracle:end -->", doc, re.S)
     assert m is not None, "docs/engine.md has no oracle table"
     assert m.group(1).strip() == table.strip(), "the oracle table is stale: run python bench/oracle.py --write-docs"
