@@ -171,7 +171,9 @@ def INDEX(ctx, rng, row, col=MISSING):
     else:
         cv, e2 = int_arg(ctx, col)
     errs = merge_errors(e1, e2)
-    ra, ca = np.atleast_1d(rv).astype(np.float64), np.atleast_1d(cv).astype(np.float64)
+    # NaN only where the row/column argument is an error, which is then the answer
+    ra = np.nan_to_num(np.atleast_1d(rv).astype(np.float64), nan=1.0)
+    ca = np.nan_to_num(np.atleast_1d(cv).astype(np.float64), nan=1.0)
     ra, ca = np.broadcast_arrays(ra, ca)
     if ((ra == 0) & (h > 1) | (ca == 0) & (w > 1)).any():
         raise Unsupported("INDEX of a whole row or column")

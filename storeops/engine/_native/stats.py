@@ -115,7 +115,7 @@ def _kth(largest: bool):
         kv, ke = num_arg(ctx, k)
         vals, err = _data(ctx, array)
         n = vals.size
-        k_arr = np.atleast_1d(np.asarray(kv, dtype=np.float64))
+        k_arr = np.nan_to_num(np.atleast_1d(np.asarray(kv, dtype=np.float64)), nan=0.0)  # NaN: k is an error
         # Excel: k < 1 or k > n is #NUM!; a fractional k counts down (SMALL) or, for
         # LARGE, as SMALL(n - k + 1) does (cached values of Excel confirm both)
         pos = np.floor(n - k_arr + 1) if largest else np.floor(k_arr)
