@@ -16,8 +16,9 @@ from typing import Any
 
 import numpy as np
 
+from ._native._args import finish_numbers
 from ._native.math_trig import power
-from ._values import DIV0, NUM, Unsupported, XLErr, as_object, is_vec, merge_errors, to_num, with_errors
+from ._values import DIV0, Unsupported, XLErr, as_object, is_vec, merge_errors, to_num
 
 _SORTABLE = re.compile(r"^[a-z0-9 ]*$")  # texts whose order is the same in Excel and in code points
 
@@ -48,20 +49,7 @@ def arithmetic(op: str, x: Any, y: Any) -> Any:
             raise Unsupported(op)
     if isinstance(out, np.ndarray) and out.ndim == 0:
         out = float(out)
-    elif isinstance(out, np.floating):
-        out = float(out)
-    if is_vec(out):
-        bad = ~np.isfinite(out)
-        if bad.any():
-            nums = np.full(len(out), None, dtype=object)
-            nums[bad] = NUM
-            errs = merge_errors(errs, nums)
-        return with_errors(out, errs)
-    if errs is not None and errs[0] is not None and len(errs) == 1:
-        return errs[0]
-    if not math.isfinite(out):
-        return with_errors(NUM, errs) if errs is not None else NUM
-    return with_errors(out, errs)
+    return finish_numbers(out, errs)
 
 
 def _cmp_key(v: Any) -> tuple[int, Any]:

@@ -13,9 +13,6 @@ lookups, rounding and remainders of negative numbers.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-import subprocess
 import warnings
 
 import numpy as np
@@ -25,17 +22,12 @@ import pytest
 from storeops.engine import recalc
 from storeops.engine._eval import capture_results
 
+from ._book import lo_convert
 from .oracle.harness import _typed, same
 
 pytestmark = [pytest.mark.libreoffice, pytest.mark.slow]
 
 TODAY = dt.date(2026, 3, 10)
-
-_XCU = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""
 
 #: formula → why LibreOffice 7.4 answers differently from Excel (the engine answers as Excel)
 EXCEL_DIFFERS: dict[str, str] = {
@@ -200,15 +192,6 @@ FORMULAS = [
 ]
 
 
-def _soffice() -> str:
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
-    if exe is None:
-        if os.environ.get("STOREOPS_REQUIRE_LIBREOFFICE") == "1":
-            pytest.fail("soffice 未安装 / LibreOffice (soffice) is required but missing")
-        pytest.skip("LibreOffice (soffice) not installed")
-    return exe
-
-
 def _write(path, per_row_keys: int) -> None:
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -236,33 +219,12 @@ def _write(path, per_row_keys: int) -> None:
 
 
 def test_engine_agrees_with_libreoffice_where_excel_data_is_missing(tmp_path):
-    exe = _soffice()
     src = tmp_path / "cases.xlsx"
     _write(src, 600)
-    profile = tmp_path / "profile"
-    (profile / "user").mkdir(parents=True)
-    (profile / "user" / "registrymodifications.xcu").write_text(_XCU)
-    out = tmp_path / "lo"
-    done = subprocess.run(
-        [
-            exe,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out),
-            str(src),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    assert done.returncode == 0, done.stderr
+    done = lo_convert(str(src), str(tmp_path / "lo"), "xlsx", str(tmp_path / "profile"), recalc_always=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        lo = openpyxl.load_workbook(out / "cases.xlsx", data_only=True)["S"]
+        lo = openpyxl.load_workbook(done, data_only=True)["S"]
         formulas = openpyxl.load_workbook(src)["S"]
     with capture_results() as got:
         rep = recalc(src, today=TODAY, progress=False)

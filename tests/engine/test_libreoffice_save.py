@@ -5,9 +5,6 @@ understood, so ``storeops recalc`` leaves nothing to Excel that it evaluated bef
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-import subprocess
 import zipfile
 
 import pytest
@@ -17,18 +14,11 @@ from storeops.engine import recalc
 from storeops.engine._eval import capture_results
 from storeops.workbook import build_workbook
 
+from ._book import lo_convert
+
 pytestmark = [pytest.mark.libreoffice, pytest.mark.slow]
 
 TODAY = dt.date(2026, 3, 10)
-
-
-def _soffice() -> str:
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
-    if exe is None:
-        if os.environ.get("STOREOPS_REQUIRE_LIBREOFFICE") == "1":
-            pytest.fail("soffice 未安装 / LibreOffice (soffice) is required but missing")
-        pytest.skip("LibreOffice (soffice) not installed")
-    return exe
 
 
 def _evaluated(path) -> tuple[set[tuple[str, int, int]], object]:
@@ -39,29 +29,10 @@ def _evaluated(path) -> tuple[set[tuple[str, int, int]], object]:
 
 
 def test_recalc_after_a_libreoffice_save_evaluates_what_it_did_before(tmp_path):
-    exe = _soffice()
     book = build_workbook(tmp_path / "StoreOps.xlsm", data=demo_frames(DEMO_AS_OF), settings=demo_settings(DEMO_AS_OF))
     before, rep0 = _evaluated(book)
     assert len(before) > 1000  # the demo store: every table has rows
-    out = tmp_path / "lo"
-    done = subprocess.run(
-        [
-            exe,
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out),
-            str(book),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    assert done.returncode == 0, done.stderr
-    saved = out / "StoreOps.xlsx"
+    saved = lo_convert(str(book), str(tmp_path / "lo"), "xlsx", str(tmp_path / "profile"))
     with zipfile.ZipFile(saved) as z:
         xml = b"".join(z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/sheet"))
     assert b"TRUE()" in xml  # LibreOffice's own spelling is in the file we read back

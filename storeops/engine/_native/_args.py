@@ -70,6 +70,21 @@ def fixed_int(ctx: Any, x: Any, what: str) -> float | XLErr:
     return e[0] if e is not None else v
 
 
+def value_key(v: Any) -> tuple:
+    """A hashable key under which equal values meet: texts case-folded, numbers by value,
+    TRUE/FALSE, errors by code; blanks (and NaN) share one key."""
+    if isinstance(v, (bool, np.bool_)):
+        return ("b", bool(v))
+    if isinstance(v, XLErr):
+        return ("e", str(v))
+    if isinstance(v, str):
+        return ("s", v.casefold())
+    if v is None:
+        return ("z", None)
+    f = float(v)
+    return ("z", None) if f != f else ("n", f)
+
+
 def range_arg(x: Any) -> Rng:
     """A range argument; a typed single value is a 1×1 block."""
     if isinstance(x, Rng):

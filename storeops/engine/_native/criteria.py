@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .._values import DIV0, ERROR_CODES, VALUE, Rng, Unsupported, XLErr, as_object, is_vec, text_to_number, type_masks
-from ._args import MISSING, native, range_arg, single
+from ._args import MISSING, native, range_arg, single, value_key
 
 _OP = re.compile(r"^(<=|>=|<>|<|>|=)?(.*)$", re.S)
 _PLAIN = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
@@ -328,7 +328,7 @@ def criteria(ctx, pairs, value_rng, how: str, resize: bool = False) -> Any:
     cols = [as_object(crits[i], ctx.n) for i in vec_idx]
     codes, firsts = [], []
     for col in cols:
-        norm = pd.Series([_crit_key(v) for v in col], dtype=object)
+        norm = pd.Series([value_key(v) for v in col], dtype=object)
         cd, un = pd.factorize(norm, sort=False)
         codes.append(cd)
         seen: dict[int, Any] = {}
@@ -358,19 +358,6 @@ def criteria(ctx, pairs, value_rng, how: str, resize: bool = False) -> Any:
     if all(isinstance(v, float) for v in results):
         return out.astype(np.float64)
     return out
-
-
-def _crit_key(v: Any) -> tuple:
-    if isinstance(v, (bool, np.bool_)):
-        return ("b", bool(v))
-    if isinstance(v, XLErr):
-        return ("e", str(v))
-    if isinstance(v, str):
-        return ("s", v.casefold())
-    if v is None:
-        return ("z",)
-    f = float(v)
-    return ("z",) if f != f else ("n", f)
 
 
 def _grouped(keys, vec_idx, firsts, codes, fixed, vals, how):

@@ -18,21 +18,8 @@ import numpy as np
 import pandas as pd
 
 from .._values import NA, REF, VALUE, Rng, Unsupported, XLErr, as_object, is_vec, merge_errors, with_errors
-from ._args import MISSING, fixed_int, int_arg, native, range_arg, single
+from ._args import MISSING, fixed_int, int_arg, native, range_arg, single, value_key
 from .criteria import wildcard
-
-
-def _key(v: Any) -> tuple:
-    if isinstance(v, (bool, np.bool_)):
-        return ("b", bool(v))
-    if isinstance(v, XLErr):
-        return ("e", str(v))
-    if isinstance(v, str):
-        return ("s", v.casefold())
-    if v is None:
-        return ("z", None)
-    f = float(v)
-    return ("z", None) if f != f else ("n", f)
 
 
 def _index_of(ctx, hay: Rng) -> pd.Series:
@@ -40,7 +27,7 @@ def _index_of(ctx, hay: Rng) -> pd.Series:
     ck = ("pos", hay.key if hay.key is not None else id(hay.obj))
     ent = ctx.cache.get(ck)
     if ent is None or ent[0] is not hay.obj:
-        idx = pd.Index([_key(v) for v in hay.flat_obj])
+        idx = pd.Index([value_key(v) for v in hay.flat_obj])
         first = pd.Series(np.arange(len(idx)), index=idx)
         ent = (hay.obj, first[~first.index.duplicated()])
         ctx.cache[ck] = ent
@@ -57,7 +44,7 @@ def exact_positions(ctx, needles: Any, hay: Rng, wild: bool) -> Any:
     scalar = not is_vec(needles)
     col = as_object(needles, 1) if scalar else as_object(needles, len(needles))
     first = _index_of(ctx, hay)
-    pos = first.reindex([_key(v) for v in col]).fillna(-1).to_numpy(dtype=np.int64)
+    pos = first.reindex([value_key(v) for v in col]).fillna(-1).to_numpy(dtype=np.int64)
     out = pos.astype(object)
     texts = hay.flat_obj
     for i, v in enumerate(col):
@@ -89,15 +76,15 @@ def _approx(ctx, needles: Any, hay: Rng, descending: bool) -> Any:
         if isinstance(v, XLErr):
             out[i] = v
             continue
-        k = _key(v)
+        k = value_key(v)
         if k[0] == "z":
             out[i] = NA
             continue
         if k[0] not in by_type:
-            pos = [j for j, x in enumerate(vals) if _key(x)[0] == k[0]]
+            pos = [j for j, x in enumerate(vals) if value_key(x)[0] == k[0]]
             if len(pos) != len(vals):
                 raise Unsupported("approximate lookup in data of mixed types or with blanks")
-            keys = [_key(vals[j])[1] for j in pos]
+            keys = [value_key(vals[j])[1] for j in pos]
             ordered = keys == sorted(keys, reverse=descending)
             if not ordered:
                 raise Unsupported("approximate lookup in data that is not sorted")
