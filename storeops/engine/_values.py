@@ -214,7 +214,8 @@ def text_to_number(text: str) -> float | None:
     return v
 
 
-def _scalar_num(v: Any) -> float | XLErr:
+def number_of(v: Any) -> float | XLErr:
+    """One value as a number by Excel's rules (see :func:`to_num`), or its error."""
     if v is None:
         return 0.0
     if isinstance(v, XLErr):
@@ -240,7 +241,7 @@ def to_num(x: Any) -> tuple[Any, np.ndarray | None]:
     if isinstance(x, Rng):
         return to_num(to_scalar_or_vec(x))
     if not is_vec(x):
-        v = _scalar_num(x)
+        v = number_of(x)
         if isinstance(v, XLErr):
             return math.nan, np.array([v], dtype=object)
         return v, None
@@ -256,7 +257,7 @@ def to_num(x: Any) -> tuple[Any, np.ndarray | None]:
         elif type(v) is float:
             out[i] = 0.0 if v != v else v
         else:
-            r = _scalar_num(v)
+            r = number_of(v)
             if isinstance(r, XLErr):
                 if errs is None:
                     errs = np.full(len(x), None, dtype=object)

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .._values import Rng, XLErr, _scalar_num, is_vec, merge_errors
+from .._values import Rng, Unsupported, XLErr, is_vec, merge_errors, number_of
 from ._args import MISSING
 
 
@@ -68,7 +68,7 @@ def gather(args, counting: bool = False) -> Numbers:
             for i, v in enumerate(a):
                 if v is None or (isinstance(v, float) and v != v):
                     continue
-                r = _scalar_num(v)
+                r = number_of(v)
                 if isinstance(r, XLErr):
                     if not counting:
                         if errs is None:
@@ -82,7 +82,7 @@ def gather(args, counting: bool = False) -> Numbers:
         elif a is None:
             continue
         else:
-            r = _scalar_num(None if a is MISSING else a)
+            r = number_of(None if a is MISSING else a)
             if isinstance(r, XLErr):
                 if not counting:
                     out.errs.append(np.array([r], dtype=object))
@@ -99,8 +99,6 @@ def per_row_matrix(nums: Numbers, n: int) -> np.ndarray:
         mat = np.empty((n, 0))
     if flat.size:
         if n * flat.size > 20_000_000:
-            from .._values import Unsupported
-
             raise Unsupported("too many numbers repeated on every row")
         mat = np.concatenate([mat, np.broadcast_to(flat, (n, flat.size))], axis=1)
     return mat

@@ -6,8 +6,20 @@ from typing import Any
 
 import numpy as np
 
-from .._values import NA, VALUE, Rng, Unsupported, XLErr, as_object, error_mask, is_vec, merge_errors, truth, type_masks
-from .._values import with_errors as _with_errors
+from .._values import (
+    NA,
+    VALUE,
+    Rng,
+    Unsupported,
+    XLErr,
+    as_object,
+    error_mask,
+    is_vec,
+    merge_errors,
+    truth,
+    type_masks,
+    with_errors,
+)
 from ._args import MISSING, native, single
 
 _OMITTED = object()  # value_if_false not given at all: IF answers FALSE
@@ -24,8 +36,8 @@ def IF(ctx, cond, a=True, b=_OMITTED):
     a = _branch(a)
     b = False if b is _OMITTED else _branch(b)
     if not is_vec(c):
-        return _with_errors(a if c else b, ce)
-    return _with_errors(where(c, single(ctx, a), single(ctx, b), ctx.n), ce)
+        return with_errors(a if c else b, ce)
+    return with_errors(where(c, single(ctx, a), single(ctx, b), ctx.n), ce)
 
 
 def where(c: np.ndarray, a: Any, b: Any, n: int) -> np.ndarray:
@@ -82,7 +94,7 @@ def IFS(ctx, *args):
 @native("NOT")
 def NOT(ctx, x):
     t, e = truth(single(ctx, x))
-    return _with_errors(~t if is_vec(t) else (not t), e)
+    return with_errors(~t if is_vec(t) else (not t), e)
 
 
 @native("TRUE")
@@ -145,12 +157,12 @@ def _logic(ctx, args, decide):
             vals = np.full(ctx.n, None, dtype=object)
             vals[none] = VALUE
             err = merge_errors(err, vals)
-        return _with_errors(out, err)
+        return with_errors(out, err)
     if err is not None and err[0] is not None and len(err) == 1:
         return err[0]
     if none:
-        return _with_errors(VALUE, err) if err is not None else VALUE
-    return _with_errors(bool(out), err)
+        return with_errors(VALUE, err) if err is not None else VALUE
+    return with_errors(bool(out), err)
 
 
 @native("AND", refs=True)

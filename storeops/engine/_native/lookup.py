@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._values import NA, REF, VALUE, Rng, Unsupported, XLErr, as_object, is_vec, merge_errors, with_errors
+from .._values import NA, REF, VALUE, Rng, Unsupported, XLErr, as_object, is_vec, merge_errors, truth, with_errors
 from ._args import MISSING, fixed_int, int_arg, native, range_arg, single, value_key
 from .criteria import wildcard
 
@@ -244,8 +244,6 @@ def VLOOKUP(ctx, x, table, col, approx=MISSING):
     if approx is MISSING:
         exact = False
     else:
-        from .._values import truth
-
         a, ae = truth(single(ctx, approx))
         if is_vec(a):
             raise Unsupported("VLOOKUP match type that changes from row to row")
