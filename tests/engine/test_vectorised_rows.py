@@ -122,7 +122,7 @@ def _same(a, b) -> bool:
 
 
 @pytest.mark.parametrize("formula", FORMULAS)
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=6, deadline=None)
 @given(data=st.lists(st.tuples(VALUES, VALUES, VALUES), min_size=8, max_size=8))
 def test_column_equals_cells(formula, data):
     cells = {}
