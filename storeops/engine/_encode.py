@@ -21,16 +21,14 @@ import numpy as np
 from ..xlsx import _cells
 from ..xlsx._numtext import format_floats
 from ..xlsx._splice import T_ATTRS, splice
+from ._serial import serial_from_datetime
 from ._values import XLErr, from_datetime64, is_vec, type_masks
 
 _T_CODE = {t: i for i, t in enumerate(T_ATTRS)}
 _NEEDS_ESCAPE = re.compile(r'[&<>"\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
 
 
-def _serial(d: _dt.date | _dt.datetime) -> float:
-    if isinstance(d, _dt.datetime):
-        return (d - _dt.datetime(1899, 12, 30)) / _dt.timedelta(days=1)
-    return float((d - _dt.date(1899, 12, 30)).days)
+_serial = serial_from_datetime  # the engine's one date → serial rule (storeops.engine._serial)
 
 
 class ValueSink:
