@@ -41,6 +41,7 @@ from ._formula import FormulaError, parse, shift_formula
 from ._groups import make_groups
 from ._sheetxml import add_row_cells, formula_cell, has_value, row_cells, row_span
 from ._values import Rng, Unsupported, is_vec
+from .chartcache import fill_chart_caches
 
 __all__ = ["RecalcReport", "recalc", "evaluate_package"]
 
@@ -305,6 +306,7 @@ def evaluate_package(
         g.result = res
         book.col(g.sheet, g.col).set(g.rows, res if is_vec(res) else _broadcast(res, len(g.rows)))
     bar.update(1)
+    fill_chart_caches(pkg, book, replace)
     clock("evaluate")
     # 5. write the cached values in place
     empty_ref = b""
