@@ -13,6 +13,10 @@
   and only the values stay.
 * **calcId**: ``workbook.xml`` gets the calcId of current Excel
   (:mod:`storeops.xlsx.calcid`).
+* **VBA code names**: a LibreOffice save keeps ``vbaProject.bin`` but drops the workbook's
+  and sheets' ``codeName``; without them Excel does not bind ``ThisWorkbook`` and
+  ``Workbook_BeforeSave`` stops firing.  They are put back from the VBA project's own list
+  of document modules (``Document=ThisWorkbook/…``, ``Document=Sheet1/…``), sheets in order.
 """
 
 from __future__ import annotations
@@ -201,8 +205,43 @@ def _inject(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
     return new
 
 
+def vba_code_names(pkg) -> tuple[str | None, list[str]]:
+    """(workbook code name, sheet code names in sheet order) the VBA project declares; empty
+    when the file has no VBA project."""
+    vba = [i.filename for i in pkg.infos if i.filename.lower().endswith("vbaproject.bin")]
+    if not vba:
+        return None, []
+    docs = [d.decode("latin-1") for d in re.findall(rb"Document=([A-Za-z_][\w]*)/&H", pkg.read(vba[0]))]
+    book = "ThisWorkbook" if "ThisWorkbook" in docs else None
+    sheets = sorted((d for d in docs if re.fullmatch(r"Sheet\d+", d)), key=lambda d: int(d[5:]))
+    return book, sheets
+
+
+def _restore_sheet_code_name(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
+    _book, names = vba_code_names(pkg)
+    index = [s.name for s in pkg.sheets].index(sheet)
+    if index >= len(names):
+        return xml
+    m = re.search(rb"<sheetPr\b[^>]*?(/?)>", xml)
+    if m is not None and b"codeName=" in m.group(0):
+        return xml
+    code = names[index].encode()
+    if m is not None:
+        new = m.group(0).replace(b"<sheetPr", b'<sheetPr codeName="%s"' % code, 1)
+        xml = xml[: m.start()] + new + xml[m.end() :]
+    else:
+        w = re.search(rb"<worksheet\b[^>]*>", xml)
+        if w is None:
+            return xml
+        xml = xml[: w.end()] + b'<sheetPr codeName="%s"/>' % code + xml[w.end() :]
+    state.stamped.add(sheet)
+    return xml
+
+
 def prepare_sheet(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
-    """Before evaluation: stamp the as-of date, give Python-only value cells their formula."""
+    """Before evaluation: stamp the as-of date, give Python-only value cells their formula,
+    put back a VBA code name a LibreOffice save dropped."""
+    xml = _restore_sheet_code_name(pkg, sheet, xml, state)
     xml = _stamp(pkg, sheet, xml, state)
     return _inject(pkg, sheet, xml, state)
 
@@ -238,6 +277,17 @@ def finish_sheet(pkg, sheet: str, pieces: Iterable[Any] | None, xml: bytes, stat
     return [data]
 
 
-def finish_workbook(workbook_xml: bytes) -> bytes:
-    """``workbook.xml`` as every StoreOps file stores it: the current calcId."""
+def finish_workbook(pkg, workbook_xml: bytes) -> bytes:
+    """``workbook.xml`` as every StoreOps file stores it: the current calcId, and the
+    workbook's VBA code name when the file has a VBA project."""
+    book, _sheets = vba_code_names(pkg)
+    if book is not None:
+        m = re.search(rb"<workbookPr\b[^>]*?/?>", workbook_xml)
+        if m is None:
+            i = workbook_xml.find(b"<bookViews")
+            i = i if i >= 0 else workbook_xml.find(b"<sheets")
+            workbook_xml = workbook_xml[:i] + b'<workbookPr codeName="%s"/>' % book.encode() + workbook_xml[i:]
+        elif b"codeName=" not in m.group(0):
+            new = m.group(0).replace(b"<workbookPr", b'<workbookPr codeName="%s"' % book.encode(), 1)
+            workbook_xml = workbook_xml[: m.start()] + new + workbook_xml[m.end() :]
     return set_calc_id(workbook_xml)

@@ -351,7 +351,7 @@ def evaluate_package(
     clock("write values and deflate")
     # 6. calcPr: ask Excel to recalculate on open only when something is left to it
     wb = pkg.read(pkg.workbook_path)
-    new_wb = _editions.finish_workbook(_set_full_calc(wb, report.left_to_excel > 0))
+    new_wb = _editions.finish_workbook(pkg, _set_full_calc(wb, report.left_to_excel > 0))
     if new_wb != wb:
         replace[pkg.workbook_path] = new_wb
     bar.close()

@@ -165,3 +165,32 @@ def test_libreoffice_save_then_recalc(tmp_path, frames, edition):
     report = recalc(saved, today=AS_OF, progress=False)
     assert report.left_to_excel == 0, report.left_examples
     assert _compare(original, saved) == []
+
+
+@pytest.mark.libreoffice
+def test_recalc_restores_vba_code_names_after_a_libreoffice_save(tmp_path, frames):
+    """LibreOffice keeps vbaProject.bin but drops codeName; without it Workbook_BeforeSave
+    no longer fires in Excel.  recalc puts the names back."""
+    import re
+    import zipfile
+
+    soffice = soffice_or_skip()
+    original = _build(tmp_path, frames, "xlsm")
+    out = convert(soffice, original, tmp_path / "lo", "xlsm:Calc MS Excel 2007 VBA XML", tmp_path / "profile")
+    saved = out / original.name
+
+    def code_names(path):
+        with zipfile.ZipFile(path) as z:
+            wb = z.read("xl/workbook.xml").decode()
+            book = re.search(r'<workbookPr[^>]*codeName="([^"]+)"', wb)
+            sheets = []
+            for n in sorted(n for n in z.namelist() if n.startswith("xl/worksheets/sheet")):
+                m = re.search(r'<sheetPr[^>]*codeName="([^"]+)"', z.read(n).decode())
+                sheets.append(m.group(1) if m else None)
+        return (book.group(1) if book else None), sorted(s for s in sheets if s)
+
+    want = code_names(original)
+    assert want[0] == "ThisWorkbook" and len(want[1]) > 5
+    assert code_names(saved)[0] is None  # what LibreOffice does
+    recalc(saved, today=AS_OF, progress=False)
+    assert code_names(saved) == want
