@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..xlsx._cells import escape, parse_range
+from ..xlsx._cells import escape
+from .editions import sheet_range
 
 __all__ = ["fill_chart_caches"]
 
@@ -20,14 +21,10 @@ _FORMAT = re.compile(rb"<c:formatCode>.*?</c:formatCode>", re.S)
 
 
 def _values(book, ref: str) -> list[Any] | None:
-    if "!" not in ref:
+    where = sheet_range(ref)
+    if where is None:
         return None
-    sheet, cells = ref.rsplit("!", 1)
-    sheet = sheet.strip("'").replace("''", "'")
-    try:
-        c1, r1, c2, r2 = parse_range(cells.replace("$", ""))
-    except (ValueError, KeyError):
-        return None
+    sheet, c1, r1, c2, r2 = where
     out = []
     for c in range(c1, c2 + 1):
         col = book.cols.get((sheet, c))

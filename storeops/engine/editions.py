@@ -51,21 +51,26 @@ class EditionState:
     injected_cells: dict[str, set[tuple[int, int]]] = field(default_factory=dict)
 
 
+def sheet_range(text: str) -> tuple[str, int, int, int, int] | None:
+    """``'Sheet name'!$A$1:$B$2`` → (sheet, c1, r1, c2, r2), 1-based; ``None`` if not such a reference."""
+    text = text.lstrip("=")
+    if "!" not in text:
+        return None
+    sheet, ref = text.rsplit("!", 1)
+    try:
+        c1, r1, c2, r2 = parse_range(ref.replace("$", ""))
+    except (ValueError, KeyError):
+        return None
+    return sheet.strip("'").replace("''", "'"), c1, r1, c2, r2
+
+
 def _name_cell(pkg, name: str) -> tuple[str, int, int] | None:
     for d in pkg.names:
         if d.name.lower() == name and d.local_sheet is None:
-            text = d.text.lstrip("=")
-            if "!" not in text:
+            where = sheet_range(d.text)
+            if where is None or where[1:3] != where[3:5]:
                 return None
-            sheet, ref = text.rsplit("!", 1)
-            sheet = sheet.strip("'").replace("''", "'")
-            try:
-                c1, r1, c2, r2 = parse_range(ref.replace("$", ""))
-            except (ValueError, KeyError):
-                return None
-            if (c1, r1) != (c2, r2):
-                return None
-            return sheet, c1, r1
+            return where[0], where[1], where[2]
     return None
 
 
