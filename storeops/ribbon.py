@@ -87,6 +87,16 @@ def _caller_book() -> Any:
     return xw.Book.caller()  # pragma: no cover
 
 
+def _stamp_as_of(book: Any) -> None:  # pragma: no cover - Excel only, unverified
+    """Write the as-of date into ``cfg_today`` (``cfg_as_of`` or today), as ``storeops recalc``
+    does: the workbook has no volatile TODAY(), so Excel recomputes the date's dependents
+    only here (on save, Refresh and New week)."""
+    import datetime as _dt
+
+    as_of = book.names["cfg_as_of"].refers_to_range.value
+    book.names["cfg_today"].refers_to_range.value = as_of or _dt.date.today()
+
+
 def refresh(book_path: str | None = None, *, today: Any = None) -> Any:
     """Refresh 刷新: recalculate every StoreOps formula (``storeops recalc``).
 
@@ -95,6 +105,7 @@ def refresh(book_path: str | None = None, *, today: Any = None) -> Any:
     """
     if book_path is None:
         book = _caller_book()  # pragma: no cover
+        _stamp_as_of(book)  # pragma: no cover
         book.app.calculate()  # pragma: no cover
         return None  # pragma: no cover
     from storeops.engine import recalc
@@ -152,6 +163,7 @@ def new_week(book_path: str | None = None, *, today: Any = None) -> int:
         book = _caller_book()
         frame, n = _new_week_frames({"tblFollow": _xl_read(book, "tblFollow")}, {})
         _xl_write(book, "tblFollow", frame)
+        _stamp_as_of(book)
         book.app.calculate()
         return n
     from storeops.review import read_settings

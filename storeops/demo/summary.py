@@ -113,7 +113,7 @@ def summary_lines(res: Results, *, limit: int = 5) -> list[str]:
             )
             for label, count in diag.value_counts().head(4).items():
                 out.append(f"    {count:>4} × {label}")
-    out.append(f"  店铺健康 shop health: {_text(n.get('shop_health')) or '–'}")
+    out.append(f"  店铺健康 shop health: {_text(n.get('shop_health_text')) or '–'}")
     out.append("")
 
     # targets

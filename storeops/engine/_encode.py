@@ -6,8 +6,9 @@ numbers (:func:`storeops.xlsx._numtext.format_floats`, no Python object per numb
 one of the distinct texts (strings, errors, blanks, booleans), each encoded once.
 
 Blank results are cached as the shared string "" (``t="s"``), so openpyxl
-``data_only`` reads ``''``; TRUE/FALSE are cached as 1/0 because LibreOffice
-re-evaluates every formula whose cached result is boolean (see ``docs/engine.md``).
+``data_only`` reads ``''``; TRUE/FALSE as booleans (``t="b"``).  LibreOffice and WPS
+recompute both on load, so the workbook computes them with native formulas
+(:mod:`storeops.workbook.editions`).
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ class ValueSink:
             self._push_floats(cells, values.astype(np.float64))
             return
         if values.dtype == bool:
-            one, zero = self._u(b"", b"1"), self._u(b"", b"0")
+            one, zero = self._u(b' t="b"', b"1"), self._u(b' t="b"', b"0")
             self._push_unique(cells, np.where(values, one, zero).astype(np.int64))
             return
         self._add_objects(cells, np.asarray(values, dtype=object))
@@ -121,7 +122,7 @@ class ValueSink:
         codes[isn] = self._u(*self.empty)
         isb = rest & kinds["bool"]
         if isb.any():
-            one, zero = self._u(b"", b"1"), self._u(b"", b"0")
+            one, zero = self._u(b' t="b"', b"1"), self._u(b' t="b"', b"0")
             codes[isb] = np.where(values[isb].astype(bool), one, zero)
         for i in np.flatnonzero(rest & (codes < 0)).tolist():
             codes[i] = self._u(*self.encode1(values[i]))
@@ -148,7 +149,7 @@ class ValueSink:
         if isinstance(x, XLErr):
             return b' t="e"', str(x).encode()
         if isinstance(x, (bool, np.bool_)):
-            return b"", b"1" if x else b"0"
+            return b' t="b"', b"1" if x else b"0"
         if isinstance(x, str):
             if x == "":
                 return self.empty

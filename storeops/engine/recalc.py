@@ -34,6 +34,7 @@ from ..xlsx._jit import needs_compiling
 from ..xlsx._package import Package, open_package
 from ..xlsx._scan import F_ROW, MAX_COL, V_COL, V_ROW, ScanError, SheetScan, scan_kernel, scan_sheet, split_kernel
 from ..xlsx._zipwrite import deflate, write_zip
+from . import editions as _editions
 from ._encode import ValueSink, _serial
 from ._eval import Book, Evaluator, Group, walk_reads
 from ._formula import FormulaError, parse, shift_formula
@@ -41,6 +42,7 @@ from ._groups import make_groups
 from ._sheetxml import add_row_cells, formula_cell, has_value, row_cells, row_span
 from ._sst import EmptyString
 from ._values import Rng, Unsupported, is_vec
+from .chartcache import fill_chart_caches
 
 __all__ = ["RecalcReport", "recalc", "evaluate_package"]
 
@@ -216,8 +218,9 @@ def evaluate_package(
     # 1. one scan per sheet: formula cells, and the value cells of the columns the formulas
     #    of the first rows read (a guess checked in step 3)
     xmls: dict[str, bytes] = {}
+    edition_state = _editions.EditionState(today_d)
     for s in sheets:
-        xml = pkg.read(s.path)
+        xml = _editions.prepare_sheet(pkg, s.name, pkg.read(s.path), edition_state)
         if pkg.tables:
             xml = _extend_tables(pkg, s.name, xml, replace, report)
         xmls[s.name] = xml
@@ -302,6 +305,7 @@ def evaluate_package(
         g.result = res
         book.col(g.sheet, g.col).set(g.rows, res if is_vec(res) else _broadcast(res, len(g.rows)))
     bar.update(1)
+    fill_chart_caches(pkg, book, replace)
     clock("evaluate")
     # 5. write the cached values in place
     empty = EmptyString(pkg, sst, any(sc is not None and len(sc.formulas) for sc in scans.values()))
@@ -321,6 +325,7 @@ def evaluate_package(
             stats["evaluated"] += len(g.rows)
         grew = any(t.sheet == s.name and t.name in report.rows_added for t in pkg.tables.values())
         pieces = sink.write(xmls[s.name], sc.formulas) if sc is not None else None
+        pieces = _editions.finish_sheet(pkg, s.name, pieces, xmls[s.name], edition_state)
         if pieces is not None:
             replace[s.path] = deflate(pieces) if deflated else b"".join(bytes(p) for p in pieces)
         elif grew:
@@ -338,7 +343,7 @@ def evaluate_package(
     clock("write values and deflate")
     # 6. calcPr: ask Excel to recalculate on open only when something is left to it
     wb = pkg.read(pkg.workbook_path)
-    new_wb = _set_full_calc(wb, report.left_to_excel > 0)
+    new_wb = _editions.finish_workbook(pkg, _set_full_calc(wb, report.left_to_excel > 0))
     if new_wb != wb:
         replace[pkg.workbook_path] = new_wb
     bar.close()

@@ -160,6 +160,9 @@ S_BUYERS, S_PK, S_PRODUCTS, S_KEYWORDS, S_SETTINGS = (
     "设置 Settings",
 )
 S_REVIEW, S_CONF = "周复盘 Review", "xlwings.conf"
+#: the named cell holding the as-of date: a value StoreOps stamps (``cfg_as_of`` or today) on
+#: every build, recalc and new week, so no formula depends on the volatile TODAY()
+AS_OF_CELL = "cfg_today"
 
 # --------------------------------------------------------------------------- settings
 # Named input cells on the Settings sheet.  Threshold defaults come from
@@ -167,7 +170,14 @@ S_REVIEW, S_CONF = "周复盘 Review", "xlwings.conf"
 # the workbook-level ones plus the computed period cells every summary uses.
 SETTINGS_CELLS: tuple[Cell, ...] = (
     Cell("cfg_as_of", "统计日期 As-of date (空=今天 blank = today)", None, fmt="date"),
-    Cell("cfg_today", "今天 Today (计算 computed)", formula='IF(cfg_as_of="",TODAY(),cfg_as_of)', fmt="date"),
+    Cell(
+        "cfg_today",
+        "今天 Today (StoreOps 写入 stamped)",
+        None,
+        fmt="date",
+        help="统计日期或今天, 每次重算/保存/新一周时写入; 不用 TODAY(), 公式不易失 / the as-of date "
+        "or today, written on every recalc, save and new week (not TODAY(): no volatile formulas)",
+    ),
     Cell("cfg_week_start", "本周开始 Week start (周一 Monday)", formula="cfg_today-WEEKDAY(cfg_today,2)+1", fmt="date"),
     Cell("cfg_month_start", "本月开始 Month start", formula="DATE(YEAR(cfg_today),MONTH(cfg_today),1)", fmt="date"),
     Cell("cfg_month", "本月 Month (1-12)", formula="MONTH(cfg_today)", fmt="int"),
@@ -949,7 +959,7 @@ PRODUCT_CELLS = (
         fmt="int",
     ),
     Cell(
-        "shop_health",
+        "shop_health_text",
         "店铺健康 Shop health",
         formula="SHOP_HEALTH(product_count,zero_effect_count,cfg_shop_min_products,cfg_shop_new_products,cfg_shop_max_products,cfg_zero_effect_max)",
         fmt="text",

@@ -89,7 +89,7 @@ def _expect(v, blank):
     if isinstance(v, XLErr):
         return v
     if isinstance(v, (bool, np.bool_)):
-        return 1.0 if v else 0.0
+        return bool(v)
     if isinstance(v, str):
         return v if v else blank
     if isinstance(v, np.datetime64):
