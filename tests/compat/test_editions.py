@@ -151,11 +151,6 @@ def test_xlsx_has_no_udf_and_no_macro(tmp_path, frames):
 
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("edition", ["xlsm", "xlsx"])
-@pytest.mark.xfail(
-    reason="a LibreOffice save writes TRUE() and LibreOffice formula names; the engine reads them once "
-    "helper i16 (issue 16) adds TRUE()/FALSE()/N() — flip to a plain test after merging i16",
-    strict=True,
-)
 def test_libreoffice_save_then_recalc(tmp_path, frames, edition):
     soffice = soffice_or_skip()
     original = _build(tmp_path, frames, edition)
