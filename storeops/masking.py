@@ -42,9 +42,13 @@ def mask_texts(frame: pd.DataFrame) -> pd.DataFrame:
     """
     out = frame.copy()
     for c in out.columns:
-        if out[c].dtype == object:
+        if _texts(out[c]):
             out[c] = [mask_contacts(v) if isinstance(v, str) else v for v in out[c].tolist()]
     return out
+
+
+def _texts(s: pd.Series) -> bool:
+    return pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s)
 
 
 def mask_follow(frame: pd.DataFrame, *, keep: Iterable[str] = ()) -> pd.DataFrame:
@@ -60,7 +64,7 @@ def mask_follow(frame: pd.DataFrame, *, keep: Iterable[str] = ()) -> pd.DataFram
         values = out[c].tolist()
         if c in CONTACT_COLUMNS:
             out[c] = [v if mine else mask_value(v) for v, mine in zip(values, own)]
-        elif out[c].dtype == object:
+        elif _texts(out[c]):
             out[c] = [v if mine or not isinstance(v, str) else mask_contacts(v) for v, mine in zip(values, own)]
     return out
 
@@ -100,8 +104,10 @@ def _cell_text(body: bytes, attrs: bytes, sst: list[str]) -> str | None:
     return None
 
 
-def _mask_cells(xml: bytes, sst: list[str], pick: Any) -> tuple[bytes, int]:
-    """Mask the cells for which ``pick(col, row)`` gives a mask function."""
+def _mask_cells(xml: bytes, sst: list[str], pick: Any, sst_masks: dict[int, Any]) -> tuple[bytes, int]:
+    """Mask the cells for which ``pick(col, row)`` gives a mask function.  A shared string is
+    not changed here: its index and mask go to ``sst_masks`` (the shared-string table is
+    masked once, so the original text is left nowhere in the file)."""
     from storeops.xlsx import col_index
     from storeops.xlsx._cells import escape
 
@@ -114,26 +120,26 @@ def _mask_cells(xml: bytes, sst: list[str], pick: Any) -> tuple[bytes, int]:
             return m.group(0)
         attrs, body = m.group(3), m.group(4) or b""
         ref = m.group(1) + m.group(2)
+        t = re.search(rb'\st="([^"]*)"', attrs)
+        v = _V.search(body)
+        if t and t.group(1) == b"s" and v is not None:
+            i = int(v.group(1))
+            if 0 <= i < len(sst) and fn(sst[i]) != sst[i]:
+                sst_masks.setdefault(i, fn)
+                changed += 1
+            return m.group(0)
         if b"<f" in body:  # a formula's cached text: mask the value, keep the formula
-            t = _cell_text(body, attrs, sst)
-            if t is None:
-                return m.group(0)
-            new = fn(t)
-            if new == t:
+            text = _cell_text(body, attrs, sst)
+            if text is None or fn(text) == text:
                 return m.group(0)
             changed += 1
-            return m.group(0).replace(
-                b"<v>" + _V.search(body).group(1) + b"</v>", b"<v>" + escape(new).encode() + b"</v>"
-            )
+            return m.group(0).replace(b"<v>" + v.group(1) + b"</v>", b"<v>" + escape(fn(text)).encode() + b"</v>")
         text = _cell_text(body, attrs, sst)
-        if text is None and fn is mask_value:
-            v = _V.search(body)
-            if v is None:
+        if text is None:
+            if fn is not mask_value or v is None:
                 return m.group(0)
-            text = v.group(1).decode()  # a phone number typed as a number
-            new = mask_value(float(text)) if re.fullmatch(r"[\d.E+]+", text) else mask_value(text)
-        elif text is None:
-            return m.group(0)
+            raw = v.group(1).decode()  # a phone number typed as a number
+            text, new = raw, (mask_value(float(raw)) if re.fullmatch(r"[\d.E+]+", raw) else mask_value(raw))
         else:
             new = fn(text)
         if new == text:
@@ -144,16 +150,34 @@ def _mask_cells(xml: bytes, sst: list[str], pick: Any) -> tuple[bytes, int]:
     return _CELL.sub(sub, xml), changed
 
 
+_SI = re.compile(rb"<si>.*?</si>|<si/>", re.S)
+_SHARED_REF = re.compile(rb'<c\b[^>]*\st="s"[^>]*>\s*<v>(\d+)</v>')
+
+
+def _mask_sst(data: bytes, sst: list[str], masks: dict[int, Any]) -> bytes:
+    from storeops.xlsx._cells import escape
+
+    out, pos = [], 0
+    for i, m in enumerate(_SI.finditer(data)):
+        if i in masks:
+            out.append(data[pos : m.start()])
+            out.append(b'<si><t xml:space="preserve">%s</t></si>' % escape(masks[i](sst[i])).encode("utf-8"))
+            pos = m.end()
+    out.append(data[pos:])
+    return b"".join(out)
+
+
 def mask_workbook(path: str | os.PathLike[str]) -> int:
     """Mask buyers' contact details in a StoreOps workbook file, in place (atomically):
-    tblFollow's contact columns and the texts of its rows, and the texts of the Review sheet.
-    Returns the number of cells changed; the file is not rewritten when that is 0."""
+    tblFollow's contact columns and the texts of its rows, the texts of the Review sheet, and
+    shared strings no cell uses any more.  Returns the number of cells changed; the file is not rewritten when that is 0."""
     from storeops.xlsx import atomic_replace, open_package, parse_range, write_zip
 
     path = os.fspath(path)
     with open_package(path) as pkg:
         sst = pkg.shared_strings
         replace: dict[str, bytes] = {}
+        sst_masks: dict[int, Any] = {}
         total = 0
         t = pkg.tables.get(_FOLLOW)
         if t is not None:
@@ -171,14 +195,29 @@ def mask_workbook(path: str | os.PathLike[str]) -> int:
                 return fn_of.get(c) if first <= r <= r2 else None
 
             sp = pkg.sheet(t.sheet).path
-            xml, n = _mask_cells(pkg.read(sp), sst, pick)
+            xml, n = _mask_cells(pkg.read(sp), sst, pick, sst_masks)
             if n:
                 replace[sp], total = xml, total + n
         for s in pkg.sheets:
             if s.name == _REVIEW_SHEET:
-                xml, n = _mask_cells(replace.get(s.path) or pkg.read(s.path), sst, lambda c, r: mask_contacts)
+                xml, n = _mask_cells(
+                    replace.get(s.path) or pkg.read(s.path), sst, lambda c, r: mask_contacts, sst_masks
+                )
                 if n:
                     replace[s.path], total = xml, total + n
+        if pkg.sst_path:
+            # shared strings no cell uses any more (a table rewritten with inline strings by
+            # an import) still carry their text in the file: mask those too
+            used: set[int] = set()
+            for sh in pkg.sheets:
+                body = replace.get(sh.path) or pkg.read(sh.path)
+                used.update(int(i) for i in _SHARED_REF.findall(body))
+            for i, text in enumerate(sst):
+                if i not in used and mask_contacts(text) != text:
+                    sst_masks.setdefault(i, mask_contacts)
+                    total += 1
+            if sst_masks:
+                replace[pkg.sst_path] = _mask_sst(pkg.read(pkg.sst_path), sst, sst_masks)
         if not replace:
             return 0
         infos = pkg.infos

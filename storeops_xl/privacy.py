@@ -13,7 +13,9 @@ shows them masked, unless the user asks for ``--unmasked`` explicitly:
 * :func:`mask_contacts` masks every e-mail address and phone number *inside* a free text
   (a buyer's message, a name a salesperson typed as an address), leaving the rest as it is.
   A run of digits counts as a phone number when it has 7–15 digits, is not part of a word
-  and does not look like a date (``2026-11-18``), a time or a decimal number.
+  and does not look like a date (``2026-11-18``), a time or a decimal number.  Digits typed
+  right after a phone number with only a space between (``+1 415 555 0199 500``) cannot be
+  told from it and are masked with it: the safe side.
 
 All functions are pure: scalars in, scalars out (``None`` and blanks pass through);
 :func:`mask_column` applies a mask to a list/array and returns a new list.
@@ -30,6 +32,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -38,8 +41,9 @@ from typing import Any
 __all__ = ["CONTACT_KINDS", "mask_column", "mask_contacts", "mask_email", "mask_phone", "mask_value"]
 
 _EMAIL = re.compile(r"(?<![\w.+-])([\w.+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)", re.UNICODE)
-# a phone-like run: optional + or 00, then digits with spaces, dots, dashes or brackets between them
-_PHONE = re.compile(r"(?<![\w.,/:+-])(\+|00)?\(?\d[\d\s().-]{4,22}\d(?![\w]|[.,]\d)")
+# a phone-like run: optional + or 00, then digits with single spaces, dashes or brackets between
+# them, or dots before a group of three or more digits (415.555.0199, never the 12.5 of a price)
+_PHONE = re.compile(r"(?<![\w.,/:+*-])(?:\+|00)?\(?\d(?:[\s-]?\(?\d|\)[\s-]?\d|\.\d(?=\d\d))+(?![\w]|[.,:]\d)")
 _DATE_LIKE = re.compile(
     r"^\s*(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})(?:\s+\d{1,2}[:.]\d{2}(?::\d{2})?)?\s*$"
 )
@@ -66,9 +70,9 @@ def mask_email(value: Any) -> Any:
     >>> mask_email(None) is None
     True
     """
-    if _is_blank(value):
+    if _is_blank(value) or not isinstance(value, str):
         return value
-    return _EMAIL.sub(lambda m: f"{m.group(1)[0]}***@{m.group(2)}", str(value))
+    return _EMAIL.sub(lambda m: f"{m.group(1)[0]}***@{m.group(2)}", value)
 
 
 def _country_code(digits: str) -> int:
@@ -120,26 +124,43 @@ def mask_phone(value: Any) -> Any:
     >>> mask_phone("021-6234 5678")
     '021****5678'
     """
-    if _is_blank(value):
-        return value
-    if isinstance(value, bool):
+    if _is_blank(value) or isinstance(value, bool):
         return value
     if isinstance(value, (int, float)):
+        if not math.isfinite(value) or value < 0:
+            return value
         digits = str(int(value))
         value = ("+" + digits) if len(digits) > 11 else digits
-    text = str(value)
+    if not isinstance(value, str):
+        return value
+    text = value
     if _PHONE.fullmatch(text.strip()) and _phone_ok(text.strip()):
         return _mask_phone_match(text)
     return _mask_phones_in(text)
 
 
+_DATE_TOKEN = re.compile(r"(?<!\d)(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})(?!\d)")
+
+
+def _mask_run(s: str) -> str:
+    lead = s[: len(s) - len(s.lstrip())]
+    core = s.strip().rstrip(" .-(")
+    if not _phone_ok(core):
+        return s
+    return lead + _mask_phone_match(core) + s[len(lead) + len(core) :]
+
+
 def _mask_phones_in(text: str) -> str:
     def sub(m: re.Match[str]) -> str:
         s = m.group(0)
-        core = s.rstrip(" .-(")
-        if not _phone_ok(core):
-            return s
-        return _mask_phone_match(core) + s[len(core) :]
+        out, pos = [], 0
+        for d in _DATE_TOKEN.finditer(s):  # a date inside a run of digits is a date ("500 2026-11-18")
+            out.append(_mask_run(s[pos : d.start()]) if s[pos : d.start()].strip() else s[pos : d.start()])
+            out.append(d.group(0))
+            pos = d.end()
+        rest = s[pos:]
+        out.append(_mask_run(rest) if rest.strip() else rest)
+        return "".join(out)
 
     return _PHONE.sub(sub, text)
 

@@ -22,7 +22,9 @@ column                                    rule
 最近联系 last_contact                       the later date wins (last inquiry or reply)
 买家 buyer                                  only a blank or an ``未知买家 Unknown buyer``
                                           placeholder is replaced by the name once known
-公司, 国家, 邮箱, 电话, 来源, 渠道, 最近消息       filled when blank (a salesperson's edit stays)
+公司, 国家, 邮箱, 电话, 来源, 渠道              filled when blank (a salesperson's edit stays)
+最近消息 last_message                       the newest inquiry's 询盘标题 when it came on a
+                                          later day than the row's 最近联系, or when blank
 买家等级, 客户等级, 平台订单数/额               filled when blank; replaced when the export
                                           is not older than the row's 更新时间 (an old
                                           export never undoes a newer one)
@@ -93,7 +95,7 @@ RULES: dict[str, str] = {
     "whatsapp": "fill",
     "source": "fill",
     "channel": "fill",
-    "last_message": "fill",
+    "last_message": "newer_message",
     "buyer_level": "set",
     "crm_grade": "set",
     "platform_orders": "set",
@@ -174,6 +176,7 @@ class Buyer:
     ids: list[str] = field(default_factory=list)
     file_rows: list[int] = field(default_factory=list)
     stamp: _dt.datetime | None = None  # latest time the export shows for this buyer
+    newest: _dt.datetime | None = None  # when the buyer's newest inquiry was created
 
 
 @dataclass
@@ -270,7 +273,7 @@ def inquiry_buyers(
             "platform_orders": orders,
             "platform_order_usd": amount,
         }
-        buyers.append(Buyer(row, ids, [fr for fr, _ in items], stamp))
+        buyers.append(Buyer(row, ids, [fr for fr, _ in items], stamp, max(created)))
     notes = []
     n_inq = sum(len(b.ids) for b in buyers)
     if n_inq != len(buyers):
@@ -355,10 +358,14 @@ def _ids(v: Any) -> list[str]:
     return [p for p in _ID_SPLIT.split(str(v).strip()) if p]
 
 
-def _apply(old: dict[str, Any], new: dict[str, Any], as_of: _dt.datetime | None = None) -> bool:
+def _apply(
+    old: dict[str, Any], new: dict[str, Any], as_of: _dt.datetime | None = None, newest: _dt.datetime | None = None
+) -> bool:
     """Apply the import rules of ``new`` to the existing row ``old`` (in place); True when
-    a value changed.  ``as_of`` is the export's time (see the module docstring)."""
+    a value changed.  ``as_of`` is the export's time, ``newest`` the buyer's newest inquiry
+    (see the module docstring)."""
     changed = False
+    contact_before = _as_date(old.get("last_contact"))
     edited = _as_time(old.get("updated_at"))
     newer = as_of is None or edited is None or as_of >= edited
 
@@ -395,6 +402,10 @@ def _apply(old: dict[str, Any], new: dict[str, Any], as_of: _dt.datetime | None 
                 put(col, nv)
         elif rule == "set":
             if nv is not None and (is_blank(ov) or (newer and not _same(ov, nv))):
+                put(col, nv)
+        elif rule == "newer_message":
+            newer_msg = newest is not None and (contact_before is None or _as_date(newest) > contact_before)
+            if nv is not None and (is_blank(ov) or newer_msg):
                 put(col, nv)
         elif rule == "yes_only":
             if nv == YES and clean_value(ov) != YES:
@@ -451,7 +462,7 @@ def upsert_buyers(existing: pd.DataFrame, buyers: Iterable[Buyer], as_of: _dt.da
         else:
             old = rows[at]
             was = _as_time(old.get("updated_at"))
-            if _apply(old, b.row, as_of):
+            if _apply(old, b.row, as_of, b.newest):
                 if as_of is not None and (was is None or as_of > was):
                     old["updated_at"] = as_of
                 if status.get(at) != "added":
