@@ -187,6 +187,7 @@ class FollowResult:
     unchanged: int = 0
     rejected: list[tuple[int, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    changed_rows: list[int] = field(default_factory=list)  # positions in ``frame`` added or updated
 
 
 def _latest(*values: Any) -> Any:
@@ -283,6 +284,17 @@ def inquiry_buyers(
         notes.append(
             f"{hidden} 位买家名称被隐藏(客户隐藏), 记为 {UNKNOWN_BUYER} / {hidden} buyers' names are hidden: "
             f"added as '{UNKNOWN_BUYER} #询盘ID' until the name is known"
+        )
+    late = sum(
+        1
+        for b in buyers
+        if b.row["replied_at"] is not None and b.row["replied_at"] - b.row["received_at"] > _dt.timedelta(hours=24)
+    )
+    if late:
+        notes.append(
+            f"{late} 位买家的回复时间取自“最新回复时间”, 晚于询盘 24 小时以上: 如首次回复更早, 请填写首次回复 / "
+            f"{late} buyers' reply time comes from 最新回复时间 (the latest reply) and is over 24 h after the "
+            f"inquiry: where the first reply was earlier, type it in (an earlier time is always kept)"
         )
     junk = sum(1 for b in buyers if b.row["junk"] == YES)
     if junk:
@@ -430,37 +442,53 @@ def export_time(exported_at: _dt.datetime | None, buyers: Iterable[Buyer]) -> _d
 def upsert_buyers(existing: pd.DataFrame, buyers: Iterable[Buyer], as_of: _dt.datetime | None = None) -> FollowResult:
     """Merge ``buyers`` into the tblFollow key frame ``existing`` (not modified): by 询盘ID,
     else by :func:`buyer_match_key`.  New buyers are appended in file order.  ``as_of`` is
-    the export's time (:func:`export_time`): new and changed rows get it as 更新时间."""
+    the export's time (:func:`export_time`): new and changed rows get it as 更新时间.
+
+    Works column by column (a 100,000-row Follow-up is not turned into 100,000 dicts): only
+    the rows a buyer matches are looked at as rows."""
     buyers = list(buyers)
     if as_of is None:
         as_of = export_time(None, buyers)
     cols = list(existing.columns)
-    frame = existing.astype(object).where(existing.notna(), None)
-    rows: list[dict[str, Any]] = frame.to_dict("records")
+    n0 = len(existing)
+
+    def cell(c: str, i: int) -> Any:
+        if c not in existing.columns:
+            return None
+        v = existing[c].iat[i]
+        return None if is_blank(v) and not isinstance(v, str) else v
+
     by_id: dict[str, int] = {}
     by_key: dict[tuple[str, str], int] = {}
-    for i, r in enumerate(rows):
-        for iid in _ids(r.get("inquiry_id")):
-            by_id.setdefault(iid, i)
-        k = buyer_match_key(r.get("buyer"), r.get("salesperson"))
+    if "inquiry_id" in existing.columns:
+        for i, v in enumerate(existing["inquiry_id"].tolist()):
+            if isinstance(v, (str, int, float)) and not is_blank(v):
+                for iid in _ids(v):
+                    by_id.setdefault(iid, i)
+    for i, (b, sp) in enumerate(zip(existing["buyer"].tolist(), existing["salesperson"].tolist())):
+        k = buyer_match_key(b, sp)
         if k is not None:
             by_key.setdefault(k, i)
     res = FollowResult(frame=existing)
     status: dict[int, str] = {}
+    rows: dict[int, dict[str, Any]] = {}  # the rows touched, by position (new ones past n0)
+
+    def row_at(i: int) -> dict[str, Any]:
+        if i not in rows:
+            rows[i] = {c: cell(c, i) for c in cols}
+        return rows[i]
+
     for b in buyers:
         at = next((by_id[i] for i in b.ids if i in by_id), None)
         if at is None and not str(b.row.get("buyer") or "").startswith(UNKNOWN_BUYER):
             k = buyer_match_key(b.row.get("buyer"), b.row.get("salesperson"))
             at = by_key.get(k) if k is not None else None
         if at is None:
-            row = {c: None for c in cols}
-            row.update(b.row)
-            row["updated_at"] = as_of
-            rows.append(row)
-            at = len(rows) - 1
+            at = n0 + sum(1 for i in rows if i >= n0)
+            rows[at] = {**{c: None for c in cols}, **b.row, "updated_at": as_of}
             status[at] = "added"
         else:
-            old = rows[at]
+            old = row_at(at)
             was = _as_time(old.get("updated_at"))
             if _apply(old, b.row, as_of, b.newest):
                 if as_of is not None and (was is None or as_of > was):
@@ -474,10 +502,24 @@ def upsert_buyers(existing: pd.DataFrame, buyers: Iterable[Buyer], as_of: _dt.da
         k = buyer_match_key(rows[at].get("buyer"), rows[at].get("salesperson"))
         if k is not None:
             by_key.setdefault(k, at)
+    res.changed_rows = sorted(i for i, s in status.items() if s in ("added", "updated"))
     res.added = sum(1 for s in status.values() if s == "added")
     res.updated = sum(1 for s in status.values() if s == "updated")
     res.unchanged = sum(1 for s in status.values() if s == "unchanged")
     if res.added or res.updated:
-        extra = [c for r in rows for c in r if c not in cols]
-        res.frame = pd.DataFrame(rows, columns=cols + list(dict.fromkeys(extra)))
+        frame = existing.copy()
+        for c in {c for r in rows.values() for c in r if c not in frame.columns}:
+            frame[c] = None  # a column the frame lacked (an older frame in tests)
+        for c in frame.columns:
+            hits = [(i, rows[i][c]) for i in res.changed_rows if i < n0 and c in rows[i]]
+            hits = [(i, v) for i, v in hits if clean_value(v) != clean_value(cell(c, i))]
+            if hits:
+                arr = frame[c].to_numpy(dtype=object, copy=True)
+                for i, v in hits:
+                    arr[i] = v
+                frame[c] = arr
+        new = [rows[i] for i in sorted(i for i in rows if i >= n0)]
+        if new:
+            frame = pd.concat([frame, pd.DataFrame(new, columns=list(frame.columns))], ignore_index=True)
+        res.frame = frame
     return res

@@ -106,6 +106,8 @@ class Context:
     zone: str | None = None
     #: table → column keys the workbook's table really has (an older workbook lacks new ones)
     columns: dict[str, set[str]] = field(default_factory=dict)
+    #: table → rows (positions) an import added or changed, for tables upserted row by row
+    changed_rows: dict[str, set[int]] = field(default_factory=dict)
 
 
 #: table each kind writes → the columns it cannot do without
@@ -241,6 +243,7 @@ def _apply(export: Any, tables: dict[str, pd.DataFrame], rep: FileReport, ctx: C
         as_of = follow_upsert.export_time(getattr(export, "exported_at", None), buyers)
         res = follow_upsert.upsert_buyers(tables["tblFollow"], buyers, as_of)
         tables["tblFollow"] = res.frame
+        ctx.changed_rows.setdefault("tblFollow", set()).update(res.changed_rows)
         rep.tables["tblFollow"] = TableCounts(res.added, res.updated, res.unchanged)
     elif kind == "staff":
         rows = reports.staff_rows(export, period, ctx.match_salesperson, ctx.fx_usd_cny)
@@ -385,6 +388,9 @@ def import_into(
         )
     ctx = _context(workbook, raw, zone)
     tables = {t: drop_blank_rows(t, to_keys(t, raw[t])).reset_index(drop=True) for t in _TABLES if t in raw}
+    # a big Follow-up table is written row by row (only what changed) when its rows are the
+    # sheet's rows one for one (no blank row dropped in between)
+    partial = {t for t in ("tblFollow",) if t in raw and len(raw[t]) == len(tables[t])}
     for t in _TABLES:
         if t not in tables:  # an older workbook: _check_columns refuses the kinds that need it
             ctx.columns[t] = set()
@@ -398,7 +404,8 @@ def import_into(
     if changed:
         from storeops.xlsx import write_tables
 
-        write_tables(workbook, changed)
+        only = {t: ctx.changed_rows.get(t, set()) for t in changed if t in partial}
+        write_tables(workbook, changed, only_rows=only or None)
         report.written = True
     t3 = time.perf_counter()
     if recalc and report.written:

@@ -189,7 +189,8 @@ def p4p_rows(export: Export, period: str, fx_usd_cny: float) -> pd.DataFrame:
 
 def fx_note(export: Export, fx_usd_cny: float) -> str | None:
     """The report line saying which money columns were converted from CNY."""
-    cny = sorted(c for c, cur in export.currency.items() if cur == "CNY" and c in export.frame.columns)
+    written = {"cost", "bid", "ta_order_amount"}  # the money columns that reach the workbook
+    cny = sorted(c for c, cur in export.currency.items() if cur == "CNY" and c in written and c in export.frame.columns)
     if not cny or not math.isfinite(fx_usd_cny):
         return None
     return (

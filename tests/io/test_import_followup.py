@@ -247,3 +247,28 @@ def test_cli_reports_and_never_tracebacks(workbook, tmp_path):
     assert out.returncode != 0 and "unknown time zone" in (out.stderr + out.stdout)
     with zipfile.ZipFile(workbook) as zf:
         assert zf.testzip() is None
+
+
+def _rows_xml(path: Path) -> dict[int, str]:
+    xml = _sheet_xml(path, "跟进 Follow-up")
+    return {int(n): whole for whole, n in re.findall(r'(<row r="(\d+)"[^>]*>.*?</row>)', xml, re.S)}
+
+
+def test_only_the_rows_an_import_changes_are_rewritten(demo_book, tmp_path):
+    wb = tmp_path / "Demo.xlsm"
+    shutil.copyfile(demo_book, wb)
+    before = _rows_xml(wb)
+    n = len(_follow(wb))
+    import_into([str(WEEK1)], str(wb), progress=False, recalc=False)
+    after = _rows_xml(wb)
+    fol = _follow(wb)
+    first = 5  # the table's first data row in the sheet
+    updated = {
+        first + i
+        for i in fol.index[:n]
+        if any(x in str(fol.loc[i, "inquiry_id"]) for x in ("11000000000", "11000055433", "11000087109"))
+    }
+    assert len(updated) == 3
+    for r, xml in before.items():  # every other row is byte for byte what it was
+        assert (xml != after[r]) == (r in updated), r
+    assert len(after) == len(before) + 7
