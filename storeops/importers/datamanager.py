@@ -16,11 +16,12 @@ API (stable; the workbook upsert in :mod:`storeops.importers.upsert` builds on i
 * ``rejected``: ``[(row_number, reason)]`` — 1-based row numbers of the file, reasons
   bilingual (no product ID / keyword, a cell that is not a number).
 
-Formats: the CSV conversions (UTF-8 with or without BOM, GB18030), ``.xlsx`` (calamine)
-and real BIFF8 ``.xls`` (xlrd).  The header row is found by its content, not its position;
-blank rows and trailing spaces in headers are ignored; Chinese and English header names
-are both understood.  A file that is neither kind raises
-:class:`storeops.errors.StoreOpsError` with a bilingual message.
+Formats (:mod:`.grid`): the CSV conversions (UTF-8 with or without BOM, UTF-16, GB18030),
+``.xlsx`` (calamine), real BIFF8 ``.xls`` (xlrd) and HTML tables saved as ``.xls``.  The
+header row is found by its content, not its position (:mod:`.spec`); blank rows and trailing
+spaces in headers are ignored; Chinese and English header names are both understood.  A file
+that is neither kind raises :class:`storeops.errors.StoreOpsError` with a bilingual message
+(:func:`storeops.importers.read_any` reads every other export kind too).
 
 Canonical columns
 -----------------

@@ -272,3 +272,29 @@ def test_only_the_rows_an_import_changes_are_rewritten(demo_book, tmp_path):
     for r, xml in before.items():  # every other row is byte for byte what it was
         assert (xml != after[r]) == (r in updated), r
     assert len(after) == len(before) + 7
+
+
+def test_mask_follow_keeps_the_own_salespersons_rows():
+    from storeops.masking import mask_follow
+
+    f = pd.DataFrame(
+        {
+            "buyer": ["Ann", "Bob bob@x.com"],
+            "salesperson": ["王芳 Wang Fang", "李强 Li Qiang"],
+            "email": ["ann@pets.com", "bob@x.com"],
+            "phone": ["+86 13812341234", 13912345678.0],
+            "last_message": ["call 13812341234", "mail me: bob@x.com"],
+            "paid_orders": [1, 2],
+        }
+    )
+    out = mask_follow(f, keep=["王芳 wang fang"])
+    assert out.loc[0].tolist() == f.loc[0].tolist()  # her own buyer stays readable
+    assert out.loc[1].tolist() == [
+        "Bob b***@x.com",
+        "李强 Li Qiang",
+        "b***@x.com",
+        "139****5678",
+        "mail me: b***@x.com",
+        2,
+    ]
+    assert f.loc[1, "email"] == "bob@x.com"  # the input is not changed
