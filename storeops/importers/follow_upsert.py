@@ -62,6 +62,7 @@ from storeops.workbook.schema import LISTS
 
 from .backoffice import known
 from .timezones import parse_time
+from .upsert import UpsertResult
 
 __all__ = [
     "UNKNOWN_BUYER",
@@ -180,13 +181,9 @@ class Buyer:
 
 
 @dataclass
-class FollowResult:
-    frame: pd.DataFrame
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: list[tuple[int, str]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+class FollowResult(UpsertResult):
+    """:class:`~storeops.importers.upsert.UpsertResult` plus the rows an import touched."""
+
     changed_rows: list[int] = field(default_factory=list)  # positions in ``frame`` added or updated
 
 

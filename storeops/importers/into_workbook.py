@@ -204,35 +204,26 @@ def _apply(export: Any, tables: dict[str, pd.DataFrame], rep: FileReport, ctx: C
             f"这是 1688 数据, 但设置中的平台是 {ctx.platform}: 请在设置中把 cfg_platform 改为 1688 / "
             f"a 1688 export, but the workbook's platform is {ctx.platform}: set cfg_platform to 1688"
         )
-    if kind == "products":
+    if kind in ("products", "products_1688"):
+        if kind == "products":
+            prods, funnel = product_rows(frame, period), funnel_rows(frame, period, start)
+        else:
+            prods, funnel = ali1688.product_rows_1688(export, period), ali1688.funnel_rows_1688(export, period)
+        keep = {"accept": newer_or_same_period, "what": "product ID", "keep_when_blank": ("title",)}
+        _upsert_into(tables, "tblProducts", prods, ["product_id"], PRODUCT_UPDATES, rep, export, ctx, **keep)
+        updates = FUNNEL_UPDATES + ("bounced",)
+        _upsert_into(tables, "tblFunnel", funnel, ["item", "period"], updates, rep, export, ctx)
+    elif kind in ("keywords", "keywords_1688", "p4p"):
+        if kind == "keywords":
+            rows, updates = keyword_rows(frame, period), KEYWORD_UPDATES
+        elif kind == "keywords_1688":
+            rows, updates = ali1688.keyword_rows_1688(export, period), KEYWORD_UPDATES
+        else:
+            rows = reports.p4p_rows(export, period, ctx.fx_usd_cny)
+            updates = tuple(c for c in rows.columns if c not in ("keyword", "period"))
+        keys = ["keyword", "period"]
         _upsert_into(
-            tables,
-            "tblProducts",
-            product_rows(frame, period),
-            ["product_id"],
-            PRODUCT_UPDATES,
-            rep,
-            export,
-            ctx,
-            accept=newer_or_same_period,
-            what="product ID",
-            keep_when_blank=("title",),
-        )
-        _upsert_into(
-            tables, "tblFunnel", funnel_rows(frame, period, start), ["item", "period"], FUNNEL_UPDATES, rep, export, ctx
-        )
-    elif kind == "keywords":
-        _upsert_into(
-            tables,
-            "tblKeywords",
-            keyword_rows(frame, period),
-            ["keyword", "period"],
-            KEYWORD_UPDATES,
-            rep,
-            export,
-            ctx,
-            what="keyword",
-            repeats=True,
+            tables, "tblKeywords", rows, keys, updates, rep, export, ctx, what="keyword", repeats=kind == "keywords"
         )
     elif kind in ("inquiries", "customers"):
         build = follow_upsert.inquiry_buyers if kind == "inquiries" else follow_upsert.customer_buyers
@@ -248,48 +239,8 @@ def _apply(export: Any, tables: dict[str, pd.DataFrame], rep: FileReport, ctx: C
     elif kind == "staff":
         rows = reports.staff_rows(export, period, ctx.match_salesperson, ctx.fx_usd_cny)
         _roster_notes(rows["salesperson"].tolist(), ctx, rep)
-        updates = [c for c in rows.columns if c not in ("salesperson", "period")]
+        updates = tuple(c for c in rows.columns if c not in ("salesperson", "period"))
         _upsert_into(tables, "tblStaff", rows, ["salesperson", "period"], updates, rep, export, ctx, what="salesperson")
-    elif kind == "p4p":
-        rows = reports.p4p_rows(export, period, ctx.fx_usd_cny)
-        updates = [c for c in rows.columns if c not in ("keyword", "period")]
-        _upsert_into(tables, "tblKeywords", rows, ["keyword", "period"], updates, rep, export, ctx, what="keyword")
-    elif kind == "products_1688":
-        _upsert_into(
-            tables,
-            "tblProducts",
-            ali1688.product_rows_1688(export, period),
-            ["product_id"],
-            PRODUCT_UPDATES,
-            rep,
-            export,
-            ctx,
-            accept=newer_or_same_period,
-            what="product ID",
-            keep_when_blank=("title",),
-        )
-        _upsert_into(
-            tables,
-            "tblFunnel",
-            ali1688.funnel_rows_1688(export, period),
-            ["item", "period"],
-            FUNNEL_UPDATES + ("bounced",),
-            rep,
-            export,
-            ctx,
-        )
-    elif kind == "keywords_1688":
-        _upsert_into(
-            tables,
-            "tblKeywords",
-            ali1688.keyword_rows_1688(export, period),
-            ["keyword", "period"],
-            KEYWORD_UPDATES,
-            rep,
-            export,
-            ctx,
-            what="keyword",
-        )
     else:
         raise StoreOpsError(f"未知的导出类型 {kind!r} / unknown export kind {kind!r}")
 

@@ -42,18 +42,6 @@ def _by_id(f: pd.DataFrame) -> dict[str, pd.Series]:
     return out
 
 
-@pytest.fixture(scope="module")
-def demo_book(tmp_path_factory):
-    from storeops.demo import DEMO_AS_OF, demo_frames, demo_settings
-    from storeops.engine import recalc
-    from storeops.workbook import build_workbook
-
-    path = tmp_path_factory.mktemp("demo") / "Demo.xlsm"
-    build_workbook(path, data=demo_frames(DEMO_AS_OF), settings=demo_settings(DEMO_AS_OF))
-    recalc(path, progress=False)
-    return path
-
-
 def test_inquiries_into_a_fresh_workbook_golden(workbook):
     rep = import_into([str(WEEK1)], str(workbook), progress=False)
     f = rep.files[0]

@@ -29,18 +29,6 @@ def _sha(p: Path) -> str:
     return hashlib.sha256(p.read_bytes()).hexdigest()
 
 
-@pytest.fixture(scope="module")
-def demo_book(tmp_path_factory):
-    from storeops.demo import DEMO_AS_OF, demo_frames, demo_settings
-    from storeops.engine import recalc
-    from storeops.workbook import build_workbook
-
-    path = tmp_path_factory.mktemp("demo") / "Demo.xlsm"
-    build_workbook(path, data=demo_frames(DEMO_AS_OF), settings=demo_settings(DEMO_AS_OF))
-    recalc(path, progress=False)
-    return path
-
-
 def test_p4p_report_fills_p4p_columns_and_p4p_action_advises(demo_book, tmp_path):
     wb = tmp_path / "Demo.xlsm"
     shutil.copyfile(demo_book, wb)
