@@ -22,9 +22,8 @@ from typing import Any
 
 import pandas as pd
 
-from storeops.tables import clean_value
-
 from .spec import Export, KindSpec
+from .spec import cleaned_column as _col
 from .upsert import FUNNEL_KIND_PRODUCT
 
 __all__ = ["PRODUCTS_1688", "KEYWORDS_1688", "SPECS", "funnel_rows_1688", "keyword_rows_1688", "product_rows_1688"]
@@ -81,10 +80,6 @@ SPECS: tuple[KindSpec, ...] = (
         missing_key="缺少关键词 / missing keyword",
     ),
 )
-
-
-def _col(frame: pd.DataFrame, name: str) -> list[Any]:
-    return [clean_value(v) for v in frame[name].tolist()] if name in frame.columns else [None] * len(frame)
 
 
 def _times(a: list[Any], b: list[Any]) -> list[Any]:

@@ -27,6 +27,7 @@ import pandas as pd
 from storeops.tables import clean_value
 
 from .spec import Export, KindSpec
+from .spec import cleaned_column as _col
 
 __all__ = ["P4P", "SPECS", "STAFF", "p4p_rows", "staff_rows", "to_usd"]
 
@@ -131,10 +132,6 @@ def to_usd(values: Any, currency: str | None, fx_usd_cny: float) -> list[Any]:
         else:
             out.append(v)
     return out
-
-
-def _col(frame: pd.DataFrame, name: str) -> list[Any]:
-    return [clean_value(v) for v in frame[name].tolist()] if name in frame.columns else [None] * len(frame)
 
 
 def staff_rows(export: Export, period: str, match_salesperson: Any, fx_usd_cny: float) -> pd.DataFrame:

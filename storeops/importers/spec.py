@@ -405,6 +405,14 @@ def parse_rows(
     )
 
 
+def cleaned_column(frame: pd.DataFrame, name: str) -> list[Any]:
+    """A parsed export column as clean values (``None`` for blanks, whole floats as ints);
+    all ``None`` when the export has no such column."""
+    from storeops.tables import clean_value
+
+    return [clean_value(v) for v in frame[name].tolist()] if name in frame.columns else [None] * len(frame)
+
+
 def read_kinds(
     path: str | Path, specs: Iterable[KindSpec], *, zone: str | None = None, not_found: str | None = None
 ) -> Export:
