@@ -125,3 +125,22 @@ def test_product_export_keeps_showcase_p4p_and_owner(workbook):
     )
     assert p.loc["1601939625569", "showcase"] == "否 No"
     assert set(p["showcase"]) <= {"是 Yes", "否 No"}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "staff-2026-11-15.csv",
+        "p4p-en-2026-11-15.csv",
+        "customers-en.xlsx",
+        "1688-products-2026-11-15.csv",
+        "1688-keywords-2026-11-15.xlsx",
+        "inquiries-en-pacific.txt",
+    ],
+)
+def test_every_kind_reimports_without_a_change(workbook, name):
+    first = import_into([str(EXPORTS / name)], str(workbook), progress=False, recalc=False)
+    assert first.written and first.files[0].added > 0
+    h = _sha(workbook)
+    again = import_into([str(EXPORTS / name)], str(workbook), progress=False, recalc=False)
+    assert (again.files[0].added, again.files[0].updated) == (0, 0) and not again.written and _sha(workbook) == h
