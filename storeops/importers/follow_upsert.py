@@ -192,11 +192,6 @@ def _latest(*values: Any) -> Any:
     return max(vals) if vals else None
 
 
-def _earliest(*values: Any) -> Any:
-    vals = [v for v in values if v is not None]
-    return min(vals) if vals else None
-
-
 def inquiry_buyers(
     frame: pd.DataFrame, rows: list[int], match_salesperson: Callable[[Any], Any]
 ) -> tuple[list[Buyer], list[tuple[int, str]], list[str]]:
