@@ -513,8 +513,31 @@ def _followups(rng: np.random.Generator, n: int, as_of: date) -> pd.DataFrame:
             "class_last_week": last_week,
             "last_message": msgs,
             "updated_at": last + pd.to_timedelta(rng.integers(9 * 60, 19 * 60, n), unit="min"),
+            **_contacts(buyer, company, source),
         }
     )
+
+
+def _ascii(text: str) -> str:
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if c.isascii() and c.isalnum()).lower()
+
+
+def _contacts(buyer: list[str], company: list[str], source: np.ndarray) -> dict[str, list]:
+    """Platform inquiry IDs and contact details, derived from the row (no random draws, so the
+    rest of the demo is unchanged): an inquiry ID for buyers who came by inquiry, an e-mail
+    for four buyers in five, a mobile number for one in three, WhatsApp for one in four."""
+    n = len(buyer)
+    ids, emails, phones, whatsapp = [], [], [], []
+    for i in range(n):
+        first, last = (buyer[i].split(" ", 1) + [""])[:2]
+        domain = _ascii(company[i].split(" ", 1)[-1]) or "example"
+        ids.append(str(11_000_000_000 + 7_919 * i) if source[i] == SOURCES[0] else None)
+        emails.append(f"{_ascii(first)}.{_ascii(last)}@{_ascii(last)}{domain}.com" if i % 5 else None)
+        phones.append(f"+1 415 555 {1000 + (i * 37) % 9000:04d}" if i % 3 == 0 else None)
+        whatsapp.append(f"+44 7700 9{(i * 53) % 100000:05d}" if i % 4 == 1 else None)
+    return {"inquiry_id": ids, "email": emails, "phone": phones, "whatsapp": whatsapp}
 
 
 def _elapsed_share(as_of: date) -> float:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from storeops.tables import to_keys
 from storeops.xlsx import read_names, read_tables
+from storeops_xl.privacy import mask_contacts
 
 __all__ = ["Results", "read_results", "summary_lines"]
 
@@ -160,17 +161,17 @@ def summary_lines(res: Results, *, limit: int = 5) -> list[str]:
         overdue = overdue.sort_values("next_followup", kind="stable")
         for _, r in overdue.head(limit).iterrows():
             out.append(
-                f"  {_text(r['buyer']):<18} {_text(r['salesperson']):<16} 类别 class {_text(r['buyer_class'])}"
+                f"  {mask_contacts(_text(r['buyer'])):<18} {_text(r['salesperson']):<16} 类别 class {_text(r['buyer_class'])}"
                 f"  应跟进 due {_fmt_date(r['next_followup'])}  下一步 {_text(r['next_action'])}"
             )
         out.append("")
         risky = follow[follow["scam_risk"].map(_text).str.startswith(("高", "中"))]
         out.append(f"【诈骗风险 Scam-risk messages】 {len(risky)} 条 messages")
         for _, r in risky.head(limit).iterrows():
-            msg = _text(r["last_message"])
+            msg = mask_contacts(_text(r["last_message"]))  # a buyer's number in a message is masked
             msg = msg if len(msg) <= 60 else msg[:57] + "…"
             risk = _text(r["scam_risk"]).split(";")[0]
-            out.append(f"  {_text(r['buyer']):<16} {_text(r['salesperson']):<16} {risk}")
+            out.append(f"  {mask_contacts(_text(r['buyer'])):<16} {_text(r['salesperson']):<16} {risk}")
             out.append(f"      “{msg}”")
         out.append("")
 

@@ -163,6 +163,7 @@ S_REVIEW, S_CONF = "周复盘 Review", "xlwings.conf"
 #: the named cell holding the as-of date: a value StoreOps stamps (``cfg_as_of`` or today) on
 #: every build, recalc and new week, so no formula depends on the volatile TODAY()
 AS_OF_CELL = "cfg_today"
+S_STAFF = "员工分析 Staff analysis"
 
 # --------------------------------------------------------------------------- settings
 # Named input cells on the Settings sheet.  Threshold defaults come from
@@ -483,6 +484,36 @@ FOLLOW = T(
         Col("class_last_week", "上周类别 Class last week", width=9, help="“新一周”按钮写入 written by New week"),
         Col("last_message", "最近消息 Last message", width=30),
         Col("updated_at", "更新时间 Updated at", fmt="datetime", width=16, help="merge: newest edit wins"),
+        # --- filled by `storeops import` of the back-office exports (询盘明细, 客户通); docs/data.md
+        Col(
+            "inquiry_id",
+            "询盘ID Inquiry ID",
+            width=16,
+            help="平台询盘ID, 多个用 ; 分隔 / platform inquiry IDs, ;-separated",
+        ),
+        Col(
+            "email",
+            "邮箱 Email",
+            width=20,
+            help="个人信息: 复盘/导出中打码 / personal data: masked in reviews and exports",
+        ),
+        Col(
+            "phone",
+            "电话 Phone",
+            width=16,
+            help="个人信息: 复盘/导出中打码 / personal data: masked in reviews and exports",
+        ),
+        Col(
+            "whatsapp",
+            "WhatsApp",
+            width=16,
+            help="个人信息: 复盘/导出中打码 / personal data: masked in reviews and exports",
+        ),
+        Col("junk", "垃圾询盘 Junk", choices="yesno", width=8, help="是 = 不计入比率 / Yes = left out of the rates"),
+        Col("buyer_level", "买家等级 Buyer level (平台 platform)", width=9),
+        Col("crm_grade", "客户等级 Customer grade (客户通)", width=9),
+        Col("platform_orders", "平台订单数 Platform orders (all suppliers)", fmt="int", width=9),
+        Col("platform_order_usd", "平台订单额 Platform order USD (all suppliers)", fmt="money", width=12),
         Col(
             "reply_hours",
             "回复小时 Reply hours",
@@ -784,6 +815,16 @@ PRODUCTS = T(
         Col("clicks", "点击 Clicks", fmt="int", width=8),
         Col("visitors", "访客 Visitors", fmt="int", width=8),
         Col("inquiries", "询盘 Inquiries", fmt="int", width=8),
+        Col("showcase", "橱窗 Showcase", choices="yesno", width=8, help="数据管家导出 / from the Data Manager export"),
+        Col(
+            "top_display",
+            "顶展 Top display",
+            choices="yesno",
+            width=8,
+            help="数据管家导出 / from the Data Manager export",
+        ),
+        Col("p4p", "直通车 P4P", choices="yesno", width=8, help="数据管家导出 / from the Data Manager export"),
+        Col("owner", "负责人 Owner", width=12, help="数据管家导出 / from the Data Manager export"),
         Col("ctr", "点击率 CTR", "formula", "percent", "CTR({clicks},{impressions})", width=8),
         Col(
             "inquiry_rate", "询盘率 Inquiry rate", "formula", "percent", "INQUIRY_RATE({inquiries},{visitors})", width=8
@@ -882,6 +923,69 @@ KEYWORDS = T(
     anchor_row=6,
 )
 
+_IN_PERIOD = (
+    '[tblFollow.salesperson],{salesperson},[tblFollow.junk],"<>是 Yes",'
+    '[tblFollow.received_at],">="&{period_start},[tblFollow.received_at],"<"&({period_end}+1)'
+)
+STAFF = T(
+    "tblStaff",
+    S_STAFF,
+    "平台员工分析 Platform staff analysis (数据管家 员工分析, 美国太平洋时间 US Pacific days)",
+    (
+        Col("salesperson", "业务员 Salesperson", required=True, width=14),
+        Col("period", "周期 Period", required=True, width=22),
+        Col("period_start", "周期开始 Period start", fmt="date", width=11),
+        Col("period_end", "周期结束 Period end", fmt="date", width=11),
+        Col("products", "产品数 Products", fmt="int", width=8),
+        Col("new_products", "新发产品 New products", fmt="int", width=8),
+        Col("edited_products", "编辑产品 Edited products", fmt="int", width=8),
+        Col("rfq_quotes", "RFQ报价 RFQ quotes", fmt="int", width=8),
+        Col("impressions", "曝光 Impressions", fmt="int", width=10),
+        Col("clicks", "点击 Clicks", fmt="int", width=8),
+        Col("inquiries", "询盘数 Inquiries", fmt="int", width=8),
+        Col("tm_buyers", "TM咨询客户 TM buyers", fmt="int", width=8),
+        Col("reply_5min_rate", "5分钟回复率 5-min reply rate", fmt="percent", width=9),
+        Col("timely_rate", "平台及时回复率 Platform timely rate", fmt="percent", width=9),
+        Col("avg_reply_hours", "平台平均回复小时 Platform avg reply h", fmt="hours", width=9),
+        Col("ta_orders", "信保订单 TA orders", fmt="int", width=8),
+        Col("ta_order_usd", "信保订单额 TA order USD", fmt="money", width=11),
+        Col("order_conversion", "订单转化率 Order conversion", fmt="percent", width=9),
+        Col("login_days", "登录天数 Login days", fmt="int", width=8),
+        Col("online_hours", "在线时长 Online hours", fmt="hours", width=9),
+        Col("rfq_reply_rate", "RFQ回复率 RFQ reply rate", fmt="percent", width=9),
+        Col(
+            "our_inquiries",
+            "本表询盘 Our inquiries",
+            "formula",
+            "int",
+            "COUNTIFS(" + _IN_PERIOD + ")",
+            width=9,
+            help="跟进表中该周期收到的买家(不含垃圾询盘) / follow-up buyers received in the period, junk left out",
+        ),
+        Col(
+            "our_timely_rate",
+            "本表及时回复率 Our timely rate",
+            "formula",
+            "percent",
+            "IFERROR(COUNTIFS("
+            + _IN_PERIOD
+            + ",[tblFollow.timely],TRUE)/COUNTIFS("
+            + _IN_PERIOD
+            + ',[tblFollow.reply_hours],">=0"),"")',
+            width=10,
+        ),
+        Col(
+            "our_avg_reply_hours",
+            "本表平均回复小时 Our avg reply h",
+            "formula",
+            "hours",
+            "IFERROR(AVERAGEIFS([tblFollow.reply_hours]," + _IN_PERIOD + '),"")',
+            width=10,
+        ),
+    ),
+    anchor_row=3,
+)
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
@@ -895,6 +999,7 @@ TABLES: dict[str, Table] = {
         BUYER_SUMMARY,
         PK,
         TEAMS,
+        STAFF,
         PRODUCTS,
         KEYWORDS,
         SALESPEOPLE,
@@ -979,6 +1084,12 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet(S_FOLLOW, "follow", "业务员: 每天下班前更新 Sales: update before leaving every day", ("tblFollow",)),
     Sheet(S_BUYERS, "buyers", "老板: 每周/每月新老买家汇总 Boss: weekly/monthly buyer summary", ("tblBuyerSummary",)),
     Sheet(S_PK, "pk", "团队PK Team PK", ("tblPK", "tblTeams")),
+    Sheet(
+        S_STAFF,
+        "staff",
+        "平台员工分析(导入) 与本表比率对比 Platform staff analysis (imported) beside our own rates",
+        ("tblStaff",),
+    ),
     Sheet(
         S_PRODUCTS,
         "products",
