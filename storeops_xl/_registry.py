@@ -16,7 +16,9 @@ values of its columns; ``tests/core/test_twins.py`` checks it with hypothesis ag
 core function, evaluated by the headless engine and by LibreOffice); outside them both
 give an error, not necessarily the same one.  ``guard`` is a native condition under which
 the function returns a blank: the ``.xlsm`` writes ``IF(guard,"",FUNC(...))`` so a client
-without Python computes those blanks itself.
+without Python computes those blanks itself.  ``native`` asks the ``.xlsm`` to write the twin
+as well, for a per-row rule whose inputs change with every order or class (so Excel does not
+call Python for every row when one order is typed).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from . import banned, followup, funnel_diag, keywords, products, ratios, scam, targets, titles
+from . import banned, followup, funnel_diag, goals, keywords, orders, products, ratios, scam, targets, titles
 
 Returns = Literal["number", "percent", "money", "hours", "date", "bool", "text", "int"]
 
@@ -41,6 +43,7 @@ class FunctionSpec:
     aggregate: bool = False
     twin: str | None = None
     guard: str | None = None
+    native: bool = False
 
 
 def _num(p: str) -> str:
@@ -56,9 +59,59 @@ def _ratio(n: str, d: str) -> dict[str, str]:
     }
 
 
+_REPLY_LIMIT = (
+    'IF({rule|"alibaba"}&""="1688",{fast_minutes|3}/60,'
+    'IF(AND({rule|"alibaba"}&""="alibaba_2024",{channel}="TM"),{tm_hours|1},{inquiry_hours|24}))'
+)
 _REPLY_OK = (
-    'IF(OR({hours}="",{channel}=""),"",IF({channel}="TM",--{hours}<={tm_hours|1},'
-    'IF({channel}="询盘 Inquiry",--{hours}<={inquiry_hours|24},"")))'
+    'IF(OR({hours}="",AND({channel}<>"TM",{channel}<>"询盘 Inquiry")),"",'
+    f'IF(AND(NOT({{answered|TRUE}}),--{{hours}}<={_REPLY_LIMIT}),"",--{{hours}}<={_REPLY_LIMIT}))'
+)
+_REPLY_HOURS = (
+    'IF(OR({received_at}="",AND({replied_at}="",{now|""}="")),"",IF({replied_at}="",'
+    'IF({now|""}<{received_at},"",ROUND(({now|""}-{received_at})*24,6)),'
+    "IF({replied_at}<{received_at},#N/A,ROUND(({replied_at}-{received_at})*24,6))))"
+)
+
+
+def _rank(p: str) -> str:
+    return f'IF({{{p}}}="A",4,IF({{{p}}}="B",3,IF({{{p}}}="C",2,1)))'
+
+
+_CLASS_MOVE = (
+    'IF(OR({before}="",{after}="",{before}={after}),"",{before}&"→"&{after}&'
+    f'IF({_rank("after")}>{_rank("before")}," 升级 up"," 降级 down"))'
+)
+_GOAL_STATUS = (
+    'IF({goal}="","",IF({met}="是 Yes","达成 Met",IF({due}="","无期限 No due date",'
+    'IF(INT({due})<INT({today|TODAY()}),"未达成 Missed","进行中 Open"))))'
+)
+_ORDER_USD = (
+    'IF({amount}="","",IF(OR({currency|""}="",{currency|""}="USD"),--{amount},'
+    'IF({currency|""}="CNY",--{amount}/{fx_usd_cny|7.2},#N/A)))'
+)
+_ORDER_KIND = (
+    "IF(OR("
+    + ",".join(f'{{status|""}}="{s}"' for s in orders.NOT_COUNTED)
+    + '),"",'
+    + "".join(f'IF({{kind}}="{k}","{k}",' for k in orders.KINDS)
+    + '""'
+    + ")" * (len(orders.KINDS) + 1)
+)
+
+
+def _season_cum(d: str) -> str:
+    """Share of the year's target due by the end of day ``d`` (native; see targets.season_share)."""
+    part = f"DAY({d})/DAY(EOMONTH({d},0))"
+    return (
+        f'IF(SUM({{weights}})>0,(SUMIFS({{weights}},{{months}},"<"&MONTH({d}))+SUMIFS({{weights}},{{months}},'
+        f"MONTH({d}))*{part})/SUM({{weights}}),(MONTH({d})-1+{part})/12)"
+    )
+
+
+_JAN1 = "DATE(YEAR({end}),1,1)"
+_SEASON_SHARE = (
+    f"MAX(0,{_season_cum('{end}')}-IF(MAX({{start}},{_JAN1})-1<{_JAN1},0,{_season_cum(f'(MAX({{start}},{_JAN1})-1)')}))"
 )
 _BUYER_CLASS = (
     f'IF(OR({_num("order_usd")}>={{a_usd|10000}},{_num("paid_orders")}>={{a_repeat|3}}),"A",'
@@ -97,14 +150,21 @@ FUNCTIONS: dict[str, FunctionSpec] = {
             "REPLY_HOURS",
             followup.reply_hours,
             "hours",
-            twin='IF(OR({received_at}="",{replied_at}=""),"",IF({replied_at}<{received_at},#N/A,'
-            "ROUND(({replied_at}-{received_at})*24,6)))",
-            guard='OR({received_at}="",{replied_at}="")',
+            twin=_REPLY_HOURS,
+            guard='OR({received_at}="",AND({replied_at}="",{now|""}=""))',
         ),
         FunctionSpec("REPLY_OK", followup.reply_ok, "bool", twin=_REPLY_OK),
         FunctionSpec(
-            "TIMELY_RATE", followup.timely_rate, "percent", ranges=("hours_range", "channel_range"), aggregate=True
+            "TIMELY_RATE",
+            followup.timely_rate,
+            "percent",
+            ranges=("hours_range", "channel_range", "answered_range"),
+            aggregate=True,
         ),
+        FunctionSpec("CLASS_MOVE", followup.class_move, "text", twin=_CLASS_MOVE, native=True),
+        FunctionSpec("GOAL_STATUS", goals.goal_status, "text", twin=_GOAL_STATUS),
+        FunctionSpec("ORDER_USD", orders.order_usd, "money", twin=_ORDER_USD, guard='{amount}=""'),
+        FunctionSpec("ORDER_KIND", orders.order_kind, "text", twin=_ORDER_KIND, native=True),
         FunctionSpec("BUYER_CLASS", followup.buyer_class, "text", twin=_BUYER_CLASS),
         FunctionSpec("CLOSE_RATE", followup.close_rate, "percent", **_ratio("deal_buyers", "inquiry_buyers")),
         FunctionSpec(
@@ -137,6 +197,7 @@ FUNCTIONS: dict[str, FunctionSpec] = {
         FunctionSpec("P4P_ACTION", keywords.p4p_action, "text"),
         FunctionSpec("TARGET_SPLIT", targets.target_split, "number", ranges=("weights",)),
         FunctionSpec("TARGET_PACE", targets.target_pace, "percent"),
+        FunctionSpec("SEASON_SHARE", targets.season_share, "percent", ranges=("weights", "months"), twin=_SEASON_SHARE),
         FunctionSpec(
             "PACE_LABEL",
             targets.pace_label,

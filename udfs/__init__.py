@@ -5,16 +5,29 @@ wrapper: coerce what Excel sends, call the core function in ``storeops_xl``, sha
 answer.  The tests call these exactly as Excel would.
 """
 
-from .followup import BUYER_CLASS, CLOSE_LABEL, CLOSE_RATE, NEXT_FOLLOWUP, OVERDUE, REPLY_HOURS, REPLY_OK, TIMELY_RATE
+from .followup import (
+    BUYER_CLASS,
+    CLASS_MOVE,
+    CLOSE_LABEL,
+    CLOSE_RATE,
+    GOAL_STATUS,
+    NEXT_FOLLOWUP,
+    OVERDUE,
+    REPLY_HOURS,
+    REPLY_OK,
+    TIMELY_RATE,
+)
 from .funnel import BOUNCE, CONVERSION, COST_PER, CPC, CTR, FUNNEL_DIAG, INQUIRY_RATE
 from .keywords import OPPORTUNITY_WORD, P4P_ACTION
+from .orders import ORDER_KIND, ORDER_USD
 from .products import BANNED, HOT_CANDIDATE, LISTING_STARS, REPLACE_LINK, SHOP_HEALTH, TITLE_ISSUES, TITLE_SCORE
-from .targets import PACE_LABEL, PK_SCORE, SCAM_RISK, TARGET_PACE, TARGET_SPLIT
+from .targets import PACE_LABEL, PK_SCORE, SCAM_RISK, SEASON_SHARE, TARGET_PACE, TARGET_SPLIT
 
 __all__ = [
     "BANNED",
     "BOUNCE",
     "BUYER_CLASS",
+    "CLASS_MOVE",
     "CLOSE_LABEL",
     "CLOSE_RATE",
     "CONVERSION",
@@ -22,11 +35,14 @@ __all__ = [
     "CPC",
     "CTR",
     "FUNNEL_DIAG",
+    "GOAL_STATUS",
     "HOT_CANDIDATE",
     "INQUIRY_RATE",
     "LISTING_STARS",
     "NEXT_FOLLOWUP",
     "OPPORTUNITY_WORD",
+    "ORDER_KIND",
+    "ORDER_USD",
     "OVERDUE",
     "P4P_ACTION",
     "PACE_LABEL",
@@ -35,6 +51,7 @@ __all__ = [
     "REPLY_HOURS",
     "REPLY_OK",
     "SCAM_RISK",
+    "SEASON_SHARE",
     "SHOP_HEALTH",
     "TARGET_PACE",
     "TARGET_SPLIT",

@@ -1,4 +1,5 @@
-"""Follow-up UDFs 跟进: reply hours, timely replies, buyer class, close rate, next follow-up, overdue."""
+"""Follow-up UDFs 跟进: reply hours, timely replies, buyer class and its moves, goals, close rate,
+next follow-up, overdue."""
 
 from __future__ import annotations
 
@@ -11,30 +12,73 @@ from ._excel import arg, excel_call, func
 
 @func
 @arg("received_at", "收到时间 message received at")
-@arg("replied_at", "首次回复时间 first reply at")
-def REPLY_HOURS(received_at: Any, replied_at: Any) -> Any:
-    """回复用时 Reply hours between a message and the first reply."""
-    return excel_call(core.reply_hours, received_at, replied_at)
+@arg("replied_at", "首次回复时间 first reply at (blank = not answered yet)")
+@arg("now", "统计时刻 cfg_now: running hours of an unanswered message")
+def REPLY_HOURS(received_at: Any, replied_at: Any, now: Any = None) -> Any:
+    """回复用时 Reply hours to the first reply, or the hours an unanswered message has waited."""
+    return excel_call(core.reply_hours, received_at, replied_at, now)
 
 
 @func
 @arg("hours", "回复用时(小时) reply hours")
 @arg("channel", "渠道 询盘/inquiry 或 TM/旺旺")
-@arg("inquiry_hours", "询盘时限 cfg_reply_inquiry_h (24)")
-@arg("tm_hours", "TM 时限 cfg_reply_tm_h (1)")
-def REPLY_OK(hours: Any, channel: Any, inquiry_hours: Any = None, tm_hours: Any = None) -> Any:
-    """及时回复 TRUE when an inquiry was answered within 24 h or a TM message within 1 h."""
-    return excel_call(core.reply_ok, hours, channel, inquiry_hours, tm_hours)
+@arg("inquiry_hours", "时限 cfg_reply_inquiry_h (24)")
+@arg("tm_hours", "TM 时限 cfg_reply_tm_h (1, alibaba_2024)")
+@arg("rule", "规则 cfg_reply_rule: alibaba / alibaba_2024 / 1688")
+@arg("answered", '已回复 TRUE/FALSE (replied_at<>"")')
+@arg("fast_minutes", "1688 分钟 cfg_reply_1688_min (3)")
+def REPLY_OK(
+    hours: Any,
+    channel: Any,
+    inquiry_hours: Any = None,
+    tm_hours: Any = None,
+    rule: Any = None,
+    answered: Any = None,
+    fast_minutes: Any = None,
+) -> Any:
+    """及时回复 TRUE when answered in time under the platform rule; unanswered past the limit is late."""
+    return excel_call(core.reply_ok, hours, channel, inquiry_hours, tm_hours, rule, answered, fast_minutes)
 
 
 @func
 @arg("hours_range", "回复用时列 reply hours column")
 @arg("channel_range", "渠道列 channel column")
-@arg("inquiry_hours", "询盘时限 cfg_reply_inquiry_h (24)")
+@arg("inquiry_hours", "时限 cfg_reply_inquiry_h (24)")
 @arg("tm_hours", "TM 时限 cfg_reply_tm_h (1)")
-def TIMELY_RATE(hours_range: Any, channel_range: Any, inquiry_hours: Any = None, tm_hours: Any = None) -> Any:
-    """及时回复率 Timely-reply rate over whole columns: answered in time ÷ inquiry and TM buyers."""
-    return excel_call(core.timely_rate, hours_range, channel_range, inquiry_hours, tm_hours)
+@arg("rule", "规则 cfg_reply_rule")
+@arg("answered_range", "已回复列 answered TRUE/FALSE column")
+@arg("fast_minutes", "1688 分钟 cfg_reply_1688_min (3)")
+def TIMELY_RATE(
+    hours_range: Any,
+    channel_range: Any,
+    inquiry_hours: Any = None,
+    tm_hours: Any = None,
+    rule: Any = None,
+    answered_range: Any = None,
+    fast_minutes: Any = None,
+) -> Any:
+    """及时回复率 Timely-reply rate over whole columns: on time ÷ decided (late unanswered count late)."""
+    return excel_call(
+        core.timely_rate, hours_range, channel_range, inquiry_hours, tm_hours, rule, answered_range, fast_minutes
+    )
+
+
+@func
+@arg("before", "之前类别 class before (A/B/C/D)")
+@arg("after", "现在类别 class now (A/B/C/D)")
+def CLASS_MOVE(before: Any, after: Any) -> Any:
+    """类别变化 Class move: D→C 升级 up, A→B 降级 down, blank when unchanged."""
+    return excel_call(core.class_move, before, after)
+
+
+@func
+@arg("goal", "阶段目标 next-stage goal")
+@arg("due", "目标期限 due date")
+@arg("met", "目标达成 是/否")
+@arg("today", "今天 cfg_today")
+def GOAL_STATUS(goal: Any, due: Any, met: Any, today: Any = None) -> Any:
+    """目标状态 Goal status: 达成 Met / 未达成 Missed / 进行中 Open / 无期限 No due date."""
+    return excel_call(core.goal_status, goal, due, met, today)
 
 
 @func

@@ -30,6 +30,16 @@ def TARGET_PACE(actual: Any, target: Any, period_start: Any, period_end: Any, as
 
 
 @func
+@arg("start", "开始日期 first day")
+@arg("end", "结束日期 last day")
+@arg("weights", "月份权重 month weights")
+@arg("months", "月份 month numbers of the weights")
+def SEASON_SHARE(start: Any, end: Any, weights: Any = None, months: Any = None) -> Any:
+    """季节进度 Seasonal share of the annual target that falls on the days start…end."""
+    return excel_call(core.season_share, start, end, weights, months)
+
+
+@func
 @arg("ratio", "进度 pace ratio")
 @arg("ahead", "cfg_pace_ahead (1.05)")
 @arg("behind", "cfg_pace_behind (0.9)")

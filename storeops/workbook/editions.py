@@ -17,9 +17,11 @@ each function's :class:`storeops_xl.FunctionSpec`:
     a boolean or an error, see ``docs/engine.md``) or where Excel would call Python once
     per row when one setting changes:
 
-    * a function with a boolean result, or fed by a ``cfg_*`` setting, becomes its twin
-      (``REPLY_OK``, ``OVERDUE``, ``HOT_CANDIDATE``, ``OPPORTUNITY_WORD``, ``BUYER_CLASS``,
-      ``NEXT_FOLLOWUP``, ``PACE_LABEL``);
+    * a function with a boolean result, fed by a ``cfg_*`` setting, or marked ``native``
+      (a per-row rule whose inputs change with every order) becomes its twin (``REPLY_OK``,
+      ``REPLY_HOURS``, ``OVERDUE``, ``HOT_CANDIDATE``, ``OPPORTUNITY_WORD``, ``BUYER_CLASS``,
+      ``NEXT_FOLLOWUP``, ``PACE_LABEL``, ``ORDER_USD``, ``ORDER_KIND``, ``CLASS_MOVE``,
+      ``GOAL_STATUS``, ``SEASON_SHARE``, ``CLOSE_LABEL``);
     * a function with a ``guard`` is written ``IF(guard,"",FUNC(...))``: its blanks are
       native (``IF(OR(F8="",E8="",--E8=0),"",CTR(F8,E8))``);
     * any other call is written ``IFERROR(FUNC(...),"")``: where Python cannot run and the
@@ -201,7 +203,7 @@ def _call(name: str, args: list[str], edition: str) -> str:
         if spec.twin is None:
             raise PythonOnly(name)
         return twin_call(spec.name, args)
-    if spec.twin is not None and (spec.returns == "bool" or _fed_by_setting(args)):
+    if spec.twin is not None and (spec.returns == "bool" or spec.native or _fed_by_setting(args)):
         return twin_call(spec.name, args)
     if spec.guard is not None:
         return f'IF({_fill(spec.guard, spec.name, args)},"",{plain})'
