@@ -88,13 +88,19 @@ def _caller_book() -> Any:
 
 
 def _stamp_as_of(book: Any) -> None:  # pragma: no cover - Excel only, unverified
-    """Write the as-of date into ``cfg_today`` (``cfg_as_of`` or today), as ``storeops recalc``
-    does: the workbook has no volatile TODAY(), so Excel recomputes the date's dependents
+    """Write the as-of date into ``cfg_today`` (``cfg_as_of`` or today) and the as-of time into
+    ``cfg_now``, as ``storeops recalc`` does: the workbook has no volatile TODAY(), so Excel recomputes the date's dependents
     only here (on save, Refresh and New week)."""
     import datetime as _dt
 
+    from storeops.engine.editions import as_of_instant
+
     as_of = book.names["cfg_as_of"].refers_to_range.value
     book.names["cfg_today"].refers_to_range.value = as_of or _dt.date.today()
+    try:
+        book.names["cfg_now"].refers_to_range.value = as_of_instant(as_of, _dt.date.today(), _dt.datetime.now())
+    except Exception:  # noqa: BLE001 - an older workbook without cfg_now
+        pass
 
 
 def refresh(book_path: str | None = None, *, today: Any = None) -> Any:

@@ -144,7 +144,7 @@ FUNCTIONS: dict[str, FunctionSpec] = {
         FunctionSpec("INQUIRY_RATE", ratios.inquiry_rate, "percent", **_ratio("inquiries", "visitors")),
         FunctionSpec("CONVERSION", ratios.conversion, "percent", **_ratio("buyers", "visitors")),
         FunctionSpec("CPC", ratios.cpc, "money", **_ratio("cost", "clicks")),
-        FunctionSpec("COST_PER", ratios.cost_per, "money", **_ratio("cost", "count")),
+        FunctionSpec("COST_PER", ratios.cost_per, "money", native=True, **_ratio("cost", "count")),
         FunctionSpec("FUNNEL_DIAG", funnel_diag.funnel_diag, "text", guard='{impressions}=""'),
         FunctionSpec(
             "REPLY_HOURS",

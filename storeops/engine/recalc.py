@@ -218,7 +218,7 @@ def evaluate_package(
     # 1. one scan per sheet: formula cells, and the value cells of the columns the formulas
     #    of the first rows read (a guess checked in step 3)
     xmls: dict[str, bytes] = {}
-    edition_state = _editions.EditionState(today_d)
+    edition_state = _editions.EditionState(today_d, now if today is None else None)
     for s in sheets:
         xml = _editions.prepare_sheet(pkg, s.name, pkg.read(s.path), edition_state)
         if pkg.tables:
