@@ -110,8 +110,9 @@ def _season_cum(d: str) -> str:
 
 
 _JAN1 = "DATE(YEAR({end}),1,1)"
+_PRIOR = _season_cum("(MAX({start}," + _JAN1 + ")-1)")
 _SEASON_SHARE = (
-    f"MAX(0,{_season_cum('{end}')}-IF(MAX({{start}},{_JAN1})-1<{_JAN1},0,{_season_cum(f'(MAX({{start}},{_JAN1})-1)')}))"
+    "IF(INT({start})>INT({end}),0,MAX(0," + _season_cum("{end}") + f"-IF(MAX({{start}},{_JAN1})-1<{_JAN1},0,{_PRIOR})))"
 )
 _BUYER_CLASS = (
     f'IF(OR({_num("order_usd")}>={{a_usd|10000}},{_num("paid_orders")}>={{a_repeat|3}}),"A",'

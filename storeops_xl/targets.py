@@ -323,5 +323,5 @@ def season_share(start: Any, end: Any, weights: Any = None, months: Any = None) 
         before = np.maximum(s_ok, jan1_serial) - 1
         upto = _cumulative(e_ok, w)
         prior = np.where(before >= jan1_serial, _cumulative(np.maximum(before, jan1_serial), w), 0.0)
-        out[ok] = np.maximum(np.round(upto - prior, 12), 0.0)
+        out[ok] = np.where(s_ok > e_ok, 0.0, np.maximum(np.round(upto - prior, 12), 0.0))
     return restore(finish(out, scol, ecol), shape)
