@@ -75,9 +75,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("cfg_title_good", 60, "合格标题分(五星产品需要) / title score a five-star listing needs"),
     Setting(
         "cfg_allowed_words",
-        "",
+        None,
         "允许词: 本店注册商标、型号等, 分号分隔, 不算违禁词 / terms the shop may use (its registered trademarks, "
         "model names), ;-separated: never reported as banned",
+        "text",
     ),
     Setting(
         "cfg_quality_target",
