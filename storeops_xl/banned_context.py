@@ -12,7 +12,8 @@ platforms read it:
   **warnings**: allowed by the guide, but a platform filter may still flag them.  Every other
   "最X", 第一, 唯一, 顶级 … is a claim about the product: banned.
 * **Replica terms** before a material or product word are materials, not counterfeits:
-  "fake fur", "faux leather", "fake grass", "imitation pearl", "copy paper", "1:1 scale".
+  "fake fur", "faux leather", "fake grass", "imitation pearl", "copy paper", "1:1 scale",
+  "mixing ratio 1:1".
 * **Brands** that are also ordinary words: "LV" before cable/switchgear (low voltage),
   "Kong" in "Hong Kong", "Vans" after cargo/camper/delivery.
 * **Medical claims**: "treat"/"prevent" count only before a disease ("dog treats" are snacks);
@@ -88,6 +89,8 @@ _MATERIAL = re.compile(
     r"printer|printers|scale|mink)\b"
 )
 _MATERIAL_TERMS = frozenset({"fake", "imitation", "copy", "1:1"})
+_RATIO_AFTER = re.compile(r" (?:ratio|mix|mixing|scale)\b")
+_RATIO_BEFORE = re.compile(r"(?:ratio|mix|mixing|mixed|scale|at|by) $")
 # ---------------------------------------------------------------- brands that are words
 _NOT_BRAND_AFTER = {
     "lv": re.compile(
@@ -106,7 +109,8 @@ _CURE_AFTER = re.compile(r" (?:time|temperature|resin|adhesive|glue|lamp|light|a
 #: Patterns that find a term no list can hold: (group, regex).  Phone numbers, e-mail
 #: addresses, web links; disease claims.
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("contact", re.compile(r"[a-z0-9._%+]+@[a-z0-9.]+\.[a-z]{2,}")),
+    # (a "-" in the address arrives as a space: sales@pet-co.com is matched as "sales@pet co.com")
+    ("contact", re.compile(r"[a-z0-9._%+]+@[a-z0-9]+(?:[. ][a-z0-9]+)*\.[a-z]{2,}")),
     ("contact", re.compile(r"(?:https?://|www\.)(?!(?:[a-z0-9]+\.)*(?:alibaba|1688)\.com)[^\s,;，；]+|wa\.me/\S+")),
     ("contact", re.compile(r"(?<![\w+])\+ ?\d{1,3}[ .]?\(?\d{1,4}\)?(?:[ .]?\d{2,4}){2,4}(?!\d)")),
     ("contact", re.compile(r"(?<!\d)1[3-9]\d(?: ?\d{4}){2}(?!\d)")),
@@ -188,6 +192,8 @@ def judge(group: str, term: str, text: str, s: int, e: int) -> tuple[str, str] |
     if group == "misleading_en":
         return _misleading(term, text, s, e)
     if group == "counterfeit" and term in _MATERIAL_TERMS and _MATERIAL.match(text, e):
+        return None
+    if term == "1:1" and (_RATIO_AFTER.match(text, e) or _RATIO_BEFORE.search(text[max(0, s - 12) : s])):
         return None
     if group == "brands":
         rule = _NOT_BRAND_AFTER.get(term)

@@ -54,7 +54,11 @@ class ScamPattern(NamedTuple):
     points: int  # 3 = 高 on its own, 2 = 中, 1 = a note
     name: str
     advice: str
-    regex: re.Pattern[str]
+    regex: re.Pattern[str]  # a phrasing of the pattern
+    #: or ideas that together make it, each a regex, all found in one sentence ("scope"
+    #: "message": anywhere in the message) — how paraphrases are recognised
+    together: tuple[tuple[re.Pattern[str], ...], ...] = ()
+    scope: str = "sentence"
 
 
 _CANT = (
@@ -73,6 +77,68 @@ def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
+# ideas that make a pattern when they meet in one sentence
+_EXCESS = _rx(
+    r"\b(?:more than (?:the |our |your |what )?(?:invoice|order|amount|price|value|total|needed|required|"
+    r"necessary|agreed|was due|i owe)|too much|excess|surplus|remaining (?:part|amount|money|sum)|the remainder|"
+    r"over ?pa(?:y|id|yment)|double|twice|larger than|bigger than|what'?s left|left ?over|difference|"
+    r"extra (?:money|amount|funds|payment|cash|\$))|多打|多付|多转|多汇|多给|多出|多的|多余|差价|差额"
+)
+_GIVE_BACK = _rx(
+    r"\b(?:refund|reimburse|(?:send|transfer|pay|wire|give) (?:\w+ ){0,3}back|return (?:the|it|that|what|them))\b|"
+    r"退|返还|返给|转回|打回"
+)
+_INVOICE_WORD = r"(?:commercial |proforma )?(?:invoice|pi|contract)s?"
+_INFLATED = _rx(
+    rf"\b(?:higher|inflated|bigger|larger|increased?) (?:\w+ ){{0,3}}(?:on|in|for) (?:the |our |your |a )?"
+    rf"{_INVOICE_WORD}\b|\b{_INVOICE_WORD}\b(?: \w+){{0,4}} (?:with|at|for|showing|of) (?:a |the )?"
+    rf"(?:higher|inflated|bigger)|\btwo {_INVOICE_WORD}\b|"
+    r"(?:合同|发票|单价|金额|价格)(?:上的?)?[^，。,.]{0,6}(?:写高|开高|高一些|高一点|高些|多写|抬高|提高|改高|加高|写成|改成)|"
+    rf"\b(?:raise|increase|inflate|bump up) (?:the )?(?:\w+ ){{0,2}}(?:on|in) (?:the )?{_INVOICE_WORD}\b"
+)
+_ACCOUNT = _rx(r"\b(?:account|store|shop|membership|seller id)\b|账户|帐户|账号|帐号|店铺|店")
+_THREAT = _rx(
+    r"\b(?:frozen|freeze|locked|suspended|closed|blocked|restricted|banned|violation|violat\w+|deactivat\w+|"
+    r"abnormal|penalt\w+)\b|冻结|违规|封|关闭|异常|处罚"
+)
+_ACT = _rx(
+    r"\b(?:link|qq|wechat|whats ?app|telegram|verify|verification|confirm (?:your|the) (?:details|identity|"
+    r"information|account)|code|deposit|fee)\b|加|扫|链接|验证"
+)
+_VERIFY = _rx(r"\b(?:verif\w+|activat\w+|unlock\w*|unfreez\w*|reactivat\w+)\b|验证|激活|解冻|解封")
+_PAY_FEE = _rx(r"\b(?:fee|deposit|pay|payment|charge)\b|费|保证金|押金|付")
+_ORDER = _rx(r"\b(?:order|orders|check ?out|order button|cart|buy now|purchase)\b|下单|拍|单子|订单|这单|此单|购买")
+_PAYING = _rx(
+    r"\b(?:pay|paying|payment|card|credit card|paypal|transfer)\b|付款|支付|付不|打款|转账|信用卡|银行卡|付钱|打钱"
+)
+_FAILS = _rx(
+    r"\b(?:can ?not|can't|cant|unable|not able|doesn'?t work|does not work|won'?t|fail\w*|error\w*|"
+    r"problem\w*|trouble|rejected|declined|not going through|stuck|nothing happens|no response|not responding)\b|"
+    r"不了|失败|报错|不行|没法|无法|不能|不出去|不进去|没反应|无反应|卡住|转圈|被拒|不成功"
+)
+_CLOSE = _rx(r"\b(?:cancel|close|void|delete|withdraw|revoke)\b|取消|关闭|关掉|撤销|撤了|撤掉|删掉|作废|退掉")
+_ADDRESS = _rx(r"\b(?:address|zip|postcode|postal code|consignee|recipient)\b|地址|收货|收件")
+_THIRD_PERSON = (
+    r"(?:friend|cousin|brother|sister|agent|partner|relative|colleague|uncle|aunt|son|daughter|wife|husband|"
+    r"forwarder|third[ -]party|logistics partner)"
+)
+_TO_THIRD = _rx(
+    rf"\bto (?:my|our|his|her|a|the) (?:\w+ )?{_THIRD_PERSON}\w*(?:'s)?\b|(?:给|到)(?:我的?)?(?:朋友|代理|表哥|亲戚|家人|同事)"
+)
+_MONEY_OUT = _rx(
+    r"\b(?:refund|reimburse|pay|wire|(?:send|transfer) (?:the |this |that )?(?:money|refund|payment|funds|"
+    r"difference|extra|balance|amount|deposit|rest|\$))|退|转|打|汇"
+)
+_THIRD_PAYS = _rx(
+    rf"\b(?:my|our) (?:\w+ )?{_THIRD_PERSON}\w*(?: \w+){{0,3}} (?:will|would|is going to|can|to) "
+    r"(?:pay|send|transfer|wire|settle)\b|\bpay(?:ment)? (?:will )?(?:come|comes|be made) from"
+)
+_SKIP_PLATFORM = _rx(
+    r"\b(?:skip|avoid|bypass|without|instead of) (?:the )?(?:trade assurance|alibaba|platform|1688)\b|"
+    r"\bdirect(?:ly)? (?:bank )?(?:transfer|payment|pay)\b.{0,40}\b(?:save|fee|fees|commission)"
+)
+
+
 #: The patterns, in the order a result lists them.
 PATTERNS: tuple[ScamPattern, ...] = (
     ScamPattern(
@@ -86,12 +152,14 @@ PATTERNS: tuple[ScamPattern, ...] = (
             r"\bover ?pa(?:y|id|yment|ying)\b|"
             r"\b(?:paid|pay|sent|send|transferred|transfer|wired?) (?:you |u )?(?:too much|more than|extra|double|twice|"
             r"in excess)|"
-            r"\b(?:refund|return|send back|give back|pay back|transfer back|wire back|send (?:me|us) back|"
+            r"\b(?:refund|reimburse|return|send back|give back|pay back|transfer back|wire back|send (?:me|us) back|"
             r"give (?:me|us) back)\b.{0,40}\b(?:difference|excess|extra|surplus|overpaid|over ?payment)|"
+            r"\b(?:wire|send|transfer|pay|give) back the (?:balance|rest)\b|"
             r"\b(?:difference|excess|extra (?:money|amount|funds|payment)|surplus)\b.{0,40}"
-            r"\b(?:refund|return|back to)|"
+            r"\b(?:refund|reimburse|return|back to)|"
             r"\bpay (?:you )?(?:more|extra)\b.{0,40}\brefund"
         ),
+        together=((_EXCESS, _GIVE_BACK),),
     ),
     ScamPattern(
         "invoice",
@@ -104,6 +172,7 @@ PATTERNS: tuple[ScamPattern, ...] = (
             r"\b(?:inflate|inflated|overstate|increase|raise|pad)\b.{0,20}\b(?:invoice|pi|proforma|contract)\b|"
             r"\b(?:invoice|pi|proforma|contract)\b.{0,30}\b(?:higher|inflated|bigger|more than the real|above the real)\b"
         ),
+        together=((_INFLATED,),),
     ),
     ScamPattern(
         "third_party",
@@ -116,8 +185,10 @@ PATTERNS: tuple[ScamPattern, ...] = (
             r"第三方(?:账户|收款)|朋友的?(?:账户|卡|账号)|私人账户|"
             rf"\b{_MONEY_VERB}\b[^.?!。]{{0,40}}\bto (?:my|our|his|her|a|the|an?other) {_THIRD}\w*(?:'s)?"
             r"(?: \w+)? (?:bank )?(?:account|card|wallet|paypal)|"
-            r"\b(?:pay|send|transfer|wire)\b[^.?!。]{0,25}\bto (?:my|our) (?:friend|agent|partner|cousin|relative)\b"
+            r"\b(?:pay|(?:send|transfer|wire|refund|return) (?:the |this |that )?(?:money|payment|funds|deposit|balance|"
+            r"difference|extra))\b[^.?!。]{0,25}\bto (?:my|our) (?:friend|agent|partner|cousin|relative)\b"
         ),
+        together=((_MONEY_OUT, _TO_THIRD),),
     ),
     ScamPattern(
         "unfreeze",
@@ -130,12 +201,13 @@ PATTERNS: tuple[ScamPattern, ...] = (
             r"解冻|冻结|解封|激活账户|(?:账户|账号|帐户|帐号).{0,4}(?:异常|锁定|验证|被封|封了|受限|激活)|保证金|验证码|认证费|激活费|"
             r"unfreez|un-freez|unfrozen|"
             r"\b(?:account|payment|funds?|money|card|wallet)\w* (?:is |are |was |were |has been |have been |got |will be )?"
-            r"(?:frozen|locked|suspended|blocked|restricted|on hold|deactivated)\b|"
+            r"(?:frozen|locked|suspended|blocked|restricted|on hold|deactivated|abnormal)\b|"
             r"\b(?:verify|verification|unlock|activate|activation|reactivate|unblock) (?:of )?(?:the |your |my |our )?"
             r"(?:account|payment|card|funds)|"
             r"\bverification (?:fee|code|link)|\bsecurity deposit|\bactivation fee|\bunlock fee|"
-            r"\bclick (?:on )?(?:this|the|my) link"
+            r"\bclick (?:on )?(?:this|the|my) link|\bscan (?:this|the|my) qr ?code|扫(?:这个|一下)?二维码"
         ),
+        together=((_ACCOUNT, _THREAT, _ACT), (_VERIFY, _PAY_FEE)),
     ),
     ScamPattern(
         "private_deal",
@@ -151,6 +223,7 @@ PATTERNS: tuple[ScamPattern, ...] = (
             r"\b(?:pay|send (?:you )?(?:the )?money|transfer|payment)\b.{0,20}\b(?:another|other|a different) "
             r"(?:way|method|channel)"
         ),
+        together=((_SKIP_PLATFORM,),),
     ),
     ScamPattern(
         "cannot_order",
@@ -169,6 +242,7 @@ PATTERNS: tuple[ScamPattern, ...] = (
             r"(?:let|allow) (?:me|us) (?:to )?(?:order|place|buy|check ?out)|"
             r"\berror when (?:i |we )?(?:try(?:ing)? to )?(?:order|place|check ?out)"
         ),
+        together=((_ORDER, _FAILS),),
     ),
     ScamPattern(
         "cannot_pay",
@@ -187,6 +261,7 @@ PATTERNS: tuple[ScamPattern, ...] = (
             r"\b(?:can ?not|can't|unable to) (?:use|pay with|pay by|pay through) (?:my )?(?:card|credit card|"
             r"trade assurance|alibaba)"
         ),
+        together=((_PAYING, _FAILS),),
     ),
     ScamPattern(
         "close_order",
@@ -196,9 +271,12 @@ PATTERNS: tuple[ScamPattern, ...] = (
         "the buyer closes it, fixes the address and orders again",
         _rx(
             r"(?:关闭|关掉|取消|帮我关|关一下|撤销|删除|撤掉)(?:一下)?(?:这个|这笔|该|我的)?订单|关单|取消交易|"
+            r"订单(?:给我|帮我)?(?:关掉|关闭|取消|撤销|删掉|关了)|"
             r"\b(?:close|cancel|delete|void|remove|withdraw) (?:the |my |this |that |our |your )?(?:current |existing )?"
             r"order\b"
         ),
+        together=((_CLOSE, _ORDER, _ADDRESS), (_CLOSE, _ORDER)),
+        scope="message",
     ),
     ScamPattern(
         "third_party_payer",
@@ -207,12 +285,13 @@ PATTERNS: tuple[ScamPattern, ...] = (
         "只收合同上买家公司的付款, 多付一律不退 / accept payment only from the buyer company in the contract, "
         "refund no overpayment",
         _rx(
-            r"(?:朋友|代理|亲戚|家人|同事|表哥)(?:会|来|帮我)?(?:转|付|打|汇)(?:给你|款|钱)|"
-            r"\b(?:my|our) (?:friend|agent|partner|cousin|relative|brother|sister|colleague|client)\w* "
+            r"(?:朋友|代理|亲戚|家人|同事|表哥)[^，。,.]{0,4}(?:转|付|打|汇)(?:给你|款|钱)|"
+            r"\b(?:my|our) (?:friend|agent|partner|cousin|relative|brother|sister|colleague|client)\w*(?: \w+)? "
             r"(?:will|would|is going to|can) (?:pay|send|transfer|wire)\b|"
             r"\bpayment (?:will )?(?:come|comes|be made|be sent) (?:from|by) (?:my|our|a) (?:friend|agent|partner|"
             r"cousin|relative|third)"
         ),
+        together=((_THIRD_PAYS,),),
     ),
     ScamPattern(
         "qq",
@@ -237,9 +316,21 @@ PATTERNS: tuple[ScamPattern, ...] = (
 _LEVEL = {3: "高", 2: "中", 1: "低"}
 
 
+_SENTENCE = re.compile(r"(?<!\d)[.!?。！？;；\n]+(?!\d)")
+
+
+def _found(p: ScamPattern, text: str, sentences: list[str]) -> bool:
+    if p.regex.search(text):
+        return True
+    parts = [text] if p.scope == "message" else sentences
+    return any(all(rx.search(s) for rx in group) for group in p.together for s in parts)
+
+
 def _matches(message: str) -> list[ScamPattern]:
-    text = " ".join(unicodedata.normalize("NFKC", message).replace("’", "'").split())
-    return [p for p in PATTERNS if p.regex.search(text)]
+    norm = unicodedata.normalize("NFKC", message).replace("’", "'")
+    sentences = [" ".join(s.split()) for s in _SENTENCE.split(norm) if s.strip()]
+    text = " ".join(norm.split())
+    return [p for p in PATTERNS if _found(p, text, sentences)]
 
 
 def _level(hits: list[ScamPattern]) -> str:
