@@ -19,8 +19,9 @@ given.  A rate below its benchmark is a weak stage only when its Wilson interval
 ``confidence`` (``cfg_confidence``, 90 %) lies wholly below it (for bounce: wholly above) —
 otherwise the gap may be chance.  The diagnosis names the first weak stage in funnel order
 (the seed's chain 展现 → 点击坎 → 详情坎 → 价格/客服坎: an early leak starves every later stage)
-with the interval; when no stage is weak but one could not be judged, it says
-``数据太少 too little data`` and what is missing; else ``正常 OK``.  Impressions under half
+with the interval (and, when later stages lack data, says so too); when no stage is weak
+but one could not be judged, it says ``数据太少 too little data`` and what is missing; else
+``正常 OK``.  Impressions under half
 the benchmark are a weak stage by themselves (few impressions is the problem, not a sample).
 
 **Benchmarks.**  A blank benchmark is the shop's own median over the rows passed that have
@@ -159,7 +160,7 @@ def funnel_diag(
     --------
     >>> funnel_diag(4378, 20, 130, 2, 1)
     '点击率低 low CTR 0.46% < 1.00% (90% 区间 CI 0.32%–0.66%): 优化主图, 提高关键词精准度 / improve the main image and keyword precision'
-    >>> funnel_diag(40, 1, 1, 0)
+    >>> funnel_diag(40, 1, 1, 0).split("; ")[0]
     '曝光太少 few impressions 40, 不到基准 200 的一半 / under half the benchmark: 优化标题和关键词, 开直通车 / improve titles and keywords, promote with P4P'
     >>> funnel_diag(300, 4, 2, 0, 0, 1.0).split(":")[0]
     '数据太少 too little data'
@@ -244,6 +245,20 @@ def funnel_diag(
             hi[st, rows],
             np.clip(np.nan_to_num(cfcol.values[rows]), 0, 0.9999),
         )
+        # the later stages could not be judged: say so (a weak early stage does not make 2 visits enough)
+        later = np.arange(5)[:, None] > st[None, :]
+        lacking = (no_data[:, rows] & later).any(axis=0)
+        if lacking.any():
+            which = rows[lacking]
+            out[which] = [
+                f"{text}; 后面环节数据太少 too little data for the later stages "
+                + (
+                    f"(曝光 {imp[r]:g} < {min_i[r]:g} impressions)"
+                    if no_data[1, r]
+                    else f"(访客 {np.nan_to_num(vis[r]):g} < {min_v[r]:g} visitors)"
+                )
+                for text, r in zip(out[which], which)
+            ]
     little = ~any_weak & (unsure.any(axis=0) | no_data.any(axis=0))
     rows = np.flatnonzero(little)
     if len(rows):
