@@ -3,14 +3,15 @@
 After a Data Manager import the products' keyword cells are blank, yet the shop's own
 keyword export (选词参谋: the words buyers used to reach it, with impressions) says what
 buyers search.  :func:`title_keywords` keeps the keywords an operator typed and, for a blank
-cell, guesses three from the export:
+cell, guesses four from the export:
 
 1. the **core word**: the heaviest keyword (by ``shop_weights``, e.g. impressions) whose words
    all appear in the title — the product's best keyword; when none appears whole, the
    heaviest one sharing at least half its words with the title; when none shares any, the
    shop's heaviest keyword (the title then misses the shop's core word);
-2. two more: the heaviest other keywords sharing at least half their words with the title —
-   the searches this title could also catch.
+2. three more: the heaviest other keywords sharing at least half their words with the title,
+   each bringing a search word the ones before lack ("sneakers for men" adds nothing to
+   "sneakers" and "shoes men") — the searches this title could also catch.
 
 Keywords holding a banned word (a brand, "replica" …) are never chosen, nor keywords in
 another script (Chinese ones for an Alibaba.com title, Latin-only ones for 1688).  A keyword
@@ -88,6 +89,7 @@ class _Index:
         self.matrix[rows, cols] = 1.0
         self.lengths = self.matrix.sum(axis=1)
         self.audience = np.array([_audience(set(words)) for words, _ in items], dtype=np.int64)
+        self.word_sets = [frozenset(words) for words, _ in items]
         self.split = split
 
     def guess(self, titles: list[str], count: int) -> list[str]:
@@ -124,10 +126,16 @@ class _Index:
         related[np.arange(n), core] = False
         picks = [[int(c)] for c in core]
         if count > 1:
-            order = np.argsort(~related, axis=1, kind="stable")[:, : count - 1]
-            ok = np.take_along_axis(related, order, axis=1)
-            for r in range(n):
-                picks[r] += [int(c) for c, good in zip(order[r], ok[r]) if good]
+            words = self.word_sets
+            for r in np.flatnonzero(related.any(axis=1)):
+                pick = picks[r]
+                covered = set(words[pick[0]])
+                for c in np.flatnonzero(related[r]):  # heaviest first
+                    if not words[c] <= covered:  # a keyword adds a search word the others lack
+                        pick.append(int(c))
+                        covered |= words[c]
+                        if len(pick) == count:
+                            break
         return ["; ".join(self.texts[c] for c in p) for p in picks]
 
 

@@ -12,7 +12,8 @@ core keyword 核心词               25    the first keyword appears as a phrase
                                        appear (split), 12.5 × share of its words present
 core position 核心词位置          10    the core word comes before any "with"/"for" clause
                                        (1688: before 适用/用于/适合)
-keyword coverage 关键词覆盖       15    every other keyword's words appear (share of keywords)
+keyword coverage 关键词覆盖       15    every other keyword's words appear, "for"/"with"/"the" … aside
+                                       (share of keywords)
 no stuffing 不堆砌                10    no word repeated; a word twice before the "for"/"with"
                                        clause earns 5 (once in "Dog Harness for Large Dogs" is
                                        fine); a repeated phrase or a word 3 times earns 0
@@ -178,7 +179,11 @@ def _keyword_info(keywords: str, zh: bool) -> tuple[Any, list[str], list[str], s
     kws = [k for k, _ in kwords]
     core = list(kwords[0][1]) if kws else []
     core_flat = kws[0].lower().replace(" ", "") if kws else ""
-    others = tuple((k, frozenset(w), k.lower().replace(" ", "")) for k, w in kwords[1:])
+    # coverage needs a keyword's words, not its "for"/"with": "Men's … Sneakers" covers "sneakers for men"
+    others = tuple(
+        (k, frozenset(x for x in w if x not in _STOP) or frozenset(w), k.lower().replace(" ", ""))
+        for k, w in kwords[1:]
+    )
     return others, kws, core, core_flat
 
 
