@@ -66,33 +66,33 @@ def _ci(lo: float, hi: float, conf: float, pct: str) -> str:
     return f" ({conf:.0%} 区间 CI {lo:{pct}}–{hi:{pct}})"
 
 
-def _weak_text(stage: int, value: float, bench: float, lo: float, hi: float, z: float) -> str:
+def _weak_text(stage: int, value: float, bench: float, lo: float, hi: float, conf: float) -> str:
     if stage == 0:
         return f"曝光太少 few impressions {value:g}, 不到基准 {bench:g} 的一半 / under half the benchmark: {_ADVICE[0]}"
     if stage == 1:
-        return f"点击率低 low CTR {value:.2%} < {bench:.2%}{_ci(lo, hi, z, '.2%')}: {_ADVICE[1]}"
+        return f"点击率低 low CTR {value:.2%} < {bench:.2%}{_ci(lo, hi, conf, '.2%')}: {_ADVICE[1]}"
     if stage == 2:
-        return f"跳失率高 high bounce {value:.0%} > {bench:.0%}{_ci(lo, hi, z, '.0%')}: {_ADVICE[2]}"
+        return f"跳失率高 high bounce {value:.0%} > {bench:.0%}{_ci(lo, hi, conf, '.0%')}: {_ADVICE[2]}"
     if stage == 3:
-        return f"询盘率低 low inquiry rate {value:.2%} < {bench:.2%}{_ci(lo, hi, z, '.2%')}: {_ADVICE[3]}"
+        return f"询盘率低 low inquiry rate {value:.2%} < {bench:.2%}{_ci(lo, hi, conf, '.2%')}: {_ADVICE[3]}"
     return (
-        f"有询盘没成交 inquiries without orders, conversion {value:.2%} < {bench:.2%}{_ci(lo, hi, z, '.2%')}: "
+        f"有询盘没成交 inquiries without orders, conversion {value:.2%} < {bench:.2%}{_ci(lo, hi, conf, '.2%')}: "
         f"{_ADVICE[4]}"
     )
 
 
 def _little_text(
-    why: int,
-    impressions: float,
-    visitors: float,
-    min_i: float,
-    min_v: float,
     stage: int,
     value: float,
     bench: float,
     lo: float,
     hi: float,
     conf: float,
+    why: int,
+    impressions: float,
+    visitors: float,
+    min_i: float,
+    min_v: float,
 ) -> str:
     head = "数据太少 too little data: "
     if why == 1:
@@ -231,20 +231,16 @@ def funnel_diag(
     no_data = state == _NO_DATA
     out = np.empty(n, dtype=object)
     out[:] = _OK
+    conf = np.clip(np.nan_to_num(cfcol.values), 0, 0.9999)
+
+    def at(rows: np.ndarray, st: np.ndarray) -> tuple[np.ndarray, ...]:
+        """The text arguments of stage ``st`` for ``rows``: stage, value, benchmark, interval, confidence."""
+        return st, measures[st, rows], bench[st, rows], lo[st, rows], hi[st, rows], conf[rows]
+
     rows = np.flatnonzero(any_weak)
     if len(rows):
         st = first_weak[rows]
-        out[rows] = C.map_distinct(
-            lambda s_, val, bch, l_, h_, z_: _weak_text(
-                int(s_), float(val), float(bch), float(l_), float(h_), float(z_)
-            ),
-            st,
-            measures[st, rows],
-            bench[st, rows],
-            lo[st, rows],
-            hi[st, rows],
-            np.clip(np.nan_to_num(cfcol.values[rows]), 0, 0.9999),
-        )
+        out[rows] = C.map_distinct(_weak_text, *at(rows, st))
         # the later stages could not be judged: say so (a weak early stage does not make 2 visits enough)
         later = np.arange(5)[:, None] > st[None, :]
         lacking = (no_data[:, rows] & later).any(axis=0)
@@ -262,36 +258,10 @@ def funnel_diag(
     little = ~any_weak & (unsure.any(axis=0) | no_data.any(axis=0))
     rows = np.flatnonzero(little)
     if len(rows):
-        first_unsure = np.argmax(unsure[:, rows], axis=0)
-        has_unsure = unsure[:, rows].any(axis=0)
-        lacks_imp = no_data[1, rows]
-        why = np.where(lacks_imp, 1, np.where(has_unsure, 3, 2))
-        st = first_unsure
+        why = np.where(no_data[1, rows], 1, np.where(unsure[:, rows].any(axis=0), 3, 2))
+        st = np.argmax(unsure[:, rows], axis=0)
         out[rows] = C.map_distinct(
-            lambda w, im, vi, a, b_, s_, val, bch, l_, h_, cf_: _little_text(
-                int(w),
-                float(im),
-                float(vi),
-                float(a),
-                float(b_),
-                int(s_),
-                float(val),
-                float(bch),
-                float(l_),
-                float(h_),
-                float(cf_),
-            ),
-            why,
-            imp[rows],
-            np.nan_to_num(vis[rows]),
-            min_i[rows],
-            min_v[rows],
-            st,
-            measures[st, rows],
-            bench[st, rows],
-            lo[st, rows],
-            hi[st, rows],
-            np.clip(np.nan_to_num(cfcol.values[rows]), 0, 0.9999),
+            _little_text, *at(rows, st), why, imp[rows], np.nan_to_num(vis[rows]), min_i[rows], min_v[rows]
         )
     out[np.isnan(imp)] = None
     return restore(finish(out, icol, ccol, vcol, qcol, ocol, bcol, *bench_cols, micol, mvcol, cfcol), shape)
