@@ -21,11 +21,9 @@ MIN_ROWS = 10
 def z_score(confidence: np.ndarray) -> np.ndarray:
     """Two-sided normal quantile for each confidence (0.9 → 1.645); 0 or blank → 0 (no interval)."""
     c = np.clip(np.nan_to_num(np.asarray(confidence, dtype=np.float64)), 0.0, 0.9999)
-    out = np.zeros(c.shape)
-    on = c > 0
-    if on.any():
-        out[on] = [NormalDist().inv_cdf(0.5 + x / 2) for x in c[on]]
-    return out
+    levels, inverse = np.unique(c, return_inverse=True)  # a column holds one setting: quantile once
+    z = np.array([NormalDist().inv_cdf(0.5 + x / 2) if x > 0 else 0.0 for x in levels])
+    return z[inverse].reshape(c.shape)
 
 
 def wilson(successes: np.ndarray, trials: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -111,6 +111,12 @@ def _little_text(
     )
 
 
+def _lacking_text(by_impressions: bool, have: float, need: float) -> str:
+    what = "曝光" if by_impressions else "访客"
+    unit = "impressions" if by_impressions else "visitors"
+    return f"; 后面环节数据太少 too little data for the later stages ({what} {have:g} < {need:g} {unit})"
+
+
 def _benches(bench_cols: list[Any], measures: np.ndarray, samples: np.ndarray, mins: np.ndarray) -> np.ndarray:
     """Benchmark per stage and row: given values, else the shop median of the rows, else FALLBACK."""
     out = np.vstack([b.values for b in bench_cols])
@@ -205,11 +211,13 @@ def funnel_diag(
     # Wilson intervals of the rates (bounce: bounced visits = bounce × visitors)
     lo = np.full((5, n), np.nan)
     hi = np.full((5, n), np.nan)
-    for s, (k, m) in enumerate(((None, None), (clk, imp), (bnc * vis, vis), (inq, vis), (ocol.values, vis))):
-        if k is not None:
-            lo[s], hi[s] = wilson(np.round(np.nan_to_num(k)), m, z)
-    state = np.full((5, n), _OK_STATE)
-    state[0] = np.where(imp < bench[0] * _FEW, _WEAK, _OK_STATE)
+    with np.errstate(over="ignore", invalid="ignore"):  # hostile huge counts give inf, not a warning
+        bounced = bnc * vis
+        for s, (k, m) in enumerate(((None, None), (clk, imp), (bounced, vis), (inq, vis), (ocol.values, vis))):
+            if k is not None:
+                lo[s], hi[s] = wilson(np.round(np.nan_to_num(k)), m, z)
+        state = np.full((5, n), _OK_STATE)
+        state[0] = np.where(imp < bench[0] * _FEW, _WEAK, _OK_STATE)
     enough = samples >= mins
     enough[0] = True
     for s in (1, 2, 3, 4):
@@ -246,15 +254,14 @@ def funnel_diag(
         lacking = (no_data[:, rows] & later).any(axis=0)
         if lacking.any():
             which = rows[lacking]
-            out[which] = [
-                f"{text}; 后面环节数据太少 too little data for the later stages "
-                + (
-                    f"(曝光 {imp[r]:g} < {min_i[r]:g} impressions)"
-                    if no_data[1, r]
-                    else f"(访客 {np.nan_to_num(vis[r]):g} < {min_v[r]:g} visitors)"
-                )
-                for text, r in zip(out[which], which)
-            ]
+            by_imp = no_data[1, which]
+            suffix = C.map_distinct(
+                _lacking_text,
+                by_imp,
+                np.where(by_imp, imp[which], np.nan_to_num(vis[which])),
+                np.where(by_imp, min_i[which], min_v[which]),
+            )
+            out[which] = [text + s for text, s in zip(out[which], suffix)]
     little = ~any_weak & (unsure.any(axis=0) | no_data.any(axis=0))
     rows = np.flatnonzero(little)
     if len(rows):
