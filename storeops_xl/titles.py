@@ -95,7 +95,6 @@ _KEYWORD_PARTS = ("core", "position", "coverage")
 _SHORT_MINOR = frozenset("a an the and but or nor for as at by in of per to via vs".split())
 #: Particles ("Slip On", "Lace Up") and units: either case.
 _EITHER = frozenset("on up off out cm mm km kg mg ml oz lb lbs pc pcs ft mah kw hz".split())
-_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
 _BAD_ALIBABA = re.compile(r"[^A-Za-z0-9\u00c0-\u024f\s\-/'’,.&+()%\":]")
 _BAD_1688 = re.compile(r"[^A-Za-z0-9\u00c0-\u024f\u3400-\u9fff\uf900-\ufaff\s\-/'’,.&+()%\":、]")
