@@ -78,7 +78,15 @@ _CONDITIONAL = {
     ("tblFollow", "buyer_class"): [{"type": "text", "criteria": "begins with", "value": "A", "style": "gold"}],
     ("tblFollow", "scam_risk"): [{"type": "text", "criteria": "begins with", "value": "高", "style": "red"}],
     ("tblTarget", "sales_pace_label"): [{"type": "text", "criteria": "containing", "value": "落后", "style": "red"}],
-    ("tblProducts", "banned"): [{"type": "cell", "criteria": "!=", "value": '""', "style": "red"}],
+    # banned words red; a 提示 note (a term the regulator allows in its context) gold
+    ("tblProducts", "banned"): [
+        {"type": "text", "criteria": "begins with", "value": "提示", "style": "gold"},
+        {"type": "cell", "criteria": "!=", "value": '""', "style": "red"},
+    ],
+    ("tblKeywords", "banned"): [
+        {"type": "text", "criteria": "begins with", "value": "提示", "style": "gold"},
+        {"type": "cell", "criteria": "!=", "value": '""', "style": "red"},
+    ],
     ("tblProducts", "title_issues"): [],
     ("tblPK", "rank"): [{"type": "cell", "criteria": "between", "minimum": 1, "maximum": 3, "style": "green"}],
     ("tblTeams", "rank"): [{"type": "cell", "criteria": "==", "value": 1, "style": "green"}],
@@ -296,7 +304,7 @@ class _Builder:
         r = hr + 1
         for s in SETTINGS:
             value = self.settings.get(s.name, s.default)
-            fmt = st.cell("input", _setting_fmt(s.name, value))
+            fmt = st.cell("input", s.fmt or _setting_fmt(s.name, value))
             ws.write_string(r, 0, s.name, st.plain)
             _write_value(ws, r, 1, value, fmt)
             ws.write_string(r, 2, s.description, st.plain)

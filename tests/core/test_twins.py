@@ -60,9 +60,13 @@ DOMAIN = {
     "shop_impr_median": positive,
     "shop_ctr_median": st.floats(0.001, 0.2).map(lambda x: round(x, 4)),
     "shop_inq_median": st.floats(0.001, 0.5).map(lambda x: round(x, 4)),
+    # what BANNED writes into the Keywords sheet's 违禁词 column
+    "banned": st.sampled_from(
+        ["", "品牌 brand: nike", "提示 note: 最佳 (使用提示 usage tip)", "仿冒 replica: fake; 提示 note: 第一 (自比 self)"]
+    ),
 }
 SETTINGS = {"inquiry_hours", "tm_hours", "a_usd", "a_repeat", "strong", "weak", "ahead", "behind", "index_min"}
-SETTINGS |= {"seller_max", "cadence_a", "cadence_b", "cadence_c", "cadence_d"}
+SETTINGS |= {"seller_max", "cadence_a", "cadence_b", "cadence_c", "cadence_d", "min_impressions"}
 
 
 def _strategy(param: str):
