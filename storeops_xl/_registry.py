@@ -27,7 +27,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from . import banned, followup, funnel_diag, goals, keywords, orders, products, ratios, scam, targets, titles
+from . import (
+    banned,
+    followup,
+    funnel_diag,
+    goals,
+    keywords,
+    orders,
+    products,
+    ratios,
+    scam,
+    targets,
+    title_keywords,
+    titles,
+)
 
 Returns = Literal["number", "percent", "money", "hours", "date", "bool", "text", "int"]
 
@@ -123,18 +136,21 @@ _NEXT_FOLLOWUP = (
     'INT({last_contact})+IF({buyer_class}="A",{cadence_a|7},IF({buyer_class}="B",{cadence_b|14},'
     'IF({buyer_class}="C",{cadence_c|5},IF({buyer_class}="D",{cadence_d|3},#N/A)))))'
 )
+#: HOT_CANDIDATE: enough impressions, a click and an inquiry, then impressions below and CTR and
+#: inquiry rate (÷ visitors, ÷ clicks without visitors) above the shop's benchmarks.  A blank
+#: benchmark means fewer than 10 products with enough data (``BENCHMARK``): no candidate.
+_HOT_BASE = 'IF({visitors|""}="",' + _num("clicks") + "," + _num("visitors") + ")"
 _HOT = (
-    'IF({impressions}="","",IF(AND(--{impressions}>0,'
+    'IF({impressions}="","",IF(OR({shop_impr_median}="",{shop_ctr_median}=""),FALSE,'
+    "IF(AND(--{impressions}>0,--{impressions}>={min_impressions|100},"
     + _num("clicks")
     + ">0,"
     + _num("inquiries")
     + ">0),AND(--{impressions}<{shop_impr_median},"
     + _num("clicks")
     + "/{impressions}>{shop_ctr_median},"
-    + _num("inquiries")
-    + "/"
-    + _num("clicks")
-    + ">{shop_inq_median}),FALSE))"
+    + f"IF({_HOT_BASE}>0,{_num('inquiries')}/{_HOT_BASE},0)>{_num('shop_inq_median')}"
+    + "),FALSE)))"
 )
 
 FUNCTIONS: dict[str, FunctionSpec] = {
@@ -147,6 +163,7 @@ FUNCTIONS: dict[str, FunctionSpec] = {
         FunctionSpec("CPC", ratios.cpc, "money", **_ratio("cost", "clicks")),
         FunctionSpec("COST_PER", ratios.cost_per, "money", native=True, **_ratio("cost", "count")),
         FunctionSpec("FUNNEL_DIAG", funnel_diag.funnel_diag, "text", guard='{impressions}=""'),
+        FunctionSpec("BENCHMARK", funnel_diag.benchmark, "number", ranges=("values", "sample"), aggregate=True),
         FunctionSpec(
             "REPLY_HOURS",
             followup.reply_hours,
@@ -181,9 +198,17 @@ FUNCTIONS: dict[str, FunctionSpec] = {
             "bool",
             twin='IF({next_date}="","",INT({next_date})<INT({today|TODAY()}))',
         ),
-        FunctionSpec("TITLE_SCORE", titles.title_score, "number", ranges=("extra_words",), guard='{title}=""'),
-        FunctionSpec("TITLE_ISSUES", titles.title_issues, "text", ranges=("extra_words",)),
-        FunctionSpec("BANNED", banned.banned, "text", ranges=("extra_words",)),
+        FunctionSpec(
+            "TITLE_KEYWORDS",
+            title_keywords.title_keywords,
+            "text",
+            ranges=("shop_keywords", "shop_weights", "extra_words"),
+        ),
+        FunctionSpec(
+            "TITLE_SCORE", titles.title_score, "number", ranges=("extra_words", "allowed_words"), guard='{title}=""'
+        ),
+        FunctionSpec("TITLE_ISSUES", titles.title_issues, "text", ranges=("extra_words", "allowed_words")),
+        FunctionSpec("BANNED", banned.banned, "text", ranges=("extra_words", "allowed_words")),
         FunctionSpec("LISTING_STARS", products.listing_stars, "int"),
         FunctionSpec("SHOP_HEALTH", products.shop_health, "text"),
         FunctionSpec("HOT_CANDIDATE", products.hot_candidate, "bool", twin=_HOT),
@@ -192,10 +217,11 @@ FUNCTIONS: dict[str, FunctionSpec] = {
             "OPPORTUNITY_WORD",
             keywords.opportunity_word,
             "bool",
-            twin='IF(OR({keyword_index}="",{seller_index}=""),"",'
-            "AND(--{keyword_index}>={index_min|200},--{seller_index}<={seller_max|10}))",
+            twin=f'IF(AND({{banned|""}}<>"",LEFT({{banned|""}},{len(banned.NOTE_LABEL) + 1})<>"{banned.NOTE_LABEL}:"),FALSE,'
+            'IF(OR({keyword_index}="",{seller_index}=""),"",'
+            "AND(--{keyword_index}>={index_min|200},--{seller_index}<={seller_max|10})))",
         ),
-        FunctionSpec("P4P_ACTION", keywords.p4p_action, "text"),
+        FunctionSpec("P4P_ACTION", keywords.p4p_action, "text", ranges=("extra_words", "allowed_words")),
         FunctionSpec("TARGET_SPLIT", targets.target_split, "number", ranges=("weights",)),
         FunctionSpec("TARGET_PACE", targets.target_pace, "percent"),
         FunctionSpec("SEASON_SHARE", targets.season_share, "percent", ranges=("weights", "months"), twin=_SEASON_SHARE),
@@ -207,5 +233,6 @@ FUNCTIONS: dict[str, FunctionSpec] = {
         ),
         FunctionSpec("PK_SCORE", targets.pk_score, "number", ranges=("actuals", "targets", "weights")),
         FunctionSpec("SCAM_RISK", scam.scam_risk, "text"),
+        FunctionSpec("SCAM_ADVICE", scam.scam_advice, "text"),
     ]
 }

@@ -17,14 +17,24 @@ from .followup import (
     REPLY_OK,
     TIMELY_RATE,
 )
-from .funnel import BOUNCE, CONVERSION, COST_PER, CPC, CTR, FUNNEL_DIAG, INQUIRY_RATE
+from .funnel import BENCHMARK, BOUNCE, CONVERSION, COST_PER, CPC, CTR, FUNNEL_DIAG, INQUIRY_RATE
 from .keywords import OPPORTUNITY_WORD, P4P_ACTION
 from .orders import ORDER_KIND, ORDER_USD
-from .products import BANNED, HOT_CANDIDATE, LISTING_STARS, REPLACE_LINK, SHOP_HEALTH, TITLE_ISSUES, TITLE_SCORE
-from .targets import PACE_LABEL, PK_SCORE, SCAM_RISK, SEASON_SHARE, TARGET_PACE, TARGET_SPLIT
+from .products import (
+    BANNED,
+    HOT_CANDIDATE,
+    LISTING_STARS,
+    REPLACE_LINK,
+    SHOP_HEALTH,
+    TITLE_ISSUES,
+    TITLE_KEYWORDS,
+    TITLE_SCORE,
+)
+from .targets import PACE_LABEL, PK_SCORE, SCAM_ADVICE, SCAM_RISK, SEASON_SHARE, TARGET_PACE, TARGET_SPLIT
 
 __all__ = [
     "BANNED",
+    "BENCHMARK",
     "BOUNCE",
     "BUYER_CLASS",
     "CLASS_MOVE",
@@ -50,6 +60,7 @@ __all__ = [
     "REPLACE_LINK",
     "REPLY_HOURS",
     "REPLY_OK",
+    "SCAM_ADVICE",
     "SCAM_RISK",
     "SEASON_SHARE",
     "SHOP_HEALTH",
@@ -57,5 +68,6 @@ __all__ = [
     "TARGET_SPLIT",
     "TIMELY_RATE",
     "TITLE_ISSUES",
+    "TITLE_KEYWORDS",
     "TITLE_SCORE",
 ]

@@ -200,14 +200,16 @@ TAILS = (
     "for Small Medium Large Dogs",
     "for Puppies",
     "for Outdoor Walking",
-    "with Metal Buckle",
-    "with D Ring",
+    "With Metal Buckle",
+    "With D Ring",
     "for Pet Shop Wholesale",
-    "with Quick Release Buckle",
+    "With Quick Release Buckle",
     "for Training",
 )
 #: (problem, how to spoil a clean title)
 PROBLEMS = ("brand", "absolute", "too_long", "stuffing", "lower_case", "symbols", "custom_banned", "core_last")
+#: other companies' brands in the shop's search traffic (pet-supply brands)
+BRAND_KEYWORDS = ("julius k9 dog harness", "ruffwear harness")
 KW_SUFFIX = ("", " wholesale", " custom logo", " manufacturer", " for small dogs", " for large dogs", " bulk")
 PEERS = (
     (
@@ -294,7 +296,7 @@ def _spoil(title: str, kw: str, problem: str) -> str:
     if problem == "custom_banned":
         return "Indestructible " + title
     # core word after the "for/with" clause
-    for joint in (" for ", " with "):
+    for joint in (" for ", " With "):
         if joint in title:
             head, clause = title.split(joint, 1)
             return f"{joint.strip().title()} {clause} {head}"
@@ -397,6 +399,10 @@ def _keywords(rng: np.random.Generator, n: int, as_of: date) -> pd.DataFrame:
     opp = rng.random(n) < 0.12
     kw_index[opp] = np.round(rng.uniform(220, 900, opp.sum()))
     seller[opp] = rng.integers(2, 10, opp.sum())
+    # buyers also search other brands (as in the real export: "nike shoes"): high demand, few
+    # sellers — they look like opportunity words, but a brand keyword must not be used
+    for j, brand in zip(range(len(CORES) + 1, n, 7), BRAND_KEYWORDS):
+        words[j], kw_index[j], seller[j], opp[j] = brand, 640.0, 3.0, True
     kw_type = np.where(
         np.arange(n) < len(CORES),
         "核心词 Core",

@@ -84,7 +84,15 @@ _CONDITIONAL = {
     ("tblBuyerSummary", "late_unanswered"): [{"type": "cell", "criteria": ">", "value": 0, "style": "red"}],
     ("tblBuyerSummary", "close_label"): [{"type": "text", "criteria": "begins with", "value": "弱", "style": "red"}],
     ("tblPK", "close_label"): [{"type": "text", "criteria": "begins with", "value": "弱", "style": "red"}],
-    ("tblProducts", "banned"): [{"type": "cell", "criteria": "!=", "value": '""', "style": "red"}],
+    # banned words red; a 提示 note (a term the regulator allows in its context) gold
+    ("tblProducts", "banned"): [
+        {"type": "text", "criteria": "begins with", "value": "提示", "style": "gold"},
+        {"type": "cell", "criteria": "!=", "value": '""', "style": "red"},
+    ],
+    ("tblKeywords", "banned"): [
+        {"type": "text", "criteria": "begins with", "value": "提示", "style": "gold"},
+        {"type": "cell", "criteria": "!=", "value": '""', "style": "red"},
+    ],
     ("tblProducts", "title_issues"): [],
     ("tblPK", "rank"): [{"type": "cell", "criteria": "between", "minimum": 1, "maximum": 3, "style": "green"}],
     ("tblTeams", "rank"): [{"type": "cell", "criteria": "==", "value": 1, "style": "green"}],
@@ -306,7 +314,7 @@ class _Builder:
         r = hr + 1
         for s in SETTINGS:
             value = self.settings.get(s.name, s.default)
-            fmt = st.cell("input", _setting_fmt(s.name, value))
+            fmt = st.cell("input", s.fmt or _setting_fmt(s.name, value))
             ws.write_string(r, 0, s.name, st.plain)
             _write_value(ws, r, 1, value, fmt)
             ws.write_string(r, 2, s.description, st.plain)

@@ -194,16 +194,26 @@ def _rewrite(text: str, edition: str) -> str:
     return "".join(out)
 
 
+def _twin_covers(name: str, args: list[str]) -> bool:
+    """True when the function has a twin that reads every argument given: a call passing an
+    argument the twin ignores (``OPPORTUNITY_WORD``'s banned findings, say) is not its twin."""
+    spec = _specs()[name]
+    if spec.twin is None:
+        return False
+    used = {m.group(1) for m in _PLACE.finditer(spec.twin)}
+    return all(p in used for p, a in zip(_params(name), args) if a.strip() != "")
+
+
 def _call(name: str, args: list[str], edition: str) -> str:
     plain = f"{name}({','.join(args)})"
     spec = _specs().get(name.upper())
     if spec is None:
         return plain
     if edition == "xlsx":
-        if spec.twin is None:
+        if not _twin_covers(spec.name, args):
             raise PythonOnly(name)
         return twin_call(spec.name, args)
-    if spec.twin is not None and (spec.returns == "bool" or spec.native or _fed_by_setting(args)):
+    if _twin_covers(spec.name, args) and (spec.returns == "bool" or spec.native or _fed_by_setting(args)):
         return twin_call(spec.name, args)
     if spec.guard is not None:
         return f'IF({_fill(spec.guard, spec.name, args)},"",{plain})'

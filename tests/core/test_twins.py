@@ -74,9 +74,27 @@ DOMAIN = {
     "currency": st.sampled_from(["", *CURRENCIES]),
     "kind": st.sampled_from(["", *KINDS]),
     "status": st.sampled_from(["", *STATUSES]),
+    # what BANNED writes into the Keywords sheet's 违禁词 column
+    "banned": st.sampled_from(
+        [
+            "",
+            "品牌 brand: nike",
+            "提示 note: 最佳 (使用提示 usage tip)",
+            "仿冒 replica: fake; 提示 note: 第一 (自比 self)",
+        ]
+    ),
 }
 SETTINGS = {"inquiry_hours", "tm_hours", "a_usd", "a_repeat", "strong", "weak", "ahead", "behind", "index_min"}
-SETTINGS |= {"seller_max", "cadence_a", "cadence_b", "cadence_c", "cadence_d", "fast_minutes", "fx_usd_cny"}
+SETTINGS |= {
+    "seller_max",
+    "cadence_a",
+    "cadence_b",
+    "cadence_c",
+    "cadence_d",
+    "fast_minutes",
+    "fx_usd_cny",
+    "min_impressions",
+}
 
 
 def _strategy(param: str):
