@@ -65,7 +65,9 @@ _BUYER_CLASS = (
     f'IF(OR({_num("paid_orders")}>0,{_num("order_usd")}>0),"B",IF({_num("sample_orders")}>0,"C","D")))'
 )
 _NEXT_FOLLOWUP = (
-    'IF(OR({last_contact}="",{buyer_class}="",{stage|""}="搁置 On hold",{stage|""}="流失 Lost"),"",'
+    'IF(OR({last_contact}="",{buyer_class}="",'
+    + ",".join(f'{{stage|""}}="{s}"' for s in followup.CLOSED_STAGES)
+    + '),"",'
     'INT({last_contact})+IF({buyer_class}="A",{cadence_a|7},IF({buyer_class}="B",{cadence_b|14},'
     'IF({buyer_class}="C",{cadence_c|5},IF({buyer_class}="D",{cadence_d|3},#N/A)))))'
 )

@@ -23,9 +23,12 @@ from . import _columns as C
 from ._coerce import EXCEL_EPOCH, broadcast, error_text, finish, restore, serial_to_datetime64
 
 __all__ = [
+    "CLOSED_STAGES",
+    "STAGES",
     "buyer_class",
     "close_label",
     "close_rate",
+    "is_closed_stage",
     "next_followup",
     "overdue",
     "reply_hours",
@@ -70,6 +73,36 @@ STOP_STAGES = {
     "骗子",
     "scam",
 }
+#: The Follow-up sheet's stage drop-down (``跟进 Follow-up`` → 阶段 Stage), in pipeline order.
+STAGES = (
+    "新询盘 New",
+    "已报价 Quoted",
+    "样品 Sample",
+    "谈判 Negotiating",
+    "成交 Won",
+    "复购 Repeat",
+    "搁置 On hold",
+    "流失 Lost",
+)
+
+
+def is_closed_stage(stage: Any) -> bool:
+    """True for a stage after which a buyer needs no follow-up (``STOP_STAGES``).
+
+    The drop-down label, either half of it or another closed word typed by hand counts.
+
+    Examples
+    --------
+    >>> is_closed_stage("流失 Lost"), is_closed_stage("lost"), is_closed_stage("骗子"), is_closed_stage("报价")
+    (True, True, True, False)
+    >>> is_closed_stage(None)
+    False
+    """
+    return stage is not None and C.matches(stage, STOP_STAGES)
+
+
+#: The drop-down stages that are closed (what the native twin of ``NEXT_FOLLOWUP`` tests).
+CLOSED_STAGES = tuple(s for s in STAGES if is_closed_stage(s))
 
 
 def _channel(value: str) -> str | None:
@@ -305,7 +338,7 @@ def next_followup(
         ccol.add_error(bad, (error_text("#VALUE!", "buyer_class", v, "is not A, B, C or D") for v in ccol.values[bad]))
     code = np.where(bad, -1, codes).astype(np.int64)
     days = np.choose(np.clip(code, 0, 3), [c.values for c in cads])
-    stopped = C.map_distinct(lambda s: C.matches(s, STOP_STAGES), scol.values).astype(bool)
+    stopped = C.map_distinct(is_closed_stage, scol.values).astype(bool)
     serial = np.floor(lcol.values) + days
     serial[(code < 0) | stopped] = np.nan
     result = serial_to_datetime64(serial)

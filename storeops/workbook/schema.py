@@ -25,6 +25,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from storeops_xl import followup
+
 Fmt = Literal["text", "int", "number", "money", "cny", "percent", "date", "datetime", "hours", "bool", "score"]
 Kind = Literal["input", "formula"]
 
@@ -114,16 +116,7 @@ LISTS: dict[str, tuple[str, ...]] = {
         "老客户 Old buyer",
     ),
     "channel": ("询盘 Inquiry", "TM"),
-    "stage": (
-        "新询盘 New",
-        "已报价 Quoted",
-        "样品 Sample",
-        "谈判 Negotiating",
-        "成交 Won",
-        "复购 Repeat",
-        "搁置 On hold",
-        "流失 Lost",
-    ),
+    "stage": followup.STAGES,
     "yesno": ("是 Yes", "否 No"),
     "platform": ("alibaba", "1688"),
     "kw_type": ("热词 Hot", "潜力词 Potential", "核心词 Core"),
@@ -148,8 +141,8 @@ LISTS: dict[str, tuple[str, ...]] = {
         "自定义 Custom",
     ),
 }
-#: stages after which a buyer is no longer open (no next action needed)
-CLOSED_STAGES = ("搁置 On hold", "流失 Lost")
+#: stages after which a buyer is no longer open (no next action needed): the core's rule
+CLOSED_STAGES = followup.CLOSED_STAGES
 
 S_GUIDE, S_TARGET, S_FUNNEL, S_FOLLOW = "说明 Guide", "目标 Target", "漏斗 Funnel", "跟进 Follow-up"
 S_BUYERS, S_PK, S_PRODUCTS, S_KEYWORDS, S_SETTINGS = (

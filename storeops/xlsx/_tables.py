@@ -12,12 +12,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from storeops_xl.inputs import date_to_serial
+
 from ._atomic import atomic_replace
 from ._cells import col_index, col_letters, escape, parse_range, read_columns, unescape
 from ._package import Package, bad_file, open_package
 from ._zipwrite import write_zip
-
-_EPOCH = _dt.datetime(1899, 12, 30)
 
 
 def _table_frame(pkg: Package, t, xml: bytes) -> pd.DataFrame:
@@ -139,10 +139,10 @@ def _cell_xml(col: int, row: int, style: bytes, value: Any) -> bytes | None:
     if isinstance(value, np.datetime64):
         value = pd.Timestamp(value).to_pydatetime()
     if isinstance(value, _dt.datetime):
-        v = (value.replace(tzinfo=None) - _EPOCH) / _dt.timedelta(days=1)
+        v = date_to_serial(value)
         return b'<c r="%s"%s><v>%s</v></c>' % (ref, style, repr(v).encode())
     if isinstance(value, _dt.date):
-        return b'<c r="%s"%s><v>%d</v></c>' % (ref, style, (value - _EPOCH.date()).days)
+        return b'<c r="%s"%s><v>%d</v></c>' % (ref, style, int(date_to_serial(value)))
     if isinstance(value, (int, float, np.integer, np.floating)):
         f = float(value)
         if not math.isfinite(f):
