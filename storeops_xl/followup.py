@@ -34,6 +34,7 @@ __all__ = [
     "reply_hours",
     "reply_ok",
     "timely_rate",
+    "timely_rate_native",
 ]
 
 _INQUIRY = {"询盘", "inquiry", "inquiries", "询价", "email", "邮件询盘"}
@@ -218,6 +219,25 @@ def timely_rate(hours_range: Any, channel_range: Any, inquiry_hours: Any = None,
     if not counted:
         return None
     return sum(counted) / len(counted)
+
+
+def timely_rate_native(ok: str, criteria: str = "", blank: str = '""') -> str:
+    """:func:`timely_rate` as a native formula over a column of ``REPLY_OK`` results.
+
+    The one definition, for every sheet that shows a timely-reply rate (Buyers, PK, Staff):
+    TRUE ÷ (TRUE + FALSE) of the ``REPLY_OK`` column ``ok``, over the rows ``criteria``
+    (``COUNTIFS`` range/criterion pairs) select.  A blank ``REPLY_OK`` (not answered yet,
+    or a source outside the timely-reply rule) is not counted, exactly as in
+    :func:`timely_rate`; ``blank`` is shown when no row is counted.
+
+    Examples
+    --------
+    >>> timely_rate_native("[tblFollow.timely]", "[tblFollow.salesperson],{salesperson}")
+    'IFERROR(COUNTIFS([tblFollow.salesperson],{salesperson},[tblFollow.timely],TRUE)/(COUNTIFS([tblFollow.salesperson],{salesperson},[tblFollow.timely],TRUE)+COUNTIFS([tblFollow.salesperson],{salesperson},[tblFollow.timely],FALSE)),"")'
+    """
+    crit = f"{criteria}," if criteria else ""
+    yes, no = f"COUNTIFS({crit}{ok},TRUE)", f"COUNTIFS({crit}{ok},FALSE)"
+    return f"IFERROR({yes}/({yes}+{no}),{blank})"
 
 
 def buyer_class(order_usd: Any, paid_orders: Any, sample_orders: Any, a_usd: Any = None, a_repeat: Any = None) -> Any:

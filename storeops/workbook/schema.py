@@ -662,7 +662,7 @@ BUYER_SUMMARY = T(
             "及时回复率 Timely rate",
             "formula",
             "percent",
-            'IFERROR(COUNTIFS([tblFollow.salesperson],{salesperson},[tblFollow.timely],TRUE)/COUNTIFS([tblFollow.salesperson],{salesperson},[tblFollow.reply_hours],">=0"),"")',
+            followup.timely_rate_native("[tblFollow.timely]", "[tblFollow.salesperson],{salesperson}"),
             width=10,
         ),
         Col(
@@ -720,7 +720,11 @@ PK = T(
             "及时回复率 Timely rate",
             "formula",
             "percent",
-            'IFERROR(COUNTIFS([tblFollow.salesperson],{salesperson},[tblFollow.timely],TRUE,[tblFollow.received_at],">="&cfg_month_start)/{inquiries},0)',
+            followup.timely_rate_native(
+                "[tblFollow.timely]",
+                '[tblFollow.salesperson],{salesperson},[tblFollow.received_at],">="&cfg_month_start',
+                "0",
+            ),
             width=10,
         ),
         Col(
@@ -1002,11 +1006,7 @@ STAFF = T(
             "本表及时回复率 Our timely rate",
             "formula",
             "percent",
-            "IFERROR(COUNTIFS("
-            + _IN_PERIOD
-            + ",[tblFollow.timely],TRUE)/COUNTIFS("
-            + _IN_PERIOD
-            + ',[tblFollow.reply_hours],">=0"),"")',
+            followup.timely_rate_native("[tblFollow.timely]", _IN_PERIOD),
             width=10,
         ),
         Col(
