@@ -13,6 +13,7 @@ import numpy as np
 
 from . import _columns as C
 from ._coerce import EXCEL_EPOCH, as_1d, broadcast, error_text, finish, restore, to_number
+from ._spec import excel
 
 __all__ = ["pace_label", "pk_score", "target_pace", "target_split"]
 
@@ -29,6 +30,17 @@ def _weights(weights: Any, n: int | None = None) -> tuple[np.ndarray | None, str
     return w, None
 
 
+@excel(
+    "TARGET_SPLIT",
+    "月目标 Month target = annual × month weight ÷ sum of the 12 weights.",
+    "number",
+    help={
+        "annual": "年目标 annual target",
+        "month": "月份 1–12 或日期 month or a date",
+        "weights": "12 个月权重 12 month weights (seasonality)",
+    },
+    ranges=("weights",),
+)
 def target_split(annual: Any, month: Any, weights: Any = None) -> Any:
     """Month target 月目标 = annual × month weight ÷ sum of the 12 weights (seasonality).
 
@@ -98,6 +110,18 @@ def _today() -> float:
     return float((_dt.date.today() - EXCEL_EPOCH.date()).days)
 
 
+@excel(
+    "TARGET_PACE",
+    "进度 Pace = actual ÷ (target × elapsed share of the period).",
+    "percent",
+    help={
+        "actual": "实际 actual",
+        "target": "目标 target",
+        "period_start": "周期开始 period start",
+        "period_end": "周期结束 period end",
+        "as_of": "截至 as of, e.g. TODAY()",
+    },
+)
 def target_pace(actual: Any, target: Any, period_start: Any, period_end: Any, as_of: Any = None) -> Any:
     """Pace 进度 = actual ÷ (target × elapsed share of the period).
 
@@ -132,6 +156,18 @@ def target_pace(actual: Any, target: Any, period_start: Any, period_end: Any, as
     return restore(finish(pace, acol, tcol, scol, ecol, dcol), shape)
 
 
+@excel(
+    "PACE_LABEL",
+    "进度标签 Pace label: 领先 / 正常 / 落后.",
+    "text",
+    help={
+        "ratio": "进度 pace ratio",
+        "ahead": "",
+        "behind": "",
+    },
+    settings={"ahead": "cfg_pace_ahead", "behind": "cfg_pace_behind"},
+    twin='IF({ratio}="","",IF(--{ratio}>={ahead},"领先",IF(--{ratio}<{behind},"落后","正常")))',
+)
 def pace_label(ratio: Any, ahead: Any = None, behind: Any = None) -> Any:
     """Pace label 进度标签: ``"领先"`` (≥ ``cfg_pace_ahead`` 1.05), ``"落后"`` (< ``cfg_pace_behind`` 0.9), else ``"正常"``.
 
@@ -164,6 +200,19 @@ def _matrix(x: Any, name: str) -> tuple[np.ndarray, np.ndarray | None, tuple[int
     return values.reshape(shape2), errs, dims
 
 
+@excel(
+    "PK_SCORE",
+    "PK 得分 PK score = Σ weight × min(actual ÷ target, cap) × 100.",
+    "score",
+    help={
+        "actuals": "实际 actuals: one row per salesperson, one column per metric",
+        "targets": "目标 targets per metric (row or same size as actuals)",
+        "weights": "权重 metric weights",
+        "cap": "单项封顶",
+    },
+    settings={"cap": "cfg_pk_cap"},
+    ranges=("actuals", "targets", "weights"),
+)
 def pk_score(actuals: Any, targets: Any, weights: Any, cap: Any = None) -> Any:
     """PK score PK 得分 = Σ weight × min(actual ÷ target, cap) × 100, weights scaled to sum 1.
 

@@ -67,6 +67,7 @@ import numpy as np
 
 from . import _columns as C
 from ._coerce import broadcast, error_text, finish, restore
+from ._spec import excel
 from ._words import CJK as _CJK
 from ._words import STEMS as _STEMS
 from ._words import STOP as _STOP
@@ -500,6 +501,30 @@ def _run(
     return restore(finish(out, tcol, kcol, pcol, *lims), shape)
 
 
+@excel(
+    "TITLE_SCORE",
+    "标题分 Title score 0–100 (length, core word, position, coverage, stuffing, Title Case, symbols, filler).",
+    "score",
+    help={
+        "title": "产品标题 product title",
+        "keywords": "关键词, 核心词在前, 分号分隔 keywords, core word first, ;-separated",
+        "platform": "平台 alibaba 或 1688 (cfg_platform)",
+        "extra_words": "自定义禁用词 extra banned words (tblBannedWords)",
+        "title_max": "国际站标题上限",
+        "title_min": "国际站标题建议下限",
+        "title_max_1688": "1688 标题上限",
+        "title_min_1688": "1688 标题建议下限",
+        "allowed_words": "允许词 cfg_allowed_words (registered trademarks)",
+    },
+    settings={
+        "title_max": "cfg_title_max",
+        "title_min": "cfg_title_min",
+        "title_max_1688": "cfg_title_max_1688",
+        "title_min_1688": "cfg_title_min_1688",
+    },
+    ranges=("extra_words", "allowed_words"),
+    guard='{title}=""',
+)
 def title_score(
     title: Any,
     keywords: Any = None,
@@ -552,6 +577,29 @@ def title_score(
     )
 
 
+@excel(
+    "TITLE_ISSUES",
+    "标题问题 Title issues: the reasons behind the title score, ; -separated.",
+    "text",
+    help={
+        "title": "产品标题 product title",
+        "keywords": "关键词, 核心词在前 keywords, core word first",
+        "platform": "平台 alibaba 或 1688 (cfg_platform)",
+        "extra_words": "自定义禁用词 extra banned words (tblBannedWords)",
+        "title_max": "国际站标题上限",
+        "title_min": "国际站标题建议下限",
+        "title_max_1688": "1688 标题上限",
+        "title_min_1688": "1688 标题建议下限",
+        "allowed_words": "允许词 cfg_allowed_words (registered trademarks)",
+    },
+    settings={
+        "title_max": "cfg_title_max",
+        "title_min": "cfg_title_min",
+        "title_max_1688": "cfg_title_max_1688",
+        "title_min_1688": "cfg_title_min_1688",
+    },
+    ranges=("extra_words", "allowed_words"),
+)
 def title_issues(
     title: Any,
     keywords: Any = None,

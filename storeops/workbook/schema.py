@@ -115,7 +115,7 @@ LISTS: dict[str, tuple[str, ...]] = {
         "展会 Trade show",
         "老客户 Old buyer",
     ),
-    "channel": ("询盘 Inquiry", "TM"),
+    "channel": followup.CHANNELS,
     "stage": followup.STAGES,
     "yesno": ("是 Yes", "否 No"),
     "platform": ("alibaba", "1688"),

@@ -62,6 +62,10 @@ def test_one_error_vocabulary():
     assert not is_error("#1 Seller") and not is_error("#N/Abc")
 
 
+def test_one_channel_list():
+    assert schema.LISTS["channel"] == followup.CHANNELS
+
+
 def test_one_stage_list():
     assert schema.LISTS["stage"] == followup.STAGES
     assert schema.CLOSED_STAGES == followup.CLOSED_STAGES

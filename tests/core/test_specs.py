@@ -1,0 +1,134 @@
+"""One spec per function (``storeops_xl._spec.excel`` next to the core function) and
+everything derived from it: the UDFs, the VBA wrapper, the Guide sheet, docs/functions.md,
+the formula columns' number formats and the native twins' defaults.  Each test fails when
+a generated or checked artefact drifts from the spec."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from pathlib import Path
+
+import pytest
+
+import udfs
+from storeops.vba import udf_functions, udf_wrapper_module
+from storeops.workbook import schema
+from storeops.workbook.guide import function_rows
+from storeops_xl import FUNCTIONS, FunctionSpec
+from storeops_xl.settings import DEFAULTS
+
+ROOT = Path(__file__).resolve().parents[2]
+NAMES = sorted(FUNCTIONS)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_spec_is_complete(name):
+    spec = FUNCTIONS[name]
+    assert spec.name == name and name == spec.func.__name__.upper()
+    assert _CJK.search(" ".join(spec.summary.split()[:2])), "summary: Chinese first"
+    assert set(spec.help) == set(spec.params), "every parameter has help, and only parameters"
+    for p in spec.params:
+        assert spec.arg_help(p).strip(), p
+    assert set(spec.ranges) <= set(spec.params)
+    assert not spec.aggregate or spec.ranges, "an aggregate takes whole ranges"
+    for p, cfg in spec.settings.items():
+        assert cfg in DEFAULTS, (p, cfg)
+        assert p in spec.optional, f"setting parameter {p} must be optional (blank = {cfg})"
+        src = inspect.getsource(spec.func)
+        assert f'"{cfg}"' in src or cfg == f"cfg_{p}", f"{spec.func.__name__} never reads {cfg}"
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if FUNCTIONS[n].twin])
+def test_twin_defaults_are_the_settings(name):
+    """A twin's default for a setting parameter is the setting's default: no second copy."""
+    spec = FUNCTIONS[name]
+    for p, default in re.findall(r"\{(\w+)\|([^{}]*)\}", spec.twin):
+        if p in spec.settings:
+            assert default == str(DEFAULTS[spec.settings[p]]), (p, default)
+    for p in spec.settings:
+        assert f"{{{p}}}" not in spec.twin, f"{p} has no default in the twin"
+
+
+def test_every_registered_function_has_its_udf():
+    """A function registered but missing from ``udfs`` would never reach Excel."""
+    missing = [n for n in NAMES if n not in udfs.__all__ or not callable(getattr(udfs, n, None))]
+    assert not missing, f"registered without a UDF in udfs/: {missing}"
+    assert sorted(udfs.__all__) == NAMES, "a UDF without a spec"
+    for n in NAMES:
+        f, spec = getattr(udfs, n), FUNCTIONS[n]
+        assert tuple(inspect.signature(f).parameters) == spec.params, n
+        assert inspect.signature(f).parameters.keys() == inspect.signature(spec.func).parameters.keys()
+        assert f.__doc__ == spec.summary, n
+        for p, param in inspect.signature(f).parameters.items():
+            assert (param.default is inspect.Parameter.empty) == (p not in spec.optional), (n, p)
+
+
+def test_a_udf_without_a_spec_or_with_other_parameters_fails_at_import():
+    from udfs._excel import udf
+
+    def NOT_A_FUNCTION(x):
+        return x
+
+    def CTR(clicks):  # impressions missing
+        return clicks
+
+    for f in (NOT_A_FUNCTION, CTR):
+        with pytest.raises(TypeError):
+            udf(f)
+
+
+def test_vba_wrapper_declares_every_function_with_its_parameters():
+    assert [f.__name__ for f in udf_functions("udfs")] == list(udfs.__all__)
+    vba = udf_wrapper_module()
+    for n in NAMES:
+        spec = FUNCTIONS[n]
+        args = ", ".join(f"Optional {p}" if p in spec.optional else p for p in spec.params)
+        assert re.search(rf"^Function {n}\({re.escape(args)}\)\r?$", vba, re.M), n
+
+
+def test_guide_lists_every_function_from_its_spec():
+    rows = {name: (params, desc) for name, params, desc in function_rows()}
+    assert sorted(rows) == NAMES
+    for n in NAMES:
+        spec = FUNCTIONS[n]
+        assert f"{n}({rows[n][0]})" == spec.signature
+        assert rows[n][1].startswith(spec.summary) and spec.returns in rows[n][1]
+
+
+def test_docs_functions_md_is_current():
+    """``docs/functions.md`` has a section per function whose first line is the spec's
+    ``doc_line`` (signature, core function, return format, ranges, settings, twin)."""
+    text = (ROOT / "docs" / "functions.md").read_text(encoding="utf-8")
+    stale = [n for n in NAMES if f"### {n}\n\n{FUNCTIONS[n].doc_line}\n" not in text]
+    assert not stale, f"docs/functions.md is stale for {stale}: paste FUNCTIONS[name].doc_line under ### name"
+    documented = set(re.findall(r"^### ([A-Z][A-Z0-9_]+)$", text, re.M))
+    assert documented >= set(NAMES)
+
+
+#: a numeric result whose unit follows its input (TARGET_SPLIT of money or of counts)
+_NUMERIC = {"number", "money", "cny", "int", "score"}
+
+
+def test_formula_columns_use_the_return_format():
+    """A column that is one StoreOps call shows it in the function's ``returns`` format."""
+    seen = 0
+    for t in schema.TABLES.values():
+        for c in t.columns:
+            m = re.fullmatch(r"([A-Z_0-9]+)\(.*\)", c.formula or "")
+            if not (m and m.group(1) in FUNCTIONS):
+                continue
+            seen += 1
+            want = FUNCTIONS[m.group(1)].returns
+            assert c.fmt == want or (want == "number" and c.fmt in _NUMERIC), (t.name, c.key, c.fmt, want)
+    assert seen > 20
+
+
+def test_spec_fields():
+    spec = FUNCTIONS["REPLY_OK"]
+    assert isinstance(spec, FunctionSpec)
+    assert spec.signature == "REPLY_OK(hours, channel, [inquiry_hours], [tm_hours])"
+    assert spec.settings == {"inquiry_hours": "cfg_reply_inquiry_h", "tm_hours": "cfg_reply_tm_h"}
+    assert spec.arg_help("tm_hours") == "TM 时限 cfg_reply_tm_h (1)"
+    assert "{tm_hours|1}" in spec.twin and "{inquiry_hours|24}" in spec.twin
