@@ -18,8 +18,15 @@ __all__ = ["FUNCTIONS", "FunctionSpec", "Returns"]
 #: the rule modules whose ``@excel`` functions Excel sees (importing them registers them)
 MODULES = (ratios, funnel_diag, followup, title_keywords, titles, banned, products, keywords, targets, scam)
 
+
+def _place(spec: FunctionSpec) -> tuple[int, int]:
+    """Catalogue order: by module as listed in ``MODULES``, then as written in the module."""
+    names = [m.__name__ for m in MODULES]
+    return names.index(spec.func.__module__), spec.func.__code__.co_firstlineno
+
+
 FUNCTIONS: dict[str, FunctionSpec] = {}
-for _spec in REGISTERED:
+for _spec in sorted(REGISTERED, key=_place):
     if _spec.name in FUNCTIONS:
         raise ValueError(f"two StoreOps functions named {_spec.name}")
     FUNCTIONS[_spec.name] = _spec

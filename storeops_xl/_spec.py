@@ -46,13 +46,13 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
 from .settings import DEFAULTS
 
-__all__ = ["FunctionSpec", "Returns", "excel", "native_num", "native_ratio"]
+__all__ = ["FunctionSpec", "Returns", "excel", "functions_markdown", "native_num", "native_ratio"]
 
 Returns = Literal["number", "percent", "money", "hours", "date", "bool", "text", "int", "score"]
 F = TypeVar("F", bound=Callable[..., Any])
@@ -76,6 +76,8 @@ class FunctionSpec:
     summary: str = ""
     help: Mapping[str, str] = field(default_factory=dict)
     settings: Mapping[str, str] = field(default_factory=dict)
+    source: str = ""
+    example: str = ""
 
     def __post_init__(self) -> None:
         if self.twin is not None:  # a setting parameter's twin default is its cfg_* cell's default
@@ -122,6 +124,23 @@ class FunctionSpec:
             line += "; native twin (computed without Python)"
         return line
 
+    @property
+    def doc_section(self) -> str:
+        """The function's section of ``docs/functions.md``: heading, :attr:`doc_line`, the core
+        docstring's first paragraph, where the rule comes from and an example."""
+        doc = inspect.getdoc(self.func) or ""
+        first = " ".join(doc.split("\n\n")[0].split())
+        first = re.sub(r":\w+:`\.?([^`]+)`", r"`\1`", first).replace("``", "`")
+        return (
+            f"### {self.name}\n\n{self.doc_line}\n\n{first}\n\n"
+            f"- 来源 Source: {self.source}\n- 例 Example: {self.example}\n"
+        )
+
+
+def functions_markdown(specs: Iterable[FunctionSpec]) -> str:
+    """The ``## 函数 Functions`` block of ``docs/functions.md``, one section per spec."""
+    return "\n".join(s.doc_section for s in specs)
+
 
 def _with_default(param: str, sets: Mapping[str, str]) -> str:
     cfg = sets.get(param)
@@ -139,12 +158,27 @@ def excel(
     aggregate: bool = False,
     twin: str | None = None,
     guard: str | None = None,
+    source: str = "",
+    example: str = "",
 ) -> Callable[[F], F]:
     """Declare a core function as the Excel function ``name``; returns it unchanged."""
 
     def register(func: F) -> F:
         REGISTERED.append(
-            FunctionSpec(name, func, returns, ranges, aggregate, twin, guard, summary, dict(help), dict(settings or {}))
+            FunctionSpec(
+                name,
+                func,
+                returns,
+                ranges,
+                aggregate,
+                twin,
+                guard,
+                summary,
+                dict(help),
+                dict(settings or {}),
+                source,
+                example,
+            )
         )
         return func
 

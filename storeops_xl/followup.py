@@ -144,6 +144,8 @@ def _channels(arr: np.ndarray) -> tuple[np.ndarray, C.Column]:
     twin='IF(OR({received_at}="",{replied_at}=""),"",IF({replied_at}<{received_at},#N/A,'
     "ROUND(({replied_at}-{received_at})*24,6)))",
     guard='OR({received_at}="",{replied_at}="")',
+    source="seed 000 及时回复率",
+    example='`=REPLY_HOURS("2026-11-03 09:00", "2026-11-03 12:30") → 3.5`',
 )
 def reply_hours(received_at: Any, replied_at: Any) -> Any:
     """Hours 回复用时 between receiving a message and the first reply.
@@ -196,6 +198,8 @@ _REPLY_OK = (
     },
     settings={"inquiry_hours": "cfg_reply_inquiry_h", "tm_hours": "cfg_reply_tm_h"},
     twin=_REPLY_OK,
+    source="Alibaba 及时回复率 rule; seed 000 4 h",
+    example='`=REPLY_OK(23.5, "询盘", cfg_reply_inquiry_h, cfg_reply_tm_h) → TRUE`',
 )
 def reply_ok(hours: Any, channel: Any, inquiry_hours: Any = None, tm_hours: Any = None) -> Any:
     """TRUE when answered in time 及时回复: inquiry ≤ 24 h, TM ≤ 1 h (Alibaba rule).
@@ -243,6 +247,8 @@ def reply_ok(hours: Any, channel: Any, inquiry_hours: Any = None, tm_hours: Any 
     settings={"inquiry_hours": "cfg_reply_inquiry_h", "tm_hours": "cfg_reply_tm_h"},
     ranges=("hours_range", "channel_range"),
     aggregate=True,
+    source="Alibaba 及时回复率",
+    example="`=TIMELY_RATE(tblFollow[ReplyHours], tblFollow[Source]) → 0.5`",
 )
 def timely_rate(hours_range: Any, channel_range: Any, inquiry_hours: Any = None, tm_hours: Any = None) -> Any:
     """及时回复率 Timely-reply rate over whole ranges (one value).
@@ -308,6 +314,8 @@ _BUYER_CLASS = (
     },
     settings={"a_usd": "cfg_class_a_usd", "a_repeat": "cfg_class_a_repeat"},
     twin=_BUYER_CLASS,
+    source="seed 000 买家分类 大B/样品/小订单",
+    example="`=BUYER_CLASS(12000, 1, 0, cfg_class_a_usd, cfg_class_a_repeat) → A`",
 )
 def buyer_class(order_usd: Any, paid_orders: Any, sample_orders: Any, a_usd: Any = None, a_repeat: Any = None) -> Any:
     """Buyer class 买家分类 ``"A"``/``"B"``/``"C"``/``"D"`` (seed 000).
@@ -351,6 +359,8 @@ def buyer_class(order_usd: Any, paid_orders: Any, sample_orders: Any, a_usd: Any
         "inquiry_buyers": "询盘买家数 inquiring buyers",
     },
     **native_ratio("deal_buyers", "inquiry_buyers"),
+    source="seed 002 好客服 70% / 差 10%",
+    example="`=CLOSE_RATE(7, 10) → 0.7`",
 )
 def close_rate(deal_buyers: Any, inquiry_buyers: Any) -> Any:
     """成交率 Close rate = buyers who became customers ÷ inquiring buyers (per salesperson).
@@ -381,6 +391,8 @@ def close_rate(deal_buyers: Any, inquiry_buyers: Any) -> Any:
     },
     settings={"strong": "cfg_close_strong", "weak": "cfg_close_weak"},
     twin='IF({rate}="","",IF(--{rate}>={strong},"强",IF(--{rate}<={weak},"弱","正常")))',
+    source="seed 002",
+    example="`=CLOSE_LABEL(0.75, cfg_close_strong, cfg_close_weak) → 强`",
 )
 def close_label(rate: Any, strong: Any = None, weak: Any = None) -> Any:
     """Close-rate band 成交能力: ``"强"`` (≥ ``cfg_close_strong`` 0.7), ``"弱"`` (≤ ``cfg_close_weak`` 0.1), else ``"正常"``.
@@ -436,6 +448,8 @@ _NEXT_FOLLOWUP = (
         "cadence_d": "cfg_cadence_d",
     },
     twin=_NEXT_FOLLOWUP,
+    source="seed 000 客户跟进 / a类b类客户如何跟进",
+    example='`=NEXT_FOLLOWUP("2026-11-03", "A", "报价", cfg_cadence_a, cfg_cadence_b, cfg_cadence_c, cfg_cadence_d) → 2026-11-10`',
 )
 def next_followup(
     last_contact: Any,
@@ -497,6 +511,8 @@ def _today_serial() -> float:
         "today": "今天 today, e.g. TODAY()",
     },
     twin='IF({next_date}="","",INT({next_date})<INT({today|TODAY()}))',
+    source="seed 000 每天下班前提交跟进表",
+    example="`=OVERDUE([@NextDate], TODAY()) → TRUE/FALSE`",
 )
 def overdue(next_date: Any, today: Any = None) -> Any:
     """TRUE when the follow-up date has passed 已逾期 (``next_date`` < today).

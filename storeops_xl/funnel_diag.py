@@ -155,6 +155,8 @@ def _benches(bench_cols: list[Any], measures: np.ndarray, samples: np.ndarray, m
         "confidence": "cfg_confidence",
     },
     guard='{impressions}=""',
+    source="seed 002 展现→点击→详情→询盘→客服; Wilson interval; minimum sample (issue 13)",
+    example="`=FUNNEL_DIAG(4378, 20, 130, 2, 1) → 点击率低 low CTR 0.46% < 1.00% (90% 区间 CI 0.32%–0.66%): 优化主图 …`; `=FUNNEL_DIAG(300, 4, 2, 0, 0, 1) → 数据太少 too little data: …`",
 )
 def funnel_diag(
     impressions: Any,
@@ -314,6 +316,8 @@ def funnel_diag(
     },
     ranges=("values", "sample"),
     aggregate=True,
+    source="issue 13 (benchmarks = the shop's own median, or the Data Manager peer average typed in `cfg_bench_*`)",
+    example="`=BENCHMARK(tblFunnel[点击率 CTR], tblFunnel[曝光 Impressions], cfg_min_impressions, cfg_bench_ctr) → 0.0166`",
 )
 def benchmark(values: Any, sample: Any = None, min_sample: Any = None, fixed: Any = None) -> Any:
     """Benchmark 基准: the fixed value when given (e.g. Data Manager's peer average), else the shop's median.

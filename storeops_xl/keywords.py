@@ -51,6 +51,8 @@ def _banned_reasons(k: np.ndarray, extra_words: Any, allowed_words: Any) -> tupl
     twin=f'IF(AND({{banned|""}}<>"",LEFT({{banned|""}},{len(NOTE_LABEL) + 1})<>"{NOTE_LABEL}:"),FALSE,'
     'IF(OR({keyword_index}="",{seller_index}=""),"",'
     "AND(--{keyword_index}>={index_min},--{seller_index}<={seller_max})))",
+    source="practitioner rule (Data Manager 关键词指数/卖家规模指数); seed 002 禁售词 (brand keywords)",
+    example='`=OPPORTUNITY_WORD(814, 3, cfg_kw_index_min, cfg_seller_index_max) → TRUE`; `=OPPORTUNITY_WORD(259, 0, , , BANNED("nike shoes")) → FALSE`',
 )
 def opportunity_word(
     keyword_index: Any,
@@ -59,7 +61,7 @@ def opportunity_word(
     seller_max: Any = None,
     banned: Any = None,
 ) -> Any:
-    """Opportunity word 机会词: TRUE when keyword index ≥ ``cfg_kw_index_min`` (200) and seller index ≤ ``cfg_seller_index_max`` (10).
+    """Opportunity word 机会词: TRUE when keyword index ≥ ``cfg_kw_index_min`` (200) and seller index ≤ ``cfg_seller_index_max`` (10), and never when ``banned`` (the keyword's ``BANNED`` text, the Keywords sheet's 违禁词 column) names a brand or banned term.
 
     A keyword holding a brand or banned word is never one: ``banned`` is the keyword's
     ``BANNED`` text (the Keywords sheet's 违禁词 column); when it names a banned term the
@@ -157,6 +159,8 @@ def _p4p(
     },
     settings={"target_cost_per_inquiry": "cfg_target_cpi", "min_clicks": "cfg_min_visitors"},
     ranges=("extra_words", "allowed_words"),
+    source="seed 002 网销宝/直通车 出价, 平均引流成本; minimum sample; brand keywords (issue 13)",
+    example='`=P4P_ACTION(40, 30, 4, 0, cfg_target_cpi) → 加价 raise bid: …`; `=P4P_ACTION(, , , , , "nike shoes") → 暂停 pause: 违禁关键词 nike (品牌 brand) …`',
 )
 def p4p_action(
     cost: Any,

@@ -43,6 +43,8 @@ LISTING_RULES = {
         "quality_target": "质量分目标",
     },
     settings={"title_good": "cfg_title_good", "quality_target": "cfg_quality_target"},
+    source="seed 002 五星产品 (1688); PLATFORM.md (Alibaba.com practice, quality score ≥ 4.5)",
+    example='`=LISTING_STARS(5, 10, 500, 45, cfg_title_good, "1688") → 4`; `=LISTING_STARS(6, 4, 600, 80, cfg_title_good, "alibaba", 4.6) → 5`',
 )
 def listing_stars(
     main_images: Any,
@@ -138,6 +140,8 @@ def listing_stars(
         "max_products": "cfg_shop_max_products",
         "zero_share_max": "cfg_zero_effect_max",
     },
+    source="seed 002 上架产品数量 50–60",
+    example="`=SHOP_HEALTH(55, 3) → 合适 right: 55 款产品 products`",
 )
 def shop_health(
     product_count: Any,
@@ -231,6 +235,8 @@ _HOT = (
     },
     settings={"min_impressions": "cfg_min_impressions"},
     twin=_HOT,
+    source="seed 000 找到商店潜在的爆炸链接; minimum sample (issue 13)",
+    example="`=HOT_CANDIDATE(300, 9, 2, 1000, 0.01, 0.05) → TRUE`; 40 impressions → FALSE",
 )
 def hot_candidate(
     impressions: Any,
@@ -295,6 +301,8 @@ def hot_candidate(
         "rounds_limit": "",
     },
     settings={"rounds_limit": "cfg_replace_rounds"},
+    source="seed 000 优化三次后无法生效, 建议更换链接",
+    example="`=REPLACE_LINK(3, 0.012, 0.011, cfg_replace_rounds) → 换新链接 replace the link: …`",
 )
 def replace_link(rounds: Any, before_metric: Any, after_metric: Any, rounds_limit: Any = None) -> Any:
     """Replace-link advice 换链接建议 (seed 000: after 3 optimisation rounds without effect, use a new link).

@@ -38,6 +38,8 @@ def _ratio(num: Any, den: Any, num_name: str, den_name: str) -> Any:
         "impressions": "曝光次数 impressions",
     },
     **native_ratio("clicks", "impressions"),
+    source="seed 002 点击率=点击次数÷展现次数",
+    example="`=CTR(71, 4378) → 0.0162`",
 )
 def ctr(clicks: Any, impressions: Any) -> Any:
     """Click-through rate 点击率 = clicks ÷ impressions (seed 002).
@@ -70,6 +72,8 @@ def ctr(clicks: Any, impressions: Any) -> Any:
         "visits": "访问 visits",
     },
     **native_ratio("bounced_visits", "visits"),
+    source="seed 002 跳失率",
+    example="`=BOUNCE(30, 120) → 0.25`",
 )
 def bounce(bounced_visits: Any, visits: Any) -> Any:
     """Bounce rate 跳失率 = single-page visits ÷ visits (seed 002).
@@ -91,6 +95,8 @@ def bounce(bounced_visits: Any, visits: Any) -> Any:
         "visitors": "访客 visitors",
     },
     **native_ratio("inquiries", "visitors"),
+    source="Data Manager 询盘率 (询盘人数÷访问人数)",
+    example="`=INQUIRY_RATE(2, 130) → 0.0154`",
 )
 def inquiry_rate(inquiries: Any, visitors: Any) -> Any:
     """Inquiry rate 询盘率 = inquiring buyers ÷ visitors, as the Data Manager export computes it.
@@ -112,6 +118,8 @@ def inquiry_rate(inquiries: Any, visitors: Any) -> Any:
         "visitors": "访客 visitors",
     },
     **native_ratio("buyers", "visitors"),
+    source="seed 002 成交转化率",
+    example="`=CONVERSION(1, 50) → 0.02`",
 )
 def conversion(buyers: Any, visitors: Any) -> Any:
     """Conversion 成交转化率 = paying buyers ÷ visitors (seed 002).
@@ -133,6 +141,8 @@ def conversion(buyers: Any, visitors: Any) -> Any:
         "clicks": "点击次数 clicks",
     },
     **native_ratio("cost", "clicks"),
+    source="P4P 直通车",
+    example="`=CPC(120, 40) → 3`",
 )
 def cpc(cost: Any, clicks: Any) -> Any:
     """Cost per click of P4P 直通车 = cost ÷ clicks.
@@ -154,6 +164,8 @@ def cpc(cost: Any, clicks: Any) -> Any:
         "count": "数量 count: inquiries, buyers or orders",
     },
     **native_ratio("cost", "count"),
+    source="seed 000 cost per inquiry / buyer",
+    example="`=COST_PER(1000, 8) → 125`",
 )
 def cost_per(cost: Any, count: Any) -> Any:
     """Cost per result = cost ÷ count: per inquiry, per new buyer, per order.

@@ -361,6 +361,8 @@ def _advice(message: str) -> Any:
     help={
         "message": "买家消息 buyer message",
     },
+    source="seed 002 防骗技巧",
+    example='`=SCAM_RISK("I paid too much by mistake, please refund the excess") → 高: 多付退差价 overpay and refund the difference → 严词拒绝, 绝不退差价 …`',
 )
 def scam_risk(message: Any) -> Any:
     """Scam risk 骗子风险 of a buyer message: ``"高: pattern → advice"``, ``"中: …"`` or ``"低"`` (seed 002 防骗技巧).
@@ -395,6 +397,8 @@ def scam_risk(message: Any) -> Any:
     help={
         "message": "买家消息 buyer message",
     },
+    source="seed 002 防骗技巧",
+    example='`=SCAM_ADVICE("我下不了单") → 耐心教他怎么下单, 实在不会就签合同走银行打款 / …`',
 )
 def scam_advice(message: Any) -> Any:
     """Scam advice 防骗建议: what seed 002 says to do about the patterns in a buyer message; ``""`` when none.

@@ -163,6 +163,8 @@ def _hashable(values: list[Any]) -> tuple[Any, ...]:
         "count": "关键词个数 how many keywords (4)",
     },
     ranges=("shop_keywords", "shop_weights", "extra_words"),
+    source="seed 000 找词 (hot / potential / core words); the shop's keyword export 选词参谋",
+    example="`=TITLE_KEYWORDS([@Title], [@Keywords], tblKeywords[关键词 Keyword], tblKeywords[曝光 Impressions]) → shoes; sneakers; shoes men; sneakers for men`",
 )
 def title_keywords(
     title: Any,

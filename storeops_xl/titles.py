@@ -524,6 +524,8 @@ def _run(
     },
     ranges=("extra_words", "allowed_words"),
     guard='{title}=""',
+    source="SPEC §4; PLATFORM.md (128-character limit, Title Case, 1688 60 bytes and filler words); seed 002 标题的合理构成",
+    example='`=TITLE_SCORE([@Title], [@JudgedKeywords], cfg_platform, tblBannedWords[Word]) → 0–100`; `=TITLE_SCORE("Dog Leash Dog Leash Dog Leash …", "dog leash") → 40`',
 )
 def title_score(
     title: Any,
@@ -599,6 +601,8 @@ def title_score(
         "title_min_1688": "cfg_title_min_1688",
     },
     ranges=("extra_words", "allowed_words"),
+    source="SPEC §4; PLATFORM.md",
+    example='`=TITLE_ISSUES("Nike Style Dog Collar", "dog collar") → 禁用词 banned words: nike (品牌 brand); 太短 far too short …`',
 )
 def title_issues(
     title: Any,
