@@ -32,8 +32,9 @@ one value per row; ``aggregate`` marks functions that turn whole ranges into one
 ``twin`` is the function's *native twin*: the same rule as an Excel formula that every
 spreadsheet program computes without Python (WPS, LibreOffice, Excel without the add-in).
 It is written over the parameter names, ``{clicks}``; ``{name|default}`` gives the value
-an omitted optional argument takes (a setting parameter's default is filled in from its
-``cfg_*`` cell).  A twin is exact over the inputs the workbook allows (blank cells, zeros,
+an omitted optional argument takes.  A setting parameter is written bare, ``{a_usd}``: the
+spec turns it into ``IF({a_usd|""}="",10000,--{a_usd|""})`` — the ``cfg_*`` default when
+the argument is omitted or its cell is blank, exactly as the core reads it.  A twin is exact over the inputs the workbook allows (blank cells, zeros,
 non-negative numbers, numbers typed as text, the drop-down values of its columns;
 ``tests/core/test_twins.py`` checks it with hypothesis against the core function,
 evaluated by the headless engine and by LibreOffice); outside them both give an error,
@@ -143,8 +144,12 @@ def functions_markdown(specs: Iterable[FunctionSpec]) -> str:
 
 
 def _with_default(param: str, sets: Mapping[str, str]) -> str:
+    """A setting parameter in a twin: its ``cfg_*`` default when omitted *or blank*, as the core."""
     cfg = sets.get(param)
-    return f"{{{param}|{DEFAULTS[cfg]}}}" if cfg else f"{{{param}}}"
+    if not cfg:
+        return f"{{{param}}}"
+    p = f'{{{param}|""}}'
+    return f'IF({p}="",{DEFAULTS[cfg]},--{p})'
 
 
 def excel(

@@ -44,13 +44,14 @@ def test_spec_is_complete(name):
 
 @pytest.mark.parametrize("name", [n for n in NAMES if FUNCTIONS[n].twin])
 def test_twin_defaults_are_the_settings(name):
-    """A twin's default for a setting parameter is the setting's default: no second copy."""
+    """A twin takes a setting parameter's default from the setting (omitted or blank), never
+    from a second copy of the number."""
     spec = FUNCTIONS[name]
-    for p, default in re.findall(r"\{(\w+)\|([^{}]*)\}", spec.twin):
-        if p in spec.settings:
-            assert default == str(DEFAULTS[spec.settings[p]]), (p, default)
-    for p in spec.settings:
-        assert f"{{{p}}}" not in spec.twin, f"{p} has no default in the twin"
+    for p, cfg in spec.settings.items():
+        if f"{{{p}" not in spec.twin:
+            continue
+        form = f'IF({{{p}|""}}="",{DEFAULTS[cfg]},--{{{p}|""}})'
+        assert spec.twin.count(f"{{{p}") == 2 * spec.twin.count(form), (p, spec.twin)
 
 
 def test_every_registered_function_has_its_udf():
@@ -141,4 +142,4 @@ def test_spec_fields():
     assert spec.signature == "REPLY_OK(hours, channel, [inquiry_hours], [tm_hours])"
     assert spec.settings == {"inquiry_hours": "cfg_reply_inquiry_h", "tm_hours": "cfg_reply_tm_h"}
     assert spec.arg_help("tm_hours") == "TM 时限 cfg_reply_tm_h (1)"
-    assert "{tm_hours|1}" in spec.twin and "{inquiry_hours|24}" in spec.twin
+    assert 'IF({tm_hours|""}="",1,--{tm_hours|""})' in spec.twin and 'IF({inquiry_hours|""}="",24,' in spec.twin
