@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
 import sys
+
+from ._args import iso_date
 
 NAME = "import"
 HELP = "导入数据管家导出(产品/关键词) / import Data Manager exports (products, keywords) into a workbook"
@@ -16,7 +17,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--into", required=True, metavar="WORKBOOK", help="StoreOps 工作簿 / the StoreOps workbook (.xlsm/.xlsx)"
     )
     p.add_argument("--no-recalc", action="store_true", help="导入后不重新计算 / do not recalculate after importing")
-    p.add_argument("--today", help="计算用的今天 / date used as today by the recalculation (YYYY-MM-DD)")
+    p.add_argument(
+        "--today", type=iso_date, help="计算用的今天 / date used as today by the recalculation (YYYY-MM-DD)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -27,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
         args.into,
         recalc=not args.no_recalc,
         progress=sys.stderr.isatty(),
-        today=_dt.date.fromisoformat(args.today) if args.today else None,
+        today=args.today,
     )
     print(format_report(report))
     return 1 if report.failed else 0

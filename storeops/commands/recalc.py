@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
+
+from ._args import iso_date
 
 NAME = "recalc"
 HELP = "重算工作簿中的全部公式并保存结果 / recompute every formula headlessly and save cached values in place"
@@ -13,7 +14,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", metavar="PATH", help="工作簿 .xlsm/.xlsx / the workbook")
     parser.add_argument(
         "--today",
-        type=_dt.date.fromisoformat,
+        type=iso_date,
         default=None,
         help="TODAY() 使用的日期 (YYYY-MM-DD) / the date TODAY() returns",
     )

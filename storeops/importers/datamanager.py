@@ -14,10 +14,14 @@ API (stable; the workbook upsert in :mod:`storeops.importers.upsert` builds on i
   ``product_id`` and ``keyword`` are ``str`` (full digits kept); Y/N flags are ``bool``;
   numbers are ``float`` (``NaN`` for the export's "-"), "1.62%" is ``0.0162``;
 * ``rejected``: ``[(row_number, reason)]`` — 1-based row numbers of the file, reasons
-  bilingual (no product ID / keyword, a cell that is not a number).
+  bilingual (no product ID / keyword, a cell that is not a number, a row with an
+  unbalanced CSV quote);
+* ``notes``: ``[(row_number, remark)]`` — rows read with a remark (a cell longer than
+  Excel's 32,767 characters, cut).
 
-Formats: the CSV conversions (UTF-8 with or without BOM, GB18030), ``.xlsx`` (calamine)
-and real BIFF8 ``.xls`` (xlrd).  The header row is found by its content, not its position;
+Formats: the CSV conversions (UTF-8 with or without BOM, GB18030, UTF-16), ``.xlsx`` (the
+first sheet, through the validated reader of :mod:`storeops.xlsx`) and real BIFF8 ``.xls``
+(xlrd), read within the limits of :mod:`._grid` (file size, cells, columns).  The header row is found by its content, not its position;
 blank rows and trailing spaces in headers are ignored; Chinese and English header names
 are both understood.  A file that is neither kind raises
 :class:`storeops.errors.StoreOpsError` with a bilingual message.
@@ -38,10 +42,7 @@ p4p_hours, top10_avg_impressions, top10_avg_clicks, keyword_index, seller_index.
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
-import io
-import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -53,6 +54,8 @@ import pandas as pd
 
 from storeops.errors import StoreOpsError
 from storeops_xl._coerce import to_number
+
+from ._grid import read_grid
 
 __all__ = ["Export", "HEADERS", "read_export"]
 
@@ -139,79 +142,14 @@ class Export:
     frame: pd.DataFrame
     source_path: Path
     rejected: list[tuple[int, str]] = field(default_factory=list)
-
-
-# --------------------------------------------------------------------------- grids
-def _cell(v: Any) -> Any:
-    if isinstance(v, str):
-        return v.strip()
-    if isinstance(v, float) and math.isnan(v):
-        return ""
-    return "" if v is None else v
-
-
-def _read_csv(path: Path) -> list[list[Any]]:
-    raw = path.read_bytes()
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise StoreOpsError(f"无法识别文件编码: {path.name} / cannot decode {path.name} (not UTF-8 or GB18030)")
-    sample = text[:4096]
-    delim = "\t" if sample.count("\t") > sample.count(",") else ","
-    return [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text), delimiter=delim)]
-
-
-def _read_xlsx(path: Path) -> list[list[Any]]:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        wb = CalamineWorkbook.from_path(str(path))
-        rows = wb.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except Exception as exc:
-        raise StoreOpsError(f"无法读取 Excel 文件 {path.name} / cannot read {path.name}: {exc}") from None
-    return [[_cell(c) for c in row] for row in rows]
-
-
-def _read_xls(path: Path) -> list[list[Any]]:
-    import xlrd
-
-    try:
-        book = xlrd.open_workbook(str(path), on_demand=True)
-        sheet = book.sheet_by_index(0)
-        rows = []
-        for r in range(sheet.nrows):
-            out = []
-            for c in sheet.row(r):
-                if c.ctype == xlrd.XL_CELL_DATE:
-                    out.append(xlrd.xldate.xldate_as_datetime(c.value, book.datemode))
-                elif c.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
-                    out.append("")
-                else:
-                    out.append(_cell(c.value))
-            rows.append(out)
-        book.release_resources()
-    except xlrd.XLRDError as exc:
-        raise StoreOpsError(f"无法读取 .xls 文件 {path.name} / cannot read {path.name}: {exc}") from None
-    return rows
-
-
-def _grid(path: Path) -> list[list[Any]]:
-    head = path.read_bytes()[:8]
-    if head.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: real BIFF8 .xls
-        return _read_xls(path)
-    if head.startswith(b"PK"):
-        return _read_xlsx(path)
-    return _read_csv(path)
+    notes: list[tuple[int, str]] = field(default_factory=list)  # rows read with a remark (a cell cut short …)
 
 
 # --------------------------------------------------------------------------- parsing
-def _find_header(grid: list[list[Any]]) -> tuple[int, str, dict[int, str]]:
+def _find_header(grid: list[tuple[int, list[Any]]]) -> tuple[int, str, dict[int, str]]:
+    """(index in ``grid`` of the header row, kind, column → canonical name)."""
     best: tuple[int, int, str, dict[int, str]] | None = None
-    for r, row in enumerate(grid[:60]):
+    for r, (_, row) in enumerate(grid[:60]):
         for kind, lookup in _LOOKUP.items():
             mapping: dict[int, str] = {}
             for c, h in enumerate(row):
@@ -238,8 +176,10 @@ def _to_date(y: str, m: str, d: str) -> _dt.date | None:
         return None
 
 
-def _period(grid: list[list[Any]], header_row: int, path: Path) -> tuple[_dt.date | None, _dt.date | None]:
-    texts = [str(c) for row in grid[:header_row] for c in row if c != ""] + [path.stem]
+def _period(
+    grid: list[tuple[int, list[Any]]], header_row: int, path: Path
+) -> tuple[_dt.date | None, _dt.date | None]:
+    texts = [str(c) for _, row in grid[:header_row] for c in row if c != ""] + [path.stem]
     for t in texts:
         m = _PERIOD.search(unicodedata.normalize("NFKC", t))
         if m:
@@ -284,12 +224,11 @@ def read_export(path: str | Path) -> Export:
         Missing, unreadable or unrecognised file (bilingual one-line message).
     """
     path = Path(path)
-    if not path.is_file():
-        raise StoreOpsError(f"找不到文件 {path} / file not found: {path}")
-    grid = _grid(path)
+    read = read_grid(path)
+    grid = read.rows
     header_row, kind, mapping = _find_header(grid)
     start, end = _period(grid, header_row, path)
-    header = grid[header_row]
+    header = grid[header_row][1]
     width = len(header)
     canon_order = list(HEADERS[kind])
     unknown = {c: str(h).strip() for c, h in enumerate(header) if c not in mapping and str(h).strip() != ""}
@@ -297,18 +236,18 @@ def read_export(path: str | Path) -> Export:
 
     rows: list[list[Any]] = []
     numbers: list[int] = []
-    rejected: list[tuple[int, str]] = []
-    for r in range(header_row + 1, len(grid)):
-        row = list(grid[r]) + [""] * (width - len(grid[r]))
-        if all(v == "" for v in row):
+    rejected: list[tuple[int, str]] = list(read.rejected)
+    for number, cells in grid[header_row + 1 :]:
+        row = list(cells) + [""] * (width - len(cells))
+        if all(v == "" for v in row[:width]):
             continue
         if row[key_col] == "":
             rejected.append(
-                (r + 1, "缺少产品ID / missing product ID" if kind == _P else "缺少关键词 / missing keyword")
+                (number, "缺少产品ID / missing product ID" if kind == _P else "缺少关键词 / missing keyword")
             )
             continue
         rows.append(row[:width])
-        numbers.append(r + 1)
+        numbers.append(number)
 
     data: dict[str, Any] = {}
     bad_rows: dict[int, str] = {}
@@ -337,4 +276,12 @@ def read_export(path: str | Path) -> Export:
         rejected.extend((numbers[i], reason) for i, reason in sorted(bad_rows.items()))
         frame = frame.iloc[keep].reset_index(drop=True)
     rejected.sort()
-    return Export(kind=kind, period_start=start, period_end=end, frame=frame, source_path=path, rejected=rejected)
+    return Export(
+        kind=kind,
+        period_start=start,
+        period_end=end,
+        frame=frame,
+        source_path=path,
+        rejected=rejected,
+        notes=sorted(read.notes),
+    )

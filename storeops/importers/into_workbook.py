@@ -8,21 +8,22 @@ the title row) and upserted (:mod:`.upsert`):
   ``tblFunnel`` (one row per product per period);
 * keywords export → ``tblKeywords`` (by keyword + period).
 
-The workbook is read once, changed in memory, written once (atomically; text as text,
-never formulas) and recalculated.  A file that cannot be read is reported and skipped;
-the others are still imported.
+The workbook is read once, changed in memory and written once together with its
+recalculation (one atomic replace; text as text, never formulas).  Every export is read
+and checked first: when one cannot be read, it is reported and nothing is written.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from storeops.errors import StoreOpsError
+from storeops.errors import StoreOpsError, describe
 from storeops.tables import drop_blank_rows, to_headers, to_keys
 
 from .upsert import (
@@ -91,6 +92,7 @@ def _apply(export: object, tables: dict[str, pd.DataFrame], rep: FileReport) -> 
     period = period_text(start, end)
     rep.kind, rep.period, rep.read = kind, period, len(frame) + len(getattr(export, "rejected", []) or [])
     rep.rejected.extend((int(r), str(m)) for r, m in (getattr(export, "rejected", []) or []))
+    rep.notes.extend((int(r), str(m)) for r, m in (getattr(export, "notes", []) or []))
     if not period:
         rep.rejected.append((0, "没有找到时间周期 / no period found in the title row"))
     if kind == "products":
@@ -132,7 +134,7 @@ def _apply(export: object, tables: dict[str, pd.DataFrame], rep: FileReport) -> 
         raise StoreOpsError(f"未知的导出类型 {kind!r} / unknown export kind {kind!r}")
 
 
-def import_frames(tables: dict[str, pd.DataFrame], paths: Sequence[str]) -> list[FileReport]:
+def import_frames(tables: dict[str, pd.DataFrame], paths: Sequence[str], *, progress: bool = False) -> list[FileReport]:
     """Upsert each export in ``paths`` into key frames ``tables`` (changed in place:
     ``tblProducts``, ``tblFunnel``, ``tblKeywords``).  No workbook I/O."""
     from .datamanager import read_export
@@ -140,15 +142,24 @@ def import_frames(tables: dict[str, pd.DataFrame], paths: Sequence[str]) -> list
     reports = []
     for p in paths:
         rep = FileReport(str(p))
+        t0 = time.perf_counter()
+        if progress:
+            _say(f"读取 reading {os.path.basename(str(p))} …")
         try:
             export = read_export(p)
+            if progress:
+                _say(f"  {len(export.frame):,} 行 rows ({time.perf_counter() - t0:.1f} s); 合并 upserting …")
             _apply(export, tables, rep)
-        except StoreOpsError as exc:
-            rep.error = str(exc)
-        except (OSError, ValueError, KeyError) as exc:
-            rep.error = f"无法读取 / cannot read: {type(exc).__name__}: {exc}"
+        except (StoreOpsError, OSError, ValueError, KeyError, MemoryError, RecursionError) as exc:
+            known = describe(exc)
+            rep.error = known[0] if known else f"无法读取 / cannot read: {type(exc).__name__}: {exc}"
         reports.append(rep)
     return reports
+
+
+def _say(text: str) -> None:
+    """A progress line on the terminal (stderr)."""
+    print(f"导入 import: {text}", file=sys.stderr, flush=True)
 
 
 _TABLES = ("tblProducts", "tblFunnel", "tblKeywords")
@@ -157,35 +168,66 @@ _TABLES = ("tblProducts", "tblFunnel", "tblKeywords")
 def import_into(
     paths: Sequence[str], workbook: str, *, recalc: bool = True, progress: bool = True, today: object = None
 ) -> ImportReport:
-    """Import exports ``paths`` into ``workbook`` (written in place, atomically) and recalc it."""
-    from storeops.xlsx import check_not_locked, read_tables, write_tables
+    """Import exports ``paths`` into ``workbook`` and recalculate it, in one atomic write.
 
-    t0 = time.perf_counter()
+    Every export is read and checked before the workbook is touched; the new rows and
+    the recalculated values are written together (a failed recalculation leaves the
+    workbook as it was).  The workbook is locked for StoreOps meanwhile, and a save
+    someone makes while the import runs is never overwritten (the import runs again on
+    the saved version, see :func:`storeops.xlsx.retry_on_change`).
+    """
+    from storeops.xlsx import check_not_locked, retry_on_change, workbook_session
+
     if not os.path.isfile(workbook):
         raise StoreOpsError(f"找不到工作簿 / workbook not found: {workbook}")
     check_not_locked(workbook)
-    raw = read_tables(workbook)
-    missing = [t for t in _TABLES if t not in raw]
-    if missing:
-        raise StoreOpsError(
-            f"不是 StoreOps 工作簿(缺少 {', '.join(missing)}) / not a StoreOps workbook "
-            f"(missing {', '.join(missing)}): {workbook}"
-        )
-    tables = {t: drop_blank_rows(t, to_keys(t, raw[t])).reset_index(drop=True) for t in _TABLES}
-    before = {t: id(f) for t, f in tables.items()}
-    t1 = time.perf_counter()
-    reports = import_frames(tables, paths)
-    t2 = time.perf_counter()
-    changed = {t: to_headers(t, f, inputs_only=True) for t, f in tables.items() if id(f) != before[t]}
-    report = ImportReport(reports)
-    if changed:
-        write_tables(workbook, changed)
-        report.written = True
-    t3 = time.perf_counter()
-    if recalc and report.written:
-        from storeops.engine import recalc as _recalc
 
-        _recalc(workbook, today=today, progress=progress)
+    def once() -> ImportReport:
+        with workbook_session(workbook):
+            return _import_once(paths, workbook, recalc=recalc, progress=progress, today=today)
+
+    return retry_on_change(once)
+
+
+def _import_once(paths: Sequence[str], workbook: str, *, recalc: bool, progress: bool, today: object) -> ImportReport:
+    from storeops.xlsx import open_package, read_tables, table_parts
+    from storeops.xlsx._zipwrite import write_zip
+
+    t0 = time.perf_counter()
+    with open_package(workbook) as pkg:
+        raw = read_tables(pkg)
+        missing = [t for t in _TABLES if t not in raw]
+        if missing:
+            raise StoreOpsError(
+                f"不是 StoreOps 工作簿(缺少 {', '.join(missing)}) / not a StoreOps workbook "
+                f"(missing {', '.join(missing)}): {workbook}"
+            )
+        tables = {t: drop_blank_rows(t, to_keys(t, raw[t])).reset_index(drop=True) for t in _TABLES}
+        del raw
+        before = {t: id(f) for t, f in tables.items()}
+        t1 = time.perf_counter()
+        reports = import_frames(tables, paths, progress=progress)
+        t2 = time.perf_counter()
+        changed = {t: to_headers(t, f, inputs_only=True) for t, f in tables.items() if id(f) != before[t]}
+        report = ImportReport(reports)
+        if report.failed:  # every file is read and checked before anything is written
+            changed = {}
+        if progress and changed:
+            rows = sum(len(f) for f in changed.values())
+            _say(f"写入 writing {rows:,} 行 rows …")
+        parts = table_parts(pkg, changed)[0] if changed else {}
+        infos = pkg.infos
+    t3 = time.perf_counter()
+    if parts:
+        if recalc:
+            from storeops.engine import recalc as _recalc
+
+            _recalc(workbook, today=today, progress=progress, overlay=parts)
+        else:
+            from storeops.xlsx import atomic_replace
+
+            atomic_replace(workbook, lambda fh: write_zip(fh, workbook, infos, parts))
+        report.written = True
     t4 = time.perf_counter()
     report.seconds = {"read": t1 - t0, "upsert": t2 - t1, "write": t3 - t2, "recalc": t4 - t3, "total": t4 - t0}
     return report
@@ -214,6 +256,8 @@ def format_report(report: ImportReport, *, max_reasons: int = 20) -> str:
             lines.append(f"    … 另有 {len(f.rejected) - max_reasons} 条 / {len(f.rejected) - max_reasons} more")
     if report.written:
         lines.append("已写入并重新计算 / written and recalculated")
+    elif report.failed:
+        lines.append("有文件无法读取，工作簿未改动 / a file could not be read: the workbook was not changed")
     else:
         lines.append("没有变化,文件未改动 / nothing changed; the file was not modified")
     return "\n".join(lines)

@@ -18,7 +18,7 @@ from typing import Any
 
 from lxml import etree
 
-from ..errors import StoreOpsError
+from ..errors import StoreOpsError, io_error
 from ._wellformed import REASONS, new_extent, xml_problem
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -130,7 +130,23 @@ class Package:
         self.zf.close()
 
     def has(self, name: str) -> bool:
-        return name in self._members
+        return name in self._members or name in self._overlay
+
+    @property
+    def _overlay(self) -> dict[str, bytes]:
+        return self._cache.get("overlay", {})
+
+    def overlaid(self, parts: dict[str, bytes]) -> Package:
+        """This package as if ``parts`` (member → bytes) replaced or added those members.
+
+        Reading a member in ``parts`` gives its new bytes (StoreOps' own output: not
+        validated again); everything parsed from them — sheets, tables, shared strings —
+        is read afresh.  The zip stays the same open file (``close`` either)."""
+        pkg = Package(self.path, self.zf, self.infos)
+        pkg._cache["overlay"] = {**self._overlay, **parts}
+        pkg._cache["valid"] = {k: v for k, v in self._cache.get("valid", {}).items() if k not in parts}
+        _load_workbook(pkg)
+        return pkg
 
     @property
     def _members(self) -> dict[str, zipfile.ZipInfo]:
@@ -140,15 +156,19 @@ class Package:
         return m
 
     def read(self, name: str) -> bytes:
-        """Bytes of one member; XML members are checked for DOCTYPE/ENTITY tricks."""
+        """Bytes of one member; XML members are checked well-formed first (see :meth:`_validate`)."""
+        if name in self._overlay:
+            return self._overlay[name]
         try:
             info = self._members.get(name)
             if info is not None and info.compress_type == zipfile.ZIP_DEFLATED and info.file_size > _FAST_INFLATE:
                 data = self._inflate(info)
             else:
                 data = self.zf.read(name)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
+        except (zipfile.BadZipFile, EOFError, ValueError, zlib.error, NotImplementedError) as exc:
             raise bad_file(self.path, "文件已损坏（压缩内容不完整）", f"the file is damaged ({exc})") from None
+        except OSError as exc:
+            raise io_error(exc, self.path, writing=False) from None
         except KeyError:
             raise bad_file(self.path, f"缺少部件 {name}", f"missing part {name}") from None
         if name.endswith((".xml", ".rels")):
@@ -450,9 +470,12 @@ def open_package(path: str | os.PathLike[str]) -> Package:
     path = os.fspath(path)
     if not os.path.isfile(path):
         raise bad_file(path, "找不到文件", "file not found")
-    size = os.path.getsize(path)
-    with open(path, "rb") as fh:
-        head = fh.read(4)
+    try:
+        size = os.path.getsize(path)
+        with open(path, "rb") as fh:
+            head = fh.read(4)
+    except OSError as exc:
+        raise io_error(exc, path, writing=False) from None
     if head[:2] != b"PK":
         raise bad_file(path, "不是 Excel 工作簿（不是 zip 文件）", "not an Excel workbook (not a zip file)")
     try:
