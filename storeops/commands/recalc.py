@@ -23,9 +23,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from storeops.engine import recalc
+    import sys
 
-    report = recalc(args.path, today=args.today, progress=not args.no_progress)
+    from storeops.engine import recalc
+    from storeops.xlsx import retry_on_change
+
+    report = retry_on_change(
+        lambda: recalc(args.path, today=args.today, progress=not args.no_progress),
+        log=lambda msg: print(msg, file=sys.stderr),
+    )
     print(report.summary())
     for ex in report.left_examples[:3]:
         print(f"  留给 Excel / left to Excel: {ex}")
