@@ -262,6 +262,34 @@ def clean_stale_temps(path: str) -> list[str]:
     return removed
 
 
+_TEMP_OF = re.compile(r"^\.storeops-(.+)\.[a-z0-9_]{8}\.tmp$")
+
+
+def clean_folder(folder: str | os.PathLike[str]) -> list[str]:
+    """Remove the temporary files killed runs left in ``folder`` (each only while no
+    StoreOps process holds its workbook's lock), and old ones of earlier versions."""
+    folder = os.fspath(folder)
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    removed: list[str] = []
+    for target in sorted({m.group(1) for n in names if (m := _TEMP_OF.match(n))} | {""}):
+        path = os.path.join(folder, target or ".storeops-none")
+        try:
+            lock = _Lock.try_acquire(lock_path(path)) if target else None
+        except OSError:
+            continue
+        if target and lock is None:
+            continue  # a StoreOps command is writing it right now
+        try:
+            removed += clean_stale_temps(path)
+        finally:
+            if lock is not None:
+                lock.release()
+    return sorted(set(removed))
+
+
 @contextmanager
 def workbook_session(path: str | os.PathLike[str], *, wait: float = 60.0) -> Iterator[WorkbookSession]:
     """Lock ``path`` for StoreOps, clean stale temporary files, refuse a read-only file and
