@@ -17,9 +17,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--into", required=True, metavar="WORKBOOK", help="StoreOps 工作簿 / the StoreOps workbook (.xlsm/.xlsx)"
     )
     p.add_argument("--no-recalc", action="store_true", help="导入后不重新计算 / do not recalculate after importing")
-    p.add_argument(
-        "--today", type=iso_date, help="计算用的今天 / date used as today by the recalculation (YYYY-MM-DD)"
-    )
+    p.add_argument("--today", type=iso_date, help="计算用的今天 / date used as today by the recalculation (YYYY-MM-DD)")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -17,7 +17,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         metavar="MASTER",
         help="同时把保存的工作簿合并到主文件 / also merge each saved workbook into MASTER",
     )
-    p.add_argument("--interval", type=positive_seconds, default=1.0, metavar="S", help="检查间隔秒数 / seconds between scans (1)")
+    p.add_argument(
+        "--interval", type=positive_seconds, default=1.0, metavar="S", help="检查间隔秒数 / seconds between scans (1)"
+    )
     p.add_argument(
         "--settle",
         type=positive_seconds,

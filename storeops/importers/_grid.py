@@ -70,9 +70,7 @@ def _cell(v: Any, grid: Grid, row: int) -> Any:
 def _add_row(grid: Grid, row: int, cells: list[Any], path: Path, count: list[int]) -> None:
     if len(cells) > MAX_COLUMNS:
         if any(c not in ("", None) for c in cells[MAX_COLUMNS:]):
-            grid.notes.append(
-                (row, f"忽略了第 {MAX_COLUMNS} 列之后的内容 / ignored cells beyond column {MAX_COLUMNS}")
-            )
+            grid.notes.append((row, f"忽略了第 {MAX_COLUMNS} 列之后的内容 / ignored cells beyond column {MAX_COLUMNS}"))
         cells = cells[:MAX_COLUMNS]
     cleaned = [_cell(c, grid, row) for c in cells]
     if any(c != "" for c in cleaned):
@@ -161,7 +159,9 @@ def _read_xlsx(path: Path) -> Grid:
         extent = pkg.extent(sheet.path)
         if extent is not None and extent[1] > MAX_CELLS:
             raise _bad(
-                path, f"文件太大（超过 {MAX_CELLS:,} 个单元格）", f"the file is too large (more than {MAX_CELLS:,} cells)"
+                path,
+                f"文件太大（超过 {MAX_CELLS:,} 个单元格）",
+                f"the file is too large (more than {MAX_CELLS:,} cells)",
             )
         columns = read_columns(xml, pkg.shared_strings, pkg.date_styles, None, dates_as_datetime=True)
     del xml

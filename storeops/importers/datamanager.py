@@ -176,9 +176,7 @@ def _to_date(y: str, m: str, d: str) -> _dt.date | None:
         return None
 
 
-def _period(
-    grid: list[tuple[int, list[Any]]], header_row: int, path: Path
-) -> tuple[_dt.date | None, _dt.date | None]:
+def _period(grid: list[tuple[int, list[Any]]], header_row: int, path: Path) -> tuple[_dt.date | None, _dt.date | None]:
     texts = [str(c) for _, row in grid[:header_row] for c in row if c != ""] + [path.stem]
     for t in texts:
         m = _PERIOD.search(unicodedata.normalize("NFKC", t))

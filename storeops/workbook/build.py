@@ -406,6 +406,7 @@ def build_workbook(
                 "created": FIXED_CREATED,
             }
         )
+        wb.set_custom_property("StoreOpsSchemaVersion", schema.SCHEMA_VERSION)  # storeops.xlsx.schema_version
         wb.set_calc_mode("auto")
         b = _Builder(wb, data, settings)
         if hooks is not None:

@@ -29,12 +29,16 @@ Public helpers (signatures are stable; other layers use them):
 ``atomic_replace(path, write_fn)`` / ``atomic_write(path, write_fn)`` / ``check_not_locked(path)``
     Temp file in the same folder + ``os.replace``; refuse files open elsewhere, read-only
     files and (``atomic_replace``) a version saved by someone else after it was read.
+``schema_version(pkg_or_path) -> int | None``
+    The ``StoreOpsSchemaVersion`` custom property StoreOps stamps in every workbook it
+    builds (``None``: none; see :mod:`storeops.workbook.migrate`).
 ``write_zip(out, src_path, infos, replace)``
     Deterministic zip writing; unchanged members copied raw (byte-identical).
 """
 
 from ._atomic import atomic_replace, atomic_write, check_not_locked, lock_files
 from ._cells import XLErr, col_index, col_letters, parse_range
+from ._docprops import schema_version
 from ._package import Package, TableColumn, TableInfo, open_package
 from ._session import FileStamp, current_session, retry_on_change, workbook_session
 from ._tables import MAX_CELL_TEXT, read_names, read_tables, table_parts, write_tables
@@ -59,6 +63,7 @@ __all__ = [
     "read_names",
     "read_tables",
     "retry_on_change",
+    "schema_version",
     "table_parts",
     "workbook_session",
     "write_tables",

@@ -227,9 +227,7 @@ def refuse_read_only(path: str) -> None:
     except OSError as exc:
         raise io_error(exc, path, writing=False) from None
     if stat.S_ISDIR(st.st_mode):
-        raise FileIOError(
-            f"{os.path.basename(path)}: 这是一个文件夹，不是工作簿 / it is a folder, not a workbook file"
-        )
+        raise FileIOError(f"{os.path.basename(path)}: 这是一个文件夹，不是工作簿 / it is a folder, not a workbook file")
     if not st.st_mode & stat.S_IWUSR or not os.access(path, os.W_OK):
         raise FileIOError(
             f"{os.path.basename(path)}: 文件是只读的，未改动（请先取消只读属性）/ "
