@@ -251,8 +251,7 @@ def _merge_once(
     import os
 
     from storeops.errors import StoreOpsError
-    from storeops.xlsx import atomic_replace, open_package, read_tables, table_parts
-    from storeops.xlsx._zipwrite import write_zip
+    from storeops.xlsx import open_package, read_tables, table_parts, write_package
 
     with open_package(master_path) as pkg:
         master_tables = read_tables(pkg)
@@ -272,15 +271,14 @@ def _merge_once(
             from storeops.tables import to_headers
 
             parts = table_parts(pkg, {_TABLE: to_headers(_TABLE, res.frame, inputs_only=True)})[0]
-        infos = pkg.infos
-    if conflicts_csv:
-        from storeops.csvout import write_csv
+        if conflicts_csv:
+            from storeops.csvout import write_csv
 
-        write_csv(conflicts_frame(res.conflicts), conflicts_csv)
+            write_csv(conflicts_frame(res.conflicts), conflicts_csv)
+        if parts and not recalc:
+            write_package(pkg, parts)
     if recalc:
         from storeops.engine import recalc as _recalc
 
         _recalc(master_path, progress=progress, overlay=parts)  # the merge and its values: one write
-    elif parts:
-        atomic_replace(master_path, lambda fh: write_zip(fh, master_path, infos, parts))
     return res

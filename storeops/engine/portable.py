@@ -201,6 +201,7 @@ def export_portable(
         if pkg.has(wr):
             replace[wr] = re.sub(rb'<Relationship [^>]*Type="[^"]*/vbaProject"[^>]*/>', b"", pkg.read(wr))
 
+        pkg.validate_all()  # a damaged part is refused, never copied into the export (issue 15)
         infos = [i for i in pkg.infos if i.filename not in drop]
         rep.dropped_parts = sorted(drop)
 

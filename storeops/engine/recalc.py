@@ -573,6 +573,7 @@ def recalc(
         clock("open package")
         replace, report = evaluate_package(pkg, today=today, progress=progress, deflated=True, overlay=overlay)
         report.stages = {**stages, **report.stages}
+        pkg.validate_all()  # parts only copied are checked too: a damaged file is never rewritten (issue 15)
         clock.t = time.perf_counter()
         infos = pkg.infos
 

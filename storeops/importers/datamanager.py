@@ -224,7 +224,10 @@ def read_export(path: str | Path) -> Export:
     path = Path(path)
     read = read_grid(path)
     grid = read.rows
-    header_row, kind, mapping = _find_header(grid)
+    try:
+        header_row, kind, mapping = _find_header(grid)
+    except StoreOpsError as exc:
+        raise StoreOpsError(f"{path.name}: {exc}") from None
     start, end = _period(grid, header_row, path)
     header = grid[header_row][1]
     width = len(header)

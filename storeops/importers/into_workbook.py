@@ -190,8 +190,7 @@ def import_into(
 
 
 def _import_once(paths: Sequence[str], workbook: str, *, recalc: bool, progress: bool, today: object) -> ImportReport:
-    from storeops.xlsx import open_package, read_tables, table_parts
-    from storeops.xlsx._zipwrite import write_zip
+    from storeops.xlsx import open_package, read_tables, table_parts, write_package
 
     t0 = time.perf_counter()
     with open_package(workbook) as pkg:
@@ -216,17 +215,14 @@ def _import_once(paths: Sequence[str], workbook: str, *, recalc: bool, progress:
             rows = sum(len(f) for f in changed.values())
             _say(f"写入 writing {rows:,} 行 rows …")
         parts = table_parts(pkg, changed)[0] if changed else {}
-        infos = pkg.infos
+        if parts and not recalc:
+            write_package(pkg, parts)
     t3 = time.perf_counter()
     if parts:
         if recalc:
             from storeops.engine import recalc as _recalc
 
-            _recalc(workbook, today=today, progress=progress, overlay=parts)
-        else:
-            from storeops.xlsx import atomic_replace
-
-            atomic_replace(workbook, lambda fh: write_zip(fh, workbook, infos, parts))
+            _recalc(workbook, today=today, progress=progress, overlay=parts)  # rows + values: one write
         report.written = True
     t4 = time.perf_counter()
     report.seconds = {"read": t1 - t0, "upsert": t2 - t1, "write": t3 - t2, "recalc": t4 - t3, "total": t4 - t0}

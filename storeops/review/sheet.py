@@ -115,9 +115,8 @@ def _sheet_xml(rows: Iterable[list[Any]]) -> bytes:
 
 def write_review_sheet(path: str, review: Review, sheet_name: str = S_REVIEW) -> None:
     """Add or replace the review sheet in the workbook at ``path`` (atomically)."""
-    from storeops.xlsx._atomic import atomic_replace
+    from storeops.xlsx import write_package
     from storeops.xlsx._package import open_package, rels_of
-    from storeops.xlsx._zipwrite import write_zip
 
     data = _sheet_xml(review_rows(review))
     with open_package(path) as pkg:
@@ -153,4 +152,4 @@ def write_review_sheet(path: str, review: Review, sheet_name: str = S_REVIEW) ->
             replace[rels_path] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8", standalone=True)
             replace["[Content_Types].xml"] = etree.tostring(ct, xml_declaration=True, encoding="UTF-8", standalone=True)
             replace[part] = data
-        atomic_replace(path, lambda fh: write_zip(fh, path, infos, replace))
+        write_package(pkg, replace)

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from storeops.errors import StoreOpsError
-from storeops.xlsx import Package, atomic_replace, open_package, schema_version, workbook_session
+from storeops.xlsx import Package, open_package, schema_version, workbook_session, write_package
 from storeops.xlsx._docprops import schema_version_parts
 
 from ._layouts import LAYOUTS
@@ -98,8 +98,6 @@ def migrate(path: str | os.PathLike[str]) -> MigrationReport:
     Refuses a file of a newer version (made by a newer StoreOps) and a file whose tables do
     not have the layout of its version; a file already current is not rewritten.
     """
-    from storeops.xlsx._zipwrite import write_zip
-
     path = os.fspath(path)
     with workbook_session(path), open_package(path) as pkg:
         before = schema_version(pkg) or 0
@@ -117,6 +115,5 @@ def migrate(path: str | os.PathLike[str]) -> MigrationReport:
             parts.update(MIGRATIONS[v](pkg.overlaid(parts) if parts else pkg))
             report.steps.append(v)
         parts.update(schema_version_parts(pkg.overlaid(parts) if parts else pkg, SCHEMA_VERSION))
-        infos = pkg.infos
-        atomic_replace(path, lambda fh: write_zip(fh, path, infos, parts))
+        write_package(pkg, parts)
     return report

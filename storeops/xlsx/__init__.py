@@ -41,7 +41,7 @@ from ._cells import XLErr, col_index, col_letters, parse_range
 from ._docprops import schema_version
 from ._package import Package, TableColumn, TableInfo, open_package
 from ._session import FileStamp, current_session, retry_on_change, workbook_session
-from ._tables import MAX_CELL_TEXT, read_names, read_tables, table_parts, write_tables
+from ._tables import MAX_CELL_TEXT, read_names, read_tables, table_parts, write_package, write_tables
 from ._zipwrite import write_zip
 
 __all__ = [
@@ -66,6 +66,7 @@ __all__ = [
     "schema_version",
     "table_parts",
     "workbook_session",
+    "write_package",
     "write_tables",
     "write_zip",
 ]

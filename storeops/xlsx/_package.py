@@ -200,6 +200,15 @@ class Package:
                     )
         done[name] = extent
 
+    def validate_all(self) -> None:
+        """Check every XML part, also those a command only copies into its output (so a
+        damaged part is refused, never rewritten); parts already checked are skipped."""
+        done = self._cache.setdefault("valid", {})
+        for info in self.infos:
+            n = info.filename
+            if n.endswith((".xml", ".rels")) and n not in done and n not in self._overlay:
+                self.read(n)
+
     def extent(self, name: str) -> tuple[int, int, int] | None:
         """(last row, number of cells, last column) of a worksheet part already read; else ``None``."""
         e = self._cache.get("valid", {}).get(name)

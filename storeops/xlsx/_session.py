@@ -34,7 +34,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
 
-from ..errors import FileBusyError, FileChangedError, FileIOError, io_error
+from ..errors import FileBusyError, FileChangedError, FileIOError, StoreOpsError, io_error
 
 __all__ = [
     "FileStamp",
@@ -227,10 +227,10 @@ def refuse_read_only(path: str) -> None:
     except OSError as exc:
         raise io_error(exc, path, writing=False) from None
     if stat.S_ISDIR(st.st_mode):
-        raise FileIOError(f"{os.path.basename(path)}: 这是一个文件夹，不是工作簿 / it is a folder, not a workbook file")
+        raise StoreOpsError(f"{os.path.basename(path)}: 这是一个文件夹，不是文件 / it is a folder, not a file")
     if not st.st_mode & stat.S_IWUSR or not os.access(path, os.W_OK):
         raise FileIOError(
-            f"{os.path.basename(path)}: 文件是只读的，未改动（请先取消只读属性）/ "
+            f"{os.path.basename(path)}: 文件是只读的，未改动（请先取消只读属性） / "
             "the file is read-only and was not changed (clear its read-only attribute first)"
         )
 

@@ -204,13 +204,17 @@ def write_tables(
     path = os.fspath(path)
     with workbook_session(path), open_package(path) as pkg:
         replace, counts = table_parts(pkg, frames, mode=mode)
-        infos = pkg.infos
-
-        def write(fh):
-            write_zip(fh, path, infos, replace)
-
-        atomic_replace(path, write)
+        write_package(pkg, replace)
     return counts
+
+
+def write_package(pkg: Package, parts: dict[str, bytes]) -> None:
+    """Write ``pkg`` back to its file with ``parts`` (member → bytes) replaced or added:
+    every other part is checked (:meth:`Package.validate_all`) and copied raw; atomic, and
+    refused when someone saved the file since the session read it (see :func:`atomic_replace`)."""
+    pkg.validate_all()
+    path, infos = pkg.path, pkg.infos
+    atomic_replace(path, lambda fh: write_zip(fh, path, infos, parts))
 
 
 def table_parts(
