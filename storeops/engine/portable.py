@@ -206,7 +206,7 @@ def export_portable(
         rep.dropped_parts = sorted(drop)
 
         def write(fh):
-            write_zip(fh, src, infos, replace)
+            write_zip(fh, pkg, infos, replace)  # raw copies from the very file read (issue 15)
 
         atomic_replace(out, write)
     return rep

@@ -578,7 +578,7 @@ def recalc(
         infos = pkg.infos
 
         def write(fh):
-            write_zip(fh, path, infos, replace)
+            write_zip(fh, pkg, infos, replace)  # raw copies from the very file read (issue 15)
 
         atomic_replace(path, write)
         clock("write file")

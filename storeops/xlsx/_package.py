@@ -127,7 +127,15 @@ class Package:
         self.close()
 
     def close(self) -> None:
+        fp = self.zf.fp
         self.zf.close()
+        if fp is not None and not fp.closed:
+            fp.close()
+
+    def source(self):
+        """A new binary file object on the very file this package was opened from (not
+        on its path, which a save may have pointed at a newer file meanwhile)."""
+        return os.fdopen(os.dup(self.zf.fp.fileno()), "rb")
 
     def has(self, name: str) -> bool:
         return name in self._members or name in self._overlay
@@ -219,7 +227,7 @@ class Package:
         from ._deflate import crc32, inflate
         from ._zipwrite import _local_data_offset, _read_exact
 
-        with open(self.path, "rb") as fh:
+        with self.source() as fh:
             fh.seek(_local_data_offset(fh, info))
             raw = b"".join(_read_exact(fh, info.compress_size))
         data = inflate(raw, info.file_size)
@@ -477,19 +485,30 @@ def open_package(path: str | os.PathLike[str]) -> Package:
     ...     [s.name for s in pkg.sheets]
     """
     path = os.fspath(path)
+    if os.path.isdir(path):
+        raise bad_file(path, "这是一个文件夹，不是工作簿", "it is a folder, not a workbook file")
     if not os.path.isfile(path):
         raise bad_file(path, "找不到文件", "file not found")
+    # one open file for everything read from now on: a save that replaces the file while
+    # StoreOps works cannot mix two versions (the new one is seen only by the final check)
     try:
-        size = os.path.getsize(path)
-        with open(path, "rb") as fh:
-            head = fh.read(4)
+        fh = open(path, "rb")
     except OSError as exc:
         raise io_error(exc, path, writing=False) from None
+    try:
+        size = os.fstat(fh.fileno()).st_size
+        head = fh.read(4)
+        fh.seek(0)
+    except OSError as exc:
+        fh.close()
+        raise io_error(exc, path, writing=False) from None
     if head[:2] != b"PK":
+        fh.close()
         raise bad_file(path, "不是 Excel 工作簿（不是 zip 文件）", "not an Excel workbook (not a zip file)")
     try:
-        zf = zipfile.ZipFile(path)
+        zf = zipfile.ZipFile(fh)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        fh.close()
         raise bad_file(path, "文件已损坏或被截断", f"the file is damaged or truncated ({exc})") from None
     try:
         infos = zf.infolist()
@@ -523,6 +542,7 @@ def open_package(path: str | os.PathLike[str]) -> Package:
         return pkg
     except BaseException:
         zf.close()
+        fh.close()
         raise
 
 

@@ -213,8 +213,8 @@ def write_package(pkg: Package, parts: dict[str, bytes]) -> None:
     every other part is checked (:meth:`Package.validate_all`) and copied raw; atomic, and
     refused when someone saved the file since the session read it (see :func:`atomic_replace`)."""
     pkg.validate_all()
-    path, infos = pkg.path, pkg.infos
-    atomic_replace(path, lambda fh: write_zip(fh, path, infos, parts))
+    infos = pkg.infos
+    atomic_replace(pkg.path, lambda fh: write_zip(fh, pkg, infos, parts))
 
 
 def table_parts(
