@@ -135,7 +135,9 @@ class Package:
     def source(self):
         """A new binary file object on the very file this package was opened from (not
         on its path, which a save may have pointed at a newer file meanwhile)."""
-        return os.fdopen(os.dup(self.zf.fp.fileno()), "rb")
+        if hasattr(os, "pread"):
+            return _PositionalFile(os.dup(self.zf.fp.fileno()))
+        return open(self.path, "rb")  # pragma: no cover - Windows: an open file cannot be replaced
 
     def has(self, name: str) -> bool:
         return name in self._members or name in self._overlay
@@ -317,6 +319,40 @@ class Package:
             if s.name == name:
                 return s
         raise KeyError(name)
+
+
+class _PositionalFile:
+    """A read-only file object over a duplicated descriptor that reads with ``os.pread``:
+    it never moves the offset the original file object (buffered, used by ``zipfile``)
+    relies on."""
+
+    def __init__(self, fd: int):
+        self.fd, self.pos = fd, 0
+
+    def read(self, n: int = -1) -> bytes:
+        if n is None or n < 0:
+            n = max(os.fstat(self.fd).st_size - self.pos, 0)
+        data = os.pread(self.fd, n, self.pos)
+        self.pos += len(data)
+        return data
+
+    def seek(self, pos: int, whence: int = 0) -> int:
+        self.pos = pos if whence == 0 else self.pos + pos if whence == 1 else os.fstat(self.fd).st_size + pos
+        return self.pos
+
+    def tell(self) -> int:
+        return self.pos
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+    def __enter__(self) -> _PositionalFile:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
 
 
 def resolve(base_dir: str, target: str) -> str:
