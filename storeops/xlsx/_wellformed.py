@@ -19,8 +19,10 @@ The check is XML 1.0 well-formedness without a DTD, which is all an Office part 
   whitespace, comments and processing instructions around it — so a part cut short is
   refused (its root is never closed).
 
-The kernel runs about 0.4 ns per byte compiled; without numba the standard library's
-expat parser does the same job (plus the DOCTYPE and encoding checks done here).
+Big parts (worksheets) go through one compiled pass (:func:`wf_kernel`, numba; about
+2–4 ns per byte); small ones, and every part without numba, through the standard library's
+expat parser, plus the DOCTYPE, encoding and cell-reference checks done here.  A test
+checks that both give the same verdicts.
 """
 
 from __future__ import annotations
@@ -28,8 +30,6 @@ from __future__ import annotations
 import re
 
 import numpy as np
-
-from ._jit import HAVE_NUMBA, jit
 
 #: Deepest element nesting accepted (Office parts nest fewer than 20 levels).
 MAX_DEPTH = 256
@@ -70,7 +70,6 @@ REASONS = {
 }
 
 
-@jit
 def _utf8_len(a, i, n):
     """Length of the valid XML character encoded in UTF-8 at ``a[i]``; 0 when invalid."""
     b = a[i]
@@ -112,14 +111,12 @@ def _utf8_len(a, i, n):
     return 0
 
 
-@jit
 def _xml_char(v):
     return (
         v == 9 or v == 10 or v == 13 or (0x20 <= v <= 0xD7FF) or (0xE000 <= v <= 0xFFFD) or (0x10000 <= v <= 0x10FFFF)
     )
 
 
-@jit
 def _reference(a, i, n):
     """End (index after ``;``) of the valid reference starting with ``&`` at ``a[i]``; -1."""
     j = i + 1
@@ -170,7 +167,6 @@ def _reference(a, i, n):
     return -1
 
 
-@jit
 def _name_end(a, i, n):
     """End of the XML name starting at ``a[i]`` (``i`` when there is none; -1 for bad UTF-8)."""
     if i >= n or _NAME_START[a[i]] == 0:
@@ -190,7 +186,6 @@ def _name_end(a, i, n):
     return j
 
 
-@jit
 def _find2(a, i, n, x, y):
     """Index of the next ``x y`` byte pair in ``a[i:n]``; -1."""
     while i + 1 < n:
@@ -200,7 +195,6 @@ def _find2(a, i, n, x, y):
     return -1
 
 
-@jit
 def _chars(a, i, e, n):
     """Check that ``a[i:e]`` holds only XML characters; -1 or the index of the bad byte."""
     while i < e:
@@ -215,7 +209,6 @@ def _chars(a, i, e, n):
     return -1
 
 
-@jit
 def _same(a, s1, e1, s2, e2):
     if e1 - s1 != e2 - s2:
         return False
@@ -225,7 +218,6 @@ def _same(a, s1, e1, s2, e2):
     return True
 
 
-@jit
 def _grid_ref(a, s, e, kind, stats):
     """Check the ``r=`` value ``a[s:e]`` of a cell (``kind`` 1, ``A1``) or row (2, ``1``)
     against Excel's grid and record the largest row and column in ``stats``."""
@@ -255,7 +247,6 @@ def _grid_ref(a, s, e, kind, stats):
     return True
 
 
-@jit
 def wf_kernel(a, stats):
     """Check well-formedness of the XML bytes ``a`` (uint8 array).
 
@@ -565,8 +556,21 @@ def _expat_problem(data: bytes) -> tuple[int, int] | None:
     if m:
         return 3, m.start()
     p = expat.ParserCreate()
+    depth = [0]
+
+    def start(name, attrs):
+        depth[0] += 1
+        if depth[0] > MAX_DEPTH:
+            raise _TooDeep(p.CurrentByteIndex)
+
+    def end(name):
+        depth[0] -= 1
+
+    p.StartElementHandler, p.EndElementHandler = start, end
     try:
         p.Parse(data, True)
+    except _TooDeep as exc:
+        return 9, exc.args[0]
     except (LookupError, ValueError):  # an encoding expat does not know
         return 11, 0
     except expat.ExpatError as exc:
@@ -580,8 +584,15 @@ def _expat_problem(data: bytes) -> tuple[int, int] | None:
             expat.errors.codes[expat.errors.XML_ERROR_UNCLOSED_TOKEN]: 6,
             expat.errors.codes[expat.errors.XML_ERROR_DUPLICATE_ATTRIBUTE]: 12,
         }.get(exc.code, 8)
-        return code, p.ErrorByteIndex
+        pos = p.ErrorByteIndex
+        if code == 2 and 0 <= pos < len(data) and data[pos] >= 0x80:
+            code = 1  # the bad "token" is a byte that is not UTF-8
+        return code, pos
     return None
+
+
+class _TooDeep(Exception):
+    pass
 
 
 _CELL_REF = re.compile(rb"<(c|row)[ \t\r\n][^>]*?(?<=[ \t\r\n])r[ \t\r\n]*=[ \t\r\n]*[\"']([^\"']*)[\"']")
@@ -616,8 +627,8 @@ def xml_problem(
 ) -> tuple[int, int] | None:
     """``None`` for a well-formed UTF-8 XML part, else ``(code, byte position)``.
 
-    ``code`` is a key of :data:`REASONS`.  ``compiled`` chooses the kernel (default:
-    when numba is installed) or expat.  ``extent`` (from :func:`new_extent`) receives a
+    ``code`` is a key of :data:`REASONS`.  ``compiled`` chooses the compiled kernel or
+    expat (default: the kernel for parts of :data:`KERNEL_MIN_BYTES` and more).  ``extent`` (from :func:`new_extent`) receives a
     worksheet's extent: ``[max row, number of cells, max column, max shared-string index]``;
     a reference outside Excel's grid is a problem (code 13).
 
@@ -635,10 +646,32 @@ def xml_problem(
     enc = _encoding_problem(data)
     if enc is not None:
         return enc
-    if compiled is None:
-        compiled = HAVE_NUMBA
+    kernel = _compiled_kernel() if (compiled or (compiled is None and len(data) >= KERNEL_MIN_BYTES)) else None
     stats = new_extent() if extent is None else extent
-    if not compiled:
+    if kernel is None:
         return _expat_problem(data) or _extent_py(data, stats)
-    code, pos = wf_kernel(np.frombuffer(data, dtype=np.uint8), stats)
+    code, pos = kernel(np.frombuffer(data, dtype=np.uint8), stats)
     return None if code == 0 else (int(code), int(pos))
+
+
+#: parts at least this big are checked by the compiled kernel; smaller ones by expat, so a
+#: command that reads only small parts does not load numba (half a second)
+KERNEL_MIN_BYTES = 1 << 20
+_HELPERS = ("_utf8_len", "_xml_char", "_reference", "_name_end", "_find2", "_chars", "_same", "_grid_ref")
+_KERNEL: list = []
+
+
+def _compiled_kernel():
+    """:func:`wf_kernel` compiled by numba (with its helpers), made on first use; ``None``
+    without numba (or with ``STOREOPS_NO_JIT=1``)."""
+    if not _KERNEL:
+        from ._jit import HAVE_NUMBA, jit
+
+        if HAVE_NUMBA:
+            g = globals()
+            for name in _HELPERS:
+                g[name] = jit(getattr(g[name], "py_func", g[name]))
+            _KERNEL.append(jit(wf_kernel))
+        else:  # pragma: no cover - numba is a dependency
+            _KERNEL.append(None)
+    return _KERNEL[0]
