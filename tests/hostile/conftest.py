@@ -7,6 +7,7 @@ import shutil
 
 import pandas as pd
 import pytest
+from demo.test_libreoffice import soffice  # noqa: F401  (fixture: LibreOffice, required in CI)
 
 FOLLOW = pd.DataFrame(
     [

@@ -3,11 +3,10 @@ by storeops.xlsx.schema_version, upgraded explicitly by `storeops migrate`."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 
 import pytest
+from demo.test_libreoffice import _convert
 
 from storeops.workbook import schema
 from storeops.workbook._layouts import LAYOUTS
@@ -68,31 +67,9 @@ def test_migrate_refuses_a_renamed_column_and_a_newer_version(books, tmp_path, c
 
 
 @pytest.mark.libreoffice
-def test_libreoffice_keeps_the_version(books, tmp_path):
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
-    if exe is None:
-        if os.environ.get("STOREOPS_REQUIRE_LIBREOFFICE") == "1":
-            pytest.fail("soffice 未安装 / LibreOffice (soffice) is required but missing")
-        pytest.skip("LibreOffice (soffice) not installed")
+def test_libreoffice_keeps_the_version(soffice, books, tmp_path):
     master, _ = books
     src = tmp_path / "book.xlsx"
     shutil.copyfile(master, src)
-    out = tmp_path / "out"
-    done = subprocess.run(
-        [
-            exe,
-            f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "xlsx:Calc MS Excel 2007 XML",
-            "--outdir",
-            str(out),
-            str(src),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert done.returncode == 0, done.stderr
-    assert schema_version(out / "book.xlsx") == schema.SCHEMA_VERSION  # LibreOffice writes it as vt:r8
+    _convert(soffice, src, tmp_path / "out", "xlsx:Calc MS Excel 2007 XML", tmp_path)
+    assert schema_version(tmp_path / "out" / "book.xlsx") == schema.SCHEMA_VERSION  # LibreOffice writes vt:r8
