@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from storeops.errors import StoreOpsError, io_error
+from storeops.xlsx import MAX_CELL_TEXT
 
 __all__ = ["Grid", "MAX_CELLS", "MAX_COLUMNS", "MAX_FILE_BYTES", "read_grid"]
 
@@ -32,8 +33,6 @@ MAX_FILE_BYTES = 256 << 20
 MAX_CELLS = 20_000_000
 #: Columns beyond this one are ignored (a Data Manager export has about 30).
 MAX_COLUMNS = 256
-#: Most characters Excel keeps in one cell.
-MAX_CELL_TEXT = 32_767
 
 
 @dataclass

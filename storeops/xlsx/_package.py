@@ -154,7 +154,7 @@ class Package:
         is read afresh.  The zip stays the same open file (``close`` either)."""
         pkg = Package(self.path, self.zf, self.infos)
         pkg._cache["overlay"] = {**self._overlay, **parts}
-        pkg._cache["valid"] = {k: v for k, v in self._cache.get("valid", {}).items() if k not in parts}
+        pkg._cache["valid"] = self._cache.setdefault("valid", {})  # shared: a part is checked once
         _load_workbook(pkg)
         return pkg
 
@@ -193,6 +193,14 @@ class Package:
         done = self._cache.setdefault("valid", {})
         if name in done:
             return
+        from ._session import current_session
+
+        info = self._members.get(name)
+        session = current_session(self.path) if info is not None else None
+        key = (name, info.CRC, info.file_size) if info is not None else None
+        if session is not None and key in session.checked:  # the same bytes, checked earlier in this command
+            done[name] = session.checked[key]
+            return
         extent = new_extent()
         check_xml(self.path, name, data, extent)
         sheet = next((s for s in self.sheets if s.path == name), None)
@@ -209,6 +217,8 @@ class Package:
                         "(sharedStrings.xml is damaged or cut short)",
                     )
         done[name] = extent
+        if session is not None:
+            session.checked[key] = extent
 
     def validate_all(self) -> None:
         """Check every XML part, also those a command only copies into its output (so a
@@ -221,7 +231,7 @@ class Package:
 
     def extent(self, name: str) -> tuple[int, int, int] | None:
         """(last row, number of cells, last column) of a worksheet part already read; else ``None``."""
-        e = self._cache.get("valid", {}).get(name)
+        e = None if name in self._overlay else self._cache.get("valid", {}).get(name)
         return None if e is None else (int(e[0]), int(e[1]), int(e[2]))
 
     def _inflate(self, info: zipfile.ZipInfo) -> bytes:

@@ -31,7 +31,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from ..errors import FileBusyError, FileChangedError, FileIOError, StoreOpsError, io_error
@@ -202,6 +202,8 @@ class WorkbookSession:
     path: str
     stamp: FileStamp | None
     lock: _Lock
+    #: parts already checked well-formed in this session: (member, CRC-32, size) → extent
+    checked: dict = field(default_factory=dict)
 
 
 _ACTIVE: contextvars.ContextVar[dict[str, WorkbookSession] | None] = contextvars.ContextVar(

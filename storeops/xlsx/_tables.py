@@ -133,10 +133,6 @@ _ROW = re.compile(rb'<row r="(\d+)"[^>]*?(?:/>|>.*?</row>)', re.S)
 _CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"((?: [\w:]+="[^"]*")*)\s*(?:/>|>(.*?)</c>)', re.S)
 
 
-def _cell_xml(col: int, row: int, style: bytes, value: Any) -> bytes | None:
-    return _cell_bytes(col_letters(col).encode(), row, style, value)
-
-
 def _text_cell(letters: bytes, row: int, style: bytes, text: str) -> bytes:
     text = text[:MAX_CELL_TEXT]  # Excel's limit: a longer cell makes Excel "repair" the file
     sp = b' xml:space="preserve"' if text != text.strip() or "\n" in text else b""
