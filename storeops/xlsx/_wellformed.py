@@ -601,18 +601,35 @@ _CELL_REF = re.compile(rb"<(c|row)[ \t\r\n][^>]*?(?<=[ \t\r\n])r[ \t\r\n]*=[ \t\
 _SST_REF = re.compile(rb"<c[ \t\r\n][^>]*?(?<=[ \t\r\n])t=[\"']s[\"'][^>]*(?<!/)>\s*<v>([^<]*)<")
 
 
+_GOOD_REF = re.compile(rb"([A-Z]{0,3})([1-9][0-9]{0,6})")
+
+
 def _extent_py(data: bytes, stats: np.ndarray) -> tuple[int, int] | None:
-    """:func:`_grid_ref` over every ``<c r=…>``/``<row r=…>`` (the path without numba)."""
-    grid_ref = getattr(_grid_ref, "py_func", _grid_ref)
+    """:func:`_grid_ref` over every ``<c r=…>``/``<row r=…>`` (the path without the kernel)."""
     stats[1] = len(re.findall(rb"<c[ \t\r\n/>]", data))
     for m in _SST_REF.finditer(data):
         if not m.group(1).isdigit():
             return 14, m.start(1)
         stats[3] = max(stats[3], int(m.group(1)))
+    cols: dict[bytes, int] = {}
+    max_row = max_col = 0
     for m in _CELL_REF.finditer(data):
-        v = np.frombuffer(m.group(2), np.uint8)
-        if not grid_ref(v, 0, len(v), 1 if m.group(1) == b"c" else 2, stats):
+        ref = _GOOD_REF.fullmatch(m.group(2))
+        letters = ref.group(1) if ref else b""
+        if ref is None or (m.group(1) == b"c") != bool(letters):
             return 13, m.start(2)
+        row = int(ref.group(2))
+        if letters:
+            col = cols.get(letters)
+            if col is None:
+                col = cols[letters] = sum((c - 64) * 26**i for i, c in enumerate(reversed(letters)))
+            if col > 16384:
+                return 13, m.start(2)
+            max_col = max(max_col, col)
+        if row > 1048576:
+            return 13, m.start(2)
+        max_row = max(max_row, row)
+    stats[0], stats[2] = max(int(stats[0]), max_row), max(int(stats[2]), max_col)
     return None
 
 
