@@ -62,7 +62,12 @@ DOMAIN = {
     "shop_inq_median": st.floats(0.001, 0.5).map(lambda x: round(x, 4)),
     # what BANNED writes into the Keywords sheet's 违禁词 column
     "banned": st.sampled_from(
-        ["", "品牌 brand: nike", "提示 note: 最佳 (使用提示 usage tip)", "仿冒 replica: fake; 提示 note: 第一 (自比 self)"]
+        [
+            "",
+            "品牌 brand: nike",
+            "提示 note: 最佳 (使用提示 usage tip)",
+            "仿冒 replica: fake; 提示 note: 第一 (自比 self)",
+        ]
     ),
 }
 SETTINGS = {"inquiry_hours", "tm_hours", "a_usd", "a_repeat", "strong", "weak", "ahead", "behind", "index_min"}
