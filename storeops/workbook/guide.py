@@ -1,7 +1,8 @@
 """The 说明 Guide sheet: how each person uses the workbook, and every StoreOps function.
 
-The function list is generated from :data:`storeops_xl.FUNCTIONS`: Excel name, parameters
-(from the Python signature) and the first docstring line, so it never drifts from the code.
+The function list is generated from each function's spec (:data:`storeops_xl.FUNCTIONS`):
+Excel name, parameters (optional ones in brackets), the bilingual summary Excel's Function
+Wizard shows and the return format, so it never drifts from the code.
 """
 
 from __future__ import annotations
