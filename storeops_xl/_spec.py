@@ -49,7 +49,7 @@ import inspect
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypedDict, TypeVar
 
 from .settings import DEFAULTS
 
@@ -195,7 +195,14 @@ def native_num(p: str) -> str:
     return f'IF({{{p}}}="",0,--{{{p}}})'
 
 
-def native_ratio(n: str, d: str) -> dict[str, str]:
+class NativeRule(TypedDict):
+    """A twin and its guard, passed to :func:`excel` as ``**native_ratio(...)``."""
+
+    twin: str
+    guard: str
+
+
+def native_ratio(n: str, d: str) -> NativeRule:
     """n ÷ d, blank when either is blank or d is 0 (SPEC §5): the twin and the guard."""
     return {
         "twin": f'IF(OR({{{n}}}="",{{{d}}}=""),"",IF(--{{{d}}}>0,{{{n}}}/{{{d}}},""))',
