@@ -143,3 +143,53 @@ def test_spec_fields():
     assert spec.settings == {"inquiry_hours": "cfg_reply_inquiry_h", "tm_hours": "cfg_reply_tm_h"}
     assert spec.arg_help("tm_hours") == "TM 时限 cfg_reply_tm_h (1)"
     assert 'IF({tm_hours|""}="",1,--{tm_hours|""})' in spec.twin and 'IF({inquiry_hours|""}="",24,' in spec.twin
+
+
+def _example_args(text: str):
+    """The literal arguments of a docs example, ``cfg_*`` names read as their defaults and
+    empty arguments as blanks; None when the example refers to cells or tables."""
+    parts = [p.strip() for p in re.split(r",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", text)]
+    out = []
+    for p in parts:
+        if p == "":
+            out.append(None)
+        elif p in DEFAULTS:
+            out.append(DEFAULTS[p])
+        elif p in ("TRUE", "FALSE"):
+            out.append(p == "TRUE")
+        elif re.fullmatch(r"-?\d+(\.\d+)?", p):
+            out.append(float(p) if "." in p else int(p))
+        elif re.fullmatch(r'"[^"]*"', p):
+            out.append(p[1:-1])
+        else:
+            return None
+    return out
+
+
+def _shown(got, want: str) -> bool:
+    if want in ("TRUE", "FALSE"):
+        return got is (want == "TRUE")
+    if re.fullmatch(r"-?\d+(\.\d+)?", want):
+        places = len(want.split(".")[1]) if "." in want else 0
+        return isinstance(got, (int, float)) and round(float(got), places) == float(want)
+    if re.fullmatch(r"\d{4}-\d\d-\d\d", want):
+        return hasattr(got, "isoformat") and got.isoformat()[:10] == want
+    if want.endswith("…"):
+        return isinstance(got, str) and got.startswith(want[:-1].rstrip())
+    return got == want
+
+
+def test_docs_examples_are_what_the_functions_answer():
+    """Every example of a spec written with literal arguments (``=CTR(71, 4378) → 0.0162``)
+    is what the UDF answers, so the docs and the Function Wizard help cannot drift."""
+    checked = 0
+    for n in NAMES:
+        for m in re.finditer(r"`=(\w+)\((.*?)\) → ([^`]*)`", FUNCTIONS[n].example):
+            name, text, want = m.groups()
+            args = _example_args(text)
+            if args is None:
+                continue
+            got = getattr(udfs, name)(*args)
+            assert _shown(got, want.strip()), (n, text, got, want)
+            checked += 1
+    assert checked >= 25
