@@ -34,18 +34,24 @@ import numpy as np
 
 from . import _columns as C
 from ._coerce import EXCEL_EPOCH, broadcast, error_text, finish, restore, serial_to_datetime64
+from ._spec import excel, native_num, native_ratio
 
 __all__ = [
+    "CHANNELS",
+    "CLOSED_STAGES",
     "REPLY_RULES",
+    "STAGES",
     "buyer_class",
     "class_move",
     "close_label",
     "close_rate",
+    "is_closed_stage",
     "next_followup",
     "overdue",
     "reply_hours",
     "reply_ok",
     "timely_rate",
+    "timely_rate_native",
 ]
 
 _INQUIRY = {"询盘", "inquiry", "inquiries", "询价", "email", "邮件询盘"}
@@ -87,6 +93,38 @@ STOP_STAGES = {
     "骗子",
     "scam",
 }
+#: The Follow-up sheet's channel drop-down (渠道 Channel): the two the timely-reply rule knows.
+CHANNELS = ("询盘 Inquiry", "TM")
+#: The Follow-up sheet's stage drop-down (``跟进 Follow-up`` → 阶段 Stage), in pipeline order.
+STAGES = (
+    "新询盘 New",
+    "已报价 Quoted",
+    "样品 Sample",
+    "谈判 Negotiating",
+    "成交 Won",
+    "复购 Repeat",
+    "搁置 On hold",
+    "流失 Lost",
+)
+
+
+def is_closed_stage(stage: Any) -> bool:
+    """True for a stage after which a buyer needs no follow-up (``STOP_STAGES``).
+
+    The drop-down label, either half of it or another closed word typed by hand counts.
+
+    Examples
+    --------
+    >>> is_closed_stage("流失 Lost"), is_closed_stage("lost"), is_closed_stage("骗子"), is_closed_stage("报价")
+    (True, True, True, False)
+    >>> is_closed_stage(None)
+    False
+    """
+    return stage is not None and C.matches(stage, STOP_STAGES)
+
+
+#: The drop-down stages that are closed (what the native twin of ``NEXT_FOLLOWUP`` tests).
+CLOSED_STAGES = tuple(s for s in STAGES if is_closed_stage(s))
 
 
 def _channel(value: str) -> str | None:
@@ -112,6 +150,27 @@ def _channels(arr: np.ndarray) -> tuple[np.ndarray, C.Column]:
     return kinds, col
 
 
+_REPLY_HOURS = (
+    'IF(OR({received_at}="",AND({replied_at}="",{now|""}="")),"",IF({replied_at}="",'
+    'IF({now|""}<{received_at},"",ROUND(({now|""}-{received_at})*24,6)),'
+    "IF({replied_at}<{received_at},#N/A,ROUND(({replied_at}-{received_at})*24,6))))"
+)
+
+
+@excel(
+    "REPLY_HOURS",
+    "回复用时 Reply hours to the first reply, or the hours an unanswered message has waited.",
+    "hours",
+    help={
+        "received_at": "收到时间 message received at",
+        "replied_at": "首次回复时间 first reply at (blank = not answered yet)",
+        "now": "统计时刻 cfg_now: running hours of an unanswered message",
+    },
+    twin=_REPLY_HOURS,
+    guard='OR({received_at}="",AND({replied_at}="",{now|""}=""))',
+    source="seed 000 及时回复率",
+    example='`=REPLY_HOURS("2026-11-03 09:00", "2026-11-03 12:30") → 3.5`',
+)
 def reply_hours(received_at: Any, replied_at: Any, now: Any = None) -> Any:
     """Hours 回复用时 between receiving a message and the first reply — or, not answered yet,
     the hours it has been waiting (received → ``now``).
@@ -184,6 +243,40 @@ def _answered(arr: np.ndarray) -> C.Column:
     return col
 
 
+_REPLY_LIMIT = (
+    'IF({rule|"alibaba"}&""="1688",{fast_minutes}/60,'
+    'IF(AND({rule|"alibaba"}&""="alibaba_2024",{channel}="%s"),{tm_hours},{inquiry_hours}))' % CHANNELS[1]
+)
+_REPLY_OK = (
+    'IF(OR({hours}="",AND({channel}<>"%s",{channel}<>"%s")),"",' % (CHANNELS[1], CHANNELS[0])
+    + f'IF(AND(NOT({{answered|TRUE}}),--{{hours}}<={_REPLY_LIMIT}),"",--{{hours}}<={_REPLY_LIMIT}))'
+)
+
+_REPLY_HELP = {
+    "hours": "回复用时(小时) reply hours",
+    "channel": "渠道 询盘/inquiry 或 TM/旺旺",
+    "inquiry_hours": "时限 (国际站 24 h)",
+    "tm_hours": "TM 时限 (alibaba_2024)",
+    "rule": "规则 cfg_reply_rule: alibaba (默认 default) / alibaba_2024 / 1688",
+    "fast_minutes": "1688 旺旺分钟",
+}
+_REPLY_SETTINGS = {
+    "inquiry_hours": "cfg_reply_inquiry_h",
+    "tm_hours": "cfg_reply_tm_h",
+    "fast_minutes": "cfg_reply_1688_min",
+}
+
+
+@excel(
+    "REPLY_OK",
+    "及时回复 TRUE when answered in time under the platform rule; unanswered past the limit is late.",
+    "bool",
+    help={**_REPLY_HELP, "answered": '已回复 TRUE/FALSE (replied_at<>"")'},
+    settings=_REPLY_SETTINGS,
+    twin=_REPLY_OK,
+    source="Alibaba.com 及时回复率 (24 h, 30 天); 2024 询盘 24 h / TM 1 h; 1688 旺旺 3 分钟; seed 000 4 h",
+    example='`=REPLY_OK(23.5, "询盘 Inquiry", cfg_reply_inquiry_h, cfg_reply_tm_h, cfg_reply_rule) → TRUE`',
+)
 def reply_ok(
     hours: Any,
     channel: Any,
@@ -249,6 +342,24 @@ def reply_ok(
     return restore(finish(C.bools(ok, blank), hcol, ccol, icol, tcol, rcol, acol, fcol), shape)
 
 
+@excel(
+    "TIMELY_RATE",
+    "及时回复率 Timely-reply rate over whole columns: on time ÷ decided (late unanswered count late).",
+    "percent",
+    help={
+        **{k: v for k, v in _REPLY_HELP.items() if k not in ("hours", "channel")},
+        "inquiry_hours": "时限 cfg_reply_inquiry_h (国际站 24 h), as REPLY_OK",
+        "tm_hours": "TM 时限 cfg_reply_tm_h (alibaba_2024), as REPLY_OK",
+        "fast_minutes": "1688 旺旺分钟 cfg_reply_1688_min, as REPLY_OK",
+        "hours_range": "回复用时列 reply hours column",
+        "channel_range": "渠道列 channel column",
+        "answered_range": "已回复列 answered TRUE/FALSE column",
+    },
+    ranges=("hours_range", "channel_range", "answered_range"),
+    aggregate=True,
+    source="Alibaba.com 及时回复率",
+    example="`=TIMELY_RATE(tblFollow[ReplyHours], tblFollow[Source]) → 0.5`",
+)
 def timely_rate(
     hours_range: Any,
     channel_range: Any,
@@ -288,6 +399,47 @@ def timely_rate(
     return sum(counted) / len(counted)
 
 
+def timely_rate_native(ok: str, criteria: str = "", blank: str = '""') -> str:
+    """:func:`timely_rate` as a native formula over a column of ``REPLY_OK`` results.
+
+    The one definition, for every sheet that shows a timely-reply rate (Buyers, PK, Staff):
+    TRUE ÷ (TRUE + FALSE) of the ``REPLY_OK`` column ``ok``, over the rows ``criteria``
+    (``COUNTIFS`` range/criterion pairs) select.  A blank ``REPLY_OK`` (not answered yet,
+    or a source outside the timely-reply rule) is not counted, exactly as in
+    :func:`timely_rate`; ``blank`` is shown when no row is counted.
+
+    Examples
+    --------
+    >>> timely_rate_native("[tblFollow.timely]", "[tblFollow.salesperson],{salesperson}")
+    'IFERROR(COUNTIFS([tblFollow.salesperson],{salesperson},[tblFollow.timely],TRUE)/(COUNTIFS([tblFollow.salesperson],{salesperson},[tblFollow.timely],TRUE)+COUNTIFS([tblFollow.salesperson],{salesperson},[tblFollow.timely],FALSE)),"")'
+    """
+    crit = f"{criteria}," if criteria else ""
+    yes, no = f"COUNTIFS({crit}{ok},TRUE)", f"COUNTIFS({crit}{ok},FALSE)"
+    return f"IFERROR({yes}/({yes}+{no}),{blank})"
+
+
+_BUYER_CLASS = (
+    f'IF(OR({native_num("order_usd")}>={{a_usd}},{native_num("paid_orders")}>={{a_repeat}}),"A",'
+    f'IF(OR({native_num("paid_orders")}>0,{native_num("order_usd")}>0),"B",IF({native_num("sample_orders")}>0,"C","D")))'
+)
+
+
+@excel(
+    "BUYER_CLASS",
+    "买家分类 Buyer class A 大B / B 小单 / C 样品 / D 询盘 (seed 000).",
+    "text",
+    help={
+        "order_usd": "12 个月订单金额 USD order value (12 months)",
+        "paid_orders": "付款订单数 paid orders",
+        "sample_orders": "样品单数 sample orders",
+        "a_usd": "A 类金额门槛",
+        "a_repeat": "A 类订单数门槛",
+    },
+    settings={"a_usd": "cfg_class_a_usd", "a_repeat": "cfg_class_a_repeat"},
+    twin=_BUYER_CLASS,
+    source="seed 000 买家分类 大B/样品/小订单",
+    example="`=BUYER_CLASS(12000, 1, 0, cfg_class_a_usd, cfg_class_a_repeat) → A`",
+)
 def buyer_class(order_usd: Any, paid_orders: Any, sample_orders: Any, a_usd: Any = None, a_repeat: Any = None) -> Any:
     """Buyer class 买家分类 ``"A"``/``"B"``/``"C"``/``"D"`` (seed 000).
 
@@ -321,6 +473,18 @@ def buyer_class(order_usd: Any, paid_orders: Any, sample_orders: Any, a_usd: Any
     return restore(finish(out, ucol, pcol, scol, aucol, arcol), shape)
 
 
+@excel(
+    "CLOSE_RATE",
+    "成交率 Close rate = customers ÷ inquiring buyers (≥70% strong, ≤10% weak).",
+    "percent",
+    help={
+        "deal_buyers": "成交买家数 buyers who became customers",
+        "inquiry_buyers": "询盘买家数 inquiring buyers",
+    },
+    **native_ratio("deal_buyers", "inquiry_buyers"),
+    source="seed 002 好客服 70% / 差 10%",
+    example="`=CLOSE_RATE(7, 10) → 0.7`",
+)
 def close_rate(deal_buyers: Any, inquiry_buyers: Any) -> Any:
     """成交率 Close rate = buyers who became customers ÷ inquiring buyers (per salesperson).
 
@@ -339,6 +503,20 @@ def close_rate(deal_buyers: Any, inquiry_buyers: Any) -> Any:
     return _ratio(deal_buyers, inquiry_buyers, "deal_buyers", "inquiry_buyers")
 
 
+@excel(
+    "CLOSE_LABEL",
+    "成交能力 Close-rate band: 强 / 正常 / 弱.",
+    "text",
+    help={
+        "rate": "成交率 close rate",
+        "strong": "强",
+        "weak": "弱",
+    },
+    settings={"strong": "cfg_close_strong", "weak": "cfg_close_weak"},
+    twin='IF({rate}="","",IF(--{rate}>={strong},"强",IF(--{rate}<={weak},"弱","正常")))',
+    source="seed 002",
+    example="`=CLOSE_LABEL(0.75, cfg_close_strong, cfg_close_weak) → 强`",
+)
 def close_label(rate: Any, strong: Any = None, weak: Any = None) -> Any:
     """Close-rate band 成交能力: ``"强"`` (≥ ``cfg_close_strong`` 0.7), ``"弱"`` (≤ ``cfg_close_weak`` 0.1), else ``"正常"``.
 
@@ -366,6 +544,26 @@ def _class_code(value: str) -> int | None:
     return None
 
 
+def _rank(p: str) -> str:
+    return f'IF({{{p}}}="A",4,IF({{{p}}}="B",3,IF({{{p}}}="C",2,1)))'
+
+
+_CLASS_MOVE = (
+    'IF(OR({before}="",{after}="",{before}={after}),"",{before}&"→"&{after}&'
+    f'IF({_rank("after")}>{_rank("before")}," 升级 up"," 降级 down"))'
+)
+
+
+@excel(
+    "CLASS_MOVE",
+    "类别变化 Class move: D→C 升级 up, A→B 降级 down, blank when unchanged.",
+    "text",
+    help={"before": "之前类别 class before (A/B/C/D)", "after": "现在类别 class now (A/B/C/D)"},
+    twin=_CLASS_MOVE,
+    native=True,
+    source="seed 000 客户分级 D→C→B→A",
+    example='`=CLASS_MOVE("D", "C") → D→C 升级 up`',
+)
 def class_move(before: Any, after: Any) -> Any:
     """Class move 类别变化 of a buyer between two dates: ``"D→C 升级 up"``, ``"A→B 降级 down"``,
     blank when the class did not change (or one side is blank).
@@ -402,6 +600,36 @@ def class_move(before: Any, after: Any) -> Any:
     return restore(finish(out, *cols), shape)
 
 
+_NEXT_FOLLOWUP = (
+    'IF(OR({last_contact}="",{buyer_class}="",' + ",".join(f'{{stage|""}}="{s}"' for s in CLOSED_STAGES) + '),"",'
+    'INT({last_contact})+IF({buyer_class}="A",{cadence_a},IF({buyer_class}="B",{cadence_b},'
+    'IF({buyer_class}="C",{cadence_c},IF({buyer_class}="D",{cadence_d},#N/A)))))'
+)
+
+
+@excel(
+    "NEXT_FOLLOWUP",
+    "下次跟进 Next follow-up date = last contact + the class cadence (A 7, B 14, C 5, D 3 days).",
+    "date",
+    help={
+        "last_contact": "上次联系 last contact date",
+        "buyer_class": "买家分类 A/B/C/D",
+        "stage": "阶段 stage (流失/无效/关闭 = no follow-up)",
+        "cadence_a": "A 类间隔天数",
+        "cadence_b": "B 类间隔天数",
+        "cadence_c": "C 类间隔天数",
+        "cadence_d": "D 类间隔天数",
+    },
+    settings={
+        "cadence_a": "cfg_cadence_a",
+        "cadence_b": "cfg_cadence_b",
+        "cadence_c": "cfg_cadence_c",
+        "cadence_d": "cfg_cadence_d",
+    },
+    twin=_NEXT_FOLLOWUP,
+    source="seed 000 客户跟进 / a类b类客户如何跟进",
+    example='`=NEXT_FOLLOWUP("2026-11-03", "A", "报价", cfg_cadence_a, cfg_cadence_b, cfg_cadence_c, cfg_cadence_d) → 2026-11-10`',
+)
 def next_followup(
     last_contact: Any,
     buyer_class: Any,
@@ -442,7 +670,7 @@ def next_followup(
         ccol.add_error(bad, (error_text("#VALUE!", "buyer_class", v, "is not A, B, C or D") for v in ccol.values[bad]))
     code = np.where(bad, -1, codes).astype(np.int64)
     days = np.choose(np.clip(code, 0, 3), [c.values for c in cads])
-    stopped = C.map_distinct(lambda s: C.matches(s, STOP_STAGES), scol.values).astype(bool)
+    stopped = C.map_distinct(is_closed_stage, scol.values).astype(bool)
     serial = np.floor(lcol.values) + days
     serial[(code < 0) | stopped] = np.nan
     result = serial_to_datetime64(serial)
@@ -453,6 +681,18 @@ def _today_serial() -> float:
     return float((_dt.date.today() - EXCEL_EPOCH.date()).days)
 
 
+@excel(
+    "OVERDUE",
+    "已逾期 Overdue: TRUE when the follow-up date has passed.",
+    "bool",
+    help={
+        "next_date": "下次跟进日期 next follow-up date",
+        "today": "今天 today, e.g. TODAY()",
+    },
+    twin='IF({next_date}="","",INT({next_date})<INT({today|TODAY()}))',
+    source="seed 000 每天下班前提交跟进表",
+    example="`=OVERDUE([@NextDate], TODAY()) → TRUE/FALSE`",
+)
 def overdue(next_date: Any, today: Any = None) -> Any:
     """TRUE when the follow-up date has passed 已逾期 (``next_date`` < today).
 

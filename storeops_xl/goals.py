@@ -24,6 +24,7 @@ import numpy as np
 
 from . import _columns as C
 from ._coerce import EXCEL_EPOCH, broadcast, error_text, finish, restore
+from ._spec import excel
 
 __all__ = ["GOAL_STATES", "goal_status"]
 
@@ -44,6 +45,26 @@ def _met(value: str) -> int | None:
     return None
 
 
+_GOAL_STATUS = (
+    'IF({goal}="","",IF({met}="是 Yes","达成 Met",IF({due}="","无期限 No due date",'
+    'IF(INT({due})<INT({today|TODAY()}),"未达成 Missed","进行中 Open"))))'
+)
+
+
+@excel(
+    "GOAL_STATUS",
+    "目标状态 Goal status: 达成 Met / 未达成 Missed / 进行中 Open / 无期限 No due date.",
+    "text",
+    help={
+        "goal": "阶段目标 next-stage goal",
+        "due": "目标期限 due date",
+        "met": "目标达成 是/否",
+        "today": "今天 cfg_today",
+    },
+    twin=_GOAL_STATUS,
+    source="seed 000 定目标 抓过程",
+    example='`=GOAL_STATUS("拿下样品单", "2026-11-20", "否 No", "2026-11-28") → 未达成 Missed`',
+)
 def goal_status(goal: Any, due: Any, met: Any, today: Any = None) -> Any:
     """Where a buyer's goal stands 目标状态 on ``today``.
 

@@ -30,6 +30,7 @@ import pandas as pd
 
 from . import _columns as C
 from ._coerce import broadcast, error_text, finish, restore, to_date, to_number
+from ._spec import excel
 
 __all__ = [
     "CURRENCIES",
@@ -82,7 +83,24 @@ def _currency(value: str) -> int | None:
     return None
 
 
-def order_usd(amount: Any, currency: Any = None, fx_usd_cny: Any = None) -> Any:
+_ORDER_USD = (
+    'IF({amount}="","",IF(OR({currency_code|""}="",{currency_code|""}="USD"),--{amount},'
+    'IF({currency_code|""}="CNY",--{amount}/{fx_usd_cny},#N/A)))'
+)
+
+
+@excel(
+    "ORDER_USD",
+    "订单美元金额 Order amount in USD (CNY ÷ cfg_fx_usd_cny).",
+    "money",
+    help={"amount": "金额 amount", "currency_code": "币种 USD / CNY", "fx_usd_cny": "汇率 USD→CNY"},
+    settings={"fx_usd_cny": "cfg_fx_usd_cny"},
+    twin=_ORDER_USD,
+    guard='{amount}=""',
+    source="1688 以人民币成交; 国际站 USD",
+    example='`=ORDER_USD(720, "CNY", cfg_fx_usd_cny) → 100`',
+)
+def order_usd(amount: Any, currency_code: Any = None, fx_usd_cny: Any = None) -> Any:
     """An order's amount in USD 订单美元金额: USD as it is, CNY ÷ ``cfg_fx_usd_cny``.
 
     Parameters
@@ -90,7 +108,7 @@ def order_usd(amount: Any, currency: Any = None, fx_usd_cny: Any = None) -> Any:
     amount : number or column
         The order amount 金额 (blank gives a blank; negative is an error: enter a refund as
         status 已退款 Refunded instead).
-    currency : text or column, optional
+    currency_code : text or column, optional
         ``USD`` (also blank, ``$``, ``美元``) or ``CNY`` (``RMB``, ``¥``, ``人民币``).
     fx_usd_cny : number, optional
         ``cfg_fx_usd_cny`` (7.2 CNY per USD).
@@ -100,16 +118,16 @@ def order_usd(amount: Any, currency: Any = None, fx_usd_cny: Any = None) -> Any:
     >>> order_usd([7200, 50], ["CNY", "USD"], 7.2).tolist()
     [1000.0, 50.0]
     >>> order_usd(10, "EUR")
-    "#VALUE! currency: 'EUR' is not USD or CNY"
+    "#VALUE! currency_code: 'EUR' is not USD or CNY"
     """
-    (a, c, fx), shape = broadcast(amount, currency, fx_usd_cny)
+    (a, c, fx), shape = broadcast(amount, currency_code, fx_usd_cny)
     acol = C.num(a, "amount")
-    ccol = C.text(c, "currency")
+    ccol = C.text(c, "currency_code")
     fcol = C.setting(fx, "fx_usd_cny", "cfg_fx_usd_cny")
     code = C.map_distinct(_currency, ccol.values)
     bad = np.equal(code, None)
     if bad.any():
-        ccol.add_error(bad, (error_text("#VALUE!", "currency", v, "is not USD or CNY") for v in ccol.values[bad]))
+        ccol.add_error(bad, (error_text("#VALUE!", "currency_code", v, "is not USD or CNY") for v in ccol.values[bad]))
     zero = fcol.values <= 0
     if zero.any():
         fcol.add_error(zero, (error_text("#VALUE!", "fx_usd_cny", v, "must be above 0") for v in fcol.values[zero]))
@@ -138,6 +156,23 @@ def _status(value: str) -> int | None:
     return None
 
 
+@excel(
+    "ORDER_KIND",
+    "计入 What an order counts as: 付款 Paid, 样品 Sample or blank (pending, cancelled, refunded).",
+    "text",
+    help={"kind": "类型 付款 Paid / 样品 Sample", "status": "状态 status (待付款/已取消/已退款 do not count)"},
+    twin=(
+        "IF(OR("
+        + ",".join(f'{{status|""}}="{s}"' for s in NOT_COUNTED)
+        + '),"",'
+        + "".join(f'IF({{kind}}="{k}","{k}",' for k in KINDS)
+        + '""'
+        + ")" * (len(KINDS) + 1)
+    ),
+    native=True,
+    source="seed 000 样品单/付款订单",
+    example='`=ORDER_KIND("付款 Paid", "已发货 Shipped") → 付款 Paid`',
+)
 def order_kind(kind: Any, status: Any = None) -> Any:
     """What an order counts as 计入: ``"付款 Paid"``, ``"样品 Sample"`` or blank (not counted).
 

@@ -13,8 +13,12 @@ import numpy as np
 
 from . import _columns as C
 from ._coerce import EXCEL_EPOCH, as_1d, broadcast, error_text, finish, restore, to_number
+from ._spec import excel
 
 __all__ = ["pace_label", "pk_score", "season_share", "target_pace", "target_split"]
+
+
+_EPOCH64 = np.datetime64(EXCEL_EPOCH.date())
 
 
 def _weights(weights: Any, n: int | None = None) -> tuple[np.ndarray | None, str | None]:
@@ -29,6 +33,19 @@ def _weights(weights: Any, n: int | None = None) -> tuple[np.ndarray | None, str
     return w, None
 
 
+@excel(
+    "TARGET_SPLIT",
+    "月目标 Month target = annual × month weight ÷ sum of the 12 weights.",
+    "number",
+    help={
+        "annual": "年目标 annual target",
+        "month": "月份 1–12 或日期 month or a date",
+        "weights": "12 个月权重 12 month weights (seasonality)",
+    },
+    ranges=("weights",),
+    source="seed 000 定目标",
+    example="`=TARGET_SPLIT(120000, 11, tblSeason[Weight]) → 22500 (weights 1×10, 3, 3)`",
+)
 def target_split(annual: Any, month: Any, weights: Any = None) -> Any:
     """Month target 月目标 = annual × month weight ÷ sum of the 12 weights (seasonality).
 
@@ -98,6 +115,20 @@ def _today() -> float:
     return float((_dt.date.today() - EXCEL_EPOCH.date()).days)
 
 
+@excel(
+    "TARGET_PACE",
+    "进度 Pace = actual ÷ (target × elapsed share of the period).",
+    "percent",
+    help={
+        "actual": "实际 actual",
+        "target": "目标 target",
+        "period_start": "周期开始 period start",
+        "period_end": "周期结束 period end",
+        "as_of": "截至 as of, e.g. TODAY()",
+    },
+    source="seed 000 抓过程",
+    example='`=TARGET_PACE(5000, 30000, "2026-11-01", "2026-11-30", TODAY()) → 0.5 on 2026-11-10`',
+)
 def target_pace(actual: Any, target: Any, period_start: Any, period_end: Any, as_of: Any = None) -> Any:
     """Pace 进度 = actual ÷ (target × elapsed share of the period).
 
@@ -132,6 +163,20 @@ def target_pace(actual: Any, target: Any, period_start: Any, period_end: Any, as
     return restore(finish(pace, acol, tcol, scol, ecol, dcol), shape)
 
 
+@excel(
+    "PACE_LABEL",
+    "进度标签 Pace label: 领先 / 正常 / 落后.",
+    "text",
+    help={
+        "ratio": "进度 pace ratio",
+        "ahead": "",
+        "behind": "",
+    },
+    settings={"ahead": "cfg_pace_ahead", "behind": "cfg_pace_behind"},
+    twin='IF({ratio}="","",IF(--{ratio}>={ahead},"领先",IF(--{ratio}<{behind},"落后","正常")))',
+    source="seed 000 抓过程",
+    example="`=PACE_LABEL(0.5, cfg_pace_ahead, cfg_pace_behind) → 落后`",
+)
 def pace_label(ratio: Any, ahead: Any = None, behind: Any = None) -> Any:
     """Pace label 进度标签: ``"领先"`` (≥ ``cfg_pace_ahead`` 1.05), ``"落后"`` (< ``cfg_pace_behind`` 0.9), else ``"正常"``.
 
@@ -164,6 +209,21 @@ def _matrix(x: Any, name: str) -> tuple[np.ndarray, np.ndarray | None, tuple[int
     return values.reshape(shape2), errs, dims
 
 
+@excel(
+    "PK_SCORE",
+    "PK 得分 PK score = Σ weight × min(actual ÷ target, cap) × 100.",
+    "score",
+    help={
+        "actuals": "实际 actuals: one row per salesperson, one column per metric",
+        "targets": "目标 targets per metric (row or same size as actuals)",
+        "weights": "权重 metric weights",
+        "cap": "单项封顶",
+    },
+    settings={"cap": "cfg_pk_cap"},
+    ranges=("actuals", "targets", "weights"),
+    source="seed 000 团队pk流程",
+    example="`=PK_SCORE(B2:D4, B1:D1, B5:D5, cfg_pk_cap) → a column of 3 scores`",
+)
 def pk_score(actuals: Any, targets: Any, weights: Any, cap: Any = None) -> Any:
     """PK score PK 得分 = Σ weight × min(actual ÷ target, cap) × 100, weights scaled to sum 1.
 
@@ -268,7 +328,7 @@ def _month_weights(weights: Any, months: Any) -> tuple[np.ndarray | None, str | 
 
 def _cumulative(serial: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Share of the year's target due by the end of each day (its own calendar year)."""
-    d = np.datetime64("1899-12-30") + np.floor(serial).astype(np.int64)
+    d = _EPOCH64 + np.floor(serial).astype(np.int64)
     m = (d.astype("datetime64[M]").astype(np.int64) % 12).astype(np.int64)
     first = d.astype("datetime64[M]").astype("datetime64[D]")
     days = ((d.astype("datetime64[M]") + 1).astype("datetime64[D]") - first).astype(np.int64)
@@ -277,20 +337,52 @@ def _cumulative(serial: np.ndarray, w: np.ndarray) -> np.ndarray:
     return (before + w[m] * day / days) / w.sum()
 
 
-def season_share(start: Any, end: Any, weights: Any = None, months: Any = None) -> Any:
-    """Seasonal share 季节进度 of the annual target that falls on the days ``start``…``end``.
+def _season_cum(d: str) -> str:
+    """Share of the year's target due by the end of day ``d`` (the native form of _cumulative)."""
+    part = f"DAY({d})/DAY(EOMONTH({d},0))"
+    return (
+        f'IF(SUM({{weights}})>0,(SUMIFS({{weights}},{{months}},"<"&MONTH({d}))+SUMIFS({{weights}},{{months}},'
+        f"MONTH({d}))*{part})/SUM({{weights}}),(MONTH({d})-1+{part})/12)"
+    )
+
+
+_JAN1 = "DATE(YEAR({last_day}),1,1)"
+_SEASON_SHARE = (
+    "IF(INT({first_day})>INT({last_day}),0,MAX(0,"
+    + _season_cum("{last_day}")
+    + f"-IF(MAX({{first_day}},{_JAN1})-1<{_JAN1},0,{_season_cum('(MAX({first_day},' + _JAN1 + ')-1)')})))"
+)
+
+
+@excel(
+    "SEASON_SHARE",
+    "季节进度 Seasonal share of the annual target that falls on the days first_day…last_day.",
+    "percent",
+    help={
+        "first_day": "开始日期 first day",
+        "last_day": "结束日期 last day",
+        "weights": "月份权重 month weights (tblSeason)",
+        "months": "月份 month numbers of the weights",
+    },
+    ranges=("weights", "months"),
+    twin=_SEASON_SHARE,
+    source="seed 000 目标按月拆分 (季节权重)",
+    example="`=SEASON_SHARE(DATE(2026,1,1), DATE(2026,12,31), tblSeason[Weight], tblSeason[Month]) → 1`",
+)
+def season_share(first_day: Any, last_day: Any, weights: Any = None, months: Any = None) -> Any:
+    """Seasonal share 季节进度 of the annual target that falls on the days ``first_day``…``last_day``.
 
     A month's share is its weight ÷ the sum of the 12 weights (淡旺季, like
     :func:`target_split`), spread evenly over its days.  Days before the calendar year of
-    ``end`` are left out (a week that began in December counts only its January days for
-    the new year); ``start`` after ``end`` gives 0.
+    ``last_day`` are left out (a week that began in December counts only its January days for
+    the new year); ``first_day`` after ``last_day`` gives 0.
 
     * year to date: ``season_share(cfg_year_start, cfg_today, weights)``;
     * a full week: ``season_share(cfg_week_start, cfg_week_start + 6, weights)``.
 
     Parameters
     ----------
-    start, end : date or column
+    first_day, last_day : date or column
         First and last day (both counted).
     weights : range, optional
         Month weights; Jan…Dec in order, or matched with ``months``.  Blank/omitted = equal.
@@ -306,8 +398,8 @@ def season_share(start: Any, end: Any, weights: Any = None, months: Any = None) 
     >>> round(season_share("2025-12-29", "2026-01-04", [1] * 12), 6) == round(4 / 31 / 12, 6)
     True
     """
-    (s, e), shape = broadcast(start, end)
-    scol, ecol = C.date(s, "start"), C.date(e, "end")
+    (s, e), shape = broadcast(first_day, last_day)
+    scol, ecol = C.date(s, "first_day"), C.date(e, "last_day")
     w, err = _month_weights(weights, months)
     if err is not None:
         return restore(np.full(len(scol.values), err, dtype=object), shape)
@@ -317,9 +409,9 @@ def season_share(start: Any, end: Any, weights: Any = None, months: Any = None) 
     out = np.full(len(end_d), np.nan)
     if ok.any():
         e_ok, s_ok = end_d[ok], start_d[ok]
-        ed = np.datetime64("1899-12-30") + e_ok.astype(np.int64)
+        ed = _EPOCH64 + e_ok.astype(np.int64)
         jan1 = ed.astype("datetime64[Y]").astype("datetime64[D]")
-        jan1_serial = (jan1 - np.datetime64("1899-12-30")).astype(np.float64)
+        jan1_serial = (jan1 - _EPOCH64).astype(np.float64)
         before = np.maximum(s_ok, jan1_serial) - 1
         upto = _cumulative(e_ok, w)
         prior = np.where(before >= jan1_serial, _cumulative(np.maximum(before, jan1_serial), w), 0.0)

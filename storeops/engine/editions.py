@@ -29,6 +29,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from storeops_xl.inputs import EXCEL_EPOCH
+
 from ..xlsx._cells import col_index, col_letters, escape, parse_range
 from ..xlsx.calcid import set_calc_id
 
@@ -114,16 +116,16 @@ def _cell_value(pkg, m: re.Match | None) -> Any:
 
 
 def _as_of_serial(value: Any, today: _dt.date) -> float:
-    from storeops_xl._coerce import to_date
+    from storeops_xl.inputs import date_to_serial, to_date
 
     if value is None or (isinstance(value, str) and not value.strip()):
-        return float((today - _dt.date(1899, 12, 30)).days)
+        return date_to_serial(today)
     import numpy as np
 
     col = to_date(np.array([value], dtype=object), "cfg_as_of")
     serial = float(col.values[0])
     if serial != serial:  # unreadable: fall back to today, never break the recalculation
-        return float((today - _dt.date(1899, 12, 30)).days)
+        return date_to_serial(today)
     return float(int(serial))
 
 
@@ -138,11 +140,11 @@ def as_of_instant(given: Any, today: _dt.date, now: _dt.datetime | None) -> _dt.
     >>> as_of_instant(None, dt.date(2026, 12, 1), dt.datetime(2026, 12, 1, 9, 30))
     datetime.datetime(2026, 12, 1, 9, 30)
     """
-    epoch = _dt.datetime(1899, 12, 30)
+    epoch = EXCEL_EPOCH
     if given is not None and not (isinstance(given, str) and not given.strip()):
         import numpy as np
 
-        from storeops_xl._coerce import to_date
+        from storeops_xl.inputs import to_date
 
         serial = float(to_date(np.array([given], dtype=object), "cfg_as_of").values[0])
         if serial == serial:
@@ -178,7 +180,7 @@ def _stamp(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
     where = _name_cell(pkg, schema.NOW_CELL)
     if where is not None and where[0] == sheet:
         instant = as_of_instant(given, state.today, state.now)
-        serial = round((instant - _dt.datetime(1899, 12, 30)) / _dt.timedelta(days=1), 8)
+        serial = round((instant - EXCEL_EPOCH) / _dt.timedelta(days=1), 8)
         xml = _put_value(xml, where[1], where[2], serial, state, sheet)
     return xml
 

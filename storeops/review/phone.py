@@ -38,7 +38,12 @@ def _names(df: pd.DataFrame, what: str, extra: str | None = None) -> list[str]:
 
 def write_phone_png(review: Review, path: str) -> str:
     """Draw the phone summary of ``review`` into ``path`` (returned)."""
+    import io
+
     import matplotlib
+
+    from storeops.errors import io_error
+    from storeops.xlsx import atomic_write
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
@@ -115,8 +120,14 @@ def write_phone_png(review: Review, path: str) -> str:
             gap=0.026,
         )
         fig.text(0.05, 0.015, "StoreOps XL · storeops review", fontsize=8, color="#999999")
-        folder = os.path.dirname(os.path.abspath(path))
-        os.makedirs(folder, exist_ok=True)
-        fig.savefig(path, dpi=PHONE_DPI, metadata={"Software": None})
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=PHONE_DPI, metadata={"Software": None})
         plt.close(fig)
+    # written atomically, as the PDF: a kill or a full disk leaves the previous PNG or none
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as exc:
+        raise io_error(exc, folder, writing=True) from None
+    atomic_write(path, lambda fh: fh.write(buf.getbuffer()))
     return path

@@ -25,18 +25,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from storeops_xl import followup
 from storeops_xl.followup import REPLY_RULES
 from storeops_xl.goals import GOAL_STATES
 from storeops_xl.orders import CURRENCIES, KINDS, PAID, SAMPLE, STATUSES
 
 from . import dated as D
 
-#: The template version every workbook StoreOps writes carries (custom document property
-#: ``StoreOpsSchemaVersion``, shared decision of issue 15).  2: the dated order log (订单 Orders,
-#: ``tblOrders``); Follow-up's sample/paid orders and order USD are computed from it (typed
-#: totals of older files become dated opening entries, :mod:`storeops.dated.migrate`), goal
-#: dates and reply columns added (issue 11).
-SCHEMA_VERSION = 2
+#: Version of the workbook layout this code writes and reads, stamped in every workbook it
+#: builds as the custom document property ``StoreOpsSchemaVersion``.  Whoever changes the tables
+#: so that an older file can no longer be merged with a new one bumps it by one (and adds the
+#: layout and a migration step: :mod:`storeops.workbook.migrate`).  3: the dated order log
+#: (订单 Orders, ``tblOrders``); Follow-up's sample/paid orders and order USD are computed from it
+#: (typed totals of older files become dated opening entries, :mod:`storeops.workbook.opening`),
+#: goal dates and reply columns added (issue 11).
+SCHEMA_VERSION = 3
 
 Fmt = Literal["text", "int", "number", "money", "cny", "percent", "date", "datetime", "hours", "bool", "score"]
 Kind = Literal["input", "formula"]
@@ -128,17 +131,8 @@ LISTS: dict[str, tuple[str, ...]] = {
         "展会 Trade show",
         "老客户 Old buyer",
     ),
-    "channel": ("询盘 Inquiry", "TM"),
-    "stage": (
-        "新询盘 New",
-        "已报价 Quoted",
-        "样品 Sample",
-        "谈判 Negotiating",
-        "成交 Won",
-        "复购 Repeat",
-        "搁置 On hold",
-        "流失 Lost",
-    ),
+    "channel": followup.CHANNELS,
+    "stage": followup.STAGES,
     "yesno": ("是 Yes", "否 No"),
     "platform": ("alibaba", "1688"),
     "kw_type": ("热词 Hot", "潜力词 Potential", "核心词 Core"),
@@ -169,8 +163,8 @@ LISTS: dict[str, tuple[str, ...]] = {
         "自定义 Custom",
     ),
 }
-#: stages after which a buyer is no longer open (no next action needed)
-CLOSED_STAGES = ("搁置 On hold", "流失 Lost")
+#: stages after which a buyer is no longer open (no next action needed): the core's rule
+CLOSED_STAGES = followup.CLOSED_STAGES
 
 S_GUIDE, S_TARGET, S_FUNNEL, S_FOLLOW = "说明 Guide", "目标 Target", "漏斗 Funnel", "跟进 Follow-up"
 S_BUYERS, S_PK, S_PRODUCTS, S_KEYWORDS, S_SETTINGS = (
@@ -1249,13 +1243,7 @@ STAFF = T(
             "本表及时回复率 Our timely rate",
             "formula",
             "percent",
-            "IFERROR(COUNTIFS("
-            + _IN_PERIOD
-            + ",[tblFollow.timely],TRUE)/(COUNTIFS("
-            + _IN_PERIOD
-            + ",[tblFollow.timely],TRUE)+COUNTIFS("
-            + _IN_PERIOD
-            + ',[tblFollow.timely],FALSE)),"")',
+            followup.timely_rate_native("[tblFollow.timely]", _IN_PERIOD),
             width=10,
             help="按时 ÷ (按时 + 超时, 含超时未回复) / on time ÷ (on time + late, unanswered past the limit included)",
         ),

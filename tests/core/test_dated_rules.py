@@ -42,7 +42,7 @@ def test_season_share_adds_up(w, a, b, c):
 def test_season_share_hostile():
     assert core.season_share("2026-01-01", "2026-01-31", [1] * 11).startswith("#VALUE! weights")
     assert core.season_share("2026-01-01", "2026-01-31", [-1] + [1] * 11).startswith("#VALUE! weights")
-    assert core.season_share("2026-01-01", "x").startswith("#VALUE! end")
+    assert core.season_share("2026-01-01", "x").startswith("#VALUE! last_day")
     months = [3, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12]
     w = [3.0, 1.0, 2.0] + [1.0] * 9
     assert core.season_share("2026-01-01", "2026-03-31", w, months) == pytest.approx(6 / 15)
