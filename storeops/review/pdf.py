@@ -155,11 +155,17 @@ def write_pdf(review: Review, path: str) -> str:
     leaves the previous PDF or none, never a half-written one."""
     import io
 
+    buf = io.BytesIO()
+    _render_pdf(review, buf)
+    return write_atomic(path, buf)
+
+
+def write_atomic(path: str, buf: Any) -> str:
+    """Write the bytes of ``buf`` to ``path`` (returned) atomically, creating its folder: a kill
+    or a full disk leaves the previous file or none (the PDF and the phone PNG)."""
     from storeops.errors import io_error
     from storeops.xlsx import atomic_write
 
-    buf = io.BytesIO()
-    _render_pdf(review, buf)
     folder = os.path.dirname(os.path.abspath(path))
     try:
         os.makedirs(folder, exist_ok=True)

@@ -10,8 +10,6 @@ goals.  A quiet week says so in one line.
 
 from __future__ import annotations
 
-import os
-
 import pandas as pd
 
 from .cells import show
@@ -42,8 +40,7 @@ def write_phone_png(review: Review, path: str) -> str:
 
     import matplotlib
 
-    from storeops.errors import io_error
-    from storeops.xlsx import atomic_write
+    from .pdf import write_atomic
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
@@ -123,11 +120,4 @@ def write_phone_png(review: Review, path: str) -> str:
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=PHONE_DPI, metadata={"Software": None})
         plt.close(fig)
-    # written atomically, as the PDF: a kill or a full disk leaves the previous PNG or none
-    folder = os.path.dirname(os.path.abspath(path))
-    try:
-        os.makedirs(folder, exist_ok=True)
-    except OSError as exc:
-        raise io_error(exc, folder, writing=True) from None
-    atomic_write(path, lambda fh: fh.write(buf.getbuffer()))
-    return path
+    return write_atomic(path, buf)  # as the PDF: a kill or a full disk leaves the previous PNG or none
