@@ -69,6 +69,14 @@ _NEXT_FOLLOWUP = (
     'INT({last_contact})+IF({buyer_class}="A",{cadence_a|7},IF({buyer_class}="B",{cadence_b|14},'
     'IF({buyer_class}="C",{cadence_c|5},IF({buyer_class}="D",{cadence_d|3},#N/A)))))'
 )
+#: TARGET_PACE: actual ÷ (target × share of the period's whole days gone, both ends counted,
+#: clipped to 0–1); blank before the period, without a target or an actual; the as-of date is
+#: the stamped ``cfg_today`` (never blank in the workbook).
+_SHARE = "MAX(0,MIN(1,(INT({as_of|TODAY()})-INT({period_start})+1)/(INT({period_end})-INT({period_start})+1)))"
+_TARGET_PACE = (
+    'IF(OR({period_start}="",{period_end}=""),"",IF(INT({period_end})<INT({period_start}),#VALUE!,'
+    f'IF(OR({{target}}="",{{actual}}=""),"",IF(--{{target}}*{_SHARE}>0,--{{actual}}/(--{{target}}*{_SHARE}),""))))'
+)
 #: HOT_CANDIDATE: enough impressions, a click and an inquiry, then impressions below and CTR and
 #: inquiry rate (÷ visitors, ÷ clicks without visitors) above the shop's benchmarks.  A blank
 #: benchmark means fewer than 10 products with enough data (``BENCHMARK``): no candidate.
@@ -149,7 +157,7 @@ FUNCTIONS: dict[str, FunctionSpec] = {
         ),
         FunctionSpec("P4P_ACTION", keywords.p4p_action, "text", ranges=("extra_words", "allowed_words")),
         FunctionSpec("TARGET_SPLIT", targets.target_split, "number", ranges=("weights",)),
-        FunctionSpec("TARGET_PACE", targets.target_pace, "percent"),
+        FunctionSpec("TARGET_PACE", targets.target_pace, "percent", twin=_TARGET_PACE),
         FunctionSpec(
             "PACE_LABEL",
             targets.pace_label,

@@ -17,9 +17,10 @@ each function's :class:`storeops_xl.FunctionSpec`:
     a boolean or an error, see ``docs/engine.md``) or where Excel would call Python once
     per row when one setting changes:
 
-    * a function with a boolean result, or fed by a ``cfg_*`` setting, becomes its twin
-      (``REPLY_OK``, ``OVERDUE``, ``HOT_CANDIDATE``, ``OPPORTUNITY_WORD``, ``BUYER_CLASS``,
-      ``NEXT_FOLLOWUP``, ``PACE_LABEL``);
+    * a function with a boolean result, fed by a ``cfg_*`` setting or summarising a table's
+      rows (a ``[tblX.col]`` argument) becomes its twin (``REPLY_OK``, ``OVERDUE``,
+      ``HOT_CANDIDATE``, ``OPPORTUNITY_WORD``, ``BUYER_CLASS``, ``NEXT_FOLLOWUP``,
+      ``PACE_LABEL``, ``TARGET_PACE``, ``CLOSE_RATE`` and ``COST_PER`` of the summaries);
     * a function with a ``guard`` is written ``IF(guard,"",FUNC(...))``: its blanks are
       native (``IF(OR(F8="",E8="",--E8=0),"",CTR(F8,E8))``);
     * any other call is written ``IFERROR(FUNC(...),"")``: where Python cannot run and the
@@ -166,6 +167,12 @@ def _fed_by_setting(args: list[str]) -> bool:
     return any(re.search(r"\bcfg_\w+", a) for a in args)
 
 
+def _reads_whole_column(args: list[str]) -> bool:
+    """A summary over a table's rows (``CLOSE_RATE(COUNTIFS([tblFollow.salesperson],…),…)``):
+    an edit to any row of that table would call Python again."""
+    return any("[tbl" in a for a in args)
+
+
 def _rewrite(text: str, edition: str) -> str:
     out, i = [], 0
     while i < len(text):
@@ -211,7 +218,7 @@ def _call(name: str, args: list[str], edition: str) -> str:
         if not _twin_covers(spec.name, args):
             raise PythonOnly(name)
         return twin_call(spec.name, args)
-    if _twin_covers(spec.name, args) and (spec.returns == "bool" or _fed_by_setting(args)):
+    if _twin_covers(spec.name, args) and (spec.returns == "bool" or _fed_by_setting(args) or _reads_whole_column(args)):
         return twin_call(spec.name, args)
     if spec.guard is not None:
         return f'IF({_fill(spec.guard, spec.name, args)},"",{plain})'
