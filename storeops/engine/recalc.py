@@ -220,7 +220,7 @@ def evaluate_package(
     #    of the first rows read (a guess checked in step 3)
     xmls: dict[str, bytes] = {}
     edition_state = _editions.EditionState(today_d)
-    spills = Spills()  # StoreOps calls over typed ranges: array blocks (spill.py)
+    spills = Spills(native=_editions.vba_code_names(pkg)[0] is None)  # typed ranges (spill.py)
     for s in sheets:
         xml = _editions.prepare_sheet(pkg, s.name, pkg.read(s.path), edition_state)
         if pkg.tables:

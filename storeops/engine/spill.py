@@ -20,7 +20,7 @@ function at the root of the formula is evaluated this way; other array formulas 
 ``{=SUM(A1:A3*B1:B3)}``) are left to Excel as before.
 
 >>> _fit(np.array([[1.0], [2.0]], dtype=object), 3, 2).tolist()
-[[1.0, 1.0], [2.0, 2.0], [#N/A, #N/A]]
+[[1.0, 1.0], [2.0, 2.0], ['#N/A', '#N/A']]
 """
 
 from __future__ import annotations
@@ -32,10 +32,10 @@ from typing import Any
 
 import numpy as np
 
-from ..xlsx._cells import col_letters, parse_range, unescape
+from ..xlsx._cells import col_letters, escape, parse_range, unescape
 from ..xlsx._scan import F_COL, F_FKIND, F_FTE, F_FTS, F_ROW, FK_ARRAY, FK_NORMAL
 from ._eval import Evaluator, Group, table_area
-from ._formula import Node
+from ._formula import Node, parse, tokenize
 from ._native import MISSING
 from ._sheetxml import has_value, row_cells, row_span
 from ._values import NA, Rng, Unsupported, XLErr, from_datetime64
@@ -54,12 +54,16 @@ class Spill:
     ref: tuple[int, int, int, int]
     promoted: bool
     block: np.ndarray | None = None
+    twin: str | None = None  # the formula written instead (``.xlsx`` edition)
 
 
 class Spills:
     """The array blocks of one recalculation, keyed by their group."""
 
-    def __init__(self) -> None:
+    def __init__(self, native: bool = False) -> None:
+        #: a file without VBA (the ``.xlsx`` edition): StoreOps calls with an array-safe
+        #: native twin are written as that twin, which LibreOffice and WPS compute
+        self.native = native
         self.by_group: dict[int, Spill] = {}
 
     def __contains__(self, g: Group) -> bool:
@@ -107,10 +111,14 @@ class Spills:
         sp = self.by_group[id(g)]
         c1, r1, c2, r2 = sp.ref
         try:
-            ev = _SpillEvaluator(book, g.sheet, np.array([g.base_row]), g.base_row, udfs, col=c1)
             assert g.node is not None
             with np.errstate(all="ignore"):
-                out = ev.spill(g.node)
+                if g.node.kind == "call" and g.node.args[0] in udfs:
+                    ev = _SpillEvaluator(book, g.sheet, np.array([g.base_row]), g.base_row, udfs, col=c1)
+                    out = ev.spill(g.node)
+                    sp.twin = array_twin(g.text) if self.native else None
+                else:
+                    out = _rowwise(book, g, sp.ref, udfs)
         except Exception as exc:  # unsupported or unexpected: leave it to Excel, say why
             g.reason = str(exc) if isinstance(exc, Unsupported) else f"{type(exc).__name__}: {exc}"
             self._give_up(g, sp)
@@ -166,8 +174,8 @@ class Spills:
             }
             empty.note(np.array([v for (i, j), v in np.ndenumerate(sp.block) if (i, j) != (0, 0)] or [0], object))
             data = _put_cells(data, cells)
-            if sp.promoted:
-                data = _make_array(data, c1, r1, f"{col_letters(c1)}{r1}:{col_letters(c2)}{r2}")
+            if sp.promoted or sp.twin:
+                data = _make_array(data, c1, r1, f"{col_letters(c1)}{r1}:{col_letters(c2)}{r2}", sp.twin)
         return [data]
 
 
@@ -261,6 +269,86 @@ def _column(values: np.ndarray) -> np.ndarray:
     return np.array(["" if v is None else v for v in vals], dtype=object)
 
 
+# --------------------------------------------------------------------------- native twins over ranges
+_AGGREGATES = re.compile(r"\b(MAX|MIN|SUM|COUNT\w*|AVERAGE\w*|PRODUCT|SUMPRODUCT|CONCAT\w*|TEXTJOIN)\(", re.I)
+_ROOT = re.compile(r"^=?(?:_xludf\.|_xlfn\.)?([A-Za-z_][A-Za-z0-9_]*)\((.*)\)$", re.S)
+
+
+def array_twin(text: str) -> str | None:
+    """The native twin of the StoreOps call ``text`` as an array formula: ``OR``/``AND``
+    (which would fold a whole range into one answer) become ``+``/``*``; ``None`` when the
+    function has no twin covering the call or the twin folds ranges some other way.
+
+    >>> array_twin("CTR(F5:F10,E5:E10)")
+    'IF(((((F5:F10)="")+((E5:E10)=""))<>0),"",IF(--(E5:E10)>0,(F5:F10)/(E5:E10),""))'
+    >>> array_twin("TITLE_SCORE(A1:A3)") is None
+    True
+    """
+    from storeops.workbook.editions import _split_args, _twin_covers, twin_call
+
+    m = _ROOT.match(text.strip())
+    if m is None:
+        return None
+    name, args = m.group(1).upper(), _split_args(m.group(2))
+    try:
+        if not _twin_covers(name, args):
+            return None
+        twin = twin_call(name, args)
+    except (KeyError, ValueError):
+        return None
+    out = _elementwise(twin)
+    return None if out is None or _AGGREGATES.search(out) else out
+
+
+def _elementwise(text: str) -> str | None:
+    """``OR(a,b)`` → ``(((a)+(b))<>0)``, ``AND(a,b)`` → ``(((a)*(b))<>0)``, innermost first."""
+    from storeops.workbook.editions import _close_paren, _split_args
+
+    for _ in range(100):
+        m = re.search(r"(?<![A-Za-z0-9_.])(OR|AND)\(", text)
+        if m is None:
+            return text
+        j = m.end() - 1
+        k = _close_paren(text, j)
+        parts = _split_args(text[j + 1 : k])
+        op = "+" if m.group(1) == "OR" else "*"
+        text = text[: m.start()] + "(((" + f"){op}(".join(parts) + "))<>0)" + text[k + 1 :]
+    return None
+
+
+def _rowwise(book, g: Group, ref: tuple[int, int, int, int], udfs: dict) -> np.ndarray:
+    """A native array formula over a one-column block, each range of the block's rows read
+    as the cell in the row (``F5:F10`` → ``F5`` … ``F10``): one value per row."""
+    c1, r1, c2, r2 = ref
+    if c1 != c2:
+        raise Unsupported("array formula")
+    out, last = [], 0
+    for tok in tokenize(g.text):
+        if tok.kind != "ref" or ":" not in tok.text:
+            continue
+        body = tok.text[len(tok.sheet or "") :]
+        a, b = (x.replace("$", "") for x in body.split(":"))
+        ca, ra = _split_a1(a)
+        cb, rb = _split_a1(b)
+        if ca != cb or (ra, rb) != (r1, r2):
+            raise Unsupported("array formula")
+        out.append(g.text[last : tok.start] + (tok.sheet or "") + f"{ca}{r1}")
+        last = tok.end
+    out.append(g.text[last:])
+    node = parse("".join(out))
+    ev = Evaluator(book, g.sheet, np.arange(r1, r2 + 1), r1, udfs, col=c1)
+    res = ev.eval(node)
+    vals = np.asarray(res, dtype=object).reshape(-1) if not np.isscalar(res) else np.full(r2 - r1 + 1, res, object)
+    return vals.reshape(-1, 1)
+
+
+def _split_a1(ref: str) -> tuple[str, int]:
+    m = re.fullmatch(r"([A-Z]{1,3})(\d+)", ref.upper())
+    if m is None:
+        raise Unsupported("array formula")
+    return m.group(1), int(m.group(2))
+
+
 # --------------------------------------------------------------------------- writing
 def _occupied(xml: bytes, cells: list[tuple[int, int]]) -> bool:
     want = set(cells)
@@ -319,8 +407,9 @@ def _insert_row(xml: bytes, r: int, body: bytes) -> bytes:
     return xml[:end] + row + xml[end:]
 
 
-def _make_array(xml: bytes, c: int, r: int, ref: str) -> bytes:
-    """The formula of cell (c, r) as an array formula over ``ref``."""
+def _make_array(xml: bytes, c: int, r: int, ref: str, text: str | None = None) -> bytes:
+    """The formula of cell (c, r) as an array formula over ``ref`` (its text replaced by
+    ``text`` when given)."""
     span = row_span(xml, r)
     if span is None:
         return xml
@@ -329,4 +418,8 @@ def _make_array(xml: bytes, c: int, r: int, ref: str) -> bytes:
     m = _F_OPEN.search(xml, i, span[2]) if i >= 0 else None
     if m is None:
         return xml
-    return xml[: m.start()] + b'<f t="array" ref="%s">' % ref.encode() + xml[m.end() :]
+    head = b'<f t="array" ref="%s">' % ref.encode()
+    if text is None:
+        return xml[: m.start()] + head + xml[m.end() :]
+    close = xml.find(b"</f>", m.end())
+    return xml[: m.start()] + head + escape(text).encode("utf-8") + xml[close:]
