@@ -17,6 +17,12 @@ core function, evaluated by the headless engine and by LibreOffice); outside the
 give an error, not necessarily the same one.  ``guard`` is a native condition under which
 the function returns a blank: the ``.xlsm`` writes ``IF(guard,"",FUNC(...))`` so a client
 without Python computes those blanks itself.
+
+``stamp`` marks a function whose cells the ``.xlsm`` holds as *stamped values*, like the
+as-of date: ``BENCHMARK`` reads a whole table column and feeds one ``FUNNEL_DIAG`` per row,
+so as a live formula any edit of one funnel or product row would make Excel call Python
+for every row.  ``storeops recalc`` / ``watch`` / ``import`` and Excel's Refresh and save
+recompute them (``docs/workbook.md``).
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ class FunctionSpec:
     aggregate: bool = False
     twin: str | None = None
     guard: str | None = None
+    stamp: bool = False
 
 
 def _num(p: str) -> str:
@@ -104,7 +111,9 @@ FUNCTIONS: dict[str, FunctionSpec] = {
         FunctionSpec("CPC", ratios.cpc, "money", **_ratio("cost", "clicks")),
         FunctionSpec("COST_PER", ratios.cost_per, "money", **_ratio("cost", "count")),
         FunctionSpec("FUNNEL_DIAG", funnel_diag.funnel_diag, "text", guard='{impressions}=""'),
-        FunctionSpec("BENCHMARK", funnel_diag.benchmark, "number", ranges=("values", "sample"), aggregate=True),
+        FunctionSpec(
+            "BENCHMARK", funnel_diag.benchmark, "number", ranges=("values", "sample"), aggregate=True, stamp=True
+        ),
         FunctionSpec(
             "REPLY_HOURS",
             followup.reply_hours,

@@ -48,7 +48,7 @@ import inspect
 import re
 from functools import cache
 
-__all__ = ["EDITIONS", "PythonOnly", "edition_template", "python_only", "twin_call"]
+__all__ = ["EDITIONS", "PythonOnly", "edition_template", "held_as_value", "python_only", "stamped", "twin_call"]
 
 EDITIONS = ("xlsm", "xlsx")
 
@@ -241,3 +241,25 @@ def python_only(template: str) -> bool:
     except PythonOnly:
         return True
     return False
+
+
+def stamped(template: str) -> bool:
+    """True when ``template`` is one call of a function with ``FunctionSpec.stamp``: its cell
+    holds a value in both editions, recomputed by every recalc (and Refresh/save in Excel).
+
+    >>> stamped("BENCHMARK([tblFunnel.ctr],[tblFunnel.impressions],cfg_min_impressions,cfg_bench_ctr)")
+    True
+    >>> stamped("SUM([tblFunnel.clicks])")
+    False
+    """
+    m = _IDENT.match(template)
+    if m is None or template[m.end() : m.end() + 1] != "(" or _close_paren(template, m.end()) != len(template) - 1:
+        return False
+    spec = _specs().get(m.group(0).upper())
+    return spec is not None and spec.stamp
+
+
+def held_as_value(template: str, edition: str) -> bool:
+    """True when the ``edition`` writes ``template``'s results as values (Python-only in the
+    ``.xlsx``, stamped in both)."""
+    return stamped(template) or (edition == "xlsx" and python_only(template))
