@@ -316,14 +316,23 @@ def _elementwise(text: str) -> str | None:
     return None
 
 
+#: functions that answer one value per element of an array (what the array twins use)
+_ELEMENTWISE = frozenset(
+    {"IF", "IFERROR", "INT", "ROUND", "LEFT", "RIGHT", "LEN", "ABS", "NOT", "TODAY", "ISBLANK", "ISNUMBER", "ISTEXT"}
+)
+
+
 def _rowwise(book, g: Group, ref: tuple[int, int, int, int], udfs: dict) -> np.ndarray:
     """A native array formula over a one-column block, each range of the block's rows read
-    as the cell in the row (``F5:F10`` → ``F5`` … ``F10``): one value per row."""
+    as the cell in the row (``F5:F10`` → ``F5`` … ``F10``): one value per row.  Only for
+    formulas of element-wise functions (the array twins); anything else is left to Excel."""
     c1, r1, c2, r2 = ref
     if c1 != c2:
         raise Unsupported("array formula")
     out, last = [], 0
     for tok in tokenize(g.text):
+        if tok.kind == "func" and tok.text.upper().split(".")[-1] not in _ELEMENTWISE:
+            raise Unsupported("array formula")  # SUM(A1:A3) folds the range: not one value per row
         if tok.kind != "ref" or ":" not in tok.text:
             continue
         body = tok.text[len(tok.sheet or "") :]

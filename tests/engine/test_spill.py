@@ -123,3 +123,23 @@ def test_rows_blocks_and_sizes_follow_excel(tmp_path):
     want = [(w - np.datetime64("1899-12-30")) / np.timedelta64(1, "D") for w in np.asarray(want).reshape(-1)]
     assert [got.cell(r, 7).value for r in (1, 2)] == want
     assert got.cell(3, 7).value == "#N/A"
+
+
+def test_native_array_formulas_row_by_row_only_when_element_wise(tmp_path):
+    """``{=IF(A1:A3>1,A1:A3*2,"")}`` over A-aligned cells is one value per row (as the array
+    twins written for the .xlsx edition are); ``{=SUM(A1:A3)}`` over a block folds the range
+    and stays with Excel, untouched."""
+    path = tmp_path / "native.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "T"
+    for r, v in enumerate([1, 2, 3], start=1):
+        ws.cell(r, 1, v)
+    ws["B1"] = ArrayFormula("B1:B3", '=IF(A1:A3>1,A1:A3*2,"")')
+    ws["C1"] = ArrayFormula("C1:C3", "=SUM(A1:A3)")
+    wb.save(path)
+    report = recalc(path, today=TODAY, progress=False)
+    assert report.left_to_excel == 1, report.left_examples
+    got = openpyxl.load_workbook(path, data_only=True)["T"]
+    assert [got[f"B{r}"].value for r in (1, 2, 3)] == ["", 4, 6]
+    assert [got[f"C{r}"].value for r in (1, 2, 3)] == [None, None, None]
