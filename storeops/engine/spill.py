@@ -318,7 +318,7 @@ def _elementwise(text: str) -> str | None:
 
 #: functions that answer one value per element of an array (what the array twins use)
 _ELEMENTWISE = frozenset(
-    {"IF", "IFERROR", "INT", "ROUND", "LEFT", "RIGHT", "LEN", "ABS", "NOT", "TODAY", "ISBLANK", "ISNUMBER", "ISTEXT"}
+    ("IF IFERROR INT ROUND LEFT RIGHT LEN ABS NOT TODAY TRUE FALSE ISBLANK ISNUMBER ISTEXT").split()
 )
 
 

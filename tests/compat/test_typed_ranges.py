@@ -136,3 +136,8 @@ def test_libreoffice_shows_the_spilled_twins(tmp_path):
         2 for name, rows in plan.items() for w in _expected(name, rows) if isinstance(w, str) and w.startswith("#")
     )
     assert len(errors) == expected_errors, errors[:10]
+    # LibreOffice's own save is read back: recalc evaluates its array formulas again, the same
+    saved = out / "typed.xlsx"
+    report = recalc(saved, today=TODAY, progress=False)
+    assert report.left_to_excel == 0, report.left_examples
+    _check(_read(openpyxl.load_workbook(saved, data_only=True), plan, cols), plan, cols, "after a LibreOffice save")
