@@ -143,3 +143,24 @@ def test_native_array_formulas_row_by_row_only_when_element_wise(tmp_path):
     got = openpyxl.load_workbook(path, data_only=True)["T"]
     assert [got[f"B{r}"].value for r in (1, 2, 3)] == ["", 4, 6]
     assert [got[f"C{r}"].value for r in (1, 2, 3)] == [None, None, None]
+
+
+def test_spill_into_rows_that_do_not_exist_yet(tmp_path):
+    """Inputs on another sheet: the spilled rows are created, in order, around existing ones."""
+    path = tmp_path / "rows.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "T"
+    data = wb.create_sheet("Data")
+    for r in range(1, 7):
+        data.cell(r, 1, r)
+        data.cell(r, 2, 10 * r)
+    ws["B2"] = "=CTR(Data!A1:A6,Data!B1:B6)"
+    ws["A5"] = "kept"
+    wb.save(path)
+    assert recalc(path, today=TODAY, progress=False).left_to_excel == 0
+    got = openpyxl.load_workbook(path, data_only=True)["T"]
+    assert [got[f"B{r}"].value for r in range(2, 8)] == [0.1] * 6
+    assert got["A5"].value == "kept"
+    rows = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").split(b'<row r="')[1:]
+    assert [int(r.split(b'"')[0]) for r in rows] == list(range(2, 8))
