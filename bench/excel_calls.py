@@ -13,7 +13,9 @@ Three counts per workbook:
 * **open** — opening the file;
 * **row edit** — a salesperson edits every input cell of one follow-up row (the middle one);
   the same for one row of the Funnel and of the Products table (what a hand edit there costs);
-* **setting** — changing one ``cfg_*`` setting: the cost of each, the largest reported.
+* **setting** — changing one ``cfg_*`` setting: the cost of each, the largest reported; and,
+  for the settings that feed a stamped ``BENCHMARK`` cell (a value in the file), what the
+  next save or Refresh costs when it rewrites that cell.
 
 Usage::
 
@@ -235,6 +237,26 @@ def count_settings(wb: Workbook) -> dict[str, int]:
     return out
 
 
+def count_at_save(wb: Workbook) -> dict[str, int]:
+    """Calls the next save/Refresh makes when a setting changed a stamped cell
+    (``FunctionSpec.stamp``: the ``BENCHMARK`` shop medians, values in the file): what
+    depends on the stamped cells that read the setting, per setting."""
+    import re
+
+    from storeops.workbook import schema
+    from storeops.workbook.editions import stamped
+
+    reads: dict[str, dict[tuple[str, int], set[int]]] = defaultdict(dict)
+    for sh in schema.SHEETS:
+        for cell in sh.cells:
+            where = wb.names.get(cell.name)
+            if cell.formula is None or where is None or not stamped(cell.formula):
+                continue
+            for name in set(re.findall(r"\bcfg_\w+", cell.formula)):
+                reads[name][(where[0], where[1])] = reads[name].get((where[0], where[1]), set()) | {where[2]}
+    return {name: dirty_calls(wb, seeds, volatile=True)[0] for name, seeds in reads.items()}
+
+
 def report(label: str, path: str) -> dict:
     t0 = time.perf_counter()
     wb = load(path)
@@ -244,13 +266,16 @@ def report(label: str, path: str) -> dict:
     funnel, funnel_own = count_row_edit(wb, "tblFunnel")
     product, product_own = count_row_edit(wb, "tblProducts")
     per = count_settings(wb)
+    later = count_at_save(wb)
     worst = max(per.items(), key=lambda kv: kv[1]) if per else ("-", 0)
+    worst_later = max(later.items(), key=lambda kv: kv[1]) if later else ("-", 0)
     over = {k: v for k, v in per.items() if v > 10_000}
     print(
         f"{label}: {udf_cells:,} UDF cells | open {opened:,} | one follow-up row edited {row:,} "
         f"(UDF calls in that row: {own}) | one funnel row {funnel:,} ({funnel_own}) | one product row "
         f"{product:,} ({product_own}) | one setting changed: up to {worst[1]:,} ({worst[0]})"
         f"{'; over 10,000: ' + ', '.join(f'{k} {v:,}' for k, v in sorted(over.items())) if over else ''}"
+        f" | through stamped benchmarks at the next save: up to {worst_later[1]:,} ({worst_later[0]})"
         f"  [{time.perf_counter() - t0:.1f} s]"
     )
     return {
@@ -261,6 +286,7 @@ def report(label: str, path: str) -> dict:
         "funnel_row": funnel,
         "product_row": product,
         "settings": per,
+        "settings_at_save": later,
     }
 
 
