@@ -15,9 +15,15 @@ Two ways a file holds such a call (hooks called by :mod:`.recalc`):
   ``#SPILL!``), nothing is overwritten: the formula is left to Excel and the report says why.
 
 A block larger than the result gets ``#N/A`` outside it, a one-row or one-column result
-fills every row or column of the block (Excel's rules for array formulas).  Only a StoreOps
-function at the root of the formula is evaluated this way; other array formulas (native
-``{=SUM(A1:A3*B1:B3)}``) are left to Excel as before.
+fills every row or column of the block (Excel's rules for array formulas).
+
+In a file without VBA (the ``.xlsx`` edition, for LibreOffice, WPS and Excel without the
+add-in) a call whose function has a native twin is written as that twin in array form
+(:func:`array_twin`): LibreOffice recomputes every array formula when it opens a file and
+keeps no cached result for them, so only a native formula shows values there.  A native
+array formula over a one-column block made only of element-wise functions (such a twin,
+or ``{=IF(A1:A3>1,A1:A3*2,"")}``) is evaluated row by row on later recalcs; any other
+array formula (``{=SUM(A1:A3*B1:B3)}``) is left to Excel as before.
 
 >>> _fit(np.array([[1.0], [2.0]], dtype=object), 3, 2).tolist()
 [[1.0, 1.0], [2.0, 2.0], ['#N/A', '#N/A']]
@@ -163,17 +169,17 @@ class Spills:
         if not mine:
             return pieces
         data = b"".join(bytes(p) for p in pieces) if pieces is not None else xml
+        cells: dict[tuple[int, int], tuple[bytes, bytes]] = {}
+        for sp in mine:
+            c1, r1, _c2, _r2 = sp.ref
+            assert sp.block is not None
+            for (i, j), v in np.ndenumerate(sp.block):
+                if (i, j) != (0, 0):
+                    cells[(c1 + j, r1 + i)] = encode1(v)
+            empty.note(sp.block.reshape(-1)[1:] if sp.block.size > 1 else np.array([0], object))
+        data = _put_cells(data, cells)  # every block of the sheet in one pass
         for sp in mine:
             c1, r1, c2, r2 = sp.ref
-            assert sp.block is not None
-            cells = {
-                (c1 + j, r1 + i): encode1(sp.block[i, j])
-                for i in range(sp.block.shape[0])
-                for j in range(sp.block.shape[1])
-                if (i, j) != (0, 0)
-            }
-            empty.note(np.array([v for (i, j), v in np.ndenumerate(sp.block) if (i, j) != (0, 0)] or [0], object))
-            data = _put_cells(data, cells)
             if sp.promoted or sp.twin:
                 data = _make_array(data, c1, r1, f"{col_letters(c1)}{r1}:{col_letters(c2)}{r2}", sp.twin)
         return [data]
@@ -359,15 +365,30 @@ def _split_a1(ref: str) -> tuple[str, int]:
 
 
 # --------------------------------------------------------------------------- writing
+_ROW_AT = re.compile(rb'<row r="(\d+)"')
+
+
+def _rows(xml: bytes, wanted: list[int]):
+    """(row, span or None, position of the next row after it) for each wanted row, ascending,
+    in one pass over the sheet: ``span`` as :func:`row_span`, or where a missing row goes."""
+    it = _ROW_AT.finditer(xml)
+    m = next(it, None)
+    end = xml.find(b"</sheetData>")
+    for r in sorted(wanted):
+        while m is not None and int(m.group(1)) < r:
+            m = next(it, None)
+        if m is not None and int(m.group(1)) == r:
+            span = row_span(xml, r, m.start())
+            yield r, span, None
+        else:
+            yield r, None, (m.start() if m is not None else end)
+
+
 def _occupied(xml: bytes, cells: list[tuple[int, int]]) -> bool:
     want = set(cells)
-    for r in sorted({r for _c, r in want}):
-        span = row_span(xml, r)
-        if span is None:
-            continue
-        for c, cx in row_cells(xml, span):
-            if (c, r) in want and has_value(cx):
-                return True
+    for r, span, _at in _rows(xml, list({r for _c, r in want})):
+        if span is not None and any((c, r) in want and has_value(cx) for c, cx in row_cells(xml, span)):
+            return True
     return False
 
 
@@ -380,40 +401,31 @@ def _cell(c: int, r: int, attrs: bytes, tv: tuple[bytes, bytes]) -> bytes:
 
 def _put_cells(xml: bytes, cells: dict[tuple[int, int], tuple[bytes, bytes]]) -> bytes:
     """Write value cells (column, row) → (t attribute, value), replacing what is there and
-    adding missing cells and rows in order."""
+    adding missing cells and rows in order (one pass over the sheet)."""
+    if b"<sheetData/>" in xml:
+        xml = xml.replace(b"<sheetData/>", b"<sheetData></sheetData>", 1)
     by_row: dict[int, dict[int, tuple[bytes, bytes]]] = {}
     for (c, r), tv in cells.items():
         by_row.setdefault(r, {})[c] = tv
-    for r in sorted(by_row):
+    out, pos = [], 0
+    for r, span, at in _rows(xml, list(by_row)):
         new = by_row[r]
-        span = row_span(xml, r)
         if span is None:
-            xml = _insert_row(xml, r, b"".join(_cell(c, r, b"", new[c]) for c in sorted(new)))
+            out += [xml[pos:at], b'<row r="%d">' % r, *(_cell(c, r, b"", new[c]) for c in sorted(new)), b"</row>"]
+            pos = at
             continue
         i, cs, end = span
         have = dict(row_cells(xml, span))
         for c, tv in new.items():
             old = have.get(c, b"")
-            attrs = old[: old.find(b">")] if old else b""
-            have[c] = _cell(c, r, attrs, tv)
+            have[c] = _cell(c, r, old[: old.find(b">")] if old else b"", tv)
         head = xml[i:cs]
         if head.endswith(b"/>"):
             head = head[:-2] + b">"
-        head = re.sub(rb' spans="[^"]*"', b"", head)
-        xml = xml[:i] + head + b"".join(have[c] for c in sorted(have)) + b"</row>" + xml[end:]
-    return xml
-
-
-def _insert_row(xml: bytes, r: int, body: bytes) -> bytes:
-    row = b'<row r="%d">%s</row>' % (r, body)
-    empty = xml.find(b"<sheetData/>")
-    if empty >= 0:
-        return xml[:empty] + b"<sheetData>" + row + b"</sheetData>" + xml[empty + len(b"<sheetData/>") :]
-    for m in re.finditer(rb'<row r="(\d+)"', xml):
-        if int(m.group(1)) > r:
-            return xml[: m.start()] + row + xml[m.start() :]
-    end = xml.find(b"</sheetData>")
-    return xml[:end] + row + xml[end:]
+        out += [xml[pos:i], re.sub(rb' spans="[^"]*"', b"", head), *(have[c] for c in sorted(have)), b"</row>"]
+        pos = end
+    out.append(xml[pos:])
+    return b"".join(out)
 
 
 def _make_array(xml: bytes, c: int, r: int, ref: str, text: str | None = None) -> bytes:
