@@ -45,8 +45,17 @@ def to_excel(result: Any) -> Any:
     return _cell(result)
 
 
+def _one_cell(a: Any) -> bool:
+    return isinstance(a, list) and len(a) == 1 and isinstance(a[0], list) and len(a[0]) == 1
+
+
 def excel_call(func: Callable[..., Any], *args: Any) -> Any:
-    """Call a core function for Excel: shape the answer, turn any failure into ``#…`` text."""
+    """Call a core function for Excel: shape the answer, turn any failure into ``#…`` text.
+
+    A one-cell range (``[[v]]``, as ``ndim=2`` parameters receive a single cell) is passed as
+    the plain value, so a cell answers exactly what the scalar call answers.
+    """
+    args = tuple(a[0][0] if _one_cell(a) else a for a in args)
     try:
         return to_excel(func(*args))
     except Exception as exc:  # a cell shows a short text, never a traceback
