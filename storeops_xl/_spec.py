@@ -43,6 +43,12 @@ returns a blank: the ``.xlsm`` writes ``IF(guard,"",FUNC(...))`` so a client wit
 Python computes those blanks itself.  ``native`` asks the ``.xlsm`` to write the twin as
 well, for a per-row rule whose inputs change with every order or class (so Excel does not
 call Python for every row when one order is typed).
+
+``stamp`` marks a function whose cells the ``.xlsm`` holds as *stamped values*, like the
+as-of date: ``BENCHMARK`` reads a whole table column and feeds one ``FUNNEL_DIAG`` per row,
+so as a live formula any edit of one funnel or product row would make Excel call Python
+for every row.  ``storeops recalc`` / ``watch`` / ``import`` and Excel's Refresh and save
+recompute them (``docs/workbook.md``).
 """
 
 from __future__ import annotations
@@ -77,6 +83,7 @@ class FunctionSpec:
     twin: str | None = None
     guard: str | None = None
     summary: str = ""
+    stamp: bool = False
     help: Mapping[str, str] = field(default_factory=dict)
     settings: Mapping[str, str] = field(default_factory=dict)
     source: str = ""
@@ -166,6 +173,7 @@ def excel(
     aggregate: bool = False,
     twin: str | None = None,
     guard: str | None = None,
+    stamp: bool = False,
     source: str = "",
     example: str = "",
     native: bool = False,
@@ -182,12 +190,13 @@ def excel(
                 aggregate,
                 twin,
                 guard,
-                summary,
-                dict(help),
-                dict(settings or {}),
-                source,
-                example,
-                native,
+                summary=summary,
+                help=dict(help),
+                settings=dict(settings or {}),
+                stamp=stamp,
+                source=source,
+                example=example,
+                native=native,
             )
         )
         return func
