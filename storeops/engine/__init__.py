@@ -15,12 +15,19 @@ Public API
     A copy for WPS/LibreOffice: StoreOps functions replaced by native formulas or values, no VBA.
 """
 
-from ._formula import FormulaError, Node, parse, shift_formula
-from ._native import NATIVE as _NATIVE
+import importlib
+
 from .recalc import RecalcReport, evaluate_package, recalc
 
-#: Excel functions the engine evaluates (vectorised); anything else is left to Excel.
-NATIVE_FUNCTIONS: frozenset[str] = frozenset(_NATIVE)
+# The other attributes load their module on first use (PEP 562): ``storeops recalc``
+# (whose module imports nothing heavy) answers "nothing changed" before numpy, pandas or
+# numba are imported.
+_WHERE = {
+    "FormulaError": "._formula",
+    "Node": "._formula",
+    "parse": "._formula",
+    "shift_formula": "._formula",
+}
 
 __all__ = [
     "NATIVE_FUNCTIONS",
@@ -33,6 +40,20 @@ __all__ = [
     "shift_formula",
     "export_portable",
 ]
+
+
+def __getattr__(name: str):
+    if name == "NATIVE_FUNCTIONS":
+        from ._native import NATIVE
+
+        #: Excel functions the engine evaluates (vectorised); anything else is left to Excel.
+        value: object = frozenset(NATIVE)
+    elif name in _WHERE:
+        value = getattr(importlib.import_module(_WHERE[name], __name__), name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
 
 
 def export_portable(src, out, **kw):

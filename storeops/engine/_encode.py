@@ -172,12 +172,9 @@ class ValueSink:
     def __len__(self) -> int:
         return sum(len(c) for c in self.cells)
 
-    def write(self, xml: bytes, F: np.ndarray):
-        """The sheet XML with every recorded value written in place, as a stream of
-        pieces (see :func:`storeops.xlsx._splice.splice`); ``None`` when every cell already
-        holds its value."""
-        if not self.cells:
-            return None
+    def arrays(self) -> tuple:
+        """(cells, tnew, vkind, vidx, nummat, numlen, ubuf, uoff): the recorded values in
+        document order, as :func:`storeops.xlsx._splice.splice` takes them."""
         cells = np.concatenate(self.cells)
         order = np.argsort(cells, kind="stable")  # formula records are in document order
         tnew = np.concatenate(self.tnew)[order]
@@ -191,4 +188,12 @@ class ValueSink:
         ubuf = np.frombuffer(b"".join(self.utext) or b"\0", np.uint8)
         uoff = np.zeros(len(self.utext) + 1, np.int64)
         uoff[1:] = np.cumsum([len(t) for t in self.utext])
-        return splice(xml, F, cells, tnew, vkind, vidx, nummat, numlen, ubuf, uoff)
+        return cells, tnew, vkind, vidx, nummat, numlen, ubuf, uoff
+
+    def write(self, xml: bytes, F: np.ndarray, arrays: tuple | None = None):
+        """The sheet XML with every recorded value written in place, as a stream of
+        pieces (see :func:`storeops.xlsx._splice.splice`); ``None`` when every cell already
+        holds its value."""
+        if not self.cells:
+            return None
+        return splice(xml, F, *(arrays or self.arrays()))

@@ -24,26 +24,39 @@ Public helpers (signatures are stable; other layers use them):
     Deterministic zip writing; unchanged members copied raw (byte-identical).
 """
 
-from ._atomic import atomic_replace, check_not_locked, lock_files
-from ._cells import XLErr, col_index, col_letters, parse_range
-from ._package import Package, TableColumn, TableInfo, open_package
-from ._tables import read_names, read_tables, write_tables
-from ._zipwrite import write_zip
+import importlib
 
-__all__ = [
-    "Package",
-    "TableColumn",
-    "TableInfo",
-    "XLErr",
-    "atomic_replace",
-    "check_not_locked",
-    "col_index",
-    "col_letters",
-    "lock_files",
-    "open_package",
-    "parse_range",
-    "read_names",
-    "read_tables",
-    "write_tables",
-    "write_zip",
-]
+# Attributes load their module on first use (PEP 562), so ``storeops recalc`` can tell
+# "nothing changed" without importing pandas.
+_WHERE = {
+    "atomic_replace": "_atomic",
+    "check_not_locked": "_atomic",
+    "lock_files": "_atomic",
+    "XLErr": "_cells",
+    "col_index": "_cells",
+    "col_letters": "_cells",
+    "parse_range": "_cells",
+    "Package": "_package",
+    "TableColumn": "_package",
+    "TableInfo": "_package",
+    "open_package": "_package",
+    "read_names": "_tables",
+    "read_tables": "_tables",
+    "write_tables": "_tables",
+    "write_zip": "_zipwrite",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    mod = _WHERE.get(name)
+    if mod is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{mod}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))

@@ -13,7 +13,20 @@ from __future__ import annotations
 import numpy as np
 
 from ._jit import jit, memcpy
-from ._scan import F_CEND, F_TAGC, F_TE, F_TS, F_VE, F_VS, F_VTE, F_VTS
+from ._scan import (
+    F_CEND,
+    F_COL,
+    F_ROW,
+    F_TAGC,
+    F_TE,
+    F_TS,
+    F_VE,
+    F_VS,
+    F_VTE,
+    F_VTS,
+    cell_digest,
+    formula_content,
+)
 
 #: new ``t=`` attributes by code (index into :data:`T_ATTRS`)
 T_ATTRS = [b"", b' t="str"', b' t="s"', b' t="e"', b' t="b"']
@@ -144,6 +157,14 @@ def match_template(
     return out
 
 
+def _t_attrs() -> tuple[np.ndarray, np.ndarray]:
+    """:data:`T_ATTRS` and ``<v></v>`` as one byte buffer, and the attributes' offsets."""
+    tbuf = np.frombuffer(b"".join(T_ATTRS) + b"<v></v>", np.uint8)
+    toff = np.zeros(len(T_ATTRS) + 1, np.int64)
+    toff[1:] = np.cumsum([len(t) for t in T_ATTRS])
+    return tbuf, toff
+
+
 @jit
 def _copy(out, o, src, s, e):
     if e > s:
@@ -250,9 +271,7 @@ def splice(
     Returns ``None`` when no cell would change (the sheet can stay as it is).
     """
     a = np.frombuffer(xml, np.uint8)
-    tbuf = np.frombuffer(b"".join(T_ATTRS) + b"<v></v>", np.uint8)
-    toff = np.zeros(len(T_ATTRS) + 1, np.int64)
-    toff[1:] = np.cumsum([len(t) for t in T_ATTRS])
+    tbuf, toff = _t_attrs()
     cells = np.ascontiguousarray(cells, np.int64)
     args = (
         np.ascontiguousarray(tnew, np.int64),
@@ -286,3 +305,55 @@ def _pieces(xml: bytes, a: np.ndarray, F: np.ndarray, cells: np.ndarray, args: t
         yield memoryview(buf)[:o]
     if prev < len(a):
         yield memoryview(xml)[prev:]
+
+
+@jit
+def _digest_delta(a, F, cells, tnew, vkind, vidx, nummat, numlen, ubuf, uoff, tbuf, toff, out):
+    for k in range(cells.shape[0]):
+        i = cells[k]
+        row = F[i, F_ROW]
+        col = F[i, F_COL]
+        old = cell_digest(row, col, 0, formula_content(a, F[i, F_TS], F[i, F_TE], a, F[i, F_VTS], F[i, F_VTE]))
+        t = tnew[k]
+        ts = toff[t] if toff[t + 1] > toff[t] else -1
+        j = vidx[k]
+        if vkind[k] == 0:
+            new = formula_content(tbuf, ts, toff[t + 1], nummat[j], 0, numlen[j])
+        else:
+            new = formula_content(tbuf, ts, toff[t + 1], ubuf, uoff[j], uoff[j + 1])
+        out[k] = cell_digest(row, col, 0, new) - old
+
+
+def digest_deltas(
+    xml: bytes,
+    F: np.ndarray,
+    cells: np.ndarray,
+    tnew: np.ndarray,
+    vkind: np.ndarray,
+    vidx: np.ndarray,
+    nummat: np.ndarray,
+    numlen: np.ndarray,
+    ubuf: np.ndarray,
+    uoff: np.ndarray,
+) -> np.ndarray:
+    """How each rewritten cell changes its formula digest (new term minus old, modulo
+    2^64), for the arguments :func:`splice` takes."""
+    tbuf, toff = _t_attrs()
+    out = np.empty(len(cells), np.uint64)
+    with np.errstate(over="ignore"):
+        _digest_delta(
+            np.frombuffer(xml, np.uint8),
+            F,
+            np.ascontiguousarray(cells, np.int64),
+            np.ascontiguousarray(tnew, np.int64),
+            np.ascontiguousarray(vkind, np.int64),
+            np.ascontiguousarray(vidx, np.int64),
+            nummat,
+            np.ascontiguousarray(numlen, np.int64),
+            ubuf,
+            np.ascontiguousarray(uoff, np.int64),
+            tbuf,
+            toff,
+            out,
+        )
+    return out

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ._atomic import atomic_replace
 from ._cells import col_index, col_letters, escape, parse_range, read_columns, unescape
+from ._edit import set_table_ref
 from ._package import Package, bad_file, open_package
 from ._zipwrite import write_zip
 
@@ -337,10 +338,3 @@ def _fix_dimension(xml: bytes) -> bytes:
         return xml
     ref = f"{col_letters(c1)}{r1}:{col_letters(c2)}{maxr}".encode()
     return xml[: m.start(1)] + ref + xml[m.end(1) :]
-
-
-def set_table_ref(table_xml: bytes, new_ref: str) -> bytes:
-    """The table part with its ``ref`` (and its autoFilter's) set to ``new_ref``."""
-    ref = new_ref.encode()
-    table_xml = re.sub(rb'(<table\b[^>]*?\sref=")[^"]*"', lambda m: m.group(1) + ref + b'"', table_xml, count=1)
-    return re.sub(rb'(<autoFilter\b[^>]*?\sref=")[^"]*"', lambda m: m.group(1) + ref + b'"', table_xml, count=1)

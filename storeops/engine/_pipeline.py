@@ -1,0 +1,102 @@
+"""The stages of one recalculation in order (see :mod:`storeops.engine.recalc`); each is
+one call, so a new step is one more line here."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+
+from ._eval import Book, Evaluator
+from ._incremental import prior_groups, select
+from ._read import convert_inputs, guess_inputs, load_cached, parse_groups, prepare_sheets, scan_sheets
+from ._run import Run, first_sheets
+from ._state import Clock
+from ._values import Rng, Unsupported, is_vec
+from ._write import finish, write_sheets
+
+
+def new_book(pkg, clock: Clock) -> Book:
+    """What the evaluator sees of the workbook: tables, defined names, sheet names, dates."""
+    names: dict[str, list[tuple[str | None, str]]] = defaultdict(list)
+    sheets = pkg.sheets
+    for d in pkg.names:
+        local = sheets[d.local_sheet].name if d.local_sheet is not None and d.local_sheet < len(sheets) else None
+        names[d.name.lower()].append((local, d.text))
+    return Book(pkg.tables, names, [s.name for s in sheets], clock.today, clock.now)
+
+
+def run_stages(run: Run, deflated: bool) -> None:
+    """Read, select, evaluate and write (the package edits end up in ``run.edit``)."""
+    timer = run.timer
+    run.report.mode = "full" if run.prior is None else "incremental"
+    names = first_sheets(run)
+    prepare_sheets(run, names)  # rows typed below a table join it
+    scan_sheets(run, names, _columns_to_scan(run, names))
+    for s in run.sheets:  # sheets not read: their groups as the last write left them
+        if s.name not in run.scans and run.prior is not None:
+            run.groups[s.name] = prior_groups(run.prior, s.name)
+            run.book.max_row[s.name] = int(run.prior.sheets[s.name].get("max_row", 1))
+    timer("read and scan sheets")
+    parse_groups(run.all_groups(), run.book)
+    timer("parse formulas")
+    run.plan = select(run)
+    while more := [s.name for s in run.sheets if s.name in run.plan.sheets and s.name not in run.scans]:
+        # the selected groups live on (or read) sheets not read yet: read them too
+        prepare_sheets(run, more)
+        scan_sheets(run, more, _columns_to_scan(run, more))
+        parse_groups(run.all_groups(), run.book)
+        run.plan = select(run)
+    timer("select changed formulas")
+    convert_inputs(run, run.plan.evaluate + run.plan.cyclic)
+    timer("convert input columns")
+    evaluate(run)
+    run.bar.update(1)
+    timer("evaluate")
+    write_sheets(run, deflated)
+    finish(run)
+    run.bar.close()
+    timer("write values and deflate")
+
+
+def _columns_to_scan(run: Run, names: list[str]) -> dict[str, set[int]]:
+    """The columns whose value records a scan collects: what the last write's formulas read,
+    else a guess from the first rows (both checked after grouping)."""
+    if run.prior is None:
+        return guess_inputs(run, names)
+    from ._read import add_reads
+
+    cols: dict[str, set[int]] = defaultdict(set)
+    for entry in run.prior.groups:
+        add_reads(cols, [tuple(r) for r in entry[5]])
+    return cols
+
+
+def evaluate(run: Run) -> None:
+    """Evaluate the plan's groups in dependency order."""
+    from storeops_xl import FUNCTIONS
+
+    book, plan = run.book, run.plan
+    for g in plan.cyclic:
+        g.reason = "circular reference"
+    for g in plan.evaluate:
+        ev = Evaluator(book, g.sheet, g.rows, g.base_row, FUNCTIONS)
+        try:
+            with np.errstate(all="ignore"):
+                res = ev.eval(g.node)
+            if isinstance(res, Rng):
+                res = ev._single(res)
+        except Exception as exc:  # unsupported, a bug or an unexpected input: leave it to Excel, say why
+            g.reason = str(exc) if isinstance(exc, Unsupported) else f"{type(exc).__name__}: {exc}"
+            load_cached(run, g)
+            continue
+        g.result = res
+        book.col(g.sheet, g.col).set(g.rows, res if is_vec(res) else _broadcast(res, len(g.rows)))
+
+
+def _broadcast(v, n: int) -> np.ndarray:
+    if isinstance(v, float):
+        return np.full(n, v)
+    out = np.empty(n, dtype=object)
+    out[:] = [v] * n
+    return out

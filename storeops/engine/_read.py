@@ -1,0 +1,194 @@
+"""The reading stages of a recalculation: sheet XML (inflated on other cores while
+this one imports and scans), one scan per sheet with its digests, the formula groups
+and their parsed templates, and the input columns the evaluated groups read."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+import numpy as np
+
+from ..xlsx import _cells
+from ..xlsx._digest import block_shift
+from ..xlsx._scan import MAX_COL, V_COL, V_ROW, ScanError, SheetScan, scan_sheet, split_kernel, sst_hashes
+from ._eval import Group, walk_reads
+from ._extend import extend_tables
+from ._formula import FormulaError, parse
+from ._groups import make_groups
+from ._run import Run, sheet_xml
+from ._values import Unsupported
+
+#: the first rows of every sheet (this many bytes) tell which columns the formulas read
+GUESS_BYTES = 1 << 18
+#: reads wider than this many columns (whole rows) convert no column
+WIDE = 200
+
+
+# --------------------------------------------------------------------------- sheet XML
+def sst_hash_table(run: Run) -> np.ndarray:
+    """Content hashes of the shared strings (computed once)."""
+    if run.sst_h is None:
+        pkg = run.pkg
+        run.sst_h = (
+            sst_hashes(run.edit.read(pkg.sst_path), len(pkg.shared_strings)) if pkg.sst_path else np.zeros(0, np.uint64)
+        )
+    return run.sst_h
+
+
+_DIMENSION = re.compile(rb'<dimension\s+ref="[A-Z]*\d*:?[A-Z]*(\d+)"')
+
+
+def digest_shift(xml: bytes) -> int:
+    """Rows per digest block (log2) for a sheet, from its ``<dimension>`` (else its size):
+    a function of the sheet alone, so every recalculation of the same sheet agrees."""
+    m = _DIMENSION.search(xml, 0, 4096)
+    rows = int(m.group(1)) if m else len(xml) // 100
+    return block_shift(rows)
+
+
+# --------------------------------------------------------------------------- scan and group
+def prepare_sheets(run: Run, names: list[str]) -> None:
+    """Read these sheets and take rows typed below a table into it."""
+    for name in names:
+        xml = sheet_xml(run, name)
+        if run.pkg.tables:
+            xml = extend_tables(run.edit, name, xml, run.report.rows_added)
+        run.xml[name] = xml
+
+
+def scan_sheets(run: Run, names: list[str], cols: dict[str, set[int]]) -> None:
+    """Scan each sheet once (value records of ``cols``), group its formulas."""
+    sst_h = sst_hash_table(run)
+    for name in names:
+        xml = run.xml[name]
+        shift = digest_shift(xml)
+        try:
+            sc = scan_sheet(xml, sorted(cols.get(name, ())), sst_hashes=sst_h, shift=shift, pool=run.pool)
+        except ScanError as exc:
+            run.scans[name] = None
+            run.groups[name] = []
+            run.bad[name] = xml.count(b"<f")
+            run.report.left_examples.append(f"{name}: {exc}")
+            run.bar.update(1)
+            continue
+        run.scans[name] = sc
+        run.shift[name] = shift
+        run.digests[name] = sc.digests
+        groups, bad = make_groups(name, xml, sc.formulas)
+        run.groups[name] = groups
+        run.bad[name] = len(bad)
+        run.book.max_row[name] = max(sc.max_row, 1)
+        run.bar.update(1)
+
+
+def guess_inputs(run: Run, names: list[str]) -> dict[str, set[int]]:
+    """Columns (per sheet) that the formulas in the first rows of every sheet read.
+
+    Scanning value cells of only these columns saves work on big sheets; the real set is
+    known after grouping, and a sheet whose formulas read more is scanned again."""
+    guess: dict[str, set[int]] = defaultdict(set)
+    for name in names:
+        xml = run.xml[name]
+        try:
+            F = scan_sheet(xml, [], limit=GUESS_BYTES).formulas
+        except ScanError:
+            continue
+        groups, _ = make_groups(name, xml, F)
+        for g in groups:
+            if g.reason:
+                continue
+            reads: list = []
+            try:
+                walk_reads(run.book, parse(g.text), g.sheet, int(g.rows.min()), int(g.rows.max()), g.base_row, reads)
+            except (FormulaError, Unsupported, ValueError, KeyError):
+                continue
+            add_reads(guess, reads)
+    return guess
+
+
+def add_reads(cols: dict[str, set[int]], reads) -> None:
+    """Add the columns of ``reads`` (sheet, c1, c2, r1, r2) to ``cols`` (wide reads add none)."""
+    for s, c1, c2, _r1, _r2 in reads:
+        if c2 - c1 <= WIDE:
+            cols[s].update(range(c1, c2 + 1))
+
+
+def parse_groups(groups: list[Group], book) -> None:
+    """Parse each group's template and collect what it reads; a formula the engine cannot
+    read gets its reason (and is left to Excel)."""
+    for g in groups:
+        if g.reason or g.node is not None:
+            continue
+        try:
+            g.node = parse(g.text)
+            g.reads = []
+            walk_reads(book, g.node, g.sheet, int(g.rows.min()), int(g.rows.max()), g.base_row, g.reads)
+        except (FormulaError, Unsupported, ValueError, KeyError) as exc:
+            g.reason = str(exc) or type(exc).__name__
+            g.node = None
+
+
+# --------------------------------------------------------------------------- inputs
+def convert_inputs(run: Run, live: list[Group]) -> None:
+    """Convert the columns the ``live`` groups read into the book (cells a live group
+    recomputes are converted only if that group fails)."""
+    need: dict[str, set[int]] = defaultdict(set)
+    for g in live:
+        add_reads(need, g.reads)
+    pkg, sst = run.pkg, run.pkg.shared_strings
+    for s in run.sheets:
+        cols = need.get(s.name)
+        if s.name not in run.scans:
+            continue
+        sc = run.scans[s.name]
+        xml = run.xml[s.name]
+        if cols and sc is not None:
+            if sc.cols is not None and not cols <= sc.cols:  # a formula further down reads more columns: scan again
+                sc.values = scan_sheet(xml, sorted(cols)).values
+            load, run.deferred[s.name] = split_inputs(sc, cols, [g for g in live if g.sheet == s.name])
+            data = _cells.records_to_columns(xml, load, sst, pkg.date_styles, objects=False)
+        elif cols:
+            data = _cells.read_columns(xml, sst, pkg.date_styles, [_cells.col_letters(c) for c in sorted(cols)])
+        else:
+            data = {}
+        if sc is not None:
+            sc.values = sc.values[:0]  # free the value records
+        set_columns(run.book, s.name, data)
+        del data
+        run.bar.update(1)
+
+
+def split_inputs(sc: SheetScan, cols: set[int], live: list[Group]) -> tuple[np.ndarray, np.ndarray]:
+    """Value records of the needed columns: (to convert now, formula cells a live group
+    recomputes — converted only if that group fails)."""
+    V, F = sc.values, sc.formulas
+    colmask = np.zeros(MAX_COL + 1, np.bool_)
+    colmask[[c for c in cols if 1 <= c <= MAX_COL]] = True
+    live_f = np.zeros(len(F) + 1, np.bool_)
+    for g in live:
+        live_f[g.cell_index] = True
+    return split_kernel(V, colmask, live_f)
+
+
+def set_columns(book, sheet: str, data: dict) -> None:
+    for cc in data.values():
+        if len(cc.rows):
+            book.max_row[sheet] = max(book.max_row[sheet], int(cc.rows.max()))
+    for letters, cc in data.items():
+        col = book.col(sheet, _cells.col_index(letters))
+        col.ensure(book.max_row[sheet] + 2)
+        col.set_raw(cc.rows, cc.values, cc.nums, cc.numeric, cc.sparse)
+
+
+def load_cached(run: Run, g: Group) -> None:
+    """A group failed: its cells keep their cached values, which later groups may read."""
+    V = run.deferred.get(g.sheet)
+    if V is None or not len(V):
+        return
+    mine = (V[:, V_COL] == g.col) & np.isin(V[:, V_ROW], g.rows)
+    if mine.any():
+        data = _cells.records_to_columns(
+            run.xml[g.sheet], V[mine], run.pkg.shared_strings, run.pkg.date_styles, objects=False
+        )
+        set_columns(run.book, g.sheet, data)

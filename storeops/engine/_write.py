@@ -1,0 +1,116 @@
+"""The writing stages of a recalculation: the new cached values spliced into each sheet
+that changed and deflated on both cores, the per-sheet counts of the report, and the
+package edits that go with them (the shared string "" and ``fullCalcOnLoad``)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..xlsx import _cells
+from ..xlsx._digest import DK_FORMULA, make_keys
+from ..xlsx._scan import F_COL, F_ROW
+from ..xlsx._splice import digest_deltas
+from ..xlsx._zipwrite import deflate
+from ._encode import ValueSink
+from ._run import Run
+
+
+def blank_value(run: Run) -> bytes:
+    """The shared-string index cached for a blank result ("" added to the table when missing)."""
+    if not any(sc is not None and len(sc.formulas) for sc in run.scans.values()):
+        return b""
+    return run.edit.empty_shared_string()
+
+
+def write_sheets(run: Run, deflated: bool) -> None:
+    """Splice the evaluated values into every scanned sheet; count formulas per sheet."""
+    plan, report, prior = run.plan, run.report, run.prior
+    assert plan is not None
+    empty_ref = blank_value(run)
+    evaluated = {id(g) for g in plan.evaluate + plan.cyclic}
+    old = _old_reasons(run)
+    for s in run.sheets:
+        if s.name not in run.scans:  # not read at all: unchanged since the last write
+            assert prior is not None
+            entry = prior.sheets[s.name]
+            stats = {"formulas": entry["formulas"], "evaluated": 0, "left_to_excel": entry["bad"], "kept": 0}
+            for g in run.groups.get(s.name, []):
+                _count(stats, g, g.reason, report)
+            _add_stats(report, s.name, stats)
+            report.unchanged_sheets.append(s.name)
+            continue
+        sc = run.scans[s.name]
+        n_f = len(sc.formulas) if sc is not None else run.bad[s.name]
+        stats = {"formulas": n_f, "evaluated": 0, "left_to_excel": run.bad[s.name], "kept": 0}
+        sink = ValueSink(empty_ref)
+        for g in run.groups.get(s.name, []):
+            if id(g) in evaluated or g.node is None or g.reason:
+                if g.result is None and g.reason:
+                    _count(stats, g, g.reason, report)
+                    continue
+                stats["evaluated"] += len(g.rows)
+                if plan.writes(g):
+                    sink.add(g.cell_index, g.result)
+            else:
+                _count(stats, g, old.get(id(g), ""), report)
+        grew = any(t.sheet == s.name and t.name in report.rows_added for t in run.pkg.tables.values())
+        pieces = None
+        if sc is not None and sink.cells:
+            arrays = sink.arrays()
+            pieces = sink.write(run.xml[s.name], sc.formulas, arrays)
+            if pieces is not None:
+                _update_digests(run, s.name, arrays)
+        if pieces is not None:
+            run.edit.set(s.path, deflate(pieces, run.pool) if deflated else b"".join(bytes(p) for p in pieces))
+        elif grew:
+            run.edit.set(s.path, run.xml[s.name])
+        else:
+            report.unchanged_sheets.append(s.name)
+        run.xml[s.name] = b""
+        if sc is not None:
+            sc.formulas = sc.formulas[:0]
+        _add_stats(report, s.name, stats)
+        run.bar.update(1)
+
+
+def _update_digests(run: Run, name: str, arrays: tuple) -> None:
+    """The sheet's formula digests after its cells get these values."""
+    sc = run.scans[name]
+    dig = run.digests[name]
+    F = sc.formulas
+    cells = arrays[0]
+    deltas = digest_deltas(run.xml[name], F, *arrays)
+    keys = make_keys(DK_FORMULA, F[cells, F_COL], F[cells, F_ROW].astype(np.int64) >> dig.shift)
+    run.digests[name] = dig.add(keys, deltas)
+
+
+def _old_reasons(run: Run) -> dict[int, str]:
+    """id(group) → why the last write left it to Excel, for groups not evaluated now."""
+    if run.prior is None:
+        return {}
+    from ._incremental import group_key
+
+    by_key = {(s, c, b, t, tuple(rle)): reason for s, c, b, t, rle, _r, reason in run.prior.groups}
+    return {id(g): by_key.get(group_key(g), "") for g in run.all_groups()}
+
+
+def _count(stats: dict, g, reason: str, report) -> None:
+    if reason:
+        stats["left_to_excel"] += len(g.rows)
+        if len(report.left_examples) < 10:
+            report.left_examples.append(f"{g.sheet}!{_cells.col_letters(g.col)}{g.base_row}: {reason}")
+    else:
+        stats["kept"] += len(g.rows)
+
+
+def _add_stats(report, name: str, stats: dict) -> None:
+    report.per_sheet[name] = stats
+    report.formulas += stats["formulas"]
+    report.evaluated += stats["evaluated"]
+    report.left_to_excel += stats["left_to_excel"]
+    report.kept += stats["kept"]
+
+
+def finish(run: Run) -> None:
+    """Ask Excel to recalculate on open only when something is left to it."""
+    run.edit.set_full_calc_on_load(run.report.left_to_excel > 0)
