@@ -19,16 +19,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--no-progress", action="store_true", help="不显示进度条 / no progress bar")
     parser.add_argument("--timings", action="store_true", help="显示各阶段耗时 / print the seconds of each stage")
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="重算全部公式，不只是变化的部分 / evaluate every formula, not only what changed since the last recalc",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     from storeops.engine import recalc
 
-    report = recalc(args.path, today=args.today, progress=not args.no_progress)
+    report = recalc(args.path, today=args.today, progress=not args.no_progress, full=args.full)
     print(report.summary())
     for ex in report.left_examples[:3]:
         print(f"  留给 Excel / left to Excel: {ex}")
     if args.timings:
         for stage, sec in report.stages.items():
-            print(f"  {sec:7.3f} s  {stage}")
+            cpu = report.cpu.get(stage)
+            print(f"  {sec:7.3f} s  {stage}" + (f"  (cpu {cpu:.3f} s)" if cpu is not None else ""))
     return 0

@@ -165,6 +165,29 @@ def _group_shared(
     return np.concatenate(orphans) if orphans else np.empty(0, np.int64)
 
 
+def same_groups(xml: bytes, F: np.ndarray, groups: list[Group]) -> bool:
+    """Whether every cell of these groups still holds its group's formula (each group's
+    first cell gives the template, as :func:`make_groups` would find it), checked in one
+    compiled pass: then grouping the sheet again would give these groups."""
+    tpls, cells, tid = [], [], []
+    for g in groups:
+        if not len(g.cell_index):
+            continue
+        text, _pieces, offs, rp, _reason = _template(xml, F, int(g.cell_index[0]))
+        if text != g.text or rp is None or int(F[g.cell_index[0], F_ROW]) != g.base_row:
+            return False
+        tid.append(np.full(len(g.cell_index), len(tpls), np.int64))
+        tpls.append((rp, offs))
+        cells.append(g.cell_index)
+    if not cells:
+        return True
+    idx = np.concatenate(cells)
+    order = np.argsort(idx, kind="stable")  # document order
+    idx, t = idx[order], np.concatenate(tid)[order]
+    ok = match_templates(np.frombuffer(xml, np.uint8), F[idx, F_FTS], F[idx, F_FTE], F[idx, F_ROW], t, tpls)
+    return bool(ok.all())
+
+
 # --------------------------------------------------------------------------- dependencies
 def dependencies(groups: list[Group]) -> list[set[int]]:
     """For each group, the groups whose cells it reads (indexes into ``groups``)."""

@@ -28,8 +28,9 @@ from typing import Any
 import numpy as np
 
 from ..xlsx._digest import DK_FORMULA, Digests, split_key
+from ..xlsx._scan import F_COL, F_ROW
 from ._eval import Group
-from ._formula import Node
+from ._formula import FormulaError, Node, row_pieces
 from ._groups import closure, dependencies, topological
 from ._run import Run
 from ._state import RecalcState, engine_key, names_key, tables_key
@@ -75,14 +76,41 @@ def group_record(g: Group, reason: str) -> list[Any]:
     return [g.sheet, g.col, g.base_row, g.text, rows_rle(g.rows), [list(r) for r in g.reads], reason]
 
 
-def prior_groups(state: RecalcState, sheet: str) -> list[Group]:
-    """The groups of an unchanged sheet, as the state recorded them (no cell positions:
-    the sheet is scanned if one of them has to be evaluated)."""
+def prior_groups(state: RecalcState, sheet: str, F: np.ndarray | None = None) -> list[Group] | None:
+    """The groups of a sheet whose formulas did not change, as the state recorded them.
+
+    With the sheet's formula records ``F`` each group gets its cells' positions (``None``
+    when a cell is missing: then the sheet is grouped afresh); without, none (the sheet
+    is scanned if one of its groups has to be evaluated)."""
     out = []
+    keys = None
+    if F is not None:
+        keys = F[:, F_ROW].astype(np.int64) * 16384 + F[:, F_COL]
+        order = None if (np.diff(keys) > 0).all() else np.argsort(keys, kind="stable")
+        sorted_keys = keys if order is None else keys[order]
     for s, col, base, text, rle, _reads, reason in state.groups:
-        if s == sheet:
-            out.append(Group(s, col, rows_of(rle), base, text, np.zeros(0, np.int64), reason=reason))
+        if s != sheet:
+            continue
+        rows = rows_of(rle)
+        cells = np.zeros(0, np.int64)
+        if keys is not None:
+            want = rows * 16384 + col
+            pos = np.clip(np.searchsorted(sorted_keys, want), 0, max(len(sorted_keys) - 1, 0))
+            if not len(sorted_keys) or not (sorted_keys[pos] == want).all():
+                return None
+            cells = (pos if order is None else order[pos]).astype(np.int64)
+            reason = _grouping_reason(text, base)  # what make_groups says; the rest is found again
+        out.append(Group(s, col, rows, base, text, cells, reason=reason))
     return out
+
+
+def _grouping_reason(text: str, base: int) -> str:
+    """The reason :func:`~storeops.engine._groups.make_groups` gives a group of this formula."""
+    try:
+        row_pieces(text, base)
+    except (FormulaError, ValueError):
+        return "unreadable"
+    return ""
 
 
 # --------------------------------------------------------------------------- selection
@@ -121,7 +149,7 @@ def _changed(run: Run, live: list[Group]) -> set[int]:
     prior = run.prior
     assert prior is not None
     entries = {(s, c, b, t, tuple(rle)): [tuple(r) for r in reads] for s, c, b, t, rle, reads, _ in prior.groups}
-    keys = {name: _changed_keys(run, name) for name, sc in run.scans.items() if sc is not None}
+    keys = run.changed
     moved = set(run.verdict.clock) if run.verdict is not None else set()
     dated = _date_functions() if moved else set()
     if prior.blank != run.edit.empty_shared_string(add=False).decode():
@@ -140,9 +168,10 @@ def _changed(run: Run, live: list[Group]) -> set[int]:
     return out
 
 
-def _changed_keys(run: Run, name: str) -> np.ndarray:
+def changed_keys(run: Run, name: str) -> np.ndarray:
     """Digest keys of a scanned sheet that differ from the last write's (at the coarser
-    of the two block sizes; ``run.shift`` follows)."""
+    of the two block sizes; ``run.shift`` follows).  ``[-1]``: the last write did not know
+    the sheet."""
     now = run.digests[name]
     old = run.prior.sheets.get(name) if run.prior else None
     if old is None:

@@ -11,11 +11,21 @@ import numpy as np
 
 from ..xlsx import _cells
 from ..xlsx._digest import block_shift
-from ..xlsx._scan import MAX_COL, V_COL, V_ROW, ScanError, SheetScan, scan_sheet, split_kernel, sst_hashes
+from ..xlsx._scan import (
+    MAX_COL,
+    V_COL,
+    V_ROW,
+    ScanError,
+    SheetScan,
+    scan_sheet,
+    split_kernel,
+    sst_hashes,
+    start_scan,
+)
 from ._eval import Group, walk_reads
 from ._extend import extend_tables
 from ._formula import FormulaError, parse
-from ._groups import make_groups
+from ._groups import make_groups, same_groups
 from ._run import Run, sheet_xml
 from ._values import Unsupported
 
@@ -58,28 +68,52 @@ def prepare_sheets(run: Run, names: list[str]) -> None:
 
 
 def scan_sheets(run: Run, names: list[str], cols: dict[str, set[int]]) -> None:
-    """Scan each sheet once (value records of ``cols``), group its formulas."""
+    """Scan each sheet once (value records of ``cols``) and group its formulas — the
+    sheets at the same time on the pool's threads, big ones in two halves."""
     sst_h = sst_hash_table(run)
+    pending = {}
     for name in names:
         xml = run.xml[name]
-        shift = digest_shift(xml)
+        shift = run.shift[name] = digest_shift(xml)
+        pending[name] = start_scan(xml, sorted(cols.get(name, ())), sst_hashes=sst_h, shift=shift, pool=run.pool)
+    grouping = {}
+    for name in names:
         try:
-            sc = scan_sheet(xml, sorted(cols.get(name, ())), sst_hashes=sst_h, shift=shift, pool=run.pool)
+            sc = pending[name].result()
         except ScanError as exc:
             run.scans[name] = None
             run.groups[name] = []
-            run.bad[name] = xml.count(b"<f")
+            run.bad[name] = run.xml[name].count(b"<f")
             run.report.left_examples.append(f"{name}: {exc}")
-            run.bar.update(1)
             continue
         run.scans[name] = sc
-        run.shift[name] = shift
         run.digests[name] = sc.digests
-        groups, bad = make_groups(name, xml, sc.formulas)
+        run.book.max_row[name] = max(sc.max_row, 1)
+        groups = None
+        if run.prior is not None:
+            from ._incremental import changed_keys, prior_groups
+
+            run.changed[name] = changed_keys(run, name)
+            entry = run.prior.sheets.get(name)
+            if entry is not None and len(sc.formulas) == entry["formulas"] and not entry["bad"]:
+                groups = prior_groups(run.prior, name, sc.formulas)  # the last write's groups, if they still hold
+                if groups is not None and same_groups(run.xml[name], sc.formulas, groups):
+                    run.groups[name] = groups
+                    run.bad[name] = 0
+                else:
+                    groups = None
+        if groups is None:
+            grouping[name] = _submit(run.pool, make_groups, name, run.xml[name], sc.formulas)
+    for name, job in grouping.items():
+        groups, bad = job.result() if hasattr(job, "result") else job
         run.groups[name] = groups
         run.bad[name] = len(bad)
-        run.book.max_row[name] = max(sc.max_row, 1)
-        run.bar.update(1)
+    run.bar.update(len(names))
+
+
+def _submit(pool, fn, *args):
+    """``fn(*args)`` on the pool, or at once without one."""
+    return pool.submit(fn, *args) if pool is not None else fn(*args)
 
 
 def guess_inputs(run: Run, names: list[str]) -> dict[str, set[int]]:
@@ -132,31 +166,37 @@ def parse_groups(groups: list[Group], book) -> None:
 # --------------------------------------------------------------------------- inputs
 def convert_inputs(run: Run, live: list[Group]) -> None:
     """Convert the columns the ``live`` groups read into the book (cells a live group
-    recomputes are converted only if that group fails)."""
+    recomputes are converted only if that group fails); sheets at the same time."""
     need: dict[str, set[int]] = defaultdict(set)
     for g in live:
         add_reads(need, g.reads)
-    pkg, sst = run.pkg, run.pkg.shared_strings
+    _ = run.pkg.shared_strings, run.pkg.date_styles  # parsed once, here, before the threads read them
+    jobs = {}
     for s in run.sheets:
         cols = need.get(s.name)
-        if s.name not in run.scans:
-            continue
-        sc = run.scans[s.name]
-        xml = run.xml[s.name]
-        if cols and sc is not None:
-            if sc.cols is not None and not cols <= sc.cols:  # a formula further down reads more columns: scan again
-                sc.values = scan_sheet(xml, sorted(cols)).values
-            load, run.deferred[s.name] = split_inputs(sc, cols, [g for g in live if g.sheet == s.name])
-            data = _cells.records_to_columns(xml, load, sst, pkg.date_styles, objects=False)
-        elif cols:
-            data = _cells.read_columns(xml, sst, pkg.date_styles, [_cells.col_letters(c) for c in sorted(cols)])
-        else:
-            data = {}
+        if s.name in run.scans and cols:
+            mine = [g for g in live if g.sheet == s.name]
+            jobs[s.name] = _submit(run.pool, _convert_sheet, run, s.name, cols, mine)
+    for s in run.sheets:
+        if s.name in jobs:
+            job = jobs.pop(s.name)
+            set_columns(run.book, s.name, job.result() if hasattr(job, "result") else job)
+        sc = run.scans.get(s.name)
         if sc is not None:
             sc.values = sc.values[:0]  # free the value records
-        set_columns(run.book, s.name, data)
-        del data
         run.bar.update(1)
+
+
+def _convert_sheet(run: Run, name: str, cols: set[int], live: list[Group]) -> dict:
+    pkg, sc, xml = run.pkg, run.scans[name], run.xml[name]
+    if sc is None:  # the scanner could not read it: the regex reader
+        return _cells.read_columns(
+            xml, pkg.shared_strings, pkg.date_styles, [_cells.col_letters(c) for c in sorted(cols)]
+        )
+    if sc.cols is not None and not cols <= sc.cols:  # a formula further down reads more columns: scan again
+        sc.values = scan_sheet(xml, sorted(cols)).values
+    load, run.deferred[name] = split_inputs(sc, cols, live)
+    return _cells.records_to_columns(xml, load, pkg.shared_strings, pkg.date_styles, objects=False)
 
 
 def split_inputs(sc: SheetScan, cols: set[int], live: list[Group]) -> tuple[np.ndarray, np.ndarray]:

@@ -23,16 +23,23 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 class Timer:
-    """Adds the seconds since the last call to ``stages[name]``."""
+    """Adds the seconds since the last call to ``stages[name]`` (wall clock), and the
+    processor seconds of all threads to ``cpu[name]``."""
 
-    def __init__(self, stages: dict[str, float]):
+    def __init__(self, stages: dict[str, float], cpu: dict[str, float] | None = None):
         self.stages = stages
+        self.cpu = cpu if cpu is not None else {}
         self.t = time.perf_counter()
+        self.c = time.process_time()
 
     def __call__(self, name: str) -> None:
-        now = time.perf_counter()
+        now, cnow = time.perf_counter(), time.process_time()
         self.stages[name] = self.stages.get(name, 0.0) + now - self.t
-        self.t = now
+        self.cpu[name] = self.cpu.get(name, 0.0) + cnow - self.c
+        self.t, self.c = now, cnow
+
+    def restart(self) -> None:
+        self.t, self.c = time.perf_counter(), time.process_time()
 
 
 @dataclass
@@ -57,6 +64,7 @@ class Run:
     bad: dict[str, int] = field(default_factory=dict)  # formula cells nobody can evaluate here, per sheet
     shift: dict[str, int] = field(default_factory=dict)  # digest block shift per sheet
     digests: dict[str, Digests] = field(default_factory=dict)  # per scanned sheet (after writing: updated)
+    changed: dict[str, np.ndarray] = field(default_factory=dict)  # digest keys that differ from the last write's
     deferred: dict[str, np.ndarray] = field(default_factory=dict)  # value records of recomputed cells
     sst_h: np.ndarray | None = None
     plan: Plan | None = None

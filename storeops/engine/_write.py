@@ -23,12 +23,15 @@ def blank_value(run: Run) -> bytes:
 
 
 def write_sheets(run: Run, deflated: bool) -> None:
-    """Splice the evaluated values into every scanned sheet; count formulas per sheet."""
+    """Splice the evaluated values into every scanned sheet (the sheets at the same time,
+    each deflated on both cores); count formulas per sheet."""
     plan, report, prior = run.plan, run.report, run.prior
     assert plan is not None
     empty_ref = blank_value(run)
     evaluated = {id(g) for g in plan.evaluate + plan.cyclic}
     old = _old_reasons(run)
+    zpool = _deflate_pool(run) if deflated else None
+    jobs = []
     for s in run.sheets:
         if s.name not in run.scans:  # not read at all: unchanged since the last write
             assert prior is not None
@@ -42,7 +45,7 @@ def write_sheets(run: Run, deflated: bool) -> None:
         sc = run.scans[s.name]
         n_f = len(sc.formulas) if sc is not None else run.bad[s.name]
         stats = {"formulas": n_f, "evaluated": 0, "left_to_excel": run.bad[s.name], "kept": 0}
-        sink = ValueSink(empty_ref)
+        written = []
         for g in run.groups.get(s.name, []):
             if id(g) in evaluated or g.node is None or g.reason:
                 if g.result is None and g.reason:
@@ -50,27 +53,56 @@ def write_sheets(run: Run, deflated: bool) -> None:
                     continue
                 stats["evaluated"] += len(g.rows)
                 if plan.writes(g):
-                    sink.add(g.cell_index, g.result)
+                    written.append(g)
             else:
                 _count(stats, g, old.get(id(g), ""), report)
-        grew = any(t.sheet == s.name and t.name in report.rows_added for t in run.pkg.tables.values())
-        pieces = None
-        if sc is not None and sink.cells:
-            arrays = sink.arrays()
-            pieces = sink.write(run.xml[s.name], sc.formulas, arrays)
-            if pieces is not None:
-                _update_digests(run, s.name, arrays)
-        if pieces is not None:
-            run.edit.set(s.path, deflate(pieces, run.pool) if deflated else b"".join(bytes(p) for p in pieces))
-        elif grew:
-            run.edit.set(s.path, run.xml[s.name])
-        else:
-            report.unchanged_sheets.append(s.name)
-        run.xml[s.name] = b""
-        if sc is not None:
-            sc.formulas = sc.formulas[:0]
         _add_stats(report, s.name, stats)
-        run.bar.update(1)
+        job = (_write_sheet, run, s, written, empty_ref, deflated, zpool)
+        jobs.append((s, run.pool.submit(*job) if run.pool is not None else _write_sheet(*job[1:])))
+    try:
+        for s, job in jobs:
+            data = job.result() if hasattr(job, "result") else job
+            if data is not None:
+                run.edit.set(s.path, data)
+            else:
+                report.unchanged_sheets.append(s.name)
+            run.bar.update(1)
+    finally:
+        if zpool is not None:
+            zpool.shutdown()
+
+
+def _write_sheet(run: Run, s, groups, empty_ref: bytes, deflated: bool, zpool):
+    """The new part of one sheet (``None``: unchanged), its digests updated."""
+    sc = run.scans[s.name]
+    xml = run.xml[s.name]
+    sink = ValueSink(empty_ref)
+    for g in groups:
+        sink.add(g.cell_index, g.result)
+    pieces = None
+    if sc is not None and sink.cells:
+        arrays = sink.arrays()
+        pieces = sink.write(xml, sc.formulas, arrays)
+        if pieces is not None:
+            _update_digests(run, s.name, arrays)
+    grew = any(t.sheet == s.name and t.name in run.report.rows_added for t in run.pkg.tables.values())
+    if pieces is not None:
+        data = deflate(pieces, zpool) if deflated else b"".join(bytes(p) for p in pieces)
+    else:
+        data = xml if grew else None
+    run.xml[s.name] = b""
+    if sc is not None:
+        sc.formulas = sc.formulas[:0]
+    return data
+
+
+def _deflate_pool(run: Run):
+    """Threads of their own for deflating (the run's pool writes the sheets)."""
+    if run.pool is None:
+        return None
+    from concurrent.futures import ThreadPoolExecutor
+
+    return ThreadPoolExecutor(max_workers=run.pool._max_workers)
 
 
 def _update_digests(run: Run, name: str, arrays: tuple) -> None:

@@ -50,6 +50,7 @@ class RecalcReport:
     rows_added: dict[str, int] = field(default_factory=dict)
     left_examples: list[str] = field(default_factory=list)
     stages: dict[str, float] = field(default_factory=dict)  # seconds per stage, for benchmarks
+    cpu: dict[str, float] = field(default_factory=dict)  # processor seconds per stage (all threads)
     unchanged_sheets: list[str] = field(default_factory=list)  # every cached value was already right
     kept: int = 0  # formulas not evaluated: nothing they depend on changed since the last write
     mode: str = "full"  # full | incremental | unchanged
@@ -123,7 +124,8 @@ def recalc(
     path = os.fspath(path)
     check_not_locked(path)
     stages: dict[str, float] = {}
-    timer = Timer(stages)
+    cpu: dict[str, float] = {}
+    timer = Timer(stages, cpu)
     with open_package(path) as pkg:
         clock = Clock.of(today)
         prior = None if full else read_state(pkg)
@@ -131,16 +133,17 @@ def recalc(
         timer("open package")
         if verdict.unchanged:
             report = _unchanged(path, pkg, prior)
-            report.stages = stages
+            report.stages, report.cpu = stages, cpu
             report.seconds = time.perf_counter() - t0
             return report
         with _threads() as pool:
             run = _start(pkg, clock, progress, None, prior if not verdict.full else None, verdict, pool, timer)
+            timer("load the engine")
             from ._pipeline import run_stages
 
             run_stages(run, deflated=True)
             write_state = _state_writer(run)
-            timer.t = time.perf_counter()
+            timer.restart()
             infos = pkg.infos
             replace = run.edit.replace
 
@@ -150,7 +153,7 @@ def recalc(
             atomic_replace(path, write)
             timer("write file")
     report = run.report
-    report.stages = {**stages, **report.stages}
+    report.stages, report.cpu = stages, cpu
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -176,7 +179,7 @@ def evaluate_package(
 
     t0 = time.perf_counter()
     report = report or RecalcReport(pkg.path)
-    run = _start(pkg, Clock.of(today), progress, report, None, None, None, Timer(report.stages))
+    run = _start(pkg, Clock.of(today), progress, report, None, None, None, Timer(report.stages, report.cpu))
     run_stages(run, deflated=deflated)
     run.report.seconds = time.perf_counter() - t0
     return run.edit.replace, run.report
@@ -192,6 +195,10 @@ def _start(pkg, clock, progress, report, prior, verdict, pool, timer):
     report = report or RecalcReport(pkg.path)
     bar = progress_bar(progress, len(pkg.sheets) * 3 + 1)
     run = Run(pkg, PackageEdit(pkg), report, clock, None, timer, bar, pool, prior, verdict)
+    if pool is not None:  # the kernels load (mostly outside the GIL) while pandas is imported here
+        from ..xlsx._warm import warm_up
+
+        pool.submit(warm_up)
     start_inflating(run, first_sheets(run))
     from ._pipeline import new_book  # numpy, pandas, numba: while the sheets inflate
 

@@ -74,6 +74,7 @@ MAX_COL = 16384
 (D_COL, D_BLOCK, D_KIND) = range(3)
 FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 FNV_PRIME = np.uint64(0x100000001B3)
+WORD_PRIME = np.uint64(0x9E3779B97F4A7C15)
 #: content hash of a shared-string index outside the table
 BAD_SST = np.uint64(0x9E3779B97F4A7C15)
 #: content hash of a formula cell without a value element
@@ -124,9 +125,26 @@ def _close_tag(a, k, hi, name):
 
 @jit
 def fnv(a, s, e, h):
-    """FNV-1a over ``a[s:e]`` continuing from ``h``."""
-    for i in range(s, e):
+    """A 64-bit hash of ``a[s:e]`` continuing from ``h``: eight bytes at a time, each word
+    mixed by a multiply and a shift (FNV-1a for the last few bytes)."""
+    i = s
+    while i + 8 <= e:
+        w = (
+            np.uint64(a[i])
+            | (np.uint64(a[i + 1]) << np.uint64(8))
+            | (np.uint64(a[i + 2]) << np.uint64(16))
+            | (np.uint64(a[i + 3]) << np.uint64(24))
+            | (np.uint64(a[i + 4]) << np.uint64(32))
+            | (np.uint64(a[i + 5]) << np.uint64(40))
+            | (np.uint64(a[i + 6]) << np.uint64(48))
+            | (np.uint64(a[i + 7]) << np.uint64(56))
+        )
+        h = (h ^ w) * WORD_PRIME
+        h ^= h >> np.uint64(31)
+        i += 8
+    while i < e:
         h = (h ^ np.uint64(a[i])) * FNV_PRIME
+        i += 1
     return h
 
 
@@ -163,8 +181,9 @@ def value_content(a, s, e, tcode, sst_h):
 def formula_content(a, ts, te, v, vts, vte):
     """Content hash of a formula cell's cached value: its raw ``t=`` attribute (``a[ts:te]``,
     none when ``ts < 0``) and raw ``<v>`` text (``v[vts:vte]``, none when ``vts < 0``) —
-    exactly the bytes a recalculation compares before it rewrites a cell, so an
-    unchanged digest means an unchanged cell."""
+    exactly the bytes a recalculation compares before it rewrites the cell, so an
+    unchanged digest means an unchanged cached value.  (Formulas themselves are checked
+    by grouping, :mod:`storeops.engine._groups`.)"""
     h = FNV_OFFSET
     if ts >= 0:
         h = fnv(a, ts, te, h)
@@ -730,12 +749,54 @@ def scan_sheet(
     """Formula cells (all) and value cells (of ``cols``, column numbers; ``None`` = all).
 
     With ``limit`` only the rows that end within the first ``limit`` bytes are scanned.
-    ``sst_hashes`` (:func:`~storeops.xlsx._digest.sst_hashes`) and ``shift`` (rows per
-    digest block = 2^shift) shape the digests.  With a thread pool (``pool``, a
-    ``concurrent.futures`` executor) a big sheet is scanned in two halves at once: the
-    kernel releases the GIL.  Raises :class:`ScanError` when the XML uses a layout the
-    kernel does not handle.
+    ``sst_hashes`` (:func:`sst_hashes`) and ``shift`` (rows per digest block = 2^shift)
+    shape the digests.  With a thread pool (``pool``, a ``concurrent.futures`` executor)
+    a big sheet is scanned in two halves at once: the kernel releases the GIL.  Raises
+    :class:`ScanError` when the XML uses a layout the kernel does not handle.
     """
+    return start_scan(xml, cols, limit, sst_hashes=sst_hashes, shift=shift, pool=pool).result()
+
+
+class PendingScan:
+    """A scan under way on a thread pool (:func:`start_scan`); ``result()`` waits for it."""
+
+    def __init__(self, xml, a, lo, hi, want, sst_h, shift, cols, futures):
+        self.args = (xml, a, lo, hi, want, sst_h, shift)
+        self.cols = cols
+        self.futures = futures
+
+    def result(self) -> SheetScan:
+        xml, a, lo, hi, want, sst_h, shift = self.args
+        parts = None
+        if self.futures:
+            try:
+                parts = [f.result() for f in self.futures]
+            except ScanError:  # the split fell somewhere odd (or the sheet is bad): scan it whole
+                parts = None
+        if parts is None:
+            parts = [_scan_part(a, lo, hi, want, sst_h, shift, xml)]
+        F = parts[0][0] if len(parts) == 1 else np.concatenate([p[0] for p in parts])
+        if len(parts) == 1:
+            V = parts[0][1]
+        else:
+            V2 = parts[1][1]
+            V2[V2[:, V_HASF] > 0, V_HASF] += len(parts[0][0])  # formula indexes of the second half
+            V = np.concatenate([parts[0][1], V2])
+        D = np.concatenate([p[2] for p in parts])
+        dig = Digests.from_records(D, np.concatenate([p[3] for p in parts]), shift)
+        return SheetScan(F, V, dig, max(p[4] for p in parts), None if self.cols is None else set(self.cols))
+
+
+def start_scan(
+    xml: bytes,
+    cols=None,
+    limit: int | None = None,
+    *,
+    sst_hashes: np.ndarray | None = None,
+    shift: int = 0,
+    pool=None,
+) -> PendingScan:
+    """:func:`scan_sheet` started on ``pool`` (when given): a big sheet in two halves."""
     if len(xml) >= 1 << 31:
         raise ScanError("sheet larger than 2 GiB")
     a = np.frombuffer(xml, dtype=np.uint8)
@@ -744,25 +805,12 @@ def scan_sheet(
         hi = max(xml.rfind(b"</row>", lo, lo + limit) + 6, lo)
     want = want_mask(cols)
     sst_h = NO_SST if sst_hashes is None else sst_hashes
-    mid = _split_point(xml, lo, hi) if pool is not None and hi - lo >= _SPLIT_MIN else -1
-    parts = None
-    if mid >= 0:
-        futs = [pool.submit(_scan_part, a, x, y, want, sst_h, shift, xml) for x, y in ((lo, mid), (mid, hi))]
-        try:
-            parts = [f.result() for f in futs]
-        except ScanError:  # the split fell somewhere odd (or the sheet is bad): scan it whole
-            parts = None
-    if parts is None:
-        parts = [_scan_part(a, lo, hi, want, sst_h, shift, xml)]
-    F = parts[0][0] if len(parts) == 1 else np.concatenate([p[0] for p in parts])
-    if len(parts) == 1:
-        V = parts[0][1]
-    else:
-        V2 = parts[1][1]
-        V2[V2[:, V_HASF] > 0, V_HASF] += len(parts[0][0])  # formula indexes of the second half
-        V = np.concatenate([parts[0][1], V2])
-    dig = Digests.from_records(np.concatenate([p[2] for p in parts]), np.concatenate([p[3] for p in parts]), shift)
-    return SheetScan(F, V, dig, max(p[4] for p in parts), None if cols is None else set(cols))
+    futures = []
+    if pool is not None:
+        mid = _split_point(xml, lo, hi) if hi - lo >= _SPLIT_MIN else -1
+        spans = ((lo, mid), (mid, hi)) if mid >= 0 else ((lo, hi),)
+        futures = [pool.submit(_scan_part, a, x, y, want, sst_h, shift, xml) for x, y in spans]
+    return PendingScan(xml, a, lo, hi, want, sst_h, shift, cols, futures)
 
 
 _SPLIT_MIN = 8 << 20  # smaller sheets are scanned in one go

@@ -24,7 +24,10 @@ from ._scan import (
     F_VS,
     F_VTE,
     F_VTS,
+    FNV_OFFSET,
+    V_TEXT,
     cell_digest,
+    fnv,
     formula_content,
 )
 
@@ -313,15 +316,15 @@ def _digest_delta(a, F, cells, tnew, vkind, vidx, nummat, numlen, ubuf, uoff, tb
         i = cells[k]
         row = F[i, F_ROW]
         col = F[i, F_COL]
-        old = cell_digest(row, col, 0, formula_content(a, F[i, F_TS], F[i, F_TE], a, F[i, F_VTS], F[i, F_VTE]))
-        t = tnew[k]
-        ts = toff[t] if toff[t + 1] > toff[t] else -1
+        old = formula_content(a, F[i, F_TS], F[i, F_TE], a, F[i, F_VTS], F[i, F_VTE])
+        t = tnew[k]  # the new t= attribute and value
+        h = fnv(tbuf, toff[t], toff[t + 1], FNV_OFFSET)
         j = vidx[k]
         if vkind[k] == 0:
-            new = formula_content(tbuf, ts, toff[t + 1], nummat[j], 0, numlen[j])
+            h = fnv(nummat[j], 0, numlen[j], h ^ V_TEXT)
         else:
-            new = formula_content(tbuf, ts, toff[t + 1], ubuf, uoff[j], uoff[j + 1])
-        out[k] = cell_digest(row, col, 0, new) - old
+            h = fnv(ubuf, uoff[j], uoff[j + 1], h ^ V_TEXT)
+        out[k] = cell_digest(row, col, 0, h) - cell_digest(row, col, 0, old)
 
 
 def digest_deltas(
