@@ -20,7 +20,7 @@ import numpy as np
 
 from ..xlsx import _cells
 from ..xlsx._numtext import format_floats
-from ..xlsx._splice import T_ATTRS, splice
+from ..xlsx._splice import CELL_INDEX, CODE, T_ATTRS, splice
 from ._values import XLErr, from_datetime64, is_vec, type_masks
 
 _T_CODE = {t: i for i, t in enumerate(T_ATTRS)}
@@ -61,9 +61,9 @@ class ValueSink:
     def _push(self, cells: np.ndarray, tnew, vkind, vidx) -> None:
         n = len(cells)
         self.cells.append(cells)
-        self.tnew.append(np.broadcast_to(np.asarray(tnew, np.int64), (n,)))
-        self.vkind.append(np.broadcast_to(np.asarray(vkind, np.int64), (n,)))
-        self.vidx.append(np.broadcast_to(np.asarray(vidx, np.int64), (n,)))
+        self.tnew.append(np.broadcast_to(np.asarray(tnew, CODE), (n,)))
+        self.vkind.append(np.broadcast_to(np.asarray(vkind, CODE), (n,)))
+        self.vidx.append(np.broadcast_to(np.asarray(vidx, CELL_INDEX), (n,)))
 
     def _push_unique(self, cells: np.ndarray, codes: np.ndarray) -> None:
         utype = np.array(self.utype, np.int64)
@@ -86,7 +86,7 @@ class ValueSink:
     # ------------------------------------------------------------------ public
     def add(self, cells: np.ndarray, values: Any) -> None:
         """Record the results ``values`` (scalar or one per cell) of the formula cells ``cells``."""
-        cells = np.asarray(cells, np.int64)
+        cells = np.asarray(cells, CELL_INDEX)
         n = len(cells)
         if not n:
             return

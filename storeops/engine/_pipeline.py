@@ -51,6 +51,8 @@ def run_stages(run: Run, deflated: bool) -> None:
     convert_inputs(run, run.plan.evaluate + run.plan.cyclic)
     timer("convert input columns")
     evaluate(run)
+    run.book.cols.clear()  # only the results are written: let the columns go
+    run.book.cache.clear()
     run.bar.update(1)
     timer("evaluate")
     write_sheets(run, deflated)

@@ -15,6 +15,7 @@ from ..xlsx._scan import (
     MAX_COL,
     V_COL,
     V_ROW,
+    WRITE_FIELDS,
     ScanError,
     SheetScan,
     scan_sheet,
@@ -33,6 +34,8 @@ from ._values import Unsupported
 GUESS_BYTES = 1 << 18
 #: reads wider than this many columns (whole rows) convert no column
 WIDE = 200
+#: value records converted at once (more are converted a few columns at a time)
+CONVERT_CHUNK = 4_000_000
 
 
 # --------------------------------------------------------------------------- sheet XML
@@ -108,6 +111,10 @@ def scan_sheets(run: Run, names: list[str], cols: dict[str, set[int]]) -> None:
         groups, bad = job.result() if hasattr(job, "result") else job
         run.groups[name] = groups
         run.bad[name] = len(bad)
+    for name in names:  # grouped: writing needs only the first fields of the formula records
+        sc = run.scans.get(name)
+        if sc is not None and sc.formulas.shape[1] > WRITE_FIELDS:
+            sc.formulas = np.ascontiguousarray(sc.formulas[:, :WRITE_FIELDS])
     run.bar.update(len(names))
 
 
@@ -170,7 +177,7 @@ def convert_inputs(run: Run, live: list[Group]) -> None:
     need: dict[str, set[int]] = defaultdict(set)
     for g in live:
         add_reads(need, g.reads)
-    _ = run.pkg.shared_strings, run.pkg.date_styles  # parsed once, here, before the threads read them
+    _ = run.sst_array(), run.pkg.date_styles  # built once, here, before the threads read them
     jobs = {}
     for s in run.sheets:
         cols = need.get(s.name)
@@ -196,7 +203,23 @@ def _convert_sheet(run: Run, name: str, cols: set[int], live: list[Group]) -> di
     if sc.cols is not None and not cols <= sc.cols:  # a formula further down reads more columns: scan again
         sc.values = scan_sheet(xml, sorted(cols)).values
     load, run.deferred[name] = split_inputs(sc, cols, live)
-    return _cells.records_to_columns(xml, load, pkg.shared_strings, pkg.date_styles, objects=False)
+    sc.values = sc.values[:0]  # let the value records go
+    if len(load) <= CONVERT_CHUNK:
+        return _cells.records_to_columns(xml, load, run.sst_array(), pkg.date_styles, objects=False)
+    # a few columns at a time: the conversion's temporaries stay the size of a few columns
+    order = np.argsort(load[:, V_COL], kind="stable")
+    edges = np.flatnonzero(np.diff(load[order, V_COL])) + 1
+    out: dict = {}
+    chunk: list[np.ndarray] = []
+    for part in [*np.split(order, edges), None]:
+        if part is None or sum(len(p) for p in chunk) + len(part) > CONVERT_CHUNK:
+            if chunk:
+                rec = load[np.concatenate(chunk)]
+                out.update(_cells.records_to_columns(xml, rec, run.sst_array(), pkg.date_styles, objects=False))
+            chunk = []
+        if part is not None and len(part):
+            chunk.append(part)
+    return out
 
 
 def split_inputs(sc: SheetScan, cols: set[int], live: list[Group]) -> tuple[np.ndarray, np.ndarray]:
@@ -228,7 +251,5 @@ def load_cached(run: Run, g: Group) -> None:
         return
     mine = (V[:, V_COL] == g.col) & np.isin(V[:, V_ROW], g.rows)
     if mine.any():
-        data = _cells.records_to_columns(
-            run.xml[g.sheet], V[mine], run.pkg.shared_strings, run.pkg.date_styles, objects=False
-        )
+        data = _cells.records_to_columns(run.xml[g.sheet], V[mine], run.sst_array(), run.pkg.date_styles, objects=False)
         set_columns(run.book, g.sheet, data)

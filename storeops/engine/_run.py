@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from concurrent.futures import Future
@@ -22,6 +23,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from .recalc import RecalcReport
 
 
+_TRACE_MEMORY = os.environ.get("STOREOPS_TRACE_MEMORY") == "1"
+
+
 class Timer:
     """Adds the seconds since the last call to ``stages[name]`` (wall clock), and the
     processor seconds of all threads to ``cpu[name]``."""
@@ -33,6 +37,10 @@ class Timer:
         self.c = time.process_time()
 
     def __call__(self, name: str) -> None:
+        if _TRACE_MEMORY:  # pragma: no cover - a developer's switch
+            import resource
+
+            print(f"{name}: peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB", file=sys.stderr)
         now, cnow = time.perf_counter(), time.process_time()
         self.stages[name] = self.stages.get(name, 0.0) + now - self.t
         self.cpu[name] = self.cpu.get(name, 0.0) + cnow - self.c
@@ -68,10 +76,20 @@ class Run:
     deferred: dict[str, np.ndarray] = field(default_factory=dict)  # value records of recomputed cells
     sst_h: np.ndarray | None = None
     plan: Plan | None = None
+    _sst_array: Any = None
 
     @property
     def sheets(self):
         return self.pkg.sheets
+
+    def sst_array(self) -> np.ndarray:
+        """The shared strings as an object array (built once; see ``records_to_columns``)."""
+        arr = self._sst_array
+        if arr is None:
+            from ..xlsx._cells import sst_array
+
+            arr = self._sst_array = sst_array(self.pkg.shared_strings)
+        return arr
 
     def all_groups(self) -> list[Group]:
         return [g for s in self.pkg.sheets for g in self.groups.get(s.name, [])]

@@ -136,6 +136,7 @@ def recalc(
             report.stages, report.cpu = stages, cpu
             report.seconds = time.perf_counter() - t0
             return report
+        _big_blocks_to_the_system()
         with _threads() as pool:
             run = _start(pkg, clock, progress, None, prior if not verdict.full else None, verdict, pool, timer)
             timer("load the engine")
@@ -264,6 +265,22 @@ def _unchanged(path: str, pkg, state) -> RecalcReport:
         report.kept += stats["kept"]
         report.unchanged_sheets.append(s.name)
     return report
+
+
+def _big_blocks_to_the_system() -> None:
+    """On glibc, serve blocks of 1 MiB and more from the system and give them back when
+    freed.  A recalculation allocates and frees hundreds of such arrays (records, columns,
+    results); glibc's default moves its threshold up to 32 MiB as they are freed, keeps
+    them in the heap, and a workbook at the row limit then peaks half a gigabyte higher."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-3, 1 << 20)  # M_MMAP_THRESHOLD
+    except (OSError, AttributeError):  # not glibc: its allocator decides
+        pass
 
 
 class _threads:

@@ -28,7 +28,7 @@ _R = "{%s}" % REL_NS
 _P = "{%s}" % PKG_REL_NS
 
 #: Largest total uncompressed size accepted (bytes).
-MAX_TOTAL_UNCOMPRESSED = 1 << 30
+MAX_TOTAL_UNCOMPRESSED = 2 << 30  # a sheet at the row limit is about 1.3 GB (and the scanner reads up to 2 GiB)
 #: Largest compression ratio accepted for a member bigger than ``RATIO_FLOOR`` bytes.
 MAX_RATIO = 250
 #: Members bigger than this are inflated with :func:`._deflate.inflate` (ISA-L).
@@ -148,11 +148,13 @@ class Package:
     def _inflate(self, info: zipfile.ZipInfo) -> bytes:
         """A big deflated member, inflated by :mod:`._deflate` (ISA-L) with size and CRC checked."""
         from ._deflate import crc32, inflate
-        from ._zipwrite import _local_data_offset, _read_exact
+        from ._zipwrite import _local_data_offset
 
         with open(self.path, "rb") as fh:
             fh.seek(_local_data_offset(fh, info))
-            raw = b"".join(_read_exact(fh, info.compress_size))
+            raw = fh.read(info.compress_size)  # one buffer (a sheet at the row limit is 200 MB deflated)
+            if len(raw) != info.compress_size:
+                raise zipfile.BadZipFile(f"truncated member {info.filename}")
         data = inflate(raw, info.file_size)
         if crc32(data) != info.CRC:
             raise zipfile.BadZipFile(f"bad CRC-32 for {info.filename}")

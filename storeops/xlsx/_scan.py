@@ -33,16 +33,50 @@ from ._digest import DK_FORMULA, DK_INPUT, Digests
 from ._jit import jit
 
 # --------------------------------------------------------------------------- record layout
-#: formula records: one row per formula cell, in document order
+#: formula records: one row per formula cell, in document order.  The first
+#: :data:`WRITE_FIELDS` fields are all that writing new values needs (the engine keeps
+#: only those once the formulas are grouped); the names say what each field holds:
+#: column, row; the ``>`` closing the ``<c …>`` tag; the ``t=`` attribute (from the space
+#: before it); the value element, the text inside ``<v>``; the end of the cell; then the
+#: cell's start, its ``r=`` value, the ``<f>`` element, the formula text, the ``<f t=…>``
+#: kind, ``si=``, whether it has ``ref=``, and the cell's type code.
+F_FIELDS = (
+    "col",
+    "row",
+    "tagc",
+    "ts",
+    "te",
+    "vs",
+    "ve",
+    "vts",
+    "vte",
+    "cend",
+    "cstart",
+    "rs",
+    "re",
+    "fs",
+    "fe",
+    "fts",
+    "fte",
+    "fkind",
+    "si",
+    "fref",
+    "tcode",
+)
 (
     F_COL,
     F_ROW,
-    F_CSTART,
-    F_RS,
-    F_RE,
     F_TAGC,
     F_TS,
     F_TE,
+    F_VS,
+    F_VE,
+    F_VTS,
+    F_VTE,
+    F_CEND,
+    F_CSTART,
+    F_RS,
+    F_RE,
     F_FS,
     F_FE,
     F_FTS,
@@ -50,18 +84,15 @@ from ._jit import jit
     F_FKIND,
     F_SI,
     F_FREF,
-    F_VS,
-    F_VE,
-    F_VTS,
-    F_VTE,
-    F_CEND,
     F_TCODE,
-) = range(21)
-NF = 21
+) = range(len(F_FIELDS))
+NF = len(F_FIELDS)
+WRITE_FIELDS = F_CEND + 1
 #: value records: one row per cell of a wanted column, in document order
 #: (``V_HASF`` is 0, or 1 + the index of the cell's formula record)
-(V_COL, V_ROW, V_STYLE, V_TCODE, V_VTS, V_VTE, V_ISS, V_ISE, V_HASF) = range(9)
-NV = 9
+V_FIELDS = ("col", "row", "style", "tcode", "vts", "vte", "iss", "ise", "hasf")
+(V_COL, V_ROW, V_STYLE, V_TCODE, V_VTS, V_VTE, V_ISS, V_ISE, V_HASF) = range(len(V_FIELDS))
+NV = len(V_FIELDS)
 
 #: cell ``t=`` codes
 T_N, T_S, T_STR, T_B, T_E, T_INLINE, T_D, T_OTHER = range(8)
@@ -408,16 +439,17 @@ def _flush(acc, seen, touched, nt, block, kind, D, DS, nd):
 
 
 @jit
-def scan_kernel(a, lo, hi, want, sst_h, shift):
+def scan_kernel(a, lo, hi, want, sst_h, shift, fcap, vcap):
     """Scan ``a[lo:hi]`` (the inside of ``<sheetData>``); see the module docstring.
 
     ``sst_h`` holds the content hash of every shared string (:func:`sst_hashes`) and
-    ``shift`` the log2 of the digests' block of rows.  Returns (formula records, count,
+    ``shift`` the log2 of the digests' block of rows; ``fcap``/``vcap`` are the records
+    expected (more grow the arrays).  Returns (formula records, count,
     value records, count, digest records, digest sums, count, last row, error position
     or -1).
     """
-    F = np.empty((1024, NF), np.int32)
-    V = np.empty((1024, NV), np.int32)
+    F = np.empty((max(fcap, 16), NF), np.int32)
+    V = np.empty((max(vcap, 16), NV), np.int32)
     D = np.empty((64, 3), np.int32)
     DS = np.empty(64, np.uint64)
     nf = 0
@@ -774,17 +806,24 @@ class PendingScan:
             except ScanError:  # the split fell somewhere odd (or the sheet is bad): scan it whole
                 parts = None
         if parts is None:
-            parts = [_scan_part(a, lo, hi, want, sst_h, shift, xml)]
-        F = parts[0][0] if len(parts) == 1 else np.concatenate([p[0] for p in parts])
-        if len(parts) == 1:
-            V = parts[0][1]
-        else:
-            V2 = parts[1][1]
-            V2[V2[:, V_HASF] > 0, V_HASF] += len(parts[0][0])  # formula indexes of the second half
-            V = np.concatenate([parts[0][1], V2])
+            parts = [_scan_part(a, lo, hi, want, sst_h, shift, xml, _estimate(a, lo, hi, want))]
+        nf = [len(p[0]) for p in parts]
+        F = _join([p[0] for p in parts])
+        for p in parts:  # (each joined part is let go at once: a sheet at the row limit has ~600 MB of records)
+            p[0] = None
+        for k in range(1, len(parts)):
+            V = parts[k][1]
+            V[V[:, V_HASF] > 0, V_HASF] += sum(nf[:k])  # formula indexes of the later parts
+        V = _join([p[1] for p in parts])
+        for p in parts:
+            p[1] = None
         D = np.concatenate([p[2] for p in parts])
         dig = Digests.from_records(D, np.concatenate([p[3] for p in parts]), shift)
         return SheetScan(F, V, dig, max(p[4] for p in parts), None if self.cols is None else set(self.cols))
+
+
+def _join(arrays: list[np.ndarray]) -> np.ndarray:
+    return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
 
 
 def start_scan(
@@ -809,8 +848,34 @@ def start_scan(
     if pool is not None:
         mid = _split_point(xml, lo, hi) if hi - lo >= _SPLIT_MIN else -1
         spans = ((lo, mid), (mid, hi)) if mid >= 0 else ((lo, hi),)
-        futures = [pool.submit(_scan_part, a, x, y, want, sst_h, shift, xml) for x, y in spans]
+        futures = [
+            pool.submit(_scan_part, a, x, y, want, sst_h, shift, xml, _estimate(a, x, y, want)) for x, y in spans
+        ]
     return PendingScan(xml, a, lo, hi, want, sst_h, shift, cols, futures)
+
+
+_SAMPLE = 1 << 20
+
+
+def _estimate(a, lo: int, hi: int, want) -> tuple[int, int]:
+    """Records expected in ``a[lo:hi]`` (formula, value), from its first megabyte: the
+    arrays are made that big at once instead of doubled again and again (each doubling
+    copies everything so far — on a sheet at the row limit, hundreds of megabytes)."""
+    if hi - lo <= 2 * _SAMPLE:
+        return 1024, 1024
+    end = max(_row_end(a, lo, lo + _SAMPLE), lo + 1)
+    F, nf, V, nv, *_rest, err = scan_kernel(a, lo, end, want, NO_SST, 0, 1024, 1024)
+    if err >= 0:
+        return 1024, 1024
+    scale = (hi - lo) / (end - lo)
+    return int(nf * scale * 1.05) + 1024, int(nv * scale * 1.05) + 1024
+
+
+def _row_end(a, lo: int, hi: int) -> int:
+    """The end of the last ``</row>`` before ``hi`` (``lo`` when there is none)."""
+    tail = bytes(a[max(lo, hi - 65536) : hi])
+    k = tail.rfind(b"</row>")
+    return lo if k < 0 else max(lo, hi - 65536) + k + 6
 
 
 _SPLIT_MIN = 8 << 20  # smaller sheets are scanned in one go
@@ -823,11 +888,11 @@ def _split_point(xml: bytes, lo: int, hi: int) -> int:
     return mid if mid > lo else -1
 
 
-def _scan_part(a, lo, hi, want, sst_h, shift, xml):
-    F, nf, V, nv, D, DS, nd, max_row, err = scan_kernel(a, lo, hi, want, sst_h, shift)
+def _scan_part(a, lo, hi, want, sst_h, shift, xml, caps=(1024, 1024)):
+    F, nf, V, nv, D, DS, nd, max_row, err = scan_kernel(a, lo, hi, want, sst_h, shift, caps[0], caps[1])
     if err >= 0:
         raise ScanError(f"unexpected XML at byte {err}: {xml[err : err + 60]!r}")
-    return F[:nf], V[:nv], D[:nd], DS[:nd], int(max_row)
+    return [F[:nf], V[:nv], D[:nd], DS[:nd], int(max_row)]
 
 
 # --------------------------------------------------------------------------- shared strings

@@ -34,6 +34,9 @@ from ._scan import (
 #: new ``t=`` attributes by code (index into :data:`T_ATTRS`)
 T_ATTRS = [b"", b' t="str"', b' t="s"', b' t="e"', b' t="b"']
 TA_NONE, TA_STR, TA_S, TA_E, TA_B = range(5)
+#: dtypes of the per-cell arrays :func:`splice` takes: formula-record indexes and value
+#: indexes (a sheet has fewer than 2^31 formulas), and the small codes
+CELL_INDEX, CODE = np.int32, np.int8
 
 
 @jit
@@ -275,11 +278,11 @@ def splice(
     """
     a = np.frombuffer(xml, np.uint8)
     tbuf, toff = _t_attrs()
-    cells = np.ascontiguousarray(cells, np.int64)
+    cells = np.ascontiguousarray(cells, CELL_INDEX)
     args = (
-        np.ascontiguousarray(tnew, np.int64),
-        np.ascontiguousarray(vkind, np.int64),
-        np.ascontiguousarray(vidx, np.int64),
+        np.ascontiguousarray(tnew, CODE),
+        np.ascontiguousarray(vkind, CODE),
+        np.ascontiguousarray(vidx, CELL_INDEX),
         nummat,
         np.ascontiguousarray(numlen, np.int64),
         ubuf,
@@ -347,10 +350,10 @@ def digest_deltas(
         _digest_delta(
             np.frombuffer(xml, np.uint8),
             F,
-            np.ascontiguousarray(cells, np.int64),
-            np.ascontiguousarray(tnew, np.int64),
-            np.ascontiguousarray(vkind, np.int64),
-            np.ascontiguousarray(vidx, np.int64),
+            np.ascontiguousarray(cells, CELL_INDEX),
+            np.ascontiguousarray(tnew, CODE),
+            np.ascontiguousarray(vkind, CODE),
+            np.ascontiguousarray(vidx, CELL_INDEX),
             nummat,
             np.ascontiguousarray(numlen, np.int64),
             ubuf,

@@ -41,11 +41,11 @@ def _warm() -> None:
     match_template(a, F[:, F_FTS], F[:, F_FTE], F[:, F_ROW], [b"A", b"+1"], (0,))
     parse_numbers(a, V[:, V_VTS], V[:, V_VTE])
     nummat, numlen = format_floats(np.array([3.0, 0.25]))
-    cells = np.arange(len(F), dtype=np.int64)
-    zeros = np.zeros(len(F), np.int64)
+    cells = np.arange(len(F), dtype=np.int32)
+    zeros = np.zeros(len(F), np.int8)
     ubuf = np.frombuffer(b"y", np.uint8)
     uoff = np.array([0, 1], np.int64)
-    args = (cells, zeros, zeros, np.arange(len(F), dtype=np.int64), nummat, numlen, ubuf, uoff)
+    args = (cells, zeros, zeros, cells, nummat, numlen, ubuf, uoff)
     for _piece in splice(_SHEET, F, *args) or ():
         pass
     digest_deltas(_SHEET, F, *args)
