@@ -15,6 +15,7 @@ from ._atomic import atomic_replace
 from ._cells import col_index, col_letters, escape, parse_range, read_columns, unescape
 from ._edit import set_table_ref
 from ._package import Package, bad_file, open_package
+from ._refs import name_target, shift_formula
 from ._zipwrite import write_zip
 
 _EPOCH = _dt.datetime(1899, 12, 30)
@@ -70,32 +71,24 @@ def read_names(path: str | os.PathLike[str]) -> dict[str, Any]:
     >>> read_names("StoreOps.xlsm")["cfg_class_a_usd"]      # doctest: +SKIP
     10000.0
     """
-    from ..engine._formula import FormulaError, parse
-
     with open_package(path) as pkg:
         out: dict[str, Any] = {}
         cache: dict[str, dict] = {}
         for d in pkg.names:
             if d.local_sheet is not None or d.name.startswith("_xlnm."):
                 continue
-            try:
-                node = parse(d.text)
-            except FormulaError:
+            target = name_target(d.text)
+            if target is None:
                 continue
-            if node.kind in ("num", "str", "bool"):
-                out[d.name] = node.args[0]
-                continue
-            if node.kind not in ("cell", "area") or node.args[0] is None:
+            if not isinstance(target, tuple):
+                out[d.name] = target
                 continue
             try:
-                sheet = pkg.sheet(node.args[0])
+                sheet = pkg.sheet(target[0])
             except KeyError:
                 continue
-            if node.kind == "cell":
-                c1 = c2 = node.args[1]
-                r1 = r2 = node.args[2]
-            else:
-                _, c1, r1, c2, r2 = node.args[:5]
+            kind = "cell" if len(target) == 3 else "area"
+            _, c1, r1, c2, r2 = target if kind == "area" else target + target[1:]
             if sheet.name not in cache:
                 cache[sheet.name] = read_columns(
                     pkg.read(sheet.path), pkg.shared_strings, pkg.date_styles, None, dates_as_datetime=True
@@ -110,7 +103,7 @@ def read_names(path: str | os.PathLike[str]) -> dict[str, Any]:
                 k = np.searchsorted(cc.rows, r)
                 return cc.values[k] if k < len(cc.rows) and cc.rows[k] == r else None
 
-            if node.kind == "cell":
+            if kind == "cell":
                 out[d.name] = val(c1, r1)
             elif c1 == c2 or r1 == r2:
                 out[d.name] = [val(c, r) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
@@ -175,8 +168,6 @@ def write_tables(
     >>> write_tables("StoreOps.xlsm", {"tblFollow": pd.DataFrame({"买家 Buyer": ["=HYPERLINK()"]})})  # doctest: +SKIP
     {'tblFollow': 1}
     """
-    from ..engine._formula import shift_formula
-
     if mode not in ("replace", "append"):
         raise ValueError("mode must be 'replace' or 'append'")
     path = os.fspath(path)
