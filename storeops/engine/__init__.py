@@ -7,8 +7,8 @@ Public API
 ``evaluate_package(pkg, *, today=None) -> (replaced_members, RecalcReport)``
     The same on an open :class:`storeops.xlsx.Package`, without writing.
 ``NATIVE_FUNCTIONS``
-    The Excel functions the engine evaluates itself (the workbook builder uses only
-    these plus the StoreOps functions of ``storeops_xl.FUNCTIONS``).
+    The Excel functions the engine evaluates itself, name → function (the workbook
+    builder uses only these plus the StoreOps functions of ``storeops_xl.FUNCTIONS``).
 ``parse(text) -> Node``, ``shift_formula(text, drow, dcol=0) -> str``
     The formula parser and Excel's copy-down rule.
 ``export_portable(src, out) -> PortableReport``
@@ -27,6 +27,7 @@ _WHERE = {
     "Node": "._formula",
     "parse": "._formula",
     "shift_formula": "._formula",
+    "NATIVE_FUNCTIONS": "._native",
 }
 
 __all__ = [
@@ -43,12 +44,7 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    if name == "NATIVE_FUNCTIONS":
-        from ._native import NATIVE
-
-        #: Excel functions the engine evaluates (vectorised); anything else is left to Excel.
-        value: object = frozenset(NATIVE)
-    elif name in _WHERE:
+    if name in _WHERE:
         value = getattr(importlib.import_module(_WHERE[name], __name__), name)
     else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -34,6 +34,8 @@ from ._formula import FormulaError, Node, row_pieces
 from ._groups import closure, dependencies, topological
 from ._run import Run
 from ._state import RecalcState, engine_key, names_key, tables_key
+from ._write import empty_string
+from .editions import as_of_sheet
 
 
 @dataclass
@@ -152,7 +154,7 @@ def _changed(run: Run, live: list[Group]) -> set[int]:
     keys = run.changed
     moved = set(run.verdict.clock) if run.verdict is not None else set()
     dated = _date_functions() if moved else set()
-    if prior.blank != run.edit.empty_shared_string(add=False).decode():
+    if prior.blank != empty_string(run).ref.decode():
         return set(range(len(live)))  # blank results will be cached as another shared string
     out = set()
     for i, g in enumerate(live):
@@ -256,6 +258,8 @@ def new_state(run: Run) -> RecalcState:
     volatile: set[str] = set()
     for g in plan.live:
         volatile |= volatility(run.book, g.node, g.sheet, dated)
+    if as_of_sheet(pkg) is not None:  # the as-of cell is stamped with the day of each recalculation
+        volatile.add("today")
     evaluated = {id(g) for g in plan.evaluate + plan.cyclic}
     old_reason = {}
     if prior is not None:
@@ -289,7 +293,7 @@ def new_state(run: Run) -> RecalcState:
         clock=run.clock,
         volatile=sorted(volatile),
         names=names_key(pkg),
-        blank=run.edit.empty_shared_string(add=False).decode(),
+        blank=empty_string(run).ref.decode(),
         tables=tables_key(pkg),
         sheets=sheets,
         groups=records,

@@ -9,11 +9,12 @@ import numpy as np
 
 from ._eval import Book, Evaluator
 from ._incremental import prior_groups, select
-from ._read import convert_inputs, guess_inputs, load_cached, parse_groups, prepare_sheets, scan_sheets
+from ._read import add_reads, convert_inputs, guess_inputs, load_cached, parse_groups, prepare_sheets, scan_sheets
 from ._run import Run, first_sheets
 from ._state import Clock
 from ._values import Rng, Unsupported, is_vec
 from ._write import finish, write_sheets
+from .chartcache import chart_ranges, fill_chart_caches
 
 
 def new_book(pkg, clock: Clock) -> Book:
@@ -30,6 +31,7 @@ def run_stages(run: Run, deflated: bool) -> None:
     """Read, select, evaluate and write (the package edits end up in ``run.edit``)."""
     timer = run.timer
     run.report.mode = "full" if run.prior is None else "incremental"
+    run.charts = chart_ranges(run.pkg)
     names = first_sheets(run)
     prepare_sheets(run, names)  # rows typed below a table join it
     scan_sheets(run, names, _columns_to_scan(run, names))
@@ -51,6 +53,7 @@ def run_stages(run: Run, deflated: bool) -> None:
     convert_inputs(run, run.plan.evaluate + run.plan.cyclic)
     timer("convert input columns")
     evaluate(run)
+    fill_charts(run)
     run.book.cols.clear()  # only the results are written: let the columns go
     run.book.cache.clear()
     run.bar.update(1)
@@ -63,14 +66,14 @@ def run_stages(run: Run, deflated: bool) -> None:
 
 def _columns_to_scan(run: Run, names: list[str]) -> dict[str, set[int]]:
     """The columns whose value records a scan collects: what the last write's formulas read,
-    else a guess from the first rows (both checked after grouping)."""
+    else a guess from the first rows (both checked after grouping), and the charts' series."""
     if run.prior is None:
-        return guess_inputs(run, names)
-    from ._read import add_reads
-
-    cols: dict[str, set[int]] = defaultdict(set)
-    for entry in run.prior.groups:
-        add_reads(cols, [tuple(r) for r in entry[5]])
+        cols = guess_inputs(run, names)
+    else:
+        cols = defaultdict(set)
+        for entry in run.prior.groups:
+            add_reads(cols, [tuple(r) for r in entry[5]])
+    add_reads(cols, [(s, c1, c2, r1, r2) for s, c1, r1, c2, r2 in run.charts])
     return cols
 
 
@@ -82,7 +85,7 @@ def evaluate(run: Run) -> None:
     for g in plan.cyclic:
         g.reason = "circular reference"
     for g in plan.evaluate:
-        ev = Evaluator(book, g.sheet, g.rows, g.base_row, FUNCTIONS)
+        ev = Evaluator(book, g.sheet, g.rows, g.base_row, FUNCTIONS, col=g.col)
         try:
             with np.errstate(all="ignore"):
                 res = ev.eval(g.node)
@@ -94,6 +97,21 @@ def evaluate(run: Run) -> None:
             continue
         g.result = res
         book.col(g.sheet, g.col).set(g.rows, res if is_vec(res) else _broadcast(res, len(g.rows)))
+
+
+class _WholeColumns:
+    """The book as the chart caches see it: only the columns it holds whole."""
+
+    def __init__(self, book: Book, whole: set):
+        self.cols = {k: v for k, v in book.cols.items() if k in whole}
+
+
+def fill_charts(run: Run) -> None:
+    """Every chart series whose cells the book holds gets their values as its cache
+    (:mod:`storeops.engine.chartcache`); the others keep theirs — nothing they show was
+    read, so nothing they show changed since the last write."""
+    if run.charts:
+        fill_chart_caches(run.pkg, _WholeColumns(run.book, run.converted), run.edit.replace)
 
 
 def _broadcast(v, n: int) -> np.ndarray:

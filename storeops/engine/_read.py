@@ -23,6 +23,7 @@ from ..xlsx._scan import (
     sst_hashes,
     start_scan,
 )
+from . import editions
 from ._eval import Group, walk_reads
 from ._extend import extend_tables
 from ._formula import FormulaError, parse
@@ -32,8 +33,6 @@ from ._values import Unsupported
 
 #: the first rows of every sheet (this many bytes) tell which columns the formulas read
 GUESS_BYTES = 1 << 18
-#: reads wider than this many columns (whole rows) convert no column
-WIDE = 200
 #: value records converted at once (more are converted a few columns at a time)
 CONVERT_CHUNK = 4_000_000
 
@@ -62,9 +61,11 @@ def digest_shift(xml: bytes) -> int:
 
 # --------------------------------------------------------------------------- scan and group
 def prepare_sheets(run: Run, names: list[str]) -> None:
-    """Read these sheets and take rows typed below a table into it."""
+    """Read these sheets, prepare them for the workbook's edition (as-of date stamped,
+    Python-only cells given their formula: :mod:`storeops.engine.editions`) and take
+    rows typed below a table into it."""
     for name in names:
-        xml = sheet_xml(run, name)
+        xml = editions.prepare_sheet(run.pkg, name, sheet_xml(run, name), run.editions)
         if run.pkg.tables:
             xml = extend_tables(run.edit, name, xml, run.report.rows_added)
         run.xml[name] = xml
@@ -149,10 +150,10 @@ def guess_inputs(run: Run, names: list[str]) -> dict[str, set[int]]:
 
 
 def add_reads(cols: dict[str, set[int]], reads) -> None:
-    """Add the columns of ``reads`` (sheet, c1, c2, r1, r2) to ``cols`` (wide reads add none)."""
+    """Add the columns of ``reads`` (sheet, c1, c2, r1, r2) to ``cols`` (wide ranges and
+    whole rows too: issue 16)."""
     for s, c1, c2, _r1, _r2 in reads:
-        if c2 - c1 <= WIDE:
-            cols[s].update(range(c1, c2 + 1))
+        cols[s].update(range(c1, min(c2, MAX_COL) + 1))
 
 
 def parse_groups(groups: list[Group], book) -> None:
@@ -172,16 +173,20 @@ def parse_groups(groups: list[Group], book) -> None:
 
 # --------------------------------------------------------------------------- inputs
 def convert_inputs(run: Run, live: list[Group]) -> None:
-    """Convert the columns the ``live`` groups read into the book (cells a live group
-    recomputes are converted only if that group fails); sheets at the same time."""
+    """Convert the columns the ``live`` groups read, and those of the charts' series,
+    into the book (cells a live group recomputes are converted only if that group
+    fails); sheets at the same time.  ``run.converted`` lists the columns the book then
+    holds whole (the chart caches are filled from those only)."""
     need: dict[str, set[int]] = defaultdict(set)
     for g in live:
         add_reads(need, g.reads)
+    add_reads(need, [(s, c1, c2, r1, r2) for s, c1, r1, c2, r2 in run.charts if s in run.scans])
     _ = run.sst_array(), run.pkg.date_styles  # built once, here, before the threads read them
     jobs = {}
     for s in run.sheets:
         cols = need.get(s.name)
         if s.name in run.scans and cols:
+            run.converted.update((s.name, c) for c in cols)
             mine = [g for g in live if g.sheet == s.name]
             jobs[s.name] = _submit(run.pool, _convert_sheet, run, s.name, cols, mine)
     for s in run.sheets:

@@ -76,6 +76,10 @@ class Run:
     deferred: dict[str, np.ndarray] = field(default_factory=dict)  # value records of recomputed cells
     sst_h: np.ndarray | None = None
     plan: Plan | None = None
+    editions: Any = None  # storeops.engine.editions.EditionState: as-of stamp, Python-only cells
+    empty: Any = None  # storeops.engine._sst.EmptyString: the shared string "" of blank results
+    charts: list = field(default_factory=list)  # (sheet, c1, r1, c2, r2) of every chart series
+    converted: set = field(default_factory=set)  # (sheet, col) of the book's complete columns
     _sst_array: Any = None
 
     @property
@@ -102,6 +106,12 @@ def first_sheets(run: Run) -> list[str]:
     if run.prior is None:
         return names
     dirty = set(run.verdict.dirty) if run.verdict is not None else set(names)
+    if run.verdict is not None and "today" in run.verdict.clock:  # the as-of date is stamped anew
+        from .editions import as_of_sheet
+
+        stamped = as_of_sheet(run.pkg)
+        if stamped is not None:
+            dirty.add(stamped)
     for s in run.pkg.sheets:
         entry = run.prior.sheets.get(s.name)
         if entry is None or entry.get("path") != s.path:

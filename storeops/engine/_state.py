@@ -91,6 +91,10 @@ class Clock:
     now: float | None
     date: float | None
 
+    def day(self) -> _dt.date:
+        """The date ``TODAY()`` gives (the as-of stamp's default)."""
+        return _dt.date(1899, 12, 30) + _dt.timedelta(days=int(self.today if self.today is not None else self.date))
+
     def as_dict(self) -> dict[str, float | None]:
         return {"today": self.today, "now": self.now, "date": self.date}
 
@@ -200,6 +204,18 @@ def tables_key(pkg: Package) -> dict[str, list[Any]]:
         cols = json.dumps([c.name for c in t.columns], ensure_ascii=False).encode()
         out[name] = [t.sheet, t.ref, t.header_rows, t.totals_rows, f"{zlib.crc32(cols):08x}"]
     return out
+
+
+def keeps_state(pkg: Package) -> bool:
+    """Whether a recalculation stores its state in the workbook: only in StoreOps
+    workbooks (they have the as-of cell or one of the schema's tables).  Any other file
+    gets its cached values and nothing else — the engine adds no part to a file it did
+    not make — and is recalculated in full every time."""
+    from storeops.workbook import schema
+
+    if any(name in schema.TABLES for name in pkg.tables):
+        return True
+    return any(d.name.lower() == schema.AS_OF_CELL for d in pkg.names)
 
 
 def read_state(pkg: Package) -> RecalcState | None:

@@ -11,15 +11,22 @@ from ..xlsx._digest import DK_FORMULA, make_keys
 from ..xlsx._scan import F_COL, F_ROW
 from ..xlsx._splice import digest_deltas
 from ..xlsx._zipwrite import deflate
+from . import editions
 from ._encode import ValueSink
 from ._run import Run
+from ._sst import EmptyString
 
 
-def blank_value(run: Run) -> bytes:
-    """The shared-string index cached for a blank result ("" added to the table when missing)."""
-    if not any(sc is not None and len(sc.formulas) for sc in run.scans.values()):
-        return b""
-    return run.edit.empty_shared_string()
+def empty_string(run: Run) -> EmptyString:
+    """Where the shared string "" cached for blank results is (added to the package by
+    :func:`write_sheets` only when a written result needs it)."""
+    if run.empty is None:
+        pkg, prior = run.pkg, run.prior
+        has_formulas = any(sc is not None and len(sc.formulas) for sc in run.scans.values())
+        if prior is not None:  # sheets not read this time count as the last write saw them
+            has_formulas |= any(int(e.get("formulas", 0)) for n, e in prior.sheets.items() if n not in run.scans)
+        run.empty = EmptyString(pkg, pkg.shared_strings, has_formulas)
+    return run.empty
 
 
 def write_sheets(run: Run, deflated: bool) -> None:
@@ -27,7 +34,7 @@ def write_sheets(run: Run, deflated: bool) -> None:
     each deflated on both cores); count formulas per sheet."""
     plan, report, prior = run.plan, run.report, run.prior
     assert plan is not None
-    empty_ref = blank_value(run)
+    empty = empty_string(run)
     evaluated = {id(g) for g in plan.evaluate + plan.cyclic}
     old = _old_reasons(run)
     zpool = _deflate_pool(run) if deflated else None
@@ -54,10 +61,11 @@ def write_sheets(run: Run, deflated: bool) -> None:
                 stats["evaluated"] += len(g.rows)
                 if plan.writes(g):
                     written.append(g)
+                    empty.note(g.result)
             else:
                 _count(stats, g, old.get(id(g), ""), report)
         _add_stats(report, s.name, stats)
-        job = (_write_sheet, run, s, written, empty_ref, deflated, zpool)
+        job = (_write_sheet, run, s, written, empty.ref, deflated, zpool)
         jobs.append((s, run.pool.submit(*job) if run.pool is not None else _write_sheet(*job[1:])))
     try:
         for s, job in jobs:
@@ -70,6 +78,7 @@ def write_sheets(run: Run, deflated: bool) -> None:
     finally:
         if zpool is not None:
             zpool.shutdown()
+    empty.commit(run.edit.replace)  # the shared string "" only when a blank result needs it
 
 
 def _write_sheet(run: Run, s, groups, empty_ref: bytes, deflated: bool, zpool):
@@ -85,6 +94,8 @@ def _write_sheet(run: Run, s, groups, empty_ref: bytes, deflated: bool, zpool):
         pieces = sink.write(xml, sc.formulas, arrays)
         if pieces is not None:
             _update_digests(run, s.name, arrays)
+    # the workbook's edition: formulas put in for the evaluation only are taken out again
+    pieces = editions.finish_sheet(run.pkg, s.name, pieces, xml, run.editions)
     grew = any(t.sheet == s.name and t.name in run.report.rows_added for t in run.pkg.tables.values())
     if pieces is not None:
         data = deflate(pieces, zpool) if deflated else b"".join(bytes(p) for p in pieces)
@@ -144,5 +155,8 @@ def _add_stats(report, name: str, stats: dict) -> None:
 
 
 def finish(run: Run) -> None:
-    """Ask Excel to recalculate on open only when something is left to it."""
-    run.edit.set_full_calc_on_load(run.report.left_to_excel > 0)
+    """Ask Excel to recalculate on open only when something is left to it; the current
+    calcId and the workbook's VBA code name (:func:`storeops.engine.editions.finish_workbook`)."""
+    edit, wb = run.edit, run.pkg.workbook_path
+    edit.set_full_calc_on_load(run.report.left_to_excel > 0)
+    edit.set_if_changed(wb, editions.finish_workbook(run.pkg, edit.read(wb)))

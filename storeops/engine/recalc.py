@@ -85,6 +85,7 @@ def recalc(
     today: _dt.date | None = None,
     progress: bool = True,
     full: bool = False,
+    keep_state: bool = True,
 ) -> RecalcReport:
     """Recalculate a StoreOps workbook headlessly and save cached values in place.
 
@@ -102,6 +103,10 @@ def recalc(
         Show a progress bar on a terminal.
     full : bool
         Evaluate every formula, whatever the state says.
+    keep_state : bool
+        Store the state of this write in the workbook (StoreOps workbooks only) so the
+        next recalculation evaluates only what changed.  The builder does not: the
+        committed template then does not change with every edit of the engine's code.
 
     Returns
     -------
@@ -118,7 +123,7 @@ def recalc(
     from ..xlsx._atomic import atomic_replace, check_not_locked
     from ..xlsx._package import open_package
     from ._run import Timer
-    from ._state import Clock, compare, read_state
+    from ._state import Clock, compare, keeps_state, read_state
 
     t0 = time.perf_counter()
     path = os.fspath(path)
@@ -143,13 +148,14 @@ def recalc(
             from ._pipeline import run_stages
 
             run_stages(run, deflated=True)
-            write_state = _state_writer(run)
+            write_state = _state_writer(run) if keep_state and keeps_state(pkg) else None
             timer.restart()
             infos = pkg.infos
             replace = run.edit.replace
 
             def write(fh):
-                write_zip(fh, path, infos, replace, late=write_state.late, last=write_state)
+                late = write_state.late if write_state is not None else ()
+                write_zip(fh, path, infos, replace, late=late, last=write_state)
 
             atomic_replace(path, write)
             timer("write file")
@@ -196,6 +202,9 @@ def _start(pkg, clock, progress, report, prior, verdict, pool, timer):
     report = report or RecalcReport(pkg.path)
     bar = progress_bar(progress, len(pkg.sheets) * 3 + 1)
     run = Run(pkg, PackageEdit(pkg), report, clock, None, timer, bar, pool, prior, verdict)
+    from .editions import EditionState
+
+    run.editions = EditionState(clock.day())
     if pool is not None:  # the kernels load (mostly outside the GIL) while pandas is imported here
         from ..xlsx._warm import warm_up
 

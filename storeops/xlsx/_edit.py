@@ -2,7 +2,7 @@
 
 :class:`PackageEdit` holds the new bytes of every part that changes (``replace``, what
 :func:`storeops.xlsx._zipwrite.write_zip` takes) and knows the package conventions the
-engine needs: content-type overrides, relationships, the shared-string table, the
+engine needs: content-type overrides, relationships, the
 calculation properties, a table's range and a custom XML data-store item.  Reading a
 part through it gives the edited bytes, so several edits of one part compose.
 
@@ -24,8 +24,6 @@ from typing import Any
 
 from ._package import Package, TableInfo, rels_of
 
-SST_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
-SST_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 CUSTOM_XML_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml"
 CUSTOM_XML_PROPS_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXmlProps"
 CUSTOM_XML_PROPS_CT = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
@@ -111,39 +109,6 @@ class PackageEdit:
         self.set(path, data)
         return rid
 
-    def empty_shared_string(self, add: bool = True) -> bytes:
-        """The index (as text) of the shared string "" — added to the table (or a new table)
-        when missing: it is the cached value of a blank result.  With ``add=False`` only
-        says what it will be."""
-        pkg = self.pkg
-        if pkg.sst_path:
-            try:
-                return str(pkg.shared_strings.index("")).encode()
-            except ValueError:
-                if not add:
-                    return str(len(pkg.shared_strings)).encode()
-            data = self.read(pkg.sst_path)
-            i = data.rfind(b"</sst>")
-            data = data[:i] + b"<si><t></t></si>" + data[i:]
-            head_end = data.find(b">", data.find(b"<sst"))
-            head = re.sub(rb'(uniqueCount=")(\d+)"', _bump, data[:head_end])
-            head = re.sub(rb'(\scount=")(\d+)"', _bump, head)
-            self.set(pkg.sst_path, head + data[head_end:])
-            return str(len(pkg.shared_strings)).encode()
-        name = posixpath.join(posixpath.dirname(pkg.workbook_path), "sharedStrings.xml")
-        if self.has(name):  # a table the workbook does not name: leave it alone, blanks go without it
-            return b""
-        if not add:
-            return b"0"
-        self.set(
-            name,
-            _DECL + b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" '
-            b'uniqueCount="1"><si><t></t></si></sst>',
-        )
-        self.add_override(name, SST_CT)
-        self.add_relationship(pkg.workbook_path, SST_TYPE, "sharedStrings.xml")
-        return b"0"
-
     def set_full_calc_on_load(self, on: bool) -> None:
         """Ask Excel to recalculate everything on open (``<calcPr fullCalcOnLoad="1"/>``), or stop asking."""
         wb = self.read(self.pkg.workbook_path)
@@ -198,10 +163,6 @@ def set_table_ref(table_xml: bytes, new_ref: str) -> bytes:
     ref = new_ref.encode()
     table_xml = re.sub(rb'(<table\b[^>]*?\sref=")[^"]*"', lambda m: m.group(1) + ref + b'"', table_xml, count=1)
     return re.sub(rb'(<autoFilter\b[^>]*?\sref=")[^"]*"', lambda m: m.group(1) + ref + b'"', table_xml, count=1)
-
-
-def _bump(m: re.Match) -> bytes:
-    return m.group(1) + str(int(m.group(2)) + 1).encode() + b'"'
 
 
 def _full_calc(wb: bytes, on: bool) -> bytes:

@@ -17,6 +17,21 @@ MAX_ROW = 1048576
 MAX_COL = 16384
 
 
+#: Excel's error values, the one list the engine (lexer, parser, reader, evaluator) uses
+ERROR_CODES: tuple[str, ...] = (
+    "#NULL!",
+    "#DIV/0!",
+    "#VALUE!",
+    "#REF!",
+    "#NAME?",
+    "#NUM!",
+    "#N/A",
+    "#GETTING_DATA",
+    "#SPILL!",
+    "#CALC!",
+)
+
+
 class FormulaError(ValueError):
     """The text is not a formula this parser understands."""
 
@@ -29,13 +44,13 @@ _TOKEN = re.compile(
   | (?P<str>"(?:[^"]|"")*")
   | (?P<ref>(?P<sheet>%s)?(?:(?P<cell>%s(?::%s)?)|(?P<cols>\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3})|(?P<rows>\$?\d+:\$?\d+))(?![\w(\[]))
   | (?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
-  | (?P<err>\#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA))
+  | (?P<err>%s)
   | (?P<func>[A-Za-z_\\][\w.]*(?=\())
   | (?P<sref>[A-Za-z_\\\u0080-\uffff][\w.\u0080-\uffff]*\[)
   | (?P<name>[A-Za-z_\\\u0080-\uffff][\w.\u0080-\uffff]*)
   | (?P<op><>|<=|>=|[-+*/^&=<>%%(),@])
     """
-    % (_SHEET, _CELL, _CELL),
+    % (_SHEET, _CELL, _CELL, "|".join(re.escape(c) for c in ERROR_CODES).replace("%", "%%")),
     re.VERBOSE,
 )
 

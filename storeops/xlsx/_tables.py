@@ -6,6 +6,7 @@ import datetime as _dt
 import math
 import os
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -148,7 +149,11 @@ def _cell_xml(col: int, row: int, style: bytes, value: Any) -> bytes | None:
 
 
 def write_tables(
-    path: str | os.PathLike[str], frames: dict[str, pd.DataFrame], *, mode: str = "replace"
+    path: str | os.PathLike[str],
+    frames: dict[str, pd.DataFrame],
+    *,
+    mode: str = "replace",
+    only_rows: dict[str, Iterable[int]] | None = None,
 ) -> dict[str, int]:
     """Write the input columns of tables from DataFrames, atomically.
 
@@ -158,6 +163,11 @@ def write_tables(
     its autoFilter are resized, rows that fall out are cleared, each column's style is
     copied from the first data row and new rows get the column's formula (shifted to
     the row; values are left for ``recalc``).  Text is always stored as text.
+
+    ``only_rows`` (replace mode): table → the 0-based frame rows to write; the table's other
+    existing rows are left byte for byte (the frame must hold them in the same order, as an
+    upsert that keeps rows in place and appends new ones does).  Rows past the frame's end
+    are cleared as usual.
 
     Returns the table → number of data rows written.
 
@@ -214,7 +224,13 @@ def write_tables(
             new_last = max(start + n - 1, first)  # a table keeps at least one data row
             frame_cols = {str(k): frame[k].to_numpy(dtype=object) for k in frame.columns}
             new_rows: dict[int, bytes] = {}
+            keep = None
+            if only_rows is not None and name in only_rows and mode == "replace":
+                wanted = set(only_rows[name])
+                keep = {i for i in range(min(n, old_last - first + 1)) if i not in wanted}
             for i, r in enumerate(range(start, max(new_last, old_last) + 1)):
+                if keep is not None and i in keep and r in rows:
+                    continue  # an unchanged row: its XML stays as it is
                 existing = rows.get(r)
                 outside = []
                 row_open = b'<row r="%d">' % r

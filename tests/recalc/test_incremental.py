@@ -148,19 +148,26 @@ def test_nothing_changed_is_answered_without_the_engine(base, tmp_path):
 
 def test_a_new_day_recomputes_what_depends_on_today(base, tmp_path):
     path = _copy(base, tmp_path)
-    rep = same_as_full(path, tmp_path, today=date(2026, 12, 2))
+    rep = same_as_full(path, tmp_path, today=date(2026, 12, 2))  # cfg_as_of is filled: the as-of date stays
+    assert rep.mode == "incremental" and rep.evaluated == 0
+    sheet, ref = named_cell(path, "cfg_as_of")
+    edit_cells(path, {sheet: {ref: None}})  # cfg_today is now stamped with the day of each recalc
+    assert recalc(path, today=date(2026, 12, 2), progress=False).evaluated > 0
+    rep = same_as_full(path, tmp_path, today=date(2026, 12, 3))
     assert rep.mode == "incremental" and rep.evaluated > 0
-    assert recalc(path, today=date(2026, 12, 2), progress=False).mode == "unchanged"
+    assert recalc(path, today=date(2026, 12, 3), progress=False).mode == "unchanged"
 
 
 def test_cached_values_an_editor_changed_are_rewritten(base, geometry, tmp_path):
     path = _copy(base, tmp_path)
     sheet, _letters, first, _last = geometry["tblFollow"]
-    set_cached(path, sheet, f"V{first}", b"#NAME?")  # the class column, as WPS without StoreOps shows it
+    t = TABLES["tblFollow"]
+    klass = _cells.col_letters(t.anchor_col + 1 + [c.key for c in t.columns].index("buyer_class"))
+    set_cached(path, sheet, f"{klass}{first}", b"#NAME?")  # the class column, as WPS without StoreOps shows it
     rep = same_as_full(path, tmp_path)
     assert rep.mode == "incremental"
     ws = openpyxl.load_workbook(path, data_only=True)[sheet]
-    assert ws[f"V{first}"].value in ("A", "B", "C", "D")
+    assert ws[f"{klass}{first}"].value in ("A", "B", "C", "D")
 
 
 def test_table_writes_and_appended_rows(base, tmp_path):

@@ -67,28 +67,6 @@ def test_custom_xml_item_added_then_replaced_then_found_by_content(tmp_path):
     assert openpyxl.load_workbook(p)["Sheet"]["A1"].value == 1
 
 
-def test_empty_shared_string(tmp_path):
-    import xlsxwriter
-
-    p = str(tmp_path / "sst.xlsx")
-    wb = xlsxwriter.Workbook(p)
-    wb.add_worksheet().write_string(0, 0, "x")
-    wb.close()
-    with open_package(p) as pkg:  # a table without "": "" is added at the end
-        edit = PackageEdit(pkg)
-        n = len(pkg.shared_strings)
-        assert edit.empty_shared_string(add=False) == str(n).encode()
-        assert edit.empty_shared_string() == str(n).encode()
-        sst = edit.read(pkg.sst_path)
-        assert sst.endswith(b"<si><t></t></si></sst>") and b'uniqueCount="%d"' % (n + 1) in sst
-    with open_package(_book(tmp_path)) as pkg:  # openpyxl writes no table: one is made, declared, related
-        edit = PackageEdit(pkg)
-        assert pkg.sst_path is None and edit.empty_shared_string() == b"0"
-        assert "xl/sharedStrings.xml" in edit.created_parts()
-        assert b"sharedStrings+xml" in edit.read("[Content_Types].xml")
-        assert any(t.endswith("/sharedStrings") for _i, t, _g in edit.relationships(pkg.workbook_path))
-
-
 def test_full_calc_on_load(tmp_path):
     with open_package(_book(tmp_path)) as pkg:
         edit = PackageEdit(pkg)
