@@ -152,6 +152,10 @@ def _stamp(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
     return xml[: m.start()] + new + xml[m.end() :]
 
 
+def _has_formula(cell: re.Match | None) -> bool:
+    return cell is not None and cell.group(5) is not None and b"<f" in cell.group(5)
+
+
 def _with_formula(cell: re.Match, formula: str) -> bytes:
     """The cell with ``formula`` put in (its cached value kept, in case evaluation fails)."""
     inner = cell.group(5) or b""
@@ -185,6 +189,8 @@ def _inject(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
         for j, c in enumerate(st.columns):
             if c.formula is None or not python_only(c.formula):
                 continue
+            if _has_formula(_cell_match(xml, c1 + j, first)):
+                continue  # a formula column in this file (the .xlsm edition): nothing to put in
             tpl = row_template(st.name, c.key)
             columns[c1 + j] = (first, t.name)
             for r in range(first, last + 1):
@@ -195,7 +201,7 @@ def _inject(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
             if cell.formula is None or sh.name != sheet or not python_only(cell.formula):
                 continue
             where = _name_cell(pkg, cell.name.lower())
-            if where is not None and where[0] == sheet:
+            if where is not None and where[0] == sheet and not _has_formula(_cell_match(xml, where[1], where[2])):
                 targets[(where[1], where[2])] = cell_formula(cell.formula)
                 single.add((where[1], where[2]))
     if not targets:
