@@ -3,14 +3,16 @@ workbook (100,000 follow-up rows, 50,000 funnel rows, 2,000 products, 500 keywor
 
 Both are measured in the same run:
 
-* ``storeops recalc`` (subprocess, one core) on the built ``.xlsm``;
+* ``storeops recalc`` (subprocess) on the built ``.xlsm``;
 * LibreOffice headless recalculating the workbook's native-formula twin
   (``storeops export --portable``), told to recalculate ALWAYS through a throwaway
   profile whose ``registrymodifications.xcu`` sets ``OOXMLRecalcMode`` = 0, then
   ``--convert-to xlsx``.
 
-Also timed: the recalculated workbook again with nothing changed, and after a one-row
-edit (one follow-up's order amount, saved as ``storeops import``/``merge`` save).  Both
+Also timed: the recalculated workbook again with nothing changed, after a one-row edit
+(one follow-up's order amount, saved as ``storeops import``/``merge`` save), the same edit
+in a process that has the engine loaded already (as ``storeops watch`` recalculates), and
+the full recalculation on one core.  Both
 run on the same CPUs (``--cpus``, default the first two; ``storeops recalc`` uses both).
 
 Usage: ``python bench/recalc.py [--follow 100000 --funnel 50000 --products 2000 --keywords 500]
