@@ -11,12 +11,11 @@ import shutil
 import subprocess
 import zipfile
 
-import pytest
-
 from storeops.xlsx import _cells
 from storeops.xlsx._atomic import atomic_replace
 from storeops.xlsx._package import open_package
 from storeops.xlsx._zipwrite import write_zip
+from tests.compat._lo import soffice_or_skip
 
 
 def _cell_xml(ref: str, style: bytes, value) -> bytes:
@@ -81,15 +80,6 @@ def named_cell(path: str, name: str) -> tuple[str, str]:
     return sheet.strip("'").replace("''", "'"), ref.replace("$", "")
 
 
-def soffice() -> str:
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
-    if exe is None:
-        if os.environ.get("STOREOPS_REQUIRE_LIBREOFFICE") == "1":
-            pytest.fail("LibreOffice (soffice) is required (STOREOPS_REQUIRE_LIBREOFFICE=1) but not installed")
-        pytest.skip("LibreOffice (soffice) is not installed")
-    return exe
-
-
 def libreoffice_save(path: str, workdir) -> None:
     """Open and save ``path`` with LibreOffice headless (xlsx → xlsx), in place."""
     out = os.path.join(str(workdir), "lo-out")
@@ -98,7 +88,7 @@ def libreoffice_save(path: str, workdir) -> None:
     shutil.copyfile(path, src)
     subprocess.run(
         [
-            soffice(),
+            soffice_or_skip(),
             f"-env:UserInstallation=file://{workdir}/lo-profile",
             "--headless",
             "--norestore",
