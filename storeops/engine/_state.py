@@ -218,6 +218,18 @@ def keeps_state(pkg: Package) -> bool:
     return any(d.name.lower() == schema.AS_OF_CELL for d in pkg.names)
 
 
+def validate_copied(pkg: Package, state: RecalcState | None, verdict: Verdict) -> None:
+    """Check every XML part the write copies (:meth:`Package.validate_all`), except the
+    value parts that are byte for byte as the last StoreOps write left them (checked when
+    that write read them; their CRC-32 and sizes match the state)."""
+    if state is not None:
+        same = [p for p in state.members if p not in verdict.members and pkg.has(p) and p.endswith(".xml")]
+        done = pkg._cache.setdefault("valid", {})
+        for p in same:
+            done.setdefault(p, None)
+    pkg.validate_all()
+
+
 def read_state(pkg: Package) -> RecalcState | None:
     """The state of the last StoreOps write, if the workbook still carries it."""
     from ..xlsx._edit import PackageEdit
@@ -239,12 +251,13 @@ class Verdict:
     members: list[str] = field(default_factory=list)  # value parts that changed
 
 
-def compare(pkg: Package, state: RecalcState | None, clock: Clock) -> Verdict:
-    """Compare the open package with ``state`` (cheap: reads no sheet)."""
+def compare(pkg: Package, state: RecalcState | None, clock: Clock, overlay: set[str] = frozenset()) -> Verdict:
+    """Compare the open package with ``state`` (cheap: reads no sheet); the ``overlay``
+    members (replaced before evaluating) count as changed."""
     if state is None or state.engine != engine_key():
         return Verdict()
     parts = value_parts(pkg)
-    changed = state.changed_members(pkg, parts)
+    changed = sorted(set(state.changed_members(pkg, [p for p in parts if p not in overlay])) | set(overlay))
     moved = state.clock_changed(clock)
     if not changed:
         return Verdict(unchanged=not moved, full=False, clock=moved)

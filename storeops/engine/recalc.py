@@ -86,6 +86,7 @@ def recalc(
     progress: bool = True,
     full: bool = False,
     keep_state: bool = True,
+    overlay: dict[str, bytes] | None = None,
 ) -> RecalcReport:
     """Recalculate a StoreOps workbook headlessly and save cached values in place.
 
@@ -107,6 +108,10 @@ def recalc(
         Store the state of this write in the workbook (StoreOps workbooks only) so the
         next recalculation evaluates only what changed.  The builder does not: the
         committed template then does not change with every edit of the engine's code.
+    overlay : dict of member → bytes, optional
+        Parts to substitute before evaluating (the new table rows of an import or a merge):
+        the change and the recalculated values are written in one atomic replace, and a
+        failed recalculation leaves the file as it was.  They count as changed parts.
 
     Returns
     -------
@@ -122,8 +127,9 @@ def recalc(
     """
     from ..xlsx._atomic import atomic_replace, check_not_locked
     from ..xlsx._package import open_package
+    from ..xlsx._session import workbook_session
     from ._run import Timer
-    from ._state import Clock, compare, keeps_state, read_state
+    from ._state import Clock, compare, keeps_state, read_state, validate_copied
 
     t0 = time.perf_counter()
     path = os.fspath(path)
@@ -131,10 +137,12 @@ def recalc(
     stages: dict[str, float] = {}
     cpu: dict[str, float] = {}
     timer = Timer(stages, cpu)
-    with open_package(path) as pkg:
+    with workbook_session(path), open_package(path) as pkg:  # session: lock + stamp (issue 15)
+        if overlay:  # hook (issue 15): one write per command
+            pkg = pkg.overlaid(overlay)
         clock = Clock.of(today)
         prior = None if full else read_state(pkg)
-        verdict = compare(pkg, prior, clock)
+        verdict = compare(pkg, prior, clock, overlay=set(overlay or ()))
         timer("open package")
         if verdict.unchanged:
             report = _unchanged(path, pkg, prior)
@@ -143,19 +151,22 @@ def recalc(
             return report
         _big_blocks_to_the_system()
         with _threads() as pool:
-            run = _start(pkg, clock, progress, None, prior if not verdict.full else None, verdict, pool, timer)
+            run = _start(pkg, clock, progress, None, prior if not verdict.full else None, verdict, pool, timer, overlay)
             timer("load the engine")
             from ._pipeline import run_stages
 
             run_stages(run, deflated=True)
             write_state = _state_writer(run) if keep_state and keeps_state(pkg) else None
             timer.restart()
+            # parts only copied are checked too: a damaged file is never rewritten (issue 15);
+            # a part byte for byte as the last StoreOps write left it was checked then
+            validate_copied(pkg, prior if not verdict.full else None, verdict)
             infos = pkg.infos
             replace = run.edit.replace
 
             def write(fh):
                 late = write_state.late if write_state is not None else ()
-                write_zip(fh, path, infos, replace, late=late, last=write_state)
+                write_zip(fh, pkg, infos, replace, late=late, last=write_state)  # raw copies from the file read
 
             atomic_replace(path, write)
             timer("write file")
@@ -172,6 +183,7 @@ def evaluate_package(
     progress: bool = False,
     report: RecalcReport | None = None,
     deflated: bool = False,
+    overlay: dict[str, bytes] | None = None,
 ) -> tuple[dict[str, Any], RecalcReport]:
     """Evaluate every formula of an open package in memory; returns the replaced members
     and the report (no file is written, no state is kept).
@@ -179,21 +191,26 @@ def evaluate_package(
     With ``deflated`` the rewritten sheets are :class:`storeops.xlsx._zipwrite.Deflated`
     (compressed as soon as they are rebuilt, for :func:`~storeops.xlsx._zipwrite.write_zip`)
     instead of bytes, so a big sheet is never held uncompressed twice.
+
+    ``overlay`` (member → bytes) is evaluated as if it replaced those members (an import's
+    or a merge's new table rows), and is part of the returned members.
     """
     from ._pipeline import run_stages
     from ._run import Timer
     from ._state import Clock
 
     t0 = time.perf_counter()
+    if overlay:  # hook (issue 15)
+        pkg = pkg.overlaid(overlay)
     report = report or RecalcReport(pkg.path)
-    run = _start(pkg, Clock.of(today), progress, report, None, None, None, Timer(report.stages, report.cpu))
+    run = _start(pkg, Clock.of(today), progress, report, None, None, None, Timer(report.stages, report.cpu), overlay)
     run_stages(run, deflated=deflated)
     run.report.seconds = time.perf_counter() - t0
     return run.edit.replace, run.report
 
 
 # --------------------------------------------------------------------------- helpers
-def _start(pkg, clock, progress, report, prior, verdict, pool, timer):
+def _start(pkg, clock, progress, report, prior, verdict, pool, timer, overlay=None):
     """A :class:`~storeops.engine._run.Run` for the package: the sheets it reads first
     start inflating on the pool before the heavy modules are imported."""
     from ..xlsx._edit import PackageEdit
@@ -201,7 +218,7 @@ def _start(pkg, clock, progress, report, prior, verdict, pool, timer):
 
     report = report or RecalcReport(pkg.path)
     bar = progress_bar(progress, len(pkg.sheets) * 3 + 1)
-    run = Run(pkg, PackageEdit(pkg), report, clock, None, timer, bar, pool, prior, verdict)
+    run = Run(pkg, PackageEdit(pkg, overlay), report, clock, None, timer, bar, pool, prior, verdict)
     from .editions import EditionState
 
     run.editions = EditionState(clock.day())

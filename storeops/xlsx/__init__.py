@@ -14,12 +14,24 @@ Public helpers (signatures are stable; other layers use them):
     date-formatted cells as ``datetime``; text as ``str``).
 ``read_names(path) -> dict[str, object]``
     Defined name → its single value, or a list of the range's values.
+``table_parts(pkg, frames, *, mode=...) -> (dict[str, bytes], dict[str, int])``
+    What ``write_tables`` would write, without writing: pass the parts as ``overlay`` to
+    :func:`storeops.engine.recalc` so a change and its recalculation are one write.
 ``write_tables(path, frames, *, mode="replace"|"append") -> dict[str, int]``
     Write the input columns of tables from frames (by header text), resize the table
     and its autoFilter, copy styles and formulas to new rows, texts always as text.
     Atomic.  Returns table → row count.
-``atomic_replace(path, write_fn)`` / ``check_not_locked(path)``
-    Temp file in the same folder + ``os.replace``; refuse files open elsewhere.
+``workbook_session(path)``
+    The context every command that changes a workbook runs in: StoreOps' own lock file,
+    stale temporary files removed, read-only files refused, and the stamp (size, mtime,
+    digest) of the version read.  ``retry_on_change(fn)`` runs a command again when
+    someone saved the workbook while it ran.
+``atomic_replace(path, write_fn)`` / ``atomic_write(path, write_fn)`` / ``check_not_locked(path)``
+    Temp file in the same folder + ``os.replace``; refuse files open elsewhere, read-only
+    files and (``atomic_replace``) a version saved by someone else after it was read.
+``schema_version(pkg_or_path) -> int | None``
+    The ``StoreOpsSchemaVersion`` custom property StoreOps stamps in every workbook it
+    builds (``None``: none; see :mod:`storeops.workbook.migrate`).
 ``write_zip(out, src_path, infos, replace)``
     Deterministic zip writing; unchanged members copied raw (byte-identical).
 """
@@ -30,18 +42,27 @@ import importlib
 # "nothing changed" without importing pandas.
 _WHERE = {
     "atomic_replace": "_atomic",
+    "atomic_write": "_atomic",
     "check_not_locked": "_atomic",
     "lock_files": "_atomic",
     "XLErr": "_cells",
     "col_index": "_cells",
     "col_letters": "_cells",
     "parse_range": "_cells",
+    "schema_version": "_docprops",
     "Package": "_package",
     "TableColumn": "_package",
     "TableInfo": "_package",
     "open_package": "_package",
+    "FileStamp": "_session",
+    "current_session": "_session",
+    "retry_on_change": "_session",
+    "workbook_session": "_session",
+    "MAX_CELL_TEXT": "_tables",
     "read_names": "_tables",
     "read_tables": "_tables",
+    "table_parts": "_tables",
+    "write_package": "_tables",
     "write_tables": "_tables",
     "write_zip": "_zipwrite",
 }

@@ -13,7 +13,7 @@ import struct
 import zipfile
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from ._deflate import FULL_FLUSH, compressobj, crc32
 
@@ -127,7 +127,7 @@ MemberDigest = tuple[int, int, int, int]
 
 def write_zip(
     out: BinaryIO,
-    src_path: str,
+    src_path: Any,
     infos: list[zipfile.ZipInfo],
     replace: Mapping[str, bytes | Deflated],
     *,
@@ -136,6 +136,10 @@ def write_zip(
 ) -> dict[str, MemberDigest]:
     """Write a zip to ``out``: every member of ``infos`` (raw copy unless in ``replace``),
     then members of ``replace`` that are new, in the given order.
+
+    ``src_path`` is the source zip: a path, or better the open
+    :class:`~storeops.xlsx.Package` the members were read from (its very file, even if a
+    save replaced the path meanwhile).
 
     The members named in ``late`` are written at the very end instead, with the bytes
     ``last`` returns for them when called with the digests of everything written before
@@ -146,7 +150,7 @@ def write_zip(
     names = {i.filename for i in infos}
     extra = [k for k in replace if k not in names]
     late = set(late)
-    with open(src_path, "rb") as src:
+    with src_path.source() if hasattr(src_path, "source") else open(src_path, "rb") as src:
         for info in infos:
             if info.filename in late:
                 continue

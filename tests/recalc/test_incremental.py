@@ -26,8 +26,8 @@ from storeops.xlsx import _cells, read_tables, write_tables
 from storeops.xlsx._package import open_package
 
 from ._edits import edit_cells, libreoffice_save, members, named_cell, set_cached
+from .conftest import TODAY  # noqa: E402 - one date for the whole folder
 
-TODAY = date(2026, 11, 21)
 VALUES = st.one_of(
     st.none(),
     st.integers(-5, 60_000),
@@ -39,17 +39,6 @@ VALUES = st.one_of(
 #: products (whole-column MEDIANs), keywords, targets, salespeople
 EDITED = ["tblFollow", "tblFunnel", "tblProducts", "tblKeywords", "tblTarget", "tblSalespeople"]
 SETTINGS = ["cfg_class_a_usd", "cfg_class_a_repeat", "cfg_reply_inquiry_h", "cfg_as_of", "cfg_title_max"]
-
-
-@pytest.fixture(scope="module")
-def base(tmp_path_factory):
-    from storeops.demo import demo_frames, demo_settings
-    from storeops.workbook import build_workbook
-
-    frames = demo_frames(TODAY, buyers=40, products=12, funnel_weeks=2, keywords=12)
-    path = build_workbook(tmp_path_factory.mktemp("inc") / "base.xlsm", data=frames, settings=demo_settings(TODAY))
-    recalc(path, today=TODAY, progress=False)
-    return str(path)
 
 
 @pytest.fixture(scope="module")
