@@ -31,8 +31,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from storeops_xl.inputs import EXCEL_ERRORS
+
 from ..xlsx._cells import XLErr
-from ..xlsx._refs import ERROR_CODES  # Excel's error values: one list, with the formula lexer
 from ._serial import LocaleDependent, parse_date_text, serial_from_datetime64
 
 __all__ = [
@@ -49,6 +50,9 @@ __all__ = [
     "NULL",
 ]
 
+#: Excel's error values: the core's one vocabulary (``storeops_xl.inputs.EXCEL_ERRORS``), read by
+#: the engine's parser, reader and evaluator too
+ERROR_CODES: tuple[str, ...] = EXCEL_ERRORS
 ERRORS: dict[str, XLErr] = {c: XLErr(c) for c in ERROR_CODES}
 NULL, DIV0, VALUE, REF, NAME, NUM, NA = (ERRORS[c] for c in ERROR_CODES[:7])
 

@@ -11,25 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from storeops_xl.inputs import EXCEL_ERRORS as ERROR_CODES  # the core's one list of error values
+
 from ._cells import col_index, col_letters
 
 MAX_ROW = 1048576
 MAX_COL = 16384
-
-
-#: Excel's error values, the one list the engine (lexer, parser, reader, evaluator) uses
-ERROR_CODES: tuple[str, ...] = (
-    "#NULL!",
-    "#DIV/0!",
-    "#VALUE!",
-    "#REF!",
-    "#NAME?",
-    "#NUM!",
-    "#N/A",
-    "#GETTING_DATA",
-    "#SPILL!",
-    "#CALC!",
-)
 
 
 class FormulaError(ValueError):
