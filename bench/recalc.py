@@ -407,7 +407,8 @@ def main() -> int:
             warm=warm,
             cores=cores,
             one_core=one_core,
-            rss=max(again_rss, edit_rss),
+            rss=again_rss,
+            edit_rss=edit_rss,
         )
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
@@ -442,6 +443,7 @@ def write_docs(
     one_core: float | None = None,
     rss: float = float("nan"),
     warm: float | None = None,
+    edit_rss: float = float("nan"),
 ) -> None:
     path = os.path.join(ROOT, "docs", "benchmarks.md")
     text = open(path, encoding="utf-8").read() if os.path.exists(path) else "# Benchmarks\n"
@@ -460,7 +462,7 @@ def write_docs(
         + (f"| `storeops recalc` (median of {args.runs}) | {median:.2f} | |\n" if median else "")
         + (f"| `storeops recalc` on one core | {one_core:.2f} | |\n" if one_core else "")
         + (f"| `storeops recalc` again, nothing changed | {again:.2f} | {rss:.0f} MiB |\n" if again else "")
-        + (f"| `storeops recalc` after a one-row edit | {edit:.2f} | |\n" if edit else "")
+        + (f"| `storeops recalc` after a one-row edit | {edit:.2f} | {edit_rss:.0f} MiB |\n" if edit else "")
         + (f"| the same edit in a process with the engine loaded (`storeops watch`) | {warm:.2f} | |\n" if warm else "")
         + (
             f"| LibreOffice headless, recalc always, portable twin → xlsx | {lo:.2f} | {lo_rss:.0f} MiB |\n"
