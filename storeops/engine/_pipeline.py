@@ -24,7 +24,10 @@ def new_book(pkg, clock: Clock) -> Book:
     for d in pkg.names:
         local = sheets[d.local_sheet].name if d.local_sheet is not None and d.local_sheet < len(sheets) else None
         names[d.name.lower()].append((local, d.text))
-    return Book(pkg.tables, names, [s.name for s in sheets], clock.today, clock.now)
+    from ._serial import serial_from_datetime
+
+    today, now = serial_from_datetime(clock.day()), serial_from_datetime(clock.now_dt or clock.day())
+    return Book(pkg.tables, names, [s.name for s in sheets], today, now)
 
 
 def run_stages(run: Run, deflated: bool) -> None:

@@ -38,7 +38,7 @@ from ..xlsx._zipwrite import member_digest
 NAMESPACE = b"urn:storeops:recalc-state:1"
 #: the data-store item's fixed id (one StoreOps item per workbook)
 ITEM_ID = "{5C0F3A52-7E0D-4D5B-9C7E-53544F52454F}"
-FORMAT = 1
+FORMAT = 2  # 2: dates as day numbers (not serials)
 
 
 def value_parts(pkg: Package) -> list[str]:
@@ -75,11 +75,13 @@ def engine_key() -> str:
     return f"{storeops.__version__}/{crc:08x}"
 
 
-def serial(d: _dt.date | _dt.datetime) -> float:
-    """Excel's serial number of a date or time."""
+def day_number(d: _dt.date | _dt.datetime) -> float:
+    """A date (or time) as the state records it: days since 0001-01-01 (day 1), the time of
+    day as a fraction.  (Only compared for equality; the engine's serial numbers are
+    :func:`storeops.engine._serial.serial_from_datetime`, which imports the core.)"""
     if isinstance(d, _dt.datetime):
-        return (d - _dt.datetime(1899, 12, 30)) / _dt.timedelta(days=1)
-    return float((d - _dt.date(1899, 12, 30)).days)
+        return d.toordinal() + (d - _dt.datetime.combine(d.date(), _dt.time())) / _dt.timedelta(days=1)
+    return float(d.toordinal())
 
 
 @dataclass
@@ -90,10 +92,15 @@ class Clock:
     today: float | None
     now: float | None
     date: float | None
+    #: the dates themselves (not stored): ``TODAY()`` and ``NOW()``
+    today_d: _dt.date | None = field(default=None, compare=False)
+    now_dt: _dt.datetime | None = field(default=None, compare=False)
 
     def day(self) -> _dt.date:
         """The date ``TODAY()`` gives (the as-of stamp's default)."""
-        return _dt.date(1899, 12, 30) + _dt.timedelta(days=int(self.today if self.today is not None else self.date))
+        if self.today_d is not None:
+            return self.today_d
+        return _dt.date.fromordinal(int(self.today if self.today is not None else self.date))
 
     def as_dict(self) -> dict[str, float | None]:
         return {"today": self.today, "now": self.now, "date": self.date}
@@ -101,10 +108,10 @@ class Clock:
     @classmethod
     def of(cls, today: _dt.date | None) -> Clock:
         now = _dt.datetime.now()
-        real = serial(now.date())
+        real = day_number(now.date())
         if today is None:
-            return cls(real, serial(now), real)
-        return cls(serial(today), serial(today), real)
+            return cls(real, day_number(now), real, now.date(), now)
+        return cls(day_number(today), day_number(today), real, today, _dt.datetime.combine(today, _dt.time()))
 
 
 @dataclass
