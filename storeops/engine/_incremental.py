@@ -252,7 +252,8 @@ def new_state(run: Run) -> RecalcState:
     digests are added while the file is written)."""
     pkg, prior, plan = run.pkg, run.prior, run.plan
     assert plan is not None
-    if any(sc is None for sc in run.scans.values()):  # a sheet only the slow reader reads: no shortcuts
+    if any(sc is None for sc in run.scans.values()) or run.spills.by_group:
+        # a sheet only the slow reader reads, or a range typed by a user: no shortcuts
         return RecalcState(engine="", clock=run.clock)
     dated = _date_functions()
     volatile: set[str] = set()

@@ -44,6 +44,7 @@ def run_stages(run: Run, deflated: bool) -> None:
             run.book.max_row[s.name] = int(run.prior.sheets[s.name].get("max_row", 1))
     timer("read and scan sheets")
     parse_groups(run.all_groups(), run.book)
+    promote_spills(run)
     timer("parse formulas")
     run.plan = select(run)
     while more := [s.name for s in run.sheets if s.name in run.plan.sheets and s.name not in run.scans]:
@@ -51,6 +52,7 @@ def run_stages(run: Run, deflated: bool) -> None:
         prepare_sheets(run, more)
         scan_sheets(run, more, _columns_to_scan(run, more))
         parse_groups(run.all_groups(), run.book)
+        promote_spills(run)
         run.plan = select(run)
     timer("select changed formulas")
     convert_inputs(run, run.plan.evaluate + run.plan.cyclic)
@@ -65,6 +67,31 @@ def run_stages(run: Run, deflated: bool) -> None:
     finish(run)
     run.bar.close()
     timer("write values and deflate")
+
+
+class FullRecalcNeeded(Exception):
+    """Raised by an incremental run that met a range typed by a user (an array block,
+    :mod:`storeops.engine.spill`): those are evaluated in a full recalculation only."""
+
+
+class _OneCellFields:
+    """``F[i, field]`` for the one-cell formulas of a sheet (what :meth:`Spills.promote` reads)."""
+
+    def __init__(self, fields: dict):
+        self.fields = fields
+
+    def __getitem__(self, key):
+        i, k = key
+        return self.fields[i][k]
+
+
+def promote_spills(run: Run) -> None:
+    """One-cell formulas whose StoreOps call gets ranges become array blocks (spill.py)."""
+    live = [g for g in run.all_groups() if not g.reason and g.node is not None]
+    F_of = {name: _OneCellFields(d) for name, d in run.single.items()}
+    run.spills.promote(run.book, live, F_of)
+    if run.spills.by_group and run.prior is not None:
+        raise FullRecalcNeeded
 
 
 def _columns_to_scan(run: Run, names: list[str]) -> dict[str, set[int]]:
@@ -88,6 +115,9 @@ def evaluate(run: Run) -> None:
     for g in plan.cyclic:
         g.reason = "circular reference"
     for g in plan.evaluate:
+        if g in run.spills:
+            run.spills.evaluate(g, book, FUNCTIONS)
+            continue
         ev = Evaluator(book, g.sheet, g.rows, g.base_row, FUNCTIONS, col=g.col)
         try:
             with np.errstate(all="ignore"):

@@ -77,6 +77,8 @@ class Run:
     sst_h: np.ndarray | None = None
     plan: Plan | None = None
     editions: Any = None  # storeops.engine.editions.EditionState: as-of stamp, Python-only cells
+    spills: Any = None  # storeops.engine.spill.Spills: ranges typed by users (array blocks)
+    single: dict = field(default_factory=dict)  # sheet → {formula record: (kind, col)} of one-cell groups
     empty: Any = None  # storeops.engine._sst.EmptyString: the shared string "" of blank results
     charts: list = field(default_factory=list)  # (sheet, c1, r1, c2, r2) of every chart series
     converted: set = field(default_factory=set)  # (sheet, col) of the book's complete columns

@@ -54,6 +54,8 @@ def write_sheets(run: Run, deflated: bool) -> None:
         stats = {"formulas": n_f, "evaluated": 0, "left_to_excel": run.bad[s.name], "kept": 0}
         written = []
         for g in run.groups.get(s.name, []):
+            if g in run.spills:
+                run.spills.check_room(g, run.xml[s.name])  # cells in its way: left to Excel (#SPILL!)
             if id(g) in evaluated or g.node is None or g.reason:
                 if g.result is None and g.reason:
                     _count(stats, g, g.reason, report)
@@ -94,6 +96,7 @@ def _write_sheet(run: Run, s, groups, empty_ref: bytes, deflated: bool, zpool):
         pieces = sink.write(xml, sc.formulas, arrays)
         if pieces is not None:
             _update_digests(run, s.name, arrays)
+    pieces = run.spills.write_sheet(s.name, pieces, xml, sink.encode1, run.empty)  # typed ranges' blocks
     # the workbook's edition: formulas put in for the evaluation only are taken out again
     pieces = editions.finish_sheet(run.pkg, s.name, pieces, xml, run.editions)
     grew = any(t.sheet == s.name and t.name in run.report.rows_added for t in run.pkg.tables.values())

@@ -153,9 +153,14 @@ def recalc(
         with _threads() as pool:
             run = _start(pkg, clock, progress, None, prior if not verdict.full else None, verdict, pool, timer, overlay)
             timer("load the engine")
-            from ._pipeline import run_stages
+            from ._pipeline import FullRecalcNeeded, run_stages
 
-            run_stages(run, deflated=True)
+            try:
+                run_stages(run, deflated=True)
+            except FullRecalcNeeded:  # a range typed by a user: everything, as without a state
+                prior, verdict = None, compare(pkg, None, clock)
+                run = _start(pkg, clock, progress, None, None, verdict, pool, timer, overlay)
+                run_stages(run, deflated=True)
             write_state = _state_writer(run) if keep_state and keeps_state(pkg) else None
             timer.restart()
             # parts only copied are checked too: a damaged file is never rewritten (issue 15);
@@ -222,6 +227,10 @@ def _start(pkg, clock, progress, report, prior, verdict, pool, timer, overlay=No
     from .editions import EditionState
 
     run.editions = EditionState(clock.day())
+    from .editions import vba_code_names
+    from .spill import Spills
+
+    run.spills = Spills(native=vba_code_names(pkg)[0] is None)  # typed ranges (spill.py)
     if pool is not None:  # the kernels load (mostly outside the GIL) while pandas is imported here
         from ..xlsx._warm import warm_up
 

@@ -18,7 +18,13 @@ from storeops.xlsx._zipwrite import write_zip
 from tests.compat._lo import soffice_or_skip
 
 
+class Formula(str):
+    """A cell value that is a formula (its text without ``=``), as a person types it."""
+
+
 def _cell_xml(ref: str, style: bytes, value) -> bytes:
+    if isinstance(value, Formula):
+        return b'<c r="%s"%s><f>%s</f></c>' % (ref.encode(), style, _cells.escape(str(value)).encode("utf-8"))
     if value is None:
         return b'<c r="%s"%s/>' % (ref.encode(), style)
     if isinstance(value, (int, float)):

@@ -25,7 +25,7 @@ from storeops.workbook.schema import TABLES
 from storeops.xlsx import _cells, read_tables, write_tables
 from storeops.xlsx._package import open_package
 
-from ._edits import edit_cells, libreoffice_save, members, named_cell, set_cached
+from ._edits import Formula, edit_cells, libreoffice_save, members, named_cell, set_cached
 from .conftest import TODAY  # noqa: E402 - one date for the whole folder
 
 VALUES = st.one_of(
@@ -209,3 +209,16 @@ def test_libreoffice_save_keeps_the_state_and_incremental_equals_full(base, geom
     libreoffice_save(path, tmp_path)
     rep = same_as_full(path, tmp_path)
     assert rep.mode == "incremental"  # LibreOffice keeps the custom XML item
+
+
+def test_a_typed_range_recalculates_fully_and_equals_full(base, geometry, tmp_path):
+    """A StoreOps call over ranges typed into a sheet spills (storeops/engine/spill.py): that
+    run restarts as a full one, and the state it leaves asks for full runs after it."""
+    path = _copy(base, tmp_path)
+    sheet, letters, first, _last = geometry["tblFunnel"]
+    a, b = letters[1], letters[2]
+    typed = Formula(f"CTR({a}{first}:{a}{first + 4},{b}{first}:{b}{first + 4})")
+    edit_cells(path, {sheet: {f"BZ{first}": typed}})
+    rep = same_as_full(path, tmp_path)
+    assert rep.mode == "full"
+    assert recalc(path, today=TODAY, progress=False).mode == "full"
