@@ -487,7 +487,7 @@ def build_workbook(
         if calculate:
             from storeops.engine import recalc
 
-            recalc(tmp, today=as_of, progress=False)
+            recalc(tmp, today=as_of, progress=False, keep_state=False)  # no engine key in the template
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)

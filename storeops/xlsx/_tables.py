@@ -16,7 +16,9 @@ from storeops_xl.inputs import date_to_serial
 
 from ._atomic import atomic_replace
 from ._cells import col_index, col_letters, escape, parse_range, read_columns, unescape
+from ._edit import set_table_ref
 from ._package import Package, bad_file, open_package
+from ._refs import name_target, row_template
 from ._session import workbook_session
 from ._zipwrite import write_zip
 
@@ -82,8 +84,6 @@ def read_names(path: str | os.PathLike[str] | Package) -> dict[str, Any]:
     >>> read_names("StoreOps.xlsm")["cfg_class_a_usd"]      # doctest: +SKIP
     10000.0
     """
-    from ..engine._formula import FormulaError, parse
-
     if not isinstance(path, Package):
         with open_package(path) as pkg:
             return read_names(pkg)
@@ -93,24 +93,18 @@ def read_names(path: str | os.PathLike[str] | Package) -> dict[str, Any]:
     for d in pkg.names:
         if d.local_sheet is not None or d.name.startswith("_xlnm."):
             continue
-        try:
-            node = parse(d.text)
-        except FormulaError:
+        target = name_target(d.text)
+        if target is None:
             continue
-        if node.kind in ("num", "str", "bool"):
-            out[d.name] = node.args[0]
-            continue
-        if node.kind not in ("cell", "area") or node.args[0] is None:
+        if not isinstance(target, tuple):
+            out[d.name] = target
             continue
         try:
-            sheet = pkg.sheet(node.args[0])
+            sheet = pkg.sheet(target[0])
         except KeyError:
             continue
-        if node.kind == "cell":
-            c1 = c2 = node.args[1]
-            r1 = r2 = node.args[2]
-        else:
-            _, c1, r1, c2, r2 = node.args[:5]
+        kind = "cell" if len(target) == 3 else "area"
+        _, c1, r1, c2, r2 = target if kind == "area" else target + target[1:]
         if sheet.name not in cache:
             cache[sheet.name] = read_columns(
                 pkg.read(sheet.path), pkg.shared_strings, pkg.date_styles, None, dates_as_datetime=True
@@ -125,7 +119,7 @@ def read_names(path: str | os.PathLike[str] | Package) -> dict[str, Any]:
             k = np.searchsorted(cc.rows, r)
             return cc.values[k] if k < len(cc.rows) and cc.rows[k] == r else None
 
-        if node.kind == "cell":
+        if kind == "cell":
             out[d.name] = val(c1, r1)
         elif c1 == c2 or r1 == r2:
             out[d.name] = [val(c, r) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
@@ -248,8 +242,6 @@ def table_parts(
     ...         parts, counts = table_parts(pkg, {"tblFollow": merged})
     ...     recalc("master.xlsm", overlay=parts)                       # one write
     """
-    from ..engine._formula import row_template
-
     if mode not in ("replace", "append"):
         raise ValueError("mode must be 'replace' or 'append'")
     path = pkg.path
@@ -420,10 +412,3 @@ def _fix_dimension(xml: bytes) -> bytes:
         return xml
     ref = f"{col_letters(c1)}{r1}:{col_letters(c2)}{maxr}".encode()
     return xml[: m.start(1)] + ref + xml[m.end(1) :]
-
-
-def set_table_ref(table_xml: bytes, new_ref: str) -> bytes:
-    """The table part with its ``ref`` (and its autoFilter's) set to ``new_ref``."""
-    ref = new_ref.encode()
-    table_xml = re.sub(rb'(<table\b[^>]*?\sref=")[^"]*"', lambda m: m.group(1) + ref + b'"', table_xml, count=1)
-    return re.sub(rb'(<autoFilter\b[^>]*?\sref=")[^"]*"', lambda m: m.group(1) + ref + b'"', table_xml, count=1)
