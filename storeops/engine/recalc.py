@@ -38,7 +38,7 @@ from ._encode import ValueSink, _serial
 from ._eval import Book, Evaluator, Group, walk_reads
 from ._formula import FormulaError, parse, shift_formula
 from ._groups import make_groups
-from ._sheetxml import add_row_cells, formula_cell, has_value, row_cells, row_span
+from ._sheetxml import add_row_cells, formula_cell, row_cells, row_span, rows_below
 from ._values import Rng, Unsupported, is_vec
 
 __all__ = ["RecalcReport", "recalc", "evaluate_package"]
@@ -120,19 +120,7 @@ def _extend_tables(pkg: Package, sheet_name: str, xml: bytes, replace: dict[str,
             continue
         c1, r1, c2, r2 = t.bounds
         first_data = r1 + t.header_rows
-        new_rows = []
-        r = r2 + 1
-        pos = max(xml.rfind(b'<row r="%d"' % r2), 0)  # the table's last row, searched from the end
-        while True:
-            span = row_span(xml, r, pos)
-            if span is None:
-                break
-            cells = [cx for c, cx in row_cells(xml, span) if c1 <= c <= c2 and has_value(cx)]
-            if not cells:
-                break
-            new_rows.append(r)
-            pos = span[0]
-            r += 1
+        new_rows = rows_below(xml, c1, c2, r2)
         if not new_rows:
             continue
         # formula columns: from the first data row (or calculatedColumnFormula)
@@ -552,7 +540,12 @@ def recalc(path: str | os.PathLike[str], *, today: _dt.date | None = None, progr
     with open_package(path) as pkg:
         _ = pkg.shared_strings
         clock("open package")
-        replace, report = evaluate_package(pkg, today=today, progress=progress, deflated=True)
+        from storeops.maintain import maintain_inputs  # migration, buyer IDs, roster rows (issue 10)
+
+        view = maintain_inputs(pkg, report := RecalcReport(path))
+        clock("maintain inputs")
+        replace, report = evaluate_package(view, today=today, progress=progress, deflated=True, report=report)
+        replace = {**view.parts, **replace}
         report.stages = {**stages, **report.stages}
         clock.t = time.perf_counter()
         infos = pkg.infos

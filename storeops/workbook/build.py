@@ -201,7 +201,7 @@ class _Builder:
         first = top + 1
         for j, c in enumerate(table.columns):
             col = left + j
-            ws.set_column(col, col, c.width)
+            ws.set_column(col, col, c.width, None, {"hidden": True} if c.hidden else None)
             fmt = spec[j]["format"]
             if c.formula:
                 _write_formulas(ws, row_template(table.name, c.key), first, first + rows, col, fmt)
@@ -391,6 +391,10 @@ def build_workbook(
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if data is not None:  # Target/Buyers/PK/Teams rows follow the roster (storeops.roster)
+        from storeops.roster import derive_frames
+
+        data = derive_frames(data)
     fd, tmp = tempfile.mkstemp(prefix=".storeops-build-", suffix=path.suffix or ".xlsm", dir=path.parent)
     os.close(fd)
     hooks = _vba_hooks()

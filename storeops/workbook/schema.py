@@ -25,6 +25,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+#: The template version every workbook StoreOps writes carries (custom document property
+#: ``StoreOpsSchemaVersion``).  2: tblFollow gained buyer_id / sync_mark / prev_salesperson /
+#: clash, tblBuyerSummary the submitted-since-last-workday columns (issue 10).
+SCHEMA_VERSION = 2
+
 Fmt = Literal["text", "int", "number", "money", "cny", "percent", "date", "datetime", "hours", "bool", "score"]
 Kind = Literal["input", "formula"]
 
@@ -42,6 +47,7 @@ class Col:
     width: float = 12
     required: bool = False  # `storeops check` flags a blank on a row that has other data
     help: str = ""
+    hidden: bool = False  # a column StoreOps keeps for itself (hidden in Excel)
 
 
 @dataclass(frozen=True)
@@ -160,6 +166,7 @@ S_BUYERS, S_PK, S_PRODUCTS, S_KEYWORDS, S_SETTINGS = (
     "设置 Settings",
 )
 S_REVIEW, S_CONF = "周复盘 Review", "xlwings.conf"
+S_CONFLICTS = "合并冲突 Conflicts"  # written by storeops merge (storeops.conflicts)
 
 # --------------------------------------------------------------------------- settings
 # Named input cells on the Settings sheet.  Threshold defaults come from
@@ -169,6 +176,13 @@ SETTINGS_CELLS: tuple[Cell, ...] = (
     Cell("cfg_as_of", "统计日期 As-of date (空=今天 blank = today)", None, fmt="date"),
     Cell("cfg_today", "今天 Today (计算 computed)", formula='IF(cfg_as_of="",TODAY(),cfg_as_of)', fmt="date"),
     Cell("cfg_week_start", "本周开始 Week start (周一 Monday)", formula="cfg_today-WEEKDAY(cfg_today,2)+1", fmt="date"),
+    Cell(
+        "cfg_last_workday",
+        "上个工作日 Last working day (周一至周五 Mon-Fri)",
+        formula="cfg_today-IF(WEEKDAY(cfg_today,2)=1,3,IF(WEEKDAY(cfg_today,2)=7,2,1))",
+        fmt="date",
+        help="“已提交”从这天起算 / “submitted” counts updates since this day",
+    ),
     Cell("cfg_month_start", "本月开始 Month start", formula="DATE(YEAR(cfg_today),MONTH(cfg_today),1)", fmt="date"),
     Cell("cfg_month", "本月 Month (1-12)", formula="MONTH(cfg_today)", fmt="int"),
     Cell("cfg_year_start", "年度开始 Year start", formula="DATE(YEAR(cfg_today),1,1)", fmt="date"),
@@ -507,9 +521,42 @@ FOLLOW = T(
         ),
         Col("overdue", "逾期 Overdue", "formula", "bool", "OVERDUE({next_followup},cfg_today)", width=8),
         Col("scam_risk", "诈骗风险 Scam risk", "formula", "text", "SCAM_RISK({last_message})", width=22),
+        # --- team loop (issue 10): kept at the right end so an older workbook is migrated by
+        # widening its table (storeops.maintain), never by moving a column
+        Col(
+            "clash",
+            "撞单 Clash",
+            "formula",
+            "text",
+            'IF({company}="","",IF(COUNTIFS([tblFollow.company],{company})>COUNTIFS([tblFollow.company],{company},'
+            '[tblFollow.salesperson],{salesperson}),"撞单 Clash",""))',
+            width=9,
+            help="同一公司也在别的业务员名下 / the same company is also with another salesperson",
+        ),
+        Col(
+            "prev_salesperson",
+            "原业务员 Previous salesperson",
+            width=14,
+            help="storeops reassign 转交时写入 / written when a buyer is handed over",
+        ),
+        Col(
+            "buyer_id",
+            "买家ID Buyer ID",
+            width=13,
+            help="StoreOps 自动填写, 请勿修改 / filled by StoreOps, do not edit (docs/data.md)",
+        ),
+        Col(
+            "sync_mark",
+            "同步标记 Sync mark",
+            width=12,
+            hidden=True,
+            help="storeops merge/split 使用, 请勿修改 / used by merge and split, do not edit",
+        ),
     ),
     anchor_row=3,
 )
+#: tblFollow columns StoreOps itself fills (never counted as a salesperson's edit)
+FOLLOW_SYSTEM = ("buyer_id", "sync_mark")
 
 BUYER_SUMMARY = T(
     "tblBuyerSummary",
@@ -635,6 +682,22 @@ BUYER_SUMMARY = T(
             "formula",
             "percent",
             'CLOSE_RATE(COUNTIFS([tblFollow.salesperson],{salesperson},[tblFollow.paid_orders],">0"),COUNTIFS([tblFollow.salesperson],{salesperson}))',
+            width=10,
+        ),
+        Col(
+            "updated_rows",
+            "上个工作日起更新 Updated since last workday",
+            "formula",
+            "int",
+            'COUNTIFS([tblFollow.salesperson],{salesperson},[tblFollow.updated_at],">="&cfg_last_workday)',
+            width=11,
+        ),
+        Col(
+            "submitted",
+            "已提交 Submitted",
+            "formula",
+            "text",
+            'IF({updated_rows}>0,"已提交 Yes","未提交 No")',
             width=10,
         ),
     ),
@@ -871,6 +934,16 @@ KEYWORDS = T(
     ),
     anchor_row=6,
 )
+
+#: tables whose rows follow the roster (tblSalespeople): table → the key column naming the row.
+#: ``storeops recalc`` and the builder derive their rows (one per active salesperson, one per
+#: team of an active salesperson, in roster order); inputs typed on a row stay with its person.
+ROSTER_TABLES: dict[str, str] = {
+    "tblTarget": "salesperson",
+    "tblBuyerSummary": "salesperson",
+    "tblPK": "salesperson",
+    "tblTeams": "team",
+}
 
 TABLES: dict[str, Table] = {
     t.name: t

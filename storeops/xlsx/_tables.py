@@ -22,6 +22,11 @@ _EPOCH = _dt.datetime(1899, 12, 30)
 def _table_frame(pkg: Package, t, xml: bytes) -> pd.DataFrame:
     c1, r1, c2, r2 = parse_range(t.ref)
     first, last = r1 + t.header_rows, r2 - t.totals_rows
+    if not t.totals_rows:  # rows typed right below the table count as its rows (recalc adopts them)
+        from ..engine._sheetxml import rows_below
+
+        below = rows_below(xml, c1, c2, r2)
+        last = below[-1] if below else last
     n = max(last - first + 1, 0)
     letters = [col_letters(c) for c in range(c1, c2 + 1)]
     data = read_columns(xml, pkg.shared_strings, pkg.date_styles, letters, dates_as_datetime=True)
@@ -41,6 +46,8 @@ def read_tables(path: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
 
     Columns are the header texts; formula columns give their cached values; cells with
     a date number format come back as ``datetime``; texts as ``str``; blanks as ``None``.
+    Rows typed directly below a table (not yet inside its range) are part of its frame:
+    ``recalc`` makes them table rows, and every reader counts them already.
 
     Examples
     --------
@@ -174,107 +181,129 @@ def write_tables(
     >>> write_tables("StoreOps.xlsm", {"tblFollow": pd.DataFrame({"买家 Buyer": ["=HYPERLINK()"]})})  # doctest: +SKIP
     {'tblFollow': 1}
     """
-    from ..engine._formula import shift_formula
-
     if mode not in ("replace", "append"):
         raise ValueError("mode must be 'replace' or 'append'")
     path = os.fspath(path)
-    counts: dict[str, int] = {}
     with open_package(path) as pkg:
         replace: dict[str, bytes] = {}
-        for name, frame in frames.items():
-            t = pkg.tables.get(name)
-            if t is None:
-                raise bad_file(path, f"没有表格 {name}", f"no table named {name}")
-            sp = pkg.sheet(t.sheet).path
-            xml = replace.get(sp) or pkg.read(sp)
-            c1, r1, c2, r2 = parse_range(t.ref)
-            first = r1 + t.header_rows
-            old_last = r2 - t.totals_rows
-            if t.totals_rows:
-                raise bad_file(
-                    path, f"表格 {name} 有汇总行，暂不支持写入", f"table {name} has a totals row; not supported"
-                )
-            rows = {int(m.group(1)): m for m in _ROW.finditer(xml)}
-            # column templates from the first data row
-            style: dict[int, bytes] = {}
-            formula: dict[int, str] = {}
-            if first in rows:
-                for cm in _CELL.finditer(rows[first].group(0)):
-                    c = col_index(cm.group(1))
-                    s = re.search(rb' s="\d+"', cm.group(3))
-                    style[c] = s.group(0) if s else b""
-                    body = cm.group(4) or b""
-                    fm = re.match(rb"<f>([^<]*)</f>", body)
-                    if fm:
-                        formula[c] = unescape(fm.group(1))
-            for j, tc in enumerate(t.columns):
-                if tc.formula and (c1 + j) not in formula:
-                    formula[c1 + j] = "\0" + tc.formula
-            if mode == "replace":
-                start = first
-            else:
-                start = old_last + 1
-                # trailing blank rows in a table (a fresh template) are reused
-                while start > first and not _row_has_input(rows.get(start - 1), c1, c2, formula):
-                    start -= 1
-            n = len(frame)
-            new_last = max(start + n - 1, first)  # a table keeps at least one data row
-            frame_cols = {str(k): frame[k].to_numpy(dtype=object) for k in frame.columns}
-            new_rows: dict[int, bytes] = {}
-            for i, r in enumerate(range(start, max(new_last, old_last) + 1)):
-                existing = rows.get(r)
-                outside = []
-                row_open = b'<row r="%d">' % r
-                if existing is not None:
-                    whole = existing.group(0)
-                    row_open = re.match(rb"<row\b[^>]*?(?=/?>)", whole).group(0) + b">"
-                    row_open = re.sub(rb' spans="[^"]*"', b"", row_open)
-                    for cm in _CELL.finditer(whole):
-                        c = col_index(cm.group(1))
-                        if not (c1 <= c <= c2):
-                            outside.append((c, cm.group(0)))
-                inside = []
-                if r <= new_last and (i < n or r == new_last):
-                    k = i if r - start < n else None
-                    for c in range(c1, c2 + 1):
-                        st = style.get(c, b"")
-                        if c in formula:
-                            f = formula[c]
-                            text = f[1:] if f.startswith("\0") else shift_formula(f, r - first)
-                            inside.append(
-                                (
-                                    c,
-                                    b'<c r="%s%d"%s><f>%s</f></c>'
-                                    % (col_letters(c).encode(), r, st, escape(text.lstrip("=")).encode("utf-8")),
-                                )
-                            )
-                            continue
-                        hdr = t.columns[c - c1].name
-                        val = frame_cols[hdr][k] if (k is not None and hdr in frame_cols and r - start < n) else None
-                        cx = _cell_xml(c, r, st, val)
-                        if cx is None and st:
-                            cx = b'<c r="%s%d"%s/>' % (col_letters(c).encode(), r, st)
-                        if cx is not None:
-                            inside.append((c, cx))
-                cells = sorted(outside + inside)
-                if cells:
-                    new_rows[r] = row_open + b"".join(cx for _, cx in cells) + b"</row>"
-                else:
-                    new_rows[r] = b""
-            xml = _splice_rows(xml, rows, new_rows)
-            new_ref = f"{col_letters(c1)}{r1}:{col_letters(c2)}{new_last}"
-            replace[t.path] = set_table_ref(replace.get(t.path) or pkg.read(t.path), new_ref)
-            t.ref = new_ref
-            xml = _fix_dimension(xml)
-            replace[sp] = xml
-            counts[name] = (new_last - first + 1) if n or mode == "append" else 0
+        counts = update_tables(pkg, frames, replace, mode=mode)
         infos = pkg.infos
 
         def write(fh):
             write_zip(fh, path, infos, replace)
 
         atomic_replace(path, write)
+    return counts
+
+
+def update_tables(
+    pkg: Package, frames: dict[str, pd.DataFrame], replace: dict, *, mode: str = "replace"
+) -> dict[str, int]:
+    """:func:`write_tables` in memory: the changed parts go into ``replace`` (member → bytes),
+    which is also where parts already changed are read from.  ``pkg.tables`` follows the
+    new refs.  Returns table → number of data rows written."""
+    from ..engine._formula import shift_formula
+    from ..engine._sheetxml import add_row_cells, formula_cell, rows_below
+
+    path = pkg.path
+    counts: dict[str, int] = {}
+    for name, frame in frames.items():
+        t = pkg.tables.get(name)
+        if t is None:
+            raise bad_file(path, f"没有表格 {name}", f"no table named {name}")
+        sp = pkg.sheet(t.sheet).path
+        xml = replace.get(sp) or pkg.read(sp)
+        c1, r1, c2, r2 = parse_range(t.ref)
+        first = r1 + t.header_rows
+        old_last = r2 - t.totals_rows
+        if t.totals_rows:
+            raise bad_file(path, f"表格 {name} 有汇总行，暂不支持写入", f"table {name} has a totals row; not supported")
+        rows = {int(m.group(1)): m for m in _ROW.finditer(xml)}
+        # column templates from the first data row
+        style: dict[int, bytes] = {}
+        formula: dict[int, str] = {}
+        if first in rows:
+            for cm in _CELL.finditer(rows[first].group(0)):
+                c = col_index(cm.group(1))
+                s = re.search(rb' s="\d+"', cm.group(3))
+                style[c] = s.group(0) if s else b""
+                body = cm.group(4) or b""
+                fm = re.match(rb"<f>([^<]*)</f>", body)
+                if fm:
+                    formula[c] = unescape(fm.group(1))
+        for j, tc in enumerate(t.columns):
+            if tc.formula and (c1 + j) not in formula:
+                formula[c1 + j] = "\0" + tc.formula
+        below = [] if t.totals_rows else rows_below(xml, c1, c2, old_last)
+        if mode == "replace":
+            start = first
+            old_last = below[-1] if below else old_last  # rows typed below belong to the table
+        elif below:  # rows typed below the table stay: they become table rows, new rows follow them
+            for r in below:
+                new = {}
+                for c, f in formula.items():
+                    text = f[1:] if f.startswith("\0") else shift_formula(f, r - first)
+                    new[c] = formula_cell(c, r, style.get(c, b""), text.lstrip("="))
+                xml = add_row_cells(xml, r, new)
+            rows = {int(m.group(1)): m for m in _ROW.finditer(xml)}
+            old_last = below[-1]
+            start = old_last + 1
+        else:
+            start = old_last + 1
+            # trailing blank rows in a table (a fresh template) are reused
+            while start > first and not _row_has_input(rows.get(start - 1), c1, c2, formula):
+                start -= 1
+        n = len(frame)
+        new_last = max(start + n - 1, first)  # a table keeps at least one data row
+        frame_cols = {str(k): frame[k].to_numpy(dtype=object) for k in frame.columns}
+        new_rows: dict[int, bytes] = {}
+        for i, r in enumerate(range(start, max(new_last, old_last) + 1)):
+            existing = rows.get(r)
+            outside = []
+            row_open = b'<row r="%d">' % r
+            if existing is not None:
+                whole = existing.group(0)
+                row_open = re.match(rb"<row\b[^>]*?(?=/?>)", whole).group(0) + b">"
+                row_open = re.sub(rb' spans="[^"]*"', b"", row_open)
+                for cm in _CELL.finditer(whole):
+                    c = col_index(cm.group(1))
+                    if not (c1 <= c <= c2):
+                        outside.append((c, cm.group(0)))
+            inside = []
+            if r <= new_last and (i < n or r == new_last):
+                k = i if r - start < n else None
+                for c in range(c1, c2 + 1):
+                    st = style.get(c, b"")
+                    if c in formula:
+                        f = formula[c]
+                        text = f[1:] if f.startswith("\0") else shift_formula(f, r - first)
+                        inside.append(
+                            (
+                                c,
+                                b'<c r="%s%d"%s><f>%s</f></c>'
+                                % (col_letters(c).encode(), r, st, escape(text.lstrip("=")).encode("utf-8")),
+                            )
+                        )
+                        continue
+                    hdr = t.columns[c - c1].name
+                    val = frame_cols[hdr][k] if (k is not None and hdr in frame_cols and r - start < n) else None
+                    cx = _cell_xml(c, r, st, val)
+                    if cx is None and st:
+                        cx = b'<c r="%s%d"%s/>' % (col_letters(c).encode(), r, st)
+                    if cx is not None:
+                        inside.append((c, cx))
+            cells = sorted(outside + inside)
+            if cells:
+                new_rows[r] = row_open + b"".join(cx for _, cx in cells) + b"</row>"
+            else:
+                new_rows[r] = b""
+        xml = _splice_rows(xml, rows, new_rows)
+        new_ref = f"{col_letters(c1)}{r1}:{col_letters(c2)}{new_last}"
+        replace[t.path] = set_table_ref(replace.get(t.path) or pkg.read(t.path), new_ref)
+        t.ref = new_ref
+        xml = _fix_dimension(xml)
+        replace[sp] = xml
+        counts[name] = (new_last - first + 1) if n or mode == "append" else 0
     return counts
 
 

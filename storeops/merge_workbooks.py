@@ -1,0 +1,164 @@
+"""``storeops merge FILES... --into MASTER``: salespeople's workbooks into the master, on disk.
+
+Before anything is written, every file is checked, and one bad file stops the whole merge
+(exit code non-zero, the master byte-identical):
+
+* its template version (document property ``StoreOpsSchemaVersion``) equals the master's;
+* its 跟进 Follow-up table has the master template's columns — an older layout that only
+  lacks the columns added at the right end is fine, but a renamed or missing column is
+  refused (a renamed 阶段目标 column would otherwise blank every goal in the master);
+* its text cells can all be read (a damaged shared-string part would read as blanks and
+  blank the master's values).
+
+Then the rules of :mod:`storeops.merge` run; when something changed, the master's
+follow-up table, its buyer IDs and sync marks, and the 合并冲突 Conflicts sheet are
+written in one atomic replace, and the master is recalculated.  Merging files that change
+nothing (an unchanged copy, the master itself, the same files twice) leaves the master
+byte-identical.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from storeops.errors import StoreOpsError
+from storeops.merge import MergeResult, merge_follow
+from storeops.workbook import schema
+
+__all__ = ["MergeReport", "merge_files", "read_follow", "stamped_version"]
+
+_TABLE = "tblFollow"
+_VERSION_PROP = "StoreOpsSchemaVersion"
+
+
+@dataclass
+class MergeReport:
+    result: MergeResult
+    new_conflicts: list = field(default_factory=list)  # not recorded on the Conflicts sheet before
+    written: bool = False
+
+
+def stamped_version(pkg) -> int | None:
+    """The template version stamped in ``docProps/custom.xml`` (``StoreOpsSchemaVersion``),
+    or ``None`` for a file without the stamp.
+
+    A stand-in until the stamp reader of issue 15 lands: same property, same meaning.
+    """
+    if not pkg.has("docProps/custom.xml"):
+        return None
+    data = pkg.read("docProps/custom.xml")
+    m = re.search(
+        rb'name="%s"[^>]*>\s*<vt:(?:i4|i8|int|lpwstr)>\s*(\d+)\s*</vt:' % _VERSION_PROP.encode(),
+        data,
+    )
+    return int(m.group(1)) if m else None
+
+
+def _damaged_strings(pkg, xml: bytes) -> bool:
+    """True when a cell points at a shared string the file does not have (a truncated part)."""
+    used = [int(x) for x in re.findall(rb'<c\b[^>]*?\bt="s"[^>]*>\s*<v>(\d+)</v>', xml)]
+    return bool(used) and max(used) >= len(pkg.shared_strings)
+
+
+def _layout_problem(t) -> str | None:
+    from storeops.maintain.columns import missing_columns
+
+    if missing_columns(t, schema.FOLLOW) is not None:
+        return None
+    have = [" ".join(c.name.split()) for c in t.columns]
+    want = [" ".join(c.header.split()) for c in schema.FOLLOW.columns]
+    missing = [h for h in want if h not in have]
+    unknown = [h for h in have if h not in want]
+    parts = []
+    if missing:
+        parts.append("缺少 missing: " + ", ".join(missing[:4]))
+    if unknown:
+        parts.append("未知 unknown: " + ", ".join(unknown[:4]))
+    return "; ".join(parts) or "列的顺序不同 / the columns are in another order"
+
+
+def read_follow(pkg, *, who: str) -> pd.DataFrame:
+    """tblFollow of an open package (rows typed below it included), after the checks above."""
+    from storeops.xlsx._tables import _table_frame
+
+    t = pkg.tables.get(_TABLE)
+    if t is None:
+        raise StoreOpsError(f"{who}: 没有跟进表 tblFollow / no tblFollow table; nothing was merged")
+    problem = _layout_problem(t)
+    if problem:
+        raise StoreOpsError(
+            f"{who}: 跟进表的列与模板不一致({problem}),未合并任何文件 / the follow-up columns do not match "
+            f"the StoreOps template ({problem}); nothing was merged"
+        )
+    xml = pkg.read(pkg.sheet(t.sheet).path)
+    if _damaged_strings(pkg, xml):
+        raise StoreOpsError(
+            f"{who}: 文件已损坏(文字内容不完整),未合并任何文件 / the file is damaged (its texts are "
+            "incomplete); nothing was merged"
+        )
+    return _table_frame(pkg, t, xml)
+
+
+def merge_files(
+    master_path: str,
+    paths: Sequence[str],
+    *,
+    conflicts_csv: str | None = None,
+    recalc: bool = True,
+    progress: bool = True,
+) -> MergeReport:
+    """Merge the tblFollow of each workbook in ``paths`` into ``master_path`` (in place,
+    atomically; recalculated when rows changed).  Returns the :class:`MergeReport`."""
+    from storeops.conflicts import conflicts_frame, record_conflicts
+    from storeops.maintain import InputView
+    from storeops.maintain.columns import add_missing_columns
+    from storeops.tables import to_headers
+    from storeops.xlsx import check_not_locked, open_package
+    from storeops.xlsx._atomic import atomic_replace
+    from storeops.xlsx._tables import update_tables
+    from storeops.xlsx._zipwrite import write_zip
+
+    check_not_locked(master_path)
+    master_name = os.path.basename(master_path)
+    with open_package(master_path) as pkg:
+        master_version = stamped_version(pkg) or 1
+        master = read_follow(pkg, who=master_name)
+        files = []
+        for p in paths:
+            if os.path.abspath(p) == os.path.abspath(master_path):
+                continue  # the master merged into itself: nothing to do
+            name = os.path.basename(p)
+            with open_package(p) as fp:
+                version = stamped_version(fp) or 1
+                if version != master_version:
+                    raise StoreOpsError(
+                        f"{name}: 模板版本 {version} 与主文件的 {master_version} 不同,请先运行 storeops recalc {name} "
+                        f"升级; 未合并任何文件 / template version {version} differs from the master's "
+                        f"{master_version}: run `storeops recalc {name}` to migrate it first; nothing was merged"
+                    )
+                files.append((name, read_follow(fp, who=name)))
+        result = merge_follow(master, files)
+        report = MergeReport(result)
+        view = InputView(pkg)
+        if result.added or result.updated:
+            add_missing_columns(view, view.tables[_TABLE], schema.FOLLOW)
+            update_tables(view, {_TABLE: to_headers(_TABLE, result.frame, inputs_only=True)}, view.parts)
+        if result.conflicts:
+            report.new_conflicts = record_conflicts(view, result.conflicts, view.parts)
+        if view.parts:
+            infos = pkg.infos
+            parts = view.parts
+            atomic_replace(master_path, lambda fh: write_zip(fh, master_path, infos, parts))
+            report.written = True
+    if conflicts_csv:
+        conflicts_frame(result.conflicts).to_csv(conflicts_csv, index=False, encoding="utf-8-sig")
+    if recalc and (result.added or result.updated):
+        from storeops.engine import recalc as _recalc
+
+        _recalc(master_path, progress=progress)
+    return report
