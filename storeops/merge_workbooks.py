@@ -115,19 +115,17 @@ def merge_files(
     """Merge the tblFollow of each workbook in ``paths`` into ``master_path`` (in place,
     atomically; recalculated when rows changed).  Returns the :class:`MergeReport`."""
     from storeops.conflicts import conflicts_frame, record_conflicts
-    from storeops.maintain import InputView
+    from storeops.maintain import edit_workbook
     from storeops.maintain.columns import add_missing_columns
     from storeops.tables import to_headers
-    from storeops.xlsx import check_not_locked, open_package
-    from storeops.xlsx._atomic import atomic_replace
+    from storeops.xlsx import open_package
     from storeops.xlsx._tables import update_tables
-    from storeops.xlsx._zipwrite import write_zip
 
-    check_not_locked(master_path)
     master_name = os.path.basename(master_path)
-    with open_package(master_path) as pkg:
-        master_version = stamped_version(pkg) or 1
-        master = read_follow(pkg, who=master_name)
+
+    def change(view) -> MergeReport:
+        master_version = stamped_version(view) or 1
+        master = read_follow(view, who=master_name)
         files = []
         for p in paths:
             if os.path.abspath(p) == os.path.abspath(master_path):
@@ -144,17 +142,16 @@ def merge_files(
                 files.append((name, read_follow(fp, who=name)))
         result = merge_follow(master, files)
         report = MergeReport(result)
-        view = InputView(pkg)
         if result.added or result.updated:
             add_missing_columns(view, view.tables[_TABLE], schema.FOLLOW)
             update_tables(view, {_TABLE: to_headers(_TABLE, result.frame, inputs_only=True)}, view.parts)
         if result.conflicts:
             report.new_conflicts = record_conflicts(view, result.conflicts, view.parts)
-        if view.parts:
-            infos = pkg.infos
-            parts = view.parts
-            atomic_replace(master_path, lambda fh: write_zip(fh, master_path, infos, parts))
-            report.written = True
+        return report
+
+    report, written = edit_workbook(master_path, change)
+    report.written = written
+    result = report.result
     if conflicts_csv:
         conflicts_frame(result.conflicts).to_csv(conflicts_csv, index=False, encoding="utf-8-sig")
     if recalc and (result.added or result.updated):

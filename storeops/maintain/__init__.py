@@ -25,7 +25,7 @@ import pandas as pd
 
 from storeops.workbook import schema
 
-__all__ = ["InputView", "fill_follow_ids", "maintain_inputs", "sync_roster"]
+__all__ = ["InputView", "edit_workbook", "fill_follow_ids", "maintain_inputs", "sync_roster"]
 
 
 class InputView:
@@ -175,3 +175,23 @@ def maintain_inputs(pkg: Any, report: Any = None) -> InputView:
         fill_follow_ids(view, follow)
     sync_roster(view)
     return view
+
+
+def edit_workbook(path: str, change: Any) -> tuple[Any, bool]:
+    """Open the workbook at ``path``, let ``change(view)`` put changed parts in
+    ``view.parts``, and write them in one atomic replace (nothing is written when
+    ``change`` changed nothing).  Returns (what ``change`` returned, whether the file was
+    written)."""
+    from storeops.xlsx import check_not_locked, open_package
+    from storeops.xlsx._atomic import atomic_replace
+    from storeops.xlsx._zipwrite import write_zip
+
+    check_not_locked(path)
+    with open_package(path) as pkg:
+        view = InputView(pkg)
+        result = change(view)
+        if not view.parts:
+            return result, False
+        infos, parts = pkg.infos, view.parts
+        atomic_replace(path, lambda fh: write_zip(fh, path, infos, parts))
+    return result, True
