@@ -59,6 +59,7 @@ def review_rows(review: Review) -> list[list[Any]]:
     block("团队 Per team", review.teams)
     block(f"类别变化 Class moves (D→C→B→A) — {len(review.moves)}", review.moves)
     block(f"逾期跟进 Overdue follow-ups — {len(review.overdue)}", review.overdue)
+    block("提交情况 Submitted since the last working day", review.submissions)
     return rows
 
 
