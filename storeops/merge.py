@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from storeops.buyer_ids import assign_ids
-from storeops.tables import clean_value, drop_blank_rows, is_blank, table, to_keys
+from storeops.tables import clean_value, is_blank, table, to_keys
 from storeops.workbook.schema import FOLLOW_SYSTEM
 from storeops_xl._coerce import to_date
 
@@ -177,11 +177,15 @@ class MergeResult:
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Non-blank rows of a tblFollow frame as records of its input keys, with buyer IDs."""
     cols = [c.key for c in table(_TABLE).inputs]
-    kf = drop_blank_rows(_TABLE, to_keys(_TABLE, frame)).reset_index(drop=True)
-    kf = kf.reindex(columns=cols).astype(object)
-    kf = kf.where(kf.notna(), None)
-    kf["buyer_id"] = assign_ids(kf)
-    return kf.to_dict("records")
+    kf = to_keys(_TABLE, frame)
+    values = [[None if is_blank(v) and not isinstance(v, str) else v for v in kf[k].tolist()] for k in cols]
+    recs = [dict(zip(cols, row)) for row in zip(*values)]
+    content = [k for k in cols if k not in FOLLOW_SYSTEM]
+    recs = [r for r in recs if any(not is_blank(r[k]) for k in content) or not is_blank(r["buyer_id"])]
+    if recs:
+        for r, bid in zip(recs, assign_ids(pd.DataFrame(recs, columns=cols))):
+            r["buyer_id"] = bid
+    return recs
 
 
 def _winner(a: Version, b: Version) -> tuple[Version, Version]:
