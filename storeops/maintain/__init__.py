@@ -18,6 +18,7 @@ recalc gives the same bytes.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -25,7 +26,7 @@ import pandas as pd
 
 from storeops.workbook import schema
 
-__all__ = ["InputView", "edit_workbook", "fill_follow_ids", "maintain_inputs", "sync_roster"]
+__all__ = ["InputView", "edit_workbook", "fill_follow_ids", "maintain_frames", "maintain_inputs", "sync_roster"]
 
 
 class InputView:
@@ -69,6 +70,34 @@ def _adopt_rows(view: InputView, t, report: Any) -> None:
         view._kept[path] = xml
 
 
+_ID_CELL = re.compile(rb'"([^>]*?)(?:/>|>(?:<v>([^<]+)</v>|<is><t[^>]*>([^<]+)</t></is>)?)')
+
+
+def _every_row_has_an_id(xml: bytes, letter: bytes, first: int, last: int) -> bool:
+    """True when every row ``first..last`` has a distinct non-blank text in column ``letter``,
+    read from the raw cells (a shared-string index or an inline text; an empty cell or a
+    number sends the caller to the full check).  Rows are in order, so each cell is found
+    by a plain search from the previous one: one pass over the sheet at memory speed."""
+    head = b'<c r="' + letter
+    seen: set[bytes] = set()
+    pos = 0
+    for r in range(first, last + 1):
+        tag = head + str(r).encode()
+        i = xml.find(tag, pos)
+        if i < 0:
+            return False
+        m = _ID_CELL.match(xml, i + len(tag))
+        if m is None:
+            return False
+        attrs, v, t = m.groups()
+        token = b"s" + v if v and b't="s"' in attrs else b"i" + t if t else b""
+        if not token or token in seen:
+            return False
+        seen.add(token)
+        pos = m.end()
+    return True
+
+
 def fill_follow_ids(view: InputView, t) -> int:
     """Write the buyer ID of every ``tblFollow`` row that lacks one (or shares one); returns
     the number of cells written."""
@@ -90,16 +119,15 @@ def fill_follow_ids(view: InputView, t) -> int:
     path = _sheet_path(view, t)
     xml = view.read(path)
     id_letter = col_letters(col_of["buyer_id"])
+    if _every_row_has_an_id(xml, id_letter.encode(), first, last):
+        view._kept[path] = xml
+        return 0  # the common case: one pass of a literal search over the sheet
     cells = read_columns(xml, view.shared_strings, view.date_styles, [id_letter]).get(id_letter)
     existing = np.full(n, None, dtype=object)
     if cells is not None:
         m = (cells.rows >= first) & (cells.rows <= last)
         existing[cells.rows[m] - first] = cells.values[m]
     texts = [clean_id(v) for v in existing]
-    filled = [x for x in texts if x]
-    if len(filled) == n and len(set(filled)) == n:
-        view._kept[path] = xml
-        return 0  # every row has its own ID: nothing to do (the common case, one column read)
     inputs = [c for c in schema.FOLLOW.inputs if c.key in col_of]
     letters = {c.key: col_letters(col_of[c.key]) for c in inputs}
     data = read_columns(
@@ -157,6 +185,21 @@ def sync_roster(view: InputView) -> list[str]:
         follow_table(view, t.sheet, c1, c2, r1 + t.header_rows, r2, t.bounds[3])
         done.append(name)
     return done
+
+
+def maintain_frames(data: Any) -> dict[str, pd.DataFrame]:
+    """The same upkeep for table frames about to be written by the builder: every follow-up
+    row with its buyer ID, the roster tables derived from the roster."""
+    from storeops.buyer_ids import assign_ids
+    from storeops.roster import derive_frames
+
+    out = derive_frames(data)
+    f = out.get("tblFollow")
+    if f is not None and len(f):
+        f = f.copy()
+        f["buyer_id"] = assign_ids(f)
+        out["tblFollow"] = f
+    return out
 
 
 def maintain_inputs(pkg: Any, report: Any = None) -> InputView:

@@ -391,10 +391,10 @@ def build_workbook(
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if data is not None:  # Target/Buyers/PK/Teams rows follow the roster (storeops.roster)
-        from storeops.roster import derive_frames
+    if data is not None:  # buyer IDs filled, Target/Buyers/PK/Teams rows from the roster (issue 10)
+        from storeops.maintain import maintain_frames
 
-        data = derive_frames(data)
+        data = maintain_frames(data)
     fd, tmp = tempfile.mkstemp(prefix=".storeops-build-", suffix=path.suffix or ".xlsm", dir=path.parent)
     os.close(fd)
     hooks = _vba_hooks()
