@@ -188,6 +188,18 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return recs
 
 
+def _absent_columns(frame: pd.DataFrame) -> list[str]:
+    """Input keys of tblFollow a file's frame does not have (an older template); the buyer ID
+    and sync mark are the file's own even when blank."""
+    t = table(_TABLE)
+    have = {" ".join(str(c).split()) for c in frame.columns}
+    return [
+        c.key
+        for c in t.inputs
+        if c.key not in FOLLOW_SYSTEM and c.key not in have and " ".join(c.header.split()) not in have
+    ]
+
+
 def _winner(a: Version, b: Version) -> tuple[Version, Version]:
     """(newer, older) by stamp, ties by fingerprint: the same answer in any order."""
     ka, kb = (_stamp(a.row), a.fingerprint), (_stamp(b.row), b.fingerprint)
@@ -210,10 +222,13 @@ def merge_follow(master: pd.DataFrame, files: Sequence[tuple[str, pd.DataFrame]]
     changed: dict[str, None] = {}
     for name, frame in files:
         stats = res.per_file.setdefault(name, {"read": 0, "changed": 0, "older": 0, "conflicts": 0})
+        absent = _absent_columns(frame)
         for r in _records(frame):
             stats["read"] += 1
             bid = r["buyer_id"]
             i = index.get(bid)
+            if i is not None:  # a column the file does not have is not an edit: the master's value stays
+                r.update({k: rows[i].get(k) for k in absent})
             if i is None:
                 r["sync_mark"] = make_mark(fingerprint(r), name)
                 rows.append(r)

@@ -4,9 +4,11 @@ Before anything is written, every file is checked, and one bad file stops the wh
 (exit code non-zero, the master byte-identical):
 
 * its template version (document property ``StoreOpsSchemaVersion``) equals the master's;
-* its 跟进 Follow-up table has the master template's columns — an older layout that only
-  lacks the columns added at the right end is fine, but a renamed or missing column is
-  refused (a renamed 阶段目标 column would otherwise blank every goal in the master);
+* its 跟进 Follow-up table has no column the template does not know — a renamed column is
+  refused (a renamed 阶段目标 column would otherwise blank every goal in the master, a renamed
+  业务员 column append every row again) — and has the key columns (buyer, company,
+  salesperson, received at); a column an older template lacks is no edit: the master keeps
+  its values;
 * its text cells can all be read (a damaged shared-string part would read as blanks and
   blank the master's values).
 
@@ -65,21 +67,26 @@ def _damaged_strings(pkg, xml: bytes) -> bool:
     return bool(used) and max(used) >= len(pkg.shared_strings)
 
 
-def _layout_problem(t) -> str | None:
-    from storeops.maintain.columns import missing_columns
+#: columns a file must have: the buyer's identity (its ID is derived from them when missing)
+KEY_COLUMNS = ("buyer", "company", "salesperson", "received_at")
 
-    if missing_columns(t, schema.FOLLOW) is not None:
-        return None
+
+def _layout_problem(t) -> str | None:
+    """Why a follow-up table cannot be merged: a column the template does not know (a renamed
+    one — its values would be lost), or a missing key column.  Other missing columns (an older
+    template) are fine: ``merge`` keeps the master's values in them."""
     have = [" ".join(c.name.split()) for c in t.columns]
-    want = [" ".join(c.header.split()) for c in schema.FOLLOW.columns]
-    missing = [h for h in want if h not in have]
+    want = {" ".join(c.header.split()): c.key for c in schema.FOLLOW.columns}
     unknown = [h for h in have if h not in want]
+    missing = [schema.FOLLOW.header(k) for k in KEY_COLUMNS if schema.FOLLOW.header(k) not in have]
     parts = []
-    if missing:
-        parts.append("缺少 missing: " + ", ".join(missing[:4]))
     if unknown:
-        parts.append("未知 unknown: " + ", ".join(unknown[:4]))
-    return "; ".join(parts) or "列的顺序不同 / the columns are in another order"
+        parts.append("未知的列 unknown: " + ", ".join(unknown[:4]))
+    if missing:
+        parts.append("缺少 missing: " + ", ".join(missing))
+    if len(set(have)) != len(have):
+        parts.append("重复的列 repeated columns")
+    return "; ".join(parts) or None
 
 
 def read_follow(pkg, *, who: str) -> pd.DataFrame:

@@ -188,3 +188,14 @@ def test_buyers_are_the_distinct_ids_and_usd_moves_only_by_the_edits(t):
     expected = sum(before.values()) + sum(after[i] - before.get(i, 0.0) for i in changed)
     assert res.frame["order_usd"].sum() == expected
     assert all(after[i] == before[i] for i in before.keys() - changed)
+
+
+@FAST
+@given(team())
+def test_a_column_an_older_file_lacks_keeps_the_masters_values(t):
+    m, a, _ = t
+    old = a.drop(columns=["order_usd", "class_last_week"])  # a template without these columns
+    res = merge_follow(m, [("old.xlsm", old)])
+    after = dict(zip(res.frame["buyer_id"], res.frame["order_usd"]))
+    for bid, usd in zip(m["buyer_id"], m["order_usd"]):
+        assert after[bid] == usd  # never blanked by a column the file does not have

@@ -181,3 +181,18 @@ def test_review_says_who_submitted(master, n):
     assert out.returncode == 0
     part = out.stdout.split("提交情况")[1]
     assert part.count("已提交 Yes") == n - 1 and part.count("未提交 No") == 1 and "张敏" in part
+
+
+def test_review_counts_a_buyer_typed_below_the_table(master):
+    import datetime as dt
+
+    from storeops.review import run_review
+
+    week = "2026-W47"
+    before = run_review(str(master), week=week, sheet=False, pdf=False).review.people
+    row = {"buyer": "Walk-in", "salesperson": "李强 Li Qiang", "source": "RFQ", "channel": "询盘 Inquiry"}
+    append_below(master, [{**row, "received_at": dt.datetime(2026, 11, 18, 10), "next_action": "quote"}])
+    after = run_review(str(master), week=week, sheet=False, pdf=False).review.people
+    key = "新买家 New buyers"
+    b, a = before.set_index("业务员 Salesperson")[key], after.set_index("业务员 Salesperson")[key]
+    assert a["李强 Li Qiang"] == b["李强 Li Qiang"] + 1 and a.sum() == b.sum() + 1
