@@ -26,7 +26,7 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 
-from storeops.tables import blank_rows, table
+from storeops.tables import is_blank, table
 from storeops_xl.identity import buyer_id, normalise_text
 
 __all__ = ["assign_ids", "clean_id", "CREATION_KEYS"]
@@ -44,41 +44,53 @@ def clean_id(v: object) -> str:
     return str(v).strip()
 
 
-def _column(frame: pd.DataFrame, key: str) -> np.ndarray:
-    if key in frame.columns:
-        return np.asarray(frame[key].tolist(), dtype=object)
-    return np.full(len(frame), None, dtype=object)
+def _column(frame, key: str) -> np.ndarray:
+    n = len(frame) if isinstance(frame, pd.DataFrame) else len(next(iter(frame.values()), []))
+    if key in frame:
+        return np.asarray(list(frame[key]), dtype=object)
+    return np.full(n, None, dtype=object)
 
 
-def assign_ids(frame: pd.DataFrame) -> list[str]:
-    """The buyer ID of every row of a tblFollow key frame, in row order.
+def _has_data(frame, keys: list[str], rows: list[int]) -> dict[int, bool]:
+    cols = [_column(frame, k) for k in keys]
+    return {i: any(not is_blank(c[i]) for c in cols) for i in rows}
+
+
+def assign_ids(frame) -> list[str]:
+    """The buyer ID of every row of a tblFollow key frame (or a dict of key → column), in
+    row order.
 
     Rows whose input columns are all blank get ``""``; every other row a unique ID.
     """
-    n = len(frame)
+    existing = [clean_id(v) for v in _column(frame, "buyer_id")]
+    n = len(existing)
     if n == 0:
         return []
-    cols = [_column(frame, k) for k in CREATION_KEYS]
-    derived = list(np.atleast_1d(buyer_id(*cols)))
-    existing = [clean_id(v) for v in _column(frame, "buyer_id")]
-    inputs = [c.key for c in table("tblFollow").inputs if c.key not in ("buyer_id", "sync_mark")]
-    empty = blank_rows(frame, inputs)
-    out = [""] * n
     holders: dict[str, list[int]] = defaultdict(list)
     for i, e in enumerate(existing):
         if e:
             holders[e].append(i)
+    # creation data is hashed only for the rows that need it: no ID yet, or a shared one
+    need = [i for i, e in enumerate(existing) if not e or len(holders[e]) > 1]
+    if not need:
+        return existing
+    cols = [_column(frame, k)[need] for k in CREATION_KEYS]
+    derived = dict(zip(need, np.atleast_1d(buyer_id(*cols))))
+    inputs = [c.key for c in table("tblFollow").inputs if c.key not in ("buyer_id", "sync_mark")]
+    has_data = _has_data(frame, inputs, [i for i in need if not existing[i]])
+    out = [""] * n
     taken: set[str] = set()
     for e, rows in holders.items():
-        keeper = next((i for i in rows if derived[i] == e), rows[0])
+        keeper = next((i for i in rows if derived.get(i) == e), rows[0])
         out[keeper] = e
         taken.add(e)
-    for i in range(n):
-        if out[i] or (empty[i] and not existing[i]):
+    creation = {k: _column(frame, k) for k in CREATION_KEYS}
+    for i in need:
+        if out[i] or (not existing[i] and not has_data[i]):
             continue
-        key = [c[i] for c in cols]
+        key = [creation[k][i] for k in CREATION_KEYS]
         if not derived[i]:  # no creation data at all: the row's other inputs stand in for it
-            key = [" | ".join(normalise_text(frame[c].iloc[i]) for c in inputs if c in frame.columns), None, None, None]
+            key = [" | ".join(normalise_text(_column(frame, c)[i]) for c in inputs if c in frame), None, None, None]
         cand, k = derived[i] or str(buyer_id(*key)), 2
         while cand in taken:
             cand = str(buyer_id(*key, k))

@@ -123,7 +123,14 @@ def _stamp(row: dict[str, Any]) -> float:
 
 
 def _differs(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
-    return [k for k in CONTENT if clean_value(a.get(k)) != clean_value(b.get(k))]
+    out = []
+    for k in CONTENT:
+        x, y = a.get(k), b.get(k)
+        if x is y or (type(x) is type(y) and x == y):  # the common case: read the same way
+            continue
+        if clean_value(x) != clean_value(y):
+            out.append(k)
+    return out
 
 
 # --------------------------------------------------------------------------- results
@@ -178,14 +185,20 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Non-blank rows of a tblFollow frame as records of its input keys, with buyer IDs."""
     cols = [c.key for c in table(_TABLE).inputs]
     kf = to_keys(_TABLE, frame)
-    values = [[None if is_blank(v) and not isinstance(v, str) else v for v in kf[k].tolist()] for k in cols]
-    recs = [dict(zip(cols, row)) for row in zip(*values)]
+    columns = {}
+    for k in cols:
+        s = kf[k]
+        blank = s.isna().tolist()
+        columns[k] = [None if b else v for v, b in zip(s.astype(object).tolist(), blank)]
     content = [k for k in cols if k not in FOLLOW_SYSTEM]
-    recs = [r for r in recs if any(not is_blank(r[k]) for k in content) or not is_blank(r["buyer_id"])]
-    if recs:
-        for r, bid in zip(recs, assign_ids(pd.DataFrame(recs, columns=cols))):
-            r["buyer_id"] = bid
-    return recs
+    keep = [
+        i
+        for i in range(len(kf))
+        if any(not is_blank(columns[k][i]) for k in content) or not is_blank(columns["buyer_id"][i])
+    ]
+    columns = {k: [v[i] for i in keep] for k, v in columns.items()}
+    columns["buyer_id"] = assign_ids(columns)
+    return [dict(zip(cols, row)) for row in zip(*(columns[k] for k in cols))]
 
 
 def _absent_columns(frame: pd.DataFrame) -> list[str]:

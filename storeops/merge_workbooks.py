@@ -62,9 +62,16 @@ def stamped_version(pkg) -> int | None:
 
 
 def _damaged_strings(pkg, xml: bytes) -> bool:
-    """True when a cell points at a shared string the file does not have (a truncated part)."""
-    used = [int(x) for x in re.findall(rb'<c\b[^>]*?\bt="s"[^>]*>\s*<v>(\d+)</v>', xml)]
-    return bool(used) and max(used) >= len(pkg.shared_strings)
+    """True when the file's texts cannot all be read: its shared-string part holds fewer
+    texts than it declares (a truncated part), or a cell points past its end."""
+    if not pkg.sst_path:
+        return b't="s"' in xml
+    head = pkg.read(pkg.sst_path)[:1000]
+    declared = re.search(rb'uniqueCount="(\d+)"', head)
+    if declared:
+        return len(pkg.shared_strings) < int(declared.group(1))
+    used = re.findall(rb'<c\b[^>]*?\bt="s"[^>]*>\s*<v>(\d+)</v>', xml)  # no count declared: look at the cells
+    return bool(used) and max(map(int, used)) >= len(pkg.shared_strings)
 
 
 #: columns a file must have: the buyer's identity (its ID is derived from them when missing)
@@ -108,7 +115,7 @@ def read_follow(pkg, *, who: str) -> pd.DataFrame:
             f"{who}: 文件已损坏(文字内容不完整),未合并任何文件 / the file is damaged (its texts are "
             "incomplete); nothing was merged"
         )
-    return _table_frame(pkg, t, xml)
+    return _table_frame(pkg, t, xml, formulas=False)
 
 
 def merge_files(

@@ -542,7 +542,8 @@ def recalc(path: str | os.PathLike[str], *, today: _dt.date | None = None, progr
         clock("open package")
         from storeops.maintain import maintain_inputs  # migration, buyer IDs, roster rows (issue 10)
 
-        view = maintain_inputs(pkg, report := RecalcReport(path))
+        report = RecalcReport(path)
+        view = maintain_inputs(pkg, report)
         clock("maintain inputs")
         replace, report = evaluate_package(view, today=today, progress=progress, deflated=True, report=report)
         replace = {**view.parts, **replace}

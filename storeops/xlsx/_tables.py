@@ -19,7 +19,9 @@ from ._zipwrite import write_zip
 _EPOCH = _dt.datetime(1899, 12, 30)
 
 
-def _table_frame(pkg: Package, t, xml: bytes) -> pd.DataFrame:
+def _table_frame(pkg: Package, t, xml: bytes, formulas: bool = True) -> pd.DataFrame:
+    """The frame of table ``t`` (``formulas=False``: input columns only, the cached values
+    of calculated columns are not read)."""
     c1, r1, c2, r2 = parse_range(t.ref)
     first, last = r1 + t.header_rows, r2 - t.totals_rows
     if not t.totals_rows:  # rows typed right below the table count as its rows (recalc adopts them)
@@ -29,9 +31,12 @@ def _table_frame(pkg: Package, t, xml: bytes) -> pd.DataFrame:
         last = below[-1] if below else last
     n = max(last - first + 1, 0)
     letters = [col_letters(c) for c in range(c1, c2 + 1)]
-    data = read_columns(xml, pkg.shared_strings, pkg.date_styles, letters, dates_as_datetime=True)
+    wanted = [x for j, x in enumerate(letters) if formulas or j >= len(t.columns) or not t.columns[j].formula]
+    data = read_columns(xml, pkg.shared_strings, pkg.date_styles, wanted, dates_as_datetime=True)
     cols = {}
     for j, tc in enumerate(t.columns):
+        if not formulas and tc.formula:
+            continue
         arr = np.full(n, None, dtype=object)
         cc = data.get(letters[j]) if j < len(letters) else None
         if cc is not None and n:
