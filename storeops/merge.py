@@ -178,11 +178,13 @@ class MergeResult:
     conflicts: list[Conflict] = field(default_factory=list)
     per_file: dict[str, dict[str, int]] = field(default_factory=dict)
     changed_ids: list[str] = field(default_factory=list)  # rows added or replaced, in order
+    positions: list[int | None] = field(default_factory=list)  # each row's index in the master frame (None: added)
 
 
 # --------------------------------------------------------------------------- rules
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Non-blank rows of a tblFollow frame as records of its input keys, with buyer IDs."""
+    """Non-blank rows of a tblFollow frame as records of its input keys, with buyer IDs
+    (``_pos``: the row's index in the frame)."""
     cols = [c.key for c in table(_TABLE).inputs]
     kf = to_keys(_TABLE, frame)
     columns = {}
@@ -198,7 +200,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     ]
     columns = {k: [v[i] for i in keep] for k, v in columns.items()}
     columns["buyer_id"] = assign_ids(columns)
-    return [dict(zip(cols, row)) for row in zip(*(columns[k] for k in cols))]
+    return [{**dict(zip(cols, row)), "_pos": p} for p, row in zip(keep, zip(*(columns[k] for k in cols)))]
 
 
 def _absent_columns(frame: pd.DataFrame) -> list[str]:
@@ -244,6 +246,7 @@ def merge_follow(master: pd.DataFrame, files: Sequence[tuple[str, pd.DataFrame]]
                 r.update({k: rows[i].get(k) for k in absent})
             if i is None:
                 r["sync_mark"] = make_mark(fingerprint(r), name)
+                r["_pos"] = None
                 rows.append(r)
                 index[bid] = len(rows) - 1
                 changed[bid] = None
@@ -275,6 +278,7 @@ def merge_follow(master: pd.DataFrame, files: Sequence[tuple[str, pd.DataFrame]]
             if keep is theirs:
                 continue
             new = dict(r)
+            new["_pos"] = m["_pos"]
             for k in _MASTER_OWNED:
                 new[k] = m.get(k)
             new["sync_mark"] = make_mark(fingerprint(new), name)
@@ -290,5 +294,6 @@ def merge_follow(master: pd.DataFrame, files: Sequence[tuple[str, pd.DataFrame]]
             if not read_mark(r.get("sync_mark"))[0]:
                 r["sync_mark"] = make_mark(fingerprint(r))
     cols = [c.key for c in t.inputs]
+    res.positions = [r["_pos"] for r in rows]
     res.frame = pd.DataFrame(rows, columns=cols) if rows else pd.DataFrame(columns=cols)
     return res

@@ -118,6 +118,57 @@ def read_follow(pkg, *, who: str) -> pd.DataFrame:
     return _table_frame(pkg, t, xml, formulas=False)
 
 
+def _write_rows(view, master: pd.DataFrame, result: MergeResult) -> None:
+    """Write what the merge changed, and only that: the input cells of the rows it replaced,
+    the buyer ID / sync mark cells it filled in the other rows, and the new rows appended
+    (a big master is not rewritten for a few edits)."""
+    from storeops.maintain.cells import set_cells
+    from storeops.tables import clean_value, to_headers, to_keys
+    from storeops.xlsx._cells import col_letters
+    from storeops.xlsx._tables import _cell_xml, update_tables
+
+    from .maintain.columns import _cell_style
+
+    t = view.tables[_TABLE]
+    c1, r1, _, _ = t.bounds
+    first = r1 + t.header_rows
+    key_of = {" ".join(h.split()): k for h, k in schema.FOLLOW.key_by_header().items()}
+    col_of = {key_of.get(" ".join(tc.name.split())): c1 + j for j, tc in enumerate(t.columns)}
+    inputs = [c.key for c in schema.FOLLOW.inputs if c.key in col_of]
+    path = view.sheet(t.sheet).path
+    xml = view.read(path)
+    style = {k: _cell_style(xml, col_of[k], first) for k in inputs}
+    before = to_keys(_TABLE, master)
+    changed = set(result.changed_ids)
+    cells: dict[int, dict[int, bytes]] = {}
+    added = []
+    for rec, p in zip(result.frame.to_dict("records"), result.positions):
+        if p is None:
+            added.append(rec)
+            continue
+        keys = (
+            inputs
+            if rec["buyer_id"] in changed
+            else [
+                k
+                for k in ("buyer_id", "sync_mark")
+                if k in col_of and clean_value(rec[k]) != clean_value(before[k].iat[p])
+            ]
+        )
+        row = first + p
+        for k in keys:
+            c = col_of[k]
+            cx = _cell_xml(c, row, style[k], rec[k])
+            if cx is None:
+                cx = b'<c r="%s%d"%s/>' % (col_letters(c).encode(), row, style[k])
+            cells.setdefault(row, {})[c] = cx
+    if cells:
+        view.parts[path] = set_cells(xml, cells)
+    if added:
+        frame = to_headers(_TABLE, pd.DataFrame(added, columns=result.frame.columns), inputs_only=True)
+        update_tables(view, {_TABLE: frame}, view.parts, mode="append")
+
+
 def merge_files(
     master_path: str,
     paths: Sequence[str],
@@ -131,9 +182,7 @@ def merge_files(
     from storeops.conflicts import conflicts_frame, record_conflicts
     from storeops.maintain import edit_workbook
     from storeops.maintain.columns import add_missing_columns
-    from storeops.tables import to_headers
     from storeops.xlsx import open_package
-    from storeops.xlsx._tables import update_tables
 
     master_name = os.path.basename(master_path)
 
@@ -158,7 +207,7 @@ def merge_files(
         report = MergeReport(result)
         if result.added or result.updated:
             add_missing_columns(view, view.tables[_TABLE], schema.FOLLOW)
-            update_tables(view, {_TABLE: to_headers(_TABLE, result.frame, inputs_only=True)}, view.parts)
+            _write_rows(view, master, result)
         if result.conflicts:
             report.new_conflicts = record_conflicts(view, result.conflicts, view.parts)
         return report

@@ -196,3 +196,23 @@ def test_review_counts_a_buyer_typed_below_the_table(master):
     key = "新买家 New buyers"
     b, a = before.set_index("业务员 Salesperson")[key], after.set_index("业务员 Salesperson")[key]
     assert a["李强 Li Qiang"] == b["李强 Li Qiang"] + 1 and a.sum() == b.sum() + 1
+
+
+def test_merge_into_an_old_master_migrates_it_and_keeps_every_row(tmp_path, monkeypatch):
+    from storeops.demo import DEMO_AS_OF, demo_frames, demo_settings
+
+    frames = demo_frames(DEMO_AS_OF, buyers=30, products=5, funnel_weeks=1, keywords=5)
+    old_frames = {**frames, "tblFollow": frames["tblFollow"].drop(columns=["buyer_id", "sync_mark"])}
+    master, li = tmp_path / "old-master.xlsm", tmp_path / "li.xlsm"
+    _old_layout(monkeypatch)
+    build_workbook(master, data=old_frames, settings=demo_settings(DEMO_AS_OF))
+    monkeypatch.undo()
+    row_template.cache_clear()
+    build_workbook(li, data=frames, settings=demo_settings(DEMO_AS_OF))  # today's template, same buyers
+    append_below(li, [{"buyer": "Brand New", "salesperson": "李强 Li Qiang", "source": "TM", "channel": "TM"}])
+    out = cli("merge", li, "--into", master)
+    assert out.returncode == 0, out.stderr
+    assert "新增 added 1, 更新 updated 0" in out.stdout, out.stdout  # same buyers matched by their derived IDs
+    m = follow(master)
+    assert len(m) == 31 and m["buyer_id"].is_unique and m["buyer_id"].notna().all()
+    assert set(m["buyer_id"]) == set(follow(li)["buyer_id"].dropna()) | {m["buyer_id"].iloc[-1]}
