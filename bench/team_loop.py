@@ -6,7 +6,8 @@ Measured in one run, one core:
   tblFollow, buyer IDs, roster) on a workbook that is up to date — the cost every recalc pays;
 * the same upkeep when every row still needs its ID (an old workbook's first recalc);
 * ``merge`` of an unchanged copy of the master (nothing is written);
-* ``merge`` of a copy with 100 edited buyers and 20 new ones (rows written, then recalc);
+* ``merge`` of a copy with 100 edited buyers and 20 new ones (rows written, then recalc):
+  the first merge into a master (which also writes every row's sync mark), and a later one;
 * ``split`` of the master into one file per salesperson.
 
 Usage: ``python bench/team_loop.py [--follow 100000] [--reuse PATH]``
@@ -92,14 +93,24 @@ def main() -> int:
     from storeops.tables import to_headers, to_keys
     from storeops.xlsx import read_tables
 
-    fk = to_keys("tblFollow", read_tables(copy)["tblFollow"])
-    fk.loc[:99, "next_action"] = [f"bench edit {i}" for i in range(100)]
-    fk.loc[:99, "updated_at"] = pd.Timestamp("2026-12-01 18:00")
-    new = fk.iloc[:20].copy().assign(buyer_id=None, sync_mark=None, buyer=[f"New {i}" for i in range(20)])
-    write_tables(copy, {"tblFollow": to_headers("tblFollow", pd.concat([fk, new]), inputs_only=True)})
+    def edit_copy(lo: int, tag: str) -> None:
+        fk = to_keys("tblFollow", read_tables(copy)["tblFollow"])
+        fk.loc[lo : lo + 99, "next_action"] = [f"{tag} {i}" for i in range(100)]
+        fk.loc[lo : lo + 99, "updated_at"] = pd.Timestamp("2026-12-01 18:00")
+        new = fk.iloc[:20].copy().assign(buyer_id=None, sync_mark=None, buyer=[f"{tag} new {i}" for i in range(20)])
+        write_tables(copy, {"tblFollow": to_headers("tblFollow", pd.concat([fk, new]), inputs_only=True)})
+
     res = {}
+    edit_copy(0, "first")
     _timed(
-        "merge of 100 edited + 20 new buyers (written, recalculated)",
+        "merge of 100 edited + 20 new buyers, first merge (marks every row)",
+        lambda: res.update(r=merge_files(master, [copy], progress=False)),
+    )
+    assert (res["r"].result.added, res["r"].result.updated) == (20, 100)
+    shutil.copyfile(master, copy)
+    edit_copy(500, "second")
+    _timed(
+        "the same a day later (only the changed rows written)",
         lambda: res.update(r=merge_files(master, [copy], progress=False)),
     )
     assert (res["r"].result.added, res["r"].result.updated) == (20, 100)

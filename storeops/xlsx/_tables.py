@@ -6,6 +6,7 @@ import datetime as _dt
 import math
 import os
 import re
+from contextlib import nullcontext
 from typing import Any
 
 import numpy as np
@@ -166,7 +167,12 @@ def _cell_xml(col: int, row: int, style: bytes, value: Any) -> bytes | None:
 
 
 def write_tables(
-    path: str | os.PathLike[str], frames: dict[str, pd.DataFrame], *, mode: str = "replace"
+    path: str | os.PathLike[str],
+    frames: dict[str, pd.DataFrame],
+    *,
+    mode: str = "replace",
+    _pkg: Package | None = None,
+    _replace: dict | None = None,
 ) -> dict[str, int]:
     """Write the input columns of tables from DataFrames, atomically.
 
@@ -177,6 +183,9 @@ def write_tables(
     copied from the first data row and new rows get the column's formula (shifted to
     the row; values are left for ``recalc``).  Text is always stored as text.
 
+    Rows typed right below a table belong to it: ``replace`` covers them, ``append`` keeps
+    them (as table rows) and adds the new rows after them.
+
     Returns the table → number of data rows written.
 
     Examples
@@ -186,12 +195,116 @@ def write_tables(
     >>> write_tables("StoreOps.xlsm", {"tblFollow": pd.DataFrame({"买家 Buyer": ["=HYPERLINK()"]})})  # doctest: +SKIP
     {'tblFollow': 1}
     """
+    from ..engine._formula import shift_formula
+    from ..engine._sheetxml import add_row_cells, formula_cell, rows_below
+
     if mode not in ("replace", "append"):
         raise ValueError("mode must be 'replace' or 'append'")
     path = os.fspath(path)
-    with open_package(path) as pkg:
-        replace: dict[str, bytes] = {}
-        counts = update_tables(pkg, frames, replace, mode=mode)
+    counts: dict[str, int] = {}
+    with nullcontext(_pkg) if _pkg is not None else open_package(path) as pkg:
+        replace: dict[str, bytes] = {} if _replace is None else _replace
+        for name, frame in frames.items():
+            t = pkg.tables.get(name)
+            if t is None:
+                raise bad_file(path, f"没有表格 {name}", f"no table named {name}")
+            sp = pkg.sheet(t.sheet).path
+            xml = replace.get(sp) or pkg.read(sp)
+            c1, r1, c2, r2 = parse_range(t.ref)
+            first = r1 + t.header_rows
+            old_last = r2 - t.totals_rows
+            if t.totals_rows:
+                raise bad_file(
+                    path, f"表格 {name} 有汇总行，暂不支持写入", f"table {name} has a totals row; not supported"
+                )
+            rows = {int(m.group(1)): m for m in _ROW.finditer(xml)}
+            # column templates from the first data row
+            style: dict[int, bytes] = {}
+            formula: dict[int, str] = {}
+            if first in rows:
+                for cm in _CELL.finditer(rows[first].group(0)):
+                    c = col_index(cm.group(1))
+                    s = re.search(rb' s="\d+"', cm.group(3))
+                    style[c] = s.group(0) if s else b""
+                    body = cm.group(4) or b""
+                    fm = re.match(rb"<f>([^<]*)</f>", body)
+                    if fm:
+                        formula[c] = unescape(fm.group(1))
+            for j, tc in enumerate(t.columns):
+                if tc.formula and (c1 + j) not in formula:
+                    formula[c1 + j] = "\0" + tc.formula
+            below = rows_below(xml, c1, c2, old_last)
+            if mode == "replace":
+                start = first
+                old_last = below[-1] if below else old_last  # rows typed below belong to the table
+            elif below:  # rows typed below the table stay: they become table rows, new rows follow them
+                for r in below:
+                    new = {}
+                    for c, f in formula.items():
+                        text = f[1:] if f.startswith("\0") else shift_formula(f, r - first)
+                        new[c] = formula_cell(c, r, style.get(c, b""), text.lstrip("="))
+                    xml = add_row_cells(xml, r, new)
+                rows = {int(m.group(1)): m for m in _ROW.finditer(xml)}
+                old_last = below[-1]
+                start = old_last + 1
+            else:
+                start = old_last + 1
+                # trailing blank rows in a table (a fresh template) are reused
+                while start > first and not _row_has_input(rows.get(start - 1), c1, c2, formula):
+                    start -= 1
+            n = len(frame)
+            new_last = max(start + n - 1, first)  # a table keeps at least one data row
+            frame_cols = {str(k): frame[k].to_numpy(dtype=object) for k in frame.columns}
+            new_rows: dict[int, bytes] = {}
+            for i, r in enumerate(range(start, max(new_last, old_last) + 1)):
+                existing = rows.get(r)
+                outside = []
+                row_open = b'<row r="%d">' % r
+                if existing is not None:
+                    whole = existing.group(0)
+                    row_open = re.match(rb"<row\b[^>]*?(?=/?>)", whole).group(0) + b">"
+                    row_open = re.sub(rb' spans="[^"]*"', b"", row_open)
+                    for cm in _CELL.finditer(whole):
+                        c = col_index(cm.group(1))
+                        if not (c1 <= c <= c2):
+                            outside.append((c, cm.group(0)))
+                inside = []
+                if r <= new_last and (i < n or r == new_last):
+                    k = i if r - start < n else None
+                    for c in range(c1, c2 + 1):
+                        st = style.get(c, b"")
+                        if c in formula:
+                            f = formula[c]
+                            text = f[1:] if f.startswith("\0") else shift_formula(f, r - first)
+                            inside.append(
+                                (
+                                    c,
+                                    b'<c r="%s%d"%s><f>%s</f></c>'
+                                    % (col_letters(c).encode(), r, st, escape(text.lstrip("=")).encode("utf-8")),
+                                )
+                            )
+                            continue
+                        hdr = t.columns[c - c1].name
+                        val = frame_cols[hdr][k] if (k is not None and hdr in frame_cols and r - start < n) else None
+                        cx = _cell_xml(c, r, st, val)
+                        if cx is None and st:
+                            cx = b'<c r="%s%d"%s/>' % (col_letters(c).encode(), r, st)
+                        if cx is not None:
+                            inside.append((c, cx))
+                cells = sorted(outside + inside)
+                if cells:
+                    new_rows[r] = row_open + b"".join(cx for _, cx in cells) + b"</row>"
+                else:
+                    new_rows[r] = b""
+            xml = _splice_rows(xml, rows, new_rows)
+            new_ref = f"{col_letters(c1)}{r1}:{col_letters(c2)}{new_last}"
+            replace[t.path] = set_table_ref(replace.get(t.path) or pkg.read(t.path), new_ref)
+            t.ref = new_ref
+            xml = _fix_dimension(xml)
+            replace[sp] = xml
+            counts[name] = (new_last - first + 1) if n or mode == "append" else 0
+        if _pkg is not None:
+            return counts
         infos = pkg.infos
 
         def write(fh):
@@ -201,115 +314,11 @@ def write_tables(
     return counts
 
 
-def update_tables(
-    pkg: Package, frames: dict[str, pd.DataFrame], replace: dict, *, mode: str = "replace"
-) -> dict[str, int]:
+def update_tables(pkg: Package, frames: dict[str, pd.DataFrame], replace: dict, *, mode: str = "replace") -> dict:
     """:func:`write_tables` in memory: the changed parts go into ``replace`` (member → bytes),
-    which is also where parts already changed are read from.  ``pkg.tables`` follows the
-    new refs.  Returns table → number of data rows written."""
-    from ..engine._formula import shift_formula
-    from ..engine._sheetxml import add_row_cells, formula_cell, rows_below
-
-    path = pkg.path
-    counts: dict[str, int] = {}
-    for name, frame in frames.items():
-        t = pkg.tables.get(name)
-        if t is None:
-            raise bad_file(path, f"没有表格 {name}", f"no table named {name}")
-        sp = pkg.sheet(t.sheet).path
-        xml = replace.get(sp) or pkg.read(sp)
-        c1, r1, c2, r2 = parse_range(t.ref)
-        first = r1 + t.header_rows
-        old_last = r2 - t.totals_rows
-        if t.totals_rows:
-            raise bad_file(path, f"表格 {name} 有汇总行，暂不支持写入", f"table {name} has a totals row; not supported")
-        rows = {int(m.group(1)): m for m in _ROW.finditer(xml)}
-        # column templates from the first data row
-        style: dict[int, bytes] = {}
-        formula: dict[int, str] = {}
-        if first in rows:
-            for cm in _CELL.finditer(rows[first].group(0)):
-                c = col_index(cm.group(1))
-                s = re.search(rb' s="\d+"', cm.group(3))
-                style[c] = s.group(0) if s else b""
-                body = cm.group(4) or b""
-                fm = re.match(rb"<f>([^<]*)</f>", body)
-                if fm:
-                    formula[c] = unescape(fm.group(1))
-        for j, tc in enumerate(t.columns):
-            if tc.formula and (c1 + j) not in formula:
-                formula[c1 + j] = "\0" + tc.formula
-        below = [] if t.totals_rows else rows_below(xml, c1, c2, old_last)
-        if mode == "replace":
-            start = first
-            old_last = below[-1] if below else old_last  # rows typed below belong to the table
-        elif below:  # rows typed below the table stay: they become table rows, new rows follow them
-            for r in below:
-                new = {}
-                for c, f in formula.items():
-                    text = f[1:] if f.startswith("\0") else shift_formula(f, r - first)
-                    new[c] = formula_cell(c, r, style.get(c, b""), text.lstrip("="))
-                xml = add_row_cells(xml, r, new)
-            rows = {int(m.group(1)): m for m in _ROW.finditer(xml)}
-            old_last = below[-1]
-            start = old_last + 1
-        else:
-            start = old_last + 1
-            # trailing blank rows in a table (a fresh template) are reused
-            while start > first and not _row_has_input(rows.get(start - 1), c1, c2, formula):
-                start -= 1
-        n = len(frame)
-        new_last = max(start + n - 1, first)  # a table keeps at least one data row
-        frame_cols = {str(k): frame[k].to_numpy(dtype=object) for k in frame.columns}
-        new_rows: dict[int, bytes] = {}
-        for i, r in enumerate(range(start, max(new_last, old_last) + 1)):
-            existing = rows.get(r)
-            outside = []
-            row_open = b'<row r="%d">' % r
-            if existing is not None:
-                whole = existing.group(0)
-                row_open = re.match(rb"<row\b[^>]*?(?=/?>)", whole).group(0) + b">"
-                row_open = re.sub(rb' spans="[^"]*"', b"", row_open)
-                for cm in _CELL.finditer(whole):
-                    c = col_index(cm.group(1))
-                    if not (c1 <= c <= c2):
-                        outside.append((c, cm.group(0)))
-            inside = []
-            if r <= new_last and (i < n or r == new_last):
-                k = i if r - start < n else None
-                for c in range(c1, c2 + 1):
-                    st = style.get(c, b"")
-                    if c in formula:
-                        f = formula[c]
-                        text = f[1:] if f.startswith("\0") else shift_formula(f, r - first)
-                        inside.append(
-                            (
-                                c,
-                                b'<c r="%s%d"%s><f>%s</f></c>'
-                                % (col_letters(c).encode(), r, st, escape(text.lstrip("=")).encode("utf-8")),
-                            )
-                        )
-                        continue
-                    hdr = t.columns[c - c1].name
-                    val = frame_cols[hdr][k] if (k is not None and hdr in frame_cols and r - start < n) else None
-                    cx = _cell_xml(c, r, st, val)
-                    if cx is None and st:
-                        cx = b'<c r="%s%d"%s/>' % (col_letters(c).encode(), r, st)
-                    if cx is not None:
-                        inside.append((c, cx))
-            cells = sorted(outside + inside)
-            if cells:
-                new_rows[r] = row_open + b"".join(cx for _, cx in cells) + b"</row>"
-            else:
-                new_rows[r] = b""
-        xml = _splice_rows(xml, rows, new_rows)
-        new_ref = f"{col_letters(c1)}{r1}:{col_letters(c2)}{new_last}"
-        replace[t.path] = set_table_ref(replace.get(t.path) or pkg.read(t.path), new_ref)
-        t.ref = new_ref
-        xml = _fix_dimension(xml)
-        replace[sp] = xml
-        counts[name] = (new_last - first + 1) if n or mode == "append" else 0
-    return counts
+    which is also where parts already changed are read from; ``pkg.tables`` follows the new
+    refs.  Returns table → number of data rows written."""
+    return write_tables(pkg.path, frames, mode=mode, _pkg=pkg, _replace=replace)
 
 
 def _row_has_input(m, c1: int, c2: int, formula: dict) -> bool:
