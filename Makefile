@@ -29,6 +29,7 @@ build: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/functions.py
+	$(PY) bench/judgements.py
 	$(PY) bench/recalc.py
 
 clean:

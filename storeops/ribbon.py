@@ -87,6 +87,16 @@ def _caller_book() -> Any:
     return xw.Book.caller()  # pragma: no cover
 
 
+def _stamp_as_of(book: Any) -> None:  # pragma: no cover - Excel only, unverified
+    """Write the as-of date into ``cfg_today`` (``cfg_as_of`` or today), as ``storeops recalc``
+    does: the workbook has no volatile TODAY(), so Excel recomputes the date's dependents
+    only here (on save, Refresh and New week)."""
+    import datetime as _dt
+
+    as_of = book.names["cfg_as_of"].refers_to_range.value
+    book.names["cfg_today"].refers_to_range.value = as_of or _dt.date.today()
+
+
 def refresh(book_path: str | None = None, *, today: Any = None) -> Any:
     """Refresh 刷新: recalculate every StoreOps formula (``storeops recalc``).
 
@@ -99,6 +109,7 @@ def refresh(book_path: str | None = None, *, today: Any = None) -> Any:
     if book_path is None:
         book = _caller_book()  # pragma: no cover
         _xl_fill_ids(book)  # pragma: no cover
+        _stamp_as_of(book)  # pragma: no cover
         book.app.calculate()  # pragma: no cover
         return None  # pragma: no cover
     from storeops.engine import recalc
@@ -107,7 +118,8 @@ def refresh(book_path: str | None = None, *, today: Any = None) -> Any:
 
 
 def import_export(paths: Sequence[str] | str | None = None, book_path: str | None = None, *, today: Any = None) -> Any:
-    """Import Data Manager export 导入数据管家 (``storeops import PATH... --into BOOK``).
+    """Import platform exports 导入平台导出 (``storeops import PATH... --into BOOK``): Data Manager
+    products/keywords/staff/P4P, inquiries, 客户通 customers, 1688 — told apart by their header.
 
     In Excel ``paths`` come from a file dialog; returns the ``ImportReport``.
     """
@@ -124,23 +136,34 @@ def import_export(paths: Sequence[str] | str | None = None, book_path: str | Non
     book = _caller_book()  # pragma: no cover - Excel only, unverified
     if not paths:  # pragma: no cover
         picked = (
-            book.app.api.GetOpenFilename("Data Manager (*.xls;*.xlsx;*.csv),*.xls;*.xlsx;*.csv", MultiSelect=True)
+            book.app.api.GetOpenFilename(
+                "Exports (*.xls;*.xlsx;*.csv;*.txt),*.xls;*.xlsx;*.csv;*.txt", MultiSelect=True
+            )
             if sys.platform == "win32"
             else None
         )
         if not picked:
             return None
         paths = list(picked) if isinstance(picked, (list, tuple)) else [picked]
-    names = ("tblProducts", "tblFunnel", "tblKeywords")  # pragma: no cover
-    tables = {n: _xl_read(book, n) for n in names}  # pragma: no cover
-    before = {n: id(f) for n, f in tables.items()}  # pragma: no cover
-    from storeops.importers.into_workbook import ImportReport  # pragma: no cover
+    names = ("tblProducts", "tblFunnel", "tblKeywords", "tblFollow", "tblStaff")  # pragma: no cover
+    from storeops.importers.into_workbook import Context, ImportReport  # pragma: no cover
+    from storeops.importers.roster import roster_matcher  # pragma: no cover
+    from storeops.tables import drop_blank_rows, to_keys  # pragma: no cover
 
-    report = ImportReport(import_frames(tables, list(paths)))  # pragma: no cover
+    # key frames, as import_frames and _xl_write expect (the header frames _xl_read gives are renamed)
+    tables = {
+        n: drop_blank_rows(n, to_keys(n, _xl_read(book, n))).reset_index(drop=True) for n in names
+    }  # pragma: no cover
+    before = {n: id(f) for n, f in tables.items()}  # pragma: no cover
+    people = to_keys("tblSalespeople", _xl_read(book, "tblSalespeople"))["salesperson"]  # pragma: no cover
+    roster = [s for s in people if isinstance(s, str) and s.strip()]  # pragma: no cover
+    ctx = Context(match_salesperson=roster_matcher(roster), roster=frozenset(roster))  # pragma: no cover
+    report = ImportReport(import_frames(tables, list(paths), ctx))  # pragma: no cover
     for n, f in tables.items():  # pragma: no cover
         if id(f) != before[n]:
             _xl_write(book, n, f)
             report.written = True
+    _xl_fill_ids(book)  # pragma: no cover
     book.app.calculate()  # pragma: no cover
     _xl_message(book, format_report(report))  # pragma: no cover
     return report  # pragma: no cover
@@ -156,6 +179,7 @@ def new_week(book_path: str | None = None, *, today: Any = None) -> int:
         book = _caller_book()
         frame, n = _new_week_frames({"tblFollow": _xl_read(book, "tblFollow")}, {})
         _xl_write(book, "tblFollow", frame)
+        _stamp_as_of(book)
         book.app.calculate()
         return n
     from storeops.review import read_settings

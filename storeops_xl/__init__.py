@@ -17,13 +17,14 @@ from .followup import (
     reply_ok,
     timely_rate,
 )
-from .funnel_diag import funnel_diag
+from .funnel_diag import benchmark, funnel_diag
 from .keywords import opportunity_word, p4p_action
 from .products import hot_candidate, listing_stars, replace_link, shop_health
 from .ratios import bounce, conversion, cost_per, cpc, ctr, inquiry_rate
-from .scam import scam_risk
+from .scam import scam_advice, scam_risk
 from .settings import DEFAULTS, DESCRIPTIONS, SETTINGS
 from .targets import pace_label, pk_score, target_pace, target_split
+from .title_keywords import title_keywords
 from .titles import title_issues, title_score
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "FunctionSpec",
     "SETTINGS",
     "banned",
+    "benchmark",
     "bounce",
     "buyer_class",
     "close_label",
@@ -54,12 +56,14 @@ __all__ = [
     "replace_link",
     "reply_hours",
     "reply_ok",
+    "scam_advice",
     "scam_risk",
     "shop_health",
     "target_pace",
     "target_split",
     "timely_rate",
     "title_issues",
+    "title_keywords",
     "title_score",
 ]
 __version__ = "0.1.0"

@@ -1,7 +1,6 @@
 """Funnel diagnosis 漏斗诊断: the weakest stage against benchmarks, with seed 002's advice.
 
-Stages, each compared with its benchmark (a ratio actual ÷ benchmark; for bounce,
-benchmark ÷ actual, since lower is better):
+Stages, in funnel order:
 
 ================  ===========================  =======================================================
 stage             measure                      advice (seed 002)
@@ -13,11 +12,23 @@ inquiry 询盘率      inquiries ÷ visitors          详情页 detail page (win
 orders 成交         orders ÷ visitors             客服/价格/回复速度 service, price, reply speed
 ================  ===========================  =======================================================
 
-The weak stage named is the first one, in funnel order, whose ratio is below 1 — the
-seed's chain of hurdles (展现 → 点击坎 → 详情坎 → 价格/客服坎): a leak early in the funnel
-starves every later stage, so it is fixed first.  A stage is judged only when its base
-is above 0 (no CTR without impressions); orders only when given and there were inquiries.  Benchmarks default to the Settings (``cfg_bench_*``); pass the
-shop's medians instead to compare a product with its own shop.
+**Enough data first.**  CTR is judged only from ``min_impressions`` impressions
+(``cfg_min_impressions``, 100); bounce, inquiry rate and conversion only from ``min_visitors``
+visitors (``cfg_min_visitors``, 30); conversion only when there were inquiries and orders are
+given.  A rate below its benchmark is a weak stage only when its Wilson interval at
+``confidence`` (``cfg_confidence``, 90 %) lies wholly below it (for bounce: wholly above) —
+otherwise the gap may be chance.  The diagnosis names the first weak stage in funnel order
+(the seed's chain 展现 → 点击坎 → 详情坎 → 价格/客服坎: an early leak starves every later stage)
+with the interval (and, when later stages lack data, says so too); when no stage is weak
+but one could not be judged, it says ``数据太少 too little data`` and what is missing; else
+``正常 OK``.  Impressions under half
+the benchmark are a weak stage by themselves (few impressions is the problem, not a sample).
+
+**Benchmarks.**  A blank benchmark is the shop's own median over the rows passed that have
+enough data (impressions: rows with ``min_impressions``; at least 10 such rows; the workbook computes it once with ``BENCHMARK`` and
+passes it), else the built-in fallback :data:`FALLBACK` (200 impressions, CTR 1 %, bounce
+60 %, inquiry rate 3 %, conversion 1 %).  Type Data Manager's peer average (同行平均) into
+``cfg_bench_*`` to compare with peers instead.
 """
 
 from __future__ import annotations
@@ -28,34 +39,93 @@ import numpy as np
 
 from . import _columns as C
 from ._coerce import broadcast, finish, restore
+from ._stats import MIN_ROWS, sampled_median, wilson, z_score
 
-__all__ = ["funnel_diag"]
+__all__ = ["FALLBACK", "benchmark", "funnel_diag"]
 
+#: Benchmarks when neither a setting nor enough rows for a shop median are there.
+FALLBACK = {"impressions": 200.0, "ctr": 0.01, "bounce": 0.6, "inquiry_rate": 0.03, "conversion": 0.01}
+#: Impressions under this share of the benchmark are "few impressions".
+_FEW = 0.5
 _OK = "正常 OK: 各环节达到基准 / every stage meets its benchmark"
+_ADVICE = (
+    "优化标题和关键词, 开直通车 / improve titles and keywords, promote with P4P",
+    "优化主图, 提高关键词精准度 / improve the main image and keyword precision",
+    "优化详情页 / improve the detail page",
+    "优化详情页, 打消买家疑虑 / improve the detail page so buyers trust you",
+    "提升客服专业度、价格、回复速度 / improve service, price and reply speed",
+)
+_STAGE_NAMES = ("曝光 impressions", "点击率 CTR", "跳失率 bounce", "询盘率 inquiry rate", "转化率 conversion")
+# stage states
+_OK_STATE, _WEAK, _UNSURE, _NO_DATA = 0, 1, 2, 3
 
 
-def _text(stage: int, value: float, bench: float) -> str:
+def _ci(lo: float, hi: float, conf: float, pct: str) -> str:
+    if not conf > 0 or not np.isfinite(lo):
+        return ""
+    return f" ({conf:.0%} 区间 CI {lo:{pct}}–{hi:{pct}})"
+
+
+def _weak_text(stage: int, value: float, bench: float, lo: float, hi: float, conf: float) -> str:
     if stage == 0:
-        return (
-            f"曝光太少 few impressions {value:g} < {bench:g}: 优化标题和关键词, 开直通车 / "
-            "improve titles and keywords, promote with P4P"
-        )
+        return f"曝光太少 few impressions {value:g}, 不到基准 {bench:g} 的一半 / under half the benchmark: {_ADVICE[0]}"
     if stage == 1:
-        return (
-            f"点击率低 low CTR {value:.2%} < {bench:.2%}: 优化主图, 提高关键词精准度 / "
-            "improve the main image and keyword precision"
-        )
+        return f"点击率低 low CTR {value:.2%} < {bench:.2%}{_ci(lo, hi, conf, '.2%')}: {_ADVICE[1]}"
     if stage == 2:
-        return f"跳失率高 high bounce {value:.0%} > {bench:.0%}: 优化详情页 / improve the detail page"
+        return f"跳失率高 high bounce {value:.0%} > {bench:.0%}{_ci(lo, hi, conf, '.0%')}: {_ADVICE[2]}"
     if stage == 3:
-        return (
-            f"询盘率低 low inquiry rate {value:.2%} < {bench:.2%}: 优化详情页, 打消买家疑虑 / "
-            "improve the detail page so buyers trust you"
-        )
+        return f"询盘率低 low inquiry rate {value:.2%} < {bench:.2%}{_ci(lo, hi, conf, '.2%')}: {_ADVICE[3]}"
     return (
-        f"有询盘没成交 inquiries without orders, conversion {value:.2%} < {bench:.2%}: "
-        "提升客服专业度、价格、回复速度 / improve service, price and reply speed"
+        f"有询盘没成交 inquiries without orders, conversion {value:.2%} < {bench:.2%}{_ci(lo, hi, conf, '.2%')}: "
+        f"{_ADVICE[4]}"
     )
+
+
+def _little_text(
+    stage: int,
+    value: float,
+    bench: float,
+    lo: float,
+    hi: float,
+    conf: float,
+    why: int,
+    impressions: float,
+    visitors: float,
+    min_i: float,
+    min_v: float,
+) -> str:
+    head = "数据太少 too little data: "
+    if why == 1:
+        return head + f"曝光 {impressions:g} < {min_i:g} impressions, 先不判断点击率 / wait before judging CTR"
+    if why == 2:
+        return (
+            head
+            + f"访客 {visitors:g} < {min_v:g} visitors, 先不判断跳失率和询盘率 / wait before judging bounce and inquiries"
+        )
+    name = _STAGE_NAMES[stage]
+    fmt = ".0%" if stage == 2 else ".2%"
+    side = ">" if stage == 2 else "<"
+    return (
+        head + f"{name} {value:{fmt}} {side} {bench:{fmt}} 但可能是偶然 but may be chance"
+        f"{_ci(lo, hi, conf, fmt)}; 等更多数据 / wait for more data"
+    )
+
+
+def _lacking_text(by_impressions: bool, have: float, need: float) -> str:
+    what = "曝光" if by_impressions else "访客"
+    unit = "impressions" if by_impressions else "visitors"
+    return f"; 后面环节数据太少 too little data for the later stages ({what} {have:g} < {need:g} {unit})"
+
+
+def _benches(bench_cols: list[Any], measures: np.ndarray, samples: np.ndarray, mins: np.ndarray) -> np.ndarray:
+    """Benchmark per stage and row: given values, else the shop median of the rows, else FALLBACK."""
+    out = np.vstack([b.values for b in bench_cols])
+    for s, key in enumerate(FALLBACK):
+        blank = np.isnan(out[s])
+        if blank.any():
+            med = sampled_median(measures[s], samples[s], float(np.nanmin(mins[s])))
+            out[s] = np.where(blank, FALLBACK[key] if np.isnan(med) else med, out[s])
+    return out
 
 
 def funnel_diag(
@@ -70,8 +140,11 @@ def funnel_diag(
     bench_bounce: Any = None,
     bench_inquiry_rate: Any = None,
     bench_conversion: Any = None,
+    min_impressions: Any = None,
+    min_visitors: Any = None,
+    confidence: Any = None,
 ) -> Any:
-    """Funnel diagnosis 漏斗诊断: the first weak stage and what to do, bilingual text.
+    """Funnel diagnosis 漏斗诊断: the first weak stage and what to do, or 数据太少 too little data.
 
     Parameters
     ----------
@@ -82,38 +155,35 @@ def funnel_diag(
     bounce : ratio or column, optional
         Bounce rate 跳失率 (0–1 or "55%").
     bench_impressions, bench_ctr, bench_bounce, bench_inquiry_rate, bench_conversion : optional
-        ``cfg_bench_impressions`` (100), ``cfg_bench_ctr`` (1 %), ``cfg_bench_bounce`` (60 %),
-        ``cfg_bench_inquiry_rate`` (3 %), ``cfg_bench_conversion`` (1 %).
+        Benchmarks; blank = the shop's median over the rows passed with enough data (the
+        workbook passes ``BENCHMARK`` cells), else 200, 1 %, 60 %, 3 %, 1 %.
+    min_impressions, min_visitors : number, optional
+        ``cfg_min_impressions`` (100) and ``cfg_min_visitors`` (30): less is too little data.
+    confidence : number, optional
+        ``cfg_confidence`` (0.9); 0 judges the point estimate alone.
 
     Examples
     --------
     >>> funnel_diag(4378, 20, 130, 2, 1)
-    '点击率低 low CTR 0.46% < 1.00%: 优化主图, 提高关键词精准度 / improve the main image and keyword precision'
-    >>> funnel_diag(40, 1, 1, 0)
-    '曝光太少 few impressions 40 < 100: 优化标题和关键词, 开直通车 / improve titles and keywords, promote with P4P'
+    '点击率低 low CTR 0.46% < 1.00% (90% 区间 CI 0.32%–0.66%): 优化主图, 提高关键词精准度 / improve the main image and keyword precision'
+    >>> funnel_diag(40, 1, 1, 0).split("; ")[0]
+    '曝光太少 few impressions 40, 不到基准 200 的一半 / under half the benchmark: 优化标题和关键词, 开直通车 / improve titles and keywords, promote with P4P'
+    >>> funnel_diag(300, 4, 2, 0, 0, 1.0).split(":")[0]
+    '数据太少 too little data'
     >>> funnel_diag(4378, 71, 130, 8, 2).split(":")[0]
     '正常 OK'
     """
-    args = (
-        impressions,
-        clicks,
-        visitors,
-        inquiries,
-        orders,
-        bounce,
-        bench_impressions,
-        bench_ctr,
-        bench_bounce,
-        bench_inquiry_rate,
-        bench_conversion,
+    args = (impressions, clicks, visitors, inquiries, orders, bounce)
+    benches_in = (bench_impressions, bench_ctr, bench_bounce, bench_inquiry_rate, bench_conversion)
+    (i, c, v, q, o, b, bi, bc, bb, bq, bo, mi, mv, cf), shape = broadcast(
+        *args, *benches_in, min_impressions, min_visitors, confidence
     )
-    (i, c, v, q, o, b, bi, bc, bb, bq, bo), shape = broadcast(*args)
     icol, ccol, vcol, qcol, ocol = (
         C.num(x, n) for x, n in ((i, "impressions"), (c, "clicks"), (v, "visitors"), (q, "inquiries"), (o, "orders"))
     )
     bcol = C.num(b, "bounce")
-    benches = [
-        C.setting(x, n, "cfg_" + n)
+    bench_cols = [
+        C.num(x, n)
         for x, n in (
             (bi, "bench_impressions"),
             (bc, "bench_ctr"),
@@ -122,33 +192,128 @@ def funnel_diag(
             (bo, "bench_conversion"),
         )
     ]
+    micol = C.setting(mi, "min_impressions", "cfg_min_impressions")
+    mvcol = C.setting(mv, "min_visitors", "cfg_min_visitors")
+    cfcol = C.setting(cf, "confidence", "cfg_confidence")
     imp, vis = icol.values, vcol.values
-    clk, inq = np.nan_to_num(ccol.values), np.nan_to_num(qcol.values)
+    clk, inq, bnc = np.nan_to_num(ccol.values), np.nan_to_num(qcol.values), bcol.values
+    n = len(imp)
+    min_i, min_v = micol.values, mvcol.values
+    z = z_score(cfcol.values)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ctr = np.where(imp > 0, clk / imp, np.nan)
         inq_rate = np.where(vis > 0, inq / vis, np.nan)
         conv = np.where((vis > 0) & (inq > 0), ocol.values / vis, np.nan)
-        measures = np.vstack([imp, ctr, bcol.values, inq_rate, conv])
-        bench = np.vstack([b.values for b in benches])
-        ratio = np.where(np.arange(5)[:, None] == 2, bench / measures, measures / bench)
-    ratio = np.where(np.isnan(ratio), np.inf, ratio)
-    weak = ratio < 1
-    stage = np.where(weak.any(axis=0), np.argmax(weak, axis=0), 0)
-    cols = np.arange(len(imp))
-    worst = ratio[stage, cols]
-    value = measures[stage, cols]
-    limit = bench[stage, cols]
-
-    blank = np.isnan(imp)
-    weak_row = (worst < 1) & ~blank
-    out = np.empty(len(imp), dtype=object)
+    measures = np.vstack([imp, ctr, bnc, inq_rate, conv])
+    samples = np.vstack([imp, imp, vis, vis, vis])
+    mins = np.vstack([min_i, min_i, min_v, min_v, min_v])
+    bench = _benches(bench_cols, measures, samples, mins)
+    # Wilson intervals of the rates (bounce: bounced visits = bounce × visitors)
+    lo = np.full((5, n), np.nan)
+    hi = np.full((5, n), np.nan)
+    with np.errstate(over="ignore", invalid="ignore"):  # hostile huge counts give inf, not a warning
+        bounced = bnc * vis
+        for s, (k, m) in enumerate(((None, None), (clk, imp), (bounced, vis), (inq, vis), (ocol.values, vis))):
+            if k is not None:
+                lo[s], hi[s] = wilson(np.round(np.nan_to_num(k)), m, z)
+        state = np.full((5, n), _OK_STATE)
+        state[0] = np.where(imp < bench[0] * _FEW, _WEAK, _OK_STATE)
+    enough = samples >= mins
+    enough[0] = True
+    for s in (1, 2, 3, 4):
+        has = np.isfinite(measures[s])
+        below = measures[s] > bench[s] if s == 2 else measures[s] < bench[s]
+        sure = (lo[s] > bench[s]) if s == 2 else (hi[s] < bench[s])
+        sure = sure | (z == 0)
+        st = np.where(below & sure, _WEAK, np.where(below, _UNSURE, _OK_STATE))
+        if s == 4:  # conversion: only judged with inquiries and given orders
+            state[s] = np.where(has & enough[s], st, _OK_STATE)
+        else:
+            state[s] = np.where(~has, _OK_STATE if s == 2 else _NO_DATA, np.where(enough[s], st, _NO_DATA))
+    # a visitor stage without enough visitors only matters when visitors exist to judge
+    state[2] = np.where(np.isnan(bnc), _OK_STATE, state[2])
+    weak = state == _WEAK
+    any_weak = weak.any(axis=0)
+    first_weak = np.argmax(weak, axis=0)
+    unsure = state == _UNSURE
+    no_data = state == _NO_DATA
+    out = np.empty(n, dtype=object)
     out[:] = _OK
-    out[blank] = None
-    if weak_row.any():  # the advice text, once per distinct (stage, value, benchmark)
-        out[weak_row] = C.map_distinct(
-            lambda st, val, lim: _text(int(st), float(val), float(lim)),
-            stage[weak_row],
-            value[weak_row],
-            limit[weak_row],
+    conf = np.clip(np.nan_to_num(cfcol.values), 0, 0.9999)
+
+    def at(rows: np.ndarray, st: np.ndarray) -> tuple[np.ndarray, ...]:
+        """The text arguments of stage ``st`` for ``rows``: stage, value, benchmark, interval, confidence."""
+        return st, measures[st, rows], bench[st, rows], lo[st, rows], hi[st, rows], conf[rows]
+
+    rows = np.flatnonzero(any_weak)
+    if len(rows):
+        st = first_weak[rows]
+        out[rows] = C.map_distinct(_weak_text, *at(rows, st))
+        # the later stages could not be judged: say so (a weak early stage does not make 2 visits enough)
+        later = np.arange(5)[:, None] > st[None, :]
+        lacking = (no_data[:, rows] & later).any(axis=0)
+        if lacking.any():
+            which = rows[lacking]
+            by_imp = no_data[1, which]
+            suffix = C.map_distinct(
+                _lacking_text,
+                by_imp,
+                np.where(by_imp, imp[which], np.nan_to_num(vis[which])),
+                np.where(by_imp, min_i[which], min_v[which]),
+            )
+            out[which] = [text + s for text, s in zip(out[which], suffix)]
+    little = ~any_weak & (unsure.any(axis=0) | no_data.any(axis=0))
+    rows = np.flatnonzero(little)
+    if len(rows):
+        why = np.where(no_data[1, rows], 1, np.where(unsure[:, rows].any(axis=0), 3, 2))
+        st = np.argmax(unsure[:, rows], axis=0)
+        out[rows] = C.map_distinct(
+            _little_text, *at(rows, st), why, imp[rows], np.nan_to_num(vis[rows]), min_i[rows], min_v[rows]
         )
-    return restore(finish(out, icol, ccol, vcol, qcol, ocol, bcol, *benches), shape)
+    out[np.isnan(imp)] = None
+    return restore(finish(out, icol, ccol, vcol, qcol, ocol, bcol, *bench_cols, micol, mvcol, cfcol), shape)
+
+
+def benchmark(values: Any, sample: Any = None, min_sample: Any = None, fixed: Any = None) -> Any:
+    """Benchmark 基准: the fixed value when given (e.g. Data Manager's peer average), else the shop's median.
+
+    The median is taken over the rows whose ``sample`` (impressions for CTR, visitors for
+    rates per visitor) is at least ``min_sample``; with fewer than 10 such rows the result is
+    blank and the functions that use it fall back to their built-in benchmark.
+
+    Parameters
+    ----------
+    values : range
+        The measure per row (CTR, inquiry rate …).
+    sample : range, optional
+        The sample size per row (blank = every row counts).
+    min_sample : number, optional
+        Rows with less sample are left out (blank = 1).
+    fixed : number, optional
+        A ``cfg_bench_*`` setting: when not blank it is the benchmark.
+
+    Examples
+    --------
+    >>> benchmark([0.01, 0.02, 0.03] * 4, [150] * 12, 100)
+    0.02
+    >>> benchmark([0.01, 0.02], [150, 150], 100) is None
+    True
+    >>> benchmark([0.01] * 12, [150] * 12, 100, 0.015)
+    0.015
+    """
+    first = [(C.range_values(x) or [None])[0] for x in (fixed, min_sample)]
+    fcol = C.num(np.asarray(first[:1], dtype=object), "fixed")
+    mcol = C.num(np.asarray(first[1:], dtype=object), "min_sample")
+    for col in (fcol, mcol):
+        if col.errors is not None and col.errors[0]:
+            return col.errors[0]
+    if not np.isnan(fcol.values[0]):
+        return float(fcol.values[0])
+    vals = C.num(np.asarray(C.range_values(values), dtype=object), "values").values
+    raw = C.range_values(sample) if sample is not None else []
+    samp = C.num(np.asarray(raw, dtype=object), "sample").values if raw else np.full(len(vals), np.inf)
+    if len(samp) < len(vals):
+        samp = np.concatenate([samp, np.full(len(vals) - len(samp), np.nan)])
+    low = 1.0 if np.isnan(mcol.values[0]) else float(mcol.values[0])
+    med = sampled_median(vals, samp[: len(vals)], low, MIN_ROWS)
+    return None if np.isnan(med) else med

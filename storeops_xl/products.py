@@ -1,7 +1,7 @@
 """Products 产品: listing stars, shop size health, hot-product candidates, replace-link advice.
 
-Rules from seed 002 (五星产品: 主图 5 张, 详情 10 张图片, 500+ 文字; 上架 50–60 款) and
-seed 000 (爆款流程: find the shop's potential hot links and push them with P4P; 优化三次后
+Rules from seed 002 (1688 五星产品: 主图 5 张, 详情 10 张图片, 500+ 文字; 上架 50–60 款), Alibaba.com
+practice (PLATFORM.md: 6 main images, ≥ 4 detail images, quality score target 4.5) and seed 000 (爆款流程: find the shop's potential hot links and push them with P4P; 优化三次后
 无法生效, 建议更换链接).
 """
 
@@ -13,42 +13,94 @@ import numpy as np
 
 from . import _columns as C
 from ._coerce import broadcast, finish, restore
+from ._stats import sampled_median
 
-__all__ = ["hot_candidate", "listing_stars", "replace_link", "shop_health"]
+__all__ = ["LISTING_RULES", "hot_candidate", "listing_stars", "replace_link", "shop_health"]
+
+
+#: Image and text counts per platform: (main images, detail images, description characters).
+LISTING_RULES = {
+    # seed 002: 主图五张正方形像素 800*800、详情 10 张图片、500+ 文字 (square 800×800 images assumed)
+    "1688": (5, 10, 500),
+    # Alibaba.com practice (PLATFORM.md): 6 main images, at least 4 detail images; 500+ characters
+    "alibaba": (6, 4, 500),
+}
 
 
 def listing_stars(
-    main_images: Any, detail_images: Any, description_chars: Any, title_score: Any = None, title_good: Any = None
+    main_images: Any,
+    detail_images: Any,
+    description_chars: Any,
+    title_score: Any = None,
+    title_good: Any = None,
+    platform: Any = None,
+    quality_score: Any = None,
+    quality_target: Any = None,
 ) -> Any:
-    """Listing stars 产品星级 0–5 (seed 002: five stars = 5 main images, 10 detail images, 500+ characters).
+    """Listing stars 产品星级 0–5, per platform (1688: seed 002's five-star rule; Alibaba.com: its practice or quality score).
 
-    One star each: at least 1 main image; ≥ 5 main images; ≥ 10 detail images; ≥ 500
-    characters of description; the fifth star when all three are met and the title is
-    good (``title_score`` ≥ ``cfg_title_good`` 60, or no title score given).  A title
-    score of 0 (a banned word) gives 0 stars: such a listing gets blocked.  All inputs
-    blank gives a blank; a blank count is 0.
+    Counts (:data:`LISTING_RULES`): 1688 needs 5 square 800×800 main images, 10 detail images
+    and 500+ characters (seed 002); Alibaba.com 6 main images, at least 4 detail images and
+    500+ characters.  One star each: at least 1 main image; all main images; the detail
+    images; the characters; the fifth when all are met and the title is good (``title_score``
+    ≥ ``cfg_title_good`` 60, or no title score given).
+
+    Alibaba.com with the platform's own information quality score (0–5, imported or typed):
+    five stars at ``quality_target`` (``cfg_quality_target`` 4.5) or above, else the score
+    rounded down.
+
+    Always: a title score of 0 (a banned word) gives 0 stars — such a listing gets blocked;
+    a title below ``title_good`` (over the hard limit, stuffed: at most 40) is never five
+    stars.  All counts blank (and no quality score) gives a blank; a blank count is 0.
+    Contact details and other brands *in images* cannot be checked here: look at them.
 
     Examples
     --------
-    >>> listing_stars(5, 10, 500), listing_stars(5, 10, 500, 45), listing_stars(3, 10, 800)
-    (5, 4, 3)
-    >>> listing_stars(6, 12, 900, 0), listing_stars(0, 0, 0)
-    (0, 0)
+    >>> listing_stars(5, 10, 500, None, None, "1688"), listing_stars(5, 10, 500, 45, None, "1688")
+    (5, 4)
+    >>> listing_stars(6, 4, 600), listing_stars(5, 10, 500)
+    (5, 3)
+    >>> listing_stars(6, 4, 600, 40), listing_stars(6, 12, 900, 0)
+    (4, 0)
+    >>> listing_stars(2, 1, 100, 80, None, "alibaba", 4.6), listing_stars(6, 8, 900, 80, None, "alibaba", 3.9)
+    (5, 3)
     """
-    (m, d, c, t, g), shape = broadcast(main_images, detail_images, description_chars, title_score, title_good)
+    from .titles import platform_column
+
+    (m, d, c, t, g, p, q, qt), shape = broadcast(
+        main_images, detail_images, description_chars, title_score, title_good, platform, quality_score, quality_target
+    )
     mcol, dcol, ccol = C.num(m, "main_images"), C.num(d, "detail_images"), C.num(c, "description_chars")
     tcol = C.num(t, "title_score")
     gcol = C.setting(g, "title_good", "cfg_title_good")
+    qcol = C.num(q, "quality_score")
+    qtcol = C.setting(qt, "quality_target", "cfg_quality_target")
+    plat, pcol = platform_column(p)
+    is88 = plat == "1688"
+    need = np.array([LISTING_RULES["1688"], LISTING_RULES["alibaba"]], dtype=np.float64)[np.where(is88, 0, 1)]
     main, det, chars = (np.nan_to_num(x.values) for x in (mcol, dcol, ccol))
-    full = (main >= 5) & (det >= 10) & (chars >= 500)
+    full = (main >= need[:, 0]) & (det >= need[:, 1]) & (chars >= need[:, 2])
     title_ok = np.isnan(tcol.values) | (tcol.values >= gcol.values)
-    stars = (main >= 1).astype(np.int64) + (main >= 5) + (det >= 10) + (chars >= 500) + (full & title_ok)
+    stars = (
+        (main >= 1).astype(np.int64)
+        + (main >= need[:, 0])
+        + (det >= need[:, 1])
+        + (chars >= need[:, 2])
+        + (full & title_ok)
+    )
+    quality = qcol.values
+    scored = ~is88 & np.isfinite(quality)
+    if scored.any():
+        floor = np.floor(np.clip(np.nan_to_num(quality), 0, 4.999))
+        from_quality = np.where(quality >= qtcol.values, 5, floor).astype(np.int64)
+        stars = np.where(scored, from_quality, stars)
+    stars = np.where(title_ok, stars, np.minimum(stars, 4))
     stars[tcol.values == 0] = 0
-    blank = np.isnan(mcol.values) & np.isnan(dcol.values) & np.isnan(ccol.values)
+    blank = np.isnan(mcol.values) & np.isnan(dcol.values) & np.isnan(ccol.values) & ~scored
     out = stars.astype(object) if blank.any() else stars
     if blank.any():
         out[blank] = None
-    return restore(finish(out, mcol, dcol, ccol, tcol, gcol), shape)
+    return restore(finish(out, mcol, dcol, ccol, tcol, gcol, pcol, qcol, qtcol), shape)
 
 
 def shop_health(
@@ -109,11 +161,6 @@ def shop_health(
     return restore(finish(out, pcol, zcol, locol, midcol, hicol, zcap), shape)
 
 
-def _median(values: np.ndarray) -> float:
-    ok = values[np.isfinite(values)]
-    return float(np.median(ok)) if len(ok) else np.nan
-
-
 def hot_candidate(
     impressions: Any,
     clicks: Any,
@@ -121,38 +168,49 @@ def hot_candidate(
     shop_impr_median: Any = None,
     shop_ctr_median: Any = None,
     shop_inq_median: Any = None,
+    min_impressions: Any = None,
+    visitors: Any = None,
 ) -> Any:
     """Potential hot link 潜力爆款: TRUE when CTR and inquiry rate beat the shop median while impressions trail it.
 
-    CTR = clicks ÷ impressions; inquiry rate here = inquiries ÷ clicks.  The product
-    needs at least one click and one inquiry.  A blank median is computed from the
-    columns passed (products with impressions), so ``HOT_CANDIDATE`` over whole
-    columns needs no helper cells.  Blank impressions give a blank.
+    CTR = clicks ÷ impressions; inquiry rate = inquiries ÷ visitors (÷ clicks when no
+    visitors are given).  The product needs enough data — at least ``min_impressions``
+    (``cfg_min_impressions``, 100) impressions — and at least one click and one inquiry:
+    below that it is FALSE, however good 1 inquiry from 2 clicks looks.  A blank median is
+    computed from the columns passed, over the products with enough impressions (at least
+    10 of them; fewer: no candidate), so ``HOT_CANDIDATE`` over whole columns needs no helper
+    cells; the workbook passes ``BENCHMARK`` cells.  Blank impressions give a blank.
 
     Examples
     --------
     >>> hot_candidate(300, 9, 2, 1000, 0.01, 0.05)
     True
-    >>> hot_candidate(3000, 9, 2, 1000, 0.01, 0.05)
-    False
-    >>> [bool(x) for x in hot_candidate([4000, 3000, 500, 800], [40, 30, 15, 4], [1, 1, 2, 0])]
-    [False, False, True, False]
+    >>> hot_candidate(3000, 9, 2, 1000, 0.01, 0.05), hot_candidate(40, 9, 2, 1000, 0.01, 0.05)
+    (False, False)
+    >>> impr = [4000, 3000, 500, 800, 150, 900, 1200, 2500, 600, 700, 1500, 20]
+    >>> [bool(x) for x in hot_candidate(impr, [40, 30, 15, 4, 1, 9, 12, 25, 5, 7, 15, 9], [1, 1, 2, 0, 0, 0, 0, 1, 0, 0, 0, 2])]
+    [False, False, True, False, False, False, False, False, False, False, False, False]
     """
-    (i, c, q, mi, mc, mq), shape = broadcast(
-        impressions, clicks, inquiries, shop_impr_median, shop_ctr_median, shop_inq_median
+    (i, c, q, mi, mc, mq, mn, v), shape = broadcast(
+        impressions, clicks, inquiries, shop_impr_median, shop_ctr_median, shop_inq_median, min_impressions, visitors
     )
     icol, ccol, qcol = C.num(i, "impressions"), C.num(c, "clicks"), C.num(q, "inquiries")
     micol, mccol, mqcol = C.num(mi, "shop_impr_median"), C.num(mc, "shop_ctr_median"), C.num(mq, "shop_inq_median")
+    mncol = C.setting(mn, "min_impressions", "cfg_min_impressions")
+    vcol = C.num(v, "visitors")
     imp, clk, inq = icol.values, np.nan_to_num(ccol.values), np.nan_to_num(qcol.values)
+    base = np.where(np.isnan(vcol.values), clk, np.nan_to_num(vcol.values))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ctr = np.where(imp > 0, clk / imp, np.nan)
-        qr = np.where(clk > 0, inq / clk, np.nan)
-    has = imp > 0
-    med_i = np.where(np.isnan(micol.values), _median(imp[has]), micol.values)
-    med_c = np.where(np.isnan(mccol.values), _median(ctr[has]), mccol.values)
-    med_q = np.where(np.isnan(mqcol.values), _median(np.where(has & (clk > 0), qr, np.nan)), mqcol.values)
-    hot = has & (clk > 0) & (inq > 0) & (imp < med_i) & (ctr > med_c) & (np.nan_to_num(qr) > np.nan_to_num(med_q))
-    return restore(finish(C.bools(hot, np.isnan(imp)), icol, ccol, qcol, micol, mccol, mqcol), shape)
+        qr = np.where(base > 0, inq / base, np.nan)
+    enough = imp >= mncol.values
+    low = float(np.nanmin(mncol.values)) if len(imp) else 0.0
+    med_i = np.where(np.isnan(micol.values), sampled_median(imp, imp, low), micol.values)
+    med_c = np.where(np.isnan(mccol.values), sampled_median(ctr, imp, low), mccol.values)
+    med_q = np.where(np.isnan(mqcol.values), sampled_median(np.where(base > 0, qr, np.nan), imp, low), mqcol.values)
+    hot = enough & (clk > 0) & (inq > 0) & (imp < med_i) & (ctr > med_c) & (np.nan_to_num(qr) > np.nan_to_num(med_q))
+    cols = (icol, ccol, qcol, micol, mccol, mqcol, mncol, vcol)
+    return restore(finish(C.bools(hot, np.isnan(imp)), *cols), shape)
 
 
 def replace_link(rounds: Any, before_metric: Any, after_metric: Any, rounds_limit: Any = None) -> Any:

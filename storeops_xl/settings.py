@@ -24,11 +24,13 @@ __all__ = ["DEFAULTS", "DESCRIPTIONS", "SETTINGS", "Setting", "setting"]
 
 @dataclass(frozen=True)
 class Setting:
-    """One named cell of the Settings sheet: name, default value, bilingual description."""
+    """One named cell of the Settings sheet: name, default value, bilingual description, and
+    the number format when the default (blank) does not tell it."""
 
     name: str
     default: Any
     description: str
+    fmt: str | None = None
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -71,6 +73,18 @@ SETTINGS: tuple[Setting, ...] = (
         "1688 标题建议最少长度(汉字算 2) / 1688 title: shortest length that earns full length points",
     ),
     Setting("cfg_title_good", 60, "合格标题分(五星产品需要) / title score a five-star listing needs"),
+    Setting(
+        "cfg_allowed_words",
+        None,
+        "允许词: 本店注册商标、型号等, 分号分隔, 不算违禁词 / terms the shop may use (its registered trademarks, "
+        "model names), ;-separated: never reported as banned",
+        "text",
+    ),
+    Setting(
+        "cfg_quality_target",
+        4.5,
+        "国际站信息质量分目标(0–5), 达到即五星 / Alibaba.com information quality score target (0–5): five stars",
+    ),
     # keywords and P4P
     Setting("cfg_kw_index_min", 200, "机会词: 关键词指数下限 / opportunity word: minimum keyword index"),
     Setting("cfg_seller_index_max", 10, "机会词: 卖家规模指数上限 / opportunity word: maximum seller-scale index"),
@@ -93,12 +107,59 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("cfg_pace_ahead", 1.05, "进度领先的比率 / pace ratio at or above which the team is ahead (领先)"),
     Setting("cfg_pace_behind", 0.9, "进度落后的比率 / pace ratio below which the team is behind (落后)"),
     Setting("cfg_pk_cap", 1.5, "PK 单项完成率封顶 / cap on one metric's achievement in the PK score"),
-    # funnel benchmarks (used when the shop median is not given)
-    Setting("cfg_bench_impressions", 100, "漏斗基准: 每期最少曝光 / benchmark: impressions per period"),
-    Setting("cfg_bench_ctr", 0.01, "漏斗基准: 点击率 / benchmark click-through rate"),
-    Setting("cfg_bench_bounce", 0.6, "漏斗基准: 跳失率上限 / benchmark bounce rate (higher is worse)"),
-    Setting("cfg_bench_inquiry_rate", 0.03, "漏斗基准: 询盘率 / benchmark inquiry rate (inquiring buyers ÷ visitors)"),
-    Setting("cfg_bench_conversion", 0.01, "漏斗基准: 成交转化率 / benchmark conversion (paying buyers ÷ visitors)"),
+    # statistics: how much data a judgement needs
+    Setting(
+        "cfg_min_impressions",
+        100,
+        "最少曝光: 少于此数不判断点击率(数据太少) / fewer impressions than this: too little data to judge CTR",
+    ),
+    Setting(
+        "cfg_min_visitors",
+        30,
+        "最少访客/点击: 少于此数不判断跳失率、询盘率、转化率和直通车单询盘成本 / fewer visitors (P4P clicks) than "
+        "this: too little data to judge bounce, inquiry rate, conversion or P4P cost per inquiry",
+    ),
+    Setting(
+        "cfg_confidence",
+        0.9,
+        "置信度: '点击率低'等结论要求 Wilson 区间整体低于基准; 0 = 只看数值 / confidence: a 'low CTR' verdict needs "
+        "the Wilson interval below the benchmark; 0 = point estimate only",
+    ),
+    # funnel benchmarks: blank = the shop's own median (rows with enough data), or type the
+    # Data Manager's peer average (同行平均)
+    Setting(
+        "cfg_bench_impressions",
+        None,
+        "漏斗基准: 每期曝光; 空 = 本店中位数, 或填数据管家同行平均 / benchmark impressions per period; blank = the "
+        "shop's median, or type the Data Manager's peer average",
+        "int",
+    ),
+    Setting(
+        "cfg_bench_ctr",
+        None,
+        "漏斗基准: 点击率; 空 = 本店中位数 / benchmark click-through rate; blank = the shop's median",
+        "percent",
+    ),
+    Setting(
+        "cfg_bench_bounce",
+        None,
+        "漏斗基准: 跳失率上限; 空 = 本店中位数 / benchmark bounce rate (higher is worse); blank = the shop's median",
+        "percent",
+    ),
+    Setting(
+        "cfg_bench_inquiry_rate",
+        None,
+        "漏斗基准: 询盘率; 空 = 本店中位数 / benchmark inquiry rate (inquiring buyers ÷ visitors); blank = the shop's "
+        "median",
+        "percent",
+    ),
+    Setting(
+        "cfg_bench_conversion",
+        None,
+        "漏斗基准: 成交转化率; 空 = 本店中位数 / benchmark conversion (paying buyers ÷ visitors); blank = the shop's "
+        "median",
+        "percent",
+    ),
 )
 
 #: ``cfg_*`` name → default value.

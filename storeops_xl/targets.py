@@ -209,7 +209,10 @@ def pk_score(actuals: Any, targets: Any, weights: Any, cap: Any = None) -> Any:
     used = (t > 0) & np.isfinite(t)
     wsum = (used * w).sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        score = np.where(wsum > 0, (ach * w * used).sum(axis=1) / wsum * 100.0, np.nan)
+        # weights scaled to sum 1 before they multiply: a tiny weight (5e-324) times an
+        # achievement would round in the subnormal range and break the cap
+        share = np.where(wsum[:, None] > 0, (w * used) / wsum[:, None], 0.0)
+        score = np.where(wsum > 0, (ach * share).sum(axis=1) * 100.0, np.nan)
     score = np.round(score, 6)
     out: np.ndarray = score
     errors = [e for e in (aerr, terr if terr is not None and terr.shape[0] == a.shape[0] else None) if e is not None]

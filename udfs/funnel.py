@@ -64,11 +64,14 @@ def COST_PER(cost: Any, count: Any) -> Any:
 @arg("inquiries", "询盘 inquiries")
 @arg("orders", "成交 orders / paying buyers (optional)")
 @arg("bounce", "跳失率 bounce rate (optional)")
-@arg("bench_impressions", "基准曝光 cfg_bench_impressions")
-@arg("bench_ctr", "基准点击率 cfg_bench_ctr")
-@arg("bench_bounce", "基准跳失率 cfg_bench_bounce")
-@arg("bench_inquiry_rate", "基准询盘率 cfg_bench_inquiry_rate")
-@arg("bench_conversion", "基准转化率 cfg_bench_conversion")
+@arg("bench_impressions", "基准曝光 (blank = shop median)")
+@arg("bench_ctr", "基准点击率 (blank = shop median)")
+@arg("bench_bounce", "基准跳失率 (blank = shop median)")
+@arg("bench_inquiry_rate", "基准询盘率 (blank = shop median)")
+@arg("bench_conversion", "基准转化率 (blank = shop median)")
+@arg("min_impressions", "最少曝光 cfg_min_impressions (100)")
+@arg("min_visitors", "最少访客 cfg_min_visitors (30)")
+@arg("confidence", "置信度 cfg_confidence (0.9)")
 def FUNNEL_DIAG(
     impressions: Any,
     clicks: Any,
@@ -81,8 +84,11 @@ def FUNNEL_DIAG(
     bench_bounce: Any = None,
     bench_inquiry_rate: Any = None,
     bench_conversion: Any = None,
+    min_impressions: Any = None,
+    min_visitors: Any = None,
+    confidence: Any = None,
 ) -> Any:
-    """漏斗诊断 Funnel diagnosis: the first weak stage against benchmarks, with the seed's advice."""
+    """漏斗诊断 Funnel diagnosis: the first weak stage against benchmarks with the seed's advice, or too little data."""
     return excel_call(
         core.funnel_diag,
         impressions,
@@ -96,4 +102,17 @@ def FUNNEL_DIAG(
         bench_bounce,
         bench_inquiry_rate,
         bench_conversion,
+        min_impressions,
+        min_visitors,
+        confidence,
     )
+
+
+@func
+@arg("values", "每行的指标 the measure per row (CTR, inquiry rate …)")
+@arg("sample", "每行的样本量 sample per row (impressions, visitors)")
+@arg("min_sample", "最少样本 cfg_min_impressions / cfg_min_visitors")
+@arg("fixed", "固定基准 cfg_bench_* (blank = shop median)")
+def BENCHMARK(values: Any, sample: Any = None, min_sample: Any = None, fixed: Any = None) -> Any:
+    """基准 Benchmark: the fixed value when given, else the shop's median over rows with enough sample."""
+    return excel_call(core.benchmark, values, sample, min_sample, fixed)

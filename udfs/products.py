@@ -20,6 +20,7 @@ _LIMITS = ("title_max", "title_min", "title_max_1688", "title_min_1688")
 @arg("title_min", "国际站标题建议下限 cfg_title_min (50)")
 @arg("title_max_1688", "1688 标题上限 cfg_title_max_1688 (60)")
 @arg("title_min_1688", "1688 标题建议下限 cfg_title_min_1688 (40)")
+@arg("allowed_words", "允许词 cfg_allowed_words (registered trademarks)")
 def TITLE_SCORE(
     title: Any,
     keywords: Any = None,
@@ -29,10 +30,20 @@ def TITLE_SCORE(
     title_min: Any = None,
     title_max_1688: Any = None,
     title_min_1688: Any = None,
+    allowed_words: Any = None,
 ) -> Any:
-    """标题分 Title score 0–100 (length, core word, position, coverage, stuffing, Title Case, symbols)."""
+    """标题分 Title score 0–100 (length, core word, position, coverage, stuffing, Title Case, symbols, filler)."""
     return excel_call(
-        core.title_score, title, keywords, platform, extra_words, title_max, title_min, title_max_1688, title_min_1688
+        core.title_score,
+        title,
+        keywords,
+        platform,
+        extra_words,
+        title_max,
+        title_min,
+        title_max_1688,
+        title_min_1688,
+        allowed_words,
     )
 
 
@@ -45,6 +56,7 @@ def TITLE_SCORE(
 @arg("title_min", "国际站标题建议下限 cfg_title_min (50)")
 @arg("title_max_1688", "1688 标题上限 cfg_title_max_1688 (60)")
 @arg("title_min_1688", "1688 标题建议下限 cfg_title_min_1688 (40)")
+@arg("allowed_words", "允许词 cfg_allowed_words (registered trademarks)")
 def TITLE_ISSUES(
     title: Any,
     keywords: Any = None,
@@ -54,19 +66,51 @@ def TITLE_ISSUES(
     title_min: Any = None,
     title_max_1688: Any = None,
     title_min_1688: Any = None,
+    allowed_words: Any = None,
 ) -> Any:
     """标题问题 Title issues: the reasons behind the title score, ; -separated."""
     return excel_call(
-        core.title_issues, title, keywords, platform, extra_words, title_max, title_min, title_max_1688, title_min_1688
+        core.title_issues,
+        title,
+        keywords,
+        platform,
+        extra_words,
+        title_max,
+        title_min,
+        title_max_1688,
+        title_min_1688,
+        allowed_words,
     )
+
+
+@func
+@arg("title", "产品标题 product title")
+@arg("keywords", "已填关键词 typed keywords (kept when not blank)")
+@arg("shop_keywords", "店铺关键词 the shop's keywords (tblKeywords keyword column)")
+@arg("shop_weights", "关键词权重 weight per keyword (impressions)")
+@arg("platform", "平台 alibaba 或 1688 (cfg_platform)")
+@arg("extra_words", "自定义禁用词 extra banned words (tblBannedWords)")
+@arg("count", "关键词个数 how many keywords (4)")
+def TITLE_KEYWORDS(
+    title: Any,
+    keywords: Any = None,
+    shop_keywords: Any = None,
+    shop_weights: Any = None,
+    platform: Any = None,
+    extra_words: Any = None,
+    count: Any = None,
+) -> Any:
+    """评分关键词 Keywords a title is judged by: the typed ones, or guessed from the shop's keyword export."""
+    return excel_call(core.title_keywords, title, keywords, shop_keywords, shop_weights, platform, extra_words, count)
 
 
 @func
 @arg("text", "文字 title, keyword or description")
 @arg("extra_words", "自定义禁用词 extra banned words (range or ;-separated)")
-def BANNED(text: Any, extra_words: Any = None) -> Any:
-    """禁用词 Banned words found (ad-law absolute terms, claims, replicas, brands, medical)."""
-    return excel_call(core.banned, text, extra_words)
+@arg("allowed_words", "允许词 cfg_allowed_words (registered trademarks)")
+def BANNED(text: Any, extra_words: Any = None, allowed_words: Any = None) -> Any:
+    """禁用词 Banned words by group (ad-law terms, claims, replicas, brands, medical, contact details), warnings last."""
+    return excel_call(core.banned, text, extra_words, allowed_words)
 
 
 @func
@@ -75,11 +119,31 @@ def BANNED(text: Any, extra_words: Any = None) -> Any:
 @arg("description_chars", "详情文字字数 description characters")
 @arg("title_score", "标题分 title score (optional)")
 @arg("title_good", "合格标题分 cfg_title_good (60)")
+@arg("platform", "平台 alibaba 或 1688 (cfg_platform)")
+@arg("quality_score", "国际站信息质量分 Alibaba.com quality score 0–5 (optional)")
+@arg("quality_target", "质量分目标 cfg_quality_target (4.5)")
 def LISTING_STARS(
-    main_images: Any, detail_images: Any, description_chars: Any, title_score: Any = None, title_good: Any = None
+    main_images: Any,
+    detail_images: Any,
+    description_chars: Any,
+    title_score: Any = None,
+    title_good: Any = None,
+    platform: Any = None,
+    quality_score: Any = None,
+    quality_target: Any = None,
 ) -> Any:
-    """产品星级 Listing stars 0–5: five need 5 main images, 10 detail images, 500+ characters."""
-    return excel_call(core.listing_stars, main_images, detail_images, description_chars, title_score, title_good)
+    """产品星级 Listing stars 0–5 per platform: 1688 five-star rule, Alibaba.com practice or its quality score."""
+    return excel_call(
+        core.listing_stars,
+        main_images,
+        detail_images,
+        description_chars,
+        title_score,
+        title_good,
+        platform,
+        quality_score,
+        quality_target,
+    )
 
 
 @func
@@ -110,6 +174,8 @@ def SHOP_HEALTH(
 @arg("shop_impr_median", "店铺曝光中位数 (blank = from the columns)")
 @arg("shop_ctr_median", "店铺点击率中位数 (blank = from the columns)")
 @arg("shop_inq_median", "店铺询盘率中位数 (blank = from the columns)")
+@arg("min_impressions", "最少曝光 cfg_min_impressions (100)")
+@arg("visitors", "访客 visitors (inquiry rate = inquiries ÷ visitors)")
 def HOT_CANDIDATE(
     impressions: Any,
     clicks: Any,
@@ -117,10 +183,20 @@ def HOT_CANDIDATE(
     shop_impr_median: Any = None,
     shop_ctr_median: Any = None,
     shop_inq_median: Any = None,
+    min_impressions: Any = None,
+    visitors: Any = None,
 ) -> Any:
-    """潜力爆款 Hot candidate: CTR and inquiry rate above the shop median, impressions below it."""
+    """潜力爆款 Hot candidate: enough data, CTR and inquiry rate above the shop median, impressions below it."""
     return excel_call(
-        core.hot_candidate, impressions, clicks, inquiries, shop_impr_median, shop_ctr_median, shop_inq_median
+        core.hot_candidate,
+        impressions,
+        clicks,
+        inquiries,
+        shop_impr_median,
+        shop_ctr_median,
+        shop_inq_median,
+        min_impressions,
+        visitors,
     )
 
 

@@ -51,5 +51,12 @@ def PK_SCORE(actuals: Any, targets: Any, weights: Any, cap: Any = None) -> Any:
 @func
 @arg("message", "买家消息 buyer message")
 def SCAM_RISK(message: Any) -> Any:
-    """骗子风险 Scam risk 高/中/低 with the matched pattern (seed 002 防骗技巧)."""
+    """骗子风险 Scam risk 高/中/低 with the matched pattern and the seed's advice (seed 002 防骗技巧)."""
     return excel_call(core.scam_risk, message)
+
+
+@func
+@arg("message", "买家消息 buyer message")
+def SCAM_ADVICE(message: Any) -> Any:
+    """防骗建议 Scam advice: what seed 002 says to do about the patterns in a buyer message."""
+    return excel_call(core.scam_advice, message)

@@ -54,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise StoreOpsError(f"无法创建文件夹 {out}: {exc.strerror or exc} / cannot create folder {out}") from exc
     path = out / "StoreOps-demo.xlsm"
+    portable = out / "StoreOps-demo.xlsx"
     progress = sys.stderr.isatty()
     t0 = time.perf_counter()
     frames = demo_frames(as_of, seed=args.seed, buyers=args.buyers)
@@ -61,14 +62,16 @@ def run(args: argparse.Namespace) -> int:
     t1 = time.perf_counter()
     from storeops.engine import recalc
 
-    report = recalc(path, progress=progress)
+    report = recalc(path, today=as_of, progress=progress)
     t2 = time.perf_counter()
+    build_workbook(portable, data=frames, settings=demo_settings(as_of), edition="xlsx", calculate=True, today=as_of)
     results = read_results(path)
     for line in summary_lines(results):
         print(line)
     png = write_dashboard(results, out / "StoreOps-demo-dashboard.png")
     print()
     print(f"工作簿 workbook: {path}  (生成 built {t1 - t0:.1f} s, 重算 recalculated {t2 - t1:.1f} s)")
+    print(f"WPS/LibreOffice/无插件 Excel 版 edition for WPS, LibreOffice, Excel without the add-in: {portable}")
     summary = getattr(report, "summary", None)
     print(f"重算 recalc: {summary() if callable(summary) else report}")
     print(f"仪表盘 dashboard: {png}")

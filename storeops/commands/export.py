@@ -19,6 +19,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="原生公式/数值，无 VBA (.xlsx) / native formulas or values, no VBA (.xlsx)",
     )
     parser.add_argument("--out", required=True, metavar="PATH", help="输出文件 .xlsx / output file")
+    parser.add_argument(
+        "--unmasked",
+        action="store_true",
+        help="不打码买家邮箱/电话(默认打码) / keep buyers' e-mails and phone numbers unmasked (masked by default)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -28,4 +33,9 @@ def run(args: argparse.Namespace) -> int:
         raise StoreOpsError("输出文件必须是 .xlsx / the output must be an .xlsx file")
     rep = export_portable(args.workbook, args.out)
     print(rep.summary())
+    if not args.unmasked:
+        from storeops.masking import mask_workbook
+
+        n = mask_workbook(args.out)
+        print(f"已为 {n} 个单元格打码(买家邮箱/电话) / masked {n} cells (buyers' e-mails and phone numbers)")
     return 0

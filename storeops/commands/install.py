@@ -1,4 +1,4 @@
-"""``storeops install``: set up Excel on Windows/macOS (xlwings add-in, workbook, interpreter).
+r"""``storeops install``: set up Excel on Windows/macOS (xlwings add-in, workbook, interpreter).
 
 Steps, each printed as it happens (bilingual):
 
@@ -11,6 +11,12 @@ Steps, each printed as it happens (bilingual):
    an existing copy is kept unless ``--force``.
 5. This interpreter's path written into the copy's ``xlwings.conf`` sheet
    (``Interpreter_Win`` / ``Interpreter_Mac``), so RunPython and the UDFs use it.
+
+On Windows it also checks who answers to Excel's COM name: with WPS Office installed,
+``Excel.Application`` may be registered to WPS's spreadsheet (``et.exe`` / ``ksolaunch``),
+so xlwings starts WPS and fails with "Member not found" (xlwings issue #2575).  The
+registry chain ``HKCR\Excel.Application\CLSID`` → ``HKCR\CLSID\{…}\LocalServer32`` is read and,
+when it points at WPS, the command says how to give the name back to Excel.
 
 ``--check`` only reports (changes nothing) and exits 1 when something is missing.  On Linux
 (and any other system without desktop Excel) it explains that Excel is not available and
@@ -100,6 +106,55 @@ def addin_candidates(platform: str) -> list[Path]:
     ]
 
 
+def registry_default(path: str) -> str | None:
+    """Default value of ``HKEY_CLASSES_ROOT\\path`` (``None`` when absent or not on Windows)."""
+    try:
+        import winreg  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    try:
+        with winreg.OpenKey(winreg.HKEY_CLASSES_ROOT, path) as key:
+            value = winreg.QueryValue(key, None)
+    except OSError:
+        return None
+    return str(value) if value else None
+
+
+#: parts of a COM server path that mean WPS Office (Kingsoft) answers to Excel.Application
+WPS_MARKERS = ("\\et.exe", "ksolaunch", "kingsoft", "wps office", "wpsoffice")
+
+
+def excel_com_server(lookup=registry_default) -> str | None:
+    """The program registered for ``Excel.Application`` (its LocalServer32 command line)."""
+    clsid = lookup(r"Excel.Application\CLSID")
+    if not clsid:
+        return None
+    return lookup(rf"CLSID\{clsid}\LocalServer32")
+
+
+def is_wps(server: str | None) -> bool:
+    """True when a COM server command line belongs to WPS Office.
+
+    >>> is_wps(r'"C:\\Users\\a\\AppData\\Local\\Kingsoft\\WPS Office\\ksolaunch.exe" /et /automation')
+    True
+    >>> is_wps(r'C:\\Program Files\\Microsoft Office\\Root\\Office16\\EXCEL.EXE /automation')
+    False
+    """
+    text = (server or "").lower()
+    return any(m in text for m in WPS_MARKERS)
+
+
+WPS_ADVICE = (
+    "Excel.Application 被 WPS 接管（xlwings 会启动 WPS 并报 “Member not found”）。解决：WPS → 配置工具 → 高级 → "
+    "兼容设置，取消勾选“WPS Office 兼容第三方系统和软件”；或在 控制面板 → 程序 → Microsoft Office → 更改 → 快速修复，"
+    "让 Excel 重新注册。之后再运行 storeops install --check。",
+    'Excel.Application is registered to WPS (xlwings would start WPS and fail with "Member not found", '
+    "xlwings issue #2575). Fix: WPS → Configuration tool (配置工具) → Advanced → Compatibility: untick "
+    '"WPS Office compatible with third-party systems and software"; or Control Panel → Programs → Microsoft '
+    "Office → Change → Quick Repair to register Excel again. Then run storeops install --check.",
+)
+
+
 def run_command(cmd: list[str]) -> int:
     return subprocess.call(cmd)
 
@@ -157,6 +212,14 @@ def run(args: argparse.Namespace) -> int:
     excel = excel_found(platform)
     say(excel is not None, f"Excel：{excel or '未找到'}", f"Excel: {excel or 'not found'}")
     missing += excel is None
+    if platform.startswith("win"):
+        server = excel_com_server()
+        if is_wps(server):
+            say(False, f"COM 名称 Excel.Application → {server}", f"COM name Excel.Application → {server}")
+            print(f"     {WPS_ADVICE[0]}\n     {WPS_ADVICE[1]}")
+            missing += 1
+        elif server:
+            say(True, f"COM 名称 Excel.Application → {server}", f"COM name Excel.Application → {server}")
 
     addin = next((p for p in addin_candidates(platform) if p.exists()), None)
     if addin is not None:

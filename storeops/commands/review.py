@@ -13,12 +13,24 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--week", help="ISO 周,如 2026-W47 / ISO week such as 2026-W47 (default: this week)")
     p.add_argument("--out", metavar="DIR", help="PDF 输出文件夹 / folder for the PDF (default: next to the workbook)")
     p.add_argument("--no-sheet", action="store_true", help="不写入工作簿 / do not write the Review sheet")
+    p.add_argument(
+        "--unmasked",
+        action="store_true",
+        help="不打码买家邮箱/电话(默认打码) / show buyers' e-mails and phone numbers unmasked (masked by default)",
+    )
     p.add_argument("--today", help="今天 / the date taken as today (YYYY-MM-DD; default cfg_as_of or today)")
 
 
 def run(args: argparse.Namespace) -> int:
     from storeops.review import run_review
 
-    res = run_review(args.workbook, week=args.week, out_dir=args.out, sheet=not args.no_sheet, today=args.today)
+    res = run_review(
+        args.workbook,
+        week=args.week,
+        out_dir=args.out,
+        sheet=not args.no_sheet,
+        today=args.today,
+        unmasked=args.unmasked,
+    )
     print(res.text)
     return 0

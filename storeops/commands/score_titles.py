@@ -19,6 +19,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--platform", choices=["alibaba", "1688"], default="alibaba", help="平台 platform (默认 default: alibaba)"
     )
     parser.add_argument(
+        "--keywords",
+        metavar="FILE",
+        default=None,
+        help="关键词导出 getKeywords-*.csv: 按店铺关键词评分 / judge the titles against the shop's keyword export",
+    )
+    parser.add_argument(
         "--limit",
         type=int,
         default=None,
@@ -44,7 +50,7 @@ def _cut(text: str, width: int) -> str:
 def run(args: argparse.Namespace) -> int:
     from storeops.errors import StoreOpsError
     from storeops.importers.datamanager import read_export
-    from storeops_xl import banned, title_issues, title_score
+    from storeops_xl import banned, title_issues, title_keywords, title_score
 
     export = read_export(args.file)
     if export.kind != "products":
@@ -54,8 +60,15 @@ def run(args: argparse.Namespace) -> int:
     frame = export.frame
     titles = frame["title"].fillna("").astype(str).to_numpy(dtype=object) if "title" in frame else np.array([], object)
     ids = frame["product_id"].astype(str).tolist()
-    scores = np.asarray(title_score(titles, None, args.platform), dtype=object)
-    issues = np.asarray(title_issues(titles, None, args.platform), dtype=object)
+    judged = None
+    if args.keywords:
+        kw_export = read_export(args.keywords)
+        if kw_export.kind != "keywords":
+            raise StoreOpsError(f"{args.keywords} 不是关键词导出 / is not a keywords export")
+        kw = kw_export.frame
+        judged = title_keywords(titles, None, kw["keyword"].tolist(), kw["impressions"].tolist(), args.platform)
+    scores = np.asarray(title_score(titles, judged, args.platform), dtype=object)
+    issues = np.asarray(title_issues(titles, judged, args.platform), dtype=object)
     bad = np.asarray(banned(titles), dtype=object)
     limit_key = "cfg_title_max_1688" if args.platform == "1688" else "cfg_title_max"
 

@@ -198,14 +198,16 @@ TAILS = (
     "for Small Medium Large Dogs",
     "for Puppies",
     "for Outdoor Walking",
-    "with Metal Buckle",
-    "with D Ring",
+    "With Metal Buckle",
+    "With D Ring",
     "for Pet Shop Wholesale",
-    "with Quick Release Buckle",
+    "With Quick Release Buckle",
     "for Training",
 )
 #: (problem, how to spoil a clean title)
 PROBLEMS = ("brand", "absolute", "too_long", "stuffing", "lower_case", "symbols", "custom_banned", "core_last")
+#: other companies' brands in the shop's search traffic (pet-supply brands)
+BRAND_KEYWORDS = ("julius k9 dog harness", "ruffwear harness")
 KW_SUFFIX = ("", " wholesale", " custom logo", " manufacturer", " for small dogs", " for large dogs", " bulk")
 PEERS = (
     (
@@ -292,7 +294,7 @@ def _spoil(title: str, kw: str, problem: str) -> str:
     if problem == "custom_banned":
         return "Indestructible " + title
     # core word after the "for/with" clause
-    for joint in (" for ", " with "):
+    for joint in (" for ", " With "):
         if joint in title:
             head, clause = title.split(joint, 1)
             return f"{joint.strip().title()} {clause} {head}"
@@ -395,6 +397,10 @@ def _keywords(rng: np.random.Generator, n: int, as_of: date) -> pd.DataFrame:
     opp = rng.random(n) < 0.12
     kw_index[opp] = np.round(rng.uniform(220, 900, opp.sum()))
     seller[opp] = rng.integers(2, 10, opp.sum())
+    # buyers also search other brands (as in the real export: "nike shoes"): high demand, few
+    # sellers — they look like opportunity words, but a brand keyword must not be used
+    for j, brand in zip(range(len(CORES) + 1, n, 7), BRAND_KEYWORDS):
+        words[j], kw_index[j], seller[j], opp[j] = brand, 640.0, 3.0, True
     kw_type = np.where(
         np.arange(n) < len(CORES),
         "核心词 Core",
@@ -513,6 +519,7 @@ def _followups(rng: np.random.Generator, n: int, as_of: date) -> pd.DataFrame:
             "class_last_week": last_week,
             "last_message": msgs,
             "updated_at": last + pd.to_timedelta(rng.integers(9 * 60, 19 * 60, n), unit="min"),
+            **_contacts(buyer, company, source),
         }
     )
     return _team_loop(frame, as_of)
@@ -563,6 +570,28 @@ def _team_loop(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
     f["buyer_id"] = assign_ids(f)
     f["sync_mark"] = [make_mark(fingerprint(r)) for r in f.to_dict("records")]
     return f
+
+
+def _ascii(text: str) -> str:
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if c.isascii() and c.isalnum()).lower()
+
+
+def _contacts(buyer: list[str], company: list[str], source: np.ndarray) -> dict[str, list]:
+    """Platform inquiry IDs and contact details, derived from the row (no random draws, so the
+    rest of the demo is unchanged): an inquiry ID for buyers who came by inquiry, an e-mail
+    for four buyers in five, a mobile number for one in three, WhatsApp for one in four."""
+    n = len(buyer)
+    ids, emails, phones, whatsapp = [], [], [], []
+    for i in range(n):
+        first, last = (buyer[i].split(" ", 1) + [""])[:2]
+        domain = _ascii(company[i].split(" ", 1)[-1]) or "example"
+        ids.append(str(11_000_000_000 + 7_919 * i) if source[i] == SOURCES[0] else None)
+        emails.append(f"{_ascii(first)}.{_ascii(last)}@{_ascii(last)}{domain}.com" if i % 5 else None)
+        phones.append(f"+1 415 555 {1000 + (i * 37) % 9000:04d}" if i % 3 == 0 else None)
+        whatsapp.append(f"+44 7700 9{(i * 53) % 100000:05d}" if i % 4 == 1 else None)
+    return {"inquiry_id": ids, "email": emails, "phone": phones, "whatsapp": whatsapp}
 
 
 def _elapsed_share(as_of: date) -> float:

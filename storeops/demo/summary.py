@@ -18,6 +18,7 @@ import pandas as pd
 
 from storeops.tables import to_keys
 from storeops.xlsx import read_names, read_tables
+from storeops_xl.privacy import mask_contacts
 
 __all__ = ["Results", "read_results", "summary_lines"]
 
@@ -67,6 +68,16 @@ def _fmt_date(v: Any) -> str:
     if isinstance(v, (datetime, date)):
         return f"{v:%Y-%m-%d}"
     return "–" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+
+
+def _stage_counts(out: list[str], diagnosis: pd.Series, when: str) -> None:
+    """How many products each diagnosis names (the stage, without its numbers)."""
+    stage = diagnosis.map(_text).str.extract(r"^([^\d:]+?)\s*(?:[\d:]|$)", expand=False).fillna("").str.strip()
+    stage = stage[(stage != "") & ~stage.str.startswith("#")]
+    if len(stage):
+        out.append(f"  {when}, 产品诊断 diagnosis per product:")
+        for label, count in stage.value_counts().head(5).items():
+            out.append(f"    {count:>4} × {label}")
 
 
 def _text(v: Any) -> str:
@@ -132,15 +143,11 @@ def summary_lines(res: Results, *, limit: int = 5) -> list[str]:
     funnel = res.tables.get("tblFunnel")
     if funnel is not None and len(funnel):
         latest = funnel[funnel["period"] == funnel["period"].iloc[-1]] if "period" in funnel else funnel
-        diag = latest["diagnosis"].map(_text).str.split(":").str[0].str.strip()
-        diag = diag[(diag != "") & ~diag.str.startswith("正常") & ~diag.str.startswith("#")]
-        if len(diag):
-            out.append(
-                f"  最近一周 latest week ({_text(latest['period'].iloc[0])}), 产品最弱环节 weakest stage per product:"
-            )
-            for label, count in diag.value_counts().head(4).items():
-                out.append(f"    {count:>4} × {label}")
-    out.append(f"  店铺健康 shop health: {_text(n.get('shop_health')) or '–'}")
+        _stage_counts(out, latest["diagnosis"], f"最近一周 latest week ({_text(latest['period'].iloc[0])})")
+    products = res.tables.get("tblProducts")
+    if products is not None and len(products) and "diagnosis" in products:
+        _stage_counts(out, products["diagnosis"], f"本季度 this quarter ({_text(products['period'].iloc[0])})")
+    out.append(f"  店铺健康 shop health: {_text(n.get('shop_health_text')) or '–'}")
     out.append("")
 
     # targets
@@ -188,17 +195,17 @@ def summary_lines(res: Results, *, limit: int = 5) -> list[str]:
         overdue = overdue.sort_values("next_followup", kind="stable")
         for _, r in overdue.head(limit).iterrows():
             out.append(
-                f"  {_text(r['buyer']):<18} {_text(r['salesperson']):<16} 类别 class {_text(r['buyer_class'])}"
+                f"  {mask_contacts(_text(r['buyer'])):<18} {_text(r['salesperson']):<16} 类别 class {_text(r['buyer_class'])}"
                 f"  应跟进 due {_fmt_date(r['next_followup'])}  下一步 {_text(r['next_action'])}"
             )
         out.append("")
         risky = follow[follow["scam_risk"].map(_text).str.startswith(("高", "中"))]
         out.append(f"【诈骗风险 Scam-risk messages】 {len(risky)} 条 messages")
         for _, r in risky.head(limit).iterrows():
-            msg = _text(r["last_message"])
+            msg = mask_contacts(_text(r["last_message"]))  # a buyer's number in a message is masked
             msg = msg if len(msg) <= 60 else msg[:57] + "…"
             risk = _text(r["scam_risk"]).split(";")[0]
-            out.append(f"  {_text(r['buyer']):<16} {_text(r['salesperson']):<16} {risk}")
+            out.append(f"  {mask_contacts(_text(r['buyer'])):<16} {_text(r['salesperson']):<16} {risk}")
             out.append(f"      “{msg}”")
         out.append("")
 
@@ -222,4 +229,14 @@ def summary_lines(res: Results, *, limit: int = 5) -> list[str]:
         hot = products[products["hot"].map(_is_true)]
         if len(hot):
             out.append(f"  爆款候选 hot candidates: {len(hot)} 个 — " + ", ".join(hot["product_id"].map(_text).head(5)))
+    keywords = res.tables.get("tblKeywords")
+    if keywords is not None and len(keywords) and "banned" in keywords:
+        bad = keywords[keywords["banned"].map(_text).str.len() > 0]
+        opp = int(keywords["opportunity"].map(_is_true).sum())
+        line = f"  关键词 keywords: {opp} 个机会词 opportunity words"
+        if len(bad):
+            line += f"; {len(bad)} 个品牌/违禁词 brand or banned (直通车暂停 pause P4P): " + ", ".join(
+                bad["keyword"].map(_text).head(5)
+            )
+        out.append(line)
     return out

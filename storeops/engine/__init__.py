@@ -7,8 +7,8 @@ Public API
 ``evaluate_package(pkg, *, today=None) -> (replaced_members, RecalcReport)``
     The same on an open :class:`storeops.xlsx.Package`, without writing.
 ``NATIVE_FUNCTIONS``
-    The Excel functions the engine evaluates itself (the workbook builder uses only
-    these plus the StoreOps functions of ``storeops_xl.FUNCTIONS``).
+    The Excel functions the engine evaluates itself, name → function (the workbook
+    builder uses only these plus the StoreOps functions of ``storeops_xl.FUNCTIONS``).
 ``parse(text) -> Node``, ``shift_formula(text, drow, dcol=0) -> str``
     The formula parser and Excel's copy-down rule.
 ``export_portable(src, out) -> PortableReport``
@@ -16,11 +16,8 @@ Public API
 """
 
 from ._formula import FormulaError, Node, parse, shift_formula
-from ._native import NATIVE as _NATIVE
+from ._native import NATIVE_FUNCTIONS
 from .recalc import RecalcReport, evaluate_package, recalc
-
-#: Excel functions the engine evaluates (vectorised); anything else is left to Excel.
-NATIVE_FUNCTIONS: frozenset[str] = frozenset(_NATIVE)
 
 __all__ = [
     "NATIVE_FUNCTIONS",

@@ -6,8 +6,9 @@ numbers (:func:`storeops.xlsx._numtext.format_floats`, no Python object per numb
 one of the distinct texts (strings, errors, blanks, booleans), each encoded once.
 
 Blank results are cached as the shared string "" (``t="s"``), so openpyxl
-``data_only`` reads ``''``; TRUE/FALSE are cached as 1/0 because LibreOffice
-re-evaluates every formula whose cached result is boolean (see ``docs/engine.md``).
+``data_only`` reads ``''``; TRUE/FALSE as booleans (``t="b"``).  LibreOffice and WPS
+recompute both on load, so the workbook computes them with native formulas
+(:mod:`storeops.workbook.editions`).
 """
 
 from __future__ import annotations
@@ -21,16 +22,14 @@ import numpy as np
 from ..xlsx import _cells
 from ..xlsx._numtext import format_floats
 from ..xlsx._splice import T_ATTRS, splice
+from ._serial import serial_from_datetime
 from ._values import XLErr, from_datetime64, is_vec, type_masks
 
 _T_CODE = {t: i for i, t in enumerate(T_ATTRS)}
 _NEEDS_ESCAPE = re.compile(r'[&<>"\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
 
 
-def _serial(d: _dt.date | _dt.datetime) -> float:
-    if isinstance(d, _dt.datetime):
-        return (d - _dt.datetime(1899, 12, 30)) / _dt.timedelta(days=1)
-    return float((d - _dt.date(1899, 12, 30)).days)
+_serial = serial_from_datetime  # the engine's one date → serial rule (storeops.engine._serial)
 
 
 class ValueSink:
@@ -99,7 +98,7 @@ class ValueSink:
             self._push_floats(cells, values.astype(np.float64))
             return
         if values.dtype == bool:
-            one, zero = self._u(b"", b"1"), self._u(b"", b"0")
+            one, zero = self._u(b' t="b"', b"1"), self._u(b' t="b"', b"0")
             self._push_unique(cells, np.where(values, one, zero).astype(np.int64))
             return
         self._add_objects(cells, np.asarray(values, dtype=object))
@@ -123,7 +122,7 @@ class ValueSink:
         codes[isn] = self._u(*self.empty)
         isb = rest & kinds["bool"]
         if isb.any():
-            one, zero = self._u(b"", b"1"), self._u(b"", b"0")
+            one, zero = self._u(b' t="b"', b"1"), self._u(b' t="b"', b"0")
             codes[isb] = np.where(values[isb].astype(bool), one, zero)
         for i in np.flatnonzero(rest & (codes < 0)).tolist():
             codes[i] = self._u(*self.encode1(values[i]))
@@ -150,7 +149,7 @@ class ValueSink:
         if isinstance(x, XLErr):
             return b' t="e"', str(x).encode()
         if isinstance(x, (bool, np.bool_)):
-            return b"", b"1" if x else b"0"
+            return b' t="b"', b"1" if x else b"0"
         if isinstance(x, str):
             if x == "":
                 return self.empty

@@ -9,26 +9,31 @@ per group through ``storeops_xl.FUNCTIONS`` with whole columns.
 
 from __future__ import annotations
 
+import datetime as _dt
 import inspect
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from ._formula import FormulaError, Node, parse
-from ._native import _MISSING, NATIVE, _concat2
+from ._native import MISSING, NATIVE_FUNCTIONS
+from ._native.text import concat2
+from ._operators import arithmetic, compare
+from ._serial import serial_from_datetime
 from ._values import (
-    DIV0,
+    VALUE,
     Rng,
     Unsupported,
     XLErr,
     as_object,
     from_datetime64,
     is_vec,
-    merge_errors,
     to_num,
-    to_scalar_or_vec,
     type_masks,
     with_errors,
 )
@@ -41,9 +46,13 @@ class ColData:
     numbers nor blank.  The object view ``obj`` is built only when something needs it:
     a column of numbers and blanks (plus a few other values, such as its header, kept
     in ``_extra``) is stored as ``num`` alone and ``obj`` is derived from it.
+
+    A formula's result is never blank: where a group's numeric result holds NaN (a
+    StoreOps function's blank answer, which xlwings hands Excel as "") the cell holds
+    the empty text; ``empty`` marks those rows, which stay NaN in ``num``.
     """
 
-    __slots__ = ("_obj", "_extra", "num", "numeric", "text")
+    __slots__ = ("_obj", "_extra", "num", "numeric", "text", "empty")
 
     def __init__(self, size: int):
         self._obj: np.ndarray | None = None
@@ -51,12 +60,15 @@ class ColData:
         self.num = np.full(size, np.nan)
         self.numeric = True
         self.text = np.zeros(size, dtype=bool)  # True where the value is not a number and not blank
+        self.empty: np.ndarray | None = None  # True where the value is the empty text of a result
 
     @property
     def obj(self) -> np.ndarray:
         if self._obj is None:
             o = self.num.astype(object)
             o[np.isnan(self.num)] = None
+            if self.empty is not None:
+                o[self.empty] = ""
             for r, v in self._extra.items():
                 o[r] = v
             self._obj, self._extra = o, {}
@@ -71,7 +83,9 @@ class ColData:
         if r in self._extra:
             return self._extra[r]
         x = self.num[r]
-        return None if x != x else float(x)
+        if x != x:
+            return "" if self.empty is not None and self.empty[r] else None
+        return float(x)
 
     def ensure(self, size: int) -> None:
         if size > len(self.num):
@@ -83,7 +97,15 @@ class ColData:
                 o = np.full(size, None, dtype=object)
                 o[: len(self._obj)] = self._obj
                 self._obj = o
+            if self.empty is not None:
+                e = np.zeros(size, dtype=bool)
+                e[: len(self.empty)] = self.empty
+                self.empty = e
             self.num, self.text = n, t
+
+    def _not_empty(self, rows: np.ndarray) -> None:
+        if self.empty is not None:
+            self.empty[rows] = False
 
     def set_raw(
         self,
@@ -96,6 +118,7 @@ class ColData:
         """Store values read from the file: ``obj`` per cell, or ``obj=None`` with the numbers
         in ``num`` and the other values as ``sparse`` (positions in ``rows``, values)."""
         self.ensure(int(rows.max()) + 2 if len(rows) else 0)
+        self._not_empty(rows)
         self.num[rows] = num
         if obj is None and self._obj is None:
             self.text[rows] = False
@@ -117,19 +140,26 @@ class ColData:
             self.numeric = False
 
     def set(self, rows: np.ndarray, values: Any) -> None:
-        """Store a group's results."""
+        """Store a group's results (NaN in a numeric result is the empty text)."""
         self.ensure(int(rows.max()) + 2 if len(rows) else 0)
         if self._extra:
             self.obj  # noqa: B018 - results replace cells: build the object view first
+        self._not_empty(rows)
         if is_vec(values) and values.dtype.kind == "M":
             values = from_datetime64(values)
         if is_vec(values) and values.dtype.kind in "fiu":
             values = values.astype(np.float64)
             self.num[rows] = values
-            self.text[rows] = False
+            nan = np.isnan(values)
+            self.text[rows] = nan
+            if nan.any():
+                if self.empty is None:
+                    self.empty = np.zeros(len(self.num), dtype=bool)
+                self.empty[rows[nan]] = True
+                self.numeric = False
             if self._obj is not None:
                 o = values.astype(object)
-                o[np.isnan(values)] = None
+                o[nan] = ""
                 self._obj[rows] = o
             return
         if is_vec(values) and values.dtype == bool:
@@ -156,12 +186,18 @@ class ColData:
         if txt.any():
             self.numeric = False
 
-    def take(self, rows: np.ndarray) -> np.ndarray:
-        """Values at ``rows`` (float column when the column holds only numbers)."""
+    def take(self, rows: np.ndarray, empty_as_blank: bool = False) -> np.ndarray:
+        """Values at ``rows`` (float column when the column holds only numbers).  With
+        ``empty_as_blank`` empty texts count as blanks (NaN), as StoreOps functions read them."""
         inside = rows < len(self.num)
         if not inside.all():
             rows = np.where(inside, rows, 0)
-        if self.numeric or not self.text[rows].any():
+        txt = self.text[rows] if not self.numeric else None
+        if (
+            txt is None
+            or not txt.any()
+            or (empty_as_blank and self.empty is not None and not (txt & ~self.empty[rows]).any())
+        ):
             v = self.num[rows]
             if not inside.all():
                 v[~inside] = np.nan
@@ -274,29 +310,59 @@ def table_area(book: Book, t, first: str | None, last: str | None, item: str) ->
     raise Unsupported(f"table item {item}")
 
 
-class Evaluator:
-    """Evaluates one group's formula tree over the group's rows."""
+_WATCHERS: list[list] = []
 
-    def __init__(self, book: Book, sheet: str, rows: np.ndarray, base_row: int, udfs: dict):
+
+@contextmanager
+def capture_results() -> Iterator[list]:
+    """Collect every group's evaluated values, for checking the engine against an oracle:
+    yields a list that fills with ``(sheet, column, rows, values)``."""
+    got: list = []
+    _WATCHERS.append(got)
+    try:
+        yield got
+    finally:
+        _WATCHERS.remove(got)
+
+
+class Evaluator:
+    """Evaluates one group's formula tree over the group's rows.
+
+    ``col`` is the group's column: a range where one value is expected is read by
+    Excel's implicit intersection (the cell in the formula's row, or column)."""
+
+    def __init__(self, book: Book, sheet: str, rows: np.ndarray, base_row: int, udfs: dict, col: int | None = None):
         self.book = book
         self.sheet = sheet
         self.rows = rows
         self.base = base_row
         self.n = len(rows)
+        self.col = col
         self.today = book.today
         self.now = book.now
         self.cache = book.cache
         self.udfs = udfs
+        self._root: Node | None = None
 
     # ---------------------------------------------------------------- refs
-    def _cells(self, sheet: str, c: int, r: int, rabs: bool) -> Any:
+    def _cells(self, sheet: str, c: int, r: int, rabs: bool, empty_as_blank: bool = False) -> Any:
         col = self.book.col(sheet, c)
         if rabs:
-            return col.value(r)
+            v = col.value(r)
+            return None if empty_as_blank and v == "" else v
         rows = self.rows + (r - self.base)
         if (rows < 1).any():
             raise Unsupported("reference above row 1")
-        return col.take(rows)
+        return col.take(rows, empty_as_blank)
+
+    def _columns(self, sheet: str, c1: int, c2: int) -> tuple[int, list[ColData | None]]:
+        """The columns of a block (``None`` for columns nothing was read into); a very
+        wide block (whole rows) ends at the last column that holds anything."""
+        if c2 - c1 > 200:
+            present = [c for (s, c) in self.book.cols if s == sheet and c1 <= c <= c2]
+            c2 = max(present) if present else c1
+            return c2, [self.book.cols.get((sheet, c)) for c in range(c1, c2 + 1)]
+        return c2, [self.book.col(sheet, c) for c in range(c1, c2 + 1)]
 
     def _area(self, sheet: str, c1: int, r1: int, c2: int, r2: int, ra1: bool, ra2: bool) -> Rng:
         maxr = self.book.max_row.get(sheet, 1)
@@ -305,23 +371,33 @@ class Evaluator:
             r1, r2 = (r1 if ra1 else r1 + shift), (r2 if ra2 else r2 + shift)
             ra1 = ra2 = True
         if ra1 and ra2:
-            r2 = min(r2, max(maxr, r1))
-            key = ("area", sheet, c1, r1, c2, r2)
+            height = r2 - r1 + 1
+            r2 = min(r2, max(maxr, r1))  # rows below the last used one are blank: not stored
+            key = ("area", sheet, c1, r1, c2, r2, height)
             hit = self.book.cache.get(key)
             if hit is not None:
                 return hit
-            if (c2 - c1 + 1) * (r2 - r1 + 1) > 50_000_000:
+            c2, cols = self._columns(sheet, c1, c2)
+            if len(cols) * (r2 - r1 + 1) > 50_000_000:
                 raise Unsupported("range too large")
             objs, nums = [], []
-            for c in range(c1, c2 + 1):
-                col = self.book.col(sheet, c)
+            blank_o, blank_n = None, None
+            for col in cols:
+                if col is None:
+                    if blank_o is None:
+                        blank_o, blank_n = np.full(r2 - r1 + 1, None, dtype=object), np.full(r2 - r1 + 1, np.nan)
+                    objs.append(blank_o)
+                    nums.append(blank_n)
+                    continue
                 col.ensure(r2 + 1)
                 objs.append(col.obj[r1 : r2 + 1])
                 nums.append(col.num[r1 : r2 + 1])
             rng = Rng(
                 np.column_stack(objs) if len(objs) > 1 else objs[0][:, None].copy(),
                 np.column_stack(nums) if len(nums) > 1 else nums[0][:, None].copy(),
-                key=key[1:],
+                key=(sheet, c1, r1, c2, r2),
+                col1=c1,
+                height=height,
             )
             # groups run in dependency order, so a range is final once anyone reads it
             self.book.cache[key] = rng
@@ -329,16 +405,118 @@ class Evaluator:
         if ra1 != ra2 or r1 != r2:
             raise Unsupported("range moving with the row")
         rows = self.rows + (r1 - self.base)
+        if (rows < 1).any():
+            raise Unsupported("reference above row 1")
+        c2, cols = self._columns(sheet, c1, c2)
         objs, nums = [], []
-        for c in range(c1, c2 + 1):
-            col = self.book.col(sheet, c)
+        for col in cols:
+            if col is None:
+                objs.append(np.full(self.n, None, dtype=object))
+                nums.append(np.full(self.n, np.nan))
+                continue
             col.ensure(int(rows.max()) + 2 if len(rows) else 1)
             objs.append(col.obj[rows])
             nums.append(col.num[rows])
-        return Rng(np.column_stack(objs), np.column_stack(nums), per_row=True)
+        return Rng(np.column_stack(objs), np.column_stack(nums), per_row=True, col1=c1)
+
+    def block(self, sheet: str, c1: int, r1: int, c2: int, r2: int) -> Rng:
+        """A fixed block of cells (SUMIF reads its sum range in the criteria range's shape)."""
+        return self._area(sheet, c1, r1, c2, r2, True, True)
+
+    def _cell_ref(self, sheet: str, c: int, r: int, rabs: bool) -> Rng:
+        """One referenced cell as a block, for functions that treat references apart."""
+        col = self.book.col(sheet, c)
+        if rabs or self.n == 1:
+            rr = r if rabs else int(self.rows[0]) + (r - self.base)
+            v = col.value(rr)
+            num = float(v) if isinstance(v, float) else math.nan
+            return Rng(np.array([[v]], dtype=object), np.array([[num]]), key=(sheet, c, rr, c, rr), col1=c)
+        rows = self.rows + (r - self.base)
+        if (rows < 1).any():
+            raise Unsupported("reference above row 1")
+        col.ensure(int(rows.max()) + 2)
+        return Rng(col.obj[rows][:, None], col.num[rows][:, None], per_row=True, col1=c)
+
+    def _reference(self, node: Node, depth: int = 0) -> Rng | None:
+        """The block a reference node stands for (``None`` when it is no reference)."""
+        k, a = node.kind, node.args
+        if k == "cell":
+            return self._cell_ref(self.book.sheet_name(a[0], self.sheet), a[1], a[2], a[4])
+        if k == "area":
+            return self._eval(node)
+        if k == "sref":
+            t = self.book.table(a[0])
+            c1, _r1, c2, _r2, this_row = table_area(self.book, t, a[1], a[2], a[3])
+            if this_row and c1 == c2:
+                return self._cell_ref(t.sheet, c1, self.base, False)
+            return self._eval(node)
+        if k == "name" and depth < 50:
+            return self._reference(self.book.name_node(a[0], self.sheet), depth + 1)
+        return None
+
+    def single(self, v: Any) -> Any:
+        """One value per row from a range: Excel's implicit intersection takes the cell in
+        the formula's row (a one-column range) or column (a one-row range); any other
+        range, or a cell outside the range, is ``#VALUE!``."""
+        if not isinstance(v, Rng):
+            return v
+        h, w = v.shape
+        if v.per_row:
+            if w == 1:
+                return v.obj[:, 0]
+            return self._in_column(v, w, lambda j: v.obj[:, j])
+        if h == 1 and w == 1:
+            return v.obj[0, 0]
+        if v.key is None:
+            raise Unsupported("range used as a single value")
+        if w == 1 and h > 0:
+            v = v.padded(min(int(self.rows.max()) - v.key[2] + 1, h))
+            idx = self.rows - v.key[2]
+            ok = (idx >= 0) & (idx < h)
+            got = v.obj[np.clip(idx, 0, v.obj.shape[0] - 1), 0].copy()
+            got[~ok] = VALUE
+            return got[0] if self.n == 1 else got
+        if h == 1 and w > 1:
+            return self._in_column(v, w, lambda j: v.obj[0, j])
+        return VALUE
+
+    def _in_column(self, v: Rng, w: int, pick) -> Any:
+        if self.col is None or v.col1 is None:
+            raise Unsupported("range used as a single value")
+        j = self.col - v.col1
+        return pick(j) if 0 <= j < w else VALUE
 
     # ---------------------------------------------------------------- eval
     def eval(self, node: Node) -> Any:
+        """The value of the formula ``node`` in each of the group's cells."""
+        self._root = node
+        out = self._finish(node, self._eval(node))
+        for w in _WATCHERS:
+            w.append((self.sheet, self.col, self.rows, out))
+        return out
+
+    def _finish(self, node: Node, v: Any) -> Any:
+        """A cell's value is never blank: a reference to an empty cell gives 0.  A StoreOps
+        function's blank answer is the empty text, as xlwings gives Excel (kept as NaN
+        in a numeric column)."""
+        v = self.single(v)
+        if v is MISSING:
+            return 0.0
+        udf_root = node.kind == "call" and node.args[0] in self.udfs
+        if not is_vec(v):
+            if v is None:
+                return "" if udf_root else 0.0
+            return v
+        if v.dtype.kind == "f":
+            return v if udf_root else np.nan_to_num(v, nan=0.0)
+        if v.dtype == object:
+            blank = pd.isna(v)  # None or NaN (a C loop)
+            if blank.any():
+                v = v.copy()
+                v[blank] = "" if udf_root else 0.0
+        return v
+
+    def _eval(self, node: Node) -> Any:
         k = node.kind
         a = node.args
         if k == "num" or k == "str" or k == "bool":
@@ -346,99 +524,73 @@ class Evaluator:
         if k == "err":
             return XLErr(a[0])
         if k == "missing":
-            return _MISSING
+            return MISSING
         if k == "cell":
             sheet = self.book.sheet_name(a[0], self.sheet)
-            v = self._cells(sheet, a[1], a[2], a[4])
-            return v
+            return self._cells(sheet, a[1], a[2], a[4])
         if k == "area":
             sheet = self.book.sheet_name(a[0], self.sheet)
             return self._area(sheet, a[1], a[2], a[3], a[4], a[6], a[8])
         if k == "name":
-            node2 = self.book.name_node(a[0], self.sheet)
-            return self.eval(node2)
+            return self._eval(self.book.name_node(a[0], self.sheet))
         if k == "sref":
             t = self.book.table(a[0])
             c1, r1, c2, r2, this_row = table_area(self.book, t, a[1], a[2], a[3])
             if this_row:
                 if c1 != c2:
-                    raise Unsupported("#This Row over several columns")
+                    return self._area(t.sheet, c1, self.base, c2, self.base, False, False)
                 return self._cells(t.sheet, c1, self.base, False)
             if r2 < r1:
                 return Rng(np.empty((0, c2 - c1 + 1), dtype=object), np.empty((0, c2 - c1 + 1)))
             return self._area(t.sheet, c1, r1, c2, r2, True, True)
         if k == "neg":
-            v, e = to_num(self._single(self.eval(a[0])))
+            v, e = to_num(self.single(self._eval(a[0])))
             return with_errors(-v, e)
         if k == "pct":
-            v, e = to_num(self._single(self.eval(a[0])))
+            v, e = to_num(self.single(self._eval(a[0])))
             return with_errors(v / 100.0, e)
         if k == "bin":
-            return self._binary(a[0], self._single(self.eval(a[1])), self._single(self.eval(a[2])))
+            x, y = self.single(self._eval(a[1])), self.single(self._eval(a[2]))
+            op = a[0]
+            if op == "&":
+                return concat2(self, x, y)
+            if op in ("=", "<>", "<", ">", "<=", ">="):
+                return compare(op, None if x is MISSING else x, None if y is MISSING else y, self.n)
+            return arithmetic(op, None if x is MISSING else x, None if y is MISSING else y)
         if k == "call":
-            return self._call(a[0], a[1:])
+            return self._call(a[0], a[1:], node)
         raise Unsupported(f"node {k}")
 
-    def _single(self, v: Any) -> Any:
-        return to_scalar_or_vec(v, "range in an operator (array formula)")
+    def _single(self, v: Any) -> Any:  # kept for callers of the old name
+        return self.single(v)
 
-    def _binary(self, op: str, x: Any, y: Any) -> Any:
-        if op == "&":
-            return _concat2(self, x, y)
-        if op in ("=", "<>", "<", ">", "<=", ">="):
-            return _compare(op, x, y, self.n)
-        xv, xe = to_num(x)
-        yv, ye = to_num(y)
-        errs = merge_errors(xe, ye)
-        with np.errstate(all="ignore"):
-            if op == "+":
-                out = xv + yv
-            elif op == "-":
-                out = xv - yv
-            elif op == "*":
-                out = xv * yv
-            elif op == "/":
-                if is_vec(yv) or is_vec(xv):
-                    yy = np.broadcast_to(yv, np.shape(xv) if is_vec(xv) else np.shape(yv))
-                    out = np.divide(xv, yv)
-                    zero = yy == 0
-                    if np.any(zero):
-                        z = np.full(len(zero), None, dtype=object)
-                        z[zero] = DIV0
-                        errs = merge_errors(errs, z)
-                else:
-                    if yv == 0:
-                        return errs[0] if errs is not None else DIV0
-                    out = xv / yv
-            elif op == "^":
-                out = np.power(np.asarray(xv, float), yv)
-                if not is_vec(out):
-                    out = float(out)
-            else:
-                raise Unsupported(op)
-        if isinstance(out, np.floating):
-            out = float(out)
-        if not is_vec(out) and isinstance(out, float) and not math.isfinite(out) and errs is None:
-            return XLErr("#NUM!")
-        return with_errors(out, errs)
-
-    def _call(self, name: str, arg_nodes: tuple[Node, ...]) -> Any:
+    def _call(self, name: str, arg_nodes: tuple[Node, ...], node: Node) -> Any:
         spec = self.udfs.get(name)
         if spec is not None:
-            return self._udf(spec, arg_nodes)
-        fn = NATIVE.get(name)
+            return self._udf(spec, arg_nodes, nested=node is not self._root)
+        fn = NATIVE_FUNCTIONS.get(name)
         if fn is None:
             raise Unsupported(f"function {name}")
-        args = [self.eval(x) for x in arg_nodes]
+        if getattr(fn, "takes_refs", False):
+            args = [self._reference(x) or self._eval(x) for x in arg_nodes]
+        else:
+            args = [self._eval(x) for x in arg_nodes]
         try:
-            out = fn(self, *args)
+            return fn(self, *args)
         except TypeError as exc:
             if "positional argument" in str(exc):
                 raise Unsupported(f"{name}: wrong number of arguments") from None
             raise
-        return out
 
-    def _udf(self, spec, arg_nodes: tuple[Node, ...]) -> Any:
+    def _udf_arg(self, node: Node) -> Any:
+        """A StoreOps function reads a cell holding the empty text as blank (fast path)."""
+        if node.kind == "cell":
+            return self._cells(
+                self.book.sheet_name(node.args[0], self.sheet), node.args[1], node.args[2], node.args[4], True
+            )
+        return self._eval(node)
+
+    def _udf(self, spec, arg_nodes: tuple[Node, ...], nested: bool) -> Any:
         try:
             params = list(inspect.signature(spec.func).parameters)
         except (TypeError, ValueError):
@@ -446,9 +598,9 @@ class Evaluator:
         args = []
         row_matrix = False  # a same-row range was passed: the result has one value per row
         for i, node in enumerate(arg_nodes):
-            v = self.eval(node)
+            v = self._udf_arg(node)
             pname = params[i] if i < len(params) else ""
-            if v is _MISSING:
+            if v is MISSING:
                 v = None
             if isinstance(v, Rng):
                 if v.per_row and v.obj.shape[1] > 1:
@@ -461,7 +613,7 @@ class Evaluator:
                         raise Unsupported(f"{spec.name}: per-row range")
                     v = v.flat_obj.copy()
                 else:
-                    v = self._single(v)
+                    v = self.single(v)
             elif pname in spec.ranges and not is_vec(v):
                 v = [v]
             elif pname in spec.ranges and is_vec(v):
@@ -489,95 +641,31 @@ class Evaluator:
                     raise Unsupported(f"{spec.name} returned an array")
         if isinstance(out, np.generic):
             out = out.item()
-        if isinstance(out, (np.datetime64,)):
+        if isinstance(out, np.datetime64):
             out = float(from_datetime64(np.array([out]))[0])
-        import datetime as _dt
-
-        if isinstance(out, _dt.datetime):
-            out = (out - _dt.datetime(1899, 12, 30)) / _dt.timedelta(days=1)
-        elif isinstance(out, _dt.date):
-            out = float((out - _dt.date(1899, 12, 30)).days)
+        if isinstance(out, (_dt.datetime, _dt.date)):
+            out = serial_from_datetime(out)
+        if nested:  # inside a native formula the blank answer is the empty text it is in Excel
+            out = _blank_as_empty_text(out)
         return out
 
 
-def _cmp_key(v: Any) -> tuple[int, Any]:
-    """Excel ordering: numbers < text < booleans; blank acts as 0 or ""."""
-    if isinstance(v, (bool, np.bool_)):
-        return (2, bool(v))
-    if isinstance(v, str):
-        return (1, v.casefold())
-    if v is None:
-        return (-1, None)
-    f = float(v)
-    if math.isnan(f):
-        return (-1, None)
-    return (0, f)
-
-
-def _cmp1(op: str, x: Any, y: Any) -> Any:
-    if isinstance(x, XLErr):
-        return x
-    if isinstance(y, XLErr):
-        return y
-    kx, ky = _cmp_key(x), _cmp_key(y)
-    if kx[0] == -1 and ky[0] == -1:
-        a, b = 0, 0
-    elif kx[0] == -1:
-        a, b = ({0: 0.0, 1: "", 2: False}[ky[0]], ky[1])
-        kx = (ky[0], a)
-    elif ky[0] == -1:
-        ky = (kx[0], {0: 0.0, 1: "", 2: False}[kx[0]])
-    a, b = kx, ky
-    if op == "=":
-        return a == b
-    if op == "<>":
-        return a != b
-    if op == "<":
-        return a < b
-    if op == ">":
-        return a > b
-    if op == "<=":
-        return a <= b
-    return a >= b
-
-
-def _compare(op: str, x: Any, y: Any, n: int) -> Any:
-    if not is_vec(x) and not is_vec(y):
-        return _cmp1(op, x, y)
-    # fast path: numeric column vs number
-    xs_num = (
-        is_vec(x)
-        and x.dtype.kind in "fiu"
-        or (not is_vec(x) and isinstance(x, (int, float)) and not isinstance(x, bool))
-    )
-    ys_num = (
-        is_vec(y)
-        and y.dtype.kind in "fiu"
-        or (not is_vec(y) and isinstance(y, (int, float)) and not isinstance(y, bool))
-    )
-    if xs_num and ys_num:
-        xv = np.nan_to_num(np.asarray(x, float), nan=0.0)
-        yv = np.nan_to_num(np.asarray(y, float), nan=0.0)
-        return {
-            "=": np.equal,
-            "<>": np.not_equal,
-            "<": np.less,
-            ">": np.greater,
-            "<=": np.less_equal,
-            ">=": np.greater_equal,
-        }[op](xv, yv)
-    # blank test on a float column: H7="" is TRUE for blanks only
-    if isinstance(y, str) and y == "" and is_vec(x) and x.dtype.kind == "f" and op in ("=", "<>"):
-        m = np.isnan(x)
-        return m if op == "=" else ~m
-    if isinstance(x, str) and x == "" and is_vec(y) and y.dtype.kind == "f" and op in ("=", "<>"):
-        m = np.isnan(y)
-        return m if op == "=" else ~m
-    xo, yo = as_object(x, n), as_object(y, n)
-    out = [_cmp1(op, a, b) for a, b in zip(xo, yo)]
-    if any(isinstance(v, XLErr) for v in out):
-        return np.array(out, dtype=object)
-    return np.array(out, dtype=bool)
+def _blank_as_empty_text(v: Any) -> Any:
+    if not is_vec(v):
+        return "" if v is None or (isinstance(v, float) and v != v) else v
+    if v.dtype.kind == "f":
+        nan = np.isnan(v)
+        if not nan.any():
+            return v
+        o = v.astype(object)
+        o[nan] = ""
+        return o
+    if v.dtype == object:
+        blank = pd.isna(v)
+        if blank.any():
+            v = v.copy()
+            v[blank] = ""
+    return v
 
 
 def walk_reads(book: Book, node: Node, sheet: str, rmin: int, rmax: int, base: int, out: list, depth: int = 0) -> None:

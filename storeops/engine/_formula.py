@@ -5,7 +5,13 @@ nodes (:class:`Node`).  Supported: numbers, strings, booleans, error literals, A
 with ``$`` and optional (quoted) sheet, ranges (``A1:B9``, ``A:A``, ``3:3``), defined
 names, structured refs (``tbl[col]``, ``tbl[[#This Row],[col]]``, ``tbl[@col]``,
 ``tbl[[#Headers],[a]:[b]]``), operators ``+ - * / ^ & = <> < > <= >=``, unary ``-``/``+``,
-postfix ``%`` and function calls (``_xlfn.``/``_xludf.`` prefixes are dropped).
+postfix ``%`` and function calls.
+
+Formulas are read as Excel and LibreOffice save them: the prefixes Excel writes before
+newer functions (``_xlfn.``, ``_xlfn._xlws.``, ``_xludf.``) and the ones of ODF
+(``of:``, ``COM.MICROSOFT.``) are dropped, function names are case-insensitive
+(LibreOffice lower-cases names it does not know, such as ``ctr(`` or ``ifs(``), and
+``TRUE()``/``FALSE()`` are functions like any other.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..xlsx._cells import col_index, col_letters
+from ._values import ERROR_CODES
 
 MAX_ROW = 1048576
 MAX_COL = 16384
@@ -49,13 +56,13 @@ _TOKEN = re.compile(
   | (?P<str>"(?:[^"]|"")*")
   | (?P<ref>(?P<sheet>%s)?(?:(?P<cell>%s(?::%s)?)|(?P<cols>\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3})|(?P<rows>\$?\d+:\$?\d+))(?![\w(\[]))
   | (?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
-  | (?P<err>\#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA))
+  | (?P<err>%s)
   | (?P<func>[A-Za-z_\\][\w.]*(?=\())
   | (?P<sref>[A-Za-z_\\\u0080-\uffff][\w.\u0080-\uffff]*\[)
   | (?P<name>[A-Za-z_\\\u0080-\uffff][\w.\u0080-\uffff]*)
   | (?P<op><>|<=|>=|[-+*/^&=<>%%(),@])
     """
-    % (_SHEET, _CELL, _CELL),
+    % (_SHEET, _CELL, _CELL, "|".join(re.escape(c) for c in ERROR_CODES).replace("%", "%%")),
     re.VERBOSE,
 )
 
@@ -281,10 +288,7 @@ class _Parser:
                 return Node("bool", (up == "TRUE",))
             return Node("name", (tok.text,))
         if k == "func":
-            name = tok.text.upper()
-            for pre in ("_XLFN._XLWS.", "_XLFN.", "_XLUDF.", "_XLWS."):
-                if name.startswith(pre):
-                    name = name[len(pre) :]
+            name = function_name(tok.text)
             self.expect("(")
             args: list[Node] = []
             if self.peek() is not None and self.peek().text == ")":
@@ -309,6 +313,27 @@ class _Parser:
         raise FormulaError(f"unexpected {tok.text!r}")
 
 
+_PREFIXES = ("_XLFN.", "_XLWS.", "_XLUDF.", "COM.MICROSOFT.")
+
+
+def function_name(text: str) -> str:
+    """The Excel name of a function as a file spells it.
+
+    Examples
+    --------
+    >>> function_name("_xlfn._xlws.sort"), function_name("ctr"), function_name("COM.MICROSOFT.CONCAT")
+    ('SORT', 'CTR', 'CONCAT')
+    """
+    name = text.upper()
+    again = True
+    while again:
+        again = False
+        for pre in _PREFIXES:
+            if name.startswith(pre):
+                name, again = name[len(pre) :], True
+    return name
+
+
 def parse(text: str) -> Node:
     """Parse a formula (leading ``=`` optional) into a :class:`Node` tree.
 
@@ -319,6 +344,8 @@ def parse(text: str) -> Node:
     >>> parse("'跟进 Follow-up'!$B$2").args[:3]
     ('跟进 Follow-up', 2, 2)
     """
+    if text[:3].lower() == "of:":  # an ODF formula as LibreOffice may write one
+        text = text[3:]
     p = _Parser(tokenize(text))
     node = p.expr()
     if p.peek() is not None:

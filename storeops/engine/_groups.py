@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..xlsx._cells import unescape
-from ..xlsx._scan import F_COL, F_FKIND, F_FTE, F_FTS, F_ROW, F_SI, FK_ARRAY, FK_NORMAL, FK_SHARED, MAX_COL
+from ..xlsx._scan import F_COL, F_FKIND, F_FTE, F_FTS, F_ROW, F_SI, FK_NORMAL, FK_SHARED, MAX_COL
 from ..xlsx._splice import match_template, match_templates
 from ._eval import Group
 from ._formula import FormulaError, row_pieces, row_template, shift_formula
@@ -29,7 +29,9 @@ def make_groups(sheet: str, xml: bytes, F: np.ndarray) -> tuple[list[Group], np.
     a = np.frombuffer(xml, np.uint8)
     kind, si = F[:, F_FKIND], F[:, F_SI]
     has_text = F[:, F_FTE] > F[:, F_FTS]
-    texty = has_text & ((kind == FK_NORMAL) | (kind == FK_SHARED) | (kind == FK_ARRAY))
+    # array formulas (<f t="array" ref=…>, Excel's CSE and spilled formulas) fill a whole
+    # block with array semantics: left to Excel, never half-updated
+    texty = has_text & ((kind == FK_NORMAL) | (kind == FK_SHARED))
     children = ~has_text & (kind == FK_SHARED) & (si >= 0)
     bad = [np.flatnonzero(~texty & ~children)]
     columns = _by_column(F, np.flatnonzero(texty))

@@ -1,26 +1,68 @@
-"""Values inside the evaluator.
+"""Values inside the evaluator, and Excel's rules for turning one kind into another.
 
 A value is a Python scalar (``float``, ``str``, ``bool``, ``None`` = blank cell,
 :class:`XLErr`) or a 1-D numpy column with one entry per row of the formula group
 (``float64`` with ``NaN`` = blank, ``bool``, or ``object`` mixing the scalar kinds).
-Ranges are :class:`Rng`: a fixed 2-D block (``per_row=False``) or one horizontal slice
-per group row (``per_row=True``, shape ``(n, width)``).
+References are :class:`Rng`: a fixed 2-D block (``per_row=False``) or one slice per
+group row (``per_row=True``, shape ``(n, width)``).  A function that treats a
+reference differently from a typed value (SUM skips the text of a cell but adds the
+typed ``"2"``) receives even a single cell as a :class:`Rng`.
+
+The conversions follow Excel (Microsoft's function reference and the cached values of
+workbooks Excel computed; see ``docs/engine.md``):
+
+* to a number (:func:`to_num`): blank → 0, TRUE/FALSE → 1/0, a text that reads as a
+  number, percentage, date or time → that number (:func:`text_to_number`), any
+  other text → ``#VALUE!``;
+* to a condition (:func:`truth`): a number ≠ 0 is TRUE, blank is FALSE, the texts
+  "TRUE"/"FALSE" count, other texts are ``#VALUE!``;
+* to a text (:func:`to_text1`): numbers as Excel's General format writes them in a
+  formula (15 significant digits), TRUE/FALSE in capitals, blank as "".
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import re
+import unicodedata
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..xlsx._cells import XLErr
+from ._serial import LocaleDependent, parse_date_text, serial_from_datetime64
 
-__all__ = ["XLErr", "Rng", "Unsupported", "NA", "VALUE", "DIV0", "NUM", "REF", "NAME"]
+__all__ = [
+    "ERROR_CODES",
+    "XLErr",
+    "Rng",
+    "Unsupported",
+    "NA",
+    "VALUE",
+    "DIV0",
+    "NUM",
+    "REF",
+    "NAME",
+    "NULL",
+]
 
-NA, VALUE, DIV0, NUM, REF, NAME = (XLErr(x) for x in ("#N/A", "#VALUE!", "#DIV/0!", "#NUM!", "#REF!", "#NAME?"))
+#: Excel's error values, the one list the engine (parser, reader, evaluator) uses
+ERROR_CODES: tuple[str, ...] = (
+    "#NULL!",
+    "#DIV/0!",
+    "#VALUE!",
+    "#REF!",
+    "#NAME?",
+    "#NUM!",
+    "#N/A",
+    "#GETTING_DATA",
+    "#SPILL!",
+    "#CALC!",
+)
+ERRORS: dict[str, XLErr] = {c: XLErr(c) for c in ERROR_CODES}
+NULL, DIV0, VALUE, REF, NAME, NUM, NA = (ERRORS[c] for c in ERROR_CODES[:7])
 
 
 class Unsupported(Exception):
@@ -29,12 +71,41 @@ class Unsupported(Exception):
 
 @dataclass
 class Rng:
-    """A block of cell values: ``obj`` (object, blanks ``None``) and ``num`` (float, NaN when not a number)."""
+    """A block of cell values: ``obj`` (object, blanks ``None``) and ``num`` (float, NaN
+    where the cell holds no number).  ``key`` = (sheet, c1, r1, c2, r2) for a fixed
+    block (it caches derived data); ``col1`` is the first column of any block.
+
+    A fixed block reaching below the sheet's last used row (``A:A``, ``A1:A100000``)
+    stores only the rows up to it; ``height`` is its real number of rows, the rest blank."""
 
     obj: np.ndarray
     num: np.ndarray
     per_row: bool = False
-    key: tuple | None = None  # (sheet, c1, r1, c2, r2) for fixed ranges: caches derived data
+    key: tuple | None = None
+    col1: int | None = None
+    height: int | None = None
+    _first_error: Any = field(default=False, repr=False, compare=False)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(rows, columns) of the block as the formula wrote it."""
+        h, w = self.obj.shape
+        return (max(self.height or 0, h), w)
+
+    @property
+    def blank_rows(self) -> int:
+        """Rows below the stored ones: blank cells."""
+        return self.shape[0] - self.obj.shape[0]
+
+    def padded(self, h: int) -> Rng:
+        """The block with at least ``h`` stored rows (blank rows added below)."""
+        have, w = self.obj.shape
+        if have >= h:
+            return self
+        obj = np.full((h, w), None, dtype=object)
+        num = np.full((h, w), np.nan)
+        obj[:have], num[:have] = self.obj, self.num
+        return Rng(obj, num, self.per_row, self.key, self.col1, max(self.height or 0, h))
 
     @property
     def flat_obj(self) -> np.ndarray:
@@ -45,30 +116,106 @@ class Rng:
         return self.num.reshape(-1)
 
     def column(self, j: int = 0) -> Rng:
-        return Rng(self.obj[:, j : j + 1], self.num[:, j : j + 1], self.per_row)
+        key = None
+        if self.key is not None:
+            s, c1, r1, _c2, r2 = self.key
+            key = (s, c1 + j, r1, c1 + j, r2)
+        return Rng(
+            self.obj[:, j : j + 1], self.num[:, j : j + 1], self.per_row, key, (self.col1 or 0) + j or None, self.height
+        )
+
+    def first_error(self) -> XLErr | None:
+        """The first error value of a fixed block (row by row), ``None`` when there is none."""
+        if self._first_error is False:
+            cand = np.flatnonzero(np.isnan(self.flat_num))
+            err = None
+            if cand.size:
+                vals = self.flat_obj[cand]
+                m = error_mask(vals)
+                if m.any():
+                    err = vals[int(np.argmax(m))]
+            self._first_error = err
+        return self._first_error
+
+    def row_errors(self) -> np.ndarray | None:
+        """Per row of a per-row block: its first error (``None`` where there is none)."""
+        m = error_mask(self.flat_obj).reshape(self.obj.shape)
+        if not m.any():
+            return None
+        out = np.full(self.obj.shape[0], None, dtype=object)
+        rows = np.flatnonzero(m.any(axis=1))
+        out[rows] = self.obj[rows, np.argmax(m[rows], axis=1)]
+        return out
 
 
 def is_vec(x: Any) -> bool:
     return isinstance(x, np.ndarray)
 
 
-def obj_to_num(a: np.ndarray) -> np.ndarray:
-    """Numbers of an object column (NaN for blanks, text, errors; bool → 1/0)."""
-    out = np.full(len(a), np.nan)
-    for i, v in enumerate(a):
-        if v is None or isinstance(v, str):
-            continue
-        if isinstance(v, (bool, np.bool_)):
-            out[i] = float(v)
-        else:
-            try:
-                out[i] = float(v)
-            except (TypeError, ValueError):
-                pass
-    return out
+# --------------------------------------------------------------------------- text → number
+_NUMBER = re.compile(
+    r"""^(?P<neg>[-+]|\()?\s*(?P<cur>\$)?\s*(?P<pct1>%)?\s*
+    (?P<int>\d{1,3}(?:,\d{3})+|\d*)(?:\.(?P<frac>\d*))?(?:[eE](?P<exp>[-+]?\d+))?
+    \s*(?P<pct2>%)?\s*(?P<close>\))?$""",
+    re.X,
+)
 
 
-def _scalar_num(v: Any) -> float | XLErr:
+#: number-like texts whose reading is not documented: misplaced thousands separators,
+#: mixed fractions ("1 1/2")
+_UNSURE = re.compile(r"^[-+(]?\s*\$?\s*(\d+,[\d,]*(\.\d*)?|\d+\s+\d+/\d+)\s*%?\)?$")
+
+
+def _plain_number(t: str) -> float | None:
+    m = _NUMBER.match(t)
+    if m is None or not (m.group("int") or m.group("frac")):
+        return None
+    if (m.group("neg") == "(") != bool(m.group("close")) or (m.group("pct1") and m.group("pct2")):
+        return None
+    digits = (m.group("int") or "0").replace(",", "") + "." + (m.group("frac") or "0")
+    v = float(digits + ("e" + m.group("exp") if m.group("exp") else ""))
+    if m.group("pct1") or m.group("pct2"):
+        v /= 100.0
+    if m.group("neg") in ("-", "("):
+        v = -v
+    return v if math.isfinite(v) else None
+
+
+def text_to_number(text: str) -> float | None:
+    """The number Excel reads in a text (``" 1,234.5 "``, ``"12%"``, ``"$5"``, ``"(3)"``,
+    ``"1e3"``, ``"2008-01-15"``, ``"10:30"``), or ``None`` when it reads none.
+
+    Raises :class:`Unsupported` for texts whose number depends on the regional settings
+    (``"1/2/2008"``, full-width digits).
+
+    Examples
+    --------
+    >>> text_to_number(" 1,234.5 "), text_to_number("12%"), text_to_number("(3)")
+    (1234.5, 0.12, -3.0)
+    >>> text_to_number("abc") is None, text_to_number("") is None
+    (True, True)
+    """
+    t = text.strip()
+    if not t:
+        return None
+    v = _plain_number(t)
+    if v is not None:
+        return v
+    if _UNSURE.match(t):
+        raise Unsupported(f"Excel's reading of the text {text!r} is not certain here")
+    try:
+        v = parse_date_text(t)
+    except LocaleDependent:
+        raise Unsupported(f"the text {text!r} reads as a date only with regional settings") from None
+    if v is None:
+        wide = unicodedata.normalize("NFKC", t)
+        if wide != t and (_plain_number(wide) is not None or any(ch.isdigit() for ch in wide)):
+            raise Unsupported(f"the text {text!r} holds full-width characters Excel may read as a number")
+    return v
+
+
+def number_of(v: Any) -> float | XLErr:
+    """One value as a number by Excel's rules (see :func:`to_num`), or its error."""
     if v is None:
         return 0.0
     if isinstance(v, XLErr):
@@ -76,13 +223,8 @@ def _scalar_num(v: Any) -> float | XLErr:
     if isinstance(v, (bool, np.bool_)):
         return float(v)
     if isinstance(v, str):
-        t = v.strip()
-        if t == "":
-            return VALUE
-        try:
-            return float(t.rstrip("%")) / (100 if t.endswith("%") else 1)
-        except ValueError:
-            return VALUE
+        f = text_to_number(v)
+        return VALUE if f is None else f
     try:
         f = float(v)
     except (TypeError, ValueError):
@@ -97,13 +239,9 @@ def to_num(x: Any) -> tuple[Any, np.ndarray | None]:
     (``None`` where fine) or ``None`` when there is no error at all.
     """
     if isinstance(x, Rng):
-        if x.obj.size == 1:
-            return to_num(x.obj.reshape(-1)[0])
-        if x.per_row and x.obj.shape[1] == 1:
-            return to_num(x.obj[:, 0])
-        raise Unsupported("range used as a single value")
+        return to_num(to_scalar_or_vec(x))
     if not is_vec(x):
-        v = _scalar_num(x)
+        v = number_of(x)
         if isinstance(v, XLErr):
             return math.nan, np.array([v], dtype=object)
         return v, None
@@ -119,7 +257,7 @@ def to_num(x: Any) -> tuple[Any, np.ndarray | None]:
         elif type(v) is float:
             out[i] = 0.0 if v != v else v
         else:
-            r = _scalar_num(v)
+            r = number_of(v)
             if isinstance(r, XLErr):
                 if errs is None:
                     errs = np.full(len(x), None, dtype=object)
@@ -182,8 +320,23 @@ def error_mask(x: Any) -> Any:
     return isinstance(x, XLErr)
 
 
+def _truth1(v: Any) -> tuple[bool, XLErr | None]:
+    if isinstance(v, XLErr):
+        return False, v
+    if isinstance(v, str):
+        u = v.upper()
+        if u in ("TRUE", "FALSE"):
+            return u == "TRUE", None
+        return False, VALUE
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return False, None
+    return bool(v), None
+
+
 def truth(x: Any) -> tuple[Any, np.ndarray | None]:
     """Conditions: numbers ≠ 0 are TRUE, blank FALSE, "TRUE"/"FALSE" text, other text #VALUE!."""
+    if isinstance(x, Rng):
+        return truth(to_scalar_or_vec(x))
     if is_vec(x):
         if x.dtype == bool:
             return x, None
@@ -192,33 +345,21 @@ def truth(x: Any) -> tuple[Any, np.ndarray | None]:
         out = np.zeros(len(x), dtype=bool)
         errs = None
         for i, v in enumerate(x):
-            if isinstance(v, str):
-                u = v.upper()
-                if isinstance(v, XLErr) or u not in ("TRUE", "FALSE"):
-                    if errs is None:
-                        errs = np.full(len(x), None, dtype=object)
-                    errs[i] = v if isinstance(v, XLErr) else VALUE
-                else:
-                    out[i] = u == "TRUE"
-            elif v is not None and not (isinstance(v, float) and math.isnan(v)):
-                out[i] = bool(v)
+            out[i], e = _truth1(v)
+            if e is not None:
+                if errs is None:
+                    errs = np.full(len(x), None, dtype=object)
+                errs[i] = e
         return out, errs
-    if isinstance(x, Rng):
-        return truth(to_scalar_or_vec(x))
-    if isinstance(x, XLErr):
-        return False, np.array([x], dtype=object)
-    if isinstance(x, str):
-        if x.upper() in ("TRUE", "FALSE"):
-            return x.upper() == "TRUE", None
-        return False, np.array([VALUE], dtype=object)
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return False, None
-    return bool(x), None
+    b, e = _truth1(x)
+    return b, (None if e is None else np.array([e], dtype=object))
 
 
 def to_scalar_or_vec(x: Any, refusal: str = "range used as a single value") -> Any:
     """A 1×1 range or a per-row single column as a plain value; any other range raises
-    :class:`Unsupported` with the message ``refusal``."""
+    :class:`Unsupported` with the message ``refusal`` (the evaluator's
+    :meth:`~storeops.engine._eval.Evaluator.single` applies Excel's implicit
+    intersection instead)."""
     if isinstance(x, Rng):
         if x.obj.size == 1 and not x.per_row:
             return x.obj.reshape(-1)[0]
@@ -247,11 +388,7 @@ def as_object(x: Any, n: int) -> np.ndarray:
 
 def from_datetime64(x: np.ndarray) -> np.ndarray:
     """datetime64 → Excel serial days (NaN for NaT)."""
-    ns = x.astype("datetime64[ns]")
-    out = (ns - np.datetime64("1899-12-30T00:00:00", "ns")) / np.timedelta64(1, "D")
-    out = out.astype(np.float64)
-    out[np.isnat(ns)] = np.nan
-    return out
+    return serial_from_datetime64(x)
 
 
 def number_text(v: float) -> str:
@@ -278,22 +415,6 @@ def to_text1(v: Any) -> str:
 
 _TYPE_OF = np.frompyfunc(type, 1, 1)
 
-
-#: the texts an XLErr holds (Excel's error values; a file could carry another text in a
-#: ``t="e"`` cell only if damaged): a str column without them holds no XLErr
-_ERROR_CODES = [
-    "#NULL!",
-    "#DIV/0!",
-    "#VALUE!",
-    "#REF!",
-    "#NAME?",
-    "#NUM!",
-    "#N/A",
-    "#GETTING_DATA",
-    "#SPILL!",
-    "#CALC!",
-]
-
 _TYPE_TESTS = (
     ("num", lambda t: issubclass(t, (int, float, np.integer, np.floating)) and not issubclass(t, (bool, np.bool_))),
     ("str", lambda t: issubclass(t, str) and not issubclass(t, XLErr)),
@@ -315,7 +436,7 @@ def type_masks(values: np.ndarray) -> dict[str, np.ndarray]:
     """
     n = len(values)
     kind = pd.api.types.infer_dtype(values, skipna=True) if n else "empty"
-    if kind == "boolean" or kind == "string" and not pd.Series(values, dtype=object).isin(_ERROR_CODES).any():
+    if kind == "boolean" or kind == "string" and not pd.Series(values, dtype=object).isin(ERROR_CODES).any():
         # C passes say: every value is a str (or every one a bool), apart from blanks (None/NaN)
         none = pd.isna(values)
         one = ~none

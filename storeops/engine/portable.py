@@ -1,9 +1,13 @@
 """``export --portable``: a copy for WPS/LibreOffice users, who cannot run xlwings.
 
-StoreOps function calls become native Excel formulas where an exact native
-equivalent exists (ratios, REPLY_HOURS, BUYER_CLASS, OVERDUE) and their computed values
-otherwise (TITLE_SCORE, SCAM_RISK, BANNED, …).  The VBA project and the ribbon are
-dropped and the file is saved as ``.xlsx``.
+A StoreOps workbook becomes the ``.xlsx`` edition (:mod:`storeops.workbook.editions`):
+its tables and settings are read and the edition is built from the schema and
+calculated — native twins live, Python-only results as values that ``storeops recalc``
+and ``watch`` keep recomputing after each save.
+
+Any other workbook that calls StoreOps functions is translated in place: each call
+becomes its native twin (``FunctionSpec.twin``) where one exists and its computed value
+otherwise; the VBA project and the ribbon are dropped and the file is saved as ``.xlsx``.
 """
 
 from __future__ import annotations
@@ -11,7 +15,6 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..xlsx._atomic import atomic_replace
@@ -25,49 +28,18 @@ from ._sheetxml import cell_attrs, cell_value, replace_cells
 from .recalc import evaluate_package
 
 
-def _ratio(a: list[str]) -> str | None:
-    if len(a) != 2:
+def _twin(name: str, args: list[str]) -> str | None:
+    """The native twin of a StoreOps call (``FunctionSpec.twin``), or None."""
+    from storeops.workbook.editions import twin_call
+    from storeops_xl import FUNCTIONS
+
+    spec = FUNCTIONS.get(name)
+    if spec is None or spec.twin is None:
         return None
-    n, d = a
-    return f'IF({d}>0,{n}/{d},"")'
-
-
-def _reply_hours(a: list[str]) -> str | None:
-    if len(a) != 2:
+    try:
+        return twin_call(name, args)
+    except ValueError:  # a required argument is missing
         return None
-    x, y = a
-    return f'IF(OR({x}="",{y}=""),"",({y}-{x})*24)'
-
-
-def _buyer_class(a: list[str]) -> str | None:
-    if not 3 <= len(a) <= 5:
-        return None
-    u, p, s = a[:3]
-    au = a[3] if len(a) > 3 and a[3] else "10000"
-    ar = a[4] if len(a) > 4 and a[4] else "3"
-    return f'IF(OR(N({u})>={au},N({p})>={ar}),"A",IF(N({p})>0,"B",IF(N({s})>0,"C","D")))'
-
-
-def _overdue(a: list[str]) -> str | None:
-    if not 1 <= len(a) <= 2:
-        return None
-    d = a[0]
-    t = a[1] if len(a) == 2 and a[1] else "TODAY()"
-    return f'IF({d}="","",{d}<{t})'
-
-
-#: StoreOps function → native-formula writer (argument texts → formula text).
-NATIVE_EQUIVALENTS: dict[str, Callable[[list[str]], str | None]] = {
-    "CTR": _ratio,
-    "BOUNCE": _ratio,
-    "INQUIRY_RATE": _ratio,
-    "CONVERSION": _ratio,
-    "CPC": _ratio,
-    "COST_PER": _ratio,
-    "REPLY_HOURS": _reply_hours,
-    "BUYER_CLASS": _buyer_class,
-    "OVERDUE": _overdue,
-}
 
 
 class _NoEquivalent(Exception):
@@ -79,8 +51,7 @@ def _translate(node: Node, udfs: set[str]) -> Node:
         args = [_translate(x, udfs) for x in node.args[1:]]
         name = node.args[0]
         if name in udfs:
-            fn = NATIVE_EQUIVALENTS.get(name)
-            text = fn([unparse(x) for x in args]) if fn else None
+            text = _twin(name, [unparse(x) for x in args])
             if text is None:
                 raise _NoEquivalent(name)
             return parse(text)
@@ -102,6 +73,37 @@ def _uses(node: Node, udfs: set[str]) -> bool:
     return False
 
 
+def _as_edition(src: str, out: str, today: _dt.date | None) -> PortableReport | None:
+    """A StoreOps workbook (the schema's tables with the schema's headers): rebuilt as the
+    .xlsx edition with its data and settings.  ``None`` for any other workbook."""
+    from storeops.tables import to_keys
+    from storeops.workbook import build_workbook, schema
+    from storeops.workbook.editions import python_only
+    from storeops.xlsx import read_names, read_tables
+
+    tables = read_tables(src)
+    if "tblFollow" not in tables or list(tables["tblFollow"].columns) != [c.header for c in schema.FOLLOW.columns]:
+        return None
+    data = {name: to_keys(name, frame) for name, frame in tables.items() if name in schema.TABLES}
+    names = read_names(src)
+    computed = {schema.AS_OF_CELL} | {c.name for sh in schema.SHEETS for c in sh.cells if c.formula}
+    settings = {k: v for k, v in names.items() if isinstance(k, str) and k not in computed and not isinstance(v, list)}
+    weights = names.get("cfg_pk_weights")
+    if isinstance(weights, list):
+        for (key, _label, _w), v in zip(schema.PK_METRICS, weights):
+            settings[f"pk_weight_{key}"] = v
+    build_workbook(out, data=data, settings=settings, edition="xlsx", calculate=True, today=today or _dt.date.today())
+    rep = PortableReport(out)
+    for t in schema.TABLES.values():
+        n = max(len(data.get(t.name, ())), 1)
+        for c in t.formulas:
+            if python_only(c.formula):
+                rep.values += n
+            else:
+                rep.native += n
+    return rep
+
+
 @dataclass
 class PortableReport:
     """What ``export_portable`` did."""
@@ -114,8 +116,9 @@ class PortableReport:
 
     def summary(self) -> str:
         return (
-            f"已导出 {os.path.basename(self.out)}：{self.native} 个公式改为原生公式，{self.values} 个改为数值"
-            f" / exported: {self.native} formulas made native, {self.values} replaced by values"
+            f"已导出 {os.path.basename(self.out)}：{self.native} 个原生公式，{self.values} 个 Python 结果为数值"
+            f"（保存后运行 storeops recalc 重算）/ exported: {self.native} native formulas, {self.values} Python-only "
+            "results as values (run storeops recalc after each save to recompute them)"
         )
 
 
@@ -133,6 +136,9 @@ def export_portable(
     from storeops_xl import FUNCTIONS
 
     src, out = os.fspath(src), os.fspath(out)
+    edition = _as_edition(src, out, today)
+    if edition is not None:
+        return edition
     rep = PortableReport(out)
     udfs = set(FUNCTIONS)
     with open_package(src) as pkg:

@@ -34,12 +34,15 @@ from ..xlsx._jit import needs_compiling
 from ..xlsx._package import Package, open_package
 from ..xlsx._scan import F_ROW, MAX_COL, V_COL, V_ROW, ScanError, SheetScan, scan_kernel, scan_sheet, split_kernel
 from ..xlsx._zipwrite import deflate, write_zip
+from . import editions as _editions
 from ._encode import ValueSink, _serial
 from ._eval import Book, Evaluator, Group, walk_reads
 from ._formula import FormulaError, parse, shift_formula
 from ._groups import make_groups
 from ._sheetxml import add_row_cells, formula_cell, row_cells, row_span, rows_below
+from ._sst import EmptyString
 from ._values import Rng, Unsupported, is_vec
+from .chartcache import fill_chart_caches
 
 __all__ = ["RecalcReport", "recalc", "evaluate_package"]
 
@@ -203,8 +206,9 @@ def evaluate_package(
     # 1. one scan per sheet: formula cells, and the value cells of the columns the formulas
     #    of the first rows read (a guess checked in step 3)
     xmls: dict[str, bytes] = {}
+    edition_state = _editions.EditionState(today_d)
     for s in sheets:
-        xml = pkg.read(s.path)
+        xml = _editions.prepare_sheet(pkg, s.name, pkg.read(s.path), edition_state)
         if pkg.tables:
             xml = _extend_tables(pkg, s.name, xml, replace, report)
         xmls[s.name] = xml
@@ -244,10 +248,8 @@ def evaluate_package(
             g.reason = str(exc) or type(exc).__name__
             continue
         live.append(g)
-        for s, c1, c2, _r1, _r2 in g.reads:
-            if c2 - c1 > 200:
-                continue
-            need[s].update(range(c1, c2 + 1))
+        for s, c1, c2, _r1, _r2 in g.reads:  # wide ranges and whole rows too (issue 16)
+            need[s].update(range(c1, min(c2, MAX_COL) + 1))
     clock("parse formulas")
     # 3. read the needed columns (cells that live groups recompute are read only if their group fails)
     deferred: dict[str, np.ndarray] = {}
@@ -278,7 +280,7 @@ def evaluate_package(
     for g in ordered:
         if g.reason:
             continue
-        ev = Evaluator(book, g.sheet, g.rows, g.base_row, FUNCTIONS)
+        ev = Evaluator(book, g.sheet, g.rows, g.base_row, FUNCTIONS, col=g.col)
         try:
             with np.errstate(all="ignore"):
                 res = ev.eval(g.node)
@@ -291,23 +293,15 @@ def evaluate_package(
         g.result = res
         book.col(g.sheet, g.col).set(g.rows, res if is_vec(res) else _broadcast(res, len(g.rows)))
     bar.update(1)
+    fill_chart_caches(pkg, book, replace)
     clock("evaluate")
     # 5. write the cached values in place
-    empty_ref = b""
-    if pkg.sst_path:
-        try:
-            empty_idx = sst.index("")
-        except ValueError:
-            empty_idx = len(sst)
-            replace[pkg.sst_path] = _sst_append_empty(pkg.read(pkg.sst_path))
-        empty_ref = str(empty_idx).encode()
-    elif any(sc is not None and len(sc.formulas) for sc in scans.values()):
-        empty_ref = _add_sst(pkg, replace)
+    empty = EmptyString(pkg, sst, any(sc is not None and len(sc.formulas) for sc in scans.values()))
     for s in sheets:
         sc = scans[s.name]
         n_f = len(sc.formulas) if sc is not None else bad_cells[s.name]
         stats = {"formulas": n_f, "evaluated": 0, "left_to_excel": bad_cells[s.name]}
-        sink = ValueSink(empty_ref)
+        sink = ValueSink(empty.ref)
         for g in (x for x in all_groups if x.sheet == s.name):
             if g.result is None and g.reason:
                 stats["left_to_excel"] += len(g.rows)
@@ -315,9 +309,11 @@ def evaluate_package(
                     report.left_examples.append(f"{s.name}!{_cells.col_letters(g.col)}{g.base_row}: {g.reason}")
                 continue
             sink.add(g.cell_index, g.result)
+            empty.note(g.result)
             stats["evaluated"] += len(g.rows)
         grew = any(t.sheet == s.name and t.name in report.rows_added for t in pkg.tables.values())
         pieces = sink.write(xmls[s.name], sc.formulas) if sc is not None else None
+        pieces = _editions.finish_sheet(pkg, s.name, pieces, xmls[s.name], edition_state)
         if pieces is not None:
             replace[s.path] = deflate(pieces) if deflated else b"".join(bytes(p) for p in pieces)
         elif grew:
@@ -331,10 +327,11 @@ def evaluate_package(
         report.evaluated += stats["evaluated"]
         report.left_to_excel += stats["left_to_excel"]
         bar.update(1)
+    empty.commit(replace)  # the shared string "" only when a blank result needs it
     clock("write values and deflate")
     # 6. calcPr: ask Excel to recalculate on open only when something is left to it
     wb = pkg.read(pkg.workbook_path)
-    new_wb = _set_full_calc(wb, report.left_to_excel > 0)
+    new_wb = _editions.finish_workbook(pkg, _set_full_calc(wb, report.left_to_excel > 0))
     if new_wb != wb:
         replace[pkg.workbook_path] = new_wb
     bar.close()
@@ -422,54 +419,6 @@ def _broadcast(v: Any, n: int) -> np.ndarray:
     out = np.empty(n, dtype=object)
     out[:] = [v] * n
     return out
-
-
-_SST_TYPE = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
-_SST_CT = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
-
-
-def _add_sst(pkg: Package, replace: dict[str, bytes]) -> bytes:
-    """Create a shared-string part holding "" (files saved by openpyxl may have none)."""
-    import posixpath
-
-    from ..xlsx._package import rels_of
-
-    base = posixpath.dirname(pkg.workbook_path)
-    name = posixpath.join(base, "sharedStrings.xml")
-    if pkg.has(name):
-        return b""
-    replace[name] = (
-        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
-        b"<si><t></t></si></sst>"
-    )
-    ct = replace.get("[Content_Types].xml") or pkg.read("[Content_Types].xml")
-    i = ct.rfind(b"</Types>")
-    replace["[Content_Types].xml"] = (
-        ct[:i] + b'<Override PartName="/%s" ContentType="%s"/>' % (name.encode(), _SST_CT) + ct[i:]
-    )
-    wr = rels_of(pkg.workbook_path)
-    rels = replace.get(wr) or pkg.read(wr)
-    ids = {int(x) for x in re.findall(rb'Id="rId(\d+)"', rels)}
-    rid = max(ids | {0}) + 1
-    i = rels.rfind(b"</Relationships>")
-    replace[wr] = (
-        rels[:i] + b'<Relationship Id="rId%d" Type="%s" Target="sharedStrings.xml"/>' % (rid, _SST_TYPE) + rels[i:]
-    )
-    return b"0"
-
-
-def _sst_append_empty(data: bytes) -> bytes:
-    i = data.rfind(b"</sst>")
-    data = data[:i] + b"<si><t></t></si>" + data[i:]
-
-    def bump(m: re.Match) -> bytes:
-        return m.group(1) + str(int(m.group(2)) + 1).encode() + b'"'
-
-    head_end = data.find(b">", data.find(b"<sst"))
-    head = re.sub(rb'(uniqueCount=")(\d+)"', bump, data[:head_end])
-    head = re.sub(rb'(\scount=")(\d+)"', bump, head)
-    return head + data[head_end:]
 
 
 def _set_full_calc(wb: bytes, on: bool) -> bytes:

@@ -16,11 +16,12 @@ API (stable; the workbook upsert in :mod:`storeops.importers.upsert` builds on i
 * ``rejected``: ``[(row_number, reason)]`` — 1-based row numbers of the file, reasons
   bilingual (no product ID / keyword, a cell that is not a number).
 
-Formats: the CSV conversions (UTF-8 with or without BOM, GB18030), ``.xlsx`` (calamine)
-and real BIFF8 ``.xls`` (xlrd).  The header row is found by its content, not its position;
-blank rows and trailing spaces in headers are ignored; Chinese and English header names
-are both understood.  A file that is neither kind raises
-:class:`storeops.errors.StoreOpsError` with a bilingual message.
+Formats (:mod:`.grid`): the CSV conversions (UTF-8 with or without BOM, UTF-16, GB18030),
+``.xlsx`` (calamine), real BIFF8 ``.xls`` (xlrd) and HTML tables saved as ``.xls``.  The
+header row is found by its content, not its position (:mod:`.spec`); blank rows and trailing
+spaces in headers are ignored; Chinese and English header names are both understood.  A file
+that is neither kind raises :class:`storeops.errors.StoreOpsError` with a bilingual message
+(:func:`storeops.importers.read_any` reads every other export kind too).
 
 Canonical columns
 -----------------
@@ -38,23 +39,11 @@ p4p_hours, top10_avg_impressions, top10_avg_clicks, keyword_index, seller_index.
 
 from __future__ import annotations
 
-import csv
-import datetime as _dt
-import io
-import math
-import re
-import unicodedata
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import numpy as np
-import pandas as pd
+from .spec import Export, KindSpec, read_kinds
 
-from storeops.errors import StoreOpsError
-from storeops_xl._coerce import to_number
-
-__all__ = ["Export", "HEADERS", "read_export"]
+__all__ = ["Export", "HEADERS", "SPECS", "read_export"]
 
 _P = "products"
 _K = "keywords"
@@ -110,169 +99,27 @@ HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
         "seller_index": ("卖家规模指数", "Seller Index", "Seller Scale Index", "Seller-scale Index"),
     },
 }
-_KEY_COLUMN = {_P: "product_id", _K: "keyword"}
-_TEXT = {"product_id", "title", "owner", "keyword"}
-_FLAGS = {"is_showcase", "is_top", "is_p4p"}
-_YES = {"y", "yes", "是", "true", "1"}
-_NO = {"n", "no", "否", "false", "0"}
-_DATE = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-_PERIOD = re.compile(_DATE + r"\s*(?:~|～|至|到|—|–|\s-\s|-)\s*" + _DATE)
-
-
-def _norm(h: Any) -> str:
-    return "".join(unicodedata.normalize("NFKC", str(h)).split()).lower().replace("_", "")
-
-
-_LOOKUP: dict[str, dict[str, str]] = {
-    kind: {_norm(alias): canon for canon, aliases in cols.items() for alias in (*aliases, canon)}
-    for kind, cols in HEADERS.items()
-}
-
-
-@dataclass
-class Export:
-    """One parsed Data Manager export."""
-
-    kind: str
-    period_start: _dt.date | None
-    period_end: _dt.date | None
-    frame: pd.DataFrame
-    source_path: Path
-    rejected: list[tuple[int, str]] = field(default_factory=list)
-
-
-# --------------------------------------------------------------------------- grids
-def _cell(v: Any) -> Any:
-    if isinstance(v, str):
-        return v.strip()
-    if isinstance(v, float) and math.isnan(v):
-        return ""
-    return "" if v is None else v
-
-
-def _read_csv(path: Path) -> list[list[Any]]:
-    raw = path.read_bytes()
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise StoreOpsError(f"无法识别文件编码: {path.name} / cannot decode {path.name} (not UTF-8 or GB18030)")
-    sample = text[:4096]
-    delim = "\t" if sample.count("\t") > sample.count(",") else ","
-    return [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text), delimiter=delim)]
-
-
-def _read_xlsx(path: Path) -> list[list[Any]]:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        wb = CalamineWorkbook.from_path(str(path))
-        rows = wb.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except Exception as exc:
-        raise StoreOpsError(f"无法读取 Excel 文件 {path.name} / cannot read {path.name}: {exc}") from None
-    return [[_cell(c) for c in row] for row in rows]
-
-
-def _read_xls(path: Path) -> list[list[Any]]:
-    import xlrd
-
-    try:
-        book = xlrd.open_workbook(str(path), on_demand=True)
-        sheet = book.sheet_by_index(0)
-        rows = []
-        for r in range(sheet.nrows):
-            out = []
-            for c in sheet.row(r):
-                if c.ctype == xlrd.XL_CELL_DATE:
-                    out.append(xlrd.xldate.xldate_as_datetime(c.value, book.datemode))
-                elif c.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
-                    out.append("")
-                else:
-                    out.append(_cell(c.value))
-            rows.append(out)
-        book.release_resources()
-    except xlrd.XLRDError as exc:
-        raise StoreOpsError(f"无法读取 .xls 文件 {path.name} / cannot read {path.name}: {exc}") from None
-    return rows
-
-
-def _grid(path: Path) -> list[list[Any]]:
-    head = path.read_bytes()[:8]
-    if head.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: real BIFF8 .xls
-        return _read_xls(path)
-    if head.startswith(b"PK"):
-        return _read_xlsx(path)
-    return _read_csv(path)
-
-
-# --------------------------------------------------------------------------- parsing
-def _find_header(grid: list[list[Any]]) -> tuple[int, str, dict[int, str]]:
-    best: tuple[int, int, str, dict[int, str]] | None = None
-    for r, row in enumerate(grid[:60]):
-        for kind, lookup in _LOOKUP.items():
-            mapping: dict[int, str] = {}
-            for c, h in enumerate(row):
-                canon = lookup.get(_norm(h)) if h != "" else None
-                if canon and canon not in mapping.values():
-                    mapping[c] = canon
-            if _KEY_COLUMN[kind] in mapping.values() and len(mapping) >= 3:
-                if best is None or len(mapping) > best[0]:
-                    best = (len(mapping), r, kind, mapping)
-        if best is not None and best[1] == r:
-            break
-    if best is None:
-        raise StoreOpsError(
-            "不是数据管家的产品或关键词导出文件(找不到 产品ID / 词 表头) / "
-            "not a Data Manager products or keywords export (no 产品ID / 词 header row found)"
-        )
-    return best[1], best[2], best[3]
-
-
-def _to_date(y: str, m: str, d: str) -> _dt.date | None:
-    try:
-        return _dt.date(int(y), int(m), int(d))
-    except ValueError:
-        return None
-
-
-def _period(grid: list[list[Any]], header_row: int, path: Path) -> tuple[_dt.date | None, _dt.date | None]:
-    texts = [str(c) for row in grid[:header_row] for c in row if c != ""] + [path.stem]
-    for t in texts:
-        m = _PERIOD.search(unicodedata.normalize("NFKC", t))
-        if m:
-            g = m.groups()
-            return _to_date(*g[:3]), _to_date(*g[3:])
-    return None, None
-
-
-def _id_text(v: Any) -> str:
-    if isinstance(v, bool):
-        return str(v)
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    if isinstance(v, int):
-        return str(v)
-    text = str(v).strip()
-    if re.fullmatch(r"\d+(?:\.0+)?|\d(?:\.\d+)?[eE]\+?\d+", text):  # "1601825074604.0", "1.6E+12"
-        try:
-            return str(int(float(text))) if "e" in text.lower() else text.split(".")[0]
-        except ValueError:
-            return text
-    return text
-
-
-def _flag(v: Any) -> Any:
-    if isinstance(v, bool):
-        return v
-    k = _norm(v)
-    if k in _YES:
-        return True
-    if k in _NO:
-        return False
-    return None
+#: the two Data Manager kinds as :class:`~storeops.importers.spec.KindSpec`
+SPECS: tuple[KindSpec, ...] = (
+    KindSpec(
+        _P,
+        "产品 products",
+        HEADERS[_P],
+        key=("product_id",),
+        ids=frozenset({"product_id"}),
+        texts=frozenset({"title", "owner"}),
+        flags=frozenset({"is_showcase", "is_top", "is_p4p"}),
+        missing_key="缺少产品ID / missing product ID",
+    ),
+    KindSpec(
+        _K,
+        "关键词 keywords",
+        HEADERS[_K],
+        key=("keyword",),
+        texts=frozenset({"keyword"}),
+        missing_key="缺少关键词 / missing keyword",
+    ),
+)
 
 
 def read_export(path: str | Path) -> Export:
@@ -283,58 +130,9 @@ def read_export(path: str | Path) -> Export:
     StoreOpsError
         Missing, unreadable or unrecognised file (bilingual one-line message).
     """
-    path = Path(path)
-    if not path.is_file():
-        raise StoreOpsError(f"找不到文件 {path} / file not found: {path}")
-    grid = _grid(path)
-    header_row, kind, mapping = _find_header(grid)
-    start, end = _period(grid, header_row, path)
-    header = grid[header_row]
-    width = len(header)
-    canon_order = list(HEADERS[kind])
-    unknown = {c: str(h).strip() for c, h in enumerate(header) if c not in mapping and str(h).strip() != ""}
-    key_col = next(c for c, k in mapping.items() if k == _KEY_COLUMN[kind])
-
-    rows: list[list[Any]] = []
-    numbers: list[int] = []
-    rejected: list[tuple[int, str]] = []
-    for r in range(header_row + 1, len(grid)):
-        row = list(grid[r]) + [""] * (width - len(grid[r]))
-        if all(v == "" for v in row):
-            continue
-        if row[key_col] == "":
-            rejected.append(
-                (r + 1, "缺少产品ID / missing product ID" if kind == _P else "缺少关键词 / missing keyword")
-            )
-            continue
-        rows.append(row[:width])
-        numbers.append(r + 1)
-
-    data: dict[str, Any] = {}
-    bad_rows: dict[int, str] = {}
-    for c, canon in sorted(mapping.items(), key=lambda kv: canon_order.index(kv[1])):
-        values = [row[c] for row in rows]
-        if canon in ("product_id",):
-            data[canon] = [_id_text(v) for v in values]
-        elif canon in _TEXT:
-            data[canon] = [None if v == "" else str(v) for v in values]
-        elif canon in _FLAGS:
-            data[canon] = [_flag(v) for v in values]
-        else:
-            col = to_number(np.array([None if v == "" else v for v in values], dtype=object), canon, negative=True)
-            if col.errors is not None:
-                for i, e in enumerate(col.errors):
-                    if e is not None and i not in bad_rows:
-                        bad_rows[i] = f"不是数字 not a number: {e}"
-            data[canon] = col.values
-    for c, name in unknown.items():
-        if name in data:
-            name = f"{name} ({c + 1})"
-        data[name] = [row[c] if row[c] != "" else None for row in rows]
-    frame = pd.DataFrame(data)
-    if bad_rows:
-        keep = [i for i in range(len(rows)) if i not in bad_rows]
-        rejected.extend((numbers[i], reason) for i, reason in sorted(bad_rows.items()))
-        frame = frame.iloc[keep].reset_index(drop=True)
-    rejected.sort()
-    return Export(kind=kind, period_start=start, period_end=end, frame=frame, source_path=path, rejected=rejected)
+    return read_kinds(
+        path,
+        SPECS,
+        not_found="不是数据管家的产品或关键词导出文件(找不到 产品ID / 词 表头) / "
+        "not a Data Manager products or keywords export (no 产品ID / 词 header row found)",
+    )

@@ -45,12 +45,24 @@ __all__ = [
     "period_start_of",
     "product_rows",
     "upsert",
+    "yes_no",
 ]
 
 FUNNEL_KIND_PRODUCT = "产品 Product"
 
 #: tblProducts columns an import may change (everything else belongs to people)
-PRODUCT_UPDATES = ("title", "period", "impressions", "clicks", "visitors", "inquiries")
+PRODUCT_UPDATES = (
+    "title",
+    "period",
+    "impressions",
+    "clicks",
+    "visitors",
+    "inquiries",
+    "showcase",
+    "top_display",
+    "p4p",
+    "owner",
+)
 FUNNEL_UPDATES = ("period_start", "kind", "impressions", "clicks", "visitors", "inquiries", "tm", "orders")
 KEYWORD_UPDATES = (
     "impressions",
@@ -139,19 +151,39 @@ def _get(frame: pd.DataFrame, *names: str) -> list[Any]:
     return [None] * len(frame)
 
 
+def yes_no(v: Any) -> str | None:
+    """A Y/N flag as the workbook's 是/否 list value (``None`` when unknown).
+
+    >>> yes_no(True), yes_no(False), yes_no(None)
+    ('是 Yes', '否 No', None)
+    """
+    if v is True:
+        return "是 Yes"
+    if v is False:
+        return "否 No"
+    return None
+
+
 def product_rows(frame: pd.DataFrame, period: str) -> pd.DataFrame:
-    """tblProducts key rows from a products export frame (canonical snake_case columns)."""
-    return pd.DataFrame(
-        {
-            "product_id": [_text(v) for v in _get(frame, "product_id")],
-            "title": [_text(v) for v in _get(frame, "title")],
-            "period": [period] * len(frame),
-            "impressions": [_num(v) for v in _get(frame, "impressions")],
-            "clicks": [_num(v) for v in _get(frame, "clicks")],
-            "visitors": [_num(v) for v in _get(frame, "visitors")],
-            "inquiries": [_num(v) for v in _get(frame, "inquiries", "inquiry_buyers")],
-        }
-    )
+    """tblProducts key rows from a products export frame (canonical snake_case columns).
+
+    The showcase (橱窗), top-display (顶展), P4P and owner (产品负责人) columns are included
+    only when the export has them, so a file without them never blanks what is there."""
+    out = {
+        "product_id": [_text(v) for v in _get(frame, "product_id")],
+        "title": [_text(v) for v in _get(frame, "title")],
+        "period": [period] * len(frame),
+        "impressions": [_num(v) for v in _get(frame, "impressions")],
+        "clicks": [_num(v) for v in _get(frame, "clicks")],
+        "visitors": [_num(v) for v in _get(frame, "visitors")],
+        "inquiries": [_num(v) for v in _get(frame, "inquiries", "inquiry_buyers")],
+    }
+    for src, dst in (("is_showcase", "showcase"), ("is_top", "top_display"), ("is_p4p", "p4p")):
+        if src in frame.columns:
+            out[dst] = [yes_no(v) for v in frame[src].tolist()]
+    if "owner" in frame.columns:
+        out["owner"] = [_text(v) for v in frame["owner"].tolist()]
+    return pd.DataFrame(out)
 
 
 def funnel_rows(frame: pd.DataFrame, period: str, period_start: Any) -> pd.DataFrame:

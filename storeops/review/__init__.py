@@ -83,8 +83,11 @@ def run_review(
     sheet: bool = True,
     pdf: bool = True,
     today: Any = None,
+    unmasked: bool = False,
 ) -> ReviewResult:
-    """Compute the review of ``week`` from the workbook at ``path``; write the sheet and the PDF."""
+    """Compute the review of ``week`` from the workbook at ``path``; write the sheet and the PDF.
+
+    Buyers' e-mail addresses and phone numbers are masked in both unless ``unmasked``."""
     from storeops.errors import StoreOpsError
     from storeops.xlsx import check_not_locked, read_tables
 
@@ -97,7 +100,7 @@ def run_review(
     if "tblFollow" not in tables:
         raise StoreOpsError(f"不是 StoreOps 工作簿(没有 tblFollow) / not a StoreOps workbook (no tblFollow): {path}")
     settings = read_settings(path)
-    review = compute_review(tables, week, settings=settings, today=_as_date(today))
+    review = compute_review(tables, week, settings=settings, today=_as_date(today), unmasked=unmasked)
     pdf_path = None
     if pdf:
         folder = out_dir or os.path.dirname(os.path.abspath(path))

@@ -14,12 +14,19 @@ For one ISO week (Monday–Sunday) and per salesperson and team:
 * **PK** for the week: ``PK_SCORE`` of the week's inquiries, new paying buyers, their order USD
   and the timely rate against a week's share (1/52) of the annual targets; the timely target
   is ``tblPK``'s 及时率目标 or 100 %.  Teams score the average of their members;
+* **the platform's own rates** beside ours, when a staff analysis (员工分析) was imported:
+  the 及时回复率 and 5分钟回复率 of the imported period that overlaps the week most (else the
+  latest one before it);
 * **submitted** 提交情况: who updated follow-up rows since the last working day before the
   review date (Monday–Friday; from the rows' 更新时间 ``updated_at``, as merged), and who did not.
 
 The salespeople and teams are the active ones of the roster (``tblSalespeople``); buyers
 of anyone else (a salesperson who left, a name typed wrong) are counted on one line,
 "(不在名册 not on roster)", so no buyer drops out of the totals.
+
+Buyers tagged 垃圾询盘 junk are left out of new buyers, replies, rates and overdue.  Buyers'
+e-mail addresses and phone numbers inside any text (a name typed as an address) are masked
+(:mod:`storeops_xl.privacy`) unless ``unmasked=True``.
 
 Every rule is the StoreOps core function the workbook's formulas use.
 """
@@ -165,7 +172,31 @@ def _follow_columns(fk: pd.DataFrame, settings: Mapping[str, Any], as_of: _dt.da
     out["overdue"] = [v is True or (isinstance(v, (bool, np.bool_)) and bool(v)) for v in _obj(od, n)]
     out["paid_orders"] = _nums(fk["paid_orders"], "paid_orders")
     out["order_usd"] = _nums(fk["order_usd"], "order_usd")
+    junk = fk["junk"] if "junk" in fk.columns else pd.Series([None] * n, index=fk.index)
+    out["junk"] = [isinstance(v, str) and v.strip().split(" ")[0] in ("是", "Yes", "yes", "Y") for v in junk]
     return out
+
+
+def _platform_rates(st: pd.DataFrame, start: _dt.date, end: _dt.date) -> dict[str, tuple[Any, Any]]:
+    """Salesperson → (platform timely rate, 5-minute rate) of the staff-analysis period that
+    overlaps the week most, else the latest period that ended before the week."""
+    best: dict[str, tuple[tuple[int, float], tuple[Any, Any]]] = {}
+    if st.empty:
+        return {}
+    lo, hi = _serial(start), _serial(end)
+    ps, pe = _dates(st["period_start"], "period_start"), _dates(st["period_end"], "period_end")
+    timely, fast = _nums(st["timely_rate"], "timely_rate"), _nums(st["reply_5min_rate"], "reply_5min_rate")
+    raw_t, raw_f = st["timely_rate"].tolist(), st["reply_5min_rate"].tolist()
+    for i, name in enumerate(st["salesperson"].tolist()):
+        if is_blank(name) or ps[i] != ps[i] or pe[i] != pe[i] or ps[i] > hi:
+            continue
+        overlap = min(pe[i], hi) - max(ps[i], lo) + 1
+        rank = (1, overlap) if overlap > 0 else (0, pe[i])
+        vals = (None if is_blank(raw_t[i]) else float(timely[i]), None if is_blank(raw_f[i]) else float(fast[i]))
+        key = str(name).strip()
+        if key not in best or rank > best[key][0]:
+            best[key] = (rank, vals)
+    return {k: v for k, (_, v) in best.items()}
 
 
 def _timely(rows: pd.DataFrame, settings: Mapping[str, Any]) -> float | None:
@@ -193,12 +224,14 @@ def compute_review(
     *,
     settings: Mapping[str, Any] | None = None,
     today: _dt.date | None = None,
+    unmasked: bool = False,
 ) -> Review:
     """Compute the review of ``week`` (``'2026-W47'``; default: the week of ``today``).
 
     ``frames``: table name → frame (header-text or key columns) for ``tblFollow`` and,
-    when present, ``tblSalespeople``, ``tblTarget``, ``tblPK``.  ``settings``: ``cfg_*``
-    values (defaults for blanks).  ``today`` defaults to ``cfg_as_of`` or the real date.
+    when present, ``tblSalespeople``, ``tblTarget``, ``tblPK``, ``tblStaff``.  ``settings``:
+    ``cfg_*`` values (defaults for blanks).  ``today`` defaults to ``cfg_as_of`` or the real
+    date.  Contact details in texts are masked unless ``unmasked``.
     """
     settings = dict(settings or {})
     if today is None:
@@ -221,8 +254,10 @@ def compute_review(
     tg = keyed("tblTarget")
     pk = keyed("tblPK")
     fol = _follow_columns(fk, settings, as_of)
+    fol = fol[~fol["junk"]]
     lo, hi = _serial(start), _serial(end) + 1
     fol["new"] = (fol["received"] >= lo) & (fol["received"] < hi)
+    platform = _platform_rates(keyed("tblStaff"), start, end) if "tblStaff" in frames else {}
 
     from storeops.roster import people
 
@@ -261,6 +296,9 @@ def compute_review(
             round(float(new.loc[replied, "reply_hours"].mean()), 1) if replied.any() else None
         )
         rec["及时回复率 Timely rate"] = _timely(new, settings)
+        if platform:
+            rates = platform.get(name, (None, None))
+            rec["平台及时回复率 Platform timely rate"], rec["平台5分钟回复率 Platform 5-min rate"] = rates
         pairs = []
         for buyer, a, b in zip(mine["buyer"], mine["class_last_week"], mine["class"]):
             if a in _CLASS_RANK and b in _CLASS_RANK and a != b:
@@ -333,7 +371,7 @@ def compute_review(
     teams = _teams(
         people[people["业务员 Salesperson"] != OTHERS] if recs else people, fol, settings, as_of, year_start, year_end
     )
-    return Review(
+    review = Review(
         label,
         start,
         end,
@@ -350,6 +388,12 @@ def compute_review(
         sources,
         submissions(fk, list(team_of), as_of),
     )
+    if not unmasked:
+        from storeops.masking import mask_texts
+
+        for part in ("people", "teams", "moves", "overdue", "submissions"):
+            setattr(review, part, mask_texts(getattr(review, part)))
+    return review
 
 
 def last_workday(day: _dt.date) -> _dt.date:

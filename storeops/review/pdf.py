@@ -18,7 +18,7 @@ from .compute import Review
 __all__ = ["write_pdf"]
 
 _A4_LANDSCAPE = (11.69, 8.27)
-_PERCENT = {"及时回复率 Timely rate", "销售进度 Sales pace"}
+_PERCENT = {"及时回复率 Timely rate", "销售进度 Sales pace", "平台及时回复率 Platform timely rate"}
 
 
 def _font_family() -> list[str]:
@@ -79,6 +79,7 @@ _PEOPLE_COLS = [
     ("_other", "其他\nOther"),
     ("已回复 Replied", "已回复\nReplied"),
     ("及时回复率 Timely rate", "及时率\nTimely"),
+    ("平台及时回复率 Platform timely rate", "平台及时率\nPlatform"),
     ("升级 Upgrades", "升级\nUp"),
     ("降级 Downgrades", "降级\nDown"),
     ("逾期跟进 Overdue", "逾期\nOverdue"),

@@ -24,6 +24,7 @@ from __future__ import annotations
 import io
 import math
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
@@ -39,15 +40,17 @@ try:  # XlsxWriter's cell record; used for the fast formula path
 except ImportError:  # pragma: no cover - older XlsxWriter: fall back to write_formula
     CellFormulaTuple = None
 
+from storeops.xlsx.calcid import CALC_ID
 from storeops_xl.settings import SETTINGS
 
 from . import schema
 from .charts import add_charts
+from .editions import EDITIONS, python_only
 from .formulas import cell_formula, column_formula, row_template
 from .guide import write_guide
 from .styles import Styles
 
-__all__ = ["build_workbook", "CF_LAST_ROW", "LISTS_SHEET", "FIXED_CREATED", "SETTINGS_LAYOUT"]
+__all__ = ["build_workbook", "CF_LAST_ROW", "CALC_ID", "LISTS_SHEET", "FIXED_CREATED", "SETTINGS_LAYOUT"]
 
 #: conditional formats and validations reach this far down (1-based row) so rows people
 #: append below a table get them too
@@ -75,7 +78,15 @@ _CONDITIONAL = {
     ("tblFollow", "buyer_class"): [{"type": "text", "criteria": "begins with", "value": "A", "style": "gold"}],
     ("tblFollow", "scam_risk"): [{"type": "text", "criteria": "begins with", "value": "高", "style": "red"}],
     ("tblTarget", "sales_pace_label"): [{"type": "text", "criteria": "containing", "value": "落后", "style": "red"}],
-    ("tblProducts", "banned"): [{"type": "cell", "criteria": "!=", "value": '""', "style": "red"}],
+    # banned words red; a 提示 note (a term the regulator allows in its context) gold
+    ("tblProducts", "banned"): [
+        {"type": "text", "criteria": "begins with", "value": "提示", "style": "gold"},
+        {"type": "cell", "criteria": "!=", "value": '""', "style": "red"},
+    ],
+    ("tblKeywords", "banned"): [
+        {"type": "text", "criteria": "begins with", "value": "提示", "style": "gold"},
+        {"type": "cell", "criteria": "!=", "value": '""', "style": "red"},
+    ],
     ("tblProducts", "title_issues"): [],
     ("tblPK", "rank"): [{"type": "cell", "criteria": "between", "minimum": 1, "maximum": 3, "style": "green"}],
     ("tblTeams", "rank"): [{"type": "cell", "criteria": "==", "value": 1, "style": "green"}],
@@ -144,8 +155,12 @@ def _rows_of(table: schema.Table, data: Mapping[str, pd.DataFrame] | None) -> tu
 
 # --------------------------------------------------------------------------- pieces
 class _Builder:
-    def __init__(self, wb: xlsxwriter.Workbook, data, settings) -> None:
+    def __init__(
+        self, wb: xlsxwriter.Workbook, data, settings, edition: str = "xlsm", as_of: date | None = None
+    ) -> None:
         self.wb = wb
+        self.edition = edition
+        self.as_of = as_of or FIXED_CREATED.date()
         self.data = data or {}
         self.settings = settings or {}
         self.st = Styles(wb)
@@ -157,6 +172,7 @@ class _Builder:
     def name(
         self, name: str, sheet: str, row: int, col: int, last_row: int | None = None, last_col: int | None = None
     ) -> None:
+        _check_name(name)
         ref = xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)
         if last_row is not None:
             ref += ":" + xl_rowcol_to_cell(last_row, last_col, row_abs=True, col_abs=True)
@@ -194,17 +210,20 @@ class _Builder:
         # add_table keeps XlsxWriter from first writing 100,000 structured cell formulas.
         table_columns = ws.tables[-1]["columns"]
         for j, c in enumerate(table.columns):
-            if c.formula:
-                f = ws._prepare_table_formula(column_formula(table, c.key))
-                table_columns[j]["formula"] = ws._prepare_formula(f, True)
+            if self.live(c.formula):
+                f = ws._prepare_table_formula(column_formula(table, c.key, self.edition))
+                table_columns[j]["formula"] = _with_table_name(ws._prepare_formula(f, True), table.name)
         ws.set_row(top, 42)
         first = top + 1
         for j, c in enumerate(table.columns):
             col = left + j
             ws.set_column(col, col, c.width, None, {"hidden": True} if c.hidden else None)
             fmt = spec[j]["format"]
-            if c.formula:
-                _write_formulas(ws, row_template(table.name, c.key), first, first + rows, col, fmt)
+            if self.live(c.formula):
+                _write_formulas(ws, row_template(table.name, c.key, self.edition), first, first + rows, col, fmt)
+            elif c.formula:  # .xlsx edition, Python-only: values that `storeops recalc` computes
+                for i in range(rows):
+                    ws.write_blank(first + i, col, None, fmt)
             else:
                 values = columns.get(c.key)
                 for i in range(rows):
@@ -230,6 +249,23 @@ class _Builder:
                 rule["format"] = getattr(st, rule.pop("style"))
                 ws.conditional_format(first, col, last, col, rule)
 
+    def live(self, formula: str | None) -> bool:
+        """True when this edition writes ``formula`` as a formula (not as a computed value)."""
+        return formula is not None and not (self.edition == "xlsx" and python_only(formula))
+
+    def cell(self, ws, row: int, col: int, cell: schema.Cell, fmt) -> None:
+        """One named cell: its formula, its computed value (the as-of date; Python-only
+        results of the .xlsx, filled by recalc) or its input value."""
+        if cell.name == schema.AS_OF_CELL:
+            as_of = self.settings.get("cfg_as_of") or self.as_of
+            _write_value(ws, row, col, as_of, fmt)
+        elif self.live(cell.formula):
+            ws.write_formula(row, col, cell_formula(cell.formula, self.edition), fmt, "")
+        elif cell.formula:
+            ws.write_blank(row, col, None, fmt)
+        else:
+            _write_value(ws, row, col, self.settings.get(cell.name, cell.value), fmt)
+
     # ---- summary cells laid out as a label row over a value row
     def summary_cells(self, ws, sheet_name: str, cells: Iterable[schema.Cell], label_row: int) -> None:
         st = self.st
@@ -242,10 +278,7 @@ class _Builder:
             ws.write_string(label_row, col, cell.label, st.label if wrap else st.label_nowrap)
             kind = "formula" if cell.formula else "input"
             fmt = st.cell(kind, cell.fmt)
-            if cell.formula:
-                ws.write_formula(label_row + 1, col, cell_formula(cell.formula), fmt, "")
-            else:
-                _write_value(ws, label_row + 1, col, self.settings.get(cell.name, cell.value), fmt)
+            self.cell(ws, label_row + 1, col, cell, fmt)
             self.name(cell.name, sheet_name, label_row + 1, col)
             col += 1 if wrap else 3
 
@@ -271,7 +304,7 @@ class _Builder:
         r = hr + 1
         for s in SETTINGS:
             value = self.settings.get(s.name, s.default)
-            fmt = st.cell("input", _setting_fmt(s.name, value))
+            fmt = st.cell("input", s.fmt or _setting_fmt(s.name, value))
             ws.write_string(r, 0, s.name, st.plain)
             _write_value(ws, r, 1, value, fmt)
             ws.write_string(r, 2, s.description, st.plain)
@@ -280,13 +313,10 @@ class _Builder:
                 ws.data_validation(r, 1, r, 1, {"validate": "list", "source": "=list_platform"})
             r += 1
         for cell in sheet.cells:
-            kind = "formula" if cell.formula else "input"
+            kind = "formula" if cell.formula or cell.name == schema.AS_OF_CELL else "input"
             fmt = st.cell(kind, cell.fmt)
             ws.write_string(r, 0, cell.name, st.plain)
-            if cell.formula:
-                ws.write_formula(r, 1, cell_formula(cell.formula), fmt, "")
-            else:
-                _write_value(ws, r, 1, self.settings.get(cell.name, cell.value), fmt)
+            self.cell(ws, r, 1, cell, fmt)
             ws.write_string(r, 2, cell.label + (f" — {cell.help}" if cell.help else ""), st.plain)
             self.name(cell.name, sheet.name, r, 1)
             r += 1
@@ -315,6 +345,22 @@ class _Builder:
             self.name(f"list_{name}", LISTS_SHEET, 1, j, len(values), j)
         ws.hide()
         self.sheets[LISTS_SHEET] = ws
+
+
+def _check_name(name: str) -> None:
+    """A defined name must not be a function name: LibreOffice reads ``SHOP_HEALTH`` the
+    name for ``SHOP_HEALTH()`` the function (``Err:509``) and saves it back broken."""
+    from storeops.engine import NATIVE_FUNCTIONS
+    from storeops_xl import FUNCTIONS
+
+    if name.upper() in FUNCTIONS or name.upper() in NATIVE_FUNCTIONS:
+        raise ValueError(f"defined name {name!r} is also a function name")
+
+
+def _with_table_name(formula: str, table: str) -> str:
+    """``[[#This Row],[x]]`` → ``tblX[[#This Row],[x]]``, the way Excel writes a
+    calculated-column formula (a bare ``[[#This Row],…]`` is not read by every program)."""
+    return re.sub(r"(?<![\w\]])\[\[#This Row\]", lambda m: table + m.group(0), formula)
 
 
 def _setting_fmt(name: str, value: Any) -> str:
@@ -366,6 +412,9 @@ def build_workbook(
     data: Mapping[str, pd.DataFrame] | None = None,
     settings: Mapping[str, Any] | None = None,
     progress: bool = False,
+    edition: str | None = None,
+    calculate: bool = False,
+    today: date | None = None,
 ) -> Path:
     """Write a StoreOps workbook to ``path`` and return the path.
 
@@ -381,6 +430,18 @@ def build_workbook(
     settings : dict, optional
         Values for Settings cells (``cfg_as_of``, ``cfg_class_a_usd`` …) and summary input
         cells (``target_markets``); ``pk_weight_<metric>`` sets one PK weight.
+    edition : ``"xlsm"`` or ``"xlsx"``, optional
+        Default: from the file name.  ``xlsm`` is for Excel + xlwings (StoreOps functions
+        as UDFs, VBA, ribbon); ``xlsx`` for WPS, LibreOffice and Excel without the add-in
+        (native twins, Python-only results as values; see :mod:`storeops.workbook.editions`).
+    calculate : bool
+        Compute every cached value with the headless engine before returning (what
+        ``storeops build`` and ``storeops demo`` do).  Without it formulas carry no cached
+        value and the file asks Excel to compute everything on open (``fullCalcOnLoad``).
+    today : date, optional
+        The as-of date stamped into ``cfg_today`` (when ``cfg_as_of`` is blank) and used
+        for the calculation; default the fixed creation date, 2026-01-01, so a build is
+        byte-reproducible — the first ``storeops recalc`` or save stamps the real day.
 
     Examples
     --------
@@ -390,6 +451,10 @@ def build_workbook(
     True
     """
     path = Path(path)
+    edition = edition or ("xlsx" if path.suffix.lower() == ".xlsx" else "xlsm")
+    if edition not in EDITIONS:
+        raise ValueError(f"edition must be one of {EDITIONS}: {edition!r}")
+    as_of = today or FIXED_CREATED.date()
     path.parent.mkdir(parents=True, exist_ok=True)
     if data is not None:  # buyer IDs filled, Target/Buyers/PK/Teams rows from the roster (issue 10)
         from storeops.maintain import maintain_frames
@@ -397,7 +462,7 @@ def build_workbook(
         data = maintain_frames(data)
     fd, tmp = tempfile.mkstemp(prefix=".storeops-build-", suffix=path.suffix or ".xlsm", dir=path.parent)
     os.close(fd)
-    hooks = _vba_hooks()
+    hooks = _vba_hooks() if edition == "xlsm" else None
     try:
         wb = xlsxwriter.Workbook(tmp, _OPTIONS)
         wb.set_properties(
@@ -411,7 +476,8 @@ def build_workbook(
             }
         )
         wb.set_calc_mode("auto")
-        b = _Builder(wb, data, settings)
+        wb.calc_id = CALC_ID
+        b = _Builder(wb, data, settings, edition, as_of)
         if hooks is not None:
             wb.set_vba_name("ThisWorkbook")
         _write_sheets(b, hooks is not None, progress)
@@ -421,6 +487,10 @@ def build_workbook(
         wb.close()
         if hooks is not None and hooks[1] is not None:
             hooks[1](tmp)
+        if calculate:
+            from storeops.engine import recalc
+
+            recalc(tmp, today=as_of, progress=False)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
@@ -442,7 +512,7 @@ def _write_sheets(b: _Builder, vba: bool, progress: bool) -> None:
         ws = wb.add_worksheet(sheet.name)
         worksheets[sheet.name] = ws
         b.sheets[sheet.name] = ws
-    conf = _xlwings_conf()
+    conf = _xlwings_conf() if b.edition == "xlsm" else None
     if conf is not None:
         ws = wb.add_worksheet(schema.S_CONF)
         for i, (k, v) in enumerate(conf):

@@ -31,7 +31,8 @@ def add_charts(b: _Builder) -> None:
     wb = b.wb
 
     # funnel totals
-    cells = [c for c in schema.FUNNEL_CELLS if c.fmt != "text"]
+    totals = [f"funnel_{k}" for k in ("impressions", "clicks", "visitors", "inquiries", "orders")]
+    cells = [c for c in schema.FUNNEL_CELLS if c.name in totals]
     sheet, label_row, _ = b.cell_refs[cells[0].name]
     label_row -= 1
     cols = [b.cell_refs[c.name][2] for c in cells]

@@ -39,6 +39,7 @@ from functools import cache
 from xlsxwriter.utility import xl_col_to_name
 
 from . import schema
+from .editions import edition_template
 
 __all__ = [
     "cell_formula",
@@ -76,33 +77,36 @@ def col_letter(table: schema.Table, key: str) -> str:
     return xl_col_to_name(table.anchor_col + table.keys.index(key))
 
 
+def _template(table: schema.Table, key: str, edition: str | None) -> str:
+    template = table.col(key).formula
+    if template is None:
+        raise ValueError(f"{table.name}.{key} is an input column")
+    return template if edition is None else edition_template(template, edition)
+
+
 @cache
-def row_template(table_name: str, key: str) -> str:
+def row_template(table_name: str, key: str, edition: str | None = None) -> str:
     """The A1 formula of a column with ``{r}`` where the 1-based row number goes.
 
     Used by the builder to write 100,000 rows quickly: ``row_template(...).format(r=8)``.
+    ``edition`` (``"xlsm"``/``"xlsx"``) rewrites StoreOps calls for that edition
+    (:mod:`storeops.workbook.editions`); ``None`` keeps the schema's formula.
     """
     table = schema.TABLES[table_name]
-    template = table.col(key).formula
-    if template is None:
-        raise ValueError(f"{table_name}.{key} is an input column")
-    text = _tables(template).replace("{", "{{").replace("}", "}}")
+    text = _tables(_template(table, key, edition)).replace("{", "{{").replace("}", "}}")
     # the doubled braces now read {{key}}; turn each into a column letter + {r}
     text = re.sub(r"\{\{(\w+)\}\}", lambda m: col_letter(table, m.group(1)) + "{r}", text)
     return text
 
 
-def row_formula(table: schema.Table, key: str, row: int) -> str:
+def row_formula(table: schema.Table, key: str, row: int, edition: str | None = None) -> str:
     """The formula of column ``key`` for the 0-based sheet ``row`` (A1, same-row references)."""
-    return row_template(table.name, key).format(r=row + 1)
+    return row_template(table.name, key, edition).format(r=row + 1)
 
 
-def column_formula(table: schema.Table, key: str) -> str:
+def column_formula(table: schema.Table, key: str, edition: str | None = None) -> str:
     """The structured calculated-column formula of ``key`` (``[@[header]]`` references)."""
-    template = table.col(key).formula
-    if template is None:
-        raise ValueError(f"{table.name}.{key} is an input column")
-    text = _tables(template)
+    text = _tables(_template(table, key, edition))
     text = _RANGE.sub(
         lambda m: f"[@[{_escape_header(table.header(m.group(1)))}]:[{_escape_header(table.header(m.group(2)))}]]",
         text,
@@ -110,11 +114,11 @@ def column_formula(table: schema.Table, key: str) -> str:
     return _KEY.sub(lambda m: f"[@[{_escape_header(table.header(m.group(1)))}]]", text)
 
 
-def cell_formula(template: str) -> str:
+def cell_formula(template: str, edition: str | None = None) -> str:
     """A summary cell's formula: ``[tblX.key]`` → structured reference, names unchanged."""
     if _KEY.search(_STRING.sub("", template)):
         raise ValueError(f"summary formula cannot use {{key}}: {template}")
-    return _tables(template)
+    return _tables(template if edition is None else edition_template(template, edition))
 
 
 def functions_in(formula: str) -> set[str]:

@@ -120,6 +120,17 @@ def write_guide(ws, st) -> None:
             ws.write_string(r, 2, "表格 Tables: " + ", ".join(sheet.tables), st.plain)
         r += 1
     r += 1
+    # the judgement rules (weights, thresholds, samples), written from the core's own constants
+    from storeops_xl.guide_rules import guide_rules
+
+    ws.merge_range(r, 0, r, 2, "规则与阈值 Rules and thresholds (设置 Settings 可改 cfg_*)", st.guide_head)
+    r += 1
+    for head, lines in guide_rules():
+        ws.write_string(r, 0, head, st.bold)
+        for line in lines:
+            ws.write_string(r, 1, line, st.plain)
+            r += 1
+    r += 1
     ws.merge_range(r, 0, r, 2, "函数 Functions (storeops_xl.FUNCTIONS; 详见 docs/functions.md)", st.guide_head)
     r += 1
     for j, h in enumerate(("函数 Function", "参数 Parameters ([ ] = 可选 optional)", "说明 Description")):

@@ -167,6 +167,10 @@ S_BUYERS, S_PK, S_PRODUCTS, S_KEYWORDS, S_SETTINGS = (
 )
 S_REVIEW, S_CONF = "周复盘 Review", "xlwings.conf"
 S_CONFLICTS = "合并冲突 Conflicts"  # written by storeops merge (storeops.conflicts)
+#: the named cell holding the as-of date: a value StoreOps stamps (``cfg_as_of`` or today) on
+#: every build, recalc and new week, so no formula depends on the volatile TODAY()
+AS_OF_CELL = "cfg_today"
+S_STAFF = "员工分析 Staff analysis"
 
 # --------------------------------------------------------------------------- settings
 # Named input cells on the Settings sheet.  Threshold defaults come from
@@ -174,7 +178,14 @@ S_CONFLICTS = "合并冲突 Conflicts"  # written by storeops merge (storeops.co
 # the workbook-level ones plus the computed period cells every summary uses.
 SETTINGS_CELLS: tuple[Cell, ...] = (
     Cell("cfg_as_of", "统计日期 As-of date (空=今天 blank = today)", None, fmt="date"),
-    Cell("cfg_today", "今天 Today (计算 computed)", formula='IF(cfg_as_of="",TODAY(),cfg_as_of)', fmt="date"),
+    Cell(
+        "cfg_today",
+        "今天 Today (StoreOps 写入 stamped)",
+        None,
+        fmt="date",
+        help="统计日期或今天, 每次重算/保存/新一周时写入; 不用 TODAY(), 公式不易失 / the as-of date "
+        "or today, written on every recalc, save and new week (not TODAY(): no volatile formulas)",
+    ),
     Cell("cfg_week_start", "本周开始 Week start (周一 Monday)", formula="cfg_today-WEEKDAY(cfg_today,2)+1", fmt="date"),
     Cell(
         "cfg_last_workday",
@@ -253,7 +264,7 @@ TARGET = T(
             "本周销售目标 Week sales target",
             "formula",
             "money",
-            "{month_sales_target}*7/DAY(EOMONTH(cfg_today,0))",
+            'IF({month_sales_target}="","",{month_sales_target}*7/DAY(EOMONTH(cfg_today,0)))',
             width=14,
         ),
         Col(
@@ -456,8 +467,10 @@ FUNNEL = T(
             "诊断 Diagnosis",
             "formula",
             "text",
-            "FUNNEL_DIAG({impressions},{clicks},{visitors},{inquiries},{orders},{bounce_rate},cfg_bench_impressions,cfg_bench_ctr,cfg_bench_bounce,cfg_bench_inquiry_rate,cfg_bench_conversion)",
+            "FUNNEL_DIAG({impressions},{clicks},{visitors},{inquiries},{orders},{bounce_rate},funnel_bench_impressions,funnel_bench_ctr,funnel_bench_bounce,funnel_bench_inquiry_rate,funnel_bench_conversion,cfg_min_impressions,cfg_min_visitors,cfg_confidence)",
             width=40,
+            help="数据太少时写 数据太少 too little data (cfg_min_impressions, cfg_min_visitors); 基准 = 本店中位数 "
+            "或 cfg_bench_* / says too little data below the minimum sample; benchmarks = the shop's median or cfg_bench_*",
         ),
     ),
     anchor_row=6,
@@ -487,6 +500,36 @@ FOLLOW = T(
         Col("class_last_week", "上周类别 Class last week", width=9, help="“新一周”按钮写入 written by New week"),
         Col("last_message", "最近消息 Last message", width=30),
         Col("updated_at", "更新时间 Updated at", fmt="datetime", width=16, help="merge: newest edit wins"),
+        # --- filled by `storeops import` of the back-office exports (询盘明细, 客户通); docs/data.md
+        Col(
+            "inquiry_id",
+            "询盘ID Inquiry ID",
+            width=16,
+            help="平台询盘ID, 多个用 ; 分隔 / platform inquiry IDs, ;-separated",
+        ),
+        Col(
+            "email",
+            "邮箱 Email",
+            width=20,
+            help="个人信息: 复盘/导出中打码 / personal data: masked in reviews and exports",
+        ),
+        Col(
+            "phone",
+            "电话 Phone",
+            width=16,
+            help="个人信息: 复盘/导出中打码 / personal data: masked in reviews and exports",
+        ),
+        Col(
+            "whatsapp",
+            "WhatsApp",
+            width=16,
+            help="个人信息: 复盘/导出中打码 / personal data: masked in reviews and exports",
+        ),
+        Col("junk", "垃圾询盘 Junk", choices="yesno", width=8, help="是 = 不计入比率 / Yes = left out of the rates"),
+        Col("buyer_level", "买家等级 Buyer level (平台 platform)", width=9),
+        Col("crm_grade", "客户等级 Customer grade (客户通)", width=9),
+        Col("platform_orders", "平台订单数 Platform orders (all suppliers)", fmt="int", width=9),
+        Col("platform_order_usd", "平台订单额 Platform order USD (all suppliers)", fmt="money", width=12),
         Col(
             "reply_hours",
             "回复小时 Reply hours",
@@ -783,13 +826,13 @@ PK = T(
             "PK_SCORE({inquiries}:{timely},{t_inquiries}:{t_timely},cfg_pk_weights,cfg_pk_cap)",
             width=8,
         ),
-        Col("rank", "排名 Rank", "formula", "int", "RANK({score},[tblPK.score])", width=7),
+        Col("rank", "排名 Rank", "formula", "int", 'IF(ISNUMBER({score}),RANK({score},[tblPK.score]),"")', width=7),
         Col(
             "gap",
             "距上一名 Gap to next",
             "formula",
             "score",
-            "IF({rank}=1,0,LARGE([tblPK.score],{rank}-1)-{score})",
+            'IF(ISNUMBER({rank}),IF({rank}=1,0,LARGE([tblPK.score],{rank}-1)-{score}),"")',
             width=10,
         ),
     ),
@@ -828,6 +871,13 @@ PRODUCTS = T(
         Col("main_images", "主图数 Main images", fmt="int", width=8),
         Col("detail_images", "详情图数 Detail images", fmt="int", width=8),
         Col("description_chars", "描述字数 Description chars", fmt="int", width=9),
+        Col(
+            "quality_score",
+            "质量分 Quality score (国际站 0–5)",
+            fmt="number",
+            width=9,
+            help="国际站信息质量分, 有则按它评星 / Alibaba.com information quality score: when given, the stars follow it",
+        ),
         Col("rounds", "优化轮次 Optimisation rounds", fmt="int", width=9),
         Col("before_metric", "优化前 Before (inquiries)", fmt="number", width=9),
         Col("after_metric", "优化后 After (inquiries)", fmt="number", width=9),
@@ -837,16 +887,35 @@ PRODUCTS = T(
         Col("clicks", "点击 Clicks", fmt="int", width=8),
         Col("visitors", "访客 Visitors", fmt="int", width=8),
         Col("inquiries", "询盘 Inquiries", fmt="int", width=8),
+        Col("showcase", "橱窗 Showcase", choices="yesno", width=8, help="数据管家导出 / from the Data Manager export"),
+        Col(
+            "top_display",
+            "顶展 Top display",
+            choices="yesno",
+            width=8,
+            help="数据管家导出 / from the Data Manager export",
+        ),
+        Col("p4p", "直通车 P4P", choices="yesno", width=8, help="数据管家导出 / from the Data Manager export"),
+        Col("owner", "负责人 Owner", width=12, help="数据管家导出 / from the Data Manager export"),
         Col("ctr", "点击率 CTR", "formula", "percent", "CTR({clicks},{impressions})", width=8),
         Col(
             "inquiry_rate", "询盘率 Inquiry rate", "formula", "percent", "INQUIRY_RATE({inquiries},{visitors})", width=8
+        ),
+        Col(
+            "judged_keywords",
+            "评分关键词 Keywords judged",
+            "formula",
+            "text",
+            "TITLE_KEYWORDS({title},{keywords},[tblKeywords.keyword],[tblKeywords.impressions],cfg_platform,[tblBannedWords.word])",
+            width=28,
+            help="填了关键词就用它们, 否则从关键词导出猜 / the typed keywords, else guessed from the keyword export",
         ),
         Col(
             "title_score",
             "标题分 Title score",
             "formula",
             "score",
-            "TITLE_SCORE({title},{keywords},cfg_platform,[tblBannedWords.word],cfg_title_max,cfg_title_min,cfg_title_max_1688,cfg_title_min_1688)",
+            "TITLE_SCORE({title},{judged_keywords},cfg_platform,[tblBannedWords.word],cfg_title_max,cfg_title_min,cfg_title_max_1688,cfg_title_min_1688,cfg_allowed_words)",
             width=8,
         ),
         Col(
@@ -854,24 +923,39 @@ PRODUCTS = T(
             "标题问题 Title issues",
             "formula",
             "text",
-            "TITLE_ISSUES({title},{keywords},cfg_platform,[tblBannedWords.word],cfg_title_max,cfg_title_min,cfg_title_max_1688,cfg_title_min_1688)",
+            "TITLE_ISSUES({title},{judged_keywords},cfg_platform,[tblBannedWords.word],cfg_title_max,cfg_title_min,cfg_title_max_1688,cfg_title_min_1688,cfg_allowed_words)",
             width=40,
         ),
-        Col("banned", "违禁词 Banned words", "formula", "text", "BANNED({title},[tblBannedWords.word])", width=16),
+        Col(
+            "banned",
+            "违禁词 Banned words",
+            "formula",
+            "text",
+            "BANNED({title},[tblBannedWords.word],cfg_allowed_words)",
+            width=16,
+        ),
         Col(
             "stars",
             "星级 Listing stars",
             "formula",
             "int",
-            "LISTING_STARS({main_images},{detail_images},{description_chars},{title_score},cfg_title_good)",
+            "LISTING_STARS({main_images},{detail_images},{description_chars},{title_score},cfg_title_good,cfg_platform,{quality_score},cfg_quality_target)",
             width=7,
+        ),
+        Col(
+            "diagnosis",
+            "诊断 Diagnosis",
+            "formula",
+            "text",
+            'FUNNEL_DIAG({impressions},{clicks},{visitors},{inquiries},"","",shop_impr_median,shop_ctr_median,"",shop_inq_median,"",cfg_min_impressions,cfg_min_visitors,cfg_confidence)',
+            width=32,
         ),
         Col(
             "hot",
             "爆款候选 Hot candidate",
             "formula",
             "bool",
-            "HOT_CANDIDATE({impressions},{clicks},{inquiries},shop_impr_median,shop_ctr_median,shop_inq_median)",
+            "HOT_CANDIDATE({impressions},{clicks},{inquiries},shop_impr_median,shop_ctr_median,shop_inq_median,cfg_min_impressions,{visitors})",
             width=9,
         ),
         Col(
@@ -916,11 +1000,20 @@ KEYWORDS = T(
         ),
         Col("ctr_vs_top10", "对比Top10 CTR vs Top10", "formula", "percent", 'IFERROR({ctr}/{top10_ctr},"")', width=9),
         Col(
+            "banned",
+            "违禁词 Banned words",
+            "formula",
+            "text",
+            "BANNED({keyword},[tblBannedWords.word],cfg_allowed_words)",
+            width=16,
+            help="品牌词/违禁词不能用作关键词 / brand and banned words must not be used as keywords",
+        ),
+        Col(
             "opportunity",
             "机会词 Opportunity word",
             "formula",
             "bool",
-            "OPPORTUNITY_WORD({keyword_index},{seller_index},cfg_kw_index_min,cfg_seller_index_max)",
+            "OPPORTUNITY_WORD({keyword_index},{seller_index},cfg_kw_index_min,cfg_seller_index_max,{banned})",
             width=9,
         ),
         Col(
@@ -928,11 +1021,74 @@ KEYWORDS = T(
             "直通车建议 P4P action",
             "formula",
             "text",
-            "P4P_ACTION({p4p_cost},{p4p_clicks},{p4p_inquiries},{p4p_orders},cfg_target_cpi)",
+            "P4P_ACTION({p4p_cost},{p4p_clicks},{p4p_inquiries},{p4p_orders},cfg_target_cpi,{keyword},[tblBannedWords.word],cfg_allowed_words,cfg_min_visitors)",
             width=30,
         ),
     ),
     anchor_row=6,
+)
+
+_IN_PERIOD = (
+    '[tblFollow.salesperson],{salesperson},[tblFollow.junk],"<>是 Yes",'
+    '[tblFollow.received_at],">="&{period_start},[tblFollow.received_at],"<"&({period_end}+1)'
+)
+STAFF = T(
+    "tblStaff",
+    S_STAFF,
+    "平台员工分析 Platform staff analysis (数据管家 员工分析, 美国太平洋时间 US Pacific days)",
+    (
+        Col("salesperson", "业务员 Salesperson", required=True, width=14),
+        Col("period", "周期 Period", required=True, width=22),
+        Col("period_start", "周期开始 Period start", fmt="date", width=11),
+        Col("period_end", "周期结束 Period end", fmt="date", width=11),
+        Col("products", "产品数 Products", fmt="int", width=8),
+        Col("new_products", "新发产品 New products", fmt="int", width=8),
+        Col("edited_products", "编辑产品 Edited products", fmt="int", width=8),
+        Col("rfq_quotes", "RFQ报价 RFQ quotes", fmt="int", width=8),
+        Col("impressions", "曝光 Impressions", fmt="int", width=10),
+        Col("clicks", "点击 Clicks", fmt="int", width=8),
+        Col("inquiries", "询盘数 Inquiries", fmt="int", width=8),
+        Col("tm_buyers", "TM咨询客户 TM buyers", fmt="int", width=8),
+        Col("reply_5min_rate", "5分钟回复率 5-min reply rate", fmt="percent", width=9),
+        Col("timely_rate", "平台及时回复率 Platform timely rate", fmt="percent", width=9),
+        Col("avg_reply_hours", "平台平均回复小时 Platform avg reply h", fmt="hours", width=9),
+        Col("ta_orders", "信保订单 TA orders", fmt="int", width=8),
+        Col("ta_order_usd", "信保订单额 TA order USD", fmt="money", width=11),
+        Col("order_conversion", "订单转化率 Order conversion", fmt="percent", width=9),
+        Col("login_days", "登录天数 Login days", fmt="int", width=8),
+        Col("online_hours", "在线时长 Online hours", fmt="hours", width=9),
+        Col("rfq_reply_rate", "RFQ回复率 RFQ reply rate", fmt="percent", width=9),
+        Col(
+            "our_inquiries",
+            "本表询盘 Our inquiries",
+            "formula",
+            "int",
+            "COUNTIFS(" + _IN_PERIOD + ")",
+            width=9,
+            help="跟进表中该周期收到的买家(不含垃圾询盘) / follow-up buyers received in the period, junk left out",
+        ),
+        Col(
+            "our_timely_rate",
+            "本表及时回复率 Our timely rate",
+            "formula",
+            "percent",
+            "IFERROR(COUNTIFS("
+            + _IN_PERIOD
+            + ",[tblFollow.timely],TRUE)/COUNTIFS("
+            + _IN_PERIOD
+            + ',[tblFollow.reply_hours],">=0"),"")',
+            width=10,
+        ),
+        Col(
+            "our_avg_reply_hours",
+            "本表平均回复小时 Our avg reply h",
+            "formula",
+            "hours",
+            "IFERROR(AVERAGEIFS([tblFollow.reply_hours]," + _IN_PERIOD + '),"")',
+            width=10,
+        ),
+    ),
+    anchor_row=3,
 )
 
 #: tables whose rows follow the roster (tblSalespeople): table → the key column naming the row.
@@ -958,6 +1114,7 @@ TABLES: dict[str, Table] = {
         BUYER_SUMMARY,
         PK,
         TEAMS,
+        STAFF,
         PRODUCTS,
         KEYWORDS,
         SALESPEOPLE,
@@ -997,21 +1154,61 @@ FUNNEL_CELLS = (
     Cell("funnel_inquiries", "询盘 Inquiries", formula="SUM([tblFunnel.inquiries])", fmt="int"),
     Cell("funnel_orders", "成交 Orders", formula="SUM([tblFunnel.orders])", fmt="int"),
     Cell(
+        "funnel_bench_impressions",
+        "基准曝光 Benchmark impressions",
+        formula="BENCHMARK([tblFunnel.impressions],[tblFunnel.impressions],cfg_min_impressions,cfg_bench_impressions)",
+        fmt="int",
+        help="本店中位数(样本足够的行)或 cfg_bench_impressions / the shop's median over rows with enough data",
+    ),
+    Cell(
+        "funnel_bench_ctr",
+        "基准点击率 Benchmark CTR",
+        formula="BENCHMARK([tblFunnel.ctr],[tblFunnel.impressions],cfg_min_impressions,cfg_bench_ctr)",
+        fmt="percent",
+    ),
+    Cell(
+        "funnel_bench_bounce",
+        "基准跳失率 Benchmark bounce",
+        formula="BENCHMARK([tblFunnel.bounce_rate],[tblFunnel.visitors],cfg_min_visitors,cfg_bench_bounce)",
+        fmt="percent",
+    ),
+    Cell(
+        "funnel_bench_inquiry_rate",
+        "基准询盘率 Benchmark inquiry rate",
+        formula="BENCHMARK([tblFunnel.inquiry_rate],[tblFunnel.visitors],cfg_min_visitors,cfg_bench_inquiry_rate)",
+        fmt="percent",
+    ),
+    Cell(
+        "funnel_bench_conversion",
+        "基准转化率 Benchmark conversion",
+        formula="BENCHMARK([tblFunnel.conversion],[tblFunnel.visitors],cfg_min_visitors,cfg_bench_conversion)",
+        fmt="percent",
+    ),
+    Cell(
         "funnel_diag_shop",
         "全店诊断 Shop diagnosis",
-        formula='FUNNEL_DIAG(funnel_impressions,funnel_clicks,funnel_visitors,funnel_inquiries,funnel_orders,"",cfg_bench_impressions,cfg_bench_ctr,cfg_bench_bounce,cfg_bench_inquiry_rate,cfg_bench_conversion)',
+        formula='FUNNEL_DIAG(funnel_impressions,funnel_clicks,funnel_visitors,funnel_inquiries,funnel_orders,"","",funnel_bench_ctr,funnel_bench_bounce,funnel_bench_inquiry_rate,funnel_bench_conversion,cfg_min_impressions,cfg_min_visitors,cfg_confidence)',
         fmt="text",
     ),
 )
 PRODUCT_CELLS = (
     Cell(
-        "shop_impr_median", "曝光中位数 Impressions median", formula="MEDIAN([tblProducts.impressions])", fmt="number"
+        "shop_impr_median",
+        "曝光中位数 Impressions median",
+        formula="BENCHMARK([tblProducts.impressions],[tblProducts.impressions],cfg_min_impressions,cfg_bench_impressions)",
+        fmt="number",
+        help="样本足够(≥ cfg_min_impressions)的产品的中位数, 或 cfg_bench_* / median over products with enough data",
     ),
-    Cell("shop_ctr_median", "点击率中位数 CTR median", formula="MEDIAN([tblProducts.ctr])", fmt="percent"),
+    Cell(
+        "shop_ctr_median",
+        "点击率中位数 CTR median",
+        formula="BENCHMARK([tblProducts.ctr],[tblProducts.impressions],cfg_min_impressions,cfg_bench_ctr)",
+        fmt="percent",
+    ),
     Cell(
         "shop_inq_median",
         "询盘率中位数 Inquiry-rate median",
-        formula="MEDIAN([tblProducts.inquiry_rate])",
+        formula="BENCHMARK([tblProducts.inquiry_rate],[tblProducts.visitors],cfg_min_visitors,cfg_bench_inquiry_rate)",
         fmt="percent",
     ),
     Cell("product_count", "产品数 Products", formula="COUNTA([tblProducts.product_id])", fmt="int"),
@@ -1022,7 +1219,7 @@ PRODUCT_CELLS = (
         fmt="int",
     ),
     Cell(
-        "shop_health",
+        "shop_health_text",
         "店铺健康 Shop health",
         formula="SHOP_HEALTH(product_count,zero_effect_count,cfg_shop_min_products,cfg_shop_new_products,cfg_shop_max_products,cfg_zero_effect_max)",
         fmt="text",
@@ -1042,6 +1239,12 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet(S_FOLLOW, "follow", "业务员: 每天下班前更新 Sales: update before leaving every day", ("tblFollow",)),
     Sheet(S_BUYERS, "buyers", "老板: 每周/每月新老买家汇总 Boss: weekly/monthly buyer summary", ("tblBuyerSummary",)),
     Sheet(S_PK, "pk", "团队PK Team PK", ("tblPK", "tblTeams")),
+    Sheet(
+        S_STAFF,
+        "staff",
+        "平台员工分析(导入) 与本表比率对比 Platform staff analysis (imported) beside our own rates",
+        ("tblStaff",),
+    ),
     Sheet(
         S_PRODUCTS,
         "products",

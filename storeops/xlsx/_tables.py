@@ -6,6 +6,7 @@ import datetime as _dt
 import math
 import os
 import re
+from collections.abc import Iterable
 from contextlib import nullcontext
 from typing import Any
 
@@ -171,6 +172,7 @@ def write_tables(
     frames: dict[str, pd.DataFrame],
     *,
     mode: str = "replace",
+    only_rows: dict[str, Iterable[int]] | None = None,
     _pkg: Package | None = None,
     _replace: dict | None = None,
 ) -> dict[str, int]:
@@ -185,6 +187,12 @@ def write_tables(
 
     Rows typed right below a table belong to it: ``replace`` covers them, ``append`` keeps
     them (as table rows) and adds the new rows after them.
+
+    ``only_rows`` (replace mode): table → the 0-based frame rows to write; the table's other
+    existing rows are left byte for byte (the frame must hold them in the same order, as an
+    upsert that keeps rows in place and appends new ones does).  Rows past the frame's end
+    are cleared as usual; rows typed below the table are always written (they get the
+    table's formulas).
 
     Returns the table → number of data rows written.
 
@@ -234,6 +242,7 @@ def write_tables(
                 if tc.formula and (c1 + j) not in formula:
                     formula[c1 + j] = "\0" + tc.formula
             below = rows_below(xml, c1, c2, old_last)
+            table_last = old_last
             if mode == "replace":
                 start = first
                 old_last = below[-1] if below else old_last  # rows typed below belong to the table
@@ -256,7 +265,13 @@ def write_tables(
             new_last = max(start + n - 1, first)  # a table keeps at least one data row
             frame_cols = {str(k): frame[k].to_numpy(dtype=object) for k in frame.columns}
             new_rows: dict[int, bytes] = {}
+            keep = None
+            if only_rows is not None and name in only_rows and mode == "replace":
+                wanted = set(only_rows[name])
+                keep = {i for i in range(min(n, table_last - first + 1)) if i not in wanted}
             for i, r in enumerate(range(start, max(new_last, old_last) + 1)):
+                if keep is not None and i in keep and r in rows:
+                    continue  # an unchanged row: its XML stays as it is
                 existing = rows.get(r)
                 outside = []
                 row_open = b'<row r="%d">' % r

@@ -42,10 +42,15 @@ ROW_FUNCS = [
     core.target_pace,
     core.pace_label,
     core.scam_risk,
+    core.scam_advice,
+    core.title_keywords,
 ]
-RANGE_PARAMS = {"extra_words", "weights"}
+RANGE_PARAMS = {"extra_words", "weights", "allowed_words", "shop_keywords", "shop_weights"}
 RATIOS = [core.ctr, core.bounce, core.inquiry_rate, core.conversion, core.cpc, core.cost_per, core.close_rate]
-FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# functions with many parameters (FUNNEL_DIAG has 14) filter many same-size grids: allowed
+FAST = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+)
 
 
 def _params(f):
@@ -152,7 +157,11 @@ def test_aggregates_and_ranges_never_raise(a, b, c):
     core.pk_score([a, a], b, b)
     core.target_split(c, a[0], a)
     core.banned(a, b)
+    core.banned(a, b, c)
     core.title_score(a, c, None, b)
+    core.title_keywords(a, None, b, a, None, c)
+    v = core.benchmark(a, b, c, c)
+    assert v is None or isinstance(v, (float, str))
 
 
 @FAST

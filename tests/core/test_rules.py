@@ -179,14 +179,62 @@ def test_funnel_diag_stages():
     assert core.funnel_diag(50, 1, 1, 0).startswith("曝光太少")
     assert core.funnel_diag(5000, 10, 10, 1).startswith("点击率低")
     assert core.funnel_diag(5000, 100, 80, 5, None, 0.8).startswith("跳失率高")
-    assert core.funnel_diag(5000, 100, 80, 1).startswith("询盘率低")
-    assert core.funnel_diag(5000, 100, 80, 5, 0).startswith("有询盘没成交")
+    assert core.funnel_diag(5000, 200, 400, 2).startswith("询盘率低")
+    assert core.funnel_diag(20000, 400, 400, 20, 0).startswith("有询盘没成交")
     assert core.funnel_diag(5000, 100, 80, 5, 2).startswith("正常")
-    assert core.funnel_diag(5000, 10, 10, 1, None, None, None, 0.001).startswith("正常")  # shop's own bench
+    assert core.funnel_diag(5000, 10, 40, 2, None, None, None, 0.001).startswith("正常")  # shop's own bench
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param((300, 4, 2, 0, 0, 1.0), id="2-visits-100%-bounce"),
+        pytest.param((5000, 100, 2, 0, 0, 1.0), id="good-ctr-2-visitors"),
+        pytest.param((60, 1, 1, 0, None, None, 100), id="under-min-impressions"),
+        pytest.param((5000, 100, 80, 1), id="1-inquiry-from-80-may-be-chance"),
+        pytest.param((800, 6, 6, 0, 0, 0.5), id="ctr-below-but-not-significant"),
+    ],
+)
+def test_funnel_diag_too_little_data(args):
+    """A handful of visits proves nothing: the diagnosis says so instead of naming a stage."""
+    out = core.funnel_diag(*args)
+    assert out.startswith("数据太少 too little data"), out
+    assert "跳失率高" not in out and "high bounce" not in out
+
+
+def test_funnel_diag_point_estimate_when_confidence_is_off():
+    args = (5000, 100, 80, 1, None, None, None, None, None, None, None, None, None)
+    assert core.funnel_diag(*args, 0).startswith("询盘率低")
+    assert core.funnel_diag(*args, 0.9).startswith("数据太少")
+
+
+def test_funnel_diag_benchmarks_default_to_the_shop_median():
+    # 12 rows with enough data: CTR median 2 %; a row at 1.5 % on 20,000 impressions is low against
+    # the shop (its interval lies below 2 %) though above the 1 % fallback
+    impr = [20000] + [5000] * 11
+    clicks = [300] + [100] * 11
+    vis = [250] + [90] * 11
+    inq = [10] + [4] * 11
+    out = core.funnel_diag(impr, clicks, vis, inq)
+    assert out[0].startswith("点击率低") and "2.00%" in out[0]
+    assert core.funnel_diag(20000, 300, 250, 10).startswith("正常")  # one row: the 1 % fallback
+    assert core.benchmark([0.01] * 3, [500] * 3, 100) is None  # too few rows for a median
+    assert core.benchmark([0.02] * 12, [500] * 12, 100, 0.05) == 0.05  # peer average typed in
 
 
 def test_listing_stars_and_shop_health_and_replace_link():
-    assert core.listing_stars([5, 5, 4, 0], [10, 9, 10, 0], [500, 500, 500, 0]).tolist() == [5, 3, 3, 0]
+    assert core.listing_stars([5, 5, 4, 0], [10, 9, 10, 0], [500, 500, 500, 0], None, None, "1688").tolist() == [
+        5,
+        3,
+        3,
+        0,
+    ]
+    # Alibaba.com: 6 main images, ≥ 4 detail images; 1688's rule does not apply
+    assert core.listing_stars([6, 5, 6], [4, 10, 3], [500, 500, 500]).tolist() == [5, 3, 3]
+    # the platform's own quality score rules when imported: ≥ 4.5 is five stars
+    assert core.listing_stars([1, 6], [0, 9], [0, 900], 80, None, "alibaba", [4.5, 4.49]).tolist() == [5, 4]
+    # a title over the hard limit (score capped at 40) is never five stars; a banned word is none
+    assert core.listing_stars([6, 6], [9, 9], [900, 900], [40, 0]).tolist() == [4, 0]
     assert core.shop_health(49, 0).startswith("偏少")
     assert core.shop_health(60, 0).startswith("合适")
     assert core.shop_health(100, 0).startswith("可以")
@@ -198,8 +246,12 @@ def test_listing_stars_and_shop_health_and_replace_link():
 
 
 def test_hot_candidate_uses_shop_median():
-    impr, clicks, inq = [5000, 4000, 3000, 600, 700], [50, 40, 30, 12, 3], [2, 1, 1, 2, 0]
-    assert core.hot_candidate(impr, clicks, inq).tolist() == [False, False, False, True, False]
+    impr = [5000, 4000, 3000, 600, 700, 2000, 2500, 1800, 3500, 900, 1200, 12]
+    clicks = [50, 40, 30, 12, 3, 20, 25, 18, 35, 9, 12, 2]
+    inq = [2, 1, 1, 2, 0, 0, 0, 1, 0, 0, 0, 1]
+    got = core.hot_candidate(impr, clicks, inq).tolist()
+    assert got == [False, False, False, True] + [False] * 8  # 12 impressions: too little data, never hot
+    assert not any(core.hot_candidate(impr[:5], clicks[:5], inq[:5]).tolist())  # 5 rows: no shop median
 
 
 def test_settings_are_complete():

@@ -7,7 +7,7 @@ import pytest
 import storeops_xl as core
 from storeops_xl.titles import WEIGHTS
 
-CLEAN = "Adjustable Nylon Dog Collar with Quick Release Buckle for Small Medium Large Pets"
+CLEAN = "Adjustable Nylon Dog Collar With Quick Release Buckle for Small Medium Large Pets"
 KW = "dog collar; nylon collar; quick release"
 
 
@@ -38,9 +38,9 @@ def test_banned_word_scores_zero_and_is_named(title, word):
 
 def test_banned_matching_rules():
     assert core.banned("Bestow Nikelike Copyright") == ""  # whole words only for Latin
-    assert core.banned("NIKE") == "nike"  # case-insensitive
-    assert core.banned("全网第一的项圈") == "第一"  # Chinese substring
-    assert core.banned("Dog Leash Acme", [["Acme"], [None]]) == "acme"
+    assert core.banned("NIKE") == "品牌 brand: nike"  # case-insensitive
+    assert core.banned("全网第一的项圈") == "极限词 absolute: 第一"  # Chinese substring
+    assert core.banned("Dog Leash Acme", [["Acme"], [None]]) == "自定义 custom: acme"
     assert core.title_score(CLEAN + " Acme", KW, None, "acme") == 0.0
 
 

@@ -122,13 +122,36 @@ def soffice() -> str | None:
     return exe
 
 
-def lo_convert(src: str, outdir: str, fmt: str, profile: str) -> str:
+_RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def lo_convert(src: str, outdir: str, fmt: str, profile: str, recalc_always: bool = False) -> str:
+    """Convert ``src`` with LibreOffice headless into ``outdir``; with ``recalc_always`` the
+    throwaway profile tells it to recalculate every formula on load."""
     exe = soffice()
+    if recalc_always:
+        os.makedirs(os.path.join(profile, "user"), exist_ok=True)
+        with open(os.path.join(profile, "user", "registrymodifications.xcu"), "w") as fh:
+            fh.write(_RECALC_ALWAYS)
     subprocess.run(
-        [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", fmt, "--outdir", outdir, src],
+        [
+            exe,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            outdir,
+            src,
+        ],
         check=True,
         capture_output=True,
-        timeout=180,
+        timeout=240,
     )
     base = os.path.splitext(os.path.basename(src))[0]
     return os.path.join(outdir, base + "." + fmt.split(":")[0])

@@ -89,16 +89,17 @@ def _expect(v, blank):
     if isinstance(v, XLErr):
         return v
     if isinstance(v, (bool, np.bool_)):
-        return 1.0 if v else 0.0
+        return bool(v)
     if isinstance(v, str):
         return v if v else blank
     if isinstance(v, np.datetime64):
-        return (
-            blank if np.isnat(v) else float((v - np.datetime64("1899-12-30T00:00:00", "ns")) / np.timedelta64(1, "D"))
-        )
+        if np.isnat(v):
+            return blank
+        v = v.astype("datetime64[us]").astype(dt.datetime)
     if isinstance(v, (dt.datetime, dt.date)):
         base = dt.datetime(1899, 12, 30) if isinstance(v, dt.datetime) else dt.date(1899, 12, 30)
-        return (v - base) / dt.timedelta(days=1)
+        days = (v - base) / dt.timedelta(days=1)
+        return days - 1 if days < 61 else days  # Excel's 1900 calendar has a 1900-02-29
     f = float(v)
     if math.isnan(f):
         return blank

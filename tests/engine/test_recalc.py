@@ -165,7 +165,8 @@ def test_portable_export(xlsm, tmp_path):
     assert "xl/vbaProject.bin" not in names
     wb = openpyxl.load_workbook(out)
     ws = wb[FOLLOW]
-    assert ws.cell(FIRST, 11).value == f'=IF(C{FIRST}>0,D{FIRST}/C{FIRST},"")'
+    r = FIRST  # CTR's native twin (FunctionSpec.twin)
+    assert ws.cell(r, 11).value == f'=IF(OR(D{r}="",C{r}=""),"",IF((-(-C{r}))>0,D{r}/C{r},""))'
     assert "NEXT_FOLLOWUP" not in str(ws.cell(FIRST, 14).value)
     assert not any(
         isinstance(c.value, str) and re.search(r"\b(CTR|BUYER_CLASS|REPLY_HOURS|OVERDUE)\(", c.value)

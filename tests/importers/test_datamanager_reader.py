@@ -115,3 +115,8 @@ def test_score_titles_command(capsys):
     out = capsys.readouterr().out
     assert "1601825074604" in out and "365 products" in out and "mean score" in out
     assert main(["score-titles", str(KEYWORDS)]) == 2
+    # judged against the shop's keyword export instead of "no keywords"
+    assert main(["score-titles", str(PRODUCTS), "--keywords", str(KEYWORDS), "--limit", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "未设关键词" not in out and "365 products" in out
+    assert main(["score-titles", str(PRODUCTS), "--keywords", str(PRODUCTS)]) == 2

@@ -110,3 +110,41 @@ def test_no_built_workbook_is_one_clear_error(
     monkeypatch.setattr(install, "workbook_source", _real_workbook_source)
     assert cli.main(["install"]) == 2
     assert "storeops build" in capsys.readouterr().err
+
+
+def _registry(entries: dict[str, str]):
+    return lambda path: entries.get(path)
+
+
+def test_wps_owning_excel_com_name_is_detected(
+    fake_windows: dict, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """xlwings issue #2575: Excel.Application → WPS's ksolaunch/et.exe.  The registry is injected."""
+    clsid = "{00024500-0000-0000-C000-000000000046}"
+    wps = _registry(
+        {
+            r"Excel.Application\CLSID": clsid,
+            rf"CLSID\{clsid}\LocalServer32": r'"C:\Users\li\AppData\Local\Kingsoft\WPS Office\ksolaunch.exe" /et /Automation',
+        }
+    )
+    fake_windows["addin"].parent.mkdir(parents=True, exist_ok=True)
+    fake_windows["addin"].write_bytes(b"xlam")
+    real = install.excel_com_server
+    monkeypatch.setattr(install, "excel_com_server", lambda: real(wps))
+    assert cli.main(["install", "--check"]) == 1
+    out = capsys.readouterr().out
+    assert "ksolaunch.exe" in out and "Member not found" in out and "配置工具" in out
+
+
+def test_excel_com_name_owned_by_excel_is_fine() -> None:
+    clsid = "{00024500-0000-0000-C000-000000000046}"
+    excel = _registry(
+        {
+            r"Excel.Application\CLSID": clsid,
+            rf"CLSID\{clsid}\LocalServer32": r"C:\Program Files\Microsoft Office\Root\Office16\EXCEL.EXE /automation",
+        }
+    )
+    server = install.excel_com_server(excel)
+    assert server.endswith("/automation") and not install.is_wps(server)
+    assert install.excel_com_server(_registry({})) is None
+    assert install.is_wps(r"C:\Program Files (x86)\Kingsoft\WPS Office\11.2\office6\et.exe /automation")

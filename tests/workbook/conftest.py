@@ -9,8 +9,8 @@ from storeops.workbook import build_workbook
 
 @pytest.fixture(scope="session")
 def template_path(tmp_path_factory):
-    """A freshly built empty StoreOps workbook."""
-    return build_workbook(tmp_path_factory.mktemp("template") / "StoreOps.xlsm")
+    """A freshly built empty StoreOps workbook, calculated as `storeops build` writes it."""
+    return build_workbook(tmp_path_factory.mktemp("template") / "StoreOps.xlsm", calculate=True)
 
 
 @pytest.fixture(scope="session")

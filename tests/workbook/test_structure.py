@@ -12,6 +12,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter, range_bo
 import storeops_xl
 from storeops.workbook import schema
 from storeops.workbook.build import LISTS_SHEET
+from storeops.workbook.editions import edition_template
 from storeops.workbook.formulas import functions_in
 from storeops_xl.settings import DEFAULTS
 
@@ -196,7 +197,11 @@ def test_row_formulas_point_at_their_columns(data_wb, small_demo_frames):
         for c in t.formulas:
             for row in {header_row + 1, header_row + n}:
                 got = ws[f"{letter_of[c.key]}{row}"].value
-                want = re.sub(r"\{(\w+)\}", lambda m, row=row: f"{letter_of[m.group(1)]}{row}", c.formula)  # noqa: B023
+                want = re.sub(
+                    r"\{(\w+)\}",
+                    lambda m, row=row: f"{letter_of[m.group(1)]}{row}",  # noqa: B023
+                    edition_template(c.formula, "xlsm"),
+                )
                 want = re.sub(
                     r"\[(tbl\w+)\.(\w+)\]",
                     lambda m: f"{m.group(1)}[[{schema.TABLES[m.group(1)].header(m.group(2))}]]",
@@ -233,16 +238,28 @@ def test_input_values_and_text_stay_text(tmp_path):
     assert [ws.cell(r0 + i, col["order_usd"]).value for i in range(5)] == [1.5, None, 3, None, 12000]
     assert ws.cell(r0, col["received_at"]).value.strftime("%Y-%m-%d %H:%M") == "2026-11-01 09:30"
     assert ws.cell(r0 + 1, col["received_at"]).value is None
-    assert ws.cell(r0 + 4, col["reply_hours"]).value == f"=REPLY_HOURS(G{r0 + 4},H{r0 + 4})"
+    r = r0 + 4
+    assert ws.cell(r, col["reply_hours"]).value == f'=IF(OR(G{r}="",H{r}=""),"",REPLY_HOURS(G{r},H{r}))'
     ref = ws.tables["tblFollow"].ref
     assert range_boundaries(ref)[3] == r0 + 4
 
 
-def test_cached_values_empty_and_recalc_on_load(template_path):
+def test_calc_id_and_cached_values(template_path, tmp_path):
+    """Every file carries current Excel's calcId; a calculated build has cached values and
+    does not ask for a full recalculation, an uncalculated one does."""
+    from storeops.workbook import build_workbook
+    from storeops.xlsx.calcid import CALC_ID
+
     with zipfile.ZipFile(template_path) as z:
         wbxml = z.read("xl/workbook.xml").decode()
         sheet = z.read("xl/worksheets/sheet4.xml").decode()
-    assert 'fullCalcOnLoad="1"' in wbxml
+    assert f'<calcPr calcId="{CALC_ID}"/>' in wbxml
+    assert re.findall(r"<c [^>]*><f>[^<]*</f><v>([^<]+)</v></c>", sheet)
+    raw = build_workbook(tmp_path / "raw.xlsm")
+    with zipfile.ZipFile(raw) as z:
+        wbxml = z.read("xl/workbook.xml").decode()
+        sheet = z.read("xl/worksheets/sheet4.xml").decode()
+    assert f'calcId="{CALC_ID}"' in wbxml and 'fullCalcOnLoad="1"' in wbxml
     cells = re.findall(r"<c [^>]*><f>[^<]*</f><v>([^<]*)</v></c>", sheet)
     assert cells and all(v == "" for v in cells)
     assert column_index_from_string("A") == 1

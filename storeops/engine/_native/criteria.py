@@ -1,0 +1,466 @@
+"""Criteria functions: COUNTIF(S), SUMIF(S), AVERAGEIF(S), MINIFS, MAXIFS.
+
+How Excel matches a criterion (Microsoft's COUNTIFS reference, confirmed by Excel's
+cached values):
+
+* a number, or a text that reads as one (``"23"``, ``">=5%"``, ``"<2026-01-01"``),
+  compares with the numbers of the range; with ``=``/``<>`` a text cell holding the
+  same plain number (``"23"``) matches too.  A reference to an *empty* criterion cell
+  means 0;
+* TRUE/FALSE, or the texts ``"TRUE"``, ``"<>false"``, ``"<=TRUE"`` …, compare with the
+  booleans of the range; an error value (or its text ``"#N/A"``) with the errors;
+* any other text compares with the texts, case-insensitively, ``*``/``?`` as
+  wildcards and ``~`` escaping them (``=``/``<>`` only);
+* ``""`` matches blank cells and empty texts, ``"="`` blank cells only, ``"<>"`` every
+  cell that is not blank;
+* ``<>x`` matches every cell that ``=x`` does not (blanks, numbers, errors included).
+
+The value range of SUMIF/AVERAGEIF takes the criteria range's shape from its top-left
+cell; an error in a matched value cell is the answer.  A criterion that varies per row
+uses one mask per distinct criterion, or — for many distinct plain equality criteria
+— one grouping of the range's keys.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._values import DIV0, ERROR_CODES, VALUE, Rng, Unsupported, XLErr, as_object, is_vec, text_to_number, type_masks
+from ._args import MISSING, native, range_arg, single, value_key
+
+_OP = re.compile(r"^(<=|>=|<>|<|>|=)?(.*)$", re.S)
+_PLAIN = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+_SORTABLE = re.compile(r"^[a-z0-9 ]*$")  # texts whose order is the same in Excel and in code points
+
+
+class Keys:
+    """A criteria range prepared once: what kind each cell holds and its key.
+
+    Texts are factorized: ``tcode`` holds, per cell, the index of its case-folded text
+    in ``texts`` (-1 for cells that are not text), so equality is an integer compare and
+    wildcards / ordering tests run once per distinct text.
+    """
+
+    def __init__(self, r: Rng):
+        o = r.flat_obj
+        n = o.size
+        #: cells of the block not stored (blank rows below the sheet's last used row)
+        self.unstored = r.blank_rows * r.shape[1]
+        kinds = type_masks(o) if n else {k: np.zeros(0, bool) for k in ("num", "str", "bool", "none")}
+        self.n = n
+        self.blank = kinds["none"]
+        self.istext = kinds["str"]
+        isb = kinds["bool"]
+        self.num = r.flat_num.copy()
+        self.num[~kinds["num"]] = np.nan
+        self.bcode = np.full(n, -1, np.int8)  # -1 not a boolean, 0 FALSE, 1 TRUE
+        if isb.any():
+            self.bcode[isb] = o[isb].astype(bool).astype(np.int8)
+        iserr = ~(kinds["num"] | self.istext | isb | self.blank)
+        self.ecode = np.full(n, -1, np.int8)
+        if iserr.any():
+            self.ecode[iserr] = [ERROR_CODES.index(str(v)) if str(v) in ERROR_CODES else 99 for v in o[iserr]]
+        self.tcode = np.full(n, -1, np.intp)
+        self.texts = np.empty(0, dtype=object)
+        self._raw: list[str] = []
+        if self.istext.any():
+            codes, uniq = pd.factorize(o[self.istext])
+            folded = np.array([str.casefold(v) for v in uniq], dtype=object)
+            fcodes, funiq = pd.factorize(folded)
+            self.tcode[self.istext] = np.asarray(fcodes)[codes]
+            self.texts = np.asarray(funiq, dtype=object)
+            first = {}
+            for u, f in zip(uniq.tolist(), np.asarray(fcodes).tolist()):
+                first.setdefault(f, u)
+            self._raw = [first[i] for i in range(len(funiq))]
+        self._where = {t: i for i, t in enumerate(self.texts.tolist())}
+        self._eq: dict[str, np.ndarray] = {}
+        self._textnum: np.ndarray | None = None
+
+    def _per_text(self, hits) -> np.ndarray:
+        """Spread a boolean per distinct text to the cells (False for non-text cells)."""
+        return np.append(np.asarray(hits, bool), False)[self.tcode]
+
+    @property
+    def text_numbers(self) -> np.ndarray:
+        """Per distinct text: the plain number it holds (NaN for none).  A text that reads
+        as a number only in Excel's wider sense ("1,234", "5%", a date) makes the match
+        uncertain: :class:`Unsupported`."""
+        if self._textnum is None:
+            out = np.full(len(self._raw), np.nan)
+            for i, t in enumerate(self._raw):
+                s = t.strip()
+                if _PLAIN.match(s):
+                    if len(s.lstrip("+-0").replace(".", "").split("e")[0].split("E")[0]) > 15:
+                        raise Unsupported(f"criteria range holds the long number text {t!r} (Excel keeps 15 digits)")
+                    out[i] = float(s)
+                elif text_to_number(t) is not None:
+                    raise Unsupported(f"criteria range holds the number-like text {t!r}")
+            self._textnum = out
+        return self._textnum
+
+    def text_eq(self, t: str) -> np.ndarray:
+        m = self._eq.get(t)
+        if m is None:
+            i = self._where.get(t)
+            m = np.zeros(self.n, bool) if i is None else self.tcode == i
+            self._eq[t] = m
+        return m
+
+    def num_cells_equal(self, x: float) -> np.ndarray:
+        """Numbers equal to ``x`` and texts holding that plain number."""
+        m = self.num == x
+        if self.texts.size:
+            m |= self._per_text(self.text_numbers == x)
+        return m
+
+
+class Criterion:
+    """One criterion value, parsed the way Excel reads it."""
+
+    def __init__(self, c: Any):
+        self.op, self.kind, self.value, self.wild = "=", "num", 0.0, None
+        if c is None or c is MISSING:  # a reference to an empty cell means 0
+            return
+        if isinstance(c, (bool, np.bool_)):
+            self.kind, self.value = "bool", int(bool(c))
+            return
+        if isinstance(c, XLErr):
+            self.kind, self.value = "err", _err_code(c)
+            return
+        if not isinstance(c, str):
+            f = float(c)
+            self.value = 0.0 if f != f else f
+            return
+        m = _OP.match(c)
+        op, rest = m.group(1), m.group(2)
+        self.op = op or "="
+        if rest == "":
+            self.kind = {None: "empty", "=": "blank", "<>": "nonblank"}.get(op, "text")
+            self.value = ""
+            return
+        num = text_to_number(rest)
+        if num is not None:
+            self.value = num
+            return
+        up = rest.strip().upper()
+        if up in ("TRUE", "FALSE"):
+            self.kind, self.value = "bool", int(up == "TRUE")
+            return
+        if up in ERROR_CODES:
+            self.kind, self.value = "err", ERROR_CODES.index(up)
+            return
+        self.kind, self.value = "text", rest.casefold()
+        if self.op in ("=", "<>") and re.search(r"[*?~]", rest):
+            self.wild = wildcard(rest)
+
+    @property
+    def matches_blank(self) -> bool:
+        """Whether a blank cell meets this criterion."""
+        if self.kind in ("blank", "empty"):
+            return True
+        return self.op == "<>" and self.kind != "nonblank"
+
+    @property
+    def simple(self) -> bool:
+        """An equality with a number or a text without wildcards (the group-by path)."""
+        return self.op == "=" and self.wild is None and self.kind in ("num", "text")
+
+    def mask(self, keys: Keys) -> np.ndarray:
+        op, kind, v = self.op, self.kind, self.value
+        if kind == "blank":
+            return keys.blank.copy()
+        if kind == "empty":
+            return keys.blank | keys.text_eq("")
+        if kind == "nonblank":
+            return ~keys.blank
+        if op in ("=", "<>"):
+            if kind == "num":
+                m = keys.num_cells_equal(v)
+                if op == "<>" and keys.texts.size and not np.isnan(keys.text_numbers).all():
+                    # Excel's "=" reads "23" in a cell as 23 but its "<>" does not (so "<>" is no
+                    # complement there); how exactly is not documented
+                    raise Unsupported("<> with a number, over texts that hold numbers")
+            elif kind == "bool":
+                m = keys.bcode == v
+            elif kind == "err":
+                m = keys.ecode == v
+            elif self.wild is not None:
+                m = keys._per_text([self.wild.match(t) is not None for t in keys.texts.tolist()])
+            else:
+                m = keys.text_eq(v)
+            return ~m if op == "<>" else m
+        cmp = {"<": np.less, ">": np.greater, "<=": np.less_equal, ">=": np.greater_equal}[op]
+        if kind == "num":
+            with np.errstate(invalid="ignore"):
+                return cmp(keys.num, v) & ~np.isnan(keys.num)
+        if kind == "bool":
+            return (keys.bcode >= 0) & cmp(keys.bcode, v)
+        if kind == "err":
+            return np.zeros(keys.n, bool)
+        texts = keys.texts.tolist()
+        if not _SORTABLE.match(v) or not all(_SORTABLE.match(t) for t in texts):
+            raise Unsupported("ordering texts with characters Excel sorts its own way")
+        return keys._per_text([cmp(t, v) for t in texts])
+
+
+def _err_code(e: str) -> int:
+    return ERROR_CODES.index(str(e)) if str(e) in ERROR_CODES else 99
+
+
+def wildcard(pattern: str) -> re.Pattern:
+    """Excel's ``*``/``?`` wildcards (``~`` escapes) as a case-insensitive regex."""
+    out, i = [], 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "~" and i + 1 < len(pattern) and pattern[i + 1] in "*?~":
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        out.append(".*" if ch == "*" else "." if ch == "?" else re.escape(ch))
+        i += 1
+    return re.compile("".join(out) + r"\Z", re.I | re.S)
+
+
+def keys_of(ctx, r: Rng) -> Keys:
+    """The prepared keys of a range, cached for the whole recalculation."""
+    cache = ctx.cache
+    ck = ("keys", r.key) if r.key is not None else ("keys", id(r.obj))
+    k = cache.get(ck)
+    if k is None or k[0] is not r.obj:
+        k = (r.obj, Keys(r))
+        cache[ck] = k
+    return k[1]
+
+
+# --------------------------------------------------------------------------- aggregation
+class _Values:
+    """The value range: numbers, and its errors (checked only where a criterion matched)."""
+
+    def __init__(self, r: Rng):
+        self.num = r.flat_num
+        self.obj = r.flat_obj
+        self.err_pos = np.empty(0, np.int64)
+        if r.first_error() is not None:
+            cand = np.flatnonzero(np.isnan(self.num))
+            self.err_pos = cand[[isinstance(v, XLErr) for v in self.obj[cand]]]
+
+    def first_error(self, mask: np.ndarray) -> XLErr | None:
+        if not self.err_pos.size:
+            return None
+        hit = self.err_pos[mask[self.err_pos]]
+        return self.obj[hit[0]] if hit.size else None
+
+
+def _aggregate(how: str, vals: _Values | None, mask: np.ndarray, unstored: int = 0) -> Any:
+    if how == "count":
+        return float(np.count_nonzero(mask) + unstored)
+    err = vals.first_error(mask)
+    if err is not None:
+        return err
+    v = vals.num[mask]
+    v = v[~np.isnan(v)]
+    if how == "sum":
+        return float(v.sum())
+    if how == "avg":
+        return float(v.mean()) if v.size else DIV0
+    if how == "min":
+        return float(v.min()) if v.size else 0.0
+    return float(v.max()) if v.size else 0.0
+
+
+def _value_range(ctx, rng: Any, shape: tuple[int, int], resize: bool) -> Rng | XLErr:
+    r = range_arg(rng)
+    if r.per_row:
+        raise Unsupported("value range that moves with the row")
+    if r.shape != shape:
+        if not resize:
+            return VALUE
+        if r.key is None or not hasattr(ctx, "block"):
+            raise Unsupported("value range of another size")
+        s, c1, r1, _c2, _r2 = r.key
+        r = ctx.block(s, c1, r1, c1 + shape[1] - 1, r1 + shape[0] - 1)
+    return r
+
+
+def criteria(ctx, pairs, value_rng, how: str, resize: bool = False) -> Any:
+    """Evaluate a COUNTIFS/SUMIFS-style call; criteria may vary per row."""
+    ranges, crits = [], []
+    shape = None
+    for rng, crit in pairs:
+        r = range_arg(rng)
+        if r.per_row:
+            raise Unsupported("criteria range that moves with the row")
+        if shape is None:
+            shape = r.shape
+        elif r.shape != shape:
+            return VALUE
+        ranges.append(r)
+        crits.append(single(ctx, crit))
+    vals = None
+    if how != "count":
+        vr = _value_range(ctx, value_rng, shape, resize)
+        if isinstance(vr, XLErr):
+            return vr
+        ranges.append(vr)
+    stored = max(r.obj.shape[0] for r in ranges)  # blocks on different sheets may store fewer rows
+    ranges = [r.padded(stored) for r in ranges]
+    if vals is None and how != "count":
+        vals = _Values(ranges.pop())
+    keys = [keys_of(ctx, r) for r in ranges]
+    unstored = keys[0].unstored  # blank in every range: they count when every criterion takes a blank
+    n = keys[0].n
+    vec_idx = [i for i, c in enumerate(crits) if is_vec(c)]
+    fixed = np.ones(n, bool)
+    fixed_blank = True
+    for i, c in enumerate(crits):
+        if i not in vec_idx:
+            crit = Criterion(c)
+            fixed &= crit.mask(keys[i])
+            fixed_blank &= crit.matches_blank
+    if not vec_idx:
+        return _aggregate(how, vals, fixed, unstored if fixed_blank else 0)
+    # per-row criteria: one mask per distinct combination
+    cols = [as_object(crits[i], ctx.n) for i in vec_idx]
+    codes, firsts = [], []
+    for col in cols:
+        norm = pd.Series([value_key(v) for v in col], dtype=object)
+        cd, un = pd.factorize(norm, sort=False)
+        codes.append(cd)
+        seen: dict[int, Any] = {}
+        for j, code in enumerate(cd.tolist()):
+            seen.setdefault(code, col[j])
+        firsts.append([Criterion(seen[k]) for k in range(len(un))])
+    combo = codes[0].astype(np.int64)
+    for cd, un in zip(codes[1:], firsts[1:]):
+        combo = combo * len(un) + cd
+    ucombo, inv = np.unique(combo, return_inverse=True)
+    if len(ucombo) > 256 and how in ("count", "sum") and all(c.simple for un in firsts for c in un):
+        return _grouped(keys, vec_idx, firsts, codes, fixed, vals, how)
+    results = np.empty(len(ucombo), dtype=object)
+    for j, cval in enumerate(ucombo.tolist()):
+        mask = fixed.copy()
+        rest = cval
+        picks = []
+        for un in reversed(firsts):
+            rest, k = divmod(rest, len(un))
+            picks.append(un[k])
+        blank = fixed_blank
+        for i, c in zip(vec_idx, reversed(picks)):
+            mask &= c.mask(keys[i])
+            blank &= c.matches_blank
+        results[j] = _aggregate(how, vals, mask, unstored if blank else 0)
+    out = results[inv]
+    if all(isinstance(v, float) for v in results):
+        return out.astype(np.float64)
+    return out
+
+
+def _grouped(keys, vec_idx, firsts, codes, fixed, vals, how):
+    """Many distinct plain equality criteria: give every range cell one key id per
+    criteria range (numbers and number texts by value, other texts by folded text),
+    then count or sum per key combination in one pass."""
+    cell_ids, crit_ids, sizes = [], [], []
+    for i, un, cd in zip(vec_idx, firsts, codes):
+        k = keys[i]
+        numkey = k.num.copy()
+        if k.texts.size:
+            tn = k.text_numbers
+            is_numtext = k.istext & np.append(~np.isnan(tn), False)[k.tcode]
+            numkey[is_numtext] = np.append(tn, np.nan)[k.tcode][is_numtext]
+            plain_text = k.istext & ~is_numtext
+        else:
+            plain_text = np.zeros(k.n, bool)
+        nums, num_uniq = pd.factorize(numkey, use_na_sentinel=True)
+        nn = len(num_uniq)
+        ids = np.where(nums >= 0, nums, -1).astype(np.int64)
+        ids[plain_text] = nn + k.tcode[plain_text]
+        num_index = pd.Index(num_uniq)
+        cid = []
+        for c in un:
+            if c.kind == "num":
+                p = num_index.get_indexer([c.value])[0]
+                cid.append(p if p >= 0 else -2)
+            else:
+                t = k._where.get(c.value)
+                cid.append(nn + t if t is not None else -2)
+        cell_ids.append(ids)
+        crit_ids.append(np.asarray(cid, np.int64)[cd])
+        sizes.append(nn + len(k.texts) + 1)
+    combo = np.zeros(keys[0].n, np.int64)
+    qcombo = np.zeros(len(crit_ids[0]), np.int64)
+    valid = fixed.copy()
+    qvalid = np.ones(len(qcombo), bool)
+    for ids, q, size in zip(cell_ids, crit_ids, sizes):
+        valid &= ids >= 0
+        qvalid &= q >= 0
+        combo = combo * size + np.maximum(ids, 0)
+        qcombo = qcombo * size + np.maximum(q, 0)
+    sel = np.flatnonzero(valid)
+    uniq, inv = np.unique(combo[sel], return_inverse=True)
+    if how == "count":
+        per = np.bincount(inv, minlength=len(uniq)).astype(np.float64)
+    else:
+        per = np.bincount(inv, weights=np.nan_to_num(vals.num[sel], nan=0.0), minlength=len(uniq))
+    pos = np.searchsorted(uniq, qcombo)
+    pos_ok = qvalid & (pos < len(uniq))
+    pos_ok[pos_ok] &= uniq[pos[pos_ok]] == qcombo[pos_ok]
+    out = np.where(pos_ok, per[np.minimum(pos, max(len(uniq) - 1, 0))] if len(uniq) else 0.0, 0.0)
+    if vals is not None and vals.err_pos.size:
+        errs = vals.err_pos[valid[vals.err_pos]]
+        if errs.size:
+            first_err: dict[int, Any] = {}
+            for p in errs.tolist():
+                first_err.setdefault(int(combo[p]), vals.obj[p])
+            hit = [first_err.get(int(q)) if ok else None for q, ok in zip(qcombo.tolist(), qvalid.tolist())]
+            if any(h is not None for h in hit):
+                o = out.astype(object)
+                for j, h in enumerate(hit):
+                    if h is not None:
+                        o[j] = h
+                return o
+    return out
+
+
+@native("COUNTIFS", refs=True)
+def COUNTIFS(ctx, *args):
+    return criteria(ctx, list(zip(args[0::2], args[1::2])), None, "count")
+
+
+@native("COUNTIF", refs=True)
+def COUNTIF(ctx, rng, crit):
+    return criteria(ctx, [(rng, crit)], None, "count")
+
+
+@native("SUMIFS", refs=True)
+def SUMIFS(ctx, sum_rng, *args):
+    return criteria(ctx, list(zip(args[0::2], args[1::2])), sum_rng, "sum")
+
+
+@native("SUMIF", refs=True)
+def SUMIF(ctx, rng, crit, sum_rng=MISSING):
+    return criteria(ctx, [(rng, crit)], rng if sum_rng is MISSING else sum_rng, "sum", resize=True)
+
+
+@native("AVERAGEIFS", refs=True)
+def AVERAGEIFS(ctx, rng, *args):
+    return criteria(ctx, list(zip(args[0::2], args[1::2])), rng, "avg")
+
+
+@native("AVERAGEIF", refs=True)
+def AVERAGEIF(ctx, rng, crit, avg_rng=MISSING):
+    return criteria(ctx, [(rng, crit)], rng if avg_rng is MISSING else avg_rng, "avg", resize=True)
+
+
+@native("MINIFS", refs=True)
+def MINIFS(ctx, rng, *args):
+    return criteria(ctx, list(zip(args[0::2], args[1::2])), rng, "min")
+
+
+@native("MAXIFS", refs=True)
+def MAXIFS(ctx, rng, *args):
+    return criteria(ctx, list(zip(args[0::2], args[1::2])), rng, "max")

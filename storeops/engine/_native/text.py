@@ -1,0 +1,234 @@
+"""Text functions: LEN, LEFT, RIGHT, MID, TRIM, UPPER, LOWER, TEXT, CONCAT, CONCATENATE,
+VALUE, T.
+
+Values become text as Excel writes them in a formula: numbers with up to 15
+significant digits (``2.3``, ``1E+20``), TRUE/FALSE in capitals, blank as "".  An error
+in any argument is the answer (the first one in argument order)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+
+from .._values import (
+    VALUE,
+    Rng,
+    Unsupported,
+    XLErr,
+    as_object,
+    error_mask,
+    is_vec,
+    text_to_number,
+    to_text1,
+    with_errors,
+)
+from ._args import MISSING, error_column, int_arg, native, single
+from .numfmt import format_value
+
+_MAX_TEXT = 32767
+
+
+def _map(ctx, f, x, *counts) -> Any:
+    """Apply ``f(text, *counts)`` per row; errors of ``x`` first, then of the counts."""
+    x = single(ctx, x)
+    conv = [int_arg(ctx, c) for c in counts]
+    nums = [v for v, _ in conv]
+    errs = [e for _, e in conv]
+    vec = is_vec(x) or any(is_vec(v) for v in nums)
+    if not vec:
+        if isinstance(x, XLErr):
+            return x
+        for e in errs:
+            if e is not None:
+                return e[0]
+        return f(to_text1(x), *nums)
+    n = ctx.n
+    xo = as_object(x, n)
+    cols = [np.broadcast_to(np.asarray(v, dtype=np.float64), (n,)) for v in nums]
+    out = np.empty(n, dtype=object)
+    for i in range(n):
+        v = xo[i]
+        out[i] = v if isinstance(v, XLErr) else None
+    for e in errs:
+        if e is not None:
+            e = np.broadcast_to(e, (n,))
+            hit = np.equal(out, None) & np.not_equal(e, None)
+            out[hit] = e[hit]
+    for i in np.flatnonzero(np.equal(out, None)).tolist():
+        out[i] = f(to_text1(xo[i]), *(float(c[i]) for c in cols))
+    return out
+
+
+def _numbers(out: Any) -> Any:
+    if is_vec(out) and not error_mask(out).any():
+        return out.astype(np.float64)
+    return out
+
+
+@native("LEN")
+def LEN(ctx, x):
+    """LEN counts UTF-16 code units, as Excel does (an emoji is 2)."""
+    return _numbers(_map(ctx, lambda s: float(len(s.encode("utf-16-le")) // 2), x))
+
+
+def _left(s: str, k: float) -> Any:
+    return VALUE if k < 0 else s[: int(k)]
+
+
+def _right(s: str, k: float) -> Any:
+    return VALUE if k < 0 else (s[max(len(s) - int(k), 0) :] if k else "")
+
+
+def _mid(s: str, start: float, k: float) -> Any:
+    if start < 1 or k < 0:
+        return VALUE
+    return s[int(start) - 1 : int(start) - 1 + int(k)]
+
+
+@native("LEFT")
+def LEFT(ctx, x, n=1.0):
+    return _map(ctx, _left, x, 1.0 if n is MISSING else n)
+
+
+@native("RIGHT")
+def RIGHT(ctx, x, n=1.0):
+    return _map(ctx, _right, x, 1.0 if n is MISSING else n)
+
+
+@native("MID")
+def MID(ctx, x, start, n):
+    return _map(ctx, _mid, x, start, n)
+
+
+@native("TRIM")
+def TRIM(ctx, x):
+    """TRIM removes spaces (character 32 only) at both ends and doubles inside."""
+    return _map(ctx, lambda s: re.sub(" +", " ", s.strip(" ")), x)
+
+
+@native("UPPER")
+def UPPER(ctx, x):
+    return _map(ctx, str.upper, x)
+
+
+@native("LOWER")
+def LOWER(ctx, x):
+    return _map(ctx, str.lower, x)
+
+
+@native("T")
+def T(ctx, x):
+    x = single(ctx, x)
+    one = lambda v: v if isinstance(v, str) else ""  # noqa: E731 - errors are str too
+    if is_vec(x):
+        return np.array([one(v) for v in as_object(x, ctx.n)], dtype=object)
+    return one(x)
+
+
+@native("TEXT")
+def TEXT(ctx, x, fmt):
+    fmt = single(ctx, fmt)
+    if is_vec(fmt):
+        raise Unsupported("TEXT format that changes from row to row")
+    if isinstance(fmt, XLErr):
+        return fmt
+    fmt = to_text1(fmt)
+    x = single(ctx, x)
+
+    def one(v: Any) -> Any:
+        if isinstance(v, XLErr):
+            return v
+        if v is None:
+            v = 0.0
+        if isinstance(v, str):
+            f = text_to_number(v)
+            v = v if f is None else f
+        return format_value(v, fmt)
+
+    if is_vec(x):
+        return np.array([one(v) for v in as_object(x, ctx.n)], dtype=object)
+    return one(x)
+
+
+@native("CONCAT", refs=True)
+def CONCAT(ctx, *args):
+    """CONCAT: every cell of a range, row by row, then the next argument."""
+    parts = []
+    for a in args:
+        if isinstance(a, Rng):
+            if a.per_row:
+                parts.append(_join_rows(a))
+            else:
+                err = a.first_error()
+                parts.append(err if err is not None else "".join(to_text1(v) for v in a.flat_obj))
+        else:
+            parts.append(None if a is MISSING else a)
+    return _concat(ctx, parts)
+
+
+def _join_rows(a: Rng) -> np.ndarray:
+    out = np.empty(a.obj.shape[0], dtype=object)
+    for i, row in enumerate(a.obj):
+        err = next((v for v in row if isinstance(v, XLErr)), None)
+        out[i] = err if err is not None else "".join(to_text1(v) for v in row)
+    return out
+
+
+@native("CONCATENATE")
+def CONCATENATE(ctx, *args):
+    return _concat(ctx, [single(ctx, a) for a in args])
+
+
+def _concat(ctx, parts) -> Any:
+    out: Any = ""
+    for p in parts:
+        out = concat2(ctx, out, p)
+    if is_vec(out):
+        long = np.array([isinstance(v, str) and not isinstance(v, XLErr) and len(v) > _MAX_TEXT for v in out])
+        return with_errors(out, error_column(long)) if long.any() else out
+    return VALUE if isinstance(out, str) and not isinstance(out, XLErr) and len(out) > _MAX_TEXT else out
+
+
+def concat2(ctx, a: Any, b: Any) -> Any:
+    """``a & b`` (the first error wins)."""
+    if not is_vec(a) and not is_vec(b):
+        if isinstance(a, XLErr):
+            return a
+        if isinstance(b, XLErr):
+            return b
+        return to_text1(a) + to_text1(b)
+    ao, bo = as_object(a, ctx.n), as_object(b, ctx.n)
+    return np.array(
+        [
+            x if isinstance(x, XLErr) else y if isinstance(y, XLErr) else to_text1(x) + to_text1(y)
+            for x, y in zip(ao, bo)
+        ],
+        dtype=object,
+    )
+
+
+@native("VALUE")
+def VALUE_(ctx, x):
+    """VALUE: a number stays, a text that reads as a number/date/time becomes it, the
+    empty text and TRUE/FALSE are #VALUE!, a blank cell is 0."""
+
+    def one(v: Any) -> Any:
+        if isinstance(v, XLErr):
+            return v
+        if v is None:
+            return 0.0
+        if isinstance(v, (bool, np.bool_)):
+            return VALUE
+        if isinstance(v, str):
+            f = text_to_number(v)
+            return VALUE if f is None else f
+        return float(v)
+
+    x = single(ctx, x)
+    if is_vec(x):
+        if x.dtype.kind == "f":
+            return np.nan_to_num(x, nan=0.0)
+        return _numbers(np.array([one(v) for v in as_object(x, ctx.n)], dtype=object))
+    return one(x)

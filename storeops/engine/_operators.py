@@ -1,0 +1,133 @@
+"""Excel's operators over a formula group: ``+ - * / ^``, the comparisons and ``&``.
+
+Arithmetic converts with :func:`~storeops.engine._values.to_num` (the left operand's
+error wins); division by zero is ``#DIV/0!``; a power with no real result (0^0, a
+negative base with a fractional power) is ``#NUM!``, 0 to a negative power ``#DIV/0!``;
+a result too large for a double is ``#NUM!``.  Comparisons order numbers < texts <
+TRUE/FALSE, compare texts case-insensitively, and read a blank as 0, "" or FALSE
+(whatever the other side is).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import numpy as np
+
+from ._native._args import finish_numbers
+from ._native.math_trig import power
+from ._values import DIV0, Unsupported, XLErr, as_object, is_vec, merge_errors, to_num
+
+_SORTABLE = re.compile(r"^[a-z0-9 ]*$")  # texts whose order is the same in Excel and in code points
+
+
+def arithmetic(op: str, x: Any, y: Any) -> Any:
+    xv, xe = to_num(x)
+    yv, ye = to_num(y)
+    errs = merge_errors(xe, ye)
+    with np.errstate(all="ignore"):
+        if op == "+":
+            out = xv + yv
+        elif op == "-":
+            out = xv - yv
+        elif op == "*":
+            out = xv * yv
+        elif op == "/":
+            yarr = np.asarray(yv, dtype=np.float64)
+            out = np.asarray(xv, dtype=np.float64) / np.where(yarr == 0, 1.0, yarr)
+            zero = yarr == 0
+            if np.any(zero):
+                z = np.full(np.shape(out) or (1,), None, dtype=object)
+                z[np.broadcast_to(zero, z.shape)] = DIV0
+                errs = merge_errors(errs, z)
+        elif op == "^":
+            out, pe = power(xv, yv)
+            errs = merge_errors(errs, pe)
+        else:
+            raise Unsupported(op)
+    if isinstance(out, np.ndarray) and out.ndim == 0:
+        out = float(out)
+    return finish_numbers(out, errs)
+
+
+def _cmp_key(v: Any) -> tuple[int, Any]:
+    """Excel ordering: numbers < text < booleans; blank acts as 0, "" or FALSE."""
+    if isinstance(v, (bool, np.bool_)):
+        return (2, bool(v))
+    if isinstance(v, str):
+        return (1, v.casefold())
+    if v is None:
+        return (-1, None)
+    f = float(v)
+    if math.isnan(f):
+        return (-1, None)
+    return (0, f)
+
+
+_BLANK_AS = {0: 0.0, 1: "", 2: False}
+
+
+def compare1(op: str, x: Any, y: Any) -> Any:
+    if isinstance(x, XLErr):
+        return x
+    if isinstance(y, XLErr):
+        return y
+    kx, ky = _cmp_key(x), _cmp_key(y)
+    if kx[0] == -1 and ky[0] == -1:
+        kx = ky = (0, 0.0)
+    elif kx[0] == -1:
+        kx = (ky[0], _BLANK_AS[ky[0]])
+    elif ky[0] == -1:
+        ky = (kx[0], _BLANK_AS[kx[0]])
+    if op == "=":
+        return kx == ky
+    if op == "<>":
+        return kx != ky
+    if kx[0] == ky[0] == 1 and not (_SORTABLE.match(kx[1]) and _SORTABLE.match(ky[1])):
+        raise Unsupported("ordering texts with characters Excel sorts its own way")
+    if op == "<":
+        return kx < ky
+    if op == ">":
+        return kx > ky
+    if op == "<=":
+        return kx <= ky
+    return kx >= ky
+
+
+_NUMERIC = {
+    "=": np.equal,
+    "<>": np.not_equal,
+    "<": np.less,
+    ">": np.greater,
+    "<=": np.less_equal,
+    ">=": np.greater_equal,
+}
+
+
+def _is_num(x: Any) -> bool:
+    if is_vec(x):
+        return x.dtype.kind in "fiu"
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def compare(op: str, x: Any, y: Any, n: int) -> Any:
+    if not is_vec(x) and not is_vec(y):
+        return compare1(op, x, y)
+    if _is_num(x) and _is_num(y):  # numbers (blank = 0) on both sides
+        xv = np.nan_to_num(np.asarray(x, float), nan=0.0)
+        yv = np.nan_to_num(np.asarray(y, float), nan=0.0)
+        return _NUMERIC[op](xv, yv)
+    # blank test on a float column: H7="" is TRUE for blanks only
+    if isinstance(y, str) and y == "" and is_vec(x) and x.dtype.kind == "f" and op in ("=", "<>"):
+        m = np.isnan(x)
+        return m if op == "=" else ~m
+    if isinstance(x, str) and x == "" and is_vec(y) and y.dtype.kind == "f" and op in ("=", "<>"):
+        m = np.isnan(y)
+        return m if op == "=" else ~m
+    xo, yo = as_object(x, n), as_object(y, n)
+    out = [compare1(op, a, b) for a, b in zip(xo, yo)]
+    if any(isinstance(v, XLErr) for v in out):
+        return np.array(out, dtype=object)
+    return np.array(out, dtype=bool)

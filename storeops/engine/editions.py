@@ -1,0 +1,320 @@
+"""What ``recalc`` does for the workbook editions (hooks called by :mod:`.recalc`).
+
+* **As-of date**: ``cfg_today`` is a value, not ``TODAY()``: every recalc stamps it with
+  ``cfg_as_of`` (when filled) or the day of the recalculation.  No formula of the workbook
+  is then volatile, so Excel does not call Python again on every edit, and LibreOffice/WPS
+  keep the cached values of every formula that reads the date.  An older file whose
+  ``cfg_today`` still holds ``IF(cfg_as_of="",TODAY(),cfg_as_of)`` gets the value too.
+* **Python-only values of the ``.xlsx`` edition**: columns and summary cells whose schema
+  formula needs Python (:func:`storeops.workbook.editions.python_only`) hold plain values
+  there.  Before evaluating, their schema formula is put into each of their cells
+  (including rows a person appended below a table); the engine evaluates them with
+  everything else, in dependency order; after writing, the formulas are taken out again
+  and only the values stay.
+* **calcId**: ``workbook.xml`` gets the calcId of current Excel
+  (:mod:`storeops.xlsx.calcid`).
+* **VBA code names**: a LibreOffice save keeps ``vbaProject.bin`` but drops the workbook's
+  and sheets' ``codeName``; without them Excel does not bind ``ThisWorkbook`` and
+  ``Workbook_BeforeSave`` stops firing.  They are put back from the VBA project's own list
+  of document modules (``Document=ThisWorkbook/…``, ``Document=Sheet1/…``), sheets in order.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..xlsx._cells import col_index, col_letters, escape, parse_range
+from ..xlsx.calcid import set_calc_id
+
+__all__ = ["EditionState", "finish_sheet", "finish_workbook", "prepare_sheet"]
+
+_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"((?: [\w:]+="[^"]*")*)\s*(/>|>(.*?)</c>)', re.S)
+_F = re.compile(rb"<f\b[^>]*?(?:/>|>.*?</f>)", re.S)
+_V = re.compile(rb"<v>(.*?)</v>|<v/>", re.S)
+_T = re.compile(rb'\st="[^"]*"')
+
+
+@dataclass
+class EditionState:
+    """Per-recalc bookkeeping: which sheets were stamped and which cells got a formula for
+    the evaluation only."""
+
+    today: _dt.date
+    stamped: set[str] = field(default_factory=set)
+    #: sheet → {column index: (first row, table name or None)} of injected formulas
+    injected: dict[str, dict[int, tuple[int, str | None]]] = field(default_factory=dict)
+    #: sheet → {(col, row)} single injected summary cells
+    injected_cells: dict[str, set[tuple[int, int]]] = field(default_factory=dict)
+
+
+def sheet_range(text: str) -> tuple[str, int, int, int, int] | None:
+    """``'Sheet name'!$A$1:$B$2`` → (sheet, c1, r1, c2, r2), 1-based; ``None`` if not such a reference."""
+    text = text.lstrip("=")
+    if "!" not in text:
+        return None
+    sheet, ref = text.rsplit("!", 1)
+    try:
+        c1, r1, c2, r2 = parse_range(ref.replace("$", ""))
+    except (ValueError, KeyError):
+        return None
+    return sheet.strip("'").replace("''", "'"), c1, r1, c2, r2
+
+
+def _name_cell(pkg, name: str) -> tuple[str, int, int] | None:
+    for d in pkg.names:
+        if d.name.lower() == name and d.local_sheet is None:
+            where = sheet_range(d.text)
+            if where is None or where[1:3] != where[3:5]:
+                return None
+            return where[0], where[1], where[2]
+    return None
+
+
+def _cell_match(xml: bytes, col: int, row: int) -> re.Match | None:
+    key = b'<c r="%s%d"' % (col_letters(col).encode(), row)
+    i = xml.find(key)
+    if i < 0:
+        return None
+    return _CELL.match(xml, i)
+
+
+def _cell_value(pkg, m: re.Match | None) -> Any:
+    """The value of an input cell (number, text or None)."""
+    if m is None or m.group(5) is None:
+        return None
+    inner, attrs = m.group(5), m.group(3)
+    t = re.search(rb'\st="([^"]*)"', attrs)
+    t = t.group(1) if t else b"n"
+    if t == b"inlineStr":
+        texts = re.findall(rb"<t[^>]*>(.*?)</t>", inner, re.S)
+        return b"".join(texts).decode("utf-8") or None
+    v = _V.search(inner)
+    if v is None or v.group(1) is None:
+        return None
+    raw = v.group(1).decode("utf-8")
+    if t == b"s":
+        try:
+            return pkg.shared_strings[int(raw)]
+        except (ValueError, IndexError):
+            return None
+    if t in (b"str", b"e"):
+        return raw
+    try:
+        return float(raw)
+    except ValueError:
+        return None
+
+
+def _as_of_serial(value: Any, today: _dt.date) -> float:
+    from storeops_xl._coerce import to_date
+
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return float((today - _dt.date(1899, 12, 30)).days)
+    import numpy as np
+
+    col = to_date(np.array([value], dtype=object), "cfg_as_of")
+    serial = float(col.values[0])
+    if serial != serial:  # unreadable: fall back to today, never break the recalculation
+        return float((today - _dt.date(1899, 12, 30)).days)
+    return float(int(serial))
+
+
+def _stamp(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
+    from storeops.workbook import schema
+
+    where = _name_cell(pkg, schema.AS_OF_CELL)
+    if where is None or where[0] != sheet:
+        return xml
+    _, col, row = where
+    m = _cell_match(xml, col, row)
+    if m is None:
+        return xml
+    as_of = _name_cell(pkg, "cfg_as_of")
+    given = _cell_value(pkg, _cell_match(xml, as_of[1], as_of[2])) if as_of and as_of[0] == sheet else None
+    serial = _as_of_serial(given, state.today)
+    attrs = _T.sub(b"", m.group(3))
+    new = b'<c r="%s%d"%s><v>%s</v></c>' % (col_letters(col).encode(), row, attrs, repr(serial).encode())
+    if new == m.group(0):
+        return xml
+    state.stamped.add(sheet)
+    return xml[: m.start()] + new + xml[m.end() :]
+
+
+def _with_formula(cell: re.Match, formula: str) -> bytes:
+    """The cell with ``formula`` put in (its cached value kept, in case evaluation fails)."""
+    inner = cell.group(5) or b""
+    v = _V.search(inner)
+    value = v.group(0) if v is not None else b""
+    return b'<c r="%s%s"%s><f>%s</f>%s</c>' % (
+        cell.group(1),
+        cell.group(2),
+        cell.group(3),
+        escape(formula).encode("utf-8"),
+        value,
+    )
+
+
+def _inject(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
+    """Put the schema formula into the value cells of Python-only columns and summary cells."""
+    from storeops.workbook import schema
+    from storeops.workbook.editions import python_only
+    from storeops.workbook.formulas import cell_formula, row_template
+
+    targets: dict[tuple[int, int], str] = {}
+    columns: dict[int, tuple[int, str | None]] = {}
+    for t in pkg.tables.values():
+        st = schema.TABLES.get(t.name)
+        if st is None or t.sheet != sheet or st.sheet != sheet:
+            continue
+        c1, _r1, c2, _r2 = t.bounds
+        first, last = t.data_rows
+        if [c.name for c in t.columns] != [c.header for c in st.columns] or c1 != st.anchor_col + 1:
+            continue  # not the layout the schema formulas are written for
+        for j, c in enumerate(st.columns):
+            if c.formula is None or not python_only(c.formula):
+                continue
+            tpl = row_template(st.name, c.key)
+            columns[c1 + j] = (first, t.name)
+            for r in range(first, last + 1):
+                targets[(c1 + j, r)] = tpl.format(r=r)
+    single: set[tuple[int, int]] = set()
+    for sh in schema.SHEETS:
+        for cell in sh.cells:
+            if cell.formula is None or sh.name != sheet or not python_only(cell.formula):
+                continue
+            where = _name_cell(pkg, cell.name.lower())
+            if where is not None and where[0] == sheet:
+                targets[(where[1], where[2])] = cell_formula(cell.formula)
+                single.add((where[1], where[2]))
+    if not targets:
+        return xml
+    cols = {c for c, _ in targets}
+    seen: set[tuple[int, int]] = set()
+
+    def sub(m: re.Match) -> bytes:
+        c = col_index(m.group(1).decode())
+        if c not in cols:
+            return m.group(0)
+        key = (c, int(m.group(2)))
+        seen.add(key)
+        f = targets.get(key)
+        if f is None or (m.group(5) is not None and b"<f" in m.group(5)):
+            return m.group(0)  # a formula already (the .xlsm edition): leave it
+        return _with_formula(m, f)
+
+    new = _CELL.sub(sub, xml)
+    missing = [k for k in targets if k not in seen and k not in single]
+    if missing:  # a table row without the cell (a row typed below the table and adopted)
+        new = _add_cells(new, missing, targets, columns)
+    if new != xml:
+        state.injected[sheet] = {c: v for c, v in columns.items() if any(k[0] == c for k in targets)}
+        state.injected_cells[sheet] = single
+    return new
+
+
+def _add_cells(xml: bytes, missing, targets, columns) -> bytes:
+    """Add the Python-only formula cells a table row lacks, styled like the column's first row."""
+    from ._sheetxml import add_row_cells, formula_cell
+
+    style: dict[int, bytes] = {}
+    for c, (first, _t) in columns.items():
+        m = re.search(rb'<c r="%s%d"( s="\d+")?' % (col_letters(c).encode(), first), xml)
+        style[c] = (m.group(1) or b"") if m is not None else b""
+    by_row: dict[int, dict[int, bytes]] = {}
+    for c, r in missing:
+        by_row.setdefault(r, {})[c] = formula_cell(c, r, style.get(c, b""), targets[(c, r)].lstrip("="))
+    for r, cells in sorted(by_row.items()):
+        xml = add_row_cells(xml, r, cells)
+    return xml
+
+
+def vba_code_names(pkg) -> tuple[str | None, list[str]]:
+    """(workbook code name, sheet code names in sheet order) the VBA project declares; empty
+    when the file has no VBA project."""
+    vba = [i.filename for i in pkg.infos if i.filename.lower().endswith("vbaproject.bin")]
+    if not vba:
+        return None, []
+    docs = [d.decode("latin-1") for d in re.findall(rb"Document=([A-Za-z_][\w]*)/&H", pkg.read(vba[0]))]
+    book = "ThisWorkbook" if "ThisWorkbook" in docs else None
+    sheets = sorted((d for d in docs if re.fullmatch(r"Sheet\d+", d)), key=lambda d: int(d[5:]))
+    return book, sheets
+
+
+def _restore_sheet_code_name(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
+    _book, names = vba_code_names(pkg)
+    index = [s.name for s in pkg.sheets].index(sheet)
+    if index >= len(names):
+        return xml
+    m = re.search(rb"<sheetPr\b[^>]*?(/?)>", xml)
+    if m is not None and b"codeName=" in m.group(0):
+        return xml
+    code = names[index].encode()
+    if m is not None:
+        new = m.group(0).replace(b"<sheetPr", b'<sheetPr codeName="%s"' % code, 1)
+        xml = xml[: m.start()] + new + xml[m.end() :]
+    else:
+        w = re.search(rb"<worksheet\b[^>]*>", xml)
+        if w is None:
+            return xml
+        xml = xml[: w.end()] + b'<sheetPr codeName="%s"/>' % code + xml[w.end() :]
+    state.stamped.add(sheet)
+    return xml
+
+
+def prepare_sheet(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
+    """Before evaluation: stamp the as-of date, give Python-only value cells their formula,
+    put back a VBA code name a LibreOffice save dropped."""
+    xml = _restore_sheet_code_name(pkg, sheet, xml, state)
+    xml = _stamp(pkg, sheet, xml, state)
+    return _inject(pkg, sheet, xml, state)
+
+
+def _strip(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
+    cols = state.injected.get(sheet, {})
+    cells = state.injected_cells.get(sheet, set())
+    last_row = {}
+    for c, (first, tname) in cols.items():
+        t = pkg.tables.get(tname) if tname else None
+        last_row[c] = (first, t.data_rows[1] if t is not None else 1 << 30)
+
+    def sub(m: re.Match) -> bytes:
+        if m.group(5) is None or b"<f" not in m.group(5):
+            return m.group(0)
+        c, r = col_index(m.group(1).decode()), int(m.group(2))
+        span = last_row.get(c)
+        if (c, r) not in cells and not (span and span[0] <= r <= span[1]):
+            return m.group(0)
+        return b'<c r="%s%s"%s>%s</c>' % (m.group(1), m.group(2), m.group(3), _F.sub(b"", m.group(5)))
+
+    return _CELL.sub(sub, xml)
+
+
+def finish_sheet(pkg, sheet: str, pieces: Iterable[Any] | None, xml: bytes, state: EditionState):
+    """After writing the values: the pieces to store (formulas injected for evaluation taken
+    out again), or ``None`` when the sheet is unchanged."""
+    if sheet not in state.injected and sheet not in state.stamped:
+        return pieces
+    data = b"".join(bytes(p) for p in pieces) if pieces is not None else xml
+    if sheet in state.injected:
+        data = _strip(pkg, sheet, data, state)
+    return [data]
+
+
+def finish_workbook(pkg, workbook_xml: bytes) -> bytes:
+    """``workbook.xml`` as every StoreOps file stores it: the current calcId, and the
+    workbook's VBA code name when the file has a VBA project."""
+    book, _sheets = vba_code_names(pkg)
+    if book is not None:
+        m = re.search(rb"<workbookPr\b[^>]*?/?>", workbook_xml)
+        if m is None:
+            i = workbook_xml.find(b"<bookViews")
+            i = i if i >= 0 else workbook_xml.find(b"<sheets")
+            workbook_xml = workbook_xml[:i] + b'<workbookPr codeName="%s"/>' % book.encode() + workbook_xml[i:]
+        elif b"codeName=" not in m.group(0):
+            new = m.group(0).replace(b"<workbookPr", b'<workbookPr codeName="%s"' % book.encode(), 1)
+            workbook_xml = workbook_xml[: m.start()] + new + workbook_xml[m.end() :]
+    return set_calc_id(workbook_xml)
