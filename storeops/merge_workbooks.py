@@ -3,18 +3,23 @@
 Before anything is written, every file is checked, and one bad file stops the whole merge
 (exit code non-zero, the master byte-identical):
 
-* its template version (document property ``StoreOpsSchemaVersion``) equals the master's;
+* its schema version (document property ``StoreOpsSchemaVersion``,
+  :func:`storeops.xlsx.schema_version`) is the one this StoreOps reads, like the master's
+  (an older file is upgraded with ``storeops migrate`` first);
 * its 跟进 Follow-up table has no column the template does not know — a renamed column is
   refused (a renamed 阶段目标 column would otherwise blank every goal in the master, a renamed
   业务员 column append every row again) — and has the key columns (buyer, company,
   salesperson, received at); a column an older template lacks is no edit: the master keeps
   its values;
-* its text cells can all be read (a damaged shared-string part would read as blanks and
-  blank the master's values).
+* its text cells can all be read: every part is checked well-formed when read
+  (:mod:`storeops.xlsx._wellformed`), and a cell pointing past the shared strings (a
+  shared-string part cut short between two whole texts, which would read as blanks and
+  blank the master's values) is refused while reading (:mod:`storeops.xlsx`).
 
 Then the rules of :mod:`storeops.merge` run; when something changed, the master's
-follow-up table, its buyer IDs and sync marks, and the 合并冲突 Conflicts sheet are
-written in one atomic replace, and the master is recalculated.  Merging files that change
+follow-up table, its buyer IDs and sync marks, the 合并冲突 Conflicts sheet and the
+recalculation are written in one atomic replace, under the master's StoreOps lock (a save
+someone makes meanwhile is never overwritten: the merge runs again on the saved version).  Merging files that change
 nothing (an unchanged copy, the master itself, the same files twice) leaves the master
 byte-identical.
 """
@@ -22,7 +27,6 @@ byte-identical.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -32,10 +36,9 @@ from storeops.errors import StoreOpsError
 from storeops.merge import MergeResult, merge_follow
 from storeops.workbook import schema
 
-__all__ = ["MergeReport", "merge_files", "read_follow", "stamped_version"]
+__all__ = ["MergeReport", "merge_files", "read_follow", "require_current"]
 
 _TABLE = "tblFollow"
-_VERSION_PROP = "StoreOpsSchemaVersion"
 
 
 @dataclass
@@ -43,35 +46,6 @@ class MergeReport:
     result: MergeResult
     new_conflicts: list = field(default_factory=list)  # not recorded on the Conflicts sheet before
     written: bool = False
-
-
-def stamped_version(pkg) -> int | None:
-    """The template version stamped in ``docProps/custom.xml`` (``StoreOpsSchemaVersion``),
-    or ``None`` for a file without the stamp.
-
-    A stand-in until the stamp reader of issue 15 lands: same property, same meaning.
-    """
-    if not pkg.has("docProps/custom.xml"):
-        return None
-    data = pkg.read("docProps/custom.xml")
-    m = re.search(
-        rb'name="%s"[^>]*>\s*<vt:(?:i4|i8|int|lpwstr)>\s*(\d+)\s*</vt:' % _VERSION_PROP.encode(),
-        data,
-    )
-    return int(m.group(1)) if m else None
-
-
-def _damaged_strings(pkg, xml: bytes) -> bool:
-    """True when the file's texts cannot all be read: its shared-string part holds fewer
-    texts than it declares (a truncated part), or a cell points past its end."""
-    if not pkg.sst_path:
-        return b't="s"' in xml
-    head = pkg.read(pkg.sst_path)[:1000]
-    declared = re.search(rb'uniqueCount="(\d+)"', head)
-    if declared:
-        return len(pkg.shared_strings) < int(declared.group(1))
-    used = re.findall(rb'<c\b[^>]*?\bt="s"[^>]*>\s*<v>(\d+)</v>', xml)  # no count declared: look at the cells
-    return bool(used) and max(map(int, used)) >= len(pkg.shared_strings)
 
 
 #: columns a file must have: the buyer's identity (its ID is derived from them when missing)
@@ -109,13 +83,8 @@ def read_follow(pkg, *, who: str) -> pd.DataFrame:
             f"{who}: 跟进表的列与模板不一致({problem}),未合并任何文件 / the follow-up columns do not match "
             f"the StoreOps template ({problem}); nothing was merged"
         )
-    xml = pkg.read(pkg.sheet(t.sheet).path)
-    if _damaged_strings(pkg, xml):
-        raise StoreOpsError(
-            f"{who}: 文件已损坏(文字内容不完整),未合并任何文件 / the file is damaged (its texts are "
-            "incomplete); nothing was merged"
-        )
-    return _table_frame(pkg, t, xml, formulas=False)
+    xml = pkg.read(pkg.sheet(t.sheet).path)  # checked well-formed; a text index past the
+    return _table_frame(pkg, t, xml, formulas=False)  # shared strings is refused while reading
 
 
 def _write_rows(view, master: pd.DataFrame, result: MergeResult) -> None:
@@ -125,7 +94,7 @@ def _write_rows(view, master: pd.DataFrame, result: MergeResult) -> None:
     from storeops.maintain.cells import set_cells
     from storeops.tables import clean_value, to_headers, to_keys
     from storeops.xlsx._cells import col_letters
-    from storeops.xlsx._tables import _cell_xml, update_tables
+    from storeops.xlsx._tables import _cell_bytes, update_tables
 
     from .maintain.columns import _cell_style
 
@@ -158,7 +127,7 @@ def _write_rows(view, master: pd.DataFrame, result: MergeResult) -> None:
         row = first + p
         for k in keys:
             c = col_of[k]
-            cx = _cell_xml(c, row, style[k], rec[k])
+            cx = _cell_bytes(col_letters(c).encode(), row, style[k], rec[k])
             if cx is None:
                 cx = b'<c r="%s%d"%s/>' % (col_letters(c).encode(), row, style[k])
             cells.setdefault(row, {})[c] = cx
@@ -169,6 +138,23 @@ def _write_rows(view, master: pd.DataFrame, result: MergeResult) -> None:
         update_tables(view, {_TABLE: frame}, view.parts, mode="append")
 
 
+def require_current(pkg, name: str, *, what: str = "未合并任何文件 / nothing was merged") -> None:
+    """Refuse a workbook whose schema version is not the one this StoreOps reads (one line:
+    run ``storeops migrate`` first)."""
+    from storeops.xlsx import schema_version
+
+    version = schema_version(getattr(pkg, "_pkg", pkg))  # an InputView: the package it wraps
+    if version == schema.SCHEMA_VERSION:
+        return
+    shown = "0" if version is None else str(version)
+    zh, en = what.split(" / ", 1)
+    raise StoreOpsError(
+        f"{name}: 模板版本 {shown} 不是本程序的 {schema.SCHEMA_VERSION},请先运行 storeops migrate {name} 升级; "
+        f"{zh} / template version {shown} is not this StoreOps' {schema.SCHEMA_VERSION}: run "
+        f"`storeops migrate {name}` first; {en}"
+    )
+
+
 def merge_files(
     master_path: str,
     paths: Sequence[str],
@@ -177,17 +163,31 @@ def merge_files(
     recalc: bool = True,
     progress: bool = True,
 ) -> MergeReport:
-    """Merge the tblFollow of each workbook in ``paths`` into ``master_path`` (in place,
-    atomically; recalculated when rows changed).  Returns the :class:`MergeReport`."""
-    from storeops.conflicts import conflicts_frame, record_conflicts
-    from storeops.maintain import edit_workbook
-    from storeops.maintain.columns import add_missing_columns
-    from storeops.xlsx import open_package
+    """Merge the tblFollow of each workbook in ``paths`` into ``master_path`` and recalculate
+    it when rows changed, in one atomic write under the master's StoreOps lock.  Returns the
+    :class:`MergeReport`."""
+    from storeops.xlsx import check_not_locked, retry_on_change, workbook_session
+
+    check_not_locked(master_path)
+
+    def once() -> MergeReport:
+        with workbook_session(master_path):
+            return _merge_once(master_path, paths, conflicts_csv=conflicts_csv, recalc=recalc, progress=progress)
+
+    return retry_on_change(once)
+
+
+def _merge_once(
+    master_path: str, paths: Sequence[str], *, conflicts_csv: str | None, recalc: bool, progress: bool
+) -> MergeReport:
+    from storeops.conflicts import record_conflicts
+    from storeops.maintain import InputView
+    from storeops.xlsx import open_package, write_package
 
     master_name = os.path.basename(master_path)
-
-    def change(view) -> MergeReport:
-        master_version = stamped_version(view) or 1
+    with open_package(master_path) as pkg:
+        view = InputView(pkg)
+        require_current(view, master_name)
         master = read_follow(view, who=master_name)
         files = []
         for p in paths:
@@ -195,30 +195,26 @@ def merge_files(
                 continue  # the master merged into itself: nothing to do
             name = os.path.basename(p)
             with open_package(p) as fp:
-                version = stamped_version(fp) or 1
-                if version != master_version:
-                    raise StoreOpsError(
-                        f"{name}: 模板版本 {version} 与主文件的 {master_version} 不同,请先运行 storeops recalc {name} "
-                        f"升级; 未合并任何文件 / template version {version} differs from the master's "
-                        f"{master_version}: run `storeops recalc {name}` to migrate it first; nothing was merged"
-                    )
+                require_current(fp, name)
                 files.append((name, read_follow(fp, who=name)))
         result = merge_follow(master, files)
         report = MergeReport(result)
         if result.added or result.updated:
-            add_missing_columns(view, view.tables[_TABLE], schema.FOLLOW)
             _write_rows(view, master, result)
         if result.conflicts:
             report.new_conflicts = record_conflicts(view, result.conflicts, view.parts)
-        return report
+        if conflicts_csv:  # before the master: a CSV that cannot be written leaves the master as it was
+            from storeops.conflicts import conflicts_frame
+            from storeops.csvout import write_csv
 
-    report, written = edit_workbook(master_path, change)
-    report.written = written
-    result = report.result
-    if conflicts_csv:
-        conflicts_frame(result.conflicts).to_csv(conflicts_csv, index=False, encoding="utf-8-sig")
-    if recalc and (result.added or result.updated):
+            write_csv(conflicts_frame(result.conflicts), conflicts_csv)
+        parts = dict(view.parts)
+        changed_rows = bool(result.added or result.updated)
+        if parts and not (recalc and changed_rows):
+            write_package(pkg, parts)
+    if parts and recalc and changed_rows:
         from storeops.engine import recalc as _recalc
 
-        _recalc(master_path, progress=progress)
+        _recalc(master_path, progress=progress, overlay=parts)  # the merge and its values: one write
+    report.written = bool(parts)
     return report

@@ -66,11 +66,9 @@ def reassign_master(path: str, old: str, new: str, *, progress: bool = False) ->
     import os
 
     from storeops.maintain import edit_workbook
-    from storeops.maintain.columns import add_missing_columns
-    from storeops.merge_workbooks import read_follow
+    from storeops.merge_workbooks import read_follow, require_current
     from storeops.roster import people
     from storeops.tables import drop_blank_rows, to_headers, to_keys
-    from storeops.workbook import schema
     from storeops.xlsx._tables import _table_frame, update_tables
 
     if normalise_text(old) == normalise_text(new):
@@ -78,6 +76,7 @@ def reassign_master(path: str, old: str, new: str, *, progress: bool = False) ->
     name = os.path.basename(path)
 
     def change(view) -> int:
+        require_current(view, name, what="未改动 / nothing was changed")
         sp_t = view.tables.get("tblSalespeople")
         roster = people(_table_frame(view, sp_t, view.read(view.sheet(sp_t.sheet).path))) if sp_t else []
         names = {normalise_text(p): p for p, _ in roster}
@@ -89,13 +88,8 @@ def reassign_master(path: str, old: str, new: str, *, progress: bool = False) ->
         fk = drop_blank_rows("tblFollow", to_keys("tblFollow", read_follow(view, who=name))).reset_index(drop=True)
         out, moved = reassign_frame(fk, old, names[normalise_text(new)])
         if moved:
-            add_missing_columns(view, view.tables["tblFollow"], schema.FOLLOW)
             update_tables(view, {"tblFollow": to_headers("tblFollow", out, inputs_only=True)}, view.parts)
         return moved
 
-    moved, written = edit_workbook(path, change)
-    if written:
-        from storeops.engine import recalc
-
-        recalc(path, progress=progress)
+    moved, _written = edit_workbook(path, change, recalc=True, progress=progress)  # the move and its values: one write
     return moved

@@ -114,10 +114,9 @@ def _unmerged(master: pd.DataFrame, path: str) -> bool:
 def split_master(master: str, out_dir: str, *, force: bool = False, progress: bool = False) -> SplitReport:
     """Write one workbook per active salesperson of ``master``'s roster into ``out_dir``."""
     from storeops.buyer_ids import assign_ids
-    from storeops.engine import recalc
     from storeops.maintain import edit_workbook
     from storeops.merge import fingerprint, make_mark
-    from storeops.merge_workbooks import read_follow
+    from storeops.merge_workbooks import read_follow, require_current
     from storeops.roster import people
     from storeops.tables import drop_blank_rows, to_keys
     from storeops.xlsx import open_package
@@ -126,6 +125,7 @@ def split_master(master: str, out_dir: str, *, force: bool = False, progress: bo
 
     name = os.path.basename(master)
     with open_package(master) as pkg:
+        require_current(pkg, name, what="未写任何文件 / nothing was written")
         follow = read_follow(pkg, who=name)
         sp_t = pkg.tables.get("tblSalespeople")
         if sp_t is None:
@@ -162,8 +162,7 @@ def split_master(master: str, out_dir: str, *, force: bool = False, progress: bo
         tmp = dest + ".storeops-split.tmp"
         shutil.copyfile(master, tmp)
         try:
-            edit_workbook(tmp, lambda view, mine=mine, row=row: _piece(view, mine, row))
-            recalc(tmp, progress=progress)
+            edit_workbook(tmp, lambda view, mine=mine, row=row: _piece(view, mine, row), recalc=True, progress=progress)
             os.replace(tmp, dest)
         finally:
             if os.path.exists(tmp):

@@ -3,13 +3,13 @@
 ``storeops recalc`` (and so ``watch``, ``import``, ``merge``, the Refresh button on a file)
 first runs :func:`maintain_inputs`, in memory, as part of the same atomic write:
 
-1. **migration** — an older workbook gets the ``tblFollow`` columns a newer template added
-   at the right end (buyer ID, sync mark, previous salesperson, clash; :mod:`.columns`);
-2. **rows typed below 跟进 Follow-up** become table rows (the engine's own rule,
+1. **rows typed below 跟进 Follow-up** become table rows (the engine's own rule,
    :func:`storeops.engine._sheetxml.rows_below`), so they get an ID in the same run;
-3. **buyer IDs** — every follow-up row without one gets its ID, and a duplicated ID is
-   resolved (:func:`storeops.buyer_ids.assign_ids`); nothing else in the row changes;
-4. **the roster** — the rows of Target, Buyers, PK and the PK teams follow
+2. **buyer IDs** — every follow-up row without one gets its ID, and a duplicated ID is
+   resolved (:func:`storeops.buyer_ids.assign_ids`); nothing else in the row changes
+   (a workbook of an older schema version, without the column, is upgraded only by
+   ``storeops migrate``: :mod:`storeops.workbook.migrate`);
+3. **the roster** — the rows of Target, Buyers, PK and the PK teams follow
    ``tblSalespeople`` (:mod:`storeops.roster`), and the charts reading them follow too.
 
 A workbook already up to date is not touched (every step checks first), so a second
@@ -49,6 +49,10 @@ class InputView:
         data = self._pkg.read(name)
         self._kept[name] = data
         return data
+
+    def extent(self, name: str) -> tuple[int, int, int] | None:
+        """The wrapped package's extent of a sheet part not changed here (else ``None``)."""
+        return None if name in self.parts else self._pkg.extent(name)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._pkg, name)
@@ -207,12 +211,9 @@ def maintain_inputs(pkg: Any, report: Any = None) -> InputView:
 
     Returns an :class:`InputView` to recalculate; its ``parts`` are the members changed.
     """
-    from .columns import add_missing_columns
-
     view = pkg if isinstance(pkg, InputView) else InputView(pkg)
     follow = view.tables.get("tblFollow")
     if follow is not None:
-        add_missing_columns(view, follow, schema.FOLLOW)
         if not follow.totals_rows:
             _adopt_rows(view, follow, report)
         fill_follow_ids(view, follow)
@@ -220,21 +221,29 @@ def maintain_inputs(pkg: Any, report: Any = None) -> InputView:
     return view
 
 
-def edit_workbook(path: str, change: Any) -> tuple[Any, bool]:
+def edit_workbook(path: str, change: Any, *, recalc: bool = False, progress: bool = False) -> tuple[Any, bool]:
     """Open the workbook at ``path``, let ``change(view)`` put changed parts in
     ``view.parts``, and write them in one atomic replace (nothing is written when
-    ``change`` changed nothing).  Returns (what ``change`` returned, whether the file was
-    written)."""
-    from storeops.xlsx import check_not_locked, open_package
-    from storeops.xlsx._atomic import atomic_replace
-    from storeops.xlsx._zipwrite import write_zip
+    ``change`` changed nothing); with ``recalc`` the change is recalculated in that same
+    write.  Returns (what ``change`` returned, whether the file was written).  Runs under the
+    workbook's StoreOps lock; a save someone made meanwhile is never overwritten (the whole
+    change runs again on the saved version)."""
+    from storeops.xlsx import check_not_locked, open_package, retry_on_change, workbook_session, write_package
 
     check_not_locked(path)
-    with open_package(path) as pkg:
-        view = InputView(pkg)
-        result = change(view)
-        if not view.parts:
-            return result, False
-        infos, parts = pkg.infos, view.parts
-        atomic_replace(path, lambda fh: write_zip(fh, path, infos, parts))
-    return result, True
+
+    def once() -> tuple[Any, bool]:
+        with workbook_session(path):
+            with open_package(path) as pkg:
+                view = InputView(pkg)
+                result = change(view)
+                parts = dict(view.parts)
+                if parts and not recalc:
+                    write_package(pkg, parts)
+            if parts and recalc:
+                from storeops.engine import recalc as _recalc
+
+                _recalc(path, progress=progress, overlay=parts)
+        return result, bool(parts)
+
+    return retry_on_change(once)

@@ -20,7 +20,7 @@ from storeops.workbook.schema import S_REVIEW
 
 from .compute import Review
 
-__all__ = ["review_rows", "write_review_sheet"]
+__all__ = ["copy_review_sheet", "review_rows", "write_review_sheet"]
 
 _PERCENT = {"及时回复率 Timely rate", "销售进度 Sales pace"}
 
@@ -65,14 +65,42 @@ def review_rows(review: Review) -> list[list[Any]]:
 
 def write_review_sheet(path: str, review: Review, sheet_name: str = S_REVIEW) -> None:
     """Add or replace the review sheet in the workbook at ``path`` (atomically)."""
-    from storeops.xlsx._atomic import atomic_replace
+    from storeops.xlsx import write_package
     from storeops.xlsx._package import open_package
     from storeops.xlsx._sheets import plain_sheet_xml, put_sheet
-    from storeops.xlsx._zipwrite import write_zip
 
     data = plain_sheet_xml(review_rows(review))
     with open_package(path) as pkg:
-        infos = list(pkg.infos)
         replace: dict[str, bytes] = {}
         put_sheet(pkg, sheet_name, data, replace)
-        atomic_replace(path, lambda fh: write_zip(fh, path, infos, replace))
+        write_package(pkg, replace)
+
+
+def copy_review_sheet(src: Any, dst: str, sheet_name: str = S_REVIEW) -> bool:
+    """Copy the review sheet of the open package ``src`` (its values, as last written or saved)
+    into the workbook at ``dst``, atomically: ``storeops migrate`` keeps the last review of a
+    workbook it builds anew.  ``False`` when ``src`` has no such sheet."""
+    from storeops.xlsx import write_package
+    from storeops.xlsx._cells import XLErr, col_index, read_columns
+    from storeops.xlsx._package import open_package
+    from storeops.xlsx._sheets import plain_sheet_xml, put_sheet
+
+    sheet = next((s for s in src.sheets if s.name == sheet_name), None)
+    if sheet is None:
+        return False
+    cells: dict[int, dict[int, Any]] = {}
+    for letters, cc in read_columns(src.read(sheet.path), src.shared_strings, frozenset(), None).items():
+        values = cc.values if cc.values is not None else cc.nums
+        for r, v in zip(cc.rows.tolist(), values.tolist() if hasattr(values, "tolist") else values):
+            if isinstance(v, float) and not math.isfinite(v):
+                v = None
+            cells.setdefault(r, {})[col_index(letters) - 1] = str(v) if isinstance(v, XLErr) else v
+    rows = []
+    for r in range(1, max(cells, default=0) + 1):
+        row = cells.get(r, {})
+        rows.append([row.get(c) for c in range(max(row, default=-1) + 1)])
+    with open_package(dst) as pkg:
+        replace: dict[str, bytes] = {}
+        put_sheet(pkg, sheet_name, plain_sheet_xml(rows), replace)
+        write_package(pkg, replace)
+    return True

@@ -25,10 +25,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-#: The template version every workbook StoreOps writes carries (custom document property
-#: ``StoreOpsSchemaVersion``).  2: tblFollow gained buyer_id / sync_mark / prev_salesperson /
-#: clash, tblBuyerSummary the submitted-since-last-workday columns (issue 10).
-SCHEMA_VERSION = 2
+#: Version of the workbook layout this code writes and reads, stamped in every workbook it
+#: builds as the custom document property ``StoreOpsSchemaVersion``.  Whoever changes the tables
+#: so that an older file can no longer be merged with a new one bumps it by one (and adds the
+#: layout and a migration step: :mod:`storeops.workbook.migrate`).  3: tblFollow gained
+#: clash / prev_salesperson / buyer_id / sync_mark at its right end, tblBuyerSummary the
+#: submitted-since-last-workday columns, Settings ``cfg_last_workday`` (issue 10).
+SCHEMA_VERSION = 3
 
 Fmt = Literal["text", "int", "number", "money", "cny", "percent", "date", "datetime", "hours", "bool", "score"]
 Kind = Literal["input", "formula"]

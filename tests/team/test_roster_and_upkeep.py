@@ -1,8 +1,7 @@
-"""One roster; older workbooks migrated in place; buyers handed over; rows below tables count."""
+"""One roster; older workbooks upgraded by `storeops migrate`; buyers handed over; rows below tables count."""
 
 from __future__ import annotations
 
-import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -13,7 +12,6 @@ import pytest
 from storeops.engine import recalc
 from storeops.tables import drop_blank_rows, to_keys
 from storeops.workbook import build_workbook, schema
-from storeops.workbook.formulas import row_template
 from storeops.xlsx import read_tables, write_tables
 
 from .conftest import append_below, cli, follow
@@ -94,40 +92,36 @@ def test_reassign_moves_open_buyers_and_keeps_history(master):
     )
 
 
-def _old_layout(monkeypatch) -> schema.Table:
-    """tblFollow as it was before buyer IDs (version 1)."""
-    cut = schema.FOLLOW.keys.index("clash")
-    old = schema.Table(**{**schema.FOLLOW.__dict__, "columns": schema.FOLLOW.columns[:cut]})
-    monkeypatch.setitem(schema.TABLES, "tblFollow", old)
-    row_template.cache_clear()
-    return old
+#: schema version 2 (before buyer IDs), built by main's builder: see tests/hostile/test_schema_version.py
+V2 = FIXTURES / "workbook-v2.xlsm"
 
 
-def test_an_old_workbook_is_migrated_in_place_losing_nothing(tmp_path, monkeypatch):
-    from storeops.demo import DEMO_AS_OF, demo_frames, demo_settings
+def test_an_old_workbook_is_upgraded_by_migrate_losing_nothing(tmp_path):
+    from storeops.workbook.migrate import layout_problems
+    from storeops.xlsx import open_package, schema_version
 
-    frames = demo_frames(DEMO_AS_OF, buyers=40, products=5, funnel_weeks=1, keywords=5)
-    frames["tblFollow"] = frames["tblFollow"].drop(columns=["buyer_id", "sync_mark"])
     path = tmp_path / "old.xlsm"
-    _old_layout(monkeypatch)
-    build_workbook(path, data=frames, settings=demo_settings(DEMO_AS_OF))
-    monkeypatch.undo()
-    row_template.cache_clear()
+    shutil.copyfile(V2, path)
     old = to_keys("tblFollow", read_tables(str(path))["tblFollow"])
-    assert old["buyer_id"].isna().all()
     append_below(path, [{"buyer": "Typed below", "salesperson": "李强 Li Qiang", "source": "TM", "channel": "TM"}])
-    recalc(path, progress=False)
+    recalc(path, progress=False)  # recalc never converts a file behind the user's back
+    assert schema_version(path) == 2
+    with open_package(path) as pkg:
+        assert layout_problems(pkg, 2) == [] and layout_problems(pkg, schema.SCHEMA_VERSION) != []
+    assert cli("migrate", path).returncode == 0
     new = follow(path)
-    assert len(new) == 41 and new["buyer_id"].str.match(r"^B[0-9A-Z]{10}$").all() and new["buyer_id"].is_unique
+    assert len(new) == 5 and new["buyer_id"].str.match(r"^B[0-9A-Z]{10}$").all() and new["buyer_id"].is_unique
     keys = [c.key for c in schema.FOLLOW.inputs if c.key not in ("buyer_id", "sync_mark", "prev_salesperson")]
-    pd.testing.assert_frame_equal(new[keys].head(40).astype(str), old[keys].astype(str), check_dtype=False)
+    pd.testing.assert_frame_equal(new[keys].head(4).astype(str), old[keys].astype(str), check_dtype=False)
+    assert new["buyer"].iloc[-1] == "Typed below"
     assert set(new["clash"].dropna()) <= {"", "撞单 Clash"}
     with zipfile.ZipFile(path) as z:
         table = next(z.read(n) for n in z.namelist() if b'displayName="tblFollow"' in z.read(n))
-    assert re.search(rb'ref="A4:[A-Z]+45"', table) and table.count(b"<tableColumn ") == len(schema.FOLLOW.columns)
+    assert table.count(b"<tableColumn ") == len(schema.FOLLOW.columns)
+    recalc(path, progress=False)
     again = path.read_bytes()
     recalc(path, progress=False)
-    assert path.read_bytes() == again  # migrated once; a second recalc changes nothing
+    assert path.read_bytes() == again  # up to date: a second recalc changes nothing
 
 
 def test_import_counts_a_product_typed_below_the_table(tmp_path):
@@ -198,21 +192,20 @@ def test_review_counts_a_buyer_typed_below_the_table(master):
     assert a["李强 Li Qiang"] == b["李强 Li Qiang"] + 1 and a.sum() == b.sum() + 1
 
 
-def test_merge_into_an_old_master_migrates_it_and_keeps_every_row(tmp_path, monkeypatch):
-    from storeops.demo import DEMO_AS_OF, demo_frames, demo_settings
-
-    frames = demo_frames(DEMO_AS_OF, buyers=30, products=5, funnel_weeks=1, keywords=5)
-    old_frames = {**frames, "tblFollow": frames["tblFollow"].drop(columns=["buyer_id", "sync_mark"])}
+def test_merge_into_an_old_master_is_refused_until_it_is_migrated(tmp_path):
     master, li = tmp_path / "old-master.xlsm", tmp_path / "li.xlsm"
-    _old_layout(monkeypatch)
-    build_workbook(master, data=old_frames, settings=demo_settings(DEMO_AS_OF))
-    monkeypatch.undo()
-    row_template.cache_clear()
-    build_workbook(li, data=frames, settings=demo_settings(DEMO_AS_OF))  # today's template, same buyers
+    shutil.copyfile(V2, master)
+    shutil.copyfile(V2, li)
+    assert cli("migrate", li).returncode == 0  # the salesperson's copy is upgraded, the master not yet
     append_below(li, [{"buyer": "Brand New", "salesperson": "李强 Li Qiang", "source": "TM", "channel": "TM"}])
+    before = master.read_bytes()
+    out = cli("merge", li, "--into", master)
+    assert out.returncode != 0 and "storeops migrate old-master.xlsm" in out.stderr, out.stderr
+    assert "Traceback" not in out.stderr and master.read_bytes() == before
+    assert cli("migrate", master).returncode == 0
     out = cli("merge", li, "--into", master)
     assert out.returncode == 0, out.stderr
     assert "新增 added 1, 更新 updated 0" in out.stdout, out.stdout  # same buyers matched by their derived IDs
     m = follow(master)
-    assert len(m) == 31 and m["buyer_id"].is_unique and m["buyer_id"].notna().all()
+    assert len(m) == 5 and m["buyer_id"].is_unique and m["buyer_id"].notna().all()
     assert set(m["buyer_id"]) == set(follow(li)["buyer_id"].dropna()) | {m["buyer_id"].iloc[-1]}
