@@ -50,7 +50,7 @@ import pandas as pd
 from storeops.buyer_ids import assign_ids
 from storeops.tables import clean_value, is_blank, table, to_keys
 from storeops.workbook.schema import FOLLOW_SYSTEM
-from storeops_xl._coerce import to_date
+from storeops_xl.inputs import to_date
 
 __all__ = [
     "CONTENT",

@@ -11,6 +11,9 @@
   (including rows a person appended below a table); the engine evaluates them with
   everything else, in dependency order; after writing, the formulas are taken out again
   and only the values stay.
+* **Stamped benchmarks**: ``BENCHMARK`` cells (``FunctionSpec.stamp``) are values in both
+  editions; they get their formula for the evaluation the same way, so every recalc
+  refreshes them before the per-row diagnoses that read them.
 * **calcId**: ``workbook.xml`` gets the calcId of current Excel
   (:mod:`storeops.xlsx.calcid`).
 * **VBA code names**: a LibreOffice save keeps ``vbaProject.bin`` but drops the workbook's
@@ -110,16 +113,16 @@ def _cell_value(pkg, m: re.Match | None) -> Any:
 
 
 def _as_of_serial(value: Any, today: _dt.date) -> float:
-    from storeops_xl._coerce import to_date
+    from storeops_xl.inputs import date_to_serial, to_date
 
     if value is None or (isinstance(value, str) and not value.strip()):
-        return float((today - _dt.date(1899, 12, 30)).days)
+        return date_to_serial(today)
     import numpy as np
 
     col = to_date(np.array([value], dtype=object), "cfg_as_of")
     serial = float(col.values[0])
     if serial != serial:  # unreadable: fall back to today, never break the recalculation
-        return float((today - _dt.date(1899, 12, 30)).days)
+        return date_to_serial(today)
     return float(int(serial))
 
 
@@ -161,7 +164,7 @@ def _with_formula(cell: re.Match, formula: str) -> bytes:
 def _inject(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
     """Put the schema formula into the value cells of Python-only columns and summary cells."""
     from storeops.workbook import schema
-    from storeops.workbook.editions import python_only
+    from storeops.workbook.editions import python_only, stamped
     from storeops.workbook.formulas import cell_formula, row_template
 
     targets: dict[tuple[int, int], str] = {}
@@ -184,7 +187,7 @@ def _inject(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
     single: set[tuple[int, int]] = set()
     for sh in schema.SHEETS:
         for cell in sh.cells:
-            if cell.formula is None or sh.name != sheet or not python_only(cell.formula):
+            if cell.formula is None or sh.name != sheet or not (python_only(cell.formula) or stamped(cell.formula)):
                 continue
             where = _name_cell(pkg, cell.name.lower())
             if where is not None and where[0] == sheet:
@@ -194,25 +197,28 @@ def _inject(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
         return xml
     cols = {c for c, _ in targets}
     seen: set[tuple[int, int]] = set()
+    done: set[tuple[int, int]] = set()
 
     def sub(m: re.Match) -> bytes:
         c = col_index(m.group(1).decode())
         if c not in cols:
             return m.group(0)
-        key = (c, int(m.group(2)))
-        seen.add(key)
-        f = targets.get(key)
+        r = int(m.group(2))
+        seen.add((c, r))
+        f = targets.get((c, r))
         if f is None or (m.group(5) is not None and b"<f" in m.group(5)):
             return m.group(0)  # a formula already (the .xlsm edition): leave it
+        done.add((c, r))
         return _with_formula(m, f)
 
     new = _CELL.sub(sub, xml)
     missing = [k for k in targets if k not in seen and k not in single]
     if missing:  # a table row without the cell (a row typed below the table and adopted)
         new = _add_cells(new, missing, targets, columns)
-    if new != xml:
-        state.injected[sheet] = {c: v for c, v in columns.items() if any(k[0] == c for k in targets)}
-        state.injected_cells[sheet] = single
+        done.update(missing)
+    if new != xml:  # only what got a formula here loses it again after the evaluation
+        state.injected[sheet] = {c: v for c, v in columns.items() if any(k[0] == c for k in done)}
+        state.injected_cells[sheet] = single & done
     return new
 
 
