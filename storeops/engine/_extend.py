@@ -9,7 +9,7 @@ import re
 from ..xlsx import _cells
 from ..xlsx._edit import PackageEdit
 from ._formula import FormulaError, shift_formula
-from ._sheetxml import add_row_cells, formula_cell, has_value, row_cells, row_span
+from ._sheetxml import add_row_cells, formula_cell, row_cells, row_span, rows_below
 
 _FIRST_FORMULA = re.compile(rb'<c r="[A-Z]+\d+"((?: [\w:]+="[^"]*")*)\s*>(<f>([^<]*)</f>)')
 _STYLE = re.compile(rb' s="\d+"')
@@ -22,7 +22,7 @@ def extend_tables(edit: PackageEdit, sheet_name: str, xml: bytes, rows_added: di
         if t.sheet != sheet_name or t.totals_rows:
             continue
         c1, r1, c2, r2 = t.bounds
-        new_rows = _rows_below(xml, c1, c2, r2)
+        new_rows = rows_below(xml, c1, c2, r2)
         if not new_rows:
             continue
         first_data = r1 + t.header_rows
@@ -39,23 +39,6 @@ def extend_tables(edit: PackageEdit, sheet_name: str, xml: bytes, rows_added: di
         edit.set_table_ref(t, f"{_cells.col_letters(c1)}{r1}:{_cells.col_letters(c2)}{new_rows[-1]}")
         rows_added[t.name] = len(new_rows)
     return xml
-
-
-def _rows_below(xml: bytes, c1: int, c2: int, r2: int) -> list[int]:
-    """The rows right below row ``r2`` with a value in the columns ``c1``…``c2``."""
-    out = []
-    r = r2 + 1
-    pos = max(xml.rfind(b'<row r="%d"' % r2), 0)  # the table's last row, searched from the end
-    while True:
-        span = row_span(xml, r, pos)
-        if span is None:
-            break
-        if not any(c1 <= c <= c2 and has_value(cx) for c, cx in row_cells(xml, span)):
-            break
-        out.append(r)
-        pos = span[0]
-        r += 1
-    return out
 
 
 def _column_formulas(xml: bytes, t, c1: int, c2: int, first_data: int) -> dict[int, tuple[bytes, str, int]]:

@@ -210,6 +210,7 @@ def _inject(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
     if not targets:
         return xml
     cols = {c for c, _ in targets}
+    seen: set[tuple[int, int]] = set()
     done: set[tuple[int, int]] = set()
 
     def sub(m: re.Match) -> bytes:
@@ -217,6 +218,7 @@ def _inject(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
         if c not in cols:
             return m.group(0)
         r = int(m.group(2))
+        seen.add((c, r))
         f = targets.get((c, r))
         if f is None or (m.group(5) is not None and b"<f" in m.group(5)):
             return m.group(0)  # a formula already (the .xlsm edition): leave it
@@ -224,10 +226,30 @@ def _inject(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
         return _with_formula(m, f)
 
     new = _CELL.sub(sub, xml)
+    missing = [k for k in targets if k not in seen and k not in single]
+    if missing:  # a table row without the cell (a row typed below the table and adopted)
+        new = _add_cells(new, missing, targets, columns)
+        done.update(missing)
     if new != xml:  # only what got a formula here loses it again after the evaluation
         state.injected[sheet] = {c: v for c, v in columns.items() if any(k[0] == c for k in done)}
         state.injected_cells[sheet] = single & done
     return new
+
+
+def _add_cells(xml: bytes, missing, targets, columns) -> bytes:
+    """Add the Python-only formula cells a table row lacks, styled like the column's first row."""
+    from ._sheetxml import add_row_cells, formula_cell
+
+    style: dict[int, bytes] = {}
+    for c, (first, _t) in columns.items():
+        m = re.search(rb'<c r="%s%d"( s="\d+")?' % (col_letters(c).encode(), first), xml)
+        style[c] = (m.group(1) or b"") if m is not None else b""
+    by_row: dict[int, dict[int, bytes]] = {}
+    for c, r in missing:
+        by_row.setdefault(r, {})[c] = formula_cell(c, r, style.get(c, b""), targets[(c, r)].lstrip("="))
+    for r, cells in sorted(by_row.items()):
+        xml = add_row_cells(xml, r, cells)
+    return xml
 
 
 def vba_code_names(pkg) -> tuple[str | None, list[str]]:

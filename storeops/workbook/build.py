@@ -217,7 +217,7 @@ class _Builder:
         first = top + 1
         for j, c in enumerate(table.columns):
             col = left + j
-            ws.set_column(col, col, c.width)
+            ws.set_column(col, col, c.width, None, {"hidden": True} if c.hidden else None)
             fmt = spec[j]["format"]
             if self.live(c.formula):
                 _write_formulas(ws, row_template(table.name, c.key, self.edition), first, first + rows, col, fmt)
@@ -456,6 +456,10 @@ def build_workbook(
         raise ValueError(f"edition must be one of {EDITIONS}: {edition!r}")
     as_of = today or FIXED_CREATED.date()
     path.parent.mkdir(parents=True, exist_ok=True)
+    if data is not None:  # buyer IDs filled, Target/Buyers/PK/Teams rows from the roster (issue 10)
+        from storeops.maintain import maintain_frames
+
+        data = maintain_frames(data)
     fd, tmp = tempfile.mkstemp(prefix=".storeops-build-", suffix=path.suffix or ".xlsm", dir=path.parent)
     os.close(fd)
     hooks = _vba_hooks() if edition == "xlsm" else None

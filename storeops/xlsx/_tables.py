@@ -26,17 +26,27 @@ from ._zipwrite import write_zip
 MAX_CELL_TEXT = 32_767
 
 
-def _table_frame(pkg: Package, t, xml: bytes) -> pd.DataFrame:
+def _table_frame(pkg: Package, t, xml: bytes, formulas: bool = True) -> pd.DataFrame:
+    """The frame of table ``t`` (``formulas=False``: input columns only, the cached values
+    of calculated columns are not read)."""
     c1, r1, c2, r2 = parse_range(t.ref)
     first, last = r1 + t.header_rows, r2 - t.totals_rows
     extent = pkg.extent(pkg.sheet(t.sheet).path)
     if extent is not None:  # rows below the sheet's last cell are blank: not allocated
         last = min(last, max(extent[0], first))
+    if not t.totals_rows:  # rows typed right below the table count as its rows (recalc adopts them)
+        from ..engine._sheetxml import rows_below
+
+        below = rows_below(xml, c1, c2, r2)
+        last = below[-1] if below else last
     n = max(last - first + 1, 0)
     letters = [col_letters(c) for c in range(c1, c2 + 1)]
-    data = read_columns(xml, pkg.shared_strings, pkg.date_styles, letters, dates_as_datetime=True)
+    wanted = [x for j, x in enumerate(letters) if formulas or j >= len(t.columns) or not t.columns[j].formula]
+    data = read_columns(xml, pkg.shared_strings, pkg.date_styles, wanted, dates_as_datetime=True)
     cols = {}
     for j, tc in enumerate(t.columns):
+        if not formulas and tc.formula:
+            continue
         arr = np.full(n, None, dtype=object)
         cc = data.get(letters[j]) if j < len(letters) else None
         if cc is not None and n:
@@ -51,7 +61,9 @@ def read_tables(path: str | os.PathLike[str] | Package) -> dict[str, pd.DataFram
 
     Columns are the header texts; formula columns give their cached values; cells with
     a date number format come back as ``datetime``; texts as ``str``; blanks as ``None``.
-    Blank rows a table has below the sheet's last cell are left out.
+    Blank rows a table has below the sheet's last cell are left out; rows typed directly
+    below a table (not yet inside its range) are part of its frame: ``recalc`` makes them
+    table rows, and every reader counts them already.
 
     Examples
     --------
@@ -192,10 +204,14 @@ def write_tables(
     copied from the first data row and new rows get the column's formula (shifted to
     the row; values are left for ``recalc``).  Text is always stored as text.
 
+    Rows typed right below a table belong to it: ``replace`` covers them, ``append`` keeps
+    them (as table rows) and adds the new rows after them.
+
     ``only_rows`` (replace mode): table → the 0-based frame rows to write; the table's other
     existing rows are left byte for byte (the frame must hold them in the same order, as an
     upsert that keeps rows in place and appends new ones does).  Rows past the frame's end
-    are cleared as usual.
+    are cleared as usual; rows typed below the table are always written (they get the
+    table's formulas).
 
     Returns the table → number of data rows written.
 
@@ -242,6 +258,9 @@ def table_parts(
     ...         parts, counts = table_parts(pkg, {"tblFollow": merged})
     ...     recalc("master.xlsm", overlay=parts)                       # one write
     """
+    from ..engine._sheetxml import add_row_cells, formula_cell, rows_below
+    from ._refs import shift_formula
+
     if mode not in ("replace", "append"):
         raise ValueError("mode must be 'replace' or 'append'")
     path = pkg.path
@@ -287,8 +306,21 @@ def table_parts(
                 escape(body.lstrip("=")),
             )
             templates[c] = (cell.encode("utf-8"), offs)
+        below = rows_below(xml, c1, c2, old_last)
+        table_last = old_last
         if mode == "replace":
             start = first
+            old_last = below[-1] if below else old_last  # rows typed below belong to the table
+        elif below:  # rows typed below the table stay: they become table rows, new rows follow them
+            for r in below:
+                new = {}
+                for c, f in formula.items():
+                    text = f[1:] if f.startswith("\0") else shift_formula(f, r - first)
+                    new[c] = formula_cell(c, r, style.get(c, b""), text.lstrip("="))
+                xml = add_row_cells(xml, r, new)
+            rows = {int(m.group(1)): m for m in _ROW.finditer(xml)}
+            old_last = below[-1]
+            start = old_last + 1
         else:
             start = old_last + 1
             # trailing blank rows in a table (a fresh template) are reused
@@ -311,7 +343,7 @@ def table_parts(
         keep = None
         if only_rows is not None and name in only_rows and mode == "replace":
             wanted = set(only_rows[name])
-            keep = {i for i in range(min(n, old_last - first + 1)) if i not in wanted}
+            keep = {i for i in range(min(n, table_last - first + 1)) if i not in wanted}
         for i, r in enumerate(range(start, max(new_last, old_last) + 1)):
             if keep is not None and i in keep and r in rows:
                 continue  # an unchanged row: its XML stays as it is
@@ -351,6 +383,15 @@ def table_parts(
         replace[sp] = xml
         counts[name] = (new_last - first + 1) if n or mode == "append" else 0
     return replace, counts
+
+
+def update_tables(pkg: Package, frames: dict[str, pd.DataFrame], replace: dict, *, mode: str = "replace") -> dict:
+    """:func:`table_parts` into ``replace`` (member → bytes) for a package whose ``read``
+    already serves those parts (:class:`storeops.maintain.InputView`); ``pkg.tables``
+    follows the new refs.  Returns table → number of data rows written."""
+    parts, counts = table_parts(pkg, frames, mode=mode)
+    replace.update(parts)
+    return counts
 
 
 def _row_has_input(m, c1: int, c2: int, formula: dict) -> bool:
