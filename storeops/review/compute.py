@@ -22,7 +22,13 @@ salesperson and team:
   timely rate against the annual targets' seasonal share of the week so far; the timely target is
   ``tblPK``'s 及时率目标 or 100 %.  Teams score the average of their members;
 * **the platform's own rates** beside ours, when a staff analysis (员工分析) was imported: the
-  及时回复率 and 5分钟回复率 of the imported period that overlaps the week most.
+  及时回复率 and 5分钟回复率 of the imported period that overlaps the week most;
+* **submitted** 提交情况: who updated follow-up rows since the last working day before the
+  review date (Monday–Friday; from the rows' 更新时间 ``updated_at``, as merged), and who did not.
+
+The salespeople and teams are the active ones of the roster (``tblSalespeople``); buyers
+of anyone else (a salesperson who left, a name typed wrong) are counted on one line,
+"(不在名册 not on roster)", so no buyer drops out of the totals.
 
 Buyers tagged 垃圾询盘 junk are left out of new buyers, replies, rates and overdue.  Buyers'
 e-mail addresses and phone numbers inside any text are masked (:mod:`storeops_xl.privacy`)
@@ -50,9 +56,11 @@ from storeops_xl.inputs import EXCEL_EPOCH, date_to_serial, to_date, to_number
 from storeops_xl.scam import scam_risk
 from storeops_xl.settings import DEFAULTS
 
-__all__ = ["Review", "compute_review", "parse_week", "week_of"]
+__all__ = ["OTHERS", "Review", "compute_review", "last_workday", "parse_week", "submissions", "week_of"]
 
 _CLASS_RANK = {"D": 0, "C": 1, "B": 2, "A": 3}
+#: the review line for buyers of salespeople not (or no longer) on the roster
+OTHERS = "(不在名册 not on roster)"
 _SOURCE_SHORT = {s: s.split(" ")[0] for s in LISTS["source"]}
 
 
@@ -140,6 +148,7 @@ class Review:
     unanswered: pd.DataFrame = field(default_factory=pd.DataFrame)
     scams: pd.DataFrame = field(default_factory=pd.DataFrame)
     totals: dict[str, Any] = field(default_factory=dict)
+    submissions: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def title(self) -> str:
@@ -365,10 +374,19 @@ def compute_review(
     share_ytd = float(share_ytd) if isinstance(share_ytd, float) else 0.0
     share_week = float(share_week) if isinstance(share_week, float) else 0.0
 
-    team_of = {_text(r.salesperson): _text(r.team) for r in sp.itertuples() if not is_blank(r.salesperson)}
-    seen = dict.fromkeys([*fol["salesperson"], *orders["salesperson"]])
-    names = list(team_of) + [s for s in seen if s and s not in team_of]
-    tgt = {_text(r.salesperson): r for r in tg.itertuples() if not is_blank(r.salesperson)}
+    from storeops.roster import people
+
+    team_of = dict(people(sp))
+    if not team_of:  # no roster: the salespeople of the follow-up rows, as they are typed
+        team_of = {s: "" for s in dict.fromkeys(fol["salesperson"]) if s}
+    on_roster = {k.casefold() for k in team_of}
+    fol["salesperson"] = [
+        next((k for k in team_of if k.casefold() == s.casefold()), s) if s.casefold() in on_roster else s
+        for s in fol["salesperson"]
+    ]
+    others = ~fol["salesperson"].isin(list(team_of))
+    names = list(team_of) + ([OTHERS] if others.any() else [])
+    tgt = {str(r.salesperson).strip(): r for r in tg.itertuples() if not is_blank(r.salesperson)}
     t_timely = {}
     for r in pk.itertuples():
         if not is_blank(r.salesperson) and not is_blank(r.t_timely):
@@ -379,7 +397,7 @@ def compute_review(
     recs, moves, overdue_rows, goal_rows, unanswered_rows, scam_rows = [], [], [], [], [], []
     pk_actual, pk_target = [], []
     for name in names:
-        mine = fol[fol["salesperson"] == name]
+        mine = fol[others] if name == OTHERS else fol[fol["salesperson"] == name]
         new = mine[mine["new"]]
         rec: dict[str, Any] = {"业务员 Salesperson": name, "团队 Team": team_of.get(name, "")}
         rec["新买家 New buyers"] = int(len(new))
@@ -494,10 +512,10 @@ def compute_review(
         scores = TG.pk_score(pk_actual, pk_target, pk_weights, _setting(settings, "cfg_pk_cap"))
         scores = np.atleast_1d(np.asarray(scores, dtype=object))
         people["PK得分 PK score"] = [
-            round(float(s), 1) if isinstance(s, (int, float, np.floating)) else None for s in scores
+            round(float(s), 1) if isinstance(s, (int, float, np.floating)) and n != OTHERS else None
+            for s, n in zip(scores, names)
         ]
         people["PK排名 PK rank"] = people["PK得分 PK score"].rank(method="min", ascending=False).astype("Int64")
-    teams = _teams(people, fol, share_ytd)
     order_rows = [
         {
             "日期 Date": _as_date(r.date),
@@ -508,6 +526,7 @@ def compute_review(
         }
         for r in week_orders.sort_values("date", kind="stable").itertuples()
     ]
+    teams = _teams(people[people["业务员 Salesperson"] != OTHERS] if recs else people, fol, share_ytd)
     review = Review(
         label,
         start,
@@ -522,6 +541,7 @@ def compute_review(
         _frame(order_rows, ["日期 Date", "业务员 Salesperson", "买家 Buyer", "美元 USD", "产品 Product"]),
         _frame(unanswered_rows, ["业务员 Salesperson", "买家 Buyer", "收到 Received", "已等小时 Hours waiting"]),
         _frame(scam_rows, ["业务员 Salesperson", "买家 Buyer", "风险 Risk"]),
+        submissions=submissions(fk, list(team_of), as_of),
     )
     new_all = fol[fol["new"]]
     review.totals = {
@@ -543,7 +563,7 @@ def compute_review(
     if not unmasked:
         from storeops.masking import mask_texts
 
-        for part in ("people", "teams", "moves", "overdue", "goals", "orders", "unanswered", "scams"):
+        for part in ("people", "teams", "moves", "overdue", "goals", "orders", "unanswered", "scams", "submissions"):
             frame = getattr(review, part)
             keep = frame["产品 Product"].copy() if "产品 Product" in frame else None  # IDs, not phones
             frame = mask_texts(frame)
@@ -562,6 +582,41 @@ def _buyer_name(fk: pd.DataFrame, buyer_id: str) -> str:
         return ""
     hit = fk.loc[fk["buyer_id"].map(_text).str.casefold() == buyer_id.casefold(), "buyer"]
     return _text(hit.iloc[0]) if len(hit) else buyer_id
+
+
+def last_workday(day: _dt.date) -> _dt.date:
+    """The working day (Monday–Friday) before ``day`` — the same rule as ``cfg_last_workday``.
+
+    >>> import datetime as dt
+    >>> last_workday(dt.date(2026, 11, 21)), last_workday(dt.date(2026, 11, 23))
+    (datetime.date(2026, 11, 20), datetime.date(2026, 11, 20))
+    """
+    back = {0: 3, 6: 2}.get(day.weekday(), 1)
+    return day - _dt.timedelta(days=back)
+
+
+def submissions(fk: pd.DataFrame, names: list[str], as_of: _dt.date) -> pd.DataFrame:
+    """提交情况: per salesperson, the latest update of their follow-up rows and whether they
+    updated any since the last working day before ``as_of``."""
+    since = last_workday(as_of)
+    stamps = _dates(fk["updated_at"], "updated_at") if len(fk) else np.array([])
+    who = [("" if is_blank(v) else str(v).strip().casefold()) for v in fk["salesperson"]] if len(fk) else []
+    recs = []
+    for name in names:
+        mine = np.array([w == name.casefold() for w in who], dtype=bool)
+        s = stamps[mine] if mine.any() else np.array([])
+        s = s[np.isfinite(s)]
+        last = (EXCEL_EPOCH + _dt.timedelta(days=float(s.max()))).replace(microsecond=0) if len(s) else None
+        n = int((s >= _serial(since)).sum())
+        recs.append(
+            {
+                "业务员 Salesperson": name,
+                "最近更新 Last update": last.strftime("%Y-%m-%d %H:%M") if last else "",
+                f"{since:%m-%d} 起更新 Updated since": n,
+                "已提交 Submitted": "已提交 Yes" if n else "未提交 No",
+            }
+        )
+    return pd.DataFrame(recs)
 
 
 def _teams(people: pd.DataFrame, fol: pd.DataFrame, share_ytd: float) -> pd.DataFrame:

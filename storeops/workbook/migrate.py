@@ -113,9 +113,12 @@ def _rebuild(version: int) -> Callable[[Package, str], str]:
 
     1 → 2: issue 12 added input columns to 跟进 Follow-up (询盘ID … 平台订单额) and 产品 Products
     (橱窗, 顶展, 直通车, 负责人), and the 员工分析 Staff analysis sheet; issue 13 added 产品 Products
-    质量分 and changed formula columns and settings.  2 → 3: issue 11's dated order log (订单
-    Orders): Follow-up's typed 样品单/付款订单/订单额 become dated opening entries on Orders
-    (:mod:`.opening`), every buyer row gets a 买家ID.  Inserting columns would shift every
+    质量分 and changed formula columns and settings.  2 → 3: issue 10's team loop added to 跟进
+    Follow-up 撞单 (a formula), 原业务员, 买家ID and 同步标记, to 买家汇总 Buyers the columns of who
+    submitted since the last working day, and the Settings cell ``cfg_last_workday``.  3 → 4:
+    issue 11's dated order log (订单 Orders): Follow-up's typed 样品单/付款订单/订单额 become dated
+    opening entries on Orders (:mod:`.opening`) for the buyer's 买家ID (kept, else given by
+    :func:`storeops.buyer_ids.assign_ids`).  Inserting columns would shift every
     formula, validation and format of those sheets, so the workbook is built again by this
     version's builder, in its edition, around everything it holds: each table's rows (every
     input column, by header), the settings, PK weights and summary inputs, the rows a user
@@ -187,6 +190,7 @@ MIGRATIONS: dict[int, Callable[[Package, str], dict[str, bytes] | str]] = {
     0: lambda pkg, folder: _check_v0(pkg),
     1: _rebuild(1),
     2: _rebuild(2),
+    3: _rebuild(3),
 }
 
 

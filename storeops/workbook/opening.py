@@ -1,8 +1,8 @@
 """Typed per-buyer order totals of an older workbook → dated opening entries on 订单 Orders.
 
-Before the order log (schema version 2 and older), 跟进 Follow-up held each buyer's order
+Before the order log (schema version 3 and older), 跟进 Follow-up held each buyer's order
 totals as typed numbers: 样品单 Sample orders, 付款订单 Paid orders and 订单额 Order USD (12m).
-From version 3 those columns are computed from the dated log, so ``storeops migrate`` turns
+From version 4 those columns are computed from the dated log, so ``storeops migrate`` turns
 each buyer's typed totals into opening entries (期初 opening) before the workbook is built
 again — no order a team typed is lost:
 
@@ -16,7 +16,8 @@ again — no order a team typed is lost:
   class the old sheet showed;
 * the note says 期初 opening, so the team can tell them from real orders and re-date them.
 
-A buyer row without a 买家ID (older files have none) gets one, so the entries point at it.
+A buyer row without a 买家ID (files older than version 3 have none) gets the one every
+StoreOps command gives it (:func:`storeops.buyer_ids.assign_ids`), so the entries point at it.
 The old 上周类别 typed snapshot is dropped: last week's class is computed from the log.
 
 Examples
@@ -36,7 +37,6 @@ True
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 import numpy as np
@@ -84,17 +84,6 @@ def split_typed_totals(follow: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame
     return follow.drop(columns=list(present)), typed
 
 
-def _new_id(row: int, buyer: Any, salesperson: Any, received: Any, taken: set[str]) -> str:
-    salt = 0
-    while True:
-        key = f"{row}|{buyer}|{salesperson}|{received}|{salt}".encode()
-        digest = int(hashlib.sha256(key).hexdigest()[:12], 16) % 10**10
-        out = f"B{digest:010d}"
-        if out not in taken:
-            return out
-        salt += 1
-
-
 def _day(v: Any) -> pd.Timestamp | None:
     if is_blank(v):
         return None
@@ -110,8 +99,9 @@ def opening_orders(follow: pd.DataFrame, typed: pd.DataFrame, as_of: Any) -> tup
 
     ``follow`` is a Follow-up key frame (``buyer``, ``salesperson``, ``last_contact``,
     ``received_at``, ``buyer_id`` where present), ``typed`` the frame
-    :func:`split_typed_totals` gives, ``as_of`` the workbook's as-of date.  A row that has an
-    ID keeps it; a row with a buyer and none gets a new one; a row without a buyer gets ``""``.
+    :func:`split_typed_totals` gives, ``as_of`` the workbook's as-of date.  The IDs are
+    :func:`storeops.buyer_ids.assign_ids`'s: a row keeps its ID, a row without one gets it,
+    a row with nothing typed gets ``""``.
     """
     end = pd.Timestamp(as_of).normalize()
     start = end - pd.Timedelta(days=364)
@@ -119,18 +109,12 @@ def opening_orders(follow: pd.DataFrame, typed: pd.DataFrame, as_of: Any) -> tup
     def col(k: str) -> list[Any]:
         return follow[k].tolist() if k in follow.columns else [None] * len(follow)
 
-    buyers, people = col("buyer"), col("salesperson")
-    contacts, received = col("last_contact"), col("received_at")
-    have = ["" if is_blank(v) else str(v).strip() for v in col("buyer_id")]
-    taken = set(have) - {""}
-    ids: list[str] = []
+    from storeops.buyer_ids import assign_ids
+
+    people, contacts, received = col("salesperson"), col("last_contact"), col("received_at")
+    ids = assign_ids(follow)
     rows: list[dict[str, Any]] = []
-    for i, (b, sp) in enumerate(zip(buyers, people)):
-        bid = have[i]
-        if not bid and not is_blank(b):
-            bid = _new_id(i, b, sp, received[i], taken)
-            taken.add(bid)
-        ids.append(bid)
+    for i, (bid, sp) in enumerate(zip(ids, people)):
         paid, samples, usd = (float(typed[k].iloc[i]) for k in ("paid", "samples", "usd"))
         if not bid or (paid == 0 and samples == 0 and usd == 0):
             continue

@@ -139,3 +139,85 @@ def test_libreoffice_keeps_the_version(soffice, books, tmp_path):
     shutil.copyfile(master, src)
     convert(soffice, src, tmp_path / "out", "xlsx:Calc MS Excel 2007 XML", tmp_path / "profile")
     assert schema_version(tmp_path / "out" / "book.xlsx") == schema.SCHEMA_VERSION  # LibreOffice writes vt:r8
+
+
+#: a workbook as StoreOps wrote it at schema version 2 (built and recalculated by the builder of
+#: main at 012f13f, before issue 10's buyer IDs): four buyers — two named Fatima Garcia at
+#: different companies —, a formula-like text, the roster of three, cfg_as_of 2026-11-21
+V2 = Path(__file__).resolve().parents[1] / "fixtures" / "workbook-v2.xlsm"
+
+
+def test_migrate_version_2_adds_buyer_ids_and_keeps_every_input(tmp_path, capsys):
+    book = tmp_path / "master.xlsm"
+    shutil.copyfile(V2, book)
+    assert schema_version(book) == 2
+    with open_package(book) as pkg:
+        assert layout_problems(pkg, 2) == [] and layout_problems(pkg, 3) != []
+    old_tables = read_tables(book)
+    typed_usd = old_tables["tblFollow"]["订单额 Order USD (12m)"].fillna(0).sum()
+    rc, text = run(["migrate", book], capsys)
+    assert rc == 0 and f"upgraded from schema version 2 to {schema.SCHEMA_VERSION}" in text, text
+    assert schema_version(book) == schema.SCHEMA_VERSION
+    with open_package(book) as pkg:
+        assert layout_problems(pkg, schema.SCHEMA_VERSION) == []
+    new_tables, names = read_tables(book), read_names(book)
+    for name, old in old_tables.items():
+        if name in schema.ROSTER_TABLES:  # rows follow the roster now: one per active salesperson
+            key = schema.TABLES[name].header(schema.ROSTER_TABLES[name])
+            got = new_tables[name][key].dropna().tolist()
+            assert got and set(got) >= set(old[key].dropna()), name
+            continue
+        # (the typed order totals of version 2 became opening entries on 订单 Orders)
+        inputs = [h for h in LAYOUTS[2][name] if h in old.columns and h in LAYOUTS[schema.SCHEMA_VERSION][name]]
+        assert _values(new_tables[name][inputs].iloc[: len(old)]) == _values(old[inputs]), name
+    assert new_tables["tblTarget"]["业务员 Salesperson"].tolist() == [
+        "王芳 Wang Fang",
+        "李强 Li Qiang",
+        "张敏 Zhang Min",
+    ]
+    follow = new_tables["tblFollow"]
+    ids = follow["买家ID Buyer ID"].tolist()[:4]
+    assert all(isinstance(i, str) and len(i) == 11 for i in ids) and len(set(ids)) == 4  # the two Fatimas too
+    assert follow["下一步 Next action"][2] == '=HYPERLINK("x")'
+    assert "cfg_last_workday" in names and "已提交 Submitted" in new_tables["tblBuyerSummary"].columns
+    orders = new_tables["tblOrders"].dropna(how="all")
+    assert typed_usd > 0 and orders["金额 Amount"].sum() == pytest.approx(typed_usd)
+    assert set(orders["买家ID Buyer ID"]) <= set(ids)
+    rc, text = run(["migrate", book], capsys)
+    assert rc == 0 and "nothing to do" in text
+
+
+#: a workbook of schema version 3 (issue 10: buyer IDs, before issue 11's order log): V2 migrated by
+#: ``storeops migrate`` of main at be742b4 — typed order totals (Fatima Garcia 1 paid / 1,200 USD,
+#: Amy 2 paid / 5,400.50 USD) and the buyer IDs that version gave
+V3 = Path(__file__).resolve().parents[1] / "fixtures" / "workbook-v3.xlsm"
+
+
+def test_migrate_version_3_keeps_buyer_ids_and_dates_the_typed_orders(tmp_path, capsys):
+    book = tmp_path / "master.xlsm"
+    shutil.copyfile(V3, book)
+    assert schema_version(book) == 3
+    with open_package(book) as pkg:
+        assert layout_problems(pkg, 3) == [] and layout_problems(pkg, 4) != []
+    old_tables = read_tables(book)
+    old_follow = old_tables["tblFollow"]
+    rc, text = run(["migrate", book], capsys)
+    assert rc == 0 and f"upgraded from schema version 3 to {schema.SCHEMA_VERSION}" in text, text
+    assert schema_version(book) == schema.SCHEMA_VERSION
+    with open_package(book) as pkg:
+        assert layout_problems(pkg, schema.SCHEMA_VERSION) == []
+    new_tables = read_tables(book)
+    for name, old in old_tables.items():
+        inputs = [h for h in LAYOUTS[3][name] if h in old.columns and h in LAYOUTS[schema.SCHEMA_VERSION][name]]
+        assert _values(new_tables[name][inputs].iloc[: len(old)]) == _values(old[inputs]), name
+    follow = new_tables["tblFollow"]
+    ids = old_follow["买家ID Buyer ID"].tolist()[:4]
+    assert follow["买家ID Buyer ID"].tolist()[:4] == ids  # the IDs version 3 gave are kept
+    orders = new_tables["tblOrders"].dropna(how="all")
+    by_id = orders.groupby("买家ID Buyer ID")["金额 Amount"].agg(["count", "sum"])
+    for i, paid, usd in zip(ids, old_follow["付款订单 Paid orders"], old_follow["订单额 Order USD (12m)"]):
+        if paid and paid == paid:
+            assert (by_id.loc[i, "count"], by_id.loc[i, "sum"]) == (paid, pytest.approx(usd)), i
+    assert orders["金额 Amount"].sum() == pytest.approx(old_follow["订单额 Order USD (12m)"].fillna(0).sum())
+    rc, text = run(["migrate", book], capsys)
+    assert rc == 0 and "nothing to do" in text

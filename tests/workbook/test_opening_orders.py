@@ -41,15 +41,18 @@ def test_opening_entries_keep_every_typed_total(rows):
     named = [i for i, b in enumerate(keys["buyer"].tolist()) if isinstance(b, str)]
     assert all(ids[i] for i in named) and len({ids[i] for i in named}) == len(named)  # one ID each
     assert (orders["order_date"] <= AS_OF).all() and (orders["order_date"] >= AS_OF - pd.Timedelta(days=364)).all()
-    for i in named:
+    # every row with an ID (storeops.buyer_ids: any row with data, named or not) keeps its totals
+    with_id = [i for i, b in enumerate(ids) if b]
+    assert set(named) <= set(with_id) and len({ids[i] for i in with_id}) == len(with_id)
+    for i in with_id:
         mine = orders[orders["buyer_id"] == ids[i]]
         paid, samples, usd = (float(typed[k].iloc[i]) for k in ("paid", "samples", "usd"))
         want_paid = int(paid) if paid >= 1 else (1 if usd > 0 else 0)
         assert (mine["kind"] == PAID).sum() == want_paid
         assert (mine["kind"] == SAMPLE).sum() == int(samples)
         assert round(mine.loc[mine["kind"] == PAID, "amount"].sum() * 100) == round(usd * 100)
-    # rows without a buyer carry no entries
-    assert set(orders["buyer_id"]) <= {ids[i] for i in named}
+    # rows without an ID (nothing typed) carry no entries
+    assert set(orders["buyer_id"]) <= {ids[i] for i in with_id}
 
 
 def test_text_and_negative_totals_count_as_nothing():
