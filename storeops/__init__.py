@@ -2,4 +2,6 @@
 importers and the Excel/VBA packaging.  Nothing here holds a business rule: rules live
 in ``storeops_xl``."""
 
-__version__ = "0.1.0"
+from storeops_xl import __version__  # the one place the version lives (pyproject reads it too)
+
+__all__ = ["__version__"]

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 from . import banned, followup, funnel_diag, keywords, products, ratios, scam, targets, title_keywords, titles
 
@@ -48,7 +48,12 @@ def _num(p: str) -> str:
     return f'IF({{{p}}}="",0,--{{{p}}})'
 
 
-def _ratio(n: str, d: str) -> dict[str, str]:
+class _TwinGuard(TypedDict):
+    twin: str
+    guard: str
+
+
+def _ratio(n: str, d: str) -> _TwinGuard:
     """n ÷ d, blank when either is blank or d is 0 (SPEC §5)."""
     return {
         "twin": f'IF(OR({{{n}}}="",{{{d}}}=""),"",IF(--{{{d}}}>0,{{{n}}}/{{{d}}},""))',

@@ -87,7 +87,7 @@ def _channel(value: str) -> str | None:
 def _channels(arr: np.ndarray) -> tuple[np.ndarray, C.Column]:
     col = C.text(arr, "channel")
     kinds = C.map_distinct(_channel, col.values)
-    bad = np.equal(kinds, None)
+    bad = np.equal(kinds, None)  # type: ignore[call-overload]  # numpy stubs: no None operand
     if bad.any():
         col.add_error(
             bad, (error_text("#VALUE!", "channel", v, "is not 询盘/inquiry or TM/旺旺") for v in col.values[bad])
@@ -157,7 +157,7 @@ def reply_ok(hours: Any, channel: Any, inquiry_hours: Any = None, tm_hours: Any 
     tcol = C.setting(th, "tm_hours", "cfg_reply_tm_h")
     limit = np.where(kinds == "tm", tcol.values, icol.values)
     ok = hcol.values <= limit
-    blank = np.isnan(hcol.values) | (kinds == "") | np.equal(kinds, None)
+    blank = np.isnan(hcol.values) | (kinds == "") | np.equal(kinds, None)  # type: ignore[call-overload]  # numpy stubs: no None operand
     return restore(finish(C.bools(ok, blank), hcol, ccol, icol, tcol), shape)
 
 
@@ -300,7 +300,7 @@ def next_followup(
     scol = C.text(st, "stage")
     cads = [C.setting(arr, f"cadence_{k}", f"cfg_cadence_{k}") for arr, k in zip((ca, cb, cc, cd), "abcd")]
     codes = C.map_distinct(_class_code, ccol.values)
-    bad = np.equal(codes, None)
+    bad = np.equal(codes, None)  # type: ignore[call-overload]  # numpy stubs: no None operand
     if bad.any():
         ccol.add_error(bad, (error_text("#VALUE!", "buyer_class", v, "is not A, B, C or D") for v in ccol.values[bad]))
     code = np.where(bad, -1, codes).astype(np.int64)

@@ -126,7 +126,7 @@ class ColData:
                 srows = rows[sparse[0]]
                 for r, v in zip(srows.tolist(), sparse[1].tolist()):
                     self._extra[r] = v
-                self.text[srows] = np.not_equal(sparse[1], None)
+                self.text[srows] = np.not_equal(sparse[1], None)  # type: ignore[call-overload]  # numpy stubs: no None operand
                 self.numeric = False
             return
         if obj is None:
@@ -135,7 +135,7 @@ class ColData:
             if sparse is not None:
                 obj[sparse[0]] = sparse[1]
         self.obj[rows] = obj
-        self.text[rows] = False if numeric else (np.isnan(num) & np.not_equal(obj, None))
+        self.text[rows] = False if numeric else (np.isnan(num) & np.not_equal(obj, None))  # type: ignore[call-overload]  # numpy stubs: no None operand
         if not numeric:
             self.numeric = False
 

@@ -1,0 +1,125 @@
+"""The package boundaries hold: a pure core, adapters that use its public API, no cycles.
+
+Each allow-list below records a known violation that another change removes; a new violation
+fails, and so does an entry that is no longer needed (delete it: the lists only shrink).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ._imports import PACKAGES, all_imports, component, top
+
+IMPORTS = all_imports()
+
+#: The core is pandas/numpy only: no Excel binding, no workbook library, no adapter.
+CORE_FORBIDDEN = {"xlwings", "openpyxl", "xlsxwriter", "storeops", "udfs"}
+
+#: storeops modules that still import a private ``storeops_xl._*`` module (issue 17 gives the
+#: core a public inputs module; the i17-spec change moves these imports to it).
+PRIVATE_CORE_ALLOWED = {
+    ("storeops.check", "storeops_xl._coerce"),
+    ("storeops.engine._serial", "storeops_xl._coerce"),
+    ("storeops.engine.editions", "storeops_xl._coerce"),
+    ("storeops.importers.spec", "storeops_xl._coerce"),
+    ("storeops.importers.upsert", "storeops_xl._coerce"),
+    ("storeops.merge", "storeops_xl._coerce"),
+    ("storeops.review.compute", "storeops_xl._coerce"),
+    ("storeops.xlsx._cells", "storeops_xl._coerce"),
+}
+
+#: Dependencies against the layering (core → xlsx → engine → workbook → commands); each one closes a
+#: cycle between packages.  Allowed until the change named beside it lands.
+BACK_EDGES_ALLOWED = {
+    # xlsx/_tables.py reads formulas with the engine's lexer: the i14 change moves it to storeops/xlsx/_refs.py
+    ("storeops.xlsx", "storeops.engine"),
+    # build_workbook(calculate=True) runs the engine and reads its NATIVE_FUNCTIONS (lazy imports)
+    ("storeops.workbook", "storeops.engine"),
+}
+
+
+def test_core_imports_no_adapter_or_excel_library():
+    offenders = [str(i) for i in IMPORTS if top(i.module) == "storeops_xl" and top(i.target) in CORE_FORBIDDEN]
+    assert offenders == []
+
+
+def test_udfs_import_only_the_core_public_api():
+    offenders = [
+        str(i)
+        for i in IMPORTS
+        if top(i.module) == "udfs"
+        and (top(i.target) == "storeops" or (top(i.target) == "storeops_xl" and "._" in i.target))
+    ]
+    assert offenders == []
+
+
+def _private_core_imports() -> set[tuple[str, str]]:
+    found = set()
+    for i in IMPORTS:
+        parts = i.target.split(".")
+        if top(i.module) == "storeops" and parts[0] == "storeops_xl" and len(parts) > 1 and parts[1].startswith("_"):
+            if not parts[1].startswith("__"):  # __version__ is public
+                found.add((i.module, ".".join(parts[:2])))
+    return found
+
+
+def test_no_new_private_core_imports():
+    new = _private_core_imports() - PRIVATE_CORE_ALLOWED
+    assert not new, f"storeops imports private core modules (use the public storeops_xl API): {sorted(new)}"
+
+
+def test_private_core_allow_list_only_shrinks():
+    gone = PRIVATE_CORE_ALLOWED - _private_core_imports()
+    assert not gone, f"no longer imported: delete from PRIVATE_CORE_ALLOWED: {sorted(gone)}"
+
+
+def _component_graph() -> dict[str, set[str]]:
+    known = {component(i.module) for i in IMPORTS}
+    graph: dict[str, set[str]] = defaultdict(set)
+    for i in IMPORTS:
+        src, dst = component(i.module), component(i.target)
+        if top(i.target) in PACKAGES and dst in known and dst != src:
+            graph[src].add(dst)
+    return graph
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One cycle of the graph as a path, or None (depth-first search, colours)."""
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return stack[stack.index(nxt) :] + [nxt]
+            if nxt not in state and (found := visit(nxt)):
+                return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (found := visit(node)):
+            return found
+    return None
+
+
+def test_no_import_cycles_between_packages():
+    graph = _component_graph()
+    for src, dst in BACK_EDGES_ALLOWED:
+        graph[src].discard(dst)
+    cycle = _cycle(graph)
+    assert cycle is None, "import cycle between packages: " + " → ".join(cycle or [])
+
+
+def test_back_edge_allow_list_only_shrinks():
+    graph = _component_graph()
+    gone = {(src, dst) for src, dst in BACK_EDGES_ALLOWED if dst not in graph.get(src, ())}
+    assert not gone, f"no longer imported: delete from BACK_EDGES_ALLOWED: {sorted(gone)}"
+
+
+def test_the_cycle_check_finds_a_cycle():
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _cycle({"a": {"b"}, "b": {"c"}}) is None
