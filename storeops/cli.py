@@ -3,7 +3,7 @@ with ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int``; the
 found automatically, so adding a command never touches this file.
 
 Errors are one clear line and a non-zero exit code, never a traceback (set
-``STOREOPS_DEBUG=1`` to see one).
+``STOREOPS_DEBUG=1`` to see one); :mod:`storeops.errors` lists the exit codes.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__, commands
-from .errors import StoreOpsError
+from .errors import StoreOpsError, describe
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,17 +44,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(args._run(args) or 0)
-    except StoreOpsError as exc:
-        print(f"错误 error: {exc}", file=sys.stderr)
-        return exc.exit_code
     except KeyboardInterrupt:
         print("已取消 cancelled", file=sys.stderr)
         return 130
     except Exception as exc:  # never a traceback for a user
+        known = describe(exc)
+        if known is not None:
+            if os.environ.get("STOREOPS_DEBUG") and not isinstance(exc, StoreOpsError):
+                raise
+            print(f"错误 error: {_one_line(known[0])}", file=sys.stderr)
+            return known[1]
         if os.environ.get("STOREOPS_DEBUG"):
             raise
-        print(f"内部错误 internal error: {type(exc).__name__}: {exc} (STOREOPS_DEBUG=1 shows details)", file=sys.stderr)
+        print(
+            f"内部错误 internal error: {type(exc).__name__}: {_one_line(str(exc))} (STOREOPS_DEBUG=1 shows details)",
+            file=sys.stderr,
+        )
         return 70
+
+
+def _one_line(text: str) -> str:
+    """Messages are one line, whatever an exception carried."""
+    return " ".join(text.split())
 
 
 def entry() -> None:  # pragma: no cover - the console script; tests call main()

@@ -229,34 +229,56 @@ def merge_files(
     recalc: bool = True,
     progress: bool = True,
 ) -> MergeResult:
-    """Merge the tblFollow of each workbook in ``paths`` into ``master_path`` (written in place,
-    atomically) and recalculate it.  Returns the :class:`MergeResult`."""
+    """Merge the tblFollow of each workbook in ``paths`` into ``master_path`` and recalculate
+    it, in one atomic write.  Returns the :class:`MergeResult`.
+
+    The master is locked for StoreOps from its first read on; a save someone makes while
+    the merge runs is never overwritten (the merge runs again on the saved version)."""
+    from storeops.xlsx import check_not_locked, retry_on_change, workbook_session
+
+    check_not_locked(master_path)
+
+    def once() -> MergeResult:
+        with workbook_session(master_path):
+            return _merge_once(master_path, paths, conflicts_csv=conflicts_csv, recalc=recalc, progress=progress)
+
+    return retry_on_change(once)
+
+
+def _merge_once(
+    master_path: str, paths: Sequence[str], *, conflicts_csv: str | None, recalc: bool, progress: bool
+) -> MergeResult:
     import os
 
     from storeops.errors import StoreOpsError
-    from storeops.xlsx import check_not_locked, read_tables, write_tables
+    from storeops.xlsx import open_package, read_tables, table_parts, write_package
 
-    check_not_locked(master_path)
-    master_tables = read_tables(master_path)
-    if _TABLE not in master_tables:
-        raise StoreOpsError(f"主文件没有跟进表 tblFollow / the master has no tblFollow: {master_path}")
-    files = []
-    for p in paths:
-        if os.path.abspath(p) == os.path.abspath(master_path):
-            continue
-        tabs = read_tables(p)
-        if _TABLE not in tabs:
-            raise StoreOpsError(f"文件没有跟进表 tblFollow / no tblFollow in {p}")
-        files.append((os.path.basename(p), tabs[_TABLE]))
-    res = merge_follow(master_tables[_TABLE], files)
-    if conflicts_csv:
-        conflicts_frame(res.conflicts).to_csv(conflicts_csv, index=False, encoding="utf-8-sig")
-    if res.added or res.updated:
-        from storeops.tables import to_headers
+    with open_package(master_path) as pkg:
+        master_tables = read_tables(pkg)
+        if _TABLE not in master_tables:
+            raise StoreOpsError(f"主文件没有跟进表 tblFollow / the master has no tblFollow: {master_path}")
+        files = []
+        for p in paths:
+            if os.path.abspath(p) == os.path.abspath(master_path):
+                continue
+            tabs = read_tables(p)
+            if _TABLE not in tabs:
+                raise StoreOpsError(f"文件没有跟进表 tblFollow / no tblFollow in {p}")
+            files.append((os.path.basename(p), tabs[_TABLE]))
+        res = merge_follow(master_tables[_TABLE], files)
+        parts: dict[str, bytes] = {}
+        if res.added or res.updated:
+            from storeops.tables import to_headers
 
-        write_tables(master_path, {_TABLE: to_headers(_TABLE, res.frame, inputs_only=True)})
+            parts = table_parts(pkg, {_TABLE: to_headers(_TABLE, res.frame, inputs_only=True)})[0]
+        if conflicts_csv:
+            from storeops.csvout import write_csv
+
+            write_csv(conflicts_frame(res.conflicts), conflicts_csv)
+        if parts and not recalc:
+            write_package(pkg, parts)
     if recalc:
         from storeops.engine import recalc as _recalc
 
-        _recalc(master_path, progress=progress)
+        _recalc(master_path, progress=progress, overlay=parts)  # the merge and its values: one write
     return res

@@ -14,15 +14,23 @@ listed and each ``*.xlsm``/``*.xlsx`` is ``stat``-ed.
 * only StoreOps workbooks are touched (a ``tblFollow`` or ``tblProducts`` table inside);
 * with ``merge_into`` a salesperson's saved workbook is also merged into the master
   (:func:`storeops.merge.merge_files`), then the master is recalculated;
-* each run is logged with time and summary; Ctrl-C or SIGTERM stops it cleanly.
+* each run is logged with time and summary; Ctrl-C or SIGTERM stops it cleanly;
+* **one writer** — each run holds the workbook's StoreOps lock
+  (:func:`storeops.xlsx.workbook_session`): while ``merge`` or ``import`` writes the file it
+  waits, and a save that lands during a run is never overwritten (the run is refused and
+  the file runs again once it settles);
+* **catch-up** — the version of each file it last dealt with is kept in
+  ``.storeops-watch.json`` in the folder; started again (after a stop, a crash or a kill) it
+  runs every file saved meanwhile, and removes temporary files killed runs left.
 
-Files already in the folder when the watcher starts are taken as they are (not recalculated)
-until they change.
+The very first time it watches a folder, the files already there are taken as they are (not
+recalculated) until they change.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import os
 import signal
 import sys
@@ -37,6 +45,8 @@ from typing import TextIO
 __all__ = ["Watcher", "is_storeops_workbook", "locked", "watch"]
 
 _EXTS = (".xlsm", ".xlsx")
+#: the watcher's memory of each file's last handled version, in the watched folder
+STATE_FILE = ".storeops-watch.json"
 
 
 def locked(path: Path) -> bool:
@@ -75,6 +85,7 @@ class _State:
     own: tuple[int, int] | None = None  # signature right after our own write
     waiting_lock: bool = False
     failed_sig: tuple[int, int] | None = None
+    handled: tuple[int, int] | None = None  # the version last dealt with (run, failed or skipped)
 
 
 def _sig(path: Path) -> tuple[int, int] | None:
@@ -119,10 +130,58 @@ class Watcher:
             out.append(self.folder / n)
         return out
 
-    def baseline(self) -> None:
-        """Take the folder as it is now: existing files are not run until they change."""
+    @property
+    def state_path(self) -> Path:
+        return self.folder / STATE_FILE
+
+    def _load_state(self) -> dict[str, tuple[int, int]] | None:
+        try:
+            raw = json.loads(self.state_path.read_text(encoding="utf-8"))
+            return {str(k): (int(v[0]), int(v[1])) for k, v in raw.get("files", {}).items()}
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, TypeError, IndexError, AttributeError) as exc:
+            self.log(f"忽略损坏的状态文件 / ignoring a damaged {STATE_FILE}: {exc}")
+            return None
+
+    def _save_state(self) -> None:
+        """Record the version of each file dealt with (for the catch-up after a restart)."""
+        from storeops.xlsx import atomic_write
+
+        done = {}
+        for p, st in self.states.items():
+            sig = st.handled
+            if sig is not None:
+                done[p.name] = list(sig)
+        data = json.dumps({"version": 1, "files": done}, ensure_ascii=False, indent=0).encode("utf-8")
+        try:
+            atomic_write(self.state_path, lambda fh: fh.write(data))
+        except Exception as exc:  # noqa: BLE001 - the watcher keeps working without it
+            self.log(f"无法保存状态文件 / cannot save {STATE_FILE}: {exc}")
+
+    def baseline(self, now: float | None = None) -> None:
+        """Start: remove temporary files killed runs left; then, if this folder was watched
+        before, mark every file saved since (or new) to run; else take the folder as it is."""
+        from storeops.xlsx._session import clean_folder
+
+        now = time.monotonic() if now is None else now
+        for name in clean_folder(self.folder):
+            self.log(f"已删除中断留下的临时文件 / removed a temporary file a killed run left: {name}")
+        known = self._load_state()
+        missed = 0
         for p in self._candidates():
-            self.states[p] = _State(sig=_sig(p))
+            sig = _sig(p)
+            st = self.states[p] = _State(sig=sig, changed_at=now)
+            if known is None:
+                st.handled = sig
+            elif known.get(p.name) != sig:
+                st.pending = True  # saved (or added) while the watcher was not running
+                missed += 1
+            else:
+                st.handled = sig
+        if missed:
+            self.log(f"补做停止期间保存的 {missed} 个文件 / catching up on {missed} file(s) saved while stopped")
+        self._save_state()
 
     def poll_once(self, now: float | None = None) -> list[Path]:
         """One scan; returns the files run in this scan."""
@@ -150,6 +209,7 @@ class Watcher:
             st.pending = False
             if self._run(p, st):
                 ran.append(p)
+            self._save_state()
         for gone in set(self.states) - seen:
             del self.states[gone]
         return ran
@@ -162,7 +222,11 @@ class Watcher:
         return recalc(str(path), progress=False)
 
     def _run(self, p: Path, st: _State) -> bool:
+        from storeops.errors import FileBusyError, FileChangedError
+        from storeops.xlsx import workbook_session
+
         if not is_storeops_workbook(p):
+            st.handled = st.sig
             if zipfile.is_zipfile(p):
                 return False  # some other workbook: leave it alone, silently
             self.log(
@@ -171,6 +235,33 @@ class Watcher:
             )
             st.failed_sig = st.sig
             return False
+        try:
+            session = workbook_session(p, wait=0.0)
+            session.__enter__()
+        except FileBusyError:
+            if not st.waiting_lock:
+                self.log(f"等待另一个 StoreOps 命令写完 / waiting: another StoreOps command is writing {p.name}")
+                st.waiting_lock = True
+            st.pending = True
+            return False
+        except Exception as exc:  # noqa: BLE001 - read-only, vanished …: log, retry on the next change
+            st.failed_sig = st.handled = st.sig
+            self.log(f"失败,文件未改动,下次保存时重试 / failed, {p.name} left unchanged: {_one_line(exc)}")
+            return False
+        try:
+            return self._run_locked(p, st)
+        except FileChangedError:
+            self.log(
+                f"运行期间 {p.name} 又被保存了,未写入,稍后按新内容重做 / {p.name} was saved meanwhile: "
+                "nothing written, it runs again once the save settles"
+            )
+            return False
+        finally:
+            session.__exit__(None, None, None)
+
+    def _run_locked(self, p: Path, st: _State) -> bool:
+        from storeops.errors import FileChangedError
+
         t0 = time.perf_counter()
         try:
             summary = []
@@ -183,18 +274,20 @@ class Watcher:
                     f"冲突 conflicts {len(res.conflicts)}"
                 )
                 master = self.states.setdefault(self.merge_into, _State())
-                master.own = master.sig = _sig(self.merge_into)
+                master.own = master.sig = master.handled = _sig(self.merge_into)
                 master.pending = False
             report = self._recalc(p)
             summary.insert(0, _summary(report))
+        except FileChangedError:
+            raise
         except Exception as exc:  # noqa: BLE001 - a watcher must survive any one file
-            st.failed_sig = st.sig
+            st.failed_sig = st.handled = st.sig
             self.log(
                 f"失败,文件未改动,下次保存时重试 / failed, {p.name} left unchanged; will retry on its next change: "
-                f"{type(exc).__name__}: {exc}"
+                f"{_one_line(exc)}"
             )
             return False
-        st.own = st.sig = _sig(p)
+        st.own = st.sig = st.handled = _sig(p)
         self.runs += 1
         self.log(
             f"已重新计算 recalculated {p.name} ({time.perf_counter() - t0:.2f} s): "
@@ -216,6 +309,14 @@ class Watcher:
             pass
         self.log(f"已停止 stopped ({self.runs} 次计算 runs)")
         return 0
+
+
+def _one_line(exc: BaseException) -> str:
+    from storeops.errors import describe
+
+    known = describe(exc)
+    text = known[0] if known else f"{type(exc).__name__}: {exc}"
+    return " ".join(text.split())
 
 
 def _summary(report: object) -> str:

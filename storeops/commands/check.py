@@ -17,9 +17,13 @@ def run(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from storeops.check import check_workbook, format_problems
+    from storeops.csvout import write_csv
 
     problems = check_workbook(args.workbook)
     print(format_problems(problems))
     if args.csv:
-        pd.DataFrame([p.as_row() for p in problems]).to_csv(args.csv, index=False, encoding="utf-8-sig")
+        write_csv(pd.DataFrame([p.as_row() for p in problems], columns=_CSV_COLUMNS), args.csv)
     return 1 if problems else 0
+
+
+_CSV_COLUMNS = ["工作表 Sheet", "行 Row", "列 Column", "值 Value", "原因 Reason"]

@@ -27,10 +27,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import os
+
     from storeops.engine import export_portable
 
     if not args.out.lower().endswith(".xlsx"):
         raise StoreOpsError("输出文件必须是 .xlsx / the output must be an .xlsx file")
+    if os.path.exists(args.out) and os.path.realpath(args.out) == os.path.realpath(args.workbook):
+        raise StoreOpsError("输出文件不能是工作簿本身 / the output cannot be the workbook itself")
     rep = export_portable(args.workbook, args.out)
     print(rep.summary())
     if not args.unmasked:

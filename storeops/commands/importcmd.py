@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
 import sys
+
+from ._args import iso_date
 
 NAME = "import"
 HELP = (
@@ -30,7 +31,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="文件中未标时区的时间所在时区, 如 America/Los_Angeles (默认: 询盘/客户通为北京时间) / time zone of times "
         "written without one (default: each export's own; China time for inquiries and customers)",
     )
-    p.add_argument("--today", help="计算用的今天 / date used as today by the recalculation (YYYY-MM-DD)")
+    p.add_argument("--today", type=iso_date, help="计算用的今天 / date used as today by the recalculation (YYYY-MM-DD)")
 
 
 def _zone(name: str | None) -> str | None:
@@ -57,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         args.into,
         recalc=not args.no_recalc,
         progress=sys.stderr.isatty(),
-        today=_dt.date.fromisoformat(args.today) if args.today else None,
+        today=args.today,
         zone=_zone(args.tz),
     )
     print(format_report(report))

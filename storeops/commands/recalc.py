@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
+
+from ._args import iso_date
 
 NAME = "recalc"
 HELP = "重算工作簿中的全部公式并保存结果 / recompute every formula headlessly and save cached values in place"
@@ -13,7 +14,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", metavar="PATH", help="工作簿 .xlsm/.xlsx / the workbook")
     parser.add_argument(
         "--today",
-        type=_dt.date.fromisoformat,
+        type=iso_date,
         default=None,
         help="TODAY() 使用的日期 (YYYY-MM-DD) / the date TODAY() returns",
     )
@@ -22,9 +23,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from storeops.engine import recalc
+    import sys
 
-    report = recalc(args.path, today=args.today, progress=not args.no_progress)
+    from storeops.engine import recalc
+    from storeops.xlsx import retry_on_change
+
+    report = retry_on_change(
+        lambda: recalc(args.path, today=args.today, progress=not args.no_progress),
+        log=lambda msg: print(msg, file=sys.stderr),
+    )
     print(report.summary())
     for ex in report.left_examples[:3]:
         print(f"  留给 Excel / left to Excel: {ex}")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from ._args import iso_date
+
 NAME = "review"
 HELP = "每周六复盘:写入复盘表并生成 PDF / the Saturday review: a Review sheet in the workbook and a PDF"
 
@@ -18,7 +20,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="不打码买家邮箱/电话(默认打码) / show buyers' e-mails and phone numbers unmasked (masked by default)",
     )
-    p.add_argument("--today", help="今天 / the date taken as today (YYYY-MM-DD; default cfg_as_of or today)")
+    p.add_argument(
+        "--today", type=iso_date, help="今天 / the date taken as today (YYYY-MM-DD; default cfg_as_of or today)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from ._args import positive_seconds
+
 NAME = "watch"
 HELP = "监视文件夹,保存时自动重新计算 / recalculate StoreOps workbooks in a folder whenever they are saved"
 
@@ -15,10 +17,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         metavar="MASTER",
         help="同时把保存的工作簿合并到主文件 / also merge each saved workbook into MASTER",
     )
-    p.add_argument("--interval", type=float, default=1.0, metavar="S", help="检查间隔秒数 / seconds between scans (1)")
+    p.add_argument(
+        "--interval", type=positive_seconds, default=1.0, metavar="S", help="检查间隔秒数 / seconds between scans (1)"
+    )
     p.add_argument(
         "--settle",
-        type=float,
+        type=positive_seconds,
         default=1.0,
         metavar="S",
         help="文件稳定多少秒后再计算 / seconds a file must stay unchanged before it runs (1)",

@@ -346,11 +346,47 @@ def parse(text: str) -> Node:
     """
     if text[:3].lower() == "of:":  # an ODF formula as LibreOffice may write one
         text = text[3:]
-    p = _Parser(tokenize(text))
-    node = p.expr()
+    if len(text) > MAX_FORMULA_CHARS + 1:  # limits (issue 15): a hostile formula is left to Excel
+        raise FormulaError(f"longer than Excel's {MAX_FORMULA_CHARS:,} characters")
+    tokens = tokenize(text)
+    _check_nesting(tokens)
+    p = _Parser(tokens)
+    try:
+        node = p.expr()
+    except RecursionError:
+        raise FormulaError("nested too deeply") from None
     if p.peek() is not None:
         raise FormulaError(f"unexpected {p.peek().text!r}")
+    _check_depth(node)
     return node
+
+
+#: Excel's limits: a formula of at most 8,192 characters, at most 64 levels of nesting; a
+#: parsed formula at most ``MAX_DEPTH`` nodes deep (``1+1+…+1`` of 4,000 terms is left to Excel)
+MAX_FORMULA_CHARS = 8192
+MAX_NESTING = 64
+MAX_DEPTH = 100
+
+
+def _check_nesting(tokens: list[Token]) -> None:
+    depth = run = 0
+    for tok in tokens:
+        if tok.kind == "op" and tok.text == "(":
+            depth += 1
+        elif tok.kind == "op" and tok.text == ")":
+            depth -= 1
+        run = run + 1 if tok.kind == "op" and tok.text in ("-", "+", "@") else 0
+        if depth > MAX_NESTING or run > MAX_NESTING:
+            raise FormulaError(f"nested deeper than Excel's {MAX_NESTING} levels")
+
+
+def _check_depth(node: Node) -> None:
+    stack = [(node, 1)]
+    while stack:
+        n, d = stack.pop()
+        if d > MAX_DEPTH:
+            raise FormulaError(f"nested deeper than {MAX_DEPTH} levels")
+        stack.extend((a, d + 1) for a in n.args if isinstance(a, Node))
 
 
 # --------------------------------------------------------------------------- row templates

@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 
 from ..xlsx._atomic import atomic_replace
@@ -76,23 +78,26 @@ def _uses(node: Node, udfs: set[str]) -> bool:
 def _as_edition(src: str, out: str, today: _dt.date | None) -> PortableReport | None:
     """A StoreOps workbook (the schema's tables with the schema's headers): rebuilt as the
     .xlsx edition with its data and settings.  ``None`` for any other workbook."""
-    from storeops.tables import to_keys
     from storeops.workbook import build_workbook, schema
     from storeops.workbook.editions import python_only
+    from storeops.workbook.inputs import workbook_inputs
     from storeops.xlsx import read_names, read_tables
 
     tables = read_tables(src)
     if "tblFollow" not in tables or list(tables["tblFollow"].columns) != [c.header for c in schema.FOLLOW.columns]:
         return None
-    data = {name: to_keys(name, frame) for name, frame in tables.items() if name in schema.TABLES}
-    names = read_names(src)
-    computed = {schema.AS_OF_CELL} | {c.name for sh in schema.SHEETS for c in sh.cells if c.formula}
-    settings = {k: v for k, v in names.items() if isinstance(k, str) and k not in computed and not isinstance(v, list)}
-    weights = names.get("cfg_pk_weights")
-    if isinstance(weights, list):
-        for (key, _label, _w), v in zip(schema.PK_METRICS, weights):
-            settings[f"pk_weight_{key}"] = v
-    build_workbook(out, data=data, settings=settings, edition="xlsx", calculate=True, today=today or _dt.date.today())
+    data, settings = workbook_inputs(tables, read_names(src))
+    with tempfile.TemporaryDirectory(prefix="storeops-export-") as folder:  # then one atomic write of ``out``
+        built = build_workbook(
+            os.path.join(folder, os.path.basename(out)),
+            data=data,
+            settings=settings,
+            edition="xlsx",
+            calculate=True,
+            today=today or _dt.date.today(),
+        )
+        with open(built, "rb") as fh:
+            atomic_replace(out, lambda dst: shutil.copyfileobj(fh, dst))
     rep = PortableReport(out)
     for t in schema.TABLES.values():
         n = max(len(data.get(t.name, ())), 1)
@@ -207,11 +212,12 @@ def export_portable(
         if pkg.has(wr):
             replace[wr] = re.sub(rb'<Relationship [^>]*Type="[^"]*/vbaProject"[^>]*/>', b"", pkg.read(wr))
 
+        pkg.validate_all()  # a damaged part is refused, never copied into the export (issue 15)
         infos = [i for i in pkg.infos if i.filename not in drop]
         rep.dropped_parts = sorted(drop)
 
         def write(fh):
-            write_zip(fh, src, infos, replace)
+            write_zip(fh, pkg, infos, replace)  # raw copies from the very file read (issue 15)
 
         atomic_replace(out, write)
     return rep

@@ -33,6 +33,7 @@ from ..xlsx._atomic import atomic_replace, check_not_locked
 from ..xlsx._jit import needs_compiling
 from ..xlsx._package import Package, open_package
 from ..xlsx._scan import F_ROW, MAX_COL, V_COL, V_ROW, ScanError, SheetScan, scan_kernel, scan_sheet, split_kernel
+from ..xlsx._session import workbook_session
 from ..xlsx._zipwrite import deflate, write_zip
 from . import editions as _editions
 from ._encode import ValueSink, _serial
@@ -179,14 +180,22 @@ def evaluate_package(
     progress: bool = False,
     report: RecalcReport | None = None,
     deflated: bool = False,
+    overlay: dict[str, bytes] | None = None,
 ) -> tuple[dict[str, Any], RecalcReport]:
     """Evaluate a package in memory; returns replaced members and the report.
 
     With ``deflated`` the rewritten sheets are :class:`storeops.xlsx._zipwrite.Deflated`
     (compressed as soon as they are rebuilt, for :func:`~storeops.xlsx._zipwrite.write_zip`)
     instead of bytes, so a big sheet is never held uncompressed twice.
+
+    ``overlay`` (member → bytes) is evaluated as if it replaced those members (an import's
+    or a merge's new table rows), and is part of the returned members: the change and its
+    recalculation are written in one atomic replace.
     """
     from storeops_xl import FUNCTIONS
+
+    if overlay:  # hook (issue 15): one write per command
+        pkg = pkg.overlaid(overlay)
 
     t0 = time.perf_counter()
     if progress and needs_compiling(scan_kernel):
@@ -199,7 +208,7 @@ def evaluate_package(
     report = report or RecalcReport(pkg.path)
     now = _dt.datetime.now()
     today_d = today or now.date()
-    replace: dict[str, Any] = {}
+    replace: dict[str, Any] = dict(overlay or {})
     sheets = pkg.sheets
     bar = _bar(progress, len(sheets) * 3 + 1)
     sst = pkg.shared_strings
@@ -469,7 +478,13 @@ def _bar(progress: bool, total: int):
     return tqdm(total=total, desc="重算 recalc", unit="step", file=sys.stderr, leave=False)
 
 
-def recalc(path: str | os.PathLike[str], *, today: _dt.date | None = None, progress: bool = True) -> RecalcReport:
+def recalc(
+    path: str | os.PathLike[str],
+    *,
+    today: _dt.date | None = None,
+    progress: bool = True,
+    overlay: dict[str, bytes] | None = None,
+) -> RecalcReport:
     """Recalculate a StoreOps workbook headlessly and save cached values in place.
 
     Parameters
@@ -481,6 +496,10 @@ def recalc(path: str | os.PathLike[str], *, today: _dt.date | None = None, progr
         The date ``TODAY()`` returns (default: the real today).
     progress : bool
         Show a progress bar on a terminal.
+    overlay : dict of member → bytes, optional
+        Parts to substitute before evaluating (the new table rows of an import or a merge):
+        the change and the recalculated values are written in one atomic replace, and a
+        failed recalculation leaves the file as it was.
 
     Returns
     -------
@@ -498,16 +517,17 @@ def recalc(path: str | os.PathLike[str], *, today: _dt.date | None = None, progr
     check_not_locked(path)
     stages: dict[str, float] = {}
     clock = _Clock(stages)
-    with open_package(path) as pkg:
+    with workbook_session(path), open_package(path) as pkg:  # session: lock + stamp (issue 15)
         _ = pkg.shared_strings
         clock("open package")
-        replace, report = evaluate_package(pkg, today=today, progress=progress, deflated=True)
+        replace, report = evaluate_package(pkg, today=today, progress=progress, deflated=True, overlay=overlay)
         report.stages = {**stages, **report.stages}
+        pkg.validate_all()  # parts only copied are checked too: a damaged file is never rewritten (issue 15)
         clock.t = time.perf_counter()
         infos = pkg.infos
 
         def write(fh):
-            write_zip(fh, path, infos, replace)
+            write_zip(fh, pkg, infos, replace)  # raw copies from the very file read (issue 15)
 
         atomic_replace(path, write)
         clock("write file")

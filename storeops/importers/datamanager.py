@@ -3,7 +3,7 @@
 API (stable; the workbook upsert in :mod:`storeops.importers.upsert` builds on it)::
 
     read_export(path) -> Export
-    Export(kind, period_start, period_end, frame, source_path, rejected)
+    Export(kind, period_start, period_end, frame, source_path, rejected, notes, …)
 
 * ``kind``: ``"products"`` (产品数据 / 产品参谋, ``Products-*.xls``) or ``"keywords"``
   (流量关键词 / 选词参谋, ``getKeywords-*.xls``);
@@ -14,13 +14,18 @@ API (stable; the workbook upsert in :mod:`storeops.importers.upsert` builds on i
   ``product_id`` and ``keyword`` are ``str`` (full digits kept); Y/N flags are ``bool``;
   numbers are ``float`` (``NaN`` for the export's "-"), "1.62%" is ``0.0162``;
 * ``rejected``: ``[(row_number, reason)]`` — 1-based row numbers of the file, reasons
-  bilingual (no product ID / keyword, a cell that is not a number).
+  bilingual (no product ID / keyword, a cell that is not a number, a row with an
+  unbalanced CSV quote);
+* ``notes``: remarks on the file, one bilingual line each (a totals row left out, a cell
+  longer than Excel's 32,767 characters cut, naming its row).
 
 Formats (:mod:`.grid`): the CSV conversions (UTF-8 with or without BOM, UTF-16, GB18030),
-``.xlsx`` (calamine), real BIFF8 ``.xls`` (xlrd) and HTML tables saved as ``.xls``.  The
-header row is found by its content, not its position (:mod:`.spec`); blank rows and trailing
-spaces in headers are ignored; Chinese and English header names are both understood.  A file
-that is neither kind raises :class:`storeops.errors.StoreOpsError` with a bilingual message
+``.xlsx`` (the first sheet, through the validated reader of :mod:`storeops.xlsx`), real
+BIFF8 ``.xls`` (xlrd) and HTML tables saved as ``.xls``, read within the limits of
+:mod:`.grid` (file size, cells, columns).  The header row is found by its content, not its
+position (:mod:`.spec`); blank rows and trailing spaces in headers are ignored; Chinese and
+English header names are both understood.  A file that is neither kind raises
+:class:`storeops.errors.StoreOpsError` with a bilingual message
 (:func:`storeops.importers.read_any` reads every other export kind too).
 
 Canonical columns

@@ -12,15 +12,17 @@ its rows are upserted:
 * P4P keyword report (直通车) → ``tblKeywords``' P4P columns (by keyword + period);
 * 1688 生意参谋 products → ``tblFunnel`` + ``tblProducts``; keywords → ``tblKeywords``.
 
-The workbook is read once, changed in memory, written once (atomically; text as text,
-never formulas) and recalculated — and not written at all when nothing changed.  A file
-that cannot be read is reported and skipped; the others are still imported.
+The workbook is read once, changed in memory and written once together with its
+recalculation (one atomic replace; text as text, never formulas) — and not written at all
+when nothing changed.  Every export is read and checked first: when one cannot be read, it
+is reported and nothing is written.
 """
 
 from __future__ import annotations
 
 import math
 import os
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -28,7 +30,7 @@ from typing import Any
 
 import pandas as pd
 
-from storeops.errors import StoreOpsError
+from storeops.errors import StoreOpsError, describe
 from storeops.tables import clean_value, drop_blank_rows, is_blank, to_headers, to_keys
 from storeops.workbook.schema import TABLES
 
@@ -131,9 +133,9 @@ def _check_columns(kind: str, ctx: Context) -> None:
         missing = [TABLES[t].header(k) for k in keys if have is None or k not in have]
         if missing:
             raise StoreOpsError(
-                f"工作簿比本版本旧, {t} 缺少 {', '.join(missing)}: 请用 storeops build 新建工作簿再导入 / "
+                f"工作簿比本版本旧, {t} 缺少 {', '.join(missing)}: 请先运行 storeops migrate 升级工作簿再导入 / "
                 f"the workbook is older than this StoreOps ({t} has no {', '.join(missing)}): "
-                f"build a new one with `storeops build` and import into it"
+                f"upgrade it with `storeops migrate WORKBOOK` and import again"
             )
 
 
@@ -246,7 +248,7 @@ def _apply(export: Any, tables: dict[str, pd.DataFrame], rep: FileReport, ctx: C
 
 
 def import_frames(
-    tables: dict[str, pd.DataFrame], paths: Sequence[str], ctx: Context | None = None
+    tables: dict[str, pd.DataFrame], paths: Sequence[str], ctx: Context | None = None, *, progress: bool = False
 ) -> list[FileReport]:
     """Upsert each export in ``paths`` into key frames ``tables`` (changed in place).  No
     workbook I/O."""
@@ -256,15 +258,24 @@ def import_frames(
     reports_ = []
     for p in paths:
         rep = FileReport(str(p))
+        t0 = time.perf_counter()
+        if progress:
+            _say(f"读取 reading {os.path.basename(str(p))} …")
         try:
             export = read_any(p, zone=ctx.zone)
+            if progress:
+                _say(f"  {len(export.frame):,} 行 rows ({time.perf_counter() - t0:.1f} s); 合并 upserting …")
             _apply(export, tables, rep, ctx)
-        except StoreOpsError as exc:
-            rep.error = str(exc)
-        except (OSError, ValueError, KeyError) as exc:
-            rep.error = f"无法读取 / cannot read: {type(exc).__name__}: {exc}"
+        except (StoreOpsError, OSError, ValueError, KeyError, MemoryError, RecursionError) as exc:
+            known = describe(exc)
+            rep.error = known[0] if known else f"无法读取 / cannot read: {type(exc).__name__}: {exc}"
         reports_.append(rep)
     return reports_
+
+
+def _say(text: str) -> None:
+    """A progress line on the terminal (stderr)."""
+    print(f"导入 import: {text}", file=sys.stderr, flush=True)
 
 
 _TABLES = ("tblProducts", "tblFunnel", "tblKeywords", "tblFollow", "tblStaff")
@@ -279,11 +290,11 @@ def _setting(names: dict[str, Any], key: str, default: Any) -> Any:
     return default if is_blank(v) else v
 
 
-def _context(path: str, raw: dict[str, pd.DataFrame], zone: str | None) -> Context:
+def _context(pkg: Any, raw: dict[str, pd.DataFrame], zone: str | None) -> Context:
     from storeops.xlsx import read_names
 
     try:
-        names = read_names(path)
+        names = read_names(pkg)
     except StoreOpsError:
         names = {}
     roster = [] if "tblSalespeople" not in raw else to_keys("tblSalespeople", raw["tblSalespeople"])["salesperson"]
@@ -320,50 +331,77 @@ def import_into(
     today: object = None,
     zone: str | None = None,
 ) -> ImportReport:
-    """Import exports ``paths`` into ``workbook`` (written in place, atomically) and recalc it.
+    """Import exports ``paths`` into ``workbook`` and recalculate it, in one atomic write.
+
+    Every export is read and checked before the workbook is touched; the new rows and
+    the recalculated values are written together (a failed recalculation leaves the
+    workbook as it was).  The workbook is locked for StoreOps meanwhile, and a save
+    someone makes while the import runs is never overwritten (the import runs again on
+    the saved version, see :func:`storeops.xlsx.retry_on_change`).
 
     ``zone`` is the time zone of times written without one in the files (default: each
-    export's own; China time for the back office)."""
-    from storeops.xlsx import check_not_locked, read_tables
+    export's own; China time for the back office).
+    """
+    from storeops.xlsx import check_not_locked, retry_on_change, workbook_session
 
-    t0 = time.perf_counter()
     if not os.path.isfile(workbook):
         raise StoreOpsError(f"找不到工作簿 / workbook not found: {workbook}")
     check_not_locked(workbook)
-    raw = read_tables(workbook)
-    missing = [t for t in _CORE if t not in raw]
-    if missing:
-        raise StoreOpsError(
-            f"不是 StoreOps 工作簿(缺少 {', '.join(missing)}) / not a StoreOps workbook "
-            f"(missing {', '.join(missing)}): {workbook}"
-        )
-    ctx = _context(workbook, raw, zone)
-    tables = {t: drop_blank_rows(t, to_keys(t, raw[t])).reset_index(drop=True) for t in _TABLES if t in raw}
-    # a big Follow-up table is written row by row (only what changed) when its rows are the
-    # sheet's rows one for one (no blank row dropped in between)
-    partial = {t for t in ("tblFollow",) if t in raw and len(raw[t]) == len(tables[t])}
-    for t in _TABLES:
-        if t not in tables:  # an older workbook: _check_columns refuses the kinds that need it
-            ctx.columns[t] = set()
-            tables[t] = to_keys(t, pd.DataFrame())
-    before = {t: id(f) for t, f in tables.items()}
-    t1 = time.perf_counter()
-    reports_ = import_frames(tables, paths, ctx)
-    t2 = time.perf_counter()
-    changed = {t: to_headers(t, f, inputs_only=True) for t, f in tables.items() if id(f) != before[t]}
-    report = ImportReport(reports_)
-    if changed:
-        from storeops.xlsx import write_tables
 
+    def once() -> ImportReport:
+        with workbook_session(workbook):
+            return _import_once(paths, workbook, recalc=recalc, progress=progress, today=today, zone=zone)
+
+    return retry_on_change(once)
+
+
+def _import_once(
+    paths: Sequence[str], workbook: str, *, recalc: bool, progress: bool, today: object, zone: str | None
+) -> ImportReport:
+    from storeops.xlsx import open_package, read_tables, table_parts, write_package
+
+    t0 = time.perf_counter()
+    with open_package(workbook) as pkg:
+        raw = read_tables(pkg)
+        missing = [t for t in _CORE if t not in raw]
+        if missing:
+            raise StoreOpsError(
+                f"不是 StoreOps 工作簿(缺少 {', '.join(missing)}) / not a StoreOps workbook "
+                f"(missing {', '.join(missing)}): {workbook}"
+            )
+        ctx = _context(pkg, raw, zone)
+        tables = {t: drop_blank_rows(t, to_keys(t, raw[t])).reset_index(drop=True) for t in _TABLES if t in raw}
+        # a big Follow-up table is written row by row (only what changed) when its rows are the
+        # sheet's rows one for one (no blank row dropped in between)
+        partial = {t for t in ("tblFollow",) if t in raw and len(raw[t]) == len(tables[t])}
+        del raw
+        for t in _TABLES:
+            if t not in tables:  # an older workbook: _check_columns refuses the kinds that need it
+                ctx.columns[t] = set()
+                tables[t] = to_keys(t, pd.DataFrame())
+        before = {t: id(f) for t, f in tables.items()}
+        t1 = time.perf_counter()
+        reports_ = import_frames(tables, paths, ctx, progress=progress)
+        t2 = time.perf_counter()
+        changed = {t: to_headers(t, f, inputs_only=True) for t, f in tables.items() if id(f) != before[t]}
+        report = ImportReport(reports_)
+        if report.failed:  # every file is read and checked before anything is written
+            changed = {}
+        if progress and changed:
+            rows = sum(len(f) for f in changed.values())
+            _say(f"写入 writing {rows:,} 行 rows …")
         only = {t: ctx.changed_rows.get(t, set()) for t in changed if t in partial}
-        write_tables(workbook, changed, only_rows=only or None)
-        report.written = True
+        parts = table_parts(pkg, changed, only_rows=only or None)[0] if changed else {}
+        if parts and not recalc:
+            write_package(pkg, parts)
     t3 = time.perf_counter()
-    if recalc and report.written:
-        from storeops.engine import recalc as _recalc
+    if parts:
+        if recalc:
+            from storeops.engine import recalc as _recalc
 
-        _recalc(workbook, today=today, progress=progress)
-        report.recalculated = True
+            _recalc(workbook, today=today, progress=progress, overlay=parts)  # rows + values: one write
+            report.recalculated = True
+        report.written = True
     t4 = time.perf_counter()
     report.seconds = {"read": t1 - t0, "upsert": t2 - t1, "write": t3 - t2, "recalc": t4 - t3, "total": t4 - t0}
     return report
@@ -399,6 +437,8 @@ def format_report(report: ImportReport, *, max_reasons: int = 20) -> str:
         lines.append("已写入并重新计算 / written and recalculated")
     elif report.written:
         lines.append("已写入(未重新计算) / written (not recalculated)")
+    elif report.failed:
+        lines.append("有文件无法读取，工作簿未改动 / a file could not be read: the workbook was not changed")
     else:
         lines.append("没有变化,文件未改动 / nothing changed; the file was not modified")
     return "\n".join(lines)

@@ -15,7 +15,8 @@ picks the kind whose columns it matches best, and parses the rows:
 * flags (Y/N, 是/否, 有/无) become ``bool``;
 * a row without its key is rejected with a reason; a cell that is not a number, time or
   date rejects its row (the reason names the column and the text); a last CSV row cut off
-  mid-way (a truncated file) is rejected as such.
+  mid-way (a truncated file) is rejected as such, and so is a row whose stray quote swallowed
+  the lines after it (those lines are read one by one, see :mod:`.grid`).
 
 The period of period-based reports comes from the title rows above the header
 (``时间周期 2026-09-13~2026-09-19``, ``统计时间：2026-11-09 至 2026-11-15``) or the file name.
@@ -309,7 +310,7 @@ def parse_rows(
 
     rows: list[list[Any]] = []
     numbers: list[int] = []
-    rejected: list[tuple[int, str]] = []
+    rejected: list[tuple[int, str]] = list(g.rejected)  # rows the reader could not read
     notes: list[str] = list(g.notes)
     for r in range(header_row + 1, len(rows_in)):
         row = list(rows_in[r]) + [""] * (width - len(rows_in[r]))
@@ -418,8 +419,8 @@ def read_kinds(
 ) -> Export:
     """Read ``path`` as whichever of ``specs`` its header row matches.
 
-    Raises :class:`~storeops.errors.StoreOpsError` when no header row is found: ``not_found``
-    or one bilingual line naming the kinds it looked for.
+    Raises :class:`~storeops.errors.StoreOpsError` when no header row is found: the file's
+    name and ``not_found``, or one bilingual line naming the kinds it looked for.
     """
     path = Path(path)
     specs = list(specs)
@@ -429,8 +430,9 @@ def read_kinds(
         zh = "、".join(s.label.split(" ", 1)[0] for s in specs)
         en = ", ".join(s.label.split(" ", 1)[-1] for s in specs)
         raise StoreOpsError(
-            not_found
-            or f"无法识别 {path.name}: 不是已知的导出({zh}), 找不到表头 / unrecognised file {path.name}: "
+            f"{path.name}: {not_found}"
+            if not_found
+            else f"无法识别 {path.name}: 不是已知的导出({zh}), 找不到表头 / unrecognised file {path.name}: "
             f"not a known export ({en}); no header row found"
         )
     header_row, spec, mapping = found

@@ -7,6 +7,7 @@ written at XML level so VBA and the ribbon stay intact), :mod:`.pdf` (matplotlib
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import os
 from dataclasses import dataclass
@@ -70,7 +71,12 @@ def _as_date(v: Any) -> _dt.date | None:
         return v.date()
     if isinstance(v, _dt.date):
         return v
-    return _dt.date.fromisoformat(str(v)[:10])
+    try:
+        return _dt.date.fromisoformat(str(v)[:10])
+    except ValueError:
+        from storeops.errors import StoreOpsError
+
+        raise StoreOpsError(f"不是有效日期 {v!r}（应为 YYYY-MM-DD）/ not a valid date {v!r} (use YYYY-MM-DD)") from None
 
 
 def run_review(
@@ -87,24 +93,30 @@ def run_review(
 
     Buyers' e-mail addresses and phone numbers are masked in both unless ``unmasked``."""
     from storeops.errors import StoreOpsError
-    from storeops.xlsx import check_not_locked, read_tables
+    from storeops.xlsx import check_not_locked, read_tables, workbook_session
 
     from .pdf import write_pdf
     from .sheet import write_review_sheet
 
     if not os.path.isfile(path):
         raise StoreOpsError(f"找不到工作簿 / workbook not found: {path}")
-    tables = read_tables(path)
-    if "tblFollow" not in tables:
-        raise StoreOpsError(f"不是 StoreOps 工作簿(没有 tblFollow) / not a StoreOps workbook (no tblFollow): {path}")
-    settings = read_settings(path)
-    review = compute_review(tables, week, settings=settings, today=_as_date(today), unmasked=unmasked)
-    pdf_path = None
-    if pdf:
-        folder = out_dir or os.path.dirname(os.path.abspath(path))
-        stem = os.path.splitext(os.path.basename(path))[0]
-        pdf_path = write_pdf(review, os.path.join(folder, f"{stem}-review-{review.week}.pdf"))
     if sheet:
         check_not_locked(path)
-        write_review_sheet(path, review)
+    # with the sheet written, the workbook is locked for StoreOps from the first read on,
+    # and a save someone makes meanwhile is never overwritten (see storeops.xlsx.workbook_session)
+    with workbook_session(path) if sheet else contextlib.nullcontext():
+        tables = read_tables(path)
+        if "tblFollow" not in tables:
+            raise StoreOpsError(
+                f"不是 StoreOps 工作簿(没有 tblFollow) / not a StoreOps workbook (no tblFollow): {path}"
+            )
+        settings = read_settings(path)
+        review = compute_review(tables, week, settings=settings, today=_as_date(today), unmasked=unmasked)
+        pdf_path = None
+        if pdf:
+            folder = out_dir or os.path.dirname(os.path.abspath(path))
+            stem = os.path.splitext(os.path.basename(path))[0]
+            pdf_path = write_pdf(review, os.path.join(folder, f"{stem}-review-{review.week}.pdf"))
+        if sheet:
+            write_review_sheet(path, review)
     return ReviewResult(review, pdf_path, sheet)

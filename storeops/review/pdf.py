@@ -149,7 +149,26 @@ def _draw_table(ax: Any, header: list[str], rows: list[list[str]], title: str, f
 
 
 def write_pdf(review: Review, path: str) -> str:
-    """Write the review PDF to ``path`` (returned)."""
+    """Write the review PDF to ``path`` (returned), atomically: a kill or a full disk
+    leaves the previous PDF or none, never a half-written one."""
+    import io
+
+    from storeops.errors import io_error
+    from storeops.xlsx import atomic_write
+
+    buf = io.BytesIO()
+    _render_pdf(review, buf)
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as exc:
+        raise io_error(exc, folder, writing=True) from None
+    atomic_write(path, lambda fh: fh.write(buf.getbuffer()))
+    return path
+
+
+def _render_pdf(review: Review, out: Any) -> None:
+    """Draw the review's two A4 pages into ``out`` (a file object)."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -163,9 +182,8 @@ def write_pdf(review: Review, path: str) -> str:
     with matplotlib.rc_context(
         {"font.family": "sans-serif", "font.sans-serif": families, "axes.unicode_minus": False, "pdf.fonttype": 42}
     ):
-        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         with PdfPages(
-            path, metadata={"Title": review.title, "Creator": "StoreOps XL", "CreationDate": None, "ModDate": None}
+            out, metadata={"Title": review.title, "Creator": "StoreOps XL", "CreationDate": None, "ModDate": None}
         ) as pdf:
             fig = plt.figure(figsize=_A4_LANDSCAPE)
             fig.suptitle(review.title, fontsize=14, fontweight="bold", x=0.03, ha="left")
@@ -217,7 +235,6 @@ def write_pdf(review: Review, path: str) -> str:
             )
             pdf.savefig(fig)
             plt.close(fig)
-    return path
 
 
 def _chart_sources(ax: Any, review: Review) -> None:

@@ -23,7 +23,7 @@ from storeops.workbook.schema import S_REVIEW
 
 from .compute import Review
 
-__all__ = ["review_rows", "write_review_sheet"]
+__all__ = ["copy_review_sheet", "review_rows", "write_review_sheet"]
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -115,42 +115,73 @@ def _sheet_xml(rows: Iterable[list[Any]]) -> bytes:
 
 def write_review_sheet(path: str, review: Review, sheet_name: str = S_REVIEW) -> None:
     """Add or replace the review sheet in the workbook at ``path`` (atomically)."""
-    from storeops.xlsx._atomic import atomic_replace
-    from storeops.xlsx._package import open_package, rels_of
-    from storeops.xlsx._zipwrite import write_zip
+    from storeops.xlsx import write_package
+    from storeops.xlsx._package import open_package
 
     data = _sheet_xml(review_rows(review))
     with open_package(path) as pkg:
-        infos = list(pkg.infos)
-        replace: dict[str, bytes] = {}
-        existing = next((s for s in pkg.sheets if s.name == sheet_name), None)
-        if existing is not None:
-            replace[existing.path] = data
-        else:
-            names = {i.filename for i in infos}
-            n = 1
-            while f"xl/worksheets/sheet{n}.xml" in names:
-                n += 1
-            part = f"xl/worksheets/sheet{n}.xml"
-            wb_path = pkg.workbook_path
-            wb = pkg.xml(wb_path)
-            rels_path = rels_of(wb_path)
-            rels = pkg.xml(rels_path)
-            ids = {r.get("Id") for r in rels}
-            k = 1
-            while f"rId{k}" in ids:
-                k += 1
-            rid = f"rId{k}"
-            target = posixpath.relpath(part, posixpath.dirname(wb_path))
-            etree.SubElement(rels, f"{{{_PKG_REL}}}Relationship", Id=rid, Type=_WS_TYPE, Target=target)
-            sheets = wb.find(f"{{{_MAIN}}}sheets")
-            sheet_id = max([int(s.get("sheetId", "0")) for s in sheets] + [0]) + 1
-            el = etree.SubElement(sheets, f"{{{_MAIN}}}sheet", name=sheet_name, sheetId=str(sheet_id))
-            el.set(f"{{{_REL}}}id", rid)
-            ct = pkg.xml("[Content_Types].xml")
-            etree.SubElement(ct, f"{{{_CT}}}Override", PartName="/" + part, ContentType=_WS_CT)
-            replace[wb_path] = etree.tostring(wb, xml_declaration=True, encoding="UTF-8", standalone=True)
-            replace[rels_path] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8", standalone=True)
-            replace["[Content_Types].xml"] = etree.tostring(ct, xml_declaration=True, encoding="UTF-8", standalone=True)
-            replace[part] = data
-        atomic_replace(path, lambda fh: write_zip(fh, path, infos, replace))
+        write_package(pkg, _sheet_parts(pkg, sheet_name, data))
+
+
+def copy_review_sheet(src: Any, dst: str, sheet_name: str = S_REVIEW) -> bool:
+    """Copy the review sheet of the open package ``src`` (its values, as last written or saved)
+    into the workbook at ``dst``, atomically: ``storeops migrate`` keeps the last review of a
+    workbook it builds anew.  ``False`` when ``src`` has no such sheet."""
+    from storeops.xlsx import write_package
+    from storeops.xlsx._cells import XLErr, col_index, read_columns
+    from storeops.xlsx._package import open_package
+
+    sheet = next((s for s in src.sheets if s.name == sheet_name), None)
+    if sheet is None:
+        return False
+    cells: dict[int, dict[int, Any]] = {}
+    for letters, cc in read_columns(src.read(sheet.path), src.shared_strings, frozenset(), None).items():
+        values = cc.values if cc.values is not None else cc.nums
+        for r, v in zip(cc.rows.tolist(), values.tolist() if hasattr(values, "tolist") else values):
+            if isinstance(v, float) and not math.isfinite(v):
+                v = None
+            cells.setdefault(r, {})[col_index(letters) - 1] = str(v) if isinstance(v, XLErr) else v
+    rows = []
+    for r in range(1, max(cells, default=0) + 1):
+        row = cells.get(r, {})
+        rows.append([row.get(c) for c in range(max(row, default=-1) + 1)])
+    with open_package(dst) as pkg:
+        write_package(pkg, _sheet_parts(pkg, sheet_name, _sheet_xml(rows)))
+    return True
+
+
+def _sheet_parts(pkg: Any, sheet_name: str, data: bytes) -> dict[str, bytes]:
+    """The members that add (or replace) the sheet ``sheet_name`` with the XML ``data``."""
+    from storeops.xlsx._package import rels_of
+
+    existing = next((s for s in pkg.sheets if s.name == sheet_name), None)
+    if existing is not None:
+        return {existing.path: data}
+    replace: dict[str, bytes] = {}
+    names = {i.filename for i in pkg.infos}
+    n = 1
+    while f"xl/worksheets/sheet{n}.xml" in names:
+        n += 1
+    part = f"xl/worksheets/sheet{n}.xml"
+    wb_path = pkg.workbook_path
+    wb = pkg.xml(wb_path)
+    rels_path = rels_of(wb_path)
+    rels = pkg.xml(rels_path)
+    ids = {r.get("Id") for r in rels}
+    k = 1
+    while f"rId{k}" in ids:
+        k += 1
+    rid = f"rId{k}"
+    target = posixpath.relpath(part, posixpath.dirname(wb_path))
+    etree.SubElement(rels, f"{{{_PKG_REL}}}Relationship", Id=rid, Type=_WS_TYPE, Target=target)
+    sheets = wb.find(f"{{{_MAIN}}}sheets")
+    sheet_id = max([int(s.get("sheetId", "0")) for s in sheets] + [0]) + 1
+    el = etree.SubElement(sheets, f"{{{_MAIN}}}sheet", name=sheet_name, sheetId=str(sheet_id))
+    el.set(f"{{{_REL}}}id", rid)
+    ct = pkg.xml("[Content_Types].xml")
+    etree.SubElement(ct, f"{{{_CT}}}Override", PartName="/" + part, ContentType=_WS_CT)
+    replace[wb_path] = etree.tostring(wb, xml_declaration=True, encoding="UTF-8", standalone=True)
+    replace[rels_path] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8", standalone=True)
+    replace["[Content_Types].xml"] = etree.tostring(ct, xml_declaration=True, encoding="UTF-8", standalone=True)
+    replace[part] = data
+    return replace

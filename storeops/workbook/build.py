@@ -472,6 +472,7 @@ def build_workbook(
                 "created": FIXED_CREATED,
             }
         )
+        wb.set_custom_property("StoreOpsSchemaVersion", schema.SCHEMA_VERSION)  # storeops.xlsx.schema_version
         wb.set_calc_mode("auto")
         wb.calc_id = CALC_ID
         b = _Builder(wb, data, settings, edition, as_of)

@@ -25,6 +25,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+#: Version of the workbook layout this code writes and reads, stamped in every workbook it
+#: builds as the custom document property ``StoreOpsSchemaVersion``.  Whoever changes the tables
+#: so that an older file can no longer be merged with a new one bumps it by one (and adds the
+#: layout and a migration step: :mod:`storeops.workbook.migrate`).
+SCHEMA_VERSION = 2
+
 Fmt = Literal["text", "int", "number", "money", "cny", "percent", "date", "datetime", "hours", "bool", "score"]
 Kind = Literal["input", "formula"]
 

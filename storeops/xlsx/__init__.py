@@ -14,36 +14,59 @@ Public helpers (signatures are stable; other layers use them):
     date-formatted cells as ``datetime``; text as ``str``).
 ``read_names(path) -> dict[str, object]``
     Defined name → its single value, or a list of the range's values.
+``table_parts(pkg, frames, *, mode=...) -> (dict[str, bytes], dict[str, int])``
+    What ``write_tables`` would write, without writing: pass the parts as ``overlay`` to
+    :func:`storeops.engine.recalc` so a change and its recalculation are one write.
 ``write_tables(path, frames, *, mode="replace"|"append") -> dict[str, int]``
     Write the input columns of tables from frames (by header text), resize the table
     and its autoFilter, copy styles and formulas to new rows, texts always as text.
     Atomic.  Returns table → row count.
-``atomic_replace(path, write_fn)`` / ``check_not_locked(path)``
-    Temp file in the same folder + ``os.replace``; refuse files open elsewhere.
+``workbook_session(path)``
+    The context every command that changes a workbook runs in: StoreOps' own lock file,
+    stale temporary files removed, read-only files refused, and the stamp (size, mtime,
+    digest) of the version read.  ``retry_on_change(fn)`` runs a command again when
+    someone saved the workbook while it ran.
+``atomic_replace(path, write_fn)`` / ``atomic_write(path, write_fn)`` / ``check_not_locked(path)``
+    Temp file in the same folder + ``os.replace``; refuse files open elsewhere, read-only
+    files and (``atomic_replace``) a version saved by someone else after it was read.
+``schema_version(pkg_or_path) -> int | None``
+    The ``StoreOpsSchemaVersion`` custom property StoreOps stamps in every workbook it
+    builds (``None``: none; see :mod:`storeops.workbook.migrate`).
 ``write_zip(out, src_path, infos, replace)``
     Deterministic zip writing; unchanged members copied raw (byte-identical).
 """
 
-from ._atomic import atomic_replace, check_not_locked, lock_files
+from ._atomic import atomic_replace, atomic_write, check_not_locked, lock_files
 from ._cells import XLErr, col_index, col_letters, parse_range
+from ._docprops import schema_version
 from ._package import Package, TableColumn, TableInfo, open_package
-from ._tables import read_names, read_tables, write_tables
+from ._session import FileStamp, current_session, retry_on_change, workbook_session
+from ._tables import MAX_CELL_TEXT, read_names, read_tables, table_parts, write_package, write_tables
 from ._zipwrite import write_zip
 
 __all__ = [
+    "MAX_CELL_TEXT",
+    "FileStamp",
     "Package",
     "TableColumn",
     "TableInfo",
     "XLErr",
     "atomic_replace",
+    "atomic_write",
     "check_not_locked",
     "col_index",
     "col_letters",
+    "current_session",
     "lock_files",
     "open_package",
     "parse_range",
     "read_names",
     "read_tables",
+    "retry_on_change",
+    "schema_version",
+    "table_parts",
+    "workbook_session",
+    "write_package",
     "write_tables",
     "write_zip",
 ]

@@ -6,6 +6,7 @@ with byte regexes and converted column by column with numpy.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ def col_index(letters: str | bytes) -> int:
     return n
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def col_letters(index: int) -> str:
     """1 → 'A', 28 → 'AB'."""
     out = ""

@@ -18,7 +18,8 @@ from typing import Any
 
 from lxml import etree
 
-from ..errors import StoreOpsError
+from ..errors import StoreOpsError, io_error
+from ._wellformed import REASONS, new_extent, xml_problem
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -27,10 +28,22 @@ _M = "{%s}" % MAIN_NS
 _R = "{%s}" % REL_NS
 _P = "{%s}" % PKG_REL_NS
 
-#: Largest total uncompressed size accepted (bytes).
-MAX_TOTAL_UNCOMPRESSED = 1 << 30
-#: Largest compression ratio accepted for a member bigger than ``RATIO_FLOOR`` bytes.
-MAX_RATIO = 250
+#: Largest total uncompressed size accepted (bytes): 2.8 times the SPEC §9 reference
+#: workbook (100,000 follow-up rows, 183 MB of XML), whose recalculation peaks at 0.8 GB.
+MAX_TOTAL_UNCOMPRESSED = 512 << 20
+#: Largest compression ratio accepted for a member bigger than ``RATIO_FLOOR`` bytes
+#: (real sheets compress 5–20 times; a zip bomb thousands of times).
+MAX_RATIO = 100
+#: Most zip members accepted (a workbook has tens; a zip without zip64 holds 65,535).
+MAX_MEMBERS = 10_000
+#: A sheet whose last row is beyond this, more than ``SPARSE_FACTOR`` times its number of
+#: cells, *and* whose grid (last row x last column) exceeds ``SPARSE_SLOTS`` is refused: one
+#: stray cell at XFD1048576 would make every column the engine reads a million rows long
+#: (memory follows the real content, not the address).  A narrow sheet with a cell typed at
+#: the bottom (a few columns x 1,048,576 rows) is still read.
+SPARSE_ROWS = 65_536
+SPARSE_FACTOR = 4
+SPARSE_SLOTS = 1 << 26
 #: Members bigger than this are inflated with :func:`._deflate.inflate` (ISA-L).
 _FAST_INFLATE = 1 << 16
 RATIO_FLOOR = 1 << 20
@@ -117,10 +130,36 @@ class Package:
         self.close()
 
     def close(self) -> None:
+        fp = self.zf.fp
         self.zf.close()
+        if fp is not None and not fp.closed:
+            fp.close()
+
+    def source(self):
+        """A new binary file object on the very file this package was opened from (not
+        on its path, which a save may have pointed at a newer file meanwhile)."""
+        if hasattr(os, "pread"):
+            return _PositionalFile(os.dup(self.zf.fp.fileno()))
+        return open(self.path, "rb")  # pragma: no cover - Windows: an open file cannot be replaced
 
     def has(self, name: str) -> bool:
-        return name in self._members
+        return name in self._members or name in self._overlay
+
+    @property
+    def _overlay(self) -> dict[str, bytes]:
+        return self._cache.get("overlay", {})
+
+    def overlaid(self, parts: dict[str, bytes]) -> Package:
+        """This package as if ``parts`` (member → bytes) replaced or added those members.
+
+        Reading a member in ``parts`` gives its new bytes (StoreOps' own output: not
+        validated again); everything parsed from them — sheets, tables, shared strings —
+        is read afresh.  The zip stays the same open file (``close`` either)."""
+        pkg = Package(self.path, self.zf, self.infos)
+        pkg._cache["overlay"] = {**self._overlay, **parts}
+        pkg._cache["valid"] = self._cache.setdefault("valid", {})  # shared: a part is checked once
+        _load_workbook(pkg)
+        return pkg
 
     @property
     def _members(self) -> dict[str, zipfile.ZipInfo]:
@@ -130,27 +169,80 @@ class Package:
         return m
 
     def read(self, name: str) -> bytes:
-        """Bytes of one member; XML members are checked for DOCTYPE/ENTITY tricks."""
+        """Bytes of one member; XML members are checked well-formed first (see :meth:`_validate`)."""
+        if name in self._overlay:
+            return self._overlay[name]
         try:
             info = self._members.get(name)
             if info is not None and info.compress_type == zipfile.ZIP_DEFLATED and info.file_size > _FAST_INFLATE:
                 data = self._inflate(info)
             else:
                 data = self.zf.read(name)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
+        except (zipfile.BadZipFile, EOFError, ValueError, zlib.error, NotImplementedError) as exc:
             raise bad_file(self.path, "文件已损坏（压缩内容不完整）", f"the file is damaged ({exc})") from None
+        except OSError as exc:
+            raise io_error(exc, self.path, writing=False) from None
         except KeyError:
             raise bad_file(self.path, f"缺少部件 {name}", f"missing part {name}") from None
-        if name.endswith((".xml", ".rels")) or name.endswith(".vml"):
-            check_xml(self.path, name, data)
+        if name.endswith((".xml", ".rels")):
+            self._validate(name, data)
+        elif name.endswith(".vml"):  # legacy VML is not XML (Excel writes <br> unclosed): entity tricks only
+            check_prolog(self.path, name, data)
         return data
+
+    def _validate(self, name: str, data: bytes) -> None:
+        """Refuse a part that is not well-formed UTF-8 XML (see :mod:`._wellformed`) and a
+        worksheet whose cells lie far beyond its content or use missing shared strings."""
+        done = self._cache.setdefault("valid", {})
+        if name in done:
+            return
+        from ._session import current_session
+
+        info = self._members.get(name)
+        session = current_session(self.path) if info is not None else None
+        key = (name, info.CRC, info.file_size) if info is not None else None
+        if session is not None and key in session.checked:  # the same bytes, checked earlier in this command
+            done[name] = session.checked[key]
+            return
+        extent = new_extent()
+        check_xml(self.path, name, data, extent)
+        sheet = next((s for s in self.sheets if s.path == name), None)
+        if sheet is not None:
+            check_extent(self.path, sheet.name, extent)
+            if extent[3] >= 0:
+                n = len(self.shared_strings)
+                if extent[3] >= n:
+                    raise bad_file(
+                        self.path,
+                        f"工作表 {sheet.name} 引用了第 {extent[3] + 1} 个共享字符串，但只有 {n} 个"
+                        "（sharedStrings.xml 已损坏或被截断）",
+                        f"sheet {sheet.name!r} uses shared string #{extent[3]} but the file has only {n} "
+                        "(sharedStrings.xml is damaged or cut short)",
+                    )
+        done[name] = extent
+        if session is not None:
+            session.checked[key] = extent
+
+    def validate_all(self) -> None:
+        """Check every XML part, also those a command only copies into its output (so a
+        damaged part is refused, never rewritten); parts already checked are skipped."""
+        done = self._cache.setdefault("valid", {})
+        for info in self.infos:
+            n = info.filename
+            if n.endswith((".xml", ".rels")) and n not in done and n not in self._overlay:
+                self.read(n)
+
+    def extent(self, name: str) -> tuple[int, int, int] | None:
+        """(last row, number of cells, last column) of a worksheet part already read; else ``None``."""
+        e = None if name in self._overlay else self._cache.get("valid", {}).get(name)
+        return None if e is None else (int(e[0]), int(e[1]), int(e[2]))
 
     def _inflate(self, info: zipfile.ZipInfo) -> bytes:
         """A big deflated member, inflated by :mod:`._deflate` (ISA-L) with size and CRC checked."""
         from ._deflate import crc32, inflate
         from ._zipwrite import _local_data_offset, _read_exact
 
-        with open(self.path, "rb") as fh:
+        with self.source() as fh:
             fh.seek(_local_data_offset(fh, info))
             raw = b"".join(_read_exact(fh, info.compress_size))
         data = inflate(raw, info.file_size)
@@ -221,9 +313,17 @@ class Package:
             tb = {}
             for sheet in self.sheets:
                 for typ, target in self.rels(sheet.rels_path).values():
-                    if typ.endswith("/table") and self.has(target):
-                        t = _parse_table(self.xml(target), sheet.name, target)
-                        tb[t.name] = t
+                    if not typ.endswith("/table"):
+                        continue
+                    if not self.has(target):
+                        raise bad_file(
+                            self.path,
+                            f"工作表 {sheet.name} 缺少表格部件 {target}",
+                            f"sheet {sheet.name!r} lacks its table part {target}",
+                        )
+                    t = _parse_table(self.xml(target), sheet.name, target)
+                    _check_table(self.path, t)
+                    tb[t.name] = t
             self._cache["tables"] = tb
         return tb
 
@@ -232,6 +332,40 @@ class Package:
             if s.name == name:
                 return s
         raise KeyError(name)
+
+
+class _PositionalFile:
+    """A read-only file object over a duplicated descriptor that reads with ``os.pread``:
+    it never moves the offset the original file object (buffered, used by ``zipfile``)
+    relies on."""
+
+    def __init__(self, fd: int):
+        self.fd, self.pos = fd, 0
+
+    def read(self, n: int = -1) -> bytes:
+        if n is None or n < 0:
+            n = max(os.fstat(self.fd).st_size - self.pos, 0)
+        data = os.pread(self.fd, n, self.pos)
+        self.pos += len(data)
+        return data
+
+    def seek(self, pos: int, whence: int = 0) -> int:
+        self.pos = pos if whence == 0 else self.pos + pos if whence == 1 else os.fstat(self.fd).st_size + pos
+        return self.pos
+
+    def tell(self) -> int:
+        return self.pos
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+    def __enter__(self) -> _PositionalFile:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
 
 
 def resolve(base_dir: str, target: str) -> str:
@@ -252,18 +386,36 @@ _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _ROOT = re.compile(rb"<[A-Za-z_]")
 
 
-def check_xml(path: str, name: str, data: bytes) -> None:
-    """Refuse XML carrying a DOCTYPE or ENTITY declaration (entity-expansion attacks).
-
-    Both can only stand in the prolog, before the root element starts, so only that
-    part is searched (a declaration further on is not well-formed XML: the parsers and
-    the sheet scanner refuse it).
-    """
-    m = _ROOT.search(data)
-    head = data[: m.start()] if m else data
-    if b"<!" in head and _DOCTYPE.search(head):
+def check_prolog(path: str, name: str, data: bytes) -> None:
+    """Refuse a non-XML part (legacy VML) carrying a DOCTYPE or ENTITY declaration."""
+    if _DOCTYPE.search(data):
         raise bad_file(
             path, f"{name} 含有 DOCTYPE/ENTITY 声明，已拒绝", f"{name} contains a DOCTYPE/ENTITY declaration; refused"
+        )
+
+
+def check_xml(path: str, name: str, data: bytes, extent=None) -> None:
+    """Refuse a part that is not well-formed UTF-8 XML without a DTD (one bilingual line).
+
+    Truncated or garbled parts, other encodings, ``&#xD800;``, DOCTYPE/ENTITY anywhere,
+    cell references outside Excel's grid: see :func:`._wellformed.xml_problem`.
+    """
+    problem = xml_problem(data, extent=extent)
+    if problem is not None:
+        code, pos = problem
+        zh, en = REASONS[code]
+        raise bad_file(path, f"{name} {zh}（第 {pos} 字节），已拒绝", f"{name} {en} (byte {pos}); refused")
+
+
+def check_extent(path: str, sheet: str, extent) -> None:
+    """Refuse a sheet whose last row lies far beyond its cells (see :data:`SPARSE_ROWS`)."""
+    last_row, cells, last_col = int(extent[0]), int(extent[1]), int(extent[2])
+    if last_row > SPARSE_ROWS and last_row > SPARSE_FACTOR * cells and last_row * max(last_col, 1) > SPARSE_SLOTS:
+        raise bad_file(
+            path,
+            f"工作表 {sheet} 的第 {last_row} 行有内容，远在其余 {cells} 个单元格之外；请在 Excel 中删除这些多余的单元格",
+            f"sheet {sheet!r} has cells down at row {last_row}, far beyond its {cells} cells; "
+            "delete those stray cells in Excel",
         )
 
 
@@ -302,6 +454,14 @@ def parse_shared_strings(data: bytes) -> list[str]:
     return out
 
 
+def _int(text: str | None, default: int) -> int:
+    """An integer attribute (``default`` when absent; -1 when it is not a small integer)."""
+    if text is None:
+        return default
+    text = text.strip()
+    return int(text) if text.isdigit() and len(text) < 10 else -1
+
+
 def _is_date_code(code: str) -> bool:
     code = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.', "", code).lower()
     if code in ("general", ""):
@@ -314,12 +474,12 @@ def _date_styles(root: etree._Element) -> frozenset[int]:
     nf = root.find(_M + "numFmts")
     if nf is not None:
         for f in nf:
-            custom[int(f.get("numFmtId", "0"))] = f.get("formatCode", "")
+            custom[_int(f.get("numFmtId"), 0)] = f.get("formatCode", "")
     out = set()
     xfs = root.find(_M + "cellXfs")
     if xfs is not None:
         for i, xf in enumerate(xfs.findall(_M + "xf")):
-            fid = int(xf.get("numFmtId", "0"))
+            fid = _int(xf.get("numFmtId"), 0)
             if fid in _BUILTIN_DATE_FMTS or (fid in custom and _is_date_code(custom[fid])):
                 out.add(i)
     return frozenset(out)
@@ -338,9 +498,26 @@ def _parse_table(root: etree._Element, sheet: str, path: str) -> TableInfo:
         path=path,
         ref=root.get("ref", ""),
         columns=cols,
-        header_rows=int(root.get("headerRowCount", "1")),
-        totals_rows=int(root.get("totalsRowCount", "0") or 0),
+        header_rows=_int(root.get("headerRowCount"), 1),
+        totals_rows=_int(root.get("totalsRowCount") or "0", 0),
     )
+
+
+def _check_table(path: str, t: TableInfo) -> None:
+    """A table's range must be a range of Excel's grid with one column per table column."""
+    from ._cells import parse_range
+
+    try:
+        c1, r1, c2, r2 = parse_range(t.ref)
+    except (ValueError, KeyError, IndexError):
+        c1 = r1 = c2 = r2 = 0
+    ok = 1 <= c1 <= c2 <= 16384 and 1 <= r1 <= r2 <= 1048576 and c2 - c1 + 1 == len(t.columns)
+    if not ok or t.header_rows < 0 or t.totals_rows < 0 or r1 + t.header_rows > r2 + 1:
+        raise bad_file(
+            path,
+            f"表格 {t.name} 的范围 {t.ref!r} 与它的 {len(t.columns)} 列不符（表格部件已损坏）",
+            f"table {t.name} has range {t.ref!r} that does not fit its {len(t.columns)} columns (damaged table part)",
+        )
 
 
 def open_package(path: str | os.PathLike[str]) -> Package:
@@ -357,19 +534,39 @@ def open_package(path: str | os.PathLike[str]) -> Package:
     ...     [s.name for s in pkg.sheets]
     """
     path = os.fspath(path)
+    if os.path.isdir(path):
+        raise bad_file(path, "这是一个文件夹，不是工作簿", "it is a folder, not a workbook file")
     if not os.path.isfile(path):
         raise bad_file(path, "找不到文件", "file not found")
-    size = os.path.getsize(path)
-    with open(path, "rb") as fh:
+    # one open file for everything read from now on: a save that replaces the file while
+    # StoreOps works cannot mix two versions (the new one is seen only by the final check)
+    try:
+        fh = open(path, "rb")
+    except OSError as exc:
+        raise io_error(exc, path, writing=False) from None
+    try:
+        size = os.fstat(fh.fileno()).st_size
         head = fh.read(4)
+        fh.seek(0)
+    except OSError as exc:
+        fh.close()
+        raise io_error(exc, path, writing=False) from None
     if head[:2] != b"PK":
+        fh.close()
         raise bad_file(path, "不是 Excel 工作簿（不是 zip 文件）", "not an Excel workbook (not a zip file)")
     try:
-        zf = zipfile.ZipFile(path)
+        zf = zipfile.ZipFile(fh)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        fh.close()
         raise bad_file(path, "文件已损坏或被截断", f"the file is damaged or truncated ({exc})") from None
     try:
         infos = zf.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise bad_file(
+                path,
+                f"压缩包内有 {len(infos)} 个部件（最多 {MAX_MEMBERS}），不是正常的工作簿，已拒绝",
+                f"{len(infos)} parts in the zip (at most {MAX_MEMBERS}); not a normal workbook, refused",
+            )
         total = 0
         seen = set()
         for i in infos:
@@ -394,6 +591,7 @@ def open_package(path: str | os.PathLike[str]) -> Package:
         return pkg
     except BaseException:
         zf.close()
+        fh.close()
         raise
 
 
@@ -427,6 +625,7 @@ def _load_workbook(pkg: Package) -> None:
     if dn is not None:
         for d in dn.findall(_M + "definedName"):
             ls = d.get("localSheetId")
-            pkg.names.append(DefinedName(d.get("name", ""), d.text or "", int(ls) if ls is not None else None))
+            local = None if ls is None else _int(ls, -1) if _int(ls, -1) >= 0 else 1 << 30  # garbage: no sheet
+            pkg.names.append(DefinedName(d.get("name", ""), d.text or "", local))
     cp = root.find(_M + "calcPr")
     pkg.calc_pr = dict(cp.attrib) if cp is not None else {}

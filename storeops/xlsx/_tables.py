@@ -15,14 +15,20 @@ import pandas as pd
 from ._atomic import atomic_replace
 from ._cells import col_index, col_letters, escape, parse_range, read_columns, unescape
 from ._package import Package, bad_file, open_package
+from ._session import workbook_session
 from ._zipwrite import write_zip
 
 _EPOCH = _dt.datetime(1899, 12, 30)
+#: Most characters Excel keeps in one cell.
+MAX_CELL_TEXT = 32_767
 
 
 def _table_frame(pkg: Package, t, xml: bytes) -> pd.DataFrame:
     c1, r1, c2, r2 = parse_range(t.ref)
     first, last = r1 + t.header_rows, r2 - t.totals_rows
+    extent = pkg.extent(pkg.sheet(t.sheet).path)
+    if extent is not None:  # rows below the sheet's last cell are blank: not allocated
+        last = min(last, max(extent[0], first))
     n = max(last - first + 1, 0)
     letters = [col_letters(c) for c in range(c1, c2 + 1)]
     data = read_columns(xml, pkg.shared_strings, pkg.date_styles, letters, dates_as_datetime=True)
@@ -37,11 +43,12 @@ def _table_frame(pkg: Package, t, xml: bytes) -> pd.DataFrame:
     return pd.DataFrame(cols, index=pd.RangeIndex(n))
 
 
-def read_tables(path: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
-    """Every Excel Table of the workbook as a DataFrame.
+def read_tables(path: str | os.PathLike[str] | Package) -> dict[str, pd.DataFrame]:
+    """Every Excel Table of the workbook (a path or an open :class:`Package`) as a DataFrame.
 
     Columns are the header texts; formula columns give their cached values; cells with
     a date number format come back as ``datetime``; texts as ``str``; blanks as ``None``.
+    Blank rows a table has below the sheet's last cell are left out.
 
     Examples
     --------
@@ -49,20 +56,24 @@ def read_tables(path: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
     >>> read_tables("StoreOps.xlsm")["tblFollow"].columns[:2].tolist()   # doctest: +SKIP
     ['买家 Buyer', '公司 Company']
     """
-    with open_package(path) as pkg:
-        out = {}
-        cache: dict[str, bytes] = {}
-        for name, t in pkg.tables.items():
-            sp = pkg.sheet(t.sheet).path
-            if sp not in cache:
-                cache[sp] = pkg.read(sp)
-            out[name] = _table_frame(pkg, t, cache[sp])
-        return out
+    if not isinstance(path, Package):
+        with open_package(path) as pkg:
+            return read_tables(pkg)
+    pkg = path
+    out = {}
+    cache: dict[str, bytes] = {}
+    for name, t in pkg.tables.items():
+        sp = pkg.sheet(t.sheet).path
+        if sp not in cache:
+            cache[sp] = pkg.read(sp)
+        out[name] = _table_frame(pkg, t, cache[sp])
+    return out
 
 
-def read_names(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Workbook-level defined names → the value of their single cell (or a list of the
-    range's values, row by row; a constant name gives the constant).
+def read_names(path: str | os.PathLike[str] | Package) -> dict[str, Any]:
+    """Workbook-level defined names (of a path or an open :class:`Package`) → the value of
+    their single cell (or a list of the range's values, row by row; a constant name gives
+    the constant).
 
     Examples
     --------
@@ -72,51 +83,54 @@ def read_names(path: str | os.PathLike[str]) -> dict[str, Any]:
     """
     from ..engine._formula import FormulaError, parse
 
-    with open_package(path) as pkg:
-        out: dict[str, Any] = {}
-        cache: dict[str, dict] = {}
-        for d in pkg.names:
-            if d.local_sheet is not None or d.name.startswith("_xlnm."):
-                continue
-            try:
-                node = parse(d.text)
-            except FormulaError:
-                continue
-            if node.kind in ("num", "str", "bool"):
-                out[d.name] = node.args[0]
-                continue
-            if node.kind not in ("cell", "area") or node.args[0] is None:
-                continue
-            try:
-                sheet = pkg.sheet(node.args[0])
-            except KeyError:
-                continue
-            if node.kind == "cell":
-                c1 = c2 = node.args[1]
-                r1 = r2 = node.args[2]
-            else:
-                _, c1, r1, c2, r2 = node.args[:5]
-            if sheet.name not in cache:
-                cache[sheet.name] = read_columns(
-                    pkg.read(sheet.path), pkg.shared_strings, pkg.date_styles, None, dates_as_datetime=True
-                )
-            data = cache[sheet.name]
-            r2 = min(r2, max([int(cc.rows.max()) for cc in data.values() if len(cc.rows)] or [r1]))
+    if not isinstance(path, Package):
+        with open_package(path) as pkg:
+            return read_names(pkg)
+    pkg = path
+    out: dict[str, Any] = {}
+    cache: dict[str, dict] = {}
+    for d in pkg.names:
+        if d.local_sheet is not None or d.name.startswith("_xlnm."):
+            continue
+        try:
+            node = parse(d.text)
+        except FormulaError:
+            continue
+        if node.kind in ("num", "str", "bool"):
+            out[d.name] = node.args[0]
+            continue
+        if node.kind not in ("cell", "area") or node.args[0] is None:
+            continue
+        try:
+            sheet = pkg.sheet(node.args[0])
+        except KeyError:
+            continue
+        if node.kind == "cell":
+            c1 = c2 = node.args[1]
+            r1 = r2 = node.args[2]
+        else:
+            _, c1, r1, c2, r2 = node.args[:5]
+        if sheet.name not in cache:
+            cache[sheet.name] = read_columns(
+                pkg.read(sheet.path), pkg.shared_strings, pkg.date_styles, None, dates_as_datetime=True
+            )
+        data = cache[sheet.name]
+        r2 = min(r2, max([int(cc.rows.max()) for cc in data.values() if len(cc.rows)] or [r1]))
 
-            def val(c: int, r: int, data: dict = data) -> Any:
-                cc = data.get(col_letters(c))
-                if cc is None:
-                    return None
-                k = np.searchsorted(cc.rows, r)
-                return cc.values[k] if k < len(cc.rows) and cc.rows[k] == r else None
+        def val(c: int, r: int, data: dict = data) -> Any:
+            cc = data.get(col_letters(c))
+            if cc is None:
+                return None
+            k = np.searchsorted(cc.rows, r)
+            return cc.values[k] if k < len(cc.rows) and cc.rows[k] == r else None
 
-            if node.kind == "cell":
-                out[d.name] = val(c1, r1)
-            elif c1 == c2 or r1 == r2:
-                out[d.name] = [val(c, r) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
-            else:
-                out[d.name] = [[val(c, r) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
-        return out
+        if node.kind == "cell":
+            out[d.name] = val(c1, r1)
+        elif c1 == c2 or r1 == r2:
+            out[d.name] = [val(c, r) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+        else:
+            out[d.name] = [[val(c, r) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
+    return out
 
 
 # --------------------------------------------------------------------------- writing
@@ -124,34 +138,47 @@ _ROW = re.compile(rb'<row r="(\d+)"[^>]*?(?:/>|>.*?</row>)', re.S)
 _CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"((?: [\w:]+="[^"]*")*)\s*(?:/>|>(.*?)</c>)', re.S)
 
 
-def _cell_xml(col: int, row: int, style: bytes, value: Any) -> bytes | None:
-    ref = b"%s%d" % (col_letters(col).encode(), row)
-    if value is None:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if value is pd.NaT:
+def _text_cell(letters: bytes, row: int, style: bytes, text: str) -> bytes:
+    text = text[:MAX_CELL_TEXT]  # Excel's limit: a longer cell makes Excel "repair" the file
+    sp = b' xml:space="preserve"' if text != text.strip() or "\n" in text else b""
+    # text is ALWAYS an inline string: never a formula, whatever it starts with
+    return b'<c r="%s%d"%s t="inlineStr"><is><t%s>%s</t></is></c>' % (
+        letters,
+        row,
+        style,
+        sp,
+        escape(text).encode("utf-8"),
+    )
+
+
+def _cell_bytes(letters: bytes, row: int, style: bytes, value: Any) -> bytes | None:
+    """One cell's XML (``None`` for a blank); text is always an inline string."""
+    tv = type(value)
+    if tv is str:
+        return _text_cell(letters, row, style, value)
+    if tv is float:
+        if not math.isfinite(value):
+            return None
+        return b'<c r="%s%d"%s><v>%s</v></c>' % (letters, row, style, repr(value).encode())
+    if value is None or value is pd.NaT:
         return None
     if isinstance(value, (bool, np.bool_)):
-        return b'<c r="%s"%s t="b"><v>%d</v></c>' % (ref, style, int(value))
+        return b'<c r="%s%d"%s t="b"><v>%d</v></c>' % (letters, row, style, int(value))
     if isinstance(value, pd.Timestamp):
         value = value.to_pydatetime()
     if isinstance(value, np.datetime64):
         value = pd.Timestamp(value).to_pydatetime()
     if isinstance(value, _dt.datetime):
         v = (value.replace(tzinfo=None) - _EPOCH) / _dt.timedelta(days=1)
-        return b'<c r="%s"%s><v>%s</v></c>' % (ref, style, repr(v).encode())
+        return b'<c r="%s%d"%s><v>%s</v></c>' % (letters, row, style, repr(v).encode())
     if isinstance(value, _dt.date):
-        return b'<c r="%s"%s><v>%d</v></c>' % (ref, style, (value - _EPOCH.date()).days)
+        return b'<c r="%s%d"%s><v>%d</v></c>' % (letters, row, style, (value - _EPOCH.date()).days)
     if isinstance(value, (int, float, np.integer, np.floating)):
         f = float(value)
         if not math.isfinite(f):
             return None
-        return b'<c r="%s"%s><v>%s</v></c>' % (ref, style, repr(f).encode())
-    text = str(value)
-    sp = b' xml:space="preserve"' if text != text.strip() or "\n" in text else b""
-    # text is ALWAYS an inline string: never a formula, whatever it starts with
-    return b'<c r="%s"%s t="inlineStr"><is><t%s>%s</t></is></c>' % (ref, style, sp, escape(text).encode("utf-8"))
+        return b'<c r="%s%d"%s><v>%s</v></c>' % (letters, row, style, repr(f).encode())
+    return _text_cell(letters, row, style, str(value))
 
 
 def write_tables(
@@ -184,114 +211,154 @@ def write_tables(
     >>> write_tables("StoreOps.xlsm", {"tblFollow": pd.DataFrame({"买家 Buyer": ["=HYPERLINK()"]})})  # doctest: +SKIP
     {'tblFollow': 1}
     """
-    from ..engine._formula import shift_formula
+    path = os.fspath(path)
+    with workbook_session(path), open_package(path) as pkg:
+        replace, counts = table_parts(pkg, frames, mode=mode, only_rows=only_rows)
+        write_package(pkg, replace)
+    return counts
+
+
+def write_package(pkg: Package, parts: dict[str, bytes]) -> None:
+    """Write ``pkg`` back to its file with ``parts`` (member → bytes) replaced or added:
+    every other part is checked (:meth:`Package.validate_all`) and copied raw; atomic, and
+    refused when someone saved the file since the session read it (see :func:`atomic_replace`)."""
+    pkg.validate_all()
+    infos = pkg.infos
+    atomic_replace(pkg.path, lambda fh: write_zip(fh, pkg, infos, parts))
+
+
+def table_parts(
+    pkg: Package,
+    frames: dict[str, pd.DataFrame],
+    *,
+    mode: str = "replace",
+    only_rows: dict[str, Iterable[int]] | None = None,
+) -> tuple[dict[str, bytes], dict[str, int]]:
+    """What :func:`write_tables` would write, without writing: (member → new bytes, table →
+    data rows); ``mode`` and ``only_rows`` as there.  Pass the members as ``overlay`` to :func:`storeops.engine.recalc` to write
+    the change and its recalculation in one atomic replace.
+
+    Examples
+    --------
+    >>> from storeops.xlsx import open_package, table_parts, workbook_session
+    >>> from storeops.engine import recalc
+    >>> with workbook_session("master.xlsm"):                         # doctest: +SKIP
+    ...     with open_package("master.xlsm") as pkg:
+    ...         parts, counts = table_parts(pkg, {"tblFollow": merged})
+    ...     recalc("master.xlsm", overlay=parts)                       # one write
+    """
+    from ..engine._formula import row_template
 
     if mode not in ("replace", "append"):
         raise ValueError("mode must be 'replace' or 'append'")
-    path = os.fspath(path)
+    path = pkg.path
     counts: dict[str, int] = {}
-    with open_package(path) as pkg:
-        replace: dict[str, bytes] = {}
-        for name, frame in frames.items():
-            t = pkg.tables.get(name)
-            if t is None:
-                raise bad_file(path, f"没有表格 {name}", f"no table named {name}")
-            sp = pkg.sheet(t.sheet).path
-            xml = replace.get(sp) or pkg.read(sp)
-            c1, r1, c2, r2 = parse_range(t.ref)
-            first = r1 + t.header_rows
-            old_last = r2 - t.totals_rows
-            if t.totals_rows:
-                raise bad_file(
-                    path, f"表格 {name} 有汇总行，暂不支持写入", f"table {name} has a totals row; not supported"
-                )
-            rows = {int(m.group(1)): m for m in _ROW.finditer(xml)}
-            # column templates from the first data row
-            style: dict[int, bytes] = {}
-            formula: dict[int, str] = {}
-            if first in rows:
-                for cm in _CELL.finditer(rows[first].group(0)):
-                    c = col_index(cm.group(1))
-                    s = re.search(rb' s="\d+"', cm.group(3))
-                    style[c] = s.group(0) if s else b""
-                    body = cm.group(4) or b""
-                    fm = re.match(rb"<f>([^<]*)</f>", body)
-                    if fm:
-                        formula[c] = unescape(fm.group(1))
-            for j, tc in enumerate(t.columns):
-                if tc.formula and (c1 + j) not in formula:
-                    formula[c1 + j] = "\0" + tc.formula
-            if mode == "replace":
-                start = first
+    replace: dict[str, bytes] = {}
+    for name, frame in frames.items():
+        t = pkg.tables.get(name)
+        if t is None:
+            raise bad_file(path, f"没有表格 {name}", f"no table named {name}")
+        sp = pkg.sheet(t.sheet).path
+        xml = replace.get(sp) or pkg.read(sp)
+        c1, r1, c2, r2 = parse_range(t.ref)
+        first = r1 + t.header_rows
+        old_last = r2 - t.totals_rows
+        if t.totals_rows:
+            raise bad_file(path, f"表格 {name} 有汇总行，暂不支持写入", f"table {name} has a totals row; not supported")
+        rows = {int(m.group(1)): m for m in _ROW.finditer(xml)}
+        # column templates from the first data row
+        style: dict[int, bytes] = {}
+        formula: dict[int, str] = {}
+        if first in rows:
+            for cm in _CELL.finditer(rows[first].group(0)):
+                c = col_index(cm.group(1))
+                s = re.search(rb' s="\d+"', cm.group(3))
+                style[c] = s.group(0) if s else b""
+                body = cm.group(4) or b""
+                fm = re.match(rb"<f>([^<]*)</f>", body)
+                if fm:
+                    formula[c] = unescape(fm.group(1))
+        for j, tc in enumerate(t.columns):
+            if tc.formula and (c1 + j) not in formula:
+                formula[c1 + j] = "\0" + tc.formula
+        # each formula column: one "%"-template of its cell, the row numbers as holes
+        templates: dict[int, tuple[bytes, tuple[int, ...]]] = {}
+        offs: tuple[int, ...]
+        for c, f in formula.items():
+            if f.startswith("\0"):
+                body, offs = f[1:].replace("%", "%%"), ()
             else:
-                start = old_last + 1
-                # trailing blank rows in a table (a fresh template) are reused
-                while start > first and not _row_has_input(rows.get(start - 1), c1, c2, formula):
-                    start -= 1
-            n = len(frame)
-            new_last = max(start + n - 1, first)  # a table keeps at least one data row
-            frame_cols = {str(k): frame[k].to_numpy(dtype=object) for k in frame.columns}
-            new_rows: dict[int, bytes] = {}
-            keep = None
-            if only_rows is not None and name in only_rows and mode == "replace":
-                wanted = set(only_rows[name])
-                keep = {i for i in range(min(n, old_last - first + 1)) if i not in wanted}
-            for i, r in enumerate(range(start, max(new_last, old_last) + 1)):
-                if keep is not None and i in keep and r in rows:
-                    continue  # an unchanged row: its XML stays as it is
-                existing = rows.get(r)
-                outside = []
-                row_open = b'<row r="%d">' % r
-                if existing is not None:
-                    whole = existing.group(0)
-                    row_open = re.match(rb"<row\b[^>]*?(?=/?>)", whole).group(0) + b">"
-                    row_open = re.sub(rb' spans="[^"]*"', b"", row_open)
-                    for cm in _CELL.finditer(whole):
-                        c = col_index(cm.group(1))
-                        if not (c1 <= c <= c2):
-                            outside.append((c, cm.group(0)))
-                inside = []
-                if r <= new_last and (i < n or r == new_last):
-                    k = i if r - start < n else None
-                    for c in range(c1, c2 + 1):
-                        st = style.get(c, b"")
-                        if c in formula:
-                            f = formula[c]
-                            text = f[1:] if f.startswith("\0") else shift_formula(f, r - first)
-                            inside.append(
-                                (
-                                    c,
-                                    b'<c r="%s%d"%s><f>%s</f></c>'
-                                    % (col_letters(c).encode(), r, st, escape(text.lstrip("=")).encode("utf-8")),
-                                )
-                            )
-                            continue
-                        hdr = t.columns[c - c1].name
-                        val = frame_cols[hdr][k] if (k is not None and hdr in frame_cols and r - start < n) else None
-                        cx = _cell_xml(c, r, st, val)
-                        if cx is None and st:
-                            cx = b'<c r="%s%d"%s/>' % (col_letters(c).encode(), r, st)
-                        if cx is not None:
-                            inside.append((c, cx))
-                cells = sorted(outside + inside)
-                if cells:
-                    new_rows[r] = row_open + b"".join(cx for _, cx in cells) + b"</row>"
-                else:
-                    new_rows[r] = b""
-            xml = _splice_rows(xml, rows, new_rows)
-            new_ref = f"{col_letters(c1)}{r1}:{col_letters(c2)}{new_last}"
-            replace[t.path] = set_table_ref(replace.get(t.path) or pkg.read(t.path), new_ref)
-            t.ref = new_ref
-            xml = _fix_dimension(xml)
-            replace[sp] = xml
-            counts[name] = (new_last - first + 1) if n or mode == "append" else 0
-        infos = pkg.infos
-
-        def write(fh):
-            write_zip(fh, path, infos, replace)
-
-        atomic_replace(path, write)
-    return counts
+                body, offs = row_template(f, first)
+            cell = '<c r="%s%%d"%s><f>%s</f></c>' % (
+                col_letters(c),
+                style.get(c, b"").decode(),
+                escape(body.lstrip("=")),
+            )
+            templates[c] = (cell.encode("utf-8"), offs)
+        if mode == "replace":
+            start = first
+        else:
+            start = old_last + 1
+            # trailing blank rows in a table (a fresh template) are reused
+            while start > first and not _row_has_input(rows.get(start - 1), c1, c2, formula):
+                start -= 1
+        n = len(frame)
+        new_last = max(start + n - 1, first)  # a table keeps at least one data row
+        frame_cols = {str(k): frame[k].to_numpy(dtype=object) for k in frame.columns}
+        plan = [  # per column: (col, letters, style, formula template, row offsets, values)
+            (
+                c,
+                col_letters(c).encode(),
+                style.get(c, b""),
+                *(templates[c] if c in templates else (None, ())),
+                None if c in templates else frame_cols.get(t.columns[c - c1].name),
+            )
+            for c in range(c1, c2 + 1)
+        ]
+        new_rows: dict[int, bytes] = {}
+        keep = None
+        if only_rows is not None and name in only_rows and mode == "replace":
+            wanted = set(only_rows[name])
+            keep = {i for i in range(min(n, old_last - first + 1)) if i not in wanted}
+        for i, r in enumerate(range(start, max(new_last, old_last) + 1)):
+            if keep is not None and i in keep and r in rows:
+                continue  # an unchanged row: its XML stays as it is
+            existing = rows.get(r)
+            outside = []
+            row_open = b'<row r="%d">' % r
+            if existing is not None:
+                whole = existing.group(0)
+                row_open = re.match(rb"<row\b[^>]*?(?=/?>)", whole).group(0) + b">"
+                row_open = re.sub(rb' spans="[^"]*"', b"", row_open)
+                for cm in _CELL.finditer(whole):
+                    c = col_index(cm.group(1))
+                    if not (c1 <= c <= c2):
+                        outside.append((c, cm.group(0)))
+            inside = []
+            if r <= new_last and (i < n or r == new_last):
+                k = i if r - start < n else None
+                for c, letters, st, tmpl, offs, values in plan:
+                    if tmpl is not None:
+                        inside.append((c, tmpl % (r, *(r + o for o in offs))))
+                        continue
+                    cx = _cell_bytes(letters, r, st, values[k]) if values is not None and k is not None else None
+                    if cx is None and st:
+                        cx = b'<c r="%s%d"%s/>' % (letters, r, st)
+                    if cx is not None:
+                        inside.append((c, cx))
+            cells = sorted(outside + inside)
+            if cells:
+                new_rows[r] = row_open + b"".join(cx for _, cx in cells) + b"</row>"
+            else:
+                new_rows[r] = b""
+        xml = _splice_rows(xml, rows, new_rows)
+        new_ref = f"{col_letters(c1)}{r1}:{col_letters(c2)}{new_last}"
+        replace[t.path] = set_table_ref(replace.get(t.path) or pkg.read(t.path), new_ref)
+        t.ref = new_ref
+        xml = _fix_dimension(xml)
+        replace[sp] = xml
+        counts[name] = (new_last - first + 1) if n or mode == "append" else 0
+    return replace, counts
 
 
 def _row_has_input(m, c1: int, c2: int, formula: dict) -> bool:

@@ -13,7 +13,7 @@ import struct
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from ._deflate import compressobj, crc32
 
@@ -77,15 +77,19 @@ def _local_data_offset(fh: BinaryIO, info: zipfile.ZipInfo) -> int:
 
 
 def write_zip(
-    out: BinaryIO, src_path: str, infos: list[zipfile.ZipInfo], replace: Mapping[str, bytes | Deflated]
+    out: BinaryIO, src_path: Any, infos: list[zipfile.ZipInfo], replace: Mapping[str, bytes | Deflated]
 ) -> None:
     """Write a zip to ``out``: every member of ``infos`` (raw copy unless in ``replace``),
-    then members of ``replace`` that are new, in the given order."""
+    then members of ``replace`` that are new, in the given order.
+
+    ``src_path`` is the source zip: a path, or better the open
+    :class:`~storeops.xlsx.Package` the members were read from (its very file, even if a
+    save replaced the path meanwhile)."""
     central = []
     pos = 0
     names = [i.filename for i in infos]
     extra = [k for k in replace if k not in set(names)]
-    with open(src_path, "rb") as src:
+    with src_path.source() if hasattr(src_path, "source") else open(src_path, "rb") as src:
         for info in list(infos) + [None] * len(extra):
             if info is None:
                 name = extra.pop(0)

@@ -60,7 +60,15 @@ def top(name: str) -> str:
     return name.split(".")[0]
 
 
+#: Modules that are a layer of their own inside their package: the workbook's declaration
+#: (``schema.py`` imports nothing of ours; everything reads it) sits below the builder beside it.
+OWN_LAYER = ("storeops.workbook.schema",)
+
+
 def component(name: str) -> str:
     """The unit the layering is about: a top-level package, or one sub-package / root module of ``storeops``."""
+    for layer in OWN_LAYER:
+        if name == layer or name.startswith(layer + "."):
+            return layer
     parts = name.split(".")
     return ".".join(parts[:2]) if parts[0] == "storeops" and len(parts) > 1 else parts[0]

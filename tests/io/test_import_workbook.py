@@ -158,8 +158,13 @@ def test_cli_reports_and_exit_codes(workbook, tmp_path):
     bad = tmp_path / "Products-broken.xls"
     bad.write_bytes(b"\xd0\xcf\x11\xe0 not really a workbook")
     cmd = [sys.executable, "-m", "storeops.cli", "import", str(PRODUCTS), str(bad), "--into", str(workbook)]
+    before = workbook.read_bytes()
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert out.returncode == 1, out.stderr
     assert "读取 read 365" in out.stdout and "Products-broken.xls" in out.stdout and "Traceback" not in out.stderr
+    # every file is checked before anything is written: one bad file, nothing imported
+    assert "工作簿未改动" in out.stdout and workbook.read_bytes() == before
+    out = subprocess.run(cmd[:5] + ["--into", str(workbook)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and "新增 added 730" in out.stdout, out.stdout
     out = subprocess.run(cmd[:5] + ["--into", str(workbook)], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0 and "新增 added 0" in out.stdout and "更新 updated 0" in out.stdout

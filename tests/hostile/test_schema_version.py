@@ -1,0 +1,131 @@
+"""The schema-version stamp: written by the builder, kept by recalc and by LibreOffice, read
+by storeops.xlsx.schema_version, upgraded explicitly by `storeops migrate`."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from storeops.workbook import schema
+from storeops.workbook._layouts import LAYOUTS
+from storeops.workbook.migrate import layout_problems
+from storeops.xlsx import open_package, read_names, read_tables, schema_version
+from tests.compat._lo import convert
+
+from .corpus import rezip
+from .test_inputs_corpus import _unstamped
+from .test_workbook_corpus import assert_clean_refusal, run
+
+
+def test_layout_of_the_current_version_is_the_schema():
+    """Bump SCHEMA_VERSION (and add a layout and a migration) when the input columns change."""
+    current = {n: tuple(c.header for c in t.columns if c.kind == "input") for n, t in schema.TABLES.items()}
+    assert LAYOUTS[schema.SCHEMA_VERSION] == current
+
+
+def test_built_and_recalculated_workbooks_carry_the_version(books):
+    master, _ = books
+    assert schema_version(master) == schema.SCHEMA_VERSION
+    with open_package(master) as pkg:
+        assert layout_problems(pkg, schema.SCHEMA_VERSION) == []
+
+
+def test_migrate_stamps_an_old_workbook_once(books, tmp_path, capsys):
+    master, _ = books
+    old = tmp_path / "old.xlsm"
+    _unstamped(master, old)
+    assert schema_version(old) is None
+    rc, text = run(["migrate", old], capsys)
+    assert rc == 0 and f"upgraded from schema version 0 to {schema.SCHEMA_VERSION}" in text, text
+    assert schema_version(old) == schema.SCHEMA_VERSION
+    stamped = old.read_bytes()
+    rc, text = run(["migrate", old], capsys)
+    assert rc == 0 and "nothing to do" in text and old.read_bytes() == stamped
+    assert run(["recalc", old, "--no-progress"], capsys)[0] == 0 and schema_version(old) == schema.SCHEMA_VERSION
+
+
+def test_migrate_refuses_a_renamed_column_and_a_newer_version(books, tmp_path, capsys):
+    master, _ = books
+    old = tmp_path / "old.xlsm"
+    _unstamped(master, old)
+    renamed = tmp_path / "renamed.xlsm"
+    with open_package(old) as pkg:
+        table = pkg.tables["tblFollow"].path
+    rezip(old, renamed, change={table: lambda d: d.replace("下一步 Next action".encode(), b"Next step", 1)})
+    before = renamed.read_bytes()
+    rc, text = run(["migrate", renamed], capsys)
+    assert_clean_refusal(rc, text, 2, "Next action")
+    assert renamed.read_bytes() == before
+    newer = tmp_path / "newer.xlsm"
+    stamp = f"<vt:i4>{schema.SCHEMA_VERSION}<".encode()
+    rezip(master, newer, change={"docProps/custom.xml": lambda d: d.replace(stamp, b"<vt:i4>99<")})
+    assert schema_version(newer) == 99
+    before = newer.read_bytes()
+    rc, text = run(["migrate", newer], capsys)
+    assert_clean_refusal(rc, text, 2, "newer StoreOps")
+    assert newer.read_bytes() == before
+
+
+#: a workbook as StoreOps wrote it at schema version 1 (built by the builder of commit 5077126,
+#: before issue 12's and 13's columns): two buyers, one product, Settings cfg_class_a_usd 8000 and
+#: cfg_as_of 2026-11-21, PK weight sales 0.5, xlwings.conf Interpreter_Win (as `storeops install`
+#: writes it), recalculated, and the Review sheet of 2026-W47
+V1 = Path(__file__).resolve().parents[1] / "fixtures" / "workbook-v1.xlsm"
+
+
+def _values(frame):
+    return [[None if v != v else v for v in row] for row in frame.itertuples(index=False)]
+
+
+def test_migrate_version_1_builds_the_new_layout_and_keeps_every_input(tmp_path, capsys):
+    from storeops.vba._conf import read_conf
+
+    book = tmp_path / "shop.xlsm"
+    shutil.copyfile(V1, book)
+    assert schema_version(book) == 1
+    with open_package(book) as pkg:
+        assert layout_problems(pkg, 1) == [] and layout_problems(pkg, 2) != []
+    old_tables, old_names = read_tables(book), read_names(book)
+    rc, text = run(["migrate", book], capsys)
+    assert rc == 0 and "upgraded from schema version 1 to 2" in text, text
+    assert schema_version(book) == 2
+    with open_package(book) as pkg:
+        assert layout_problems(pkg, 2) == []
+        assert {"员工分析 Staff analysis", "周复盘 Review"} <= {s.name for s in pkg.sheets}
+    new_tables, new_names = read_tables(book), read_names(book)
+    for name, old in old_tables.items():  # every input cell of every table, as it was
+        inputs = [h for h in LAYOUTS[1][name] if h in old.columns]
+        assert _values(new_tables[name][inputs].iloc[: len(old)]) == _values(old[inputs]), name
+    new_follow = new_tables["tblFollow"]
+    assert new_follow["询盘ID Inquiry ID"].isna().all() and new_follow["买家 Buyer"].tolist()[:2] == ["Amy", "Bob"]
+    assert new_follow["最近消息 Last message"][0] == '=HYPERLINK("x")'  # text stays text
+    for key in ("cfg_class_a_usd", "cfg_as_of", "cfg_platform", "cfg_pk_weights"):
+        assert new_names[key] == old_names[key], key
+    assert read_conf(book)["Interpreter_Win"] == r"C:\Python311\python.exe"
+    assert read_tables(book) is not None and run(["recalc", book, "--no-progress"], capsys)[0] == 0
+    rc, text = run(["migrate", book], capsys)
+    assert rc == 0 and "nothing to do" in text
+
+
+def test_migrate_refuses_what_a_new_build_would_not_carry(tmp_path, capsys):
+    """A column of the user's own in a table: migrating would drop it, so nothing is written."""
+    book = tmp_path / "shop.xlsm"
+    with open_package(V1) as pkg:
+        table = pkg.tables["tblFollow"].path
+    rezip(V1, book, change={table: lambda d: d.replace("回复小时 Reply hours".encode(), "我的备注 My notes".encode())})
+    before = book.read_bytes()
+    rc, text = run(["migrate", book], capsys)
+    assert_clean_refusal(rc, text, 2, "shop.xlsm", "My notes", "would be lost")
+    assert book.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shop.xlsm"]
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_keeps_the_version(soffice, books, tmp_path):
+    master, _ = books
+    src = tmp_path / "book.xlsx"
+    shutil.copyfile(master, src)
+    convert(soffice, src, tmp_path / "out", "xlsx:Calc MS Excel 2007 XML", tmp_path / "profile")
+    assert schema_version(tmp_path / "out" / "book.xlsx") == schema.SCHEMA_VERSION  # LibreOffice writes vt:r8
