@@ -42,3 +42,11 @@ def test_every_runtime_import_is_a_declared_dependency():
 def test_every_declared_dependency_is_imported_at_runtime():
     unused = _declared() - set(_imported_distributions())
     assert not unused, f"in [project].dependencies but no runtime module imports it (move to [test]): {unused}"
+
+
+def test_no_test_folder_shadows_an_installed_module():
+    """pytest puts ``tests/`` on sys.path, so ``tests/<name>/__init__.py`` is imported as ``<name>``:
+    a folder named like an installed module (``tests/packaging``) hides it from every test."""
+    installed = set(importlib.metadata.packages_distributions()) | set(sys.stdlib_module_names)
+    folders = {p.parent.name for p in (ROOT / "tests").glob("*/__init__.py")}
+    assert not folders & installed
