@@ -381,13 +381,13 @@ class Evaluator:
             if len(cols) * (r2 - r1 + 1) > 50_000_000:
                 raise Unsupported("range too large")
             objs, nums = [], []
-            blank_o, blank_n = None, None
+            blank: tuple[np.ndarray, np.ndarray] | None = None  # one pair shared by every empty column
             for col in cols:
                 if col is None:
-                    if blank_o is None:
-                        blank_o, blank_n = np.full(r2 - r1 + 1, None, dtype=object), np.full(r2 - r1 + 1, np.nan)
-                    objs.append(blank_o)
-                    nums.append(blank_n)
+                    if blank is None:
+                        blank = np.full(r2 - r1 + 1, None, dtype=object), np.full(r2 - r1 + 1, np.nan)
+                    objs.append(blank[0])
+                    nums.append(blank[1])
                     continue
                 col.ensure(r2 + 1)
                 objs.append(col.obj[r1 : r2 + 1])
