@@ -8,10 +8,11 @@ What is flagged (only what is truly wrong, so the list is worth reading):
   averages of a keyword);
 * a first reply before the message was received (``tblFollow``);
 * a salesperson not listed in ``tblSalespeople`` (any table with a salesperson column);
-* an open buyer (stage not 搁置/流失) without a next action;
+* an open buyer (stage not closed: 搁置/流失 or another closed word, ``storeops_xl.followup.is_closed_stage``)
+  without a next action;
 * a blank required column on a row that has other data.
 
-Parsing uses the same rules as every StoreOps function (``storeops_xl._coerce``), so a value
+Parsing uses the same rules as every StoreOps function (``storeops_xl.inputs``), so a value
 ``check`` accepts is a value the formulas accept.  Rows whose inputs are all blank are
 skipped.  Row numbers are Excel's (1-based, as shown at the left of the sheet).
 
@@ -33,8 +34,9 @@ import numpy as np
 import pandas as pd
 
 from storeops.tables import blank_rows, excel_rows, is_blank, table, to_keys
-from storeops.workbook.schema import CLOSED_STAGES, TABLES
-from storeops_xl._coerce import to_date, to_number
+from storeops.workbook.schema import TABLES
+from storeops_xl.followup import is_closed_stage
+from storeops_xl.inputs import to_date, to_number
 
 __all__ = ["Problem", "check_frames", "check_workbook", "format_problems"]
 
@@ -155,10 +157,9 @@ def _check_table(name: str, frame: pd.DataFrame, salespeople: set[str] | None) -
                 )
 
     if name == "tblFollow":
-        closed = {s.casefold() for s in CLOSED_STAGES}
         for i in np.flatnonzero(~empty):
             stage = kf["stage"].iloc[i]
-            if (is_blank(stage) or str(stage).strip().casefold() not in closed) and is_blank(kf["next_action"].iloc[i]):
+            if (is_blank(stage) or not is_closed_stage(stage)) and is_blank(kf["next_action"].iloc[i]):
                 add(i, "next_action", None, "未结束的买家缺少下一步 / open buyer without a next action")
 
     for c in t.inputs:

@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from storeops.tables import clean_value, drop_blank_rows, is_blank, table, to_keys
-from storeops_xl._coerce import to_date
+from storeops_xl.inputs import to_date
 
 __all__ = ["Conflict", "MergeResult", "conflicts_frame", "format_conflicts", "merge_follow", "merge_files"]
 

@@ -33,6 +33,7 @@ import numpy as np
 __all__ = [
     "Column",
     "EXCEL_EPOCH",
+    "EXCEL_ERRORS",
     "as_1d",
     "broadcast",
     "error_text",
@@ -47,7 +48,30 @@ __all__ = [
 ]
 
 #: Excel's day zero in the 1900 date system (serial 1 = 1900-01-01 after the 1900 leap bug).
+#: The one definition: the engine, the importers, the xlsx writer and the review read it here.
 EXCEL_EPOCH = _dt.datetime(1899, 12, 30)
+#: The error values a cell can hold: Excel's, in ``ERROR.TYPE`` order for the first eight,
+#: then the newer ones, then ``#ERROR!`` (Google Sheets' parse error, met in shared files).
+#: The one vocabulary: the core's :func:`is_error`, the engine's parser, reader and criteria.
+EXCEL_ERRORS: tuple[str, ...] = (
+    "#NULL!",
+    "#DIV/0!",
+    "#VALUE!",
+    "#REF!",
+    "#NAME?",
+    "#NUM!",
+    "#N/A",
+    "#GETTING_DATA",
+    "#SPILL!",
+    "#CALC!",
+    "#FIELD!",
+    "#BLOCKED!",
+    "#CONNECT!",
+    "#BUSY!",
+    "#UNKNOWN!",
+    "#ERROR!",
+)
+_ERROR_WORDS = frozenset(EXCEL_ERRORS)
 _MAX_SERIAL = 2958465.99999  # 9999-12-31 23:59:59
 _NO_DATA = {"", "-", "--", "—", "n/a", "N/A", "NA", "#N/A", "null", "NULL", "None", "nan", "NaN"}
 
@@ -171,15 +195,18 @@ def upstream_error(v: str, name: str) -> str:
     return error_text(kind, name, v, "is an error value")
 
 
-_ERROR_RE = re.compile(r"#(VALUE!|NUM!|N/A|DIV/0!|NAME\?|REF!|NULL!|ERROR!|SPILL!|CALC!|GETTING_DATA)")
-
-
 def is_error(v: Any) -> bool:
-    """True for the ``#…`` error texts this package returns (and Excel's own error values).
+    """True for Excel's error values (any case) and the ``#…`` error texts this package returns.
 
-    A result such as the banned term ``#1`` is text, not an error.
+    The first word decides: ``#N/A``, ``#value!``, ``#VALUE! clicks: 'abc' is not a number``
+    are errors; a title such as ``#1 Seller`` or the banned term ``#1`` is text.
+
+    Examples
+    --------
+    >>> is_error("#N/A"), is_error("#VALUE! clicks: 'x' is not a number"), is_error("#1 Seller"), is_error(3)
+    (True, True, False, False)
     """
-    return isinstance(v, str) and _ERROR_RE.match(v) is not None
+    return isinstance(v, str) and v[:1] == "#" and v.split(None, 1)[0].upper() in _ERROR_WORDS
 
 
 @dataclass

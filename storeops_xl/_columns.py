@@ -19,28 +19,8 @@ import numpy as np
 import pandas as pd
 
 from ._coerce import Column as Column  # re-exported: C.Column
-from ._coerce import as_1d, to_date, to_number, to_text, upstream_error
+from ._coerce import as_1d, is_error, to_date, to_number, to_text, upstream_error
 from .settings import DEFAULTS
-
-#: Excel's error values (and the first word of this package's error texts): an input cell
-#: holding one is an error, other text starting with "#" (a "#1 Seller" title) is text.
-_EXCEL_ERRORS = {
-    "#N/A",
-    "#VALUE!",
-    "#REF!",
-    "#DIV/0!",
-    "#NUM!",
-    "#NAME?",
-    "#NULL!",
-    "#SPILL!",
-    "#CALC!",
-    "#GETTING_DATA",
-    "#FIELD!",
-    "#BLOCKED!",
-    "#CONNECT!",
-    "#BUSY!",
-    "#UNKNOWN!",
-}
 
 
 def _stretched(arr: np.ndarray) -> bool:
@@ -76,7 +56,7 @@ def text(arr: np.ndarray, name: str) -> Column:
         col = text(np.asarray(arr[:1]), name)
         return _spread(col, len(arr))
     col = to_text(np.asarray(arr, dtype=object), name)
-    errs = map_distinct(_is_error_text, col.values).astype(bool)
+    errs = map_distinct(is_error, col.values).astype(bool)
     if errs.any():
         col.add_error(errs, [upstream_error(v, name) for v in col.values[errs]])
         col.values = np.where(errs, "", col.values)
@@ -89,10 +69,6 @@ def setting(arr: np.ndarray, name: str, key: str, *, negative: bool = False) -> 
     if np.isnan(col.values).any():
         col.values = np.where(np.isnan(col.values), float(DEFAULTS[key]), col.values)
     return col
-
-
-def _is_error_text(v: str) -> bool:
-    return v[:1] == "#" and v.split(" ")[0].upper() in _EXCEL_ERRORS
 
 
 def map_distinct(func: Callable[..., Any], *cols: np.ndarray) -> np.ndarray:

@@ -37,6 +37,7 @@ import numpy as np
 
 from . import _columns as C
 from ._coerce import broadcast, finish, restore
+from ._spec import excel
 from .banned_context import PATTERNS, REASONS, judge
 
 __all__ = [
@@ -368,6 +369,19 @@ def is_banned(text: Any, extra_words: Any = None, allowed_words: Any = None) -> 
     return hit.astype(bool)
 
 
+@excel(
+    "BANNED",
+    "禁用词 Banned words by group (ad-law terms, claims, replicas, brands, medical, contact details), warnings last.",
+    "text",
+    help={
+        "text": "文字 title, keyword or description",
+        "extra_words": "自定义禁用词 extra banned words (range or ;-separated)",
+        "allowed_words": "允许词 cfg_allowed_words (registered trademarks)",
+    },
+    ranges=("extra_words", "allowed_words"),
+    source="seed 002 禁售词; 广告法 art. 9(3) and the 2023 执法指南 exemptions; Alibaba.com IPR and listing rules",
+    example='`=BANNED("Replica Gucci Bag, No.1 Quality") → 仿冒 replica: replica; 品牌 brand: gucci; 夸大 claim: no.1`; `=BANNED("最佳使用时间") → 提示 note: 最佳 (使用提示 usage tip)`',
+)
 def banned(text: Any, extra_words: Any = None, allowed_words: Any = None) -> Any:
     """Banned words 禁用词 in a title, keyword or description, by group with the reason; ``""`` when clean.
 

@@ -39,6 +39,7 @@ import numpy as np
 
 from . import _columns as C
 from ._coerce import broadcast, finish, restore
+from ._spec import excel
 from ._stats import MIN_ROWS, sampled_median, wilson, z_score
 
 __all__ = ["FALLBACK", "benchmark", "funnel_diag"]
@@ -128,6 +129,35 @@ def _benches(bench_cols: list[Any], measures: np.ndarray, samples: np.ndarray, m
     return out
 
 
+@excel(
+    "FUNNEL_DIAG",
+    "漏斗诊断 Funnel diagnosis: the first weak stage against benchmarks with the seed's advice, or too little data.",
+    "text",
+    help={
+        "impressions": "曝光次数 impressions",
+        "clicks": "点击次数 clicks",
+        "visitors": "访客 visitors",
+        "inquiries": "询盘 inquiries",
+        "orders": "成交 orders / paying buyers (optional)",
+        "bounce": "跳失率 bounce rate (optional)",
+        "bench_impressions": "基准曝光 (blank = shop median)",
+        "bench_ctr": "基准点击率 (blank = shop median)",
+        "bench_bounce": "基准跳失率 (blank = shop median)",
+        "bench_inquiry_rate": "基准询盘率 (blank = shop median)",
+        "bench_conversion": "基准转化率 (blank = shop median)",
+        "min_impressions": "最少曝光",
+        "min_visitors": "最少访客",
+        "confidence": "置信度",
+    },
+    settings={
+        "min_impressions": "cfg_min_impressions",
+        "min_visitors": "cfg_min_visitors",
+        "confidence": "cfg_confidence",
+    },
+    guard='{impressions}=""',
+    source="seed 002 展现→点击→详情→询盘→客服; Wilson interval; minimum sample (issue 13)",
+    example="`=FUNNEL_DIAG(4378, 20, 130, 2, 1) → 点击率低 low CTR 0.46% < 1.00% (90% 区间 CI 0.32%–0.66%): 优化主图 …`; `=FUNNEL_DIAG(300, 4, 2, 0, 0, 1) → 数据太少 too little data: …`",
+)
 def funnel_diag(
     impressions: Any,
     clicks: Any,
@@ -274,6 +304,21 @@ def funnel_diag(
     return restore(finish(out, icol, ccol, vcol, qcol, ocol, bcol, *bench_cols, micol, mvcol, cfcol), shape)
 
 
+@excel(
+    "BENCHMARK",
+    "基准 Benchmark: the fixed value when given, else the shop's median over rows with enough sample.",
+    "number",
+    help={
+        "values": "每行的指标 the measure per row (CTR, inquiry rate …)",
+        "sample": "每行的样本量 sample per row (impressions, visitors)",
+        "min_sample": "最少样本 cfg_min_impressions / cfg_min_visitors",
+        "fixed": "固定基准 cfg_bench_* (blank = shop median)",
+    },
+    ranges=("values", "sample"),
+    aggregate=True,
+    source="issue 13 (benchmarks = the shop's own median, or the Data Manager peer average typed in `cfg_bench_*`)",
+    example="`=BENCHMARK(tblFunnel[点击率 CTR], tblFunnel[曝光 Impressions], cfg_min_impressions, cfg_bench_ctr) → 0.0166`",
+)
 def benchmark(values: Any, sample: Any = None, min_sample: Any = None, fixed: Any = None) -> Any:
     """Benchmark 基准: the fixed value when given (e.g. Data Manager's peer average), else the shop's median.
 

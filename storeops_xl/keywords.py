@@ -17,7 +17,8 @@ import numpy as np
 
 from . import _columns as C
 from ._coerce import broadcast, error_text, finish, restore
-from .banned import LABELS, _matcher, has_block, parse_extra_words
+from ._spec import excel
+from .banned import LABELS, NOTE_LABEL, _matcher, has_block, parse_extra_words
 
 __all__ = ["opportunity_word", "p4p_action"]
 
@@ -35,6 +36,24 @@ def _banned_reasons(k: np.ndarray, extra_words: Any, allowed_words: Any) -> tupl
     return C.map_distinct(reason, col.values).astype(object), col
 
 
+@excel(
+    "OPPORTUNITY_WORD",
+    "机会词 Opportunity word: keyword index ≥ 200 and seller-scale index ≤ 10, never a brand or banned keyword.",
+    "bool",
+    help={
+        "keyword_index": "关键词指数 keyword index",
+        "seller_index": "卖家规模指数 seller-scale index",
+        "index_min": "",
+        "seller_max": "",
+        "banned": "违禁词 the keyword's BANNED text: a brand or banned word is never an opportunity",
+    },
+    settings={"index_min": "cfg_kw_index_min", "seller_max": "cfg_seller_index_max"},
+    twin=f'IF(AND({{banned|""}}<>"",LEFT({{banned|""}},{len(NOTE_LABEL) + 1})<>"{NOTE_LABEL}:"),FALSE,'
+    'IF(OR({keyword_index}="",{seller_index}=""),"",'
+    "AND(--{keyword_index}>={index_min},--{seller_index}<={seller_max})))",
+    source="practitioner rule (Data Manager 关键词指数/卖家规模指数); seed 002 禁售词 (brand keywords)",
+    example='`=OPPORTUNITY_WORD(814, 3, cfg_kw_index_min, cfg_seller_index_max) → TRUE`; `=OPPORTUNITY_WORD(259, 0, , , BANNED("nike shoes")) → FALSE`',
+)
 def opportunity_word(
     keyword_index: Any,
     seller_index: Any,
@@ -42,7 +61,7 @@ def opportunity_word(
     seller_max: Any = None,
     banned: Any = None,
 ) -> Any:
-    """Opportunity word 机会词: TRUE when keyword index ≥ ``cfg_kw_index_min`` (200) and seller index ≤ ``cfg_seller_index_max`` (10).
+    """Opportunity word 机会词: TRUE when keyword index ≥ ``cfg_kw_index_min`` (200) and seller index ≤ ``cfg_seller_index_max`` (10), and never when ``banned`` (the keyword's ``BANNED`` text, the Keywords sheet's 违禁词 column) names a brand or banned term.
 
     A keyword holding a brand or banned word is never one: ``banned`` is the keyword's
     ``BANNED`` text (the Keywords sheet's 违禁词 column); when it names a banned term the
@@ -123,6 +142,26 @@ def _p4p(
     return f"保持 keep: 单询盘成本 {c} 接近目标 {t} / cost per inquiry {c} near target {t}"
 
 
+@excel(
+    "P4P_ACTION",
+    "直通车建议 P4P action: 保持 keep / 加价 raise bid / 降价 lower bid / 暂停 pause, with the reason.",
+    "text",
+    help={
+        "cost": "直通车花费 P4P cost",
+        "clicks": "点击 clicks",
+        "inquiries": "询盘 inquiries",
+        "orders": "成交 orders",
+        "target_cost_per_inquiry": "目标单询盘成本",
+        "keyword": "关键词 the keyword: a brand or banned word means pause",
+        "extra_words": "自定义禁用词 extra banned words (tblBannedWords)",
+        "allowed_words": "允许词 cfg_allowed_words",
+        "min_clicks": "最少点击",
+    },
+    settings={"target_cost_per_inquiry": "cfg_target_cpi", "min_clicks": "cfg_min_visitors"},
+    ranges=("extra_words", "allowed_words"),
+    source="seed 002 网销宝/直通车 出价, 平均引流成本; minimum sample; brand keywords (issue 13)",
+    example='`=P4P_ACTION(40, 30, 4, 0, cfg_target_cpi) → 加价 raise bid: …`; `=P4P_ACTION(, , , , , "nike shoes") → 暂停 pause: 违禁关键词 nike (品牌 brand) …`',
+)
 def p4p_action(
     cost: Any,
     clicks: Any,

@@ -13,6 +13,7 @@ import numpy as np
 
 from . import _columns as C
 from ._coerce import broadcast, finish, restore
+from ._spec import excel, native_num
 from ._stats import sampled_median
 
 __all__ = ["LISTING_RULES", "hot_candidate", "listing_stars", "replace_link", "shop_health"]
@@ -27,6 +28,24 @@ LISTING_RULES = {
 }
 
 
+@excel(
+    "LISTING_STARS",
+    "产品星级 Listing stars 0–5 per platform: 1688 five-star rule, Alibaba.com practice or its quality score.",
+    "int",
+    help={
+        "main_images": "主图数量 main images",
+        "detail_images": "详情图片数量 detail images",
+        "description_chars": "详情文字字数 description characters",
+        "title_score": "标题分 title score (optional)",
+        "title_good": "合格标题分",
+        "platform": "平台 alibaba 或 1688 (cfg_platform)",
+        "quality_score": "国际站信息质量分 Alibaba.com quality score 0–5 (optional)",
+        "quality_target": "质量分目标",
+    },
+    settings={"title_good": "cfg_title_good", "quality_target": "cfg_quality_target"},
+    source="seed 002 五星产品 (1688); PLATFORM.md (Alibaba.com practice, quality score ≥ 4.5)",
+    example='`=LISTING_STARS(5, 10, 500, 45, cfg_title_good, "1688") → 4`; `=LISTING_STARS(6, 4, 600, 80, cfg_title_good, "alibaba", 4.6) → 5`',
+)
 def listing_stars(
     main_images: Any,
     detail_images: Any,
@@ -103,6 +122,27 @@ def listing_stars(
     return restore(finish(out, mcol, dcol, ccol, tcol, gcol, pcol, qcol, qtcol), shape)
 
 
+@excel(
+    "SHOP_HEALTH",
+    "店铺产品结构 Shop health: product count band and the share of zero-effect products.",
+    "text",
+    help={
+        "product_count": "产品数 products online",
+        "zero_effect_count": "零效果产品数 zero-effect products",
+        "min_products": "",
+        "new_products": "",
+        "max_products": "",
+        "zero_share_max": "",
+    },
+    settings={
+        "min_products": "cfg_shop_min_products",
+        "new_products": "cfg_shop_new_products",
+        "max_products": "cfg_shop_max_products",
+        "zero_share_max": "cfg_zero_effect_max",
+    },
+    source="seed 002 上架产品数量 50–60",
+    example="`=SHOP_HEALTH(55, 3) → 合适 right: 55 款产品 products`",
+)
 def shop_health(
     product_count: Any,
     zero_effect_count: Any,
@@ -161,6 +201,43 @@ def shop_health(
     return restore(finish(out, pcol, zcol, locol, midcol, hicol, zcap), shape)
 
 
+#: HOT_CANDIDATE: enough impressions, a click and an inquiry, then impressions below and CTR and
+#: inquiry rate (÷ visitors, ÷ clicks without visitors) above the shop's benchmarks.  A blank
+#: benchmark means fewer than 10 products with enough data (``BENCHMARK``): no candidate.
+_HOT_BASE = 'IF({visitors|""}="",' + native_num("clicks") + "," + native_num("visitors") + ")"
+_HOT = (
+    'IF({impressions}="","",IF(OR({shop_impr_median}="",{shop_ctr_median}=""),FALSE,'
+    "IF(AND(--{impressions}>0,--{impressions}>={min_impressions},"
+    + native_num("clicks")
+    + ">0,"
+    + native_num("inquiries")
+    + ">0),AND(--{impressions}<{shop_impr_median},"
+    + native_num("clicks")
+    + "/{impressions}>{shop_ctr_median},"
+    + f"IF({_HOT_BASE}>0,{native_num('inquiries')}/{_HOT_BASE},0)>{native_num('shop_inq_median')}"
+    + "),FALSE)))"
+)
+
+
+@excel(
+    "HOT_CANDIDATE",
+    "潜力爆款 Hot candidate: enough data, CTR and inquiry rate above the shop median, impressions below it.",
+    "bool",
+    help={
+        "impressions": "曝光 impressions",
+        "clicks": "点击 clicks",
+        "inquiries": "询盘 inquiries",
+        "shop_impr_median": "店铺曝光中位数 (blank = from the columns)",
+        "shop_ctr_median": "店铺点击率中位数 (blank = from the columns)",
+        "shop_inq_median": "店铺询盘率中位数 (blank = from the columns)",
+        "min_impressions": "最少曝光",
+        "visitors": "访客 visitors (inquiry rate = inquiries ÷ visitors)",
+    },
+    settings={"min_impressions": "cfg_min_impressions"},
+    twin=_HOT,
+    source="seed 000 找到商店潜在的爆炸链接; minimum sample (issue 13)",
+    example="`=HOT_CANDIDATE(300, 9, 2, 1000, 0.01, 0.05) → TRUE`; 40 impressions → FALSE",
+)
 def hot_candidate(
     impressions: Any,
     clicks: Any,
@@ -213,6 +290,20 @@ def hot_candidate(
     return restore(finish(C.bools(hot, np.isnan(imp)), *cols), shape)
 
 
+@excel(
+    "REPLACE_LINK",
+    "换链接建议 Replace-link advice after 3 rounds of optimisation without improvement.",
+    "text",
+    help={
+        "rounds": "优化次数 optimisation rounds",
+        "before_metric": "优化前指标 metric before",
+        "after_metric": "优化后指标 metric after",
+        "rounds_limit": "",
+    },
+    settings={"rounds_limit": "cfg_replace_rounds"},
+    source="seed 000 优化三次后无法生效, 建议更换链接",
+    example="`=REPLACE_LINK(3, 0.012, 0.011, cfg_replace_rounds) → 换新链接 replace the link: …`",
+)
 def replace_link(rounds: Any, before_metric: Any, after_metric: Any, rounds_limit: Any = None) -> Any:
     """Replace-link advice 换链接建议 (seed 000: after 3 optimisation rounds without effect, use a new link).
 

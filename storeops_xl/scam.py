@@ -45,6 +45,7 @@ from typing import Any, NamedTuple
 
 from . import _columns as C
 from ._coerce import broadcast, finish, restore
+from ._spec import excel
 
 __all__ = ["PATTERNS", "ScamPattern", "scam_advice", "scam_risk"]
 
@@ -353,6 +354,16 @@ def _advice(message: str) -> Any:
     return "; ".join(p.advice for p in _matches(message))
 
 
+@excel(
+    "SCAM_RISK",
+    "骗子风险 Scam risk 高/中/低 with the matched pattern and the seed's advice (seed 002 防骗技巧).",
+    "text",
+    help={
+        "message": "买家消息 buyer message",
+    },
+    source="seed 002 防骗技巧",
+    example='`=SCAM_RISK("I paid too much by mistake, please refund the excess") → 高: 多付退差价 overpay and refund the difference → 严词拒绝, 绝不退差价 …`',
+)
 def scam_risk(message: Any) -> Any:
     """Scam risk 骗子风险 of a buyer message: ``"高: pattern → advice"``, ``"中: …"`` or ``"低"`` (seed 002 防骗技巧).
 
@@ -379,6 +390,16 @@ def scam_risk(message: Any) -> Any:
     return restore(finish(out, col), shape)
 
 
+@excel(
+    "SCAM_ADVICE",
+    "防骗建议 Scam advice: what seed 002 says to do about the patterns in a buyer message.",
+    "text",
+    help={
+        "message": "买家消息 buyer message",
+    },
+    source="seed 002 防骗技巧",
+    example='`=SCAM_ADVICE("我下不了单") → 耐心教他怎么下单, 实在不会就签合同走银行打款 / …`',
+)
 def scam_advice(message: Any) -> Any:
     """Scam advice 防骗建议: what seed 002 says to do about the patterns in a buyer message; ``""`` when none.
 

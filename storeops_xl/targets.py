@@ -13,6 +13,7 @@ import numpy as np
 
 from . import _columns as C
 from ._coerce import EXCEL_EPOCH, as_1d, broadcast, error_text, finish, restore, to_number
+from ._spec import excel
 
 __all__ = ["pace_label", "pk_score", "target_pace", "target_split"]
 
@@ -29,6 +30,19 @@ def _weights(weights: Any, n: int | None = None) -> tuple[np.ndarray | None, str
     return w, None
 
 
+@excel(
+    "TARGET_SPLIT",
+    "月目标 Month target = annual × month weight ÷ sum of the 12 weights.",
+    "number",
+    help={
+        "annual": "年目标 annual target",
+        "month": "月份 1–12 或日期 month or a date",
+        "weights": "12 个月权重 12 month weights (seasonality)",
+    },
+    ranges=("weights",),
+    source="seed 000 定目标",
+    example="`=TARGET_SPLIT(120000, 11, tblSeason[Weight]) → 22500 (weights 1×10, 3, 3)`",
+)
 def target_split(annual: Any, month: Any, weights: Any = None) -> Any:
     """Month target 月目标 = annual × month weight ÷ sum of the 12 weights (seasonality).
 
@@ -100,6 +114,20 @@ def _today() -> float:
     return float((_dt.date.today() - EXCEL_EPOCH.date()).days)
 
 
+@excel(
+    "TARGET_PACE",
+    "进度 Pace = actual ÷ (target × elapsed share of the period).",
+    "percent",
+    help={
+        "actual": "实际 actual",
+        "target": "目标 target",
+        "period_start": "周期开始 period start",
+        "period_end": "周期结束 period end",
+        "as_of": "截至 as of, e.g. TODAY()",
+    },
+    source="seed 000 抓过程",
+    example='`=TARGET_PACE(5000, 30000, "2026-11-01", "2026-11-30", TODAY()) → 0.5 on 2026-11-10`',
+)
 def target_pace(actual: Any, target: Any, period_start: Any, period_end: Any, as_of: Any = None) -> Any:
     """Pace 进度 = actual ÷ (target × elapsed share of the period).
 
@@ -134,6 +162,20 @@ def target_pace(actual: Any, target: Any, period_start: Any, period_end: Any, as
     return restore(finish(pace, acol, tcol, scol, ecol, dcol), shape)
 
 
+@excel(
+    "PACE_LABEL",
+    "进度标签 Pace label: 领先 / 正常 / 落后.",
+    "text",
+    help={
+        "ratio": "进度 pace ratio",
+        "ahead": "",
+        "behind": "",
+    },
+    settings={"ahead": "cfg_pace_ahead", "behind": "cfg_pace_behind"},
+    twin='IF({ratio}="","",IF(--{ratio}>={ahead},"领先",IF(--{ratio}<{behind},"落后","正常")))',
+    source="seed 000 抓过程",
+    example="`=PACE_LABEL(0.5, cfg_pace_ahead, cfg_pace_behind) → 落后`",
+)
 def pace_label(ratio: Any, ahead: Any = None, behind: Any = None) -> Any:
     """Pace label 进度标签: ``"领先"`` (≥ ``cfg_pace_ahead`` 1.05), ``"落后"`` (< ``cfg_pace_behind`` 0.9), else ``"正常"``.
 
@@ -166,6 +208,21 @@ def _matrix(x: Any, name: str) -> tuple[np.ndarray, np.ndarray | None, tuple[int
     return values.reshape(shape2), errs, dims
 
 
+@excel(
+    "PK_SCORE",
+    "PK 得分 PK score = Σ weight × min(actual ÷ target, cap) × 100.",
+    "score",
+    help={
+        "actuals": "实际 actuals: one row per salesperson, one column per metric",
+        "targets": "目标 targets per metric (row or same size as actuals)",
+        "weights": "权重 metric weights",
+        "cap": "单项封顶",
+    },
+    settings={"cap": "cfg_pk_cap"},
+    ranges=("actuals", "targets", "weights"),
+    source="seed 000 团队pk流程",
+    example="`=PK_SCORE(B2:D4, B1:D1, B5:D5, cfg_pk_cap) → a column of 3 scores`",
+)
 def pk_score(actuals: Any, targets: Any, weights: Any, cap: Any = None) -> Any:
     """PK score PK 得分 = Σ weight × min(actual ÷ target, cap) × 100, weights scaled to sum 1.
 

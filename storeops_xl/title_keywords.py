@@ -31,6 +31,7 @@ import numpy as np
 
 from . import _columns as C
 from ._coerce import broadcast, finish, restore
+from ._spec import excel
 from ._words import CJK, STOP, latin_words, zh_words
 from .banned import _matcher, _term_norm, parse_extra_words
 from .titles import platform_column
@@ -148,6 +149,23 @@ def _hashable(values: list[Any]) -> tuple[Any, ...]:
     return tuple(None if isinstance(v, float) and np.isnan(v) else v for v in values)
 
 
+@excel(
+    "TITLE_KEYWORDS",
+    "评分关键词 Keywords a title is judged by: the typed ones, or guessed from the shop's keyword export.",
+    "text",
+    help={
+        "title": "产品标题 product title",
+        "keywords": "已填关键词 typed keywords (kept when not blank)",
+        "shop_keywords": "店铺关键词 the shop's keywords (tblKeywords keyword column)",
+        "shop_weights": "关键词权重 weight per keyword (impressions)",
+        "platform": "平台 alibaba 或 1688 (cfg_platform)",
+        "extra_words": "自定义禁用词 extra banned words (tblBannedWords)",
+        "count": "关键词个数 how many keywords (4)",
+    },
+    ranges=("shop_keywords", "shop_weights", "extra_words"),
+    source="seed 000 找词 (hot / potential / core words); the shop's keyword export 选词参谋",
+    example="`=TITLE_KEYWORDS([@Title], [@Keywords], tblKeywords[关键词 Keyword], tblKeywords[曝光 Impressions]) → shoes; sneakers; shoes men; sneakers for men`",
+)
 def title_keywords(
     title: Any,
     keywords: Any = None,

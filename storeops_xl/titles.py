@@ -67,6 +67,7 @@ import numpy as np
 
 from . import _columns as C
 from ._coerce import broadcast, error_text, finish, restore
+from ._spec import excel
 from ._words import CJK as _CJK
 from ._words import STEMS as _STEMS
 from ._words import STOP as _STOP
@@ -501,6 +502,34 @@ def _run(
     return restore(finish(out, tcol, kcol, pcol, *lims), shape)
 
 
+#: the help and settings TITLE_SCORE and TITLE_ISSUES share (same parameters)
+_TITLE_HELP = {
+    "platform": "平台 alibaba 或 1688 (cfg_platform)",
+    "extra_words": "自定义禁用词 extra banned words (tblBannedWords)",
+    "title_max": "国际站标题上限",
+    "title_min": "国际站标题建议下限",
+    "title_max_1688": "1688 标题上限",
+    "title_min_1688": "1688 标题建议下限",
+    "allowed_words": "允许词 cfg_allowed_words (registered trademarks)",
+}
+_TITLE_SETTINGS = {f"title_{k}": f"cfg_title_{k}" for k in ("max", "min", "max_1688", "min_1688")}
+
+
+@excel(
+    "TITLE_SCORE",
+    "标题分 Title score 0–100 (length, core word, position, coverage, stuffing, Title Case, symbols, filler).",
+    "score",
+    help={
+        "title": "产品标题 product title",
+        "keywords": "关键词, 核心词在前, 分号分隔 keywords, core word first, ;-separated",
+        **_TITLE_HELP,
+    },
+    settings=_TITLE_SETTINGS,
+    ranges=("extra_words", "allowed_words"),
+    guard='{title}=""',
+    source="SPEC §4; PLATFORM.md (128-character limit, Title Case, 1688 60 bytes and filler words); seed 002 标题的合理构成",
+    example='`=TITLE_SCORE([@Title], [@JudgedKeywords], cfg_platform, tblBannedWords[Word]) → 0–100`; `=TITLE_SCORE("Dog Leash Dog Leash Dog Leash …", "dog leash") → 40`',
+)
 def title_score(
     title: Any,
     keywords: Any = None,
@@ -553,6 +582,20 @@ def title_score(
     )
 
 
+@excel(
+    "TITLE_ISSUES",
+    "标题问题 Title issues: the reasons behind the title score, ; -separated.",
+    "text",
+    help={
+        "title": "产品标题 product title",
+        "keywords": "关键词, 核心词在前 keywords, core word first",
+        **_TITLE_HELP,
+    },
+    settings=_TITLE_SETTINGS,
+    ranges=("extra_words", "allowed_words"),
+    source="SPEC §4; PLATFORM.md",
+    example='`=TITLE_ISSUES("Nike Style Dog Collar", "dog collar") → 禁用词 banned words: nike (品牌 brand); 太短 far too short …`',
+)
 def title_issues(
     title: Any,
     keywords: Any = None,

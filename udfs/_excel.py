@@ -7,6 +7,7 @@ answer with the same shape and must never raise into Excel.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import math
 from collections.abc import Callable
 from typing import Any
@@ -56,3 +57,30 @@ def arg(name: str, doc: str) -> Callable[[Callable[..., Any]], Callable[..., Any
     if xw is None:
         return lambda f: f
     return xw.arg(name, doc=doc)
+
+
+#: every UDF in definition order, by Excel name (``udfs/__init__`` exports exactly these)
+UDFS: dict[str, Callable[..., Any]] = {}
+
+
+def udf(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Make ``f`` the Excel function of the same name, described by its spec.
+
+    The Function Wizard description and every argument's help come from the function's
+    ``storeops_xl.FUNCTIONS`` entry (written next to the core function), so a UDF is only
+    its three-line body.  A UDF whose parameters differ from the core function's, or whose
+    name is not a registered StoreOps function, fails at import.
+    """
+    from storeops_xl import FUNCTIONS
+
+    spec = FUNCTIONS.get(f.__name__)
+    if spec is None:
+        raise TypeError(f"{f.__name__} is not a StoreOps function (storeops_xl.FUNCTIONS)")
+    if tuple(inspect.signature(f).parameters) != spec.params:
+        raise TypeError(f"{f.__name__}{inspect.signature(f)} differs from its core function {spec.signature}")
+    f.__doc__ = spec.summary
+    for p in reversed(spec.params):  # as the stacked @arg decorators were applied: last one first
+        f = arg(p, spec.arg_help(p))(f)
+    f = func(f)
+    UDFS[spec.name] = f
+    return f

@@ -6,73 +6,40 @@ from typing import Any
 
 import storeops_xl as core
 
-from ._excel import arg, excel_call, func
+from ._excel import excel_call, udf
 
 
-@func
-@arg("received_at", "收到时间 message received at")
-@arg("replied_at", "首次回复时间 first reply at")
+@udf
 def REPLY_HOURS(received_at: Any, replied_at: Any) -> Any:
-    """回复用时 Reply hours between a message and the first reply."""
     return excel_call(core.reply_hours, received_at, replied_at)
 
 
-@func
-@arg("hours", "回复用时(小时) reply hours")
-@arg("channel", "渠道 询盘/inquiry 或 TM/旺旺")
-@arg("inquiry_hours", "询盘时限 cfg_reply_inquiry_h (24)")
-@arg("tm_hours", "TM 时限 cfg_reply_tm_h (1)")
+@udf
 def REPLY_OK(hours: Any, channel: Any, inquiry_hours: Any = None, tm_hours: Any = None) -> Any:
-    """及时回复 TRUE when an inquiry was answered within 24 h or a TM message within 1 h."""
     return excel_call(core.reply_ok, hours, channel, inquiry_hours, tm_hours)
 
 
-@func
-@arg("hours_range", "回复用时列 reply hours column")
-@arg("channel_range", "渠道列 channel column")
-@arg("inquiry_hours", "询盘时限 cfg_reply_inquiry_h (24)")
-@arg("tm_hours", "TM 时限 cfg_reply_tm_h (1)")
+@udf
 def TIMELY_RATE(hours_range: Any, channel_range: Any, inquiry_hours: Any = None, tm_hours: Any = None) -> Any:
-    """及时回复率 Timely-reply rate over whole columns: answered in time ÷ inquiry and TM buyers."""
     return excel_call(core.timely_rate, hours_range, channel_range, inquiry_hours, tm_hours)
 
 
-@func
-@arg("order_usd", "12 个月订单金额 USD order value (12 months)")
-@arg("paid_orders", "付款订单数 paid orders")
-@arg("sample_orders", "样品单数 sample orders")
-@arg("a_usd", "A 类金额门槛 cfg_class_a_usd (10000)")
-@arg("a_repeat", "A 类订单数门槛 cfg_class_a_repeat (3)")
+@udf
 def BUYER_CLASS(order_usd: Any, paid_orders: Any, sample_orders: Any, a_usd: Any = None, a_repeat: Any = None) -> Any:
-    """买家分类 Buyer class A 大B / B 小单 / C 样品 / D 询盘 (seed 000)."""
     return excel_call(core.buyer_class, order_usd, paid_orders, sample_orders, a_usd, a_repeat)
 
 
-@func
-@arg("deal_buyers", "成交买家数 buyers who became customers")
-@arg("inquiry_buyers", "询盘买家数 inquiring buyers")
+@udf
 def CLOSE_RATE(deal_buyers: Any, inquiry_buyers: Any) -> Any:
-    """成交率 Close rate = customers ÷ inquiring buyers (≥70% strong, ≤10% weak)."""
     return excel_call(core.close_rate, deal_buyers, inquiry_buyers)
 
 
-@func
-@arg("rate", "成交率 close rate")
-@arg("strong", "强 cfg_close_strong (0.7)")
-@arg("weak", "弱 cfg_close_weak (0.1)")
+@udf
 def CLOSE_LABEL(rate: Any, strong: Any = None, weak: Any = None) -> Any:
-    """成交能力 Close-rate band: 强 / 正常 / 弱."""
     return excel_call(core.close_label, rate, strong, weak)
 
 
-@func
-@arg("last_contact", "上次联系 last contact date")
-@arg("buyer_class", "买家分类 A/B/C/D")
-@arg("stage", "阶段 stage (流失/无效/关闭 = no follow-up)")
-@arg("cadence_a", "A 类间隔天数 cfg_cadence_a (7)")
-@arg("cadence_b", "B 类间隔天数 cfg_cadence_b (14)")
-@arg("cadence_c", "C 类间隔天数 cfg_cadence_c (5)")
-@arg("cadence_d", "D 类间隔天数 cfg_cadence_d (3)")
+@udf
 def NEXT_FOLLOWUP(
     last_contact: Any,
     buyer_class: Any,
@@ -82,13 +49,9 @@ def NEXT_FOLLOWUP(
     cadence_c: Any = None,
     cadence_d: Any = None,
 ) -> Any:
-    """下次跟进 Next follow-up date = last contact + the class cadence (A 7, B 14, C 5, D 3 days)."""
     return excel_call(core.next_followup, last_contact, buyer_class, stage, cadence_a, cadence_b, cadence_c, cadence_d)
 
 
-@func
-@arg("next_date", "下次跟进日期 next follow-up date")
-@arg("today", "今天 today, e.g. TODAY()")
+@udf
 def OVERDUE(next_date: Any, today: Any = None) -> Any:
-    """已逾期 Overdue: TRUE when the follow-up date has passed."""
     return excel_call(core.overdue, next_date, today)

@@ -25,7 +25,7 @@ import re
 import numpy as np
 import numpy.typing as npt
 
-from storeops_xl._coerce import EXCEL_EPOCH
+from storeops_xl.inputs import EXCEL_EPOCH
 
 #: 9999-12-31, the last date Excel knows
 MAX_SERIAL = 2958465

@@ -31,6 +31,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from storeops_xl.inputs import EXCEL_ERRORS
+
 from ..xlsx._cells import XLErr
 from ._serial import LocaleDependent, parse_date_text, serial_from_datetime64
 
@@ -48,19 +50,9 @@ __all__ = [
     "NULL",
 ]
 
-#: Excel's error values, the one list the engine (parser, reader, evaluator) uses
-ERROR_CODES: tuple[str, ...] = (
-    "#NULL!",
-    "#DIV/0!",
-    "#VALUE!",
-    "#REF!",
-    "#NAME?",
-    "#NUM!",
-    "#N/A",
-    "#GETTING_DATA",
-    "#SPILL!",
-    "#CALC!",
-)
+#: Excel's error values: the core's one vocabulary (``storeops_xl.inputs.EXCEL_ERRORS``), read by
+#: the engine's parser, reader and evaluator too
+ERROR_CODES: tuple[str, ...] = EXCEL_ERRORS
 ERRORS: dict[str, XLErr] = {c: XLErr(c) for c in ERROR_CODES}
 NULL, DIV0, VALUE, REF, NAME, NUM, NA = (ERRORS[c] for c in ERROR_CODES[:7])
 

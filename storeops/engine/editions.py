@@ -110,16 +110,16 @@ def _cell_value(pkg, m: re.Match | None) -> Any:
 
 
 def _as_of_serial(value: Any, today: _dt.date) -> float:
-    from storeops_xl._coerce import to_date
+    from storeops_xl.inputs import date_to_serial, to_date
 
     if value is None or (isinstance(value, str) and not value.strip()):
-        return float((today - _dt.date(1899, 12, 30)).days)
+        return date_to_serial(today)
     import numpy as np
 
     col = to_date(np.array([value], dtype=object), "cfg_as_of")
     serial = float(col.values[0])
     if serial != serial:  # unreadable: fall back to today, never break the recalculation
-        return float((today - _dt.date(1899, 12, 30)).days)
+        return date_to_serial(today)
     return float(int(serial))
 
 

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from storeops.errors import StoreOpsError
-from storeops_xl._coerce import to_number
+from storeops_xl.inputs import to_number
 
 from .grid import Grid, read_grid
 from .timezones import parse_time, zone_of_header

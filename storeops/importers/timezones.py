@@ -32,6 +32,8 @@ import unicodedata
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from storeops_xl.inputs import EXCEL_EPOCH
+
 __all__ = ["CHINA", "PACIFIC", "STORE_ZONE", "parse_time", "to_store_time", "zone_from_text", "zone_of_header"]
 
 CHINA = "Asia/Shanghai"
@@ -39,7 +41,6 @@ PACIFIC = "America/Los_Angeles"
 #: the one zone every time in a StoreOps workbook is in
 STORE_ZONE = CHINA
 
-_EXCEL_EPOCH = _dt.datetime(1899, 12, 30)
 _NAMED: dict[str, str | _dt.timezone] = {
     "北京时间": CHINA,
     "中国时间": CHINA,
@@ -203,7 +204,7 @@ def parse_time(value: Any, zone: str | _dt.tzinfo | None = CHINA) -> _dt.datetim
             return None
         if not 1 <= f < 2_958_466:
             raise ValueError(f"{value!r} is not a time")
-        return to_store_time(_EXCEL_EPOCH + _dt.timedelta(days=f), zone)
+        return to_store_time(EXCEL_EPOCH + _dt.timedelta(days=f), zone)
     text = unicodedata.normalize("NFKC", str(value)).strip()
     if text in ("", "-", "--", "—", "N/A", "n/a"):
         return None

@@ -136,7 +136,7 @@ def _num(v: Any) -> Any:
     if isinstance(v, str):  # an export importer should already have parsed numbers
         import numpy as np
 
-        from storeops_xl._coerce import to_number
+        from storeops_xl.inputs import to_number
 
         col = to_number(np.array([v], dtype=object), "value")
         f = col.values[0]

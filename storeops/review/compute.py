@@ -40,7 +40,7 @@ from storeops.tables import drop_blank_rows, is_blank, to_keys
 from storeops.workbook.schema import LISTS, PK_METRICS
 from storeops_xl import followup as F
 from storeops_xl import targets as TG
-from storeops_xl._coerce import EXCEL_EPOCH, to_date, to_number
+from storeops_xl.inputs import EXCEL_EPOCH, date_to_serial, to_date, to_number
 from storeops_xl.settings import DEFAULTS
 
 __all__ = ["Review", "compute_review", "parse_week", "week_of"]
@@ -80,7 +80,7 @@ def week_of(day: _dt.date) -> str:
 
 
 def _serial(d: _dt.date) -> float:
-    return float((d - EXCEL_EPOCH.date()).days)
+    return date_to_serial(d)
 
 
 def _nums(s: pd.Series, name: str) -> np.ndarray:

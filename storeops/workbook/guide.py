@@ -1,12 +1,11 @@
 """The 说明 Guide sheet: how each person uses the workbook, and every StoreOps function.
 
-The function list is generated from :data:`storeops_xl.FUNCTIONS`: Excel name, parameters
-(from the Python signature) and the first docstring line, so it never drifts from the code.
+The function list is generated from each function's spec (:data:`storeops_xl.FUNCTIONS`):
+Excel name, parameters (optional ones in brackets), the bilingual summary Excel's Function
+Wizard shows and the return format, so it never drifts from the code.
 """
 
 from __future__ import annotations
-
-import inspect
 
 import storeops_xl
 
@@ -80,20 +79,12 @@ RHYTHM = (
 
 
 def function_rows() -> list[tuple[str, str, str]]:
-    """``(name, parameters, description)`` for every function in ``storeops_xl.FUNCTIONS``."""
+    """``(name, parameters, description)`` for every function, from its spec (``storeops_xl.FUNCTIONS``)."""
     rows = []
     for name in sorted(storeops_xl.FUNCTIONS):
         spec = storeops_xl.FUNCTIONS[name]
-        try:
-            params = ", ".join(
-                p.name if p.default is inspect.Parameter.empty else f"[{p.name}]"
-                for p in inspect.signature(spec.func).parameters.values()
-                if p.kind not in (p.VAR_KEYWORD,) and not p.name.startswith("_")
-            )
-        except (TypeError, ValueError):
-            params = ""
-        doc = inspect.getdoc(spec.func) or ""
-        rows.append((name, params, doc.strip().splitlines()[0] if doc.strip() else ""))
+        params = spec.signature[len(name) + 1 : -1]
+        rows.append((name, params, f"{spec.summary} → {spec.returns}"))
     return rows
 
 

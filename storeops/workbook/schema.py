@@ -25,6 +25,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from storeops_xl import followup
+
 #: Version of the workbook layout this code writes and reads, stamped in every workbook it
 #: builds as the custom document property ``StoreOpsSchemaVersion``.  Whoever changes the tables
 #: so that an older file can no longer be merged with a new one bumps it by one (and adds the
@@ -119,17 +121,8 @@ LISTS: dict[str, tuple[str, ...]] = {
         "展会 Trade show",
         "老客户 Old buyer",
     ),
-    "channel": ("询盘 Inquiry", "TM"),
-    "stage": (
-        "新询盘 New",
-        "已报价 Quoted",
-        "样品 Sample",
-        "谈判 Negotiating",
-        "成交 Won",
-        "复购 Repeat",
-        "搁置 On hold",
-        "流失 Lost",
-    ),
+    "channel": followup.CHANNELS,
+    "stage": followup.STAGES,
     "yesno": ("是 Yes", "否 No"),
     "platform": ("alibaba", "1688"),
     "kw_type": ("热词 Hot", "潜力词 Potential", "核心词 Core"),
@@ -154,8 +147,8 @@ LISTS: dict[str, tuple[str, ...]] = {
         "自定义 Custom",
     ),
 }
-#: stages after which a buyer is no longer open (no next action needed)
-CLOSED_STAGES = ("搁置 On hold", "流失 Lost")
+#: stages after which a buyer is no longer open (no next action needed): the core's rule
+CLOSED_STAGES = followup.CLOSED_STAGES
 
 S_GUIDE, S_TARGET, S_FUNNEL, S_FOLLOW = "说明 Guide", "目标 Target", "漏斗 Funnel", "跟进 Follow-up"
 S_BUYERS, S_PK, S_PRODUCTS, S_KEYWORDS, S_SETTINGS = (
@@ -675,7 +668,7 @@ BUYER_SUMMARY = T(
             "及时回复率 Timely rate",
             "formula",
             "percent",
-            'IFERROR(COUNTIFS([tblFollow.salesperson],{salesperson},[tblFollow.timely],TRUE)/COUNTIFS([tblFollow.salesperson],{salesperson},[tblFollow.reply_hours],">=0"),"")',
+            followup.timely_rate_native("[tblFollow.timely]", "[tblFollow.salesperson],{salesperson}"),
             width=10,
         ),
         Col(
@@ -733,7 +726,11 @@ PK = T(
             "及时回复率 Timely rate",
             "formula",
             "percent",
-            'IFERROR(COUNTIFS([tblFollow.salesperson],{salesperson},[tblFollow.timely],TRUE,[tblFollow.received_at],">="&cfg_month_start)/{inquiries},0)',
+            followup.timely_rate_native(
+                "[tblFollow.timely]",
+                '[tblFollow.salesperson],{salesperson},[tblFollow.received_at],">="&cfg_month_start',
+                "0",
+            ),
             width=10,
         ),
         Col(
@@ -1015,11 +1012,7 @@ STAFF = T(
             "本表及时回复率 Our timely rate",
             "formula",
             "percent",
-            "IFERROR(COUNTIFS("
-            + _IN_PERIOD
-            + ",[tblFollow.timely],TRUE)/COUNTIFS("
-            + _IN_PERIOD
-            + ',[tblFollow.reply_hours],">=0"),"")',
+            followup.timely_rate_native("[tblFollow.timely]", _IN_PERIOD),
             width=10,
         ),
         Col(

@@ -244,7 +244,7 @@ def _convert(rows, ts, styles, raw, rest, sst_arr, dates, dates_as_datetime) -> 
         if dates_as_datetime and dates.size:
             ds = np.isin(styles[isn], dates)
             if ds.any():
-                from storeops_xl._coerce import serial_to_datetime64
+                from storeops_xl.inputs import serial_to_datetime64
 
                 obj[ds] = serial_to_datetime64(x[ds]).astype("datetime64[us]").astype(object)
         vals[isn] = obj
@@ -381,7 +381,7 @@ def records_to_columns(
                 if dates is not None:
                     ds = np.isin(s_[m], dates)
                     if ds.any():
-                        from storeops_xl._coerce import serial_to_datetime64
+                        from storeops_xl.inputs import serial_to_datetime64
 
                         obj[ds] = serial_to_datetime64(n_[m][ds]).astype("datetime64[us]").astype(object)
                 v_[m] = obj

@@ -12,13 +12,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from storeops_xl.inputs import date_to_serial
+
 from ._atomic import atomic_replace
 from ._cells import col_index, col_letters, escape, parse_range, read_columns, unescape
 from ._package import Package, bad_file, open_package
 from ._session import workbook_session
 from ._zipwrite import write_zip
 
-_EPOCH = _dt.datetime(1899, 12, 30)
 #: Most characters Excel keeps in one cell.
 MAX_CELL_TEXT = 32_767
 
@@ -169,10 +170,10 @@ def _cell_bytes(letters: bytes, row: int, style: bytes, value: Any) -> bytes | N
     if isinstance(value, np.datetime64):
         value = pd.Timestamp(value).to_pydatetime()
     if isinstance(value, _dt.datetime):
-        v = (value.replace(tzinfo=None) - _EPOCH) / _dt.timedelta(days=1)
+        v = date_to_serial(value)
         return b'<c r="%s%d"%s><v>%s</v></c>' % (letters, row, style, repr(v).encode())
     if isinstance(value, _dt.date):
-        return b'<c r="%s%d"%s><v>%d</v></c>' % (letters, row, style, (value - _EPOCH.date()).days)
+        return b'<c r="%s%d"%s><v>%d</v></c>' % (letters, row, style, int(date_to_serial(value)))
     if isinstance(value, (int, float, np.integer, np.floating)):
         f = float(value)
         if not math.isfinite(f):

@@ -1,7 +1,7 @@
 """The package boundaries hold: a pure core, adapters that use its public API, no cycles.
 
-Each allow-list below records a known violation that another change removes; a new violation
-fails, and so does an entry that is no longer needed (delete it: the lists only shrink).
+The allow-list below records known violations that another change removes; a new violation
+fails, and so does an entry that is no longer needed (delete it: the list only shrinks).
 """
 
 from __future__ import annotations
@@ -14,19 +14,6 @@ IMPORTS = all_imports()
 
 #: The core is pandas/numpy only: no Excel binding, no workbook library, no adapter.
 CORE_FORBIDDEN = {"xlwings", "openpyxl", "xlsxwriter", "storeops", "udfs"}
-
-#: storeops modules that still import a private ``storeops_xl._*`` module (issue 17 gives the
-#: core a public inputs module; the i17-spec change moves these imports to it).
-PRIVATE_CORE_ALLOWED = {
-    ("storeops.check", "storeops_xl._coerce"),
-    ("storeops.engine._serial", "storeops_xl._coerce"),
-    ("storeops.engine.editions", "storeops_xl._coerce"),
-    ("storeops.importers.spec", "storeops_xl._coerce"),
-    ("storeops.importers.upsert", "storeops_xl._coerce"),
-    ("storeops.merge", "storeops_xl._coerce"),
-    ("storeops.review.compute", "storeops_xl._coerce"),
-    ("storeops.xlsx._cells", "storeops_xl._coerce"),
-}
 
 #: Dependencies against the layering (core → xlsx → engine → workbook → commands); each one closes a
 #: cycle between packages.  Allowed until the change named beside it lands.
@@ -63,14 +50,9 @@ def _private_core_imports() -> set[tuple[str, str]]:
     return found
 
 
-def test_no_new_private_core_imports():
-    new = _private_core_imports() - PRIVATE_CORE_ALLOWED
-    assert not new, f"storeops imports private core modules (use the public storeops_xl API): {sorted(new)}"
-
-
-def test_private_core_allow_list_only_shrinks():
-    gone = PRIVATE_CORE_ALLOWED - _private_core_imports()
-    assert not gone, f"no longer imported: delete from PRIVATE_CORE_ALLOWED: {sorted(gone)}"
+def test_no_private_core_imports():
+    found = _private_core_imports()
+    assert not found, f"storeops imports private core modules (use storeops_xl or storeops_xl.inputs): {sorted(found)}"
 
 
 def _component_graph() -> dict[str, set[str]]:

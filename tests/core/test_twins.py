@@ -70,15 +70,15 @@ DOMAIN = {
         ]
     ),
 }
-SETTINGS = {"inquiry_hours", "tm_hours", "a_usd", "a_repeat", "strong", "weak", "ahead", "behind", "index_min"}
-SETTINGS |= {"seller_max", "cadence_a", "cadence_b", "cadence_c", "cadence_d", "min_impressions"}
 
 
-def _strategy(param: str):
+def _strategy(name: str, param: str):
+    """Inputs of one parameter: its column's values, else (a ``cfg_*`` setting of the spec)
+    a positive threshold or a blank (the setting's default), else a count."""
     if param in DOMAIN:
         return DOMAIN[param]
-    if param in SETTINGS:
-        return st.sampled_from([1, 3, 7, 14, 24, 0.1, 0.7, 0.9, 1.05, 200, 10000])
+    if param in FUNCTIONS[name].settings:
+        return st.one_of(st.none(), st.sampled_from([1, 3, 7, 14, 24, 0.1, 0.7, 0.9, 1.05, 200, 10000]))
     return count
 
 
@@ -91,7 +91,7 @@ def _used(name: str) -> list[str]:
 
 def rows_for(name: str, n: int, least: int = 1):
     params = _used(name)
-    return st.lists(st.tuples(*(_strategy(p) for p in params)), min_size=least, max_size=n)
+    return st.lists(st.tuples(*(_strategy(name, p) for p in params)), min_size=least, max_size=n)
 
 
 def _letter(j: int) -> str:

@@ -22,6 +22,7 @@ from storeops.engine._values import ERROR_CODES, Rng, Unsupported, error_mask, t
 from storeops.xlsx import XLErr
 from storeops_xl import _columns as C
 from storeops_xl._coerce import _text1, to_text
+from storeops_xl.inputs import EXCEL_ERRORS
 
 # --------------------------------------------------------------------------- values
 _WORDS = [
@@ -346,5 +347,5 @@ def test_text_column_errors(values):
     arr = np.empty(len(values), dtype=object)
     arr[:] = values
     col = C.text(arr, "t")
-    errs = [isinstance(v, str) and v[:1] == "#" and v.split(" ")[0].upper() in C._EXCEL_ERRORS for v in values]
+    errs = [isinstance(v, str) and v[:1] == "#" and v.split(None, 1)[0].upper() in EXCEL_ERRORS for v in values]
     assert col.values.tolist() == ["" if e or v is None else v for v, e in zip(values, errs)]

@@ -70,3 +70,17 @@ def test_clicks_above_impressions_only_flags_the_impossible():
     )  # visitors > clicks is possible
     problems = check_frames({"tblFunnel": f})
     assert [(p.row, p.column) for p in problems] == [(9, "点击 Clicks")]
+
+
+def test_closed_stage_is_the_core_rule():
+    """A stage NEXT_FOLLOWUP treats as closed needs no next action in check either (typed
+    by hand: ``lost``, ``流失``, ``骗子``); before, check knew only the two drop-down labels."""
+    from storeops_xl import next_followup
+
+    typed = ["lost", "流失", "骗子 scam", "invalid", "搁置"]
+    rows = [_follow(buyer=f"B{i}", stage=s, next_action=None) for i, s in enumerate(typed)]
+    rows.append(_follow(buyer="open", stage="报价", next_action=None))
+    problems = check_frames({"tblFollow": to_headers("tblFollow", pd.DataFrame(rows)), "tblSalespeople": SP})
+    assert [p.row for p in problems] == [5 + len(typed)]
+    assert all(next_followup("2026-11-03", "A", s) is None for s in typed)
+    assert next_followup("2026-11-03", "A", "报价") is not None
