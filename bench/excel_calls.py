@@ -12,7 +12,10 @@ Three counts per workbook:
 
 * **open** — opening the file;
 * **row edit** — a salesperson edits every input cell of one follow-up row (the middle one);
-* **setting** — changing one ``cfg_*`` setting: the cost of each, the largest reported.
+  the same for one row of the Funnel and of the Products table (what a hand edit there costs);
+* **setting** — changing one ``cfg_*`` setting: the cost of each, the largest reported; and,
+  for the settings that feed a stamped ``BENCHMARK`` cell (a value in the file), what the
+  next save or Refresh costs when it rewrites that cell.
 
 Usage::
 
@@ -200,19 +203,24 @@ def count_open(wb: Workbook) -> int:
     return dirty_calls(wb, {}, volatile=True)[0]
 
 
-def count_row_edit(wb: Workbook) -> tuple[int, int]:
-    """(UDF calls, UDF calls in the edited row itself) for one follow-up row edited."""
+def count_row_edit(wb: Workbook, table: str = "tblFollow") -> tuple[int, int]:
+    """(UDF calls, UDF calls in the edited row itself) for one row of ``table`` edited (every
+    input cell of its middle row)."""
     from storeops.workbook import schema
 
-    t = wb.tables.get("tblFollow")
+    t = wb.tables.get(table)
     if t is None:
         return 0, 0
     c1, _r1, _c2, _r2 = t.bounds
     first, last = t.data_rows
     row = (first + last) // 2
-    seeds = {(t.sheet, c1 + j): {row} for j, c in enumerate(schema.FOLLOW.columns) if c.kind == "input"}
+    cols = schema.TABLES[table].columns
+    seeds = {(t.sheet, c1 + j): {row} for j, c in enumerate(cols) if c.kind == "input"}
     calls, _ = dirty_calls(wb, seeds, volatile=True)  # Excel also recomputes every volatile cell
-    own = sum(g.udf_calls for g in wb.groups if g.sheet == t.sheet and row in set(g.rows.tolist()))
+    c2 = c1 + len(cols) - 1
+    own = sum(
+        g.udf_calls for g in wb.groups if g.sheet == t.sheet and c1 <= g.col <= c2 and row in set(g.rows.tolist())
+    )
     return calls, own
 
 
@@ -229,22 +237,57 @@ def count_settings(wb: Workbook) -> dict[str, int]:
     return out
 
 
+def count_at_save(wb: Workbook) -> dict[str, int]:
+    """Calls the next save/Refresh makes when a setting changed a stamped cell
+    (``FunctionSpec.stamp``: the ``BENCHMARK`` shop medians, values in the file): what
+    depends on the stamped cells that read the setting, per setting."""
+    import re
+
+    from storeops.workbook import schema
+    from storeops.workbook.editions import stamped
+
+    reads: dict[str, dict[tuple[str, int], set[int]]] = defaultdict(dict)
+    for sh in schema.SHEETS:
+        for cell in sh.cells:
+            where = wb.names.get(cell.name)
+            if cell.formula is None or where is None or not stamped(cell.formula):
+                continue
+            for name in set(re.findall(r"\bcfg_\w+", cell.formula)):
+                reads[name][(where[0], where[1])] = reads[name].get((where[0], where[1]), set()) | {where[2]}
+    return {name: dirty_calls(wb, seeds, volatile=True)[0] for name, seeds in reads.items()}
+
+
 def report(label: str, path: str) -> dict:
     t0 = time.perf_counter()
     wb = load(path)
     udf_cells = sum(len(g.rows) for g in wb.groups if g.udf_calls)
     opened = count_open(wb)
     row, own = count_row_edit(wb)
+    funnel, funnel_own = count_row_edit(wb, "tblFunnel")
+    product, product_own = count_row_edit(wb, "tblProducts")
     per = count_settings(wb)
+    later = count_at_save(wb)
     worst = max(per.items(), key=lambda kv: kv[1]) if per else ("-", 0)
+    worst_later = max(later.items(), key=lambda kv: kv[1]) if later else ("-", 0)
     over = {k: v for k, v in per.items() if v > 10_000}
     print(
         f"{label}: {udf_cells:,} UDF cells | open {opened:,} | one follow-up row edited {row:,} "
-        f"(UDF calls in that row: {own}) | one setting changed: up to {worst[1]:,} ({worst[0]})"
+        f"(UDF calls in that row: {own}) | one funnel row {funnel:,} ({funnel_own}) | one product row "
+        f"{product:,} ({product_own}) | one setting changed: up to {worst[1]:,} ({worst[0]})"
         f"{'; over 10,000: ' + ', '.join(f'{k} {v:,}' for k, v in sorted(over.items())) if over else ''}"
+        f" | through stamped benchmarks at the next save: up to {worst_later[1]:,} ({worst_later[0]})"
         f"  [{time.perf_counter() - t0:.1f} s]"
     )
-    return {"udf_cells": udf_cells, "open": opened, "row": row, "row_own": own, "settings": per}
+    return {
+        "udf_cells": udf_cells,
+        "open": opened,
+        "row": row,
+        "row_own": own,
+        "funnel_row": funnel,
+        "product_row": product,
+        "settings": per,
+        "settings_at_save": later,
+    }
 
 
 def main() -> int:

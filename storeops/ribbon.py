@@ -97,6 +97,27 @@ def _stamp_as_of(book: Any) -> None:  # pragma: no cover - Excel only, unverifie
     book.names["cfg_today"].refers_to_range.value = as_of or _dt.date.today()
 
 
+def _stamp_benchmarks(book: Any) -> None:  # pragma: no cover - Excel only, unverified
+    """Recompute the stamped cells (``BENCHMARK`` shop medians, ``FunctionSpec.stamp``), as
+    ``storeops recalc`` does: Excel evaluates each cell's schema formula once and the value
+    is written only when it changed, so the per-row diagnoses that read it are recomputed
+    only then (not on every edit of a funnel or product row)."""
+    from storeops.workbook import schema
+    from storeops.workbook.editions import stamped
+    from storeops.workbook.formulas import cell_formula
+
+    for sh in schema.SHEETS:
+        for cell in sh.cells:
+            if cell.formula is None or not stamped(cell.formula):
+                continue
+            rng = book.names[cell.name].refers_to_range
+            value = rng.sheet.api.Evaluate(cell_formula(cell.formula, "xlsm"))
+            if value == "" or (isinstance(value, int) and value <= -2146826200):  # blank, or a COM error code
+                value = None
+            if rng.value != value:
+                rng.value = value
+
+
 def refresh(book_path: str | None = None, *, today: Any = None) -> Any:
     """Refresh 刷新: recalculate every StoreOps formula (``storeops recalc``).
 
@@ -106,6 +127,8 @@ def refresh(book_path: str | None = None, *, today: Any = None) -> Any:
     if book_path is None:
         book = _caller_book()  # pragma: no cover
         _stamp_as_of(book)  # pragma: no cover
+        book.app.calculate()  # pragma: no cover
+        _stamp_benchmarks(book)  # pragma: no cover
         book.app.calculate()  # pragma: no cover
         return None  # pragma: no cover
     from storeops.engine import recalc
@@ -160,6 +183,7 @@ def import_export(paths: Sequence[str] | str | None = None, book_path: str | Non
             _xl_write(book, n, f)
             report.written = True
     book.app.calculate()  # pragma: no cover
+    _stamp_benchmarks(book)  # pragma: no cover
     _xl_message(book, format_report(report))  # pragma: no cover
     return report  # pragma: no cover
 

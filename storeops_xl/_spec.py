@@ -41,6 +41,12 @@ evaluated by the headless engine and by LibreOffice); outside them both give an 
 not necessarily the same one.  ``guard`` is a native condition under which the function
 returns a blank: the ``.xlsm`` writes ``IF(guard,"",FUNC(...))`` so a client without
 Python computes those blanks itself.
+
+``stamp`` marks a function whose cells the ``.xlsm`` holds as *stamped values*, like the
+as-of date: ``BENCHMARK`` reads a whole table column and feeds one ``FUNNEL_DIAG`` per row,
+so as a live formula any edit of one funnel or product row would make Excel call Python
+for every row.  ``storeops recalc`` / ``watch`` / ``import`` and Excel's Refresh and save
+recompute them (``docs/workbook.md``).
 """
 
 from __future__ import annotations
@@ -75,6 +81,7 @@ class FunctionSpec:
     twin: str | None = None
     guard: str | None = None
     summary: str = ""
+    stamp: bool = False
     help: Mapping[str, str] = field(default_factory=dict)
     settings: Mapping[str, str] = field(default_factory=dict)
     source: str = ""
@@ -163,6 +170,7 @@ def excel(
     aggregate: bool = False,
     twin: str | None = None,
     guard: str | None = None,
+    stamp: bool = False,
     source: str = "",
     example: str = "",
 ) -> Callable[[F], F]:
@@ -178,11 +186,12 @@ def excel(
                 aggregate,
                 twin,
                 guard,
-                summary,
-                dict(help),
-                dict(settings or {}),
-                source,
-                example,
+                summary=summary,
+                help=dict(help),
+                settings=dict(settings or {}),
+                stamp=stamp,
+                source=source,
+                example=example,
             )
         )
         return func

@@ -316,6 +316,7 @@ def funnel_diag(
     },
     ranges=("values", "sample"),
     aggregate=True,
+    stamp=True,
     source="issue 13 (benchmarks = the shop's own median, or the Data Manager peer average typed in `cfg_bench_*`)",
     example="`=BENCHMARK(tblFunnel[点击率 CTR], tblFunnel[曝光 Impressions], cfg_min_impressions, cfg_bench_ctr) → 0.0166`",
 )

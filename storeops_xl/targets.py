@@ -114,6 +114,9 @@ def _today() -> float:
     return float((_dt.date.today() - EXCEL_EPOCH.date()).days)
 
 
+_SHARE = "MAX(0,MIN(1,(INT({as_of|TODAY()})-INT({period_start})+1)/(INT({period_end})-INT({period_start})+1)))"
+
+
 @excel(
     "TARGET_PACE",
     "进度 Pace = actual ÷ (target × elapsed share of the period).",
@@ -126,6 +129,13 @@ def _today() -> float:
         "as_of": "截至 as of, e.g. TODAY()",
     },
     source="seed 000 抓过程",
+    # actual ÷ (target × share of the period's whole days gone, both ends counted, clipped to
+    # 0–1); blank before the period, without a target or an actual; the as-of date is the
+    # stamped ``cfg_today`` in the workbook (never blank there)
+    twin=(
+        'IF(OR({period_start}="",{period_end}=""),"",IF(INT({period_end})<INT({period_start}),#VALUE!,'
+        'IF(OR({target}="",{actual}=""),"",IF(--{target}*' + _SHARE + ">0,--{actual}/(--{target}*" + _SHARE + '),""))))'
+    ),
     example='`=TARGET_PACE(5000, 30000, "2026-11-01", "2026-11-30", TODAY()) → 0.5 on 2026-11-10`',
 )
 def target_pace(actual: Any, target: Any, period_start: Any, period_end: Any, as_of: Any = None) -> Any:

@@ -1,7 +1,11 @@
 """What Excel sends in and gets back: the only place the UDFs touch Excel's value shapes.
 
-xlwings passes a single cell as a scalar and a range as a list (of lists); a UDF must
-answer with the same shape and must never raise into Excel.
+xlwings passes a range as a list (of lists); a UDF must answer with the same shape and
+must never raise into Excel.  Every per-row parameter (not one of the function's
+``FunctionSpec.ranges``) is declared ``ndim=2``, so a range a person types keeps its
+orientation: ``=CTR(F5:F10,E5:E10)`` answers a column of 6 results, ``=CTR(F5:K5,E5:J5)``
+a row, and Excel 365 spills them (older Excel: enter it over the result cells with
+Ctrl+Shift+Enter).  A one-cell result goes back as a plain value.
 """
 
 from __future__ import annotations
@@ -33,14 +37,25 @@ def _cell(v: Any) -> Any:
 def to_excel(result: Any) -> Any:
     """A core result as Excel wants it: a scalar, or a list of rows for a range."""
     if isinstance(result, np.ndarray):
+        if result.size == 1:
+            return _cell(result.reshape(-1)[0])
         if result.ndim == 1:
             return [[_cell(v)] for v in result]
         return [[_cell(v) for v in row] for row in result]
     return _cell(result)
 
 
+def _one_cell(a: Any) -> bool:
+    return isinstance(a, list) and len(a) == 1 and isinstance(a[0], list) and len(a[0]) == 1
+
+
 def excel_call(func: Callable[..., Any], *args: Any) -> Any:
-    """Call a core function for Excel: shape the answer, turn any failure into ``#…`` text."""
+    """Call a core function for Excel: shape the answer, turn any failure into ``#…`` text.
+
+    A one-cell range (``[[v]]``, as ``ndim=2`` parameters receive a single cell) is passed as
+    the plain value, so a cell answers exactly what the scalar call answers.
+    """
+    args = tuple(a[0][0] if _one_cell(a) else a for a in args)
     try:
         return to_excel(func(*args))
     except Exception as exc:  # a cell shows a short text, never a traceback
@@ -48,8 +63,30 @@ def excel_call(func: Callable[..., Any], *args: Any) -> Any:
 
 
 def func(f: Callable[..., Any]) -> Callable[..., Any]:
-    """``xw.func`` when xlwings is there, else nothing: the function is returned unchanged."""
-    return xw.func(f) if xw is not None else f
+    """``xw.func`` when xlwings is there, else nothing: the function is returned unchanged.
+
+    Per-row parameters come in as 2-D lists (``ndim=2``): a typed range keeps its shape.
+    """
+    if xw is None:
+        return f
+    for p in per_row_params(f.__name__):
+        f = xw.arg(p, ndim=2)(f)
+    return xw.func(f)
+
+
+def per_row_params(name: str) -> list[str]:
+    """The parameters of StoreOps function ``name`` that take one value per row (declared
+    ``ndim=2``): all but its ``FunctionSpec.ranges``; none of an aggregate (one answer per call).
+
+    >>> per_row_params("TARGET_SPLIT")
+    ['annual', 'month']
+    """
+    from storeops_xl import FUNCTIONS
+
+    spec = FUNCTIONS[name]
+    if spec.aggregate:
+        return []
+    return [p for p in inspect.signature(spec.func).parameters if p not in spec.ranges]
 
 
 def arg(name: str, doc: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -11,6 +11,9 @@
   (including rows a person appended below a table); the engine evaluates them with
   everything else, in dependency order; after writing, the formulas are taken out again
   and only the values stay.
+* **Stamped benchmarks**: ``BENCHMARK`` cells (``FunctionSpec.stamp``) are values in both
+  editions; they get their formula for the evaluation the same way, so every recalc
+  refreshes them before the per-row diagnoses that read them.
 * **calcId**: ``workbook.xml`` gets the calcId of current Excel
   (:mod:`storeops.xlsx.calcid`).
 * **VBA code names**: a LibreOffice save keeps ``vbaProject.bin`` but drops the workbook's
@@ -161,7 +164,7 @@ def _with_formula(cell: re.Match, formula: str) -> bytes:
 def _inject(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
     """Put the schema formula into the value cells of Python-only columns and summary cells."""
     from storeops.workbook import schema
-    from storeops.workbook.editions import python_only
+    from storeops.workbook.editions import python_only, stamped
     from storeops.workbook.formulas import cell_formula, row_template
 
     targets: dict[tuple[int, int], str] = {}
@@ -184,7 +187,7 @@ def _inject(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
     single: set[tuple[int, int]] = set()
     for sh in schema.SHEETS:
         for cell in sh.cells:
-            if cell.formula is None or sh.name != sheet or not python_only(cell.formula):
+            if cell.formula is None or sh.name != sheet or not (python_only(cell.formula) or stamped(cell.formula)):
                 continue
             where = _name_cell(pkg, cell.name.lower())
             if where is not None and where[0] == sheet:
@@ -193,20 +196,23 @@ def _inject(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
     if not targets:
         return xml
     cols = {c for c, _ in targets}
+    done: set[tuple[int, int]] = set()
 
     def sub(m: re.Match) -> bytes:
         c = col_index(m.group(1).decode())
         if c not in cols:
             return m.group(0)
-        f = targets.get((c, int(m.group(2))))
+        r = int(m.group(2))
+        f = targets.get((c, r))
         if f is None or (m.group(5) is not None and b"<f" in m.group(5)):
             return m.group(0)  # a formula already (the .xlsm edition): leave it
+        done.add((c, r))
         return _with_formula(m, f)
 
     new = _CELL.sub(sub, xml)
-    if new != xml:
-        state.injected[sheet] = {c: v for c, v in columns.items() if any(k[0] == c for k in targets)}
-        state.injected_cells[sheet] = single
+    if new != xml:  # only what got a formula here loses it again after the evaluation
+        state.injected[sheet] = {c: v for c, v in columns.items() if any(k[0] == c for k in done)}
+        state.injected_cells[sheet] = single & done
     return new
 
 

@@ -44,6 +44,7 @@ from ._sheetxml import add_row_cells, formula_cell, has_value, row_cells, row_sp
 from ._sst import EmptyString
 from ._values import Rng, Unsupported, is_vec
 from .chartcache import fill_chart_caches
+from .spill import Spills
 
 __all__ = ["RecalcReport", "recalc", "evaluate_package"]
 
@@ -228,6 +229,7 @@ def evaluate_package(
     #    of the first rows read (a guess checked in step 3)
     xmls: dict[str, bytes] = {}
     edition_state = _editions.EditionState(today_d)
+    spills = Spills(native=_editions.vba_code_names(pkg)[0] is None)  # typed ranges (spill.py)
     for s in sheets:
         xml = _editions.prepare_sheet(pkg, s.name, pkg.read(s.path), edition_state)
         if pkg.tables:
@@ -249,7 +251,8 @@ def evaluate_package(
             continue
         scans[s.name] = sc
         groups, bad = make_groups(s.name, xml, sc.formulas)
-        all_groups.extend(groups)
+        arrays, bad = spills.array_groups(s.name, xml, sc.formulas, bad)
+        all_groups.extend(groups + arrays)
         bad_cells[s.name] = len(bad)
         bar.update(1)
     clock("read and scan sheets")
@@ -271,6 +274,7 @@ def evaluate_package(
         live.append(g)
         for s, c1, c2, _r1, _r2 in g.reads:  # wide ranges and whole rows too (issue 16)
             need[s].update(range(c1, min(c2, MAX_COL) + 1))
+    spills.promote(book, live, {k: v.formulas for k, v in scans.items() if v is not None})
     clock("parse formulas")
     # 3. read the needed columns (cells that live groups recompute are read only if their group fails)
     deferred: dict[str, np.ndarray] = {}
@@ -301,6 +305,9 @@ def evaluate_package(
     for g in ordered:
         if g.reason:
             continue
+        if g in spills:
+            spills.evaluate(g, book, FUNCTIONS)
+            continue
         ev = Evaluator(book, g.sheet, g.rows, g.base_row, FUNCTIONS, col=g.col)
         try:
             with np.errstate(all="ignore"):
@@ -324,6 +331,8 @@ def evaluate_package(
         stats = {"formulas": n_f, "evaluated": 0, "left_to_excel": bad_cells[s.name]}
         sink = ValueSink(empty.ref)
         for g in (x for x in all_groups if x.sheet == s.name):
+            if g in spills:
+                spills.check_room(g, xmls[s.name])  # cells in its way: left to Excel (#SPILL!)
             if g.result is None and g.reason:
                 stats["left_to_excel"] += len(g.rows)
                 if len(report.left_examples) < 10:
@@ -334,6 +343,7 @@ def evaluate_package(
             stats["evaluated"] += len(g.rows)
         grew = any(t.sheet == s.name and t.name in report.rows_added for t in pkg.tables.values())
         pieces = sink.write(xmls[s.name], sc.formulas) if sc is not None else None
+        pieces = spills.write_sheet(s.name, pieces, xmls[s.name], sink.encode1, empty)
         pieces = _editions.finish_sheet(pkg, s.name, pieces, xmls[s.name], edition_state)
         if pieces is not None:
             replace[s.path] = deflate(pieces) if deflated else b"".join(bytes(p) for p in pieces)

@@ -46,7 +46,7 @@ from storeops_xl.settings import SETTINGS
 
 from . import schema
 from .charts import add_charts
-from .editions import EDITIONS, python_only
+from .editions import EDITIONS, held_as_value
 from .formulas import cell_formula, column_formula, row_template
 from .guide import write_guide
 from .styles import Styles
@@ -252,7 +252,7 @@ class _Builder:
 
     def live(self, formula: str | None) -> bool:
         """True when this edition writes ``formula`` as a formula (not as a computed value)."""
-        return formula is not None and not (self.edition == "xlsx" and python_only(formula))
+        return formula is not None and not held_as_value(formula, self.edition)
 
     def cell(self, ws, row: int, col: int, cell: schema.Cell, fmt) -> None:
         """One named cell: its formula, its computed value (the as-of date; Python-only

@@ -17,9 +17,10 @@ each function's :class:`storeops_xl.FunctionSpec`:
     a boolean or an error, see ``docs/engine.md``) or where Excel would call Python once
     per row when one setting changes:
 
-    * a function with a boolean result, or fed by a ``cfg_*`` setting, becomes its twin
-      (``REPLY_OK``, ``OVERDUE``, ``HOT_CANDIDATE``, ``OPPORTUNITY_WORD``, ``BUYER_CLASS``,
-      ``NEXT_FOLLOWUP``, ``PACE_LABEL``);
+    * a function with a boolean result, fed by a ``cfg_*`` setting or summarising a table's
+      rows (a ``[tblX.col]`` argument) becomes its twin (``REPLY_OK``, ``OVERDUE``,
+      ``HOT_CANDIDATE``, ``OPPORTUNITY_WORD``, ``BUYER_CLASS``, ``NEXT_FOLLOWUP``,
+      ``PACE_LABEL``, ``TARGET_PACE``, ``CLOSE_RATE`` and ``COST_PER`` of the summaries);
     * a function with a ``guard`` is written ``IF(guard,"",FUNC(...))``: its blanks are
       native (``IF(OR(F8="",E8="",--E8=0),"",CTR(F8,E8))``);
     * any other call is written ``IFERROR(FUNC(...),"")``: where Python cannot run and the
@@ -47,7 +48,7 @@ import inspect
 import re
 from functools import cache
 
-__all__ = ["EDITIONS", "PythonOnly", "edition_template", "python_only", "twin_call"]
+__all__ = ["EDITIONS", "PythonOnly", "edition_template", "held_as_value", "python_only", "stamped", "twin_call"]
 
 EDITIONS = ("xlsm", "xlsx")
 
@@ -168,6 +169,12 @@ def _fed_by_setting(args: list[str]) -> bool:
     return any(re.search(r"\bcfg_\w+", a) for a in args)
 
 
+def _reads_whole_column(args: list[str]) -> bool:
+    """A summary over a table's rows (``CLOSE_RATE(COUNTIFS([tblFollow.salesperson],…),…)``):
+    an edit to any row of that table would call Python again."""
+    return any("[tbl" in a for a in args)
+
+
 def _rewrite(text: str, edition: str) -> str:
     out, i = [], 0
     while i < len(text):
@@ -213,7 +220,7 @@ def _call(name: str, args: list[str], edition: str) -> str:
         if not _twin_covers(spec.name, args):
             raise PythonOnly(name)
         return twin_call(spec.name, args)
-    if _twin_covers(spec.name, args) and (spec.returns == "bool" or _fed_by_setting(args)):
+    if _twin_covers(spec.name, args) and (spec.returns == "bool" or _fed_by_setting(args) or _reads_whole_column(args)):
         return twin_call(spec.name, args)
     if spec.guard is not None:
         return f'IF({_fill(spec.guard, spec.name, args)},"",{plain})'
@@ -236,3 +243,25 @@ def python_only(template: str) -> bool:
     except PythonOnly:
         return True
     return False
+
+
+def stamped(template: str) -> bool:
+    """True when ``template`` is one call of a function with ``FunctionSpec.stamp``: its cell
+    holds a value in both editions, recomputed by every recalc (and Refresh/save in Excel).
+
+    >>> stamped("BENCHMARK([tblFunnel.ctr],[tblFunnel.impressions],cfg_min_impressions,cfg_bench_ctr)")
+    True
+    >>> stamped("SUM([tblFunnel.clicks])")
+    False
+    """
+    m = _IDENT.match(template)
+    if m is None or template[m.end() : m.end() + 1] != "(" or _close_paren(template, m.end()) != len(template) - 1:
+        return False
+    spec = _specs().get(m.group(0).upper())
+    return spec is not None and spec.stamp
+
+
+def held_as_value(template: str, edition: str) -> bool:
+    """True when the ``edition`` writes ``template``'s results as values (Python-only in the
+    ``.xlsx``, stamped in both)."""
+    return stamped(template) or (edition == "xlsx" and python_only(template))

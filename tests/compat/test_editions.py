@@ -189,3 +189,33 @@ def test_recalc_restores_vba_code_names_after_a_libreoffice_save(tmp_path, small
     assert code_names(saved)[0] is None  # what LibreOffice does
     recalc(saved, today=AS_OF, progress=False)
     assert code_names(saved) == want
+
+
+def test_benchmarks_are_stamped_values_refreshed_by_recalc(tmp_path, frames):
+    """BENCHMARK cells (FunctionSpec.stamp) hold values in the .xlsm too — a live one would
+    make Excel call FUNNEL_DIAG for every row on any funnel edit — and every recalc
+    recomputes them from the edited rows before the diagnoses that read them."""
+    import numpy as np
+
+    import storeops_xl as core
+    from storeops_xl.settings import DEFAULTS
+
+    p = _build(tmp_path, frames, "xlsm")
+    wb = openpyxl.load_workbook(p, keep_vba=True)
+    where = {d.name: next(iter(d.destinations)) for d in wb.defined_names.values()}
+    sheet, ref = where["funnel_bench_impressions"]
+    cell = wb[sheet][ref.replace("$", "")]
+    assert not (isinstance(cell.value, str) and cell.value.startswith("="))
+    funnel = wb[schema.S_FUNNEL]
+    first = schema.FUNNEL.anchor_row + 2
+    last = int("".join(ch for ch in funnel.tables["tblFunnel"].ref.split(":")[1] if ch.isdigit()))
+    col = _cell_of(schema.FUNNEL, "impressions", first).rstrip("0123456789")
+    for r in range(first, last + 1):
+        funnel[f"{col}{r}"] = 1000 + 10 * r
+    wb.save(p)
+    assert recalc(p, today=AS_OF, progress=False).left_to_excel == 0
+    impressions = np.array([1000.0 + 10 * r for r in range(first, last + 1)], dtype=object)
+    want = core.benchmark(impressions, impressions, DEFAULTS["cfg_min_impressions"])
+    got = openpyxl.load_workbook(p, data_only=True)[sheet][ref.replace("$", "")].value
+    assert (got in (None, "") and want is None) or math.isclose(got, want)
+    assert openpyxl.load_workbook(p)[sheet][ref.replace("$", "")].data_type != "f"  # still a value

@@ -53,6 +53,10 @@ DOMAIN = {
     "last_contact": st.one_of(st.none(), serial),
     "next_date": st.one_of(st.none(), serial),
     "today": serial,
+    # TARGET_PACE: the workbook passes the year's first and last day and the stamped as-of date
+    "period_start": st.one_of(st.none(), serial),
+    "period_end": st.one_of(st.none(), serial),
+    "as_of": serial,
     "rate": ratio,
     "ratio": ratio,
     "keyword_index": st.one_of(st.none(), st.integers(0, 2000)),

@@ -147,7 +147,7 @@ def test_array_formulas_are_left_whole_to_excel(tmp_path):
     data = (
         '<row r="1"><c r="A1"><v>1</v></c><c r="B1"><v>2</v></c>'
         '<c r="C1"><f t="array" ref="C1">SUM(A1:A2*B1:B2)</f><v>99</v></c>'
-        '<c r="D1"><f t="array" ref="D1:D2">A1:A2*2</f><v>77</v></c></row>'
+        '<c r="D1"><f t="array" ref="D1:D2">A1:A2*SUM(B1:B2)</f><v>77</v></c></row>'
         '<row r="2"><c r="A2"><v>3</v></c><c r="B2"><v>4</v></c><c r="D2"><v>78</v></c>'
         '<c r="E2"><f>A2+B2</f><v>0</v></c></row>'
     )

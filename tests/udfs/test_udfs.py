@@ -108,3 +108,32 @@ def test_udfs_never_raise(name):
             assert all(isinstance(row, list) for row in out)
 
     run()
+
+
+@pytest.mark.parametrize("name", sorted(udfs.__all__))
+def test_one_cell_as_a_2d_range_gives_the_plain_value(name):
+    """xlwings passes per-row parameters as 2-D lists (``ndim=2``): a single cell arrives as
+    ``[[v]]`` and must answer exactly what the scalar call answers."""
+    from udfs._excel import per_row_params
+
+    f = getattr(udfs, name)
+    params = list(inspect.signature(f).parameters)
+    wrap = set(per_row_params(name))
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.tuples(*[excel_scalar for _ in params]))
+    def run(args):
+        two_d = [[[a]] if p in wrap else a for p, a in zip(params, args)]
+        assert repr(f(*two_d)) == repr(f(*args))
+
+    run()
+
+
+def test_typed_ranges_keep_their_shape():
+    """``=CTR(F5:F7,E5:E7)`` answers a column, ``=CTR(F5:H5,E5:G5)`` a row (Excel 365 spills
+    them; older Excel takes them as Ctrl+Shift+Enter array formulas)."""
+    col = udfs.CTR([[1], [2], [None]], [[10], [40], [5]])
+    assert col == [[0.1], [0.05], [None]]
+    assert udfs.CTR([[1, 2, None]], [[10, 40, 5]]) == [[0.1, 0.05, None]]
+    assert udfs.REPLY_HOURS([[46000.0], [46000.5]], [[46000.25], [None]]) == [[6.0], [None]]
+    assert udfs.TARGET_SPLIT([[1200], [2400]], [[3], [4]], [1] * 12) == [[100.0], [200.0]]
