@@ -10,7 +10,13 @@ What is flagged (only what is truly wrong, so the list is worth reading):
 * a salesperson not listed in ``tblSalespeople`` (any table with a salesperson column);
 * an open buyer (stage not closed: 搁置/流失 or another closed word, ``storeops_xl.followup.is_closed_stage``)
   without a next action;
-* a blank required column on a row that has other data.
+* a blank required column on a row that has other data;
+* the team loop (issue 10): 撞单 — the same buyer (company, e-mail or phone) with two
+  salespeople (:mod:`storeops.clash`); two rows with the same buyer ID; an open buyer of a
+  salesperson marked 在职 = 否 (hand them over with ``storeops reassign``); and a Target /
+  Buyers / PK / Teams table whose rows do not follow the roster yet (``storeops recalc``).
+
+Rows typed right below a table are checked like the table's own rows.
 
 Parsing uses the same rules as every StoreOps function (``storeops_xl.inputs``), so a value
 ``check`` accepts is a value the formulas accept.  Rows whose inputs are all blank are
@@ -34,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from storeops.tables import blank_rows, excel_rows, is_blank, table, to_keys
-from storeops.workbook.schema import TABLES
+from storeops.workbook.schema import CLOSED_STAGES, ROSTER_TABLES, TABLES
 from storeops_xl.followup import is_closed_stage
 from storeops_xl.inputs import to_date, to_number
 
@@ -79,7 +85,9 @@ def _fmt_num(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
-def _check_table(name: str, frame: pd.DataFrame, salespeople: set[str] | None) -> list[Problem]:
+def _check_table(
+    name: str, frame: pd.DataFrame, salespeople: set[str] | None, left: set[str] | None = None
+) -> list[Problem]:
     t = table(name)
     kf = to_keys(name, frame).reset_index(drop=True)
     if kf.empty:
@@ -87,6 +95,8 @@ def _check_table(name: str, frame: pd.DataFrame, salespeople: set[str] | None) -
     rows = excel_rows(name, len(kf))
     empty = blank_rows(kf, [c.key for c in t.inputs])
     out: list[Problem] = []
+
+    left = left or set()
 
     def add(i: int, key: str, value: Any, reason: str) -> None:
         out.append(Problem(t.sheet, name, rows[i], t.header(key), value, reason))
@@ -142,6 +152,7 @@ def _check_table(name: str, frame: pd.DataFrame, salespeople: set[str] | None) -
     if (
         salespeople is not None
         and name != "tblSalespeople"
+        and name not in ROSTER_TABLES  # rows derived from the roster: see _roster_problems
         and "salesperson" in t.keys
         and t.col("salesperson").kind == "input"
     ):
@@ -168,6 +179,85 @@ def _check_table(name: str, frame: pd.DataFrame, salespeople: set[str] | None) -
         for i in np.flatnonzero(~empty):
             if is_blank(kf[c.key].iloc[i]):
                 add(i, c.key, None, f"必填列为空 / required column is blank: {c.header}")
+    if name == "tblFollow":
+        _team_problems(kf.loc[~empty].reset_index(), add, left, rows)
+    return out
+
+
+def _team_problems(kf: pd.DataFrame, add, left: set[str], rows: list[int]) -> None:
+    """撞单, duplicated buyer IDs and open buyers of salespeople who left (``kf['index']`` is
+    the row's position in the table, ``rows`` the Excel row of each position)."""
+    from storeops.buyer_ids import clean_id
+    from storeops.clash import clashes
+
+    pos = kf["index"].tolist()
+    for c in clashes(kf):
+        zh = ", ".join(f"第 {rows[pos[j]]} 行 {_sp(kf, j)}" for j in c.others[:3])
+        en = ", ".join(f"row {rows[pos[j]]} {_sp(kf, j)}" for j in c.others[:3])
+        add(
+            pos[c.row],
+            c.field,
+            c.value,
+            f"撞单: 同一买家也在其他业务员名下({zh}) / same buyer with another salesperson ({en})",
+        )
+    first: dict[str, int] = {}
+    for i, v in enumerate(kf["buyer_id"].tolist()):
+        bid = clean_id(v)
+        if not bid:
+            continue
+        if bid in first:
+            row = rows[pos[first[bid]]]
+            add(
+                pos[i],
+                "buyer_id",
+                bid,
+                f"买家ID与第 {row} 行重复, 重算时会给本行新ID / same buyer ID as row {row}; recalc gives this row a new one",
+            )
+        else:
+            first[bid] = i
+    closed = {s.casefold() for s in CLOSED_STAGES}
+    for i, (sp, stage) in enumerate(zip(kf["salesperson"].tolist(), kf["stage"].tolist())):
+        if is_blank(sp) or str(sp).strip().casefold() not in left:
+            continue
+        if is_blank(stage) or str(stage).strip().casefold() not in closed:
+            add(
+                pos[i],
+                "salesperson",
+                sp,
+                f"离职业务员的未结束买家, 请用 storeops reassign 转交 / open buyer of a salesperson who left: "
+                f"hand it over with storeops reassign --from {str(sp).strip()!r}",
+            )
+
+
+def _sp(kf: pd.DataFrame, j: int) -> str:
+    v = kf["salesperson"].iloc[j]
+    return "" if is_blank(v) else str(v).strip()
+
+
+def _roster_problems(frames: Mapping[str, pd.DataFrame]) -> list[Problem]:
+    """A roster table whose rows do not follow tblSalespeople yet: one problem per table."""
+    from storeops.roster import mismatches
+
+    out = []
+    for name, (missing, extra) in mismatches(frames).items():
+        t = table(name)
+        parts = []
+        if missing:
+            parts.append("缺少 missing " + ", ".join(missing))
+        if extra:
+            parts.append("多出 extra " + ", ".join(extra))
+        what = "; ".join(parts)
+        out.append(
+            Problem(
+                t.sheet,
+                name,
+                t.anchor_row + 1,
+                t.header(ROSTER_TABLES[name]),
+                None,
+                f"与设置中的业务员名册不一致({what}), 运行 storeops recalc 更新 / does not follow the roster in "
+                f"Settings ({what}): run storeops recalc",
+            )
+        )
     return out
 
 
@@ -177,14 +267,24 @@ def check_frames(frames: Mapping[str, pd.DataFrame]) -> list[Problem]:
     ``tblSalespeople`` (when given) defines the known salespeople; without it salespeople
     are not checked.
     """
+    from storeops.roster import is_active
+
     salespeople: set[str] | None = None
+    left: set[str] = set()
     if "tblSalespeople" in frames:
         sp = to_keys("tblSalespeople", frames["tblSalespeople"])
         salespeople = {str(v).strip() for v in sp["salesperson"].tolist() if not is_blank(v)}
+        left = {
+            str(v).strip().casefold()
+            for v, a in zip(sp["salesperson"].tolist(), sp["active"].tolist())
+            if not is_blank(v) and not is_active(a)
+        }
     order = list(TABLES)
     out: list[Problem] = []
     for name in sorted((n for n in frames if n in TABLES), key=order.index):
-        out.extend(_check_table(name, frames[name], salespeople))
+        out.extend(_check_table(name, frames[name], salespeople, left))
+    if "tblSalespeople" in frames:
+        out.extend(_roster_problems(frames))
     out.sort(key=lambda p: (order.index(p.table), p.row))
     return out
 

@@ -121,11 +121,15 @@ def _stamp_benchmarks(book: Any) -> None:  # pragma: no cover - Excel only, unve
 def refresh(book_path: str | None = None, *, today: Any = None) -> Any:
     """Refresh 刷新: recalculate every StoreOps formula (``storeops recalc``).
 
-    Returns the engine's ``RecalcReport`` for a file.  In Excel: ``book.app.calculate()``
-    (Excel evaluates the UDFs with the same core functions).
+    Returns the engine's ``RecalcReport`` for a file (``recalc`` also fills buyer IDs and
+    keeps the roster tables in step).  In Excel: follow-up rows without a buyer ID get one
+    (:func:`storeops.buyer_ids.assign_ids`, the rule ``recalc`` uses, written as values),
+    then ``book.app.calculate()`` (Excel evaluates the UDFs with the same core functions).
+    This also runs on every save (``Workbook_BeforeSave``).
     """
     if book_path is None:
         book = _caller_book()  # pragma: no cover
+        _xl_fill_ids(book)  # pragma: no cover
         _stamp_as_of(book)  # pragma: no cover
         book.app.calculate()  # pragma: no cover
         _stamp_benchmarks(book)  # pragma: no cover
@@ -182,6 +186,7 @@ def import_export(paths: Sequence[str] | str | None = None, book_path: str | Non
         if id(f) != before[n]:
             _xl_write(book, n, f)
             report.written = True
+    _xl_fill_ids(book)  # pragma: no cover
     book.app.calculate()  # pragma: no cover
     _stamp_benchmarks(book)  # pragma: no cover
     _xl_message(book, format_report(report))  # pragma: no cover
@@ -299,6 +304,29 @@ def _xl_write(book: Any, name: str, frame: pd.DataFrame) -> None:  # pragma: no 
         if c.fmt == "text":
             cells.number_format = "@"
         cells.value = vals
+
+
+def _xl_fill_ids(book: Any) -> int:  # pragma: no cover - Excel only
+    """Write the buyer ID of each follow-up row that lacks one (or shares one), as text
+    values; returns how many were written.  A workbook from before buyer IDs has no such
+    column: ``storeops recalc`` on the file adds it once."""
+    from storeops.buyer_ids import assign_ids, clean_id
+    from storeops.tables import table, to_keys
+
+    header = table("tblFollow").header("buyer_id")
+    t = _xl_table(book, "tblFollow")
+    names = [str(h).strip() for h in (t.header_row_range.value or [])]
+    if header not in names or t.data_body_range is None:
+        return 0
+    frame = to_keys("tblFollow", _xl_read(book, "tblFollow"))
+    ids = assign_ids(frame)
+    old = [clean_id(v) for v in frame["buyer_id"].tolist()]
+    if ids == old:
+        return 0
+    cells = t.data_body_range.columns[names.index(header)]
+    cells.number_format = "@"
+    cells.value = [[v or None] for v in ids]
+    return sum(1 for a, b in zip(ids, old) if a != b)
 
 
 def _xl_message(book: Any, text: str) -> None:  # pragma: no cover - Excel only

@@ -12,8 +12,9 @@ listed and each ``*.xlsm``/``*.xlsx`` is ``stat``-ed.
 * **its own writes** are recognised (size + mtime recorded after each run) and ignored, so the
   watcher never loops;
 * only StoreOps workbooks are touched (a ``tblFollow`` or ``tblProducts`` table inside);
-* with ``merge_into`` a salesperson's saved workbook is also merged into the master
-  (:func:`storeops.merge.merge_files`), then the master is recalculated;
+* with ``merge_into`` a salesperson's saved workbook is recalculated (its new rows get their
+  buyer IDs) and then merged into the master (:func:`storeops.merge_workbooks.merge_files`),
+  which is recalculated too;
 * each run is logged with time and summary; Ctrl-C or SIGTERM stops it cleanly;
 * **one writer** — each run holds the workbook's StoreOps lock
   (:func:`storeops.xlsx.workbook_session`): while ``merge`` or ``import`` writes the file it
@@ -264,11 +265,14 @@ class Watcher:
 
         t0 = time.perf_counter()
         try:
-            summary = []
+            # recalc first: rows typed below the table become table rows with their buyer IDs,
+            # so the merge reads the file exactly as the salesperson will see it next time
+            summary = [_summary(self._recalc(p))]
+            st.own = st.sig = _sig(p)
             if self.merge_into is not None and p.resolve() != self.merge_into.resolve():
-                from storeops.merge import merge_files
+                from storeops.merge_workbooks import merge_files
 
-                res = merge_files(str(self.merge_into), [str(p)], progress=False)
+                res = merge_files(str(self.merge_into), [str(p)], progress=False).result
                 summary.append(
                     f"合并到 merged into {self.merge_into.name}: +{res.added} ~{res.updated}, "
                     f"冲突 conflicts {len(res.conflicts)}"
@@ -276,8 +280,6 @@ class Watcher:
                 master = self.states.setdefault(self.merge_into, _State())
                 master.own = master.sig = master.handled = _sig(self.merge_into)
                 master.pending = False
-            report = self._recalc(p)
-            summary.insert(0, _summary(report))
         except FileChangedError:
             raise
         except Exception as exc:  # noqa: BLE001 - a watcher must survive any one file

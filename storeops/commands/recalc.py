@@ -20,6 +20,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--no-progress", action="store_true", help="不显示进度条 / no progress bar")
     parser.add_argument("--timings", action="store_true", help="显示各阶段耗时 / print the seconds of each stage")
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="重算全部公式，不只是变化的部分 / evaluate every formula, not only what changed since the last recalc",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -29,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     from storeops.xlsx import retry_on_change
 
     report = retry_on_change(
-        lambda: recalc(args.path, today=args.today, progress=not args.no_progress),
+        lambda: recalc(args.path, today=args.today, progress=not args.no_progress, full=args.full),
         log=lambda msg: print(msg, file=sys.stderr),
     )
     print(report.summary())
@@ -37,5 +42,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"  留给 Excel / left to Excel: {ex}")
     if args.timings:
         for stage, sec in report.stages.items():
-            print(f"  {sec:7.3f} s  {stage}")
+            cpu = report.cpu.get(stage)
+            print(f"  {sec:7.3f} s  {stage}" + (f"  (cpu {cpu:.3f} s)" if cpu is not None else ""))
     return 0

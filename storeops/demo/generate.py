@@ -495,10 +495,10 @@ def _followups(rng: np.random.Generator, n: int, as_of: date) -> pd.DataFrame:
     first = _pick(rng, FIRST, n)
     lastn = _pick(rng, LAST, n)
     buyer = [f"{a} {b}" for a, b in zip(first, lastn)]
-    company = [f"{b} {t}" for b, t in zip(lastn, _pick(rng, COMPANY_TAIL, n))]
+    company = _unique_companies([f"{b} {t}" for b, t in zip(lastn, _pick(rng, COMPANY_TAIL, n))])
     closed = np.isin(stage, schema.CLOSED_STAGES)
     del prev
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "buyer": buyer,
             "company": company,
@@ -522,6 +522,54 @@ def _followups(rng: np.random.Generator, n: int, as_of: date) -> pd.DataFrame:
             **_contacts(buyer, company, source),
         }
     )
+    return _team_loop(frame, as_of)
+
+
+#: cities that tell apart two demo companies that would otherwise print the same
+CITIES = ("Austin", "Leeds", "Hamburg", "Lyon", "Perth", "Calgary", "Porto Alegre", "Dubai", "Osaka", "Busan")
+
+
+def _unique_companies(names: list[str]) -> list[str]:
+    """Every demo company distinct (a city added to a repeated name): only the planted
+    撞单 pairs share a company."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        k = seen.get(name, 0)
+        seen[name] = k + 1
+        out.append(name if k == 0 else f"{name} {CITIES[(k - 1) % len(CITIES)]}")
+    return out
+
+
+def _team_loop(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """What the daily team loop shows in the demo, with no new random draws (the rest of the
+    demo is unchanged):
+
+    * two 撞单 clashes: the same buyer at the same company with two salespeople, and a
+      colleague of a buyer's company writing to another salesperson;
+    * 张敏 has not submitted since the last working day (her latest update is two days
+      before the as-of date), the others have;
+    * every row has its buyer ID and the sync mark of a master that was just merged, so
+      copies and ``split`` pieces of the demo merge back cleanly.
+    """
+    from storeops.buyer_ids import assign_ids
+    from storeops.merge import fingerprint, make_mark
+
+    f = frame.copy()
+    sp = f["salesperson"].to_numpy()
+    for a in (0, 1):  # the first rows of two different salespeople get planted partners
+        b = next(i for i in range(len(f) - 1, a, -1) if sp[i] != sp[a])
+        f.loc[b, "company"] = f.loc[a, "company"]
+        if a == 0:
+            f.loc[b, "buyer"] = f.loc[a, "buyer"]
+    late = SALESPEOPLE[2][0]
+    cutoff = pd.Timestamp(as_of) - pd.Timedelta(days=2)
+    mine = (f["salesperson"] == late) & (f["last_contact"] > cutoff)
+    f.loc[mine, "last_contact"] = cutoff
+    f.loc[mine, "updated_at"] = cutoff + pd.Timedelta(hours=17, minutes=30)
+    f["buyer_id"] = assign_ids(f)
+    f["sync_mark"] = [make_mark(fingerprint(r)) for r in f.to_dict("records")]
+    return f
 
 
 def _ascii(text: str) -> str:
@@ -641,9 +689,8 @@ def demo_frames(
         "tblHotProducts": pd.DataFrame(HOT, columns=["product", "type", "evidence", "step", "note"]),
         "tblFunnel": funnel,
         "tblFollow": follow,
-        "tblBuyerSummary": pd.DataFrame({"salesperson": names}),
+        # Buyers, PK and Teams rows follow the roster (storeops.roster); only typed inputs are given
         "tblPK": pd.DataFrame({"salesperson": names, "t_timely": 0.9}),
-        "tblTeams": pd.DataFrame({"team": sorted(set(teams), key=teams.index)}),
         "tblProducts": prods,
         "tblKeywords": kws,
     }

@@ -92,6 +92,33 @@ def _is_true(v: Any) -> bool:
     return bool(v is True or (type(v).__name__ == "bool_" and v))
 
 
+def _team_lines(res: Results, follow: pd.DataFrame) -> list[str]:
+    """The team's daily loop: buyers by ID, 撞单, who submitted since the last working day."""
+    out = []
+    names = follow["buyer"].map(_text)
+    shared = names[names != ""].value_counts()
+    ids = follow["buyer_id"].map(_text) if "buyer_id" in follow else pd.Series([], dtype=object)
+    out.append(
+        f"【团队 Team loop】 买家ID buyer IDs: {ids[ids != ''].nunique()} 位买家 buyers; "
+        f"{int((shared > 1).sum())} 个名字有同名买家, 按ID分开 / names shared by 2+ buyers, kept apart by ID"
+    )
+    if "clash" in follow:
+        clash = follow[follow["clash"].map(_text) != ""]
+        if len(clash):
+            who = "; ".join(f"{_text(r['company'])} ({_text(r['salesperson'])})" for _, r in clash.head(4).iterrows())
+            out.append(f"  撞单 same buyer, two salespeople: {len(clash)} 行 rows — {who}")
+    summary = res.tables.get("tblBuyerSummary")
+    if summary is not None and "submitted" in summary:
+        done = [_text(r["salesperson"]) for _, r in summary.iterrows() if _text(r["submitted"]).startswith("已提交")]
+        late = [_text(r["salesperson"]) for _, r in summary.iterrows() if _text(r["submitted"]).startswith("未提交")]
+        since = _fmt_date(res.names.get("cfg_last_workday"))
+        out.append(
+            f"  {since} 起已提交 submitted since: {', '.join(done) or '–'}; 未提交 not yet: {', '.join(late) or '–'}"
+        )
+    out.append("  每天: storeops split 主文件 --out 文件夹 → 业务员更新 → storeops merge 文件夹/*.xlsm --into 主文件")
+    return out
+
+
 def summary_lines(res: Results, *, limit: int = 5) -> list[str]:
     """The bilingual terminal summary of a recalculated StoreOps workbook."""
     n = res.names
@@ -162,6 +189,7 @@ def summary_lines(res: Results, *, limit: int = 5) -> list[str]:
             + "  ".join(f"{c}: {int(classes.get(c, 0))}" for c in "ABCD")
             + f"  (共 total {len(follow)})"
         )
+        out.extend(_team_lines(res, follow))
         overdue = follow[follow["overdue"].map(_is_true)]
         out.append(f"【逾期跟进 Overdue follow-ups】 {len(overdue)} 位买家 buyers")
         overdue = overdue.sort_values("next_followup", kind="stable")

@@ -15,9 +15,20 @@ Public API
     A copy for WPS/LibreOffice: StoreOps functions replaced by native formulas or values, no VBA.
 """
 
-from ._formula import FormulaError, Node, parse, shift_formula
-from ._native import NATIVE_FUNCTIONS
+import importlib
+
 from .recalc import RecalcReport, evaluate_package, recalc
+
+# The other attributes load their module on first use (PEP 562): ``storeops recalc``
+# (whose module imports nothing heavy) answers "nothing changed" before numpy, pandas or
+# numba are imported.
+_WHERE = {
+    "FormulaError": "._formula",
+    "Node": "._formula",
+    "parse": "._formula",
+    "shift_formula": "._formula",
+    "NATIVE_FUNCTIONS": "._native",
+}
 
 __all__ = [
     "NATIVE_FUNCTIONS",
@@ -30,6 +41,15 @@ __all__ = [
     "shift_formula",
     "export_portable",
 ]
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        value = getattr(importlib.import_module(_WHERE[name], __name__), name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
 
 
 def export_portable(src, out, **kw):

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..xlsx import _cells
 from ..xlsx._numtext import format_floats
-from ..xlsx._splice import T_ATTRS, splice
+from ..xlsx._splice import CELL_INDEX, CODE, T_ATTRS, splice
 from ._serial import serial_from_datetime
 from ._values import XLErr, from_datetime64, is_vec, type_masks
 
@@ -60,9 +60,9 @@ class ValueSink:
     def _push(self, cells: np.ndarray, tnew, vkind, vidx) -> None:
         n = len(cells)
         self.cells.append(cells)
-        self.tnew.append(np.broadcast_to(np.asarray(tnew, np.int64), (n,)))
-        self.vkind.append(np.broadcast_to(np.asarray(vkind, np.int64), (n,)))
-        self.vidx.append(np.broadcast_to(np.asarray(vidx, np.int64), (n,)))
+        self.tnew.append(np.broadcast_to(np.asarray(tnew, CODE), (n,)))
+        self.vkind.append(np.broadcast_to(np.asarray(vkind, CODE), (n,)))
+        self.vidx.append(np.broadcast_to(np.asarray(vidx, CELL_INDEX), (n,)))
 
     def _push_unique(self, cells: np.ndarray, codes: np.ndarray) -> None:
         utype = np.array(self.utype, np.int64)
@@ -85,7 +85,7 @@ class ValueSink:
     # ------------------------------------------------------------------ public
     def add(self, cells: np.ndarray, values: Any) -> None:
         """Record the results ``values`` (scalar or one per cell) of the formula cells ``cells``."""
-        cells = np.asarray(cells, np.int64)
+        cells = np.asarray(cells, CELL_INDEX)
         n = len(cells)
         if not n:
             return
@@ -171,12 +171,9 @@ class ValueSink:
     def __len__(self) -> int:
         return sum(len(c) for c in self.cells)
 
-    def write(self, xml: bytes, F: np.ndarray):
-        """The sheet XML with every recorded value written in place, as a stream of
-        pieces (see :func:`storeops.xlsx._splice.splice`); ``None`` when every cell already
-        holds its value."""
-        if not self.cells:
-            return None
+    def arrays(self) -> tuple:
+        """(cells, tnew, vkind, vidx, nummat, numlen, ubuf, uoff): the recorded values in
+        document order, as :func:`storeops.xlsx._splice.splice` takes them."""
         cells = np.concatenate(self.cells)
         order = np.argsort(cells, kind="stable")  # formula records are in document order
         tnew = np.concatenate(self.tnew)[order]
@@ -190,4 +187,12 @@ class ValueSink:
         ubuf = np.frombuffer(b"".join(self.utext) or b"\0", np.uint8)
         uoff = np.zeros(len(self.utext) + 1, np.int64)
         uoff[1:] = np.cumsum([len(t) for t in self.utext])
-        return splice(xml, F, cells, tnew, vkind, vidx, nummat, numlen, ubuf, uoff)
+        return cells, tnew, vkind, vidx, nummat, numlen, ubuf, uoff
+
+    def write(self, xml: bytes, F: np.ndarray, arrays: tuple | None = None):
+        """The sheet XML with every recorded value written in place, as a stream of
+        pieces (see :func:`storeops.xlsx._splice.splice`); ``None`` when every cell already
+        holds its value."""
+        if not self.cells:
+            return None
+        return splice(xml, F, *(arrays or self.arrays()))

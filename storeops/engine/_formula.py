@@ -1,4 +1,5 @@
-"""Tokenizer and parser for the Excel formula subset StoreOps workbooks use.
+"""Parser for the Excel formula subset StoreOps workbooks use (the tokenizer and the
+reference rules are :mod:`storeops.xlsx._refs`).
 
 ``parse("=IF(H7=\\"\\",\\"\\",OVERDUE(H7,TODAY()))")`` gives a small tree of tuples-like
 nodes (:class:`Node`).  Supported: numbers, strings, booleans, error literals, A1 refs
@@ -20,15 +21,18 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..xlsx._cells import col_index, col_letters
-from ._values import ERROR_CODES
-
-MAX_ROW = 1048576
-MAX_COL = 16384
-
-
-class FormulaError(ValueError):
-    """The text is not a formula this parser understands."""
+from ..xlsx._cells import col_letters
+from ..xlsx._refs import (  # noqa: F401 - the lexical layer, re-exported: engine code imports it from here
+    MAX_COL,
+    MAX_ROW,
+    FormulaError,
+    Token,
+    ref_parts,
+    row_pieces,
+    row_template,
+    shift_formula,
+    tokenize,
+)
 
 
 @dataclass(frozen=True)
@@ -48,105 +52,9 @@ class Node:
         return f"{self.kind}{self.args!r}"
 
 
-_SHEET = r"(?:'(?:[^']|'')+'|[A-Za-z_\u0080-\uffff][\w.\u0080-\uffff]*)!"
-_CELL = r"\$?[A-Za-z]{1,3}\$?\d+"
-_TOKEN = re.compile(
-    r"""
-    (?P<ws>\s+)
-  | (?P<str>"(?:[^"]|"")*")
-  | (?P<ref>(?P<sheet>%s)?(?:(?P<cell>%s(?::%s)?)|(?P<cols>\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3})|(?P<rows>\$?\d+:\$?\d+))(?![\w(\[]))
-  | (?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
-  | (?P<err>%s)
-  | (?P<func>[A-Za-z_\\][\w.]*(?=\())
-  | (?P<sref>[A-Za-z_\\\u0080-\uffff][\w.\u0080-\uffff]*\[)
-  | (?P<name>[A-Za-z_\\\u0080-\uffff][\w.\u0080-\uffff]*)
-  | (?P<op><>|<=|>=|[-+*/^&=<>%%(),@])
-    """
-    % (_SHEET, _CELL, _CELL, "|".join(re.escape(c) for c in ERROR_CODES).replace("%", "%%")),
-    re.VERBOSE,
-)
-
-
-@dataclass
-class Token:
-    kind: str
-    text: str
-    start: int
-    end: int
-    sheet: str | None = None
-
-
-def tokenize(text: str) -> list[Token]:
-    """Split a formula (with or without the leading ``=``) into tokens."""
-    s = text[1:] if text.startswith("=") else text
-    off = 1 if text.startswith("=") else 0
-    pos, out = 0, []
-    while pos < len(s):
-        m = _TOKEN.match(s, pos)
-        if not m:
-            raise FormulaError(f"cannot read formula at {s[pos : pos + 12]!r}")
-        kind = m.lastgroup
-        if kind in ("sheet", "cell", "cols", "rows"):
-            kind = "ref"
-        if kind == "sref":  # table name + bracketed part, brackets balanced, ' escapes
-            depth, i = 0, m.end() - 1
-            while i < len(s):
-                ch = s[i]
-                if ch == "'":
-                    i += 2
-                    continue
-                if ch == "[":
-                    depth += 1
-                elif ch == "]":
-                    depth -= 1
-                    if depth == 0:
-                        break
-                i += 1
-            if depth:
-                raise FormulaError("unbalanced [ ] in a table reference")
-            out.append(Token("sref", s[pos : i + 1], pos + off, i + 1 + off))
-            pos = i + 1
-            continue
-        if kind != "ws":
-            sheet = m.group("sheet") if kind == "ref" else None
-            out.append(Token(kind, m.group(0), pos + off, m.end() + off, sheet))
-        pos = m.end()
-    return out
-
-
-def _unquote_sheet(s: str) -> str:
-    s = s[:-1]
-    if s.startswith("'"):
-        s = s[1:-1].replace("''", "'")
-    return s
-
-
 def _ref_node(tok: Token) -> Node:
-    body = tok.text
-    sheet = None
-    if tok.sheet:
-        sheet = _unquote_sheet(tok.sheet)
-        body = body[len(tok.sheet) :]
-    if ":" not in body:
-        m = re.match(r"(\$?)([A-Za-z]+)(\$?)(\d+)$", body)
-        return Node("cell", (sheet, col_index(m.group(2)), int(m.group(4)), bool(m.group(1)), bool(m.group(3))))
-    a, b = body.split(":")
-    parts = []
-    for p in (a, b):
-        m = re.match(r"(\$?)([A-Za-z]*)(\$?)(\d*)$", p)
-        c = col_index(m.group(2)) if m.group(2) else None
-        r = int(m.group(4)) if m.group(4) else None
-        cabs = bool(m.group(1)) if m.group(2) else True
-        rabs = bool(m.group(3) if m.group(2) else m.group(1)) if m.group(4) else True
-        parts.append((c, r, cabs, rabs))
-    (c1, r1, ca1, ra1), (c2, r2, ca2, ra2) = parts
-    if c1 is None:
-        c1, c2, ca1, ca2 = 1, MAX_COL, True, True
-        if r1 is None:
-            raise FormulaError(body)
-    if r1 is None:
-        r1, r2, ra1, ra2 = 1, MAX_ROW, True, True
-    return Node("area", (sheet, c1, r1, c2, r2, ca1, ra1, ca2, ra2))
+    parts = ref_parts(tok)
+    return Node("cell" if len(parts) == 5 else "area", parts)
 
 
 def _split_sref(text: str) -> tuple[str, list[str]]:
@@ -387,70 +295,6 @@ def _check_depth(node: Node) -> None:
         if d > MAX_DEPTH:
             raise FormulaError(f"nested deeper than {MAX_DEPTH} levels")
         stack.extend((a, d + 1) for a in n.args if isinstance(a, Node))
-
-
-# --------------------------------------------------------------------------- row templates
-_REL_ROW = re.compile(r"(\$?[A-Za-z]{1,3})(\d+)|(?<![\w$])(\d+)(?=:)|(?<=:)(\d+)")
-
-
-def row_template(text: str, row: int) -> tuple[str, tuple[int, ...]]:
-    """A ``%``-template of ``text`` whose holes are the relative row numbers as offsets
-    from ``row``: ``row_template("CTR(G7,F7)", 7) == ("CTR(G%d,F%d)", (0, 0))``.
-    ``$``-anchored rows, strings and table refs stay literal.
-    """
-    pieces, offs = row_pieces(text, row)
-    return "%d".join(p.replace("%", "%%") for p in pieces), offs
-
-
-def row_pieces(text: str, row: int) -> tuple[list[str], tuple[int, ...]]:
-    """The literal pieces between relative row numbers, and the row offsets."""
-    pieces, offs, last = [], [], 0
-    for tok in tokenize(text):
-        if tok.kind != "ref":
-            continue
-        body_start = tok.start + (len(tok.sheet) if tok.sheet else 0)
-        body = text[body_start : tok.end]
-        for m in re.finditer(r"(\$?)([A-Za-z]{0,3})(\$?)(\d+)", body):
-            dollar_row = m.group(3) if m.group(2) else m.group(1)
-            if dollar_row:
-                continue
-            a = body_start + m.start(4)
-            pieces.append(text[last:a])
-            offs.append(int(m.group(4)) - row)
-            last = body_start + m.end(4)
-    pieces.append(text[last:])
-    return pieces, tuple(offs)
-
-
-def shift_formula(text: str, drow: int, dcol: int = 0) -> str:
-    """The formula as Excel would write it after copying it ``drow`` rows down and
-    ``dcol`` columns right (relative parts move, ``$`` parts stay).
-
-    Examples
-    --------
-    >>> shift_formula("=CTR(G7,F7)+$B$2+SUM(A7:C7)", 3)
-    '=CTR(G10,F10)+$B$2+SUM(A10:C10)'
-    """
-    out, last = [], 0
-    for tok in tokenize(text):
-        if tok.kind != "ref":
-            continue
-        body_start = tok.start + (len(tok.sheet) if tok.sheet else 0)
-        body = text[body_start : tok.end]
-
-        def fix(m: re.Match) -> str:
-            cd, letters, rd, digits = m.groups()
-            if letters and not cd and dcol:
-                letters = col_letters(max(1, col_index(letters) + dcol))
-            if digits and not (rd if letters else cd) and drow:
-                digits = str(max(1, int(digits) + drow))
-            return f"{cd}{letters}{rd}{digits}"
-
-        out.append(text[last:body_start])
-        out.append(re.sub(r"(\$?)([A-Za-z]{0,3})(\$?)(\d*)", lambda m: fix(m) if m.group(0) else "", body))
-        last = tok.end
-    out.append(text[last:])
-    return "".join(out)
 
 
 def _quote_sheet(s: str) -> str:

@@ -165,3 +165,81 @@ def _group_shared(
             continue
         groups.append(Group(sheet, col, F[sel, F_ROW].astype(np.int64), mrow, text_c, sel))
     return np.concatenate(orphans) if orphans else np.empty(0, np.int64)
+
+
+def same_groups(xml: bytes, F: np.ndarray, groups: list[Group]) -> bool:
+    """Whether every cell of these groups still holds its group's formula (each group's
+    first cell gives the template, as :func:`make_groups` would find it), checked in one
+    compiled pass: then grouping the sheet again would give these groups."""
+    tpls, cells, tid = [], [], []
+    for g in groups:
+        if not len(g.cell_index):
+            continue
+        text, _pieces, offs, rp, _reason = _template(xml, F, int(g.cell_index[0]))
+        if text != g.text or rp is None or int(F[g.cell_index[0], F_ROW]) != g.base_row:
+            return False
+        tid.append(np.full(len(g.cell_index), len(tpls), np.int64))
+        tpls.append((rp, offs))
+        cells.append(g.cell_index)
+    if not cells:
+        return True
+    idx = np.concatenate(cells)
+    order = np.argsort(idx, kind="stable")  # document order
+    idx, t = idx[order], np.concatenate(tid)[order]
+    ok = match_templates(np.frombuffer(xml, np.uint8), F[idx, F_FTS], F[idx, F_FTE], F[idx, F_ROW], t, tpls)
+    return bool(ok.all())
+
+
+# --------------------------------------------------------------------------- dependencies
+def dependencies(groups: list[Group]) -> list[set[int]]:
+    """For each group, the groups whose cells it reads (indexes into ``groups``)."""
+    writers: dict[tuple[str, int], list[int]] = {}
+    for gi, g in enumerate(groups):
+        writers.setdefault((g.sheet, g.col), []).append(gi)
+    by_sheet: dict[str, list[int]] = {}
+    for s, c in writers:
+        by_sheet.setdefault(s, []).append(c)
+    deps: list[set[int]] = [set() for _ in groups]
+    for gi, g in enumerate(groups):
+        for s, c1, c2, r1, r2 in g.reads:
+            for c in by_sheet.get(s, ()):
+                if not c1 <= c <= c2:
+                    continue
+                for wj in writers[(s, c)]:
+                    w = groups[wj]
+                    if np.searchsorted(w.rows, r2, "right") > np.searchsorted(w.rows, r1, "left"):
+                        deps[gi].add(wj)
+    return deps
+
+
+def topological(n: int, deps: list[set[int]]) -> tuple[list[int], list[int]]:
+    """An order of ``n`` groups in which every group comes after the ones it reads, and
+    the groups on a cycle (left out of the order)."""
+    indeg = [len(d) for d in deps]
+    users: list[list[int]] = [[] for _ in range(n)]
+    for gi, d in enumerate(deps):
+        for wj in d:
+            users[wj].append(gi)
+    ready = [gi for gi in range(n) if indeg[gi] == 0]
+    out: list[int] = []
+    while ready:
+        gi = ready.pop()
+        out.append(gi)
+        for u in users[gi]:
+            indeg[u] -= 1
+            if indeg[u] == 0:
+                ready.append(u)
+    done = set(out)
+    return out, [i for i in range(n) if i not in done]
+
+
+def closure(start: set[int], edges: list[set[int]] | list[list[int]]) -> set[int]:
+    """``start`` and everything reachable from it along ``edges``."""
+    seen = set(start)
+    todo = list(start)
+    while todo:
+        for j in edges[todo.pop()]:
+            if j not in seen:
+                seen.add(j)
+                todo.append(j)
+    return seen

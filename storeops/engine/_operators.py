@@ -15,10 +15,11 @@ import re
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from ._native._args import finish_numbers
 from ._native.math_trig import power
-from ._values import DIV0, Unsupported, XLErr, as_object, is_vec, merge_errors, to_num
+from ._values import DIV0, Unsupported, XLErr, as_object, is_vec, merge_errors, to_num, type_masks
 
 _SORTABLE = re.compile(r"^[a-z0-9 ]*$")  # texts whose order is the same in Excel and in code points
 
@@ -112,6 +113,57 @@ def _is_num(x: Any) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool)
 
 
+def _plain_scalar(v: Any) -> bool:
+    """A text or a number (not an error, a boolean or NaN): what :func:`scalar_equal` compares with."""
+    if isinstance(v, str):
+        return not isinstance(v, XLErr)
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and v == v
+
+
+def scalar_equal(op: str, column: np.ndarray, value: Any) -> np.ndarray | None:
+    """``column = value`` (or ``<>``) over an object column for one text or number, as
+    :func:`compare1` answers it cell by cell: texts compare case-insensitively, a blank
+    (None, NaN) counts as "" or 0, numbers never equal texts or booleans, an error stays
+    the error.  ``None`` when the column holds other kinds of values.
+
+    Examples
+    --------
+    >>> col = np.array([None, "", "a", "A", 0.0, float("nan"), False], dtype=object)
+    >>> scalar_equal("=", col, "").tolist(), scalar_equal("=", col, "a").tolist()
+    ([True, True, False, False, False, True, False], [False, False, True, True, False, False, False])
+    >>> scalar_equal("<>", col, 0).tolist()
+    [False, True, True, True, False, False, True]
+    """
+    m = type_masks(column)
+    err = ~(m["num"] | m["str"] | m["bool"] | m["none"])
+    if err.any() and not all(isinstance(v, XLErr) for v in column[err]):
+        return None
+    eq = np.zeros(len(column), bool)
+    blank = m["none"].copy()
+    num = m["num"]
+    if num.any():
+        f = column[num].astype(np.float64)
+        nan = np.isnan(f)
+        blank[num] = nan
+        if not isinstance(value, str):
+            eq[num] = ~nan & (f == float(value))
+    if isinstance(value, str):
+        strs = m["str"]
+        if strs.any():
+            codes, uniq = pd.factorize(column[strs])
+            target = value.casefold()
+            eq[strs] = np.array([u.casefold() == target for u in uniq], bool)[codes]
+        if value == "":
+            eq |= blank
+    elif float(value) == 0.0:
+        eq |= blank
+    out = eq if op == "=" else ~eq
+    if err.any():
+        out = out.astype(object)
+        out[err] = column[err]
+    return out
+
+
 def compare(op: str, x: Any, y: Any, n: int) -> Any:
     if not is_vec(x) and not is_vec(y):
         return compare1(op, x, y)
@@ -126,6 +178,12 @@ def compare(op: str, x: Any, y: Any, n: int) -> Any:
     if isinstance(x, str) and x == "" and is_vec(y) and y.dtype.kind == "f" and op in ("=", "<>"):
         m = np.isnan(y)
         return m if op == "=" else ~m
+    if op in ("=", "<>"):  # a column against one text or number (H7="", I7="成交 Won"): vectorised
+        column, value = (x, y) if is_vec(x) and _plain_scalar(y) else (y, x) if _plain_scalar(x) else (None, None)
+        if is_vec(column) and column.dtype == object:
+            out = scalar_equal(op, column, value)
+            if out is not None:
+                return out
     xo, yo = as_object(x, n), as_object(y, n)
     out = [compare1(op, a, b) for a, b in zip(xo, yo)]
     if any(isinstance(v, XLErr) for v in out):

@@ -65,6 +65,28 @@ def has_value(cell: bytes) -> bool:
     return b"<v>" in cell and b"<v></v>" not in cell or b"<is>" in cell or b"<f" in cell
 
 
+def rows_below(xml: bytes, c1: int, c2: int, last_row: int) -> list[int]:
+    """Rows a person typed directly below a table: the consecutive rows after ``last_row``
+    with a value in one of the table's columns ``c1..c2`` (1-based).
+
+    The one rule for "rows below a table": ``recalc`` turns them into table rows, and every
+    reader (``merge``, ``check``, ``review``, ``import``) counts them as rows already.
+    """
+    out: list[int] = []
+    r = last_row + 1
+    pos = max(xml.rfind(b'<row r="%d"' % last_row), 0)  # the table's last row, searched from the end
+    while True:
+        span = row_span(xml, r, pos)
+        if span is None:
+            break
+        if not any(c1 <= c <= c2 and has_value(cx) for c, cx in row_cells(xml, span)):
+            break
+        out.append(r)
+        pos = span[0]
+        r += 1
+    return out
+
+
 def add_row_cells(xml: bytes, r: int, new: dict[int, bytes]) -> bytes:
     """Insert cells (column → cell XML) into row ``r`` (kept in column order; an existing
     cell in that column is kept)."""

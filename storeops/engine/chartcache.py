@@ -11,7 +11,7 @@ from typing import Any
 from ..xlsx._cells import escape
 from .editions import sheet_range
 
-__all__ = ["fill_chart_caches"]
+__all__ = ["chart_ranges", "fill_chart_caches"]
 
 _REF = re.compile(
     rb"<c:(num|str)Ref><c:f>([^<]*)</c:f>(?:<c:(?:num|str)Cache>(.*?)</c:(?:num|str)Cache>|<c:(?:num|str)Cache/>)?</c:(?:num|str)Ref>",
@@ -60,13 +60,26 @@ def _cache(kind: bytes, old: bytes | None, values: list[Any]) -> bytes:
     return b'<%s>%s<c:ptCount val="%d"/>%s</%s>' % (tag, fmt, len(values), b"".join(pts), tag)
 
 
+def _chart_parts(pkg) -> list[str]:
+    return [i.filename for i in pkg.infos if i.filename.startswith("xl/charts/chart") and i.filename.endswith(".xml")]
+
+
+def chart_ranges(pkg) -> list[tuple[str, int, int, int, int]]:
+    """(sheet, c1, r1, c2, r2) of every series reference of every chart: the cells
+    :func:`fill_chart_caches` reads (``recalc`` makes sure it has them)."""
+    out = []
+    for name in _chart_parts(pkg):
+        for m in _REF.finditer(pkg.read(name)):
+            where = sheet_range(m.group(2).decode("utf-8"))
+            if where is not None:
+                out.append(where)
+    return out
+
+
 def fill_chart_caches(pkg, book, replace: dict[str, Any]) -> int:
     """Rewrite the caches of every chart part; returns the number of series updated."""
     done = 0
-    for info in pkg.infos:
-        name = info.filename
-        if not (name.startswith("xl/charts/chart") and name.endswith(".xml")):
-            continue
+    for name in _chart_parts(pkg):
         xml = pkg.read(name)
 
         def sub(m: re.Match) -> bytes:

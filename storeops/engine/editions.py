@@ -33,7 +33,7 @@ from typing import Any
 from ..xlsx._cells import col_index, col_letters, escape, parse_range
 from ..xlsx.calcid import set_calc_id
 
-__all__ = ["EditionState", "finish_sheet", "finish_workbook", "prepare_sheet"]
+__all__ = ["EditionState", "as_of_sheet", "finish_sheet", "finish_workbook", "prepare_sheet"]
 
 _CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"((?: [\w:]+="[^"]*")*)\s*(/>|>(.*?)</c>)', re.S)
 _F = re.compile(rb"<f\b[^>]*?(?:/>|>.*?</f>)", re.S)
@@ -112,6 +112,14 @@ def _cell_value(pkg, m: re.Match | None) -> Any:
         return None
 
 
+def as_of_sheet(pkg) -> str | None:
+    """The sheet whose as-of cell every recalc stamps (``None``: the workbook has none)."""
+    from storeops.workbook import schema
+
+    where = _name_cell(pkg, schema.AS_OF_CELL)
+    return where[0] if where is not None else None
+
+
 def _as_of_serial(value: Any, today: _dt.date) -> float:
     from storeops_xl.inputs import date_to_serial, to_date
 
@@ -147,6 +155,10 @@ def _stamp(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
     return xml[: m.start()] + new + xml[m.end() :]
 
 
+def _has_formula(cell: re.Match | None) -> bool:
+    return cell is not None and cell.group(5) is not None and b"<f" in cell.group(5)
+
+
 def _with_formula(cell: re.Match, formula: str) -> bytes:
     """The cell with ``formula`` put in (its cached value kept, in case evaluation fails)."""
     inner = cell.group(5) or b""
@@ -180,6 +192,8 @@ def _inject(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
         for j, c in enumerate(st.columns):
             if c.formula is None or not python_only(c.formula):
                 continue
+            if _has_formula(_cell_match(xml, c1 + j, first)):
+                continue  # a formula column in this file (the .xlsm edition): nothing to put in
             tpl = row_template(st.name, c.key)
             columns[c1 + j] = (first, t.name)
             for r in range(first, last + 1):
@@ -190,12 +204,13 @@ def _inject(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
             if cell.formula is None or sh.name != sheet or not (python_only(cell.formula) or stamped(cell.formula)):
                 continue
             where = _name_cell(pkg, cell.name.lower())
-            if where is not None and where[0] == sheet:
+            if where is not None and where[0] == sheet and not _has_formula(_cell_match(xml, where[1], where[2])):
                 targets[(where[1], where[2])] = cell_formula(cell.formula)
                 single.add((where[1], where[2]))
     if not targets:
         return xml
     cols = {c for c, _ in targets}
+    seen: set[tuple[int, int]] = set()
     done: set[tuple[int, int]] = set()
 
     def sub(m: re.Match) -> bytes:
@@ -203,6 +218,7 @@ def _inject(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
         if c not in cols:
             return m.group(0)
         r = int(m.group(2))
+        seen.add((c, r))
         f = targets.get((c, r))
         if f is None or (m.group(5) is not None and b"<f" in m.group(5)):
             return m.group(0)  # a formula already (the .xlsm edition): leave it
@@ -210,10 +226,30 @@ def _inject(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
         return _with_formula(m, f)
 
     new = _CELL.sub(sub, xml)
+    missing = [k for k in targets if k not in seen and k not in single]
+    if missing:  # a table row without the cell (a row typed below the table and adopted)
+        new = _add_cells(new, missing, targets, columns)
+        done.update(missing)
     if new != xml:  # only what got a formula here loses it again after the evaluation
         state.injected[sheet] = {c: v for c, v in columns.items() if any(k[0] == c for k in done)}
         state.injected_cells[sheet] = single & done
     return new
+
+
+def _add_cells(xml: bytes, missing, targets, columns) -> bytes:
+    """Add the Python-only formula cells a table row lacks, styled like the column's first row."""
+    from ._sheetxml import add_row_cells, formula_cell
+
+    style: dict[int, bytes] = {}
+    for c, (first, _t) in columns.items():
+        m = re.search(rb'<c r="%s%d"( s="\d+")?' % (col_letters(c).encode(), first), xml)
+        style[c] = (m.group(1) or b"") if m is not None else b""
+    by_row: dict[int, dict[int, bytes]] = {}
+    for c, r in missing:
+        by_row.setdefault(r, {})[c] = formula_cell(c, r, style.get(c, b""), targets[(c, r)].lstrip("="))
+    for r, cells in sorted(by_row.items()):
+        xml = add_row_cells(xml, r, cells)
+    return xml
 
 
 def vba_code_names(pkg) -> tuple[str | None, list[str]]:

@@ -4,11 +4,17 @@ Inquiries (询盘明细)
     A buyer can send several inquiries (same 客户名 + 国家/地区 + 注册日期, same salesperson):
     they become **one** Follow-up row whose 询盘ID cell lists every inquiry ID
     (``;``-separated).  A buyer of the file is matched to an existing row **by any of its
-    询盘IDs, else by the buyer key** (:func:`buyer_match_key`: today buyer + salesperson, as
-    ``merge`` matches; one function to repoint to ``buyer_id``).
+    询盘IDs, else by its buyer ID, else by the buyer key** (:func:`buyer_match_key`).
 
 Customers (客户通)
-    One row per customer (联系人, else the company), matched by the buyer key.
+    One row per customer (联系人, else the company), matched by buyer ID, else the buyer key.
+
+The buyer ID (``buyer_id``, :mod:`storeops_xl.identity`) of a buyer of the file is the one
+its row gets when added (buyer, company, salesperson, received time), so a buyer added by an
+earlier import of the same data matches it.  The buyer key is buyer + company + salesperson
+(case and spaces ignored): two buyers of the same name at different companies are two
+buyers; a blank company on either side matches the one row of that name and salesperson.
+Rows added by an import get their buyer ID at once (:func:`storeops.buyer_ids.assign_ids`).
 
 What an import may change on an existing row (people's own columns — stage, next action,
 goal, orders, messages they typed — are never touched):
@@ -59,6 +65,7 @@ import pandas as pd
 
 from storeops.tables import clean_value, is_blank
 from storeops.workbook.schema import LISTS
+from storeops_xl.identity import normalise_text
 
 from .backoffice import known
 from .timezones import parse_time
@@ -107,17 +114,24 @@ RULES: dict[str, str] = {
 NEEDED = ("inquiry_id", "email", "phone", "junk", "buyer_level", "crm_grade", "platform_orders", "platform_order_usd")
 
 
-def buyer_match_key(buyer: Any, salesperson: Any) -> tuple[str, str] | None:
-    """The key an imported buyer is matched by when no 询盘ID matches: the same key ``merge``
-    uses (buyer + salesperson, case and spaces ignored).  After the buyer-ID change this is
-    the one function to repoint.
+def buyer_match_key(buyer: Any, company: Any, salesperson: Any) -> tuple[str, str, str] | None:
+    """The key an imported buyer is matched by when neither a 询盘ID nor its buyer ID
+    matches: buyer + company + salesperson, compared as buyer IDs compare text (case,
+    full-width letters and spaces ignored).  ``None`` for a row without a buyer name.
 
-    >>> buyer_match_key(" Bob  Lee ", "LI Qiang")
-    ('bob lee', 'li qiang')
+    >>> buyer_match_key(" Bob  Lee ", "ACME", "LI Qiang")
+    ('bob lee', 'acme', 'li qiang')
+    >>> buyer_match_key(None, "ACME", "Li") is None
+    True
     """
-    from storeops.merge import _key
+    name = normalise_text(buyer)
+    if not name:
+        return None
+    return name, normalise_text(company), normalise_text(salesperson)
 
-    return _key({"buyer": buyer, "salesperson": salesperson})
+
+def _row_key(row: dict[str, Any]) -> tuple[str, str, str] | None:
+    return buyer_match_key(row.get("buyer"), row.get("company"), row.get("salesperson"))
 
 
 def _norm(v: Any) -> str:
@@ -433,7 +447,7 @@ def export_time(exported_at: _dt.datetime | None, buyers: Iterable[Buyer]) -> _d
 
 def upsert_buyers(existing: pd.DataFrame, buyers: Iterable[Buyer], as_of: _dt.datetime | None = None) -> FollowResult:
     """Merge ``buyers`` into the tblFollow key frame ``existing`` (not modified): by 询盘ID,
-    else by :func:`buyer_match_key`.  New buyers are appended in file order.  ``as_of`` is
+    else by buyer ID, else by :func:`buyer_match_key`.  New buyers are appended in file order.  ``as_of`` is
     the export's time (:func:`export_time`): new and changed rows get it as 更新时间.
 
     Works column by column (a 100,000-row Follow-up is not turned into 100,000 dicts): only
@@ -451,16 +465,28 @@ def upsert_buyers(existing: pd.DataFrame, buyers: Iterable[Buyer], as_of: _dt.da
         return None if is_blank(v) and not isinstance(v, str) else v
 
     by_id: dict[str, int] = {}
-    by_key: dict[tuple[str, str], int] = {}
     if "inquiry_id" in existing.columns:
         for i, v in enumerate(existing["inquiry_id"].tolist()):
             if isinstance(v, (str, int, float)) and not is_blank(v):
                 for iid in _ids(v):
                     by_id.setdefault(iid, i)
-    for i, (b, sp) in enumerate(zip(existing["buyer"].tolist(), existing["salesperson"].tolist())):
-        k = buyer_match_key(b, sp)
+    by_bid: dict[str, int] = {}
+    if "buyer_id" in existing.columns:
+        from storeops.buyer_ids import clean_id
+
+        for i, v in enumerate(existing["buyer_id"].tolist()):
+            if clean_id(v):
+                by_bid.setdefault(clean_id(v), i)
+    by_key: dict[tuple[str, str, str], int] = {}
+    by_name: dict[tuple[str, str], list[int]] = {}
+    col = {
+        c: existing[c].tolist() if c in existing.columns else [None] * n0 for c in ("buyer", "company", "salesperson")
+    }
+    for i, (b, co, sp) in enumerate(zip(col["buyer"], col["company"], col["salesperson"])):
+        k = buyer_match_key(b, co, sp)
         if k is not None:
             by_key.setdefault(k, i)
+            by_name.setdefault((k[0], k[2]), []).append(i)
     res = FollowResult(frame=existing)
     status: dict[int, str] = {}
     rows: dict[int, dict[str, Any]] = {}  # the rows touched, by position (new ones past n0)
@@ -470,11 +496,25 @@ def upsert_buyers(existing: pd.DataFrame, buyers: Iterable[Buyer], as_of: _dt.da
             rows[i] = {c: cell(c, i) for c in cols}
         return rows[i]
 
-    for b in buyers:
+    def by_buyer_key(k: tuple[str, str, str] | None) -> int | None:
+        if k is None:
+            return None
+        if k in by_key:
+            return by_key[k]
+        same = by_name.get((k[0], k[2]), [])
+        if len(same) == 1:  # a blank company on one side: the one buyer of that name
+            there = rows[same[0]].get("company") if same[0] in rows else cell("company", same[0])
+            if not k[1] or not normalise_text(there):
+                return same[0]
+        return None
+
+    derived = _derived_ids([b.row for b in buyers]) if by_bid else [""] * len(buyers)
+    for b, bid in zip(buyers, derived):
         at = next((by_id[i] for i in b.ids if i in by_id), None)
         if at is None and not str(b.row.get("buyer") or "").startswith(UNKNOWN_BUYER):
-            k = buyer_match_key(b.row.get("buyer"), b.row.get("salesperson"))
-            at = by_key.get(k) if k is not None else None
+            at = by_bid.get(bid) if bid else None
+            if at is None:
+                at = by_buyer_key(_row_key(b.row))
         if at is None:
             at = n0 + sum(1 for i in rows if i >= n0)
             rows[at] = {**{c: None for c in cols}, **b.row, "updated_at": as_of}
@@ -491,9 +531,11 @@ def upsert_buyers(existing: pd.DataFrame, buyers: Iterable[Buyer], as_of: _dt.da
                 status.setdefault(at, "unchanged")
         for iid in b.ids:
             by_id.setdefault(iid, at)
-        k = buyer_match_key(rows[at].get("buyer"), rows[at].get("salesperson"))
+        k = _row_key(rows[at])
         if k is not None:
             by_key.setdefault(k, at)
+            if at >= n0 and at not in by_name.setdefault((k[0], k[2]), []):
+                by_name[(k[0], k[2])].append(at)
     res.changed_rows = sorted(i for i, s in status.items() if s in ("added", "updated"))
     res.added = sum(1 for s in status.values() if s == "added")
     res.updated = sum(1 for s in status.values() if s == "updated")
@@ -513,5 +555,22 @@ def upsert_buyers(existing: pd.DataFrame, buyers: Iterable[Buyer], as_of: _dt.da
         new = [rows[i] for i in sorted(i for i in rows if i >= n0)]
         if new:
             frame = pd.concat([frame, pd.DataFrame(new, columns=list(frame.columns))], ignore_index=True)
+            if "buyer_id" in frame.columns:  # added rows get their ID now, as recalc would give it
+                from storeops.buyer_ids import assign_ids
+
+                ids = assign_ids(frame)
+                arr = frame["buyer_id"].to_numpy(dtype=object, copy=True)
+                arr[n0:] = ids[n0:]
+                frame["buyer_id"] = arr
         res.frame = frame
     return res
+
+
+def _derived_ids(rows: list[dict[str, Any]]) -> list[str]:
+    """The buyer ID each buyer of a file would get as a new row (its creation data)."""
+    if not rows:
+        return []
+    from storeops_xl.identity import buyer_id
+
+    cols = [[r.get(k) for r in rows] for k in ("buyer", "company", "salesperson", "received_at")]
+    return [str(v) for v in buyer_id(*cols)]

@@ -7,7 +7,7 @@ its rows are upserted:
   top display / P4P / owner) and ``tblFunnel`` (one row per product per period);
 * Data Manager keywords → ``tblKeywords`` (by keyword + period);
 * inquiries (询盘明细) and customers (客户通) → ``tblFollow`` (:mod:`.follow_upsert`: by
-  询盘ID, else by the buyer key);
+  询盘ID, else by buyer ID, else by the buyer key);
 * staff analysis (员工分析) → ``tblStaff`` (by salesperson + period);
 * P4P keyword report (直通车) → ``tblKeywords``' P4P columns (by keyword + period);
 * 1688 生意参谋 products → ``tblFunnel`` + ``tblProducts``; keywords → ``tblKeywords``.

@@ -44,6 +44,8 @@ class ReviewResult:
             if c in r.people.columns
         ]
         lines = [r.title, r.people[cols].to_string(index=False) if cols else "(无业务员 no salespeople)"]
+        if not r.submissions.empty:
+            lines += ["", "提交情况 Submitted since the last working day:", r.submissions.to_string(index=False)]
         if self.sheet_written:
             lines.append("已写入工作表 / sheet written: 周复盘 Review")
         if self.pdf:

@@ -13,10 +13,16 @@ For one ISO week (Monday–Sunday) and per salesperson and team:
   the annual target, with ``TARGET_PACE`` over the year as of the review date;
 * **PK** for the week: ``PK_SCORE`` of the week's inquiries, new paying buyers, their order USD
   and the timely rate against a week's share (1/52) of the annual targets; the timely target
-  is ``tblPK``'s 及时率目标 or 100 %.  Teams score the average of their members.
+  is ``tblPK``'s 及时率目标 or 100 %.  Teams score the average of their members;
 * **the platform's own rates** beside ours, when a staff analysis (员工分析) was imported:
   the 及时回复率 and 5分钟回复率 of the imported period that overlaps the week most (else the
-  latest one before it).
+  latest one before it);
+* **submitted** 提交情况: who updated follow-up rows since the last working day before the
+  review date (Monday–Friday; from the rows' 更新时间 ``updated_at``, as merged), and who did not.
+
+The salespeople and teams are the active ones of the roster (``tblSalespeople``); buyers
+of anyone else (a salesperson who left, a name typed wrong) are counted on one line,
+"(不在名册 not on roster)", so no buyer drops out of the totals.
 
 Buyers tagged 垃圾询盘 junk are left out of new buyers, replies, rates and overdue.  Buyers'
 e-mail addresses and phone numbers inside any text (a name typed as an address) are masked
@@ -43,9 +49,11 @@ from storeops_xl import targets as TG
 from storeops_xl.inputs import EXCEL_EPOCH, date_to_serial, to_date, to_number
 from storeops_xl.settings import DEFAULTS
 
-__all__ = ["Review", "compute_review", "parse_week", "week_of"]
+__all__ = ["OTHERS", "Review", "compute_review", "last_workday", "parse_week", "submissions", "week_of"]
 
 _CLASS_RANK = {"D": 0, "C": 1, "B": 2, "A": 3}
+#: the review line for buyers of salespeople not (or no longer) on the roster
+OTHERS = "(不在名册 not on roster)"
 _SOURCE_SHORT = {s: s.split(" ")[0] for s in LISTS["source"]}
 
 
@@ -120,6 +128,7 @@ class Review:
     moves: pd.DataFrame
     overdue: pd.DataFrame
     sources: list[str] = field(default_factory=list)
+    submissions: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def title(self) -> str:
@@ -250,12 +259,18 @@ def compute_review(
     fol["new"] = (fol["received"] >= lo) & (fol["received"] < hi)
     platform = _platform_rates(keyed("tblStaff"), start, end) if "tblStaff" in frames else {}
 
-    team_of = {
-        str(r.salesperson).strip(): ("" if is_blank(r.team) else str(r.team).strip())
-        for r in sp.itertuples()
-        if not is_blank(r.salesperson)
-    }
-    names = list(team_of) + [s for s in dict.fromkeys(fol["salesperson"]) if s and s not in team_of]
+    from storeops.roster import people
+
+    team_of = dict(people(sp))
+    if not team_of:  # no roster: the salespeople of the follow-up rows, as they are typed
+        team_of = {s: "" for s in dict.fromkeys(fol["salesperson"]) if s}
+    on_roster = {k.casefold() for k in team_of}
+    fol["salesperson"] = [
+        next((k for k in team_of if k.casefold() == s.casefold()), s) if s.casefold() in on_roster else s
+        for s in fol["salesperson"]
+    ]
+    others = ~fol["salesperson"].isin(list(team_of))
+    names = list(team_of) + ([OTHERS] if others.any() else [])
     tgt = {str(r.salesperson).strip(): r for r in tg.itertuples() if not is_blank(r.salesperson)}
     t_timely = {}
     for r in pk.itertuples():
@@ -267,7 +282,7 @@ def compute_review(
     recs, moves, overdue_rows = [], [], []
     pk_actual, pk_target = [], []
     for name in names:
-        mine = fol[fol["salesperson"] == name]
+        mine = fol[others] if name == OTHERS else fol[fol["salesperson"] == name]
         new = mine[mine["new"]]
         rec: dict[str, Any] = {"业务员 Salesperson": name, "团队 Team": team_of.get(name, "")}
         rec["新买家 New buyers"] = int(len(new))
@@ -349,10 +364,13 @@ def compute_review(
         scores = TG.pk_score(pk_actual, pk_target, weights, _setting(settings, "cfg_pk_cap"))
         scores = np.atleast_1d(np.asarray(scores, dtype=object))
         people["PK得分 PK score"] = [
-            round(float(s), 1) if isinstance(s, (int, float, np.floating)) else None for s in scores
+            round(float(s), 1) if isinstance(s, (int, float, np.floating)) and n != OTHERS else None
+            for s, n in zip(scores, names)
         ]
         people["PK排名 PK rank"] = people["PK得分 PK score"].rank(method="min", ascending=False).astype("Int64")
-    teams = _teams(people, fol, settings, as_of, year_start, year_end)
+    teams = _teams(
+        people[people["业务员 Salesperson"] != OTHERS] if recs else people, fol, settings, as_of, year_start, year_end
+    )
     review = Review(
         label,
         start,
@@ -368,13 +386,49 @@ def compute_review(
             columns=["业务员 Salesperson", "买家 Buyer", "下次跟进 Next follow-up", "逾期天数 Days overdue"],
         ),
         sources,
+        submissions(fk, list(team_of), as_of),
     )
     if not unmasked:
         from storeops.masking import mask_texts
 
-        for part in ("people", "teams", "moves", "overdue"):
+        for part in ("people", "teams", "moves", "overdue", "submissions"):
             setattr(review, part, mask_texts(getattr(review, part)))
     return review
+
+
+def last_workday(day: _dt.date) -> _dt.date:
+    """The working day (Monday–Friday) before ``day`` — the same rule as ``cfg_last_workday``.
+
+    >>> import datetime as dt
+    >>> last_workday(dt.date(2026, 11, 21)), last_workday(dt.date(2026, 11, 23))
+    (datetime.date(2026, 11, 20), datetime.date(2026, 11, 20))
+    """
+    back = {0: 3, 6: 2}.get(day.weekday(), 1)
+    return day - _dt.timedelta(days=back)
+
+
+def submissions(fk: pd.DataFrame, names: list[str], as_of: _dt.date) -> pd.DataFrame:
+    """提交情况: per salesperson, the latest update of their follow-up rows and whether they
+    updated any since the last working day before ``as_of``."""
+    since = last_workday(as_of)
+    stamps = _dates(fk["updated_at"], "updated_at") if len(fk) else np.array([])
+    who = [("" if is_blank(v) else str(v).strip().casefold()) for v in fk["salesperson"]] if len(fk) else []
+    recs = []
+    for name in names:
+        mine = np.array([w == name.casefold() for w in who], dtype=bool)
+        s = stamps[mine] if mine.any() else np.array([])
+        s = s[np.isfinite(s)]
+        last = (EXCEL_EPOCH + _dt.timedelta(days=float(s.max()))).replace(microsecond=0) if len(s) else None
+        n = int((s >= _serial(since)).sum())
+        recs.append(
+            {
+                "业务员 Salesperson": name,
+                "最近更新 Last update": last.strftime("%Y-%m-%d %H:%M") if last else None,
+                f"{since:%m-%d} 起更新 Updated since": n,
+                "已提交 Submitted": "已提交 Yes" if n else "未提交 No",
+            }
+        )
+    return pd.DataFrame(recs)
 
 
 def _teams(

@@ -7,7 +7,9 @@ it); :mod:`storeops.workbook.migrate` compares a file with the entry of its vers
 * 1 — the layout when versions were first stamped (issue 15);
 * 2 — issue 12's imports added to 跟进 Follow-up 询盘ID, 邮箱, 电话, WhatsApp, 垃圾询盘, 买家等级,
   客户等级, 平台订单数, 平台订单额; to 产品 Products 橱窗, 顶展, 直通车, 负责人; the sheet 员工分析 Staff
-  analysis (``tblStaff``); issue 13 added 产品 Products 质量分.
+  analysis (``tblStaff``); issue 13 added 产品 Products 质量分;
+* 3 — issue 10's team loop added to 跟进 Follow-up, at the table's right end, 原业务员, 买家ID and
+  同步标记 (and the formula column 撞单 before them; formula columns are not part of a layout).
 """
 
 LAYOUTS: dict[int, dict[str, tuple[str, ...]]] = {
@@ -284,4 +286,13 @@ LAYOUTS: dict[int, dict[str, tuple[str, ...]]] = {
             "备注 Note",
         ),
     },
+}
+LAYOUTS[3] = {
+    **LAYOUTS[2],
+    "tblFollow": (
+        *LAYOUTS[2]["tblFollow"],
+        "原业务员 Previous salesperson",
+        "买家ID Buyer ID",
+        "同步标记 Sync mark",
+    ),
 }

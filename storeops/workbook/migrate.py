@@ -113,13 +113,31 @@ def _rebuild_v2(pkg: Package, folder: str) -> str:
     added to ``xlwings.conf`` (``storeops install``'s interpreter) and the last 周复盘 Review
     sheet.  A file holding a sheet, table or table column StoreOps does not know is refused
     (nothing would carry it).  Returns the path of the new workbook, in ``folder``."""
+    return _rebuild(pkg, folder, 1)
+
+
+def _rebuild_v3(pkg: Package, folder: str) -> str | dict[str, bytes]:
+    """2 → 3: issue 10's team loop added to 跟进 Follow-up 撞单 (a formula), 原业务员, 买家ID and
+    同步标记 at the table's right end, to 买家汇总 Buyers the columns of who submitted since the
+    last working day, and the Settings cell ``cfg_last_workday``.  Built anew around the
+    file's inputs like 1 → 2; the builder gives every follow-up row its buyer ID
+    (:func:`storeops.buyer_ids.assign_ids`) and the roster tables their rows.  A workbook an
+    earlier step has just built has the current layout already: nothing to do."""
+    if not layout_problems(pkg, SCHEMA_VERSION) and pkg.path.startswith(folder):
+        return {}
+    return _rebuild(pkg, folder, 2)
+
+
+def _rebuild(pkg: Package, folder: str, version: int) -> str:
+    """The workbook of layout ``version`` built again by this version's builder, around
+    everything it holds (see :func:`_rebuild_v2`); the path of the new workbook, in ``folder``."""
     from storeops.review.sheet import copy_review_sheet
     from storeops.xlsx import read_names, read_tables
 
     from .build import build_workbook
     from .inputs import workbook_inputs
 
-    _check_layout(pkg, 1)
+    _check_layout(pkg, version)
     extra = _not_carried(pkg)
     if extra:
         raise StoreOpsError(
@@ -147,6 +165,7 @@ def _rebuild_v2(pkg: Package, folder: str) -> str:
 MIGRATIONS: dict[int, Callable[[Package, str], dict[str, bytes] | str]] = {
     0: lambda pkg, folder: _check_v0(pkg),
     1: _rebuild_v2,
+    2: _rebuild_v3,
 }
 
 

@@ -30,8 +30,10 @@ from storeops_xl import followup
 #: Version of the workbook layout this code writes and reads, stamped in every workbook it
 #: builds as the custom document property ``StoreOpsSchemaVersion``.  Whoever changes the tables
 #: so that an older file can no longer be merged with a new one bumps it by one (and adds the
-#: layout and a migration step: :mod:`storeops.workbook.migrate`).
-SCHEMA_VERSION = 2
+#: layout and a migration step: :mod:`storeops.workbook.migrate`).  3: tblFollow gained
+#: clash / prev_salesperson / buyer_id / sync_mark at its right end, tblBuyerSummary the
+#: submitted-since-last-workday columns, Settings ``cfg_last_workday`` (issue 10).
+SCHEMA_VERSION = 3
 
 Fmt = Literal["text", "int", "number", "money", "cny", "percent", "date", "datetime", "hours", "bool", "score"]
 Kind = Literal["input", "formula"]
@@ -50,6 +52,7 @@ class Col:
     width: float = 12
     required: bool = False  # `storeops check` flags a blank on a row that has other data
     help: str = ""
+    hidden: bool = False  # a column StoreOps keeps for itself (hidden in Excel)
 
 
 @dataclass(frozen=True)
@@ -159,6 +162,7 @@ S_BUYERS, S_PK, S_PRODUCTS, S_KEYWORDS, S_SETTINGS = (
     "设置 Settings",
 )
 S_REVIEW, S_CONF = "周复盘 Review", "xlwings.conf"
+S_CONFLICTS = "合并冲突 Conflicts"  # written by storeops merge (storeops.conflicts)
 #: the named cell holding the as-of date: a value StoreOps stamps (``cfg_as_of`` or today) on
 #: every build, recalc and new week, so no formula depends on the volatile TODAY()
 AS_OF_CELL = "cfg_today"
@@ -179,6 +183,13 @@ SETTINGS_CELLS: tuple[Cell, ...] = (
         "or today, written on every recalc, save and new week (not TODAY(): no volatile formulas)",
     ),
     Cell("cfg_week_start", "本周开始 Week start (周一 Monday)", formula="cfg_today-WEEKDAY(cfg_today,2)+1", fmt="date"),
+    Cell(
+        "cfg_last_workday",
+        "上个工作日 Last working day (周一至周五 Mon-Fri)",
+        formula="cfg_today-IF(WEEKDAY(cfg_today,2)=1,3,IF(WEEKDAY(cfg_today,2)=7,2,1))",
+        fmt="date",
+        help="“已提交”从这天起算 / “submitted” counts updates since this day",
+    ),
     Cell("cfg_month_start", "本月开始 Month start", formula="DATE(YEAR(cfg_today),MONTH(cfg_today),1)", fmt="date"),
     Cell("cfg_month", "本月 Month (1-12)", formula="MONTH(cfg_today)", fmt="int"),
     Cell("cfg_year_start", "年度开始 Year start", formula="DATE(YEAR(cfg_today),1,1)", fmt="date"),
@@ -249,7 +260,7 @@ TARGET = T(
             "本周销售目标 Week sales target",
             "formula",
             "money",
-            "{month_sales_target}*7/DAY(EOMONTH(cfg_today,0))",
+            'IF({month_sales_target}="","",{month_sales_target}*7/DAY(EOMONTH(cfg_today,0)))',
             width=14,
         ),
         Col(
@@ -549,9 +560,42 @@ FOLLOW = T(
         ),
         Col("overdue", "逾期 Overdue", "formula", "bool", "OVERDUE({next_followup},cfg_today)", width=8),
         Col("scam_risk", "诈骗风险 Scam risk", "formula", "text", "SCAM_RISK({last_message})", width=22),
+        # --- team loop (issue 10): kept at the right end so an older workbook is migrated by
+        # widening its table (storeops.maintain), never by moving a column
+        Col(
+            "clash",
+            "撞单 Clash",
+            "formula",
+            "text",
+            'IF({company}="","",IF(COUNTIFS([tblFollow.company],{company})>COUNTIFS([tblFollow.company],{company},'
+            '[tblFollow.salesperson],{salesperson}),"撞单 Clash",""))',
+            width=9,
+            help="同一公司也在别的业务员名下 / the same company is also with another salesperson",
+        ),
+        Col(
+            "prev_salesperson",
+            "原业务员 Previous salesperson",
+            width=14,
+            help="storeops reassign 转交时写入 / written when a buyer is handed over",
+        ),
+        Col(
+            "buyer_id",
+            "买家ID Buyer ID",
+            width=13,
+            help="StoreOps 自动填写, 请勿修改 / filled by StoreOps, do not edit (docs/data.md)",
+        ),
+        Col(
+            "sync_mark",
+            "同步标记 Sync mark",
+            width=12,
+            hidden=True,
+            help="storeops merge/split 使用, 请勿修改 / used by merge and split, do not edit",
+        ),
     ),
     anchor_row=3,
 )
+#: tblFollow columns StoreOps itself fills (never counted as a salesperson's edit)
+FOLLOW_SYSTEM = ("buyer_id", "sync_mark")
 
 BUYER_SUMMARY = T(
     "tblBuyerSummary",
@@ -679,6 +723,22 @@ BUYER_SUMMARY = T(
             'CLOSE_RATE(COUNTIFS([tblFollow.salesperson],{salesperson},[tblFollow.paid_orders],">0"),COUNTIFS([tblFollow.salesperson],{salesperson}))',
             width=10,
         ),
+        Col(
+            "updated_rows",
+            "上个工作日起更新 Updated since last workday",
+            "formula",
+            "int",
+            'COUNTIFS([tblFollow.salesperson],{salesperson},[tblFollow.updated_at],">="&cfg_last_workday)',
+            width=11,
+        ),
+        Col(
+            "submitted",
+            "已提交 Submitted",
+            "formula",
+            "text",
+            'IF({updated_rows}>0,"已提交 Yes","未提交 No")',
+            width=10,
+        ),
     ),
     anchor_row=3,
 )
@@ -766,13 +826,13 @@ PK = T(
             "PK_SCORE({inquiries}:{timely},{t_inquiries}:{t_timely},cfg_pk_weights,cfg_pk_cap)",
             width=8,
         ),
-        Col("rank", "排名 Rank", "formula", "int", "RANK({score},[tblPK.score])", width=7),
+        Col("rank", "排名 Rank", "formula", "int", 'IF(ISNUMBER({score}),RANK({score},[tblPK.score]),"")', width=7),
         Col(
             "gap",
             "距上一名 Gap to next",
             "formula",
             "score",
-            "IF({rank}=1,0,LARGE([tblPK.score],{rank}-1)-{score})",
+            'IF(ISNUMBER({rank}),IF({rank}=1,0,LARGE([tblPK.score],{rank}-1)-{score}),"")',
             width=10,
         ),
     ),
@@ -1026,6 +1086,16 @@ STAFF = T(
     ),
     anchor_row=3,
 )
+
+#: tables whose rows follow the roster (tblSalespeople): table → the key column naming the row.
+#: ``storeops recalc`` and the builder derive their rows (one per active salesperson, one per
+#: team of an active salesperson, in roster order); inputs typed on a row stay with its person.
+ROSTER_TABLES: dict[str, str] = {
+    "tblTarget": "salesperson",
+    "tblBuyerSummary": "salesperson",
+    "tblPK": "salesperson",
+    "tblTeams": "team",
+}
 
 TABLES: dict[str, Table] = {
     t.name: t

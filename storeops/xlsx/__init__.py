@@ -36,37 +36,48 @@ Public helpers (signatures are stable; other layers use them):
     Deterministic zip writing; unchanged members copied raw (byte-identical).
 """
 
-from ._atomic import atomic_replace, atomic_write, check_not_locked, lock_files
-from ._cells import XLErr, col_index, col_letters, parse_range
-from ._docprops import schema_version
-from ._package import Package, TableColumn, TableInfo, open_package
-from ._session import FileStamp, current_session, retry_on_change, workbook_session
-from ._tables import MAX_CELL_TEXT, read_names, read_tables, table_parts, write_package, write_tables
-from ._zipwrite import write_zip
+import importlib
 
-__all__ = [
-    "MAX_CELL_TEXT",
-    "FileStamp",
-    "Package",
-    "TableColumn",
-    "TableInfo",
-    "XLErr",
-    "atomic_replace",
-    "atomic_write",
-    "check_not_locked",
-    "col_index",
-    "col_letters",
-    "current_session",
-    "lock_files",
-    "open_package",
-    "parse_range",
-    "read_names",
-    "read_tables",
-    "retry_on_change",
-    "schema_version",
-    "table_parts",
-    "workbook_session",
-    "write_package",
-    "write_tables",
-    "write_zip",
-]
+# Attributes load their module on first use (PEP 562), so ``storeops recalc`` can tell
+# "nothing changed" without importing pandas.
+_WHERE = {
+    "atomic_replace": "_atomic",
+    "atomic_write": "_atomic",
+    "check_not_locked": "_atomic",
+    "lock_files": "_atomic",
+    "XLErr": "_cells",
+    "col_index": "_cells",
+    "col_letters": "_cells",
+    "parse_range": "_cells",
+    "schema_version": "_docprops",
+    "Package": "_package",
+    "TableColumn": "_package",
+    "TableInfo": "_package",
+    "open_package": "_package",
+    "FileStamp": "_session",
+    "current_session": "_session",
+    "retry_on_change": "_session",
+    "workbook_session": "_session",
+    "MAX_CELL_TEXT": "_tables",
+    "read_names": "_tables",
+    "read_tables": "_tables",
+    "table_parts": "_tables",
+    "write_package": "_tables",
+    "write_tables": "_tables",
+    "write_zip": "_zipwrite",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    mod = _WHERE.get(name)
+    if mod is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{mod}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))

@@ -285,6 +285,12 @@ def _scan_read(
     return records_to_columns(xml, V, sst, date_styles, dates_as_datetime)
 
 
+def sst_array(sst: list[str]) -> np.ndarray:
+    """The shared strings as an object array with "" appended (where a bad index points):
+    what :func:`records_to_columns` takes instead of the list, to build it once."""
+    return np.array(list(sst) + [""], dtype=object)
+
+
 def records_to_columns(
     xml: bytes,
     V: np.ndarray,
@@ -331,7 +337,7 @@ def records_to_columns(
         nums[isn] = parse_numbers(a, vts[isn], vte[isn])
     iss = has_v & (code == T_S)
     sidx = np.zeros(n, np.int64)
-    sst_arr = np.array(list(sst) + [""], dtype=object)
+    sst_arr = sst if isinstance(sst, np.ndarray) else sst_array(sst)
     if iss.any():
         f = parse_numbers(a, vts[iss], vte[iss])
         bad = ~np.isfinite(f) | (f < 0) | (f >= len(sst_arr)) | (f != np.floor(f))

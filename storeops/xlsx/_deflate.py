@@ -17,6 +17,8 @@ except ImportError:  # pragma: no cover - isal is a dependency; zlib is the fall
 #: errors a damaged deflate stream raises
 ERRORS: tuple[type[BaseException], ...] = (zlib.error,) + ((_z.error,) if _z is not zlib else ())
 LEVEL = 1
+#: ``flush`` mode that ends a piece so the next one needs no earlier bytes
+FULL_FLUSH = _z.Z_FULL_FLUSH
 
 
 def crc32(data, value: int = 0) -> int:

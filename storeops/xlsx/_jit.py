@@ -5,6 +5,11 @@ Python written in the subset numba compiles.  With numba (a normal install) they
 machine code, cached on disk after the first run; without it, or with
 ``NUMBA_DISABLE_JIT=1``, the very same functions run as Python (slow on big sheets, but
 correct — the tests run them both ways).
+
+numba checks a cached kernel against its own source file only: the kernels of
+:mod:`._splice` read the record layout (``F_*``) of :mod:`._scan`, so after changing that
+layout delete the caches (``find storeops -name '*.nb[ic]' -delete``).  An install
+writes every file anew, so users never meet a stale cache.
 """
 
 from __future__ import annotations

@@ -10,6 +10,14 @@
   building one Python object per cell.  A cell without a value element has
   ``F_VS == -1`` and ``F_VE`` = the end of its ``<f>`` element, where a ``<v>`` belongs.
 
+While it walks, it also sums a hash of every cell's value per (column, block of rows),
+separately for input cells (their value: a shared string counts as its text) and formula
+cells (the raw bytes of their cached value) (:data:`D_COL` …): the *digests*
+:mod:`storeops.engine._incremental` compares with the ones stored at the last write
+to find what an editor changed.  A digest is a sum modulo 2^64, so the digests of
+parts of a sheet add up to the sheet's, and a rewritten cell updates one by its
+difference (:func:`cell_digest`).
+
 Positions are ``int32`` offsets into the XML (a sheet is at most 1 GiB, see
 :data:`storeops.xlsx._package.MAX_TOTAL_UNCOMPRESSED`).  Any layout the kernel does not understand
 makes it stop with an error position; callers then use the regex reader.
@@ -17,23 +25,58 @@ makes it stop with an error position; callers then use the regex reader.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from ._digest import DK_FORMULA, DK_INPUT, Digests
 from ._jit import jit
 
 # --------------------------------------------------------------------------- record layout
-#: formula records: one row per formula cell, in document order
+#: formula records: one row per formula cell, in document order.  The first
+#: :data:`WRITE_FIELDS` fields are all that writing new values needs (the engine keeps
+#: only those once the formulas are grouped); the names say what each field holds:
+#: column, row; the ``>`` closing the ``<c …>`` tag; the ``t=`` attribute (from the space
+#: before it); the value element, the text inside ``<v>``; the end of the cell; then the
+#: cell's start, its ``r=`` value, the ``<f>`` element, the formula text, the ``<f t=…>``
+#: kind, ``si=``, whether it has ``ref=``, and the cell's type code.
+F_FIELDS = (
+    "col",
+    "row",
+    "tagc",
+    "ts",
+    "te",
+    "vs",
+    "ve",
+    "vts",
+    "vte",
+    "cend",
+    "cstart",
+    "rs",
+    "re",
+    "fs",
+    "fe",
+    "fts",
+    "fte",
+    "fkind",
+    "si",
+    "fref",
+    "tcode",
+)
 (
     F_COL,
     F_ROW,
-    F_CSTART,
-    F_RS,
-    F_RE,
     F_TAGC,
     F_TS,
     F_TE,
+    F_VS,
+    F_VE,
+    F_VTS,
+    F_VTE,
+    F_CEND,
+    F_CSTART,
+    F_RS,
+    F_RE,
     F_FS,
     F_FE,
     F_FTS,
@@ -41,18 +84,15 @@ from ._jit import jit
     F_FKIND,
     F_SI,
     F_FREF,
-    F_VS,
-    F_VE,
-    F_VTS,
-    F_VTE,
-    F_CEND,
     F_TCODE,
-) = range(21)
-NF = 21
+) = range(len(F_FIELDS))
+NF = len(F_FIELDS)
+WRITE_FIELDS = F_CEND + 1
 #: value records: one row per cell of a wanted column, in document order
 #: (``V_HASF`` is 0, or 1 + the index of the cell's formula record)
-(V_COL, V_ROW, V_STYLE, V_TCODE, V_VTS, V_VTE, V_ISS, V_ISE, V_HASF) = range(9)
-NV = 9
+V_FIELDS = ("col", "row", "style", "tcode", "vts", "vte", "iss", "ise", "hasf")
+(V_COL, V_ROW, V_STYLE, V_TCODE, V_VTS, V_VTE, V_ISS, V_ISE, V_HASF) = range(len(V_FIELDS))
+NV = len(V_FIELDS)
 
 #: cell ``t=`` codes
 T_N, T_S, T_STR, T_B, T_E, T_INLINE, T_D, T_OTHER = range(8)
@@ -60,6 +100,17 @@ T_N, T_S, T_STR, T_B, T_E, T_INLINE, T_D, T_OTHER = range(8)
 FK_NORMAL, FK_SHARED, FK_ARRAY, FK_DATATABLE, FK_OTHER = range(5)
 
 MAX_COL = 16384
+
+#: digest records: (column, block = row >> shift, kind) and, in a separate uint64 array, the sum
+(D_COL, D_BLOCK, D_KIND) = range(3)
+FNV_OFFSET = np.uint64(0xCBF29CE484222325)
+FNV_PRIME = np.uint64(0x100000001B3)
+WORD_PRIME = np.uint64(0x9E3779B97F4A7C15)
+#: content hash of a shared-string index outside the table
+BAD_SST = np.uint64(0x9E3779B97F4A7C15)
+#: content hash of a formula cell without a value element
+NO_VALUE = np.uint64(0x2545F4914F6CDD1D)
+V_TEXT = np.uint64(0x7F4A7C159E3779B9)
 
 
 @jit
@@ -101,6 +152,75 @@ def _close_tag(a, k, hi, name):
     if _at(a, k + 1) != 47 or _at(a, k + 2) != name or _at(a, k + 3) != 62:
         return -1
     return k
+
+
+@jit
+def fnv(a, s, e, h):
+    """A 64-bit hash of ``a[s:e]`` continuing from ``h``: eight bytes at a time, each word
+    mixed by a multiply and a shift (FNV-1a for the last few bytes)."""
+    i = s
+    while i + 8 <= e:
+        w = (
+            np.uint64(a[i])
+            | (np.uint64(a[i + 1]) << np.uint64(8))
+            | (np.uint64(a[i + 2]) << np.uint64(16))
+            | (np.uint64(a[i + 3]) << np.uint64(24))
+            | (np.uint64(a[i + 4]) << np.uint64(32))
+            | (np.uint64(a[i + 5]) << np.uint64(40))
+            | (np.uint64(a[i + 6]) << np.uint64(48))
+            | (np.uint64(a[i + 7]) << np.uint64(56))
+        )
+        h = (h ^ w) * WORD_PRIME
+        h ^= h >> np.uint64(31)
+        i += 8
+    while i < e:
+        h = (h ^ np.uint64(a[i])) * FNV_PRIME
+        i += 1
+    return h
+
+
+@jit
+def mix(x):
+    """The splitmix64 finaliser: every input bit moves every output bit."""
+    x ^= x >> np.uint64(30)
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(27)
+    x *= np.uint64(0x94D049BB133111EB)
+    x ^= x >> np.uint64(31)
+    return x
+
+
+@jit
+def cell_digest(row, col, tcode, content):
+    """The digest term of one cell: its position, type code and content hash."""
+    return mix(content + np.uint64(tcode) * np.uint64(0x9FB21C651E98DF25) + mix(np.uint64(row * 16384 + col)))
+
+
+@jit
+def value_content(a, s, e, tcode, sst_h):
+    """Content hash of a value text ``a[s:e]`` of type ``tcode``: a shared-string index
+    hashes as the string it names (``sst_h``), so renumbering the table changes nothing."""
+    if tcode == 1:  # t="s"
+        k = _uint(a, s, e)
+        if k < 0 or k >= sst_h.shape[0]:
+            return BAD_SST
+        return sst_h[k]
+    return fnv(a, s, e, FNV_OFFSET)
+
+
+@jit
+def formula_content(a, ts, te, v, vts, vte):
+    """Content hash of a formula cell's cached value: its raw ``t=`` attribute (``a[ts:te]``,
+    none when ``ts < 0``) and raw ``<v>`` text (``v[vts:vte]``, none when ``vts < 0``) —
+    exactly the bytes a recalculation compares before it rewrites the cell, so an
+    unchanged digest means an unchanged cached value.  (Formulas themselves are checked
+    by grouping, :mod:`storeops.engine._groups`.)"""
+    h = FNV_OFFSET
+    if ts >= 0:
+        h = fnv(a, ts, te, h)
+    if vts >= 0:
+        return fnv(v, vts, vte, h ^ V_TEXT)
+    return h ^ NO_VALUE
 
 
 @jit
@@ -299,17 +419,52 @@ def _end_of(a, k, hi):
 
 
 @jit
-def scan_kernel(a, lo, hi, want):
+def _flush(acc, seen, touched, nt, block, kind, D, DS, nd):
+    """Append the running sums of the ``nt`` touched columns as digest records; returns the new count."""
+    for q in range(nt):
+        c = touched[q]
+        if nd == D.shape[0]:
+            D = _grow(D)
+            DS2 = np.empty(D.shape[0], np.uint64)
+            DS2[: DS.shape[0]] = DS
+            DS = DS2
+        D[nd, D_COL] = c
+        D[nd, D_BLOCK] = block
+        D[nd, D_KIND] = kind
+        DS[nd] = acc[c]
+        acc[c] = np.uint64(0)
+        seen[c] = False
+        nd += 1
+    return D, DS, nd
+
+
+@jit
+def scan_kernel(a, lo, hi, want, sst_h, shift, fcap, vcap):
     """Scan ``a[lo:hi]`` (the inside of ``<sheetData>``); see the module docstring.
 
-    Returns (formula records, count, value records, count, error position or -1).
+    ``sst_h`` holds the content hash of every shared string (:func:`sst_hashes`) and
+    ``shift`` the log2 of the digests' block of rows; ``fcap``/``vcap`` are the records
+    expected (more grow the arrays).  Returns (formula records, count,
+    value records, count, digest records, digest sums, count, last row, error position
+    or -1).
     """
-    fcap = 1024
-    vcap = 1024
-    F = np.empty((fcap, 21), np.int32)
-    V = np.empty((vcap, 9), np.int32)
+    F = np.empty((max(fcap, 16), NF), np.int32)
+    V = np.empty((max(vcap, 16), NV), np.int32)
+    D = np.empty((64, 3), np.int32)
+    DS = np.empty(64, np.uint64)
     nf = 0
     nv = 0
+    nd = 0
+    acc_in = np.zeros(MAX_COL + 1, np.uint64)
+    acc_f = np.zeros(MAX_COL + 1, np.uint64)
+    touched_in = np.empty(MAX_COL + 1, np.int64)
+    touched_f = np.empty(MAX_COL + 1, np.int64)
+    seen_in = np.zeros(MAX_COL + 1, np.bool_)
+    seen_f = np.zeros(MAX_COL + 1, np.bool_)
+    n_in = 0
+    n_f = 0
+    cur_block = -1
+    max_row = 0
     at = np.empty(13, np.int64)
     fat = np.empty(13, np.int64)
     cur_row = 0
@@ -326,7 +481,7 @@ def scan_kernel(a, lo, hi, want):
             if j == -2:
                 j = _attrs(a, i + 2, hi, at)
             if j < 0:
-                return F, nf, V, nv, p
+                return F, nf, V, nv, D, DS, nd, max_row, p
             col = 0
             row = 0
             if at[2] >= 0:
@@ -335,14 +490,16 @@ def scan_kernel(a, lo, hi, want):
                     col = col * 26 + (int(a[q]) & 0xDF) - 64
                     q += 1
                 row = _uint(a, q, at[3])
-                if col == 0 or row <= 0 or col > 16384:
-                    return F, nf, V, nv, p
+                if col == 0 or row <= 0 or col > MAX_COL:
+                    return F, nf, V, nv, D, DS, nd, max_row, p
             else:
                 col = last_col + 1
                 row = cur_row
-                if row <= 0 or col > 16384:
-                    return F, nf, V, nv, p
+                if row <= 0 or col > MAX_COL:
+                    return F, nf, V, nv, D, DS, nd, max_row, p
             last_col = col
+            if row > max_row:
+                max_row = row
             tcode = 0 if at[6] < 0 else _tcode(a, at[6], at[7])
             style = 0 if at[4] < 0 else _uint(a, at[4], at[5])
             if style < 0:
@@ -369,11 +526,11 @@ def scan_kernel(a, lo, hi, want):
                 while True:
                     k = _skip_ws(a, k, hi)
                     if k >= hi or a[k] != 60:
-                        return F, nf, V, nv, p
+                        return F, nf, V, nv, D, DS, nd, max_row, p
                     d1 = _at(a, k + 1)
                     if d1 == 47:  # </c>
                         if _at(a, k + 2) != 99 or _at(a, k + 3) != 62:
-                            return F, nf, V, nv, p
+                            return F, nf, V, nv, D, DS, nd, max_row, p
                         cend = k + 4
                         break
                     # <f> and <v> are parsed by similar branches written out in full: one shared
@@ -386,7 +543,7 @@ def scan_kernel(a, lo, hi, want):
                         else:
                             k = _attrs(a, k + 2, hi, fat)
                             if k < 0:
-                                return F, nf, V, nv, p
+                                return F, nf, V, nv, D, DS, nd, max_row, p
                             if fat[6] >= 0:
                                 fkind = _fkind(a, fat[6], fat[7])
                             if fat[10] >= 0:
@@ -395,7 +552,7 @@ def scan_kernel(a, lo, hi, want):
                         fts = k
                         fte = k if fat[1] == 1 else _close_tag(a, k, hi, 102)
                         if fte < 0:
-                            return F, nf, V, nv, p
+                            return F, nf, V, nv, D, DS, nd, max_row, p
                         fe = k if fat[1] == 1 else fte + 4
                         k = fe
                     elif d1 == 118 and _delim(_at(a, k + 2)):  # <v> or <v …>
@@ -406,80 +563,111 @@ def scan_kernel(a, lo, hi, want):
                         else:
                             k = _attrs(a, k + 2, hi, fat)
                             if k < 0:
-                                return F, nf, V, nv, p
+                                return F, nf, V, nv, D, DS, nd, max_row, p
                         if fat[1] == 1:
                             ve = k
                         else:
                             vts = k
                             vte = _close_tag(a, k, hi, 118)
                             if vte < 0:
-                                return F, nf, V, nv, p
+                                return F, nf, V, nv, D, DS, nd, max_row, p
                             ve = vte + 4
                             k = ve
                     elif d1 == 105 and _at(a, k + 2) == 115 and _delim(_at(a, k + 3)):  # <is
                         iss = k
                         k = _end_of(a, k, hi)
                         if k < 0:
-                            return F, nf, V, nv, p
+                            return F, nf, V, nv, D, DS, nd, max_row, p
                         ise = k
                     else:  # <extLst> or another child: skip the element
                         k = _end_of(a, k, hi)
                         if k < 0:
-                            return F, nf, V, nv, p
+                            return F, nf, V, nv, D, DS, nd, max_row, p
+            # ---- digests: a new block of rows flushes the running sums
+            block = row >> shift
+            if block != cur_block:
+                D, DS, nd = _flush(acc_in, seen_in, touched_in, n_in, cur_block, DK_INPUT, D, DS, nd)
+                D, DS, nd = _flush(acc_f, seen_f, touched_f, n_f, cur_block, DK_FORMULA, D, DS, nd)
+                n_in = 0
+                n_f = 0
+                cur_block = block
+            if fs >= 0:  # a formula: the raw bytes a rewrite would replace (see formula_content)
+                if not seen_f[col]:
+                    seen_f[col] = True
+                    touched_f[n_f] = col
+                    n_f += 1
+                ts = at[8] if at[6] >= 0 else -1
+                acc_f[col] += cell_digest(row, col, 0, formula_content(a, ts, at[9], a, vts, vte))
+                content = NO_VALUE
+            elif vts >= 0:
+                content = value_content(a, vts, vte, tcode, sst_h)
+            elif iss >= 0:
+                content = fnv(a, iss, ise, FNV_OFFSET)
+            elif vs >= 0:  # <v/>
+                content = FNV_OFFSET
+            else:
+                content = NO_VALUE
+            if content != NO_VALUE:  # an input cell with a value (a styled blank counts as nothing)
+                if not seen_in[col]:
+                    seen_in[col] = True
+                    touched_in[n_in] = col
+                    n_in += 1
+                acc_in[col] += cell_digest(row, col, tcode, content)
+            # ---- records
             if fs >= 0:
                 if nf == F.shape[0]:
                     F = _grow(F)
-                F[nf, 0] = col
-                F[nf, 1] = row
-                F[nf, 2] = p
-                F[nf, 3] = at[2]
-                F[nf, 4] = at[3]
-                F[nf, 5] = tagc
-                F[nf, 6] = at[8] if at[6] >= 0 else -1
-                F[nf, 7] = at[9] if at[6] >= 0 else -1
-                F[nf, 8] = fs
-                F[nf, 9] = fe
-                F[nf, 10] = fts
-                F[nf, 11] = fte
-                F[nf, 12] = fkind
-                F[nf, 13] = si
-                F[nf, 14] = fref
+                F[nf, F_COL] = col
+                F[nf, F_ROW] = row
+                F[nf, F_CSTART] = p
+                F[nf, F_RS] = at[2]
+                F[nf, F_RE] = at[3]
+                F[nf, F_TAGC] = tagc
+                F[nf, F_TS] = at[8] if at[6] >= 0 else -1
+                F[nf, F_TE] = at[9] if at[6] >= 0 else -1
+                F[nf, F_FS] = fs
+                F[nf, F_FE] = fe
+                F[nf, F_FTS] = fts
+                F[nf, F_FTE] = fte
+                F[nf, F_FKIND] = fkind
+                F[nf, F_SI] = si
+                F[nf, F_FREF] = fref
                 if vs >= 0:
-                    F[nf, 15] = vs
-                    F[nf, 16] = ve
+                    F[nf, F_VS] = vs
+                    F[nf, F_VE] = ve
                 elif iss >= 0:
-                    F[nf, 15] = iss
-                    F[nf, 16] = ise
+                    F[nf, F_VS] = iss
+                    F[nf, F_VE] = ise
                 else:  # no value: a new <v> goes right after </f> (schema order: f, v, is, extLst)
-                    F[nf, 15] = -1
-                    F[nf, 16] = fe
-                F[nf, 17] = vts
-                F[nf, 18] = vte
-                F[nf, 19] = cend
-                F[nf, 20] = tcode
+                    F[nf, F_VS] = -1
+                    F[nf, F_VE] = fe
+                F[nf, F_VTS] = vts
+                F[nf, F_VTE] = vte
+                F[nf, F_CEND] = cend
+                F[nf, F_TCODE] = tcode
                 nf += 1
             if col <= want.shape[0] - 1 and want[col]:
                 if nv == V.shape[0]:
                     V = _grow(V)
-                V[nv, 0] = col
-                V[nv, 1] = row
-                V[nv, 2] = style
-                V[nv, 3] = tcode
-                V[nv, 4] = vts
-                V[nv, 5] = vte
-                V[nv, 6] = iss
-                V[nv, 7] = ise
-                V[nv, 8] = nf if fs >= 0 else 0  # 1 + index of the formula record (nf already counts it)
+                V[nv, V_COL] = col
+                V[nv, V_ROW] = row
+                V[nv, V_STYLE] = style
+                V[nv, V_TCODE] = tcode
+                V[nv, V_VTS] = vts
+                V[nv, V_VTE] = vte
+                V[nv, V_ISS] = iss
+                V[nv, V_ISE] = ise
+                V[nv, V_HASF] = nf if fs >= 0 else 0  # 1 + index of the formula record (nf already counts it)
                 nv += 1
             i = cend
         elif c1 == 114 and _at(a, i + 2) == 111 and _at(a, i + 3) == 119 and _delim(_at(a, i + 4)):  # <row
             j = _attrs(a, i + 4, hi, at)
             if j < 0:
-                return F, nf, V, nv, i
+                return F, nf, V, nv, D, DS, nd, max_row, i
             if at[2] >= 0:
                 r = _uint(a, at[2], at[3])
                 if r <= 0:
-                    return F, nf, V, nv, i
+                    return F, nf, V, nv, D, DS, nd, max_row, i
                 cur_row = r
             else:
                 cur_row += 1
@@ -490,12 +678,16 @@ def scan_kernel(a, lo, hi, want):
                 j = i + 4
                 while j + 2 < hi and not (a[j] == 45 and a[j + 1] == 45 and a[j + 2] == 62):
                     j += 1
+                if j + 2 >= hi:  # the comment does not end inside the range
+                    return F, nf, V, nv, D, DS, nd, max_row, i
                 i = j + 3
             else:
-                return F, nf, V, nv, i
+                return F, nf, V, nv, D, DS, nd, max_row, i
         else:
             i += 1
-    return F, nf, V, nv, -1
+    D, DS, nd = _flush(acc_in, seen_in, touched_in, n_in, cur_block, DK_INPUT, D, DS, nd)
+    D, DS, nd = _flush(acc_f, seen_f, touched_f, n_f, cur_block, DK_FORMULA, D, DS, nd)
+    return F, nf, V, nv, D, DS, nd, max_row, -1
 
 
 @jit
@@ -538,10 +730,14 @@ class ScanError(Exception):
 
 @dataclass
 class SheetScan:
-    """Result of :func:`scan_sheet`: record arrays (see the ``F_*`` / ``V_*`` indexes)."""
+    """Result of :func:`scan_sheet`: record arrays (see the ``F_*`` / ``V_*`` indexes), the
+    cell digests (:class:`~storeops.xlsx._digest.Digests`) and the last row holding a cell."""
 
     formulas: np.ndarray
     values: np.ndarray
+    digests: Digests = field(default_factory=Digests.empty)
+    max_row: int = 0
+    cols: set[int] | None = None  # the columns of ``values`` (None: all)
 
 
 def sheet_data_span(xml: bytes) -> tuple[int, int]:
@@ -570,19 +766,181 @@ def want_mask(cols) -> np.ndarray:
     return m
 
 
-def scan_sheet(xml: bytes, cols=None, limit: int | None = None) -> SheetScan:
+NO_SST = np.zeros(0, np.uint64)
+
+
+def scan_sheet(
+    xml: bytes,
+    cols=None,
+    limit: int | None = None,
+    *,
+    sst_hashes: np.ndarray | None = None,
+    shift: int = 0,
+    pool=None,
+) -> SheetScan:
     """Formula cells (all) and value cells (of ``cols``, column numbers; ``None`` = all).
 
     With ``limit`` only the rows that end within the first ``limit`` bytes are scanned.
-    Raises :class:`ScanError` when the XML uses a layout the kernel does not handle.
+    ``sst_hashes`` (:func:`sst_hashes`) and ``shift`` (rows per digest block = 2^shift)
+    shape the digests.  With a thread pool (``pool``, a ``concurrent.futures`` executor)
+    a big sheet is scanned in two halves at once: the kernel releases the GIL.  Raises
+    :class:`ScanError` when the XML uses a layout the kernel does not handle.
     """
+    return start_scan(xml, cols, limit, sst_hashes=sst_hashes, shift=shift, pool=pool).result()
+
+
+class PendingScan:
+    """A scan under way on a thread pool (:func:`start_scan`); ``result()`` waits for it."""
+
+    def __init__(self, xml, a, lo, hi, want, sst_h, shift, cols, futures):
+        self.args = (xml, a, lo, hi, want, sst_h, shift)
+        self.cols = cols
+        self.futures = futures
+
+    def result(self) -> SheetScan:
+        xml, a, lo, hi, want, sst_h, shift = self.args
+        parts = None
+        if self.futures:
+            try:
+                parts = [f.result() for f in self.futures]
+            except ScanError:  # the split fell somewhere odd (or the sheet is bad): scan it whole
+                parts = None
+        if parts is None:
+            parts = [_scan_part(a, lo, hi, want, sst_h, shift, xml, _estimate(a, lo, hi, want))]
+        nf = [len(p[0]) for p in parts]
+        F = _join([p[0] for p in parts])
+        for p in parts:  # (each joined part is let go at once: a sheet at the row limit has ~600 MB of records)
+            p[0] = None
+        for k in range(1, len(parts)):
+            V = parts[k][1]
+            V[V[:, V_HASF] > 0, V_HASF] += sum(nf[:k])  # formula indexes of the later parts
+        V = _join([p[1] for p in parts])
+        for p in parts:
+            p[1] = None
+        D = np.concatenate([p[2] for p in parts])
+        dig = Digests.from_records(D, np.concatenate([p[3] for p in parts]), shift)
+        return SheetScan(F, V, dig, max(p[4] for p in parts), None if self.cols is None else set(self.cols))
+
+
+def _join(arrays: list[np.ndarray]) -> np.ndarray:
+    return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
+
+
+def start_scan(
+    xml: bytes,
+    cols=None,
+    limit: int | None = None,
+    *,
+    sst_hashes: np.ndarray | None = None,
+    shift: int = 0,
+    pool=None,
+) -> PendingScan:
+    """:func:`scan_sheet` started on ``pool`` (when given): a big sheet in two halves."""
     if len(xml) >= 1 << 31:
         raise ScanError("sheet larger than 2 GiB")
     a = np.frombuffer(xml, dtype=np.uint8)
     lo, hi = sheet_data_span(xml)
     if limit is not None and hi - lo > limit:
         hi = max(xml.rfind(b"</row>", lo, lo + limit) + 6, lo)
-    F, nf, V, nv, err = scan_kernel(a, lo, hi, want_mask(cols))
+    want = want_mask(cols)
+    sst_h = NO_SST if sst_hashes is None else sst_hashes
+    futures = []
+    if pool is not None:
+        mid = _split_point(xml, lo, hi) if hi - lo >= _SPLIT_MIN else -1
+        spans = ((lo, mid), (mid, hi)) if mid >= 0 else ((lo, hi),)
+        futures = [
+            pool.submit(_scan_part, a, x, y, want, sst_h, shift, xml, _estimate(a, x, y, want)) for x, y in spans
+        ]
+    return PendingScan(xml, a, lo, hi, want, sst_h, shift, cols, futures)
+
+
+_SAMPLE = 1 << 20
+
+
+def _estimate(a, lo: int, hi: int, want) -> tuple[int, int]:
+    """Records expected in ``a[lo:hi]`` (formula, value), from its first megabyte: the
+    arrays are made that big at once instead of doubled again and again (each doubling
+    copies everything so far — on a sheet at the row limit, hundreds of megabytes)."""
+    if hi - lo <= 2 * _SAMPLE:
+        return 1024, 1024
+    end = max(_row_end(a, lo, lo + _SAMPLE), lo + 1)
+    F, nf, V, nv, *_rest, err = scan_kernel(a, lo, end, want, NO_SST, 0, 1024, 1024)
+    if err >= 0:
+        return 1024, 1024
+    scale = (hi - lo) / (end - lo)
+    return int(nf * scale * 1.05) + 1024, int(nv * scale * 1.05) + 1024
+
+
+def _row_end(a, lo: int, hi: int) -> int:
+    """The end of the last ``</row>`` before ``hi`` (``lo`` when there is none)."""
+    tail = bytes(a[max(lo, hi - 65536) : hi])
+    k = tail.rfind(b"</row>")
+    return lo if k < 0 else max(lo, hi - 65536) + k + 6
+
+
+_SPLIT_MIN = 8 << 20  # smaller sheets are scanned in one go
+
+
+def _split_point(xml: bytes, lo: int, hi: int) -> int:
+    """A ``<row r="…"`` near the middle of ``xml[lo:hi]`` (-1 when there is none: rows
+    without ``r=`` take their number from the rows before, so they cannot start a half)."""
+    mid = xml.find(b'<row r="', (lo + hi) // 2, hi)
+    return mid if mid > lo else -1
+
+
+def _scan_part(a, lo, hi, want, sst_h, shift, xml, caps=(1024, 1024)):
+    F, nf, V, nv, D, DS, nd, max_row, err = scan_kernel(a, lo, hi, want, sst_h, shift, caps[0], caps[1])
     if err >= 0:
         raise ScanError(f"unexpected XML at byte {err}: {xml[err : err + 60]!r}")
-    return SheetScan(F[:nf], V[:nv])
+    return [F[:nf], V[:nv], D[:nd], DS[:nd], int(max_row)]
+
+
+# --------------------------------------------------------------------------- shared strings
+@jit
+def _sst_hash_kernel(a):
+    """FNV-1a of the bytes inside every ``<si>…</si>`` (``<si/>``: of nothing), in order."""
+    cap = 1024
+    out = np.empty(cap, np.uint64)
+    n = 0
+    i = 0
+    hi = a.shape[0]
+    while i + 3 < hi:
+        if a[i] == 60 and a[i + 1] == 115 and a[i + 2] == 105 and (a[i + 3] == 62 or a[i + 3] == 47 or a[i + 3] == 32):
+            j = i + 3
+            while j < hi and a[j] != 62:
+                j += 1
+            h = np.uint64(0xCBF29CE484222325)
+            if a[j - 1] != 47:  # not <si/>
+                k = j + 1
+                while k + 4 < hi and not (
+                    a[k] == 60 and a[k + 1] == 47 and a[k + 2] == 115 and a[k + 3] == 105 and a[k + 4] == 62
+                ):
+                    h = (h ^ np.uint64(a[k])) * np.uint64(0x100000001B3)
+                    k += 1
+                j = k + 4
+            if n == out.shape[0]:
+                grown = np.empty(out.shape[0] * 2, np.uint64)
+                grown[:n] = out[:n]
+                out = grown
+            out[n] = h
+            n += 1
+            i = j + 1
+        else:
+            i += 1
+    return out[:n]
+
+
+def sst_hashes(sst_xml: bytes | None, count: int) -> np.ndarray:
+    """Content hash of each of the ``count`` shared strings in ``sst_xml`` (its raw ``<si>``
+    markup: the same text written differently hashes differently, which only costs a
+    recalculation).  When the markup cannot be matched to ``count`` strings, every
+    string gets a hash of its position, which makes every shared-string cell look
+    changed — safe, and slower only.
+    """
+    if not sst_xml:
+        return np.zeros(0, np.uint64)
+    with np.errstate(over="ignore"):
+        h = _sst_hash_kernel(np.frombuffer(sst_xml, np.uint8))
+    if len(h) != count:
+        return np.arange(count, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(len(sst_xml))
+    return h

@@ -13,11 +13,30 @@ from __future__ import annotations
 import numpy as np
 
 from ._jit import jit, memcpy
-from ._scan import F_CEND, F_TAGC, F_TE, F_TS, F_VE, F_VS, F_VTE, F_VTS
+from ._scan import (
+    F_CEND,
+    F_COL,
+    F_ROW,
+    F_TAGC,
+    F_TE,
+    F_TS,
+    F_VE,
+    F_VS,
+    F_VTE,
+    F_VTS,
+    FNV_OFFSET,
+    V_TEXT,
+    cell_digest,
+    fnv,
+    formula_content,
+)
 
 #: new ``t=`` attributes by code (index into :data:`T_ATTRS`)
 T_ATTRS = [b"", b' t="str"', b' t="s"', b' t="e"', b' t="b"']
 TA_NONE, TA_STR, TA_S, TA_E, TA_B = range(5)
+#: dtypes of the per-cell arrays :func:`splice` takes: formula-record indexes and value
+#: indexes (a sheet has fewer than 2^31 formulas), and the small codes
+CELL_INDEX, CODE = np.int32, np.int8
 
 
 @jit
@@ -144,6 +163,14 @@ def match_template(
     return out
 
 
+def _t_attrs() -> tuple[np.ndarray, np.ndarray]:
+    """:data:`T_ATTRS` and ``<v></v>`` as one byte buffer, and the attributes' offsets."""
+    tbuf = np.frombuffer(b"".join(T_ATTRS) + b"<v></v>", np.uint8)
+    toff = np.zeros(len(T_ATTRS) + 1, np.int64)
+    toff[1:] = np.cumsum([len(t) for t in T_ATTRS])
+    return tbuf, toff
+
+
 @jit
 def _copy(out, o, src, s, e):
     if e > s:
@@ -250,14 +277,12 @@ def splice(
     Returns ``None`` when no cell would change (the sheet can stay as it is).
     """
     a = np.frombuffer(xml, np.uint8)
-    tbuf = np.frombuffer(b"".join(T_ATTRS) + b"<v></v>", np.uint8)
-    toff = np.zeros(len(T_ATTRS) + 1, np.int64)
-    toff[1:] = np.cumsum([len(t) for t in T_ATTRS])
-    cells = np.ascontiguousarray(cells, np.int64)
+    tbuf, toff = _t_attrs()
+    cells = np.ascontiguousarray(cells, CELL_INDEX)
     args = (
-        np.ascontiguousarray(tnew, np.int64),
-        np.ascontiguousarray(vkind, np.int64),
-        np.ascontiguousarray(vidx, np.int64),
+        np.ascontiguousarray(tnew, CODE),
+        np.ascontiguousarray(vkind, CODE),
+        np.ascontiguousarray(vidx, CELL_INDEX),
         nummat,
         np.ascontiguousarray(numlen, np.int64),
         ubuf,
@@ -286,3 +311,55 @@ def _pieces(xml: bytes, a: np.ndarray, F: np.ndarray, cells: np.ndarray, args: t
         yield memoryview(buf)[:o]
     if prev < len(a):
         yield memoryview(xml)[prev:]
+
+
+@jit
+def _digest_delta(a, F, cells, tnew, vkind, vidx, nummat, numlen, ubuf, uoff, tbuf, toff, out):
+    for k in range(cells.shape[0]):
+        i = cells[k]
+        row = F[i, F_ROW]
+        col = F[i, F_COL]
+        old = formula_content(a, F[i, F_TS], F[i, F_TE], a, F[i, F_VTS], F[i, F_VTE])
+        t = tnew[k]  # the new t= attribute and value
+        h = fnv(tbuf, toff[t], toff[t + 1], FNV_OFFSET)
+        j = vidx[k]
+        if vkind[k] == 0:
+            h = fnv(nummat[j], 0, numlen[j], h ^ V_TEXT)
+        else:
+            h = fnv(ubuf, uoff[j], uoff[j + 1], h ^ V_TEXT)
+        out[k] = cell_digest(row, col, 0, h) - cell_digest(row, col, 0, old)
+
+
+def digest_deltas(
+    xml: bytes,
+    F: np.ndarray,
+    cells: np.ndarray,
+    tnew: np.ndarray,
+    vkind: np.ndarray,
+    vidx: np.ndarray,
+    nummat: np.ndarray,
+    numlen: np.ndarray,
+    ubuf: np.ndarray,
+    uoff: np.ndarray,
+) -> np.ndarray:
+    """How each rewritten cell changes its formula digest (new term minus old, modulo
+    2^64), for the arguments :func:`splice` takes."""
+    tbuf, toff = _t_attrs()
+    out = np.empty(len(cells), np.uint64)
+    with np.errstate(over="ignore"):
+        _digest_delta(
+            np.frombuffer(xml, np.uint8),
+            F,
+            np.ascontiguousarray(cells, CELL_INDEX),
+            np.ascontiguousarray(tnew, CODE),
+            np.ascontiguousarray(vkind, CODE),
+            np.ascontiguousarray(vidx, CELL_INDEX),
+            nummat,
+            np.ascontiguousarray(numlen, np.int64),
+            ubuf,
+            np.ascontiguousarray(uoff, np.int64),
+            tbuf,
+            toff,
+            out,
+        )
+    return out

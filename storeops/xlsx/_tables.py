@@ -16,7 +16,9 @@ from storeops_xl.inputs import date_to_serial
 
 from ._atomic import atomic_replace
 from ._cells import col_index, col_letters, escape, parse_range, read_columns, unescape
+from ._edit import set_table_ref
 from ._package import Package, bad_file, open_package
+from ._refs import name_target, row_template
 from ._session import workbook_session
 from ._zipwrite import write_zip
 
@@ -24,17 +26,27 @@ from ._zipwrite import write_zip
 MAX_CELL_TEXT = 32_767
 
 
-def _table_frame(pkg: Package, t, xml: bytes) -> pd.DataFrame:
+def _table_frame(pkg: Package, t, xml: bytes, formulas: bool = True) -> pd.DataFrame:
+    """The frame of table ``t`` (``formulas=False``: input columns only, the cached values
+    of calculated columns are not read)."""
     c1, r1, c2, r2 = parse_range(t.ref)
     first, last = r1 + t.header_rows, r2 - t.totals_rows
     extent = pkg.extent(pkg.sheet(t.sheet).path)
     if extent is not None:  # rows below the sheet's last cell are blank: not allocated
         last = min(last, max(extent[0], first))
+    if not t.totals_rows:  # rows typed right below the table count as its rows (recalc adopts them)
+        from ..engine._sheetxml import rows_below
+
+        below = rows_below(xml, c1, c2, r2)
+        last = below[-1] if below else last
     n = max(last - first + 1, 0)
     letters = [col_letters(c) for c in range(c1, c2 + 1)]
-    data = read_columns(xml, pkg.shared_strings, pkg.date_styles, letters, dates_as_datetime=True)
+    wanted = [x for j, x in enumerate(letters) if formulas or j >= len(t.columns) or not t.columns[j].formula]
+    data = read_columns(xml, pkg.shared_strings, pkg.date_styles, wanted, dates_as_datetime=True)
     cols = {}
     for j, tc in enumerate(t.columns):
+        if not formulas and tc.formula:
+            continue
         arr = np.full(n, None, dtype=object)
         cc = data.get(letters[j]) if j < len(letters) else None
         if cc is not None and n:
@@ -49,7 +61,9 @@ def read_tables(path: str | os.PathLike[str] | Package) -> dict[str, pd.DataFram
 
     Columns are the header texts; formula columns give their cached values; cells with
     a date number format come back as ``datetime``; texts as ``str``; blanks as ``None``.
-    Blank rows a table has below the sheet's last cell are left out.
+    Blank rows a table has below the sheet's last cell are left out; rows typed directly
+    below a table (not yet inside its range) are part of its frame: ``recalc`` makes them
+    table rows, and every reader counts them already.
 
     Examples
     --------
@@ -82,8 +96,6 @@ def read_names(path: str | os.PathLike[str] | Package) -> dict[str, Any]:
     >>> read_names("StoreOps.xlsm")["cfg_class_a_usd"]      # doctest: +SKIP
     10000.0
     """
-    from ..engine._formula import FormulaError, parse
-
     if not isinstance(path, Package):
         with open_package(path) as pkg:
             return read_names(pkg)
@@ -93,24 +105,18 @@ def read_names(path: str | os.PathLike[str] | Package) -> dict[str, Any]:
     for d in pkg.names:
         if d.local_sheet is not None or d.name.startswith("_xlnm."):
             continue
-        try:
-            node = parse(d.text)
-        except FormulaError:
+        target = name_target(d.text)
+        if target is None:
             continue
-        if node.kind in ("num", "str", "bool"):
-            out[d.name] = node.args[0]
-            continue
-        if node.kind not in ("cell", "area") or node.args[0] is None:
+        if not isinstance(target, tuple):
+            out[d.name] = target
             continue
         try:
-            sheet = pkg.sheet(node.args[0])
+            sheet = pkg.sheet(target[0])
         except KeyError:
             continue
-        if node.kind == "cell":
-            c1 = c2 = node.args[1]
-            r1 = r2 = node.args[2]
-        else:
-            _, c1, r1, c2, r2 = node.args[:5]
+        kind = "cell" if len(target) == 3 else "area"
+        _, c1, r1, c2, r2 = target if kind == "area" else target + target[1:]
         if sheet.name not in cache:
             cache[sheet.name] = read_columns(
                 pkg.read(sheet.path), pkg.shared_strings, pkg.date_styles, None, dates_as_datetime=True
@@ -125,7 +131,7 @@ def read_names(path: str | os.PathLike[str] | Package) -> dict[str, Any]:
             k = np.searchsorted(cc.rows, r)
             return cc.values[k] if k < len(cc.rows) and cc.rows[k] == r else None
 
-        if node.kind == "cell":
+        if kind == "cell":
             out[d.name] = val(c1, r1)
         elif c1 == c2 or r1 == r2:
             out[d.name] = [val(c, r) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
@@ -198,10 +204,14 @@ def write_tables(
     copied from the first data row and new rows get the column's formula (shifted to
     the row; values are left for ``recalc``).  Text is always stored as text.
 
+    Rows typed right below a table belong to it: ``replace`` covers them, ``append`` keeps
+    them (as table rows) and adds the new rows after them.
+
     ``only_rows`` (replace mode): table → the 0-based frame rows to write; the table's other
     existing rows are left byte for byte (the frame must hold them in the same order, as an
     upsert that keeps rows in place and appends new ones does).  Rows past the frame's end
-    are cleared as usual.
+    are cleared as usual; rows typed below the table are always written (they get the
+    table's formulas).
 
     Returns the table → number of data rows written.
 
@@ -248,7 +258,8 @@ def table_parts(
     ...         parts, counts = table_parts(pkg, {"tblFollow": merged})
     ...     recalc("master.xlsm", overlay=parts)                       # one write
     """
-    from ..engine._formula import row_template
+    from ..engine._sheetxml import add_row_cells, formula_cell, rows_below
+    from ._refs import shift_formula
 
     if mode not in ("replace", "append"):
         raise ValueError("mode must be 'replace' or 'append'")
@@ -296,8 +307,21 @@ def table_parts(
                 escape(body.lstrip("=")),
             )
             templates[c] = (cell.encode("utf-8"), offs)
+        below = rows_below(xml, c1, c2, old_last)
+        table_last = old_last
         if mode == "replace":
             start = first
+            old_last = below[-1] if below else old_last  # rows typed below belong to the table
+        elif below:  # rows typed below the table stay: they become table rows, new rows follow them
+            for r in below:
+                new = {}
+                for c, f in formula.items():
+                    text = f[1:] if f.startswith("\0") else shift_formula(f, r - first)
+                    new[c] = formula_cell(c, r, style.get(c, b""), text.lstrip("="))
+                xml = add_row_cells(xml, r, new)
+            rows = {int(m.group(1)): m for m in _ROW.finditer(xml)}
+            old_last = below[-1]
+            start = old_last + 1
         else:
             start = old_last + 1
             # trailing blank rows in a table (a fresh template) are reused
@@ -320,7 +344,7 @@ def table_parts(
         keep = None
         if only_rows is not None and name in only_rows and mode == "replace":
             wanted = set(only_rows[name])
-            keep = {i for i in range(min(n, old_last - first + 1)) if i not in wanted}
+            keep = {i for i in range(min(n, table_last - first + 1)) if i not in wanted}
         for i, r in enumerate(range(start, max(new_last, old_last) + 1)):
             if keep is not None and i in keep and r in rows:
                 continue  # an unchanged row: its XML stays as it is
@@ -360,6 +384,15 @@ def table_parts(
         replace[sp] = xml
         counts[name] = (new_last - first + 1) if n or mode == "append" else 0
     return replace, counts
+
+
+def update_tables(pkg: Package, frames: dict[str, pd.DataFrame], replace: dict, *, mode: str = "replace") -> dict:
+    """:func:`table_parts` into ``replace`` (member → bytes) for a package whose ``read``
+    already serves those parts (:class:`storeops.maintain.InputView`); ``pkg.tables``
+    follows the new refs.  Returns table → number of data rows written."""
+    parts, counts = table_parts(pkg, frames, mode=mode)
+    replace.update(parts)
+    return counts
 
 
 def _row_has_input(m, c1: int, c2: int, formula: dict) -> bool:
@@ -421,10 +454,3 @@ def _fix_dimension(xml: bytes) -> bytes:
         return xml
     ref = f"{col_letters(c1)}{r1}:{col_letters(c2)}{maxr}".encode()
     return xml[: m.start(1)] + ref + xml[m.end(1) :]
-
-
-def set_table_ref(table_xml: bytes, new_ref: str) -> bytes:
-    """The table part with its ``ref`` (and its autoFilter's) set to ``new_ref``."""
-    ref = new_ref.encode()
-    table_xml = re.sub(rb'(<table\b[^>]*?\sref=")[^"]*"', lambda m: m.group(1) + ref + b'"', table_xml, count=1)
-    return re.sub(rb'(<autoFilter\b[^>]*?\sref=")[^"]*"', lambda m: m.group(1) + ref + b'"', table_xml, count=1)

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import struct
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from ._deflate import compressobj, crc32
+from ._deflate import FULL_FLUSH, compressobj, crc32
 
 _FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -34,8 +34,18 @@ class Deflated:
         return sum(len(c) for c in self.chunks)
 
 
-def deflate(pieces: Iterable[bytes]) -> Deflated:
+#: deflate compresses its input in segments of this many bytes, each ended by a full flush
+SEGMENT = 4 << 20
+
+
+def deflate(pieces: Iterable[bytes], pool=None) -> Deflated:
     """Deflate a member given as a stream of byte pieces (never joined in memory).
+
+    The stream is cut into segments of :data:`SEGMENT` bytes, each compressed on its own
+    and ended by a full flush (the deflate stream then needs no earlier bytes to go on):
+    so the output depends on the bytes alone, not on how they were pieced together, and
+    with a thread pool (``pool``, a ``concurrent.futures`` executor) the segments are
+    compressed at the same time on several cores.  Standard DEFLATE either way.
 
     Examples
     --------
@@ -45,21 +55,56 @@ def deflate(pieces: Iterable[bytes]) -> Deflated:
     True
     >>> d.size, d.crc == zlib.crc32(b"<a>" + b"x" * 1000 + b"</a>")
     (1007, True)
+    >>> from concurrent.futures import ThreadPoolExecutor
+    >>> with ThreadPoolExecutor(2) as pool:
+    ...     d2 = deflate([b"<a>", b"x" * 500, b"x" * 500, b"</a>"], pool)
+    >>> d2.chunks == d.chunks and d2.crc == d.crc
+    True
     """
-    co = compressobj()
     out = Deflated()
     crc, size = 0, 0
-    for piece in pieces:
-        if not piece:
+    pending: list = []
+    for seg in _segments(pieces, SEGMENT):
+        crc = crc32(seg, crc)
+        size += len(seg)
+        if pool is None:
+            out.chunks.append(_compress_flushed(seg))
             continue
-        crc = crc32(piece, crc)
-        size += len(piece)
-        c = co.compress(piece)
-        if c:
-            out.chunks.append(c)
-    out.chunks.append(co.flush())
+        pending.append(pool.submit(_compress_flushed, seg))
+        while len(pending) >= _IN_FLIGHT:
+            out.chunks.append(pending.pop(0).result())
+    out.chunks.extend(f.result() for f in pending)
+    out.chunks.append(compressobj().flush())  # the final (empty) block
     out.crc, out.size = crc, size
     return out
+
+
+def _compress_flushed(data) -> bytes:
+    co = compressobj()
+    return co.compress(data) + co.flush(FULL_FLUSH)
+
+
+_IN_FLIGHT = 3  # segments being compressed at once (bounds the memory they hold)
+
+
+def _segments(pieces: Iterable[bytes], size: int):
+    """The bytes of ``pieces`` re-cut into ``size``-byte ``bytes`` (the last one shorter);
+    pieces may share a buffer, so each is copied before the next is asked for."""
+    buf = bytearray()
+    for piece in pieces:
+        mv = memoryview(piece)
+        while len(mv):
+            take = min(size - len(buf), len(mv))
+            if take == size and not buf:
+                yield bytes(mv[:take])
+            else:
+                buf += mv[:take]
+                if len(buf) == size:
+                    yield bytes(buf)
+                    buf = bytearray()
+            mv = mv[take:]
+    if buf:
+        yield bytes(buf)
 
 
 def _dos(dt: tuple[int, ...]) -> tuple[int, int]:
@@ -76,93 +121,148 @@ def _local_data_offset(fh: BinaryIO, info: zipfile.ZipInfo) -> int:
     return info.header_offset + 30 + n + m
 
 
+#: a member's (content CRC-32, content size, CRC-32 of the stored bytes, stored size)
+MemberDigest = tuple[int, int, int, int]
+
+
 def write_zip(
-    out: BinaryIO, src_path: Any, infos: list[zipfile.ZipInfo], replace: Mapping[str, bytes | Deflated]
-) -> None:
+    out: BinaryIO,
+    src_path: Any,
+    infos: list[zipfile.ZipInfo],
+    replace: Mapping[str, bytes | Deflated],
+    *,
+    late: Collection[str] = (),
+    last: Callable[[dict[str, MemberDigest]], Mapping[str, bytes]] | None = None,
+) -> dict[str, MemberDigest]:
     """Write a zip to ``out``: every member of ``infos`` (raw copy unless in ``replace``),
     then members of ``replace`` that are new, in the given order.
 
     ``src_path`` is the source zip: a path, or better the open
     :class:`~storeops.xlsx.Package` the members were read from (its very file, even if a
-    save replaced the path meanwhile)."""
-    central = []
-    pos = 0
-    names = [i.filename for i in infos]
-    extra = [k for k in replace if k not in set(names)]
+    save replaced the path meanwhile).
+
+    The members named in ``late`` are written at the very end instead, with the bytes
+    ``last`` returns for them when called with the digests of everything written before
+    — how a part that describes the others is stored.  Returns every written member's
+    digest.
+    """
+    writer = _Writer(out)
+    names = {i.filename for i in infos}
+    extra = [k for k in replace if k not in names]
+    late = set(late)
     with src_path.source() if hasattr(src_path, "source") else open(src_path, "rb") as src:
-        for info in list(infos) + [None] * len(extra):
-            if info is None:
-                name = extra.pop(0)
-                date_time, ext_attr, create_system = _FIXED_DATE, 0, 0
+        for info in infos:
+            if info.filename in late:
+                continue
+            name = info.filename
+            if name in replace:
+                writer.add(name, replace[name], info)
             else:
-                name, date_time, ext_attr, create_system = (
-                    info.filename,
-                    info.date_time,
-                    info.external_attr,
-                    info.create_system,
-                )
-            fname = name.encode("utf-8")
-            flag = 0x800 if any(b > 127 for b in fname) else 0
-            if name in replace and isinstance(replace[name], Deflated):
-                d = replace[name]
-                crc, size, chunks, csize = d.crc, d.size, d.chunks, d.csize
-                method = zipfile.ZIP_DEFLATED if size else zipfile.ZIP_STORED
-                if not size:
-                    chunks, csize = [], 0
-            elif name in replace:
-                data = replace[name]
-                crc = crc32(data)
-                size = len(data)
-                if size:
-                    co = compressobj()
-                    payload = co.compress(data) + co.flush()
-                    method = zipfile.ZIP_DEFLATED
-                else:
-                    payload, method = b"", zipfile.ZIP_STORED
-                chunks = [payload]
-                csize = len(payload)
-            else:
-                assert info is not None
-                crc, size, csize, method = info.CRC, info.file_size, info.compress_size, info.compress_type
                 off = _local_data_offset(src, info)
                 src.seek(off)
-                chunks = _read_exact(src, csize)
-            if size > 0xFFFFFFFF or csize > 0xFFFFFFFF or pos > 0xFFFFFFFF:
-                raise ValueError("zip64 not supported")
-            t, d = _dos(date_time)
-            out.write(
-                struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, flag, method, t, d, crc, csize, size, len(fname), 0)
+                writer.add_raw(name, info, _read_exact(src, info.compress_size))
+        for name in extra:
+            if name not in late:
+                writer.add(name, replace[name], None)
+    if last is not None:
+        old = {i.filename: i for i in infos}
+        for name, data in last(dict(writer.digests)).items():
+            writer.add(name, data, old.get(name))
+    writer.finish()
+    return writer.digests
+
+
+class _Writer:
+    """Local headers and data as members come, the central directory at the end."""
+
+    def __init__(self, out: BinaryIO):
+        self.out = out
+        self.central: list[bytes] = []
+        self.pos = 0
+        self.digests: dict[str, MemberDigest] = {}
+
+    def add(self, name: str, data: bytes | Deflated, info: zipfile.ZipInfo | None) -> None:
+        if isinstance(data, Deflated):
+            crc, size, chunks = data.crc, data.size, data.chunks
+            method = zipfile.ZIP_DEFLATED if size else zipfile.ZIP_STORED
+            if not size:
+                chunks = []
+        else:
+            crc, size = crc32(data), len(data)
+            if size:
+                co = compressobj()
+                chunks, method = [co.compress(data) + co.flush()], zipfile.ZIP_DEFLATED
+            else:
+                chunks, method = [], zipfile.ZIP_STORED
+        self._member(name, info, crc, size, method, chunks)
+
+    def add_raw(self, name: str, info: zipfile.ZipInfo, chunks: list[bytes]) -> None:
+        self._member(name, info, info.CRC, info.file_size, info.compress_type, chunks)
+
+    def _member(self, name, info, crc, size, method, chunks) -> None:
+        if info is None:
+            date_time, ext_attr, create_system = _FIXED_DATE, 0, 0
+        else:
+            date_time, ext_attr, create_system = info.date_time, info.external_attr, info.create_system
+        fname = name.encode("utf-8")
+        flag = 0x800 if any(b > 127 for b in fname) else 0
+        csize = sum(len(c) for c in chunks)
+        if size > 0xFFFFFFFF or csize > 0xFFFFFFFF or self.pos > 0xFFFFFFFF:
+            raise ValueError("zip64 not supported")
+        t, d = _dos(date_time)
+        out = self.out
+        out.write(struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, flag, method, t, d, crc, csize, size, len(fname), 0))
+        out.write(fname)
+        ccrc = 0
+        for c in chunks:
+            out.write(c)
+            ccrc = crc32(c, ccrc)
+        self.central.append(
+            struct.pack(
+                "<4sHHHHHHIIIHHHHHII",
+                b"PK\x01\x02",
+                (create_system << 8) | 20,
+                20,
+                flag,
+                method,
+                t,
+                d,
+                crc,
+                csize,
+                size,
+                len(fname),
+                0,
+                0,
+                0,
+                0,
+                ext_attr,
+                self.pos,
             )
-            out.write(fname)
-            for c in chunks:
-                out.write(c)
-            central.append(
-                struct.pack(
-                    "<4sHHHHHHIIIHHHHHII",
-                    b"PK\x01\x02",
-                    (create_system << 8) | 20,
-                    20,
-                    flag,
-                    method,
-                    t,
-                    d,
-                    crc,
-                    csize,
-                    size,
-                    len(fname),
-                    0,
-                    0,
-                    0,
-                    0,
-                    ext_attr,
-                    pos,
-                )
-                + fname
-            )
-            pos += 30 + len(fname) + csize
-    cd = b"".join(central)
-    out.write(cd)
-    out.write(struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(central), len(central), len(cd), pos, 0))
+            + fname
+        )
+        self.digests[name] = (crc, size, ccrc, csize)
+        self.pos += 30 + len(fname) + csize
+
+    def finish(self) -> None:
+        cd = b"".join(self.central)
+        self.out.write(cd)
+        self.out.write(
+            struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(self.central), len(self.central), len(cd), self.pos, 0)
+        )
+
+
+def member_digest(fh: BinaryIO, info: zipfile.ZipInfo) -> MemberDigest:
+    """The :data:`MemberDigest` of a member of the zip open as ``fh`` (reads its stored
+    bytes; inflates nothing): what :func:`write_zip` returned when it wrote the member."""
+    fh.seek(_local_data_offset(fh, info))
+    ccrc, left = 0, info.compress_size
+    while left:
+        chunk = fh.read(min(left, 1 << 22))
+        if not chunk:
+            raise zipfile.BadZipFile("truncated member")
+        ccrc = crc32(chunk, ccrc)
+        left -= len(chunk)
+    return info.CRC, info.file_size, ccrc, info.compress_size
 
 
 def _read_exact(fh: BinaryIO, n: int) -> list[bytes]:

@@ -191,6 +191,24 @@ def test_recalc_restores_vba_code_names_after_a_libreoffice_save(tmp_path, small
     assert code_names(saved) == want
 
 
+def test_xlsm_value_typed_over_a_python_only_formula_keeps_the_other_formulas(tmp_path, frames):
+    """A person types over one SCAM_RISK cell (Python-only in the ``.xlsx`` edition) of the
+    ``.xlsm``: recalc leaves that value (as any overwritten formula) and every other cell of
+    the column keeps its formula."""
+    path = _build(tmp_path, frames, "xlsm")
+    f0 = schema.FOLLOW.anchor_row + 2
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    ws = wb[schema.S_FOLLOW]
+    typed = _cell_of(schema.FOLLOW, "scam_risk", f0 + 2)
+    ws[typed] = "A"
+    wb.save(path)
+    recalc(path, today=AS_OF, progress=False)
+    ws = openpyxl.load_workbook(path, keep_vba=True)[schema.S_FOLLOW]
+    assert ws[typed].value == "A"
+    for r in (f0, f0 + 1, f0 + 3):
+        assert str(ws[_cell_of(schema.FOLLOW, "scam_risk", r)].value).startswith("=")
+
+
 def test_benchmarks_are_stamped_values_refreshed_by_recalc(tmp_path, frames):
     """BENCHMARK cells (FunctionSpec.stamp) hold values in the .xlsm too — a live one would
     make Excel call FUNNEL_DIAG for every row on any funnel edit — and every recalc

@@ -27,9 +27,11 @@ def test_demo_command(tmp_path):
         "问题标题 Flagged titles",
         "诈骗风险 Scam-risk messages",
         "目标进度 Target pace",
+        "团队 Team loop",
     ):
         assert heading in text, heading
     assert "gucci" in text.lower() and "得分 score" in text
+    assert "撞单" in text and "未提交 not yet: 张敏 Zhang Min" in text
     assert "Traceback" not in done.stderr
     png = tmp_path / "out" / "StoreOps-demo-dashboard.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000

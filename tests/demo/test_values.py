@@ -135,6 +135,9 @@ def test_every_formula_cell_has_a_cached_value(demo_book, results):
                 if is_error(v) and not v.startswith("#VALUE! "):
                     missing.append((t.name, c.key, r, v))
     assert not missing, missing[:10]
-    blanks = sum(results.tables[t.name][c.key].map(_blank).sum() for t in schema.TABLES.values() for c in t.formulas)
-    total = sum(len(results.tables[t.name]) * len(t.formulas) for t in schema.TABLES.values())
+    # 撞单 Clash is blank unless two salespeople share a company (4 rows of the demo's 300)
+    sparse = {("tblFollow", "clash")}
+    cols = [(t, c) for t in schema.TABLES.values() for c in t.formulas if (t.name, c.key) not in sparse]
+    blanks = sum(results.tables[t.name][c.key].map(_blank).sum() for t, c in cols)
+    total = sum(len(results.tables[t.name]) for t, _ in cols)
     assert blanks < total * 0.2, "most formula cells hold a value"

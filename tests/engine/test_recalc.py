@@ -80,8 +80,18 @@ def test_recalc_values_equal_core_functions(xlsm, vba_bytes):
             "xl/worksheets/sheet3.xml",
             "xl/workbook.xml",
             "xl/sharedStrings.xml",
+            "[Content_Types].xml",  # + the recalc state's custom XML item (see docs/engine.md)
+            "xl/_rels/workbook.xml.rels",
         ):
             assert after[name] == before[name], name
+    for name in ("[Content_Types].xml", "xl/_rels/workbook.xml.rels"):  # only lines added
+        end = before[name].rindex(b"</")
+        assert after[name].startswith(before[name][:end]) and b"customXml" in after[name][end:]
+    assert sorted(set(after) - set(before)) == [
+        "customXml/_rels/item1.xml.rels",
+        "customXml/item1.xml",
+        "customXml/itemProps1.xml",
+    ]
     assert b'fullCalcOnLoad="1"' in after["xl/workbook.xml"]  # MYSTERY_FN is left to Excel
 
 
@@ -237,8 +247,8 @@ def test_guess_of_input_columns_missing_everything_rescans(xlsm, tmp_path, monke
     ref = str(tmp_path / "ref.xlsm")
     shutil.copy(xlsm, ref)
     recalc(ref, today=dt.date(2026, 3, 10), progress=False)
-    R = sys.modules["storeops.engine.recalc"]
-    monkeypatch.setattr(R, "_GUESS_BYTES", 1)  # the guess sees no row at all: every sheet is scanned again
+    R = sys.modules["storeops.engine._read"]
+    monkeypatch.setattr(R, "GUESS_BYTES", 1)  # the guess sees no row at all: every sheet is scanned again
     calls = []
     real = R.scan_sheet
     monkeypatch.setattr(R, "scan_sheet", lambda *a, **k: calls.append(a[1:]) or real(*a, **k))
@@ -260,7 +270,7 @@ def test_failed_group_keeps_cached_values_for_its_readers(xlsm, monkeypatch):
         raise RuntimeError("boom")
 
     monkeypatch.setitem(storeops_xl.FUNCTIONS, "BUYER_CLASS", dataclasses.replace(spec, func=broken))
-    rep = recalc(xlsm, today=dt.date(2026, 3, 10), progress=False)
+    rep = recalc(xlsm, today=dt.date(2026, 3, 10), progress=False, full=True)  # nothing changed in the file
     assert rep.left_to_excel >= len(ROWS) and any("boom" in e for e in rep.left_examples)
     after = _cached(xlsm)
     for r in range(FIRST, FIRST + len(ROWS)):  # class cells untouched; NEXT_FOLLOWUP still computed from them

@@ -174,14 +174,14 @@ def test_one_storeops_writer_at_a_time(books):
 def test_recalc_failure_after_import_leaves_the_file_unchanged(books, monkeypatch):
     from storeops.importers.into_workbook import import_into
 
-    engine = importlib.import_module("storeops.engine.recalc")
+    stages = importlib.import_module("storeops.engine._pipeline")  # the recalculation's stages
     master, _ = books
     before = master.read_bytes()
 
     def broken(*a, **k):
         raise RuntimeError("evaluation failed")
 
-    monkeypatch.setattr(engine, "_set_full_calc", broken)
+    monkeypatch.setattr(stages, "evaluate", broken)
     with pytest.raises(RuntimeError):
         import_into([str(PRODUCTS)], str(master), progress=False)
     assert master.read_bytes() == before  # rows and values are one write: neither happened

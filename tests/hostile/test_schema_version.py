@@ -89,10 +89,10 @@ def test_migrate_version_1_builds_the_new_layout_and_keeps_every_input(tmp_path,
         assert layout_problems(pkg, 1) == [] and layout_problems(pkg, 2) != []
     old_tables, old_names = read_tables(book), read_names(book)
     rc, text = run(["migrate", book], capsys)
-    assert rc == 0 and "upgraded from schema version 1 to 2" in text, text
-    assert schema_version(book) == 2
+    assert rc == 0 and f"upgraded from schema version 1 to {schema.SCHEMA_VERSION}" in text, text
+    assert schema_version(book) == schema.SCHEMA_VERSION
     with open_package(book) as pkg:
-        assert layout_problems(pkg, 2) == []
+        assert layout_problems(pkg, 2) == [] and layout_problems(pkg, schema.SCHEMA_VERSION) == []
         assert {"员工分析 Staff analysis", "周复盘 Review"} <= {s.name for s in pkg.sheets}
     new_tables, new_names = read_tables(book), read_names(book)
     for name, old in old_tables.items():  # every input cell of every table, as it was
@@ -129,3 +129,44 @@ def test_libreoffice_keeps_the_version(soffice, books, tmp_path):
     shutil.copyfile(master, src)
     convert(soffice, src, tmp_path / "out", "xlsx:Calc MS Excel 2007 XML", tmp_path / "profile")
     assert schema_version(tmp_path / "out" / "book.xlsx") == schema.SCHEMA_VERSION  # LibreOffice writes vt:r8
+
+
+#: a workbook as StoreOps wrote it at schema version 2 (built and recalculated by the builder of
+#: main at 012f13f, before issue 10's buyer IDs): four buyers — two named Fatima Garcia at
+#: different companies —, a formula-like text, the roster of three, cfg_as_of 2026-11-21
+V2 = Path(__file__).resolve().parents[1] / "fixtures" / "workbook-v2.xlsm"
+
+
+def test_migrate_version_2_adds_buyer_ids_and_keeps_every_input(tmp_path, capsys):
+    book = tmp_path / "master.xlsm"
+    shutil.copyfile(V2, book)
+    assert schema_version(book) == 2
+    with open_package(book) as pkg:
+        assert layout_problems(pkg, 2) == [] and layout_problems(pkg, 3) != []
+    old_tables = read_tables(book)
+    rc, text = run(["migrate", book], capsys)
+    assert rc == 0 and f"upgraded from schema version 2 to {schema.SCHEMA_VERSION}" in text, text
+    assert schema_version(book) == schema.SCHEMA_VERSION
+    with open_package(book) as pkg:
+        assert layout_problems(pkg, schema.SCHEMA_VERSION) == []
+    new_tables, names = read_tables(book), read_names(book)
+    for name, old in old_tables.items():
+        if name in schema.ROSTER_TABLES:  # rows follow the roster now: one per active salesperson
+            key = schema.TABLES[name].header(schema.ROSTER_TABLES[name])
+            got = new_tables[name][key].dropna().tolist()
+            assert got and set(got) >= set(old[key].dropna()), name
+            continue
+        inputs = [h for h in LAYOUTS[2][name] if h in old.columns]
+        assert _values(new_tables[name][inputs].iloc[: len(old)]) == _values(old[inputs]), name
+    assert new_tables["tblTarget"]["业务员 Salesperson"].tolist() == [
+        "王芳 Wang Fang",
+        "李强 Li Qiang",
+        "张敏 Zhang Min",
+    ]
+    follow = new_tables["tblFollow"]
+    ids = follow["买家ID Buyer ID"].tolist()[:4]
+    assert all(isinstance(i, str) and len(i) == 11 for i in ids) and len(set(ids)) == 4  # the two Fatimas too
+    assert follow["下一步 Next action"][2] == '=HYPERLINK("x")'
+    assert "cfg_last_workday" in names and "已提交 Submitted" in new_tables["tblBuyerSummary"].columns
+    rc, text = run(["migrate", book], capsys)
+    assert rc == 0 and "nothing to do" in text

@@ -1,4 +1,4 @@
-"""Inquiry and 客户通 exports into 跟进 Follow-up: upsert by 询盘ID else the buyer key, idempotent,
+"""Inquiry and 客户通 exports into 跟进 Follow-up: upsert by 询盘ID, else buyer ID, else the buyer key, idempotent,
 a week later only what changed, hidden buyers, junk, reply hours across time zones, text stays text."""
 
 from __future__ import annotations
@@ -121,8 +121,10 @@ def test_order_of_exports_does_not_matter(workbook, tmp_path):
     import_into([str(WEEK2), str(WEEK1)], str(other), progress=False, recalc=False)
     a, b = _follow(workbook), _follow(other)
 
-    def key(f: pd.DataFrame) -> pd.DataFrame:  # 更新时间 says when each file changed a row: it may differ
-        return f.drop(columns=["updated_at"]).sort_values("inquiry_id").reset_index(drop=True).astype(str)
+    def key(f: pd.DataFrame) -> pd.DataFrame:  # 更新时间 says when each file changed a row: it may differ;
+        # the buyer ID is fixed by the export that added the row (its first received time): it may differ too
+        drop = ["updated_at", "buyer_id"]
+        return f.drop(columns=drop).sort_values("inquiry_id").reset_index(drop=True).astype(str)
 
     pd.testing.assert_frame_equal(key(a), key(b))
 
@@ -286,3 +288,34 @@ def test_mask_follow_keeps_the_own_salespersons_rows():
         2,
     ]
     assert f.loc[1, "email"] == "bob@x.com"  # the input is not changed
+
+
+def test_same_name_buyers_at_two_companies_stay_two_and_new_rows_get_buyer_ids():
+    from storeops.buyer_ids import assign_ids
+    from storeops.importers.follow_upsert import Buyer, upsert_buyers
+
+    li, at = "李强 Li Qiang", dt.datetime(2026, 11, 3, 9, 30)
+    existing = to_keys(
+        "tblFollow", pd.DataFrame({"buyer": ["Fatima Garcia"], "company": ["Garcia Pet Store"], "salesperson": [li]})
+    )
+    existing["buyer_id"] = assign_ids(existing)
+
+    def buyer(company, email):
+        return Buyer(
+            {"buyer": "fatima  GARCIA", "company": company, "salesperson": li, "received_at": at, "email": email}
+        )
+
+    res = upsert_buyers(
+        existing, [buyer("Garcia Outdoor Dogs Ltd", "f@dogs.example"), buyer("garcia pet store", "f@pet.example")]
+    )
+    assert (res.added, res.updated) == (1, 1)  # the other company is another buyer; the same company the same
+    f = res.frame
+    assert f.loc[0, "email"] == "f@pet.example" and f.loc[1, "company"] == "Garcia Outdoor Dogs Ltd"
+    assert f.loc[0, "buyer_id"] == existing.loc[0, "buyer_id"]  # an ID once written never changes
+    assert f.loc[1, "buyer_id"] and f.loc[1, "buyer_id"] != f.loc[0, "buyer_id"]
+    assert list(f["buyer_id"]) == assign_ids(f)  # what recalc would give the new row
+    # a file with the company blank matches the one buyer of that name only when there is one
+    again = upsert_buyers(f, [buyer(None, "x@example.com")])
+    assert (again.added, again.updated) == (1, 0)
+    one = upsert_buyers(existing, [buyer(None, None)])
+    assert one.added == 0 and len(one.frame) == 1

@@ -71,8 +71,10 @@ def test_merge_three_salespeople(tmp_path):
     buyers = sorted(fk["buyer"].tolist())
     assert buyers == sorted(["Bob", "Cat", "Only Master", '=HYPERLINK("x")', "Dan", "Eve"])  # each exactly once
     assert fk.set_index("buyer").loc["Bob", "stage"] == "已报价 Quoted"
-    csv = pd.read_csv(tmp_path / "conflicts.csv")
-    assert set(csv["文件 File"]) == {"li.xlsm", "wu.xlsm"}
+    csv = pd.read_csv(tmp_path / "conflicts.csv")  # one line naming both versions, the older one in full
+    assert csv[["采用 Kept (file)", "未采用 Not kept (file)", "阶段 Stage"]].values.tolist() == [
+        ["li.xlsm", "wu.xlsm", "流失 Lost"]
+    ]
     # merged rows are recalculated: the new buyer has a class
     assert set(fk["buyer_class"].dropna()) <= {"A", "B", "C", "D"} and fk["buyer_class"].notna().all()
 

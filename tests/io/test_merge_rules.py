@@ -2,7 +2,8 @@
 
 import pandas as pd
 
-from storeops.merge import conflicts_frame, merge_follow
+from storeops.conflicts import conflicts_frame
+from storeops.merge import merge_follow
 
 
 def row(buyer, sp, stage, updated, **kw):
@@ -37,9 +38,15 @@ def test_three_files_every_buyer_once_and_conflict():
     assert (res.added, res.updated, res.unchanged) == (2, 1, 2)
     assert len(res.conflicts) == 1
     c = res.conflicts[0]
-    assert c.buyer == "Bob" and c.winner == "li.xlsm" and c.columns == ["阶段 Stage"]
-    df = conflicts_frame(res.conflicts)
-    assert df["文件 File"].tolist() == ["li.xlsm", "zhang.xlsm"]
+    # the copy also changed how the names are typed: that is content too (a rename is an edit)
+    assert (
+        c.buyer == "Bob"
+        and c.kept.source == "li.xlsm"
+        and c.columns == ["买家 Buyer", "业务员 Salesperson", "阶段 Stage"]
+    )
+    df = conflicts_frame(res.conflicts)  # one line naming both versions, the lost one in full
+    assert df["采用 Kept (file)"].tolist() == ["li.xlsm"] and df["未采用 Not kept (file)"].tolist() == ["zhang.xlsm"]
+    assert df["阶段 Stage"].tolist() == ["流失 Lost"]
 
 
 def test_master_newer_than_file_keeps_master():

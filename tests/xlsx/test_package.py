@@ -153,9 +153,9 @@ def test_raw_copy_keeps_members_byte_identical(xlsm):
     recalc(xlsm, progress=False)
     with zipfile.ZipFile(xlsm) as z:
         assert z.testzip() is None
-        assert z.namelist() == order_before
+        assert z.namelist()[: len(order_before)] == order_before  # the recalc state's parts come last
         for i in z.infolist():
-            if i.filename in ("xl/vbaProject.bin", "xl/styles.xml", "xl/tables/table1.xml", "[Content_Types].xml"):
+            if i.filename in ("xl/vbaProject.bin", "xl/styles.xml", "xl/tables/table1.xml"):
                 assert (i.CRC, i.compress_size) == raw_before[i.filename]
 
 

@@ -20,7 +20,25 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storeops.xlsx._cells import col_letters, escape
-from storeops.xlsx._scan import NF, NV, ScanError, scan_sheet, sheet_data_span, want_mask
+from storeops.xlsx._scan import (
+    F_CEND,
+    F_COL,
+    F_CSTART,
+    F_FE,
+    F_FIELDS,
+    F_FS,
+    F_FTE,
+    F_FTS,
+    F_ROW,
+    F_TE,
+    F_TS,
+    NF,
+    NV,
+    ScanError,
+    scan_sheet,
+    sheet_data_span,
+    want_mask,
+)
 
 HEAD = (
     b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -257,29 +275,30 @@ def _gen_cell(o: _Out, rng: random.Random, row: int, last: int, formula_share: f
             fvs, fve = iss, ise
         else:
             fvs, fve = -1, fe  # a new <v> would go right after </f>
-        f = [
-            col,
-            row,
-            cstart,
-            rs,
-            re_,
-            tagc,
-            ts,
-            te,
-            fs,
-            fe,
-            fts,
-            fte,
-            fkind,
-            si,
-            fref,
-            fvs,
-            fve,
-            vts,
-            vte,
-            cend,
-            tcode,
-        ]
+        named = {
+            "col": col,
+            "row": row,
+            "cstart": cstart,
+            "rs": rs,
+            "re": re_,
+            "tagc": tagc,
+            "ts": ts,
+            "te": te,
+            "fs": fs,
+            "fe": fe,
+            "fts": fts,
+            "fte": fte,
+            "fkind": fkind,
+            "si": si,
+            "fref": fref,
+            "vs": fvs,
+            "ve": fve,
+            "vts": vts,
+            "vte": vte,
+            "cend": cend,
+            "tcode": tcode,
+        }
+        f = [named[k] for k in F_FIELDS]
     return Cell(col, row, f, v, t is not None, vkind, has_ext)
 
 
@@ -294,11 +313,11 @@ def _check(sheet: Sheet, cols=None) -> None:
     assert sc.values.tolist() == V.tolist()
     x = sheet.xml
     for r in sc.formulas.tolist():  # spans point at the bytes they name
-        assert x[r[2] : r[2] + 2] == b"<c" and x[r[19] - 4 : r[19]] in (b"</c>",)
-        assert x[r[8] : r[8] + 2] == b"<f" and x[r[9] - 1 : r[9]] == b">"
-        assert b"<" not in x[r[10] : r[11]]
-        if r[6] >= 0:
-            assert x[r[6] : r[7]].strip().startswith(b"t")
+        assert x[r[F_CSTART] : r[F_CSTART] + 2] == b"<c" and x[r[F_CEND] - 4 : r[F_CEND]] in (b"</c>",)
+        assert x[r[F_FS] : r[F_FS] + 2] == b"<f" and x[r[F_FE] - 1 : r[F_FE]] == b">"
+        assert b"<" not in x[r[F_FTS] : r[F_FTE]]
+        if r[F_TS] >= 0:
+            assert x[r[F_TS] : r[F_TE]].strip().startswith(b"t")
 
 
 @settings(max_examples=250, deadline=None)
@@ -399,6 +418,23 @@ def test_scan_hostile_mutations_raise_scan_error_or_succeed(seed, data):
         return
     n = len(x)
     for r in sc.formulas.tolist():  # whatever it accepted stays inside the buffer
-        assert 1 <= r[0] <= 16384 and r[1] >= 1
-        assert all(-1 <= p <= n for p in r[2:12] + r[15:20])
+        assert 1 <= r[F_COL] <= 16384 and r[F_ROW] >= 1
+        positions = (
+            "tagc",
+            "ts",
+            "te",
+            "vs",
+            "ve",
+            "vts",
+            "vte",
+            "cend",
+            "cstart",
+            "rs",
+            "re",
+            "fs",
+            "fe",
+            "fts",
+            "fte",
+        )
+        assert all(-1 <= r[F_FIELDS.index(k)] <= n for k in positions)
     assert (sc.values[:, 0] >= 1).all() if len(sc.values) else True

@@ -12,13 +12,16 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from storeops.xlsx._cells import escape
+from storeops.xlsx._digest import DK_FORMULA, make_keys
 from storeops.xlsx._numtext import format_floats
 from storeops.xlsx._scan import (
     F_CEND,
+    F_COL,
     F_CSTART,
     F_FE,
     F_FTE,
     F_FTS,
+    F_ROW,
     F_TAGC,
     F_TE,
     F_TS,
@@ -28,7 +31,7 @@ from storeops.xlsx._scan import (
     F_VTS,
     scan_sheet,
 )
-from storeops.xlsx._splice import T_ATTRS, match_template, splice
+from storeops.xlsx._splice import T_ATTRS, digest_deltas, match_template, splice
 from xlsx.test_scan_kernel import HEAD, TAIL, gen_sheet
 
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -203,6 +206,17 @@ def _check_splice(sheet_xml: bytes, seed: int, chunk: int, share: float) -> None
     root = etree.fromstring(out)  # well-formed
     F2 = scan_sheet(out).formulas
     assert len(F2) == len(F)
+    # the digests of the new sheet follow from the old ones and the rewritten cells alone
+    shift = rng.randrange(4)
+    before, after = scan_sheet(sheet_xml, shift=shift).digests, scan_sheet(out, shift=shift).digests
+    deltas = digest_deltas(sheet_xml, F, cells, tnew, vkind, vidx, nummat, numlen, ubuf, uoff)
+    keys = make_keys(DK_FORMULA, F[cells, F_COL], F[cells, F_ROW].astype(np.int64) >> shift)
+    updated = before.add(keys, deltas)
+    # (except where a t= went in after whitespace, ``<c r="A1"\n>``: the next scan reads the
+    # attribute with that whitespace, and the cell counts as changed once more — see below)
+    odd = [i for i in cells.tolist() if F[i, F_TS] < 0 and sheet_xml[F[i, F_TAGC] - 1] in b" \t\r\n"]
+    odd_keys = set(make_keys(DK_FORMULA, F[odd, F_COL], F[odd, F_ROW].astype(np.int64) >> shift).tolist())
+    assert set(updated.changed(after).tolist()) <= odd_keys
     # every byte outside the rewritten cells is unchanged
     assert _cut(out, F2, cells.tolist()) == _cut(sheet_xml, F, cells.tolist())
     for k, i in enumerate(cells.tolist()):

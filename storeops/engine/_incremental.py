@@ -1,0 +1,301 @@
+"""Which formula groups a recalculation evaluates, and the state it leaves behind.
+
+Without a usable state every group is evaluated.  With the state of the last write
+(:mod:`._state`), a group is *changed* when
+
+* its sheet was rewritten and the group is not one of the last write's (other formula,
+  other rows) or reads other cells (a table grew);
+* it reads a cell whose digest changed — an input, or the cached value of a formula
+  an editor rewrote (digests are kept per column and block of rows,
+  :mod:`storeops.xlsx._digest`);
+* it has a cell whose cached value or formula changed;
+* it uses ``TODAY()``/``NOW()`` (or a StoreOps function that takes the real date when a
+  date is left blank) and that date moved.
+
+Every group that reads a changed one is changed too; those are written.  The groups they
+read are evaluated along with them (not written: their values are unchanged), so a
+formula always reads values computed this run, exactly as a full recalculation does —
+which is what makes an incremental result byte-identical to a full one.
+"""
+
+from __future__ import annotations
+
+import base64
+import inspect
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..xlsx._digest import DK_FORMULA, Digests, split_key
+from ..xlsx._scan import F_COL, F_ROW
+from ._eval import Group
+from ._formula import FormulaError, Node, row_pieces
+from ._groups import closure, dependencies, topological
+from ._run import Run
+from ._state import RecalcState, engine_key, names_key, tables_key
+from ._write import empty_string
+from .editions import as_of_sheet
+
+
+@dataclass
+class Plan:
+    """What this recalculation evaluates (in dependency order) and writes."""
+
+    live: list[Group]  # every group the engine can evaluate, all sheets
+    evaluate: list[Group]  # in dependency order
+    cyclic: list[Group] = field(default_factory=list)
+    write: set[int] = field(default_factory=set)  # id() of the groups whose values are written
+    sheets: set[str] = field(default_factory=set)  # sheets the evaluated groups live on or read
+
+    def writes(self, g: Group) -> bool:
+        return id(g) in self.write
+
+
+# --------------------------------------------------------------------------- group records
+def rows_rle(rows: np.ndarray) -> list[int]:
+    """Rows as [start, count, start, count, …]."""
+    rows = np.asarray(rows, np.int64)
+    if not len(rows):
+        return []
+    cut = np.flatnonzero(np.diff(rows) != 1) + 1
+    starts = np.r_[0, cut]
+    counts = np.diff(np.r_[starts, len(rows)])
+    return np.column_stack([rows[starts], counts]).reshape(-1).tolist()
+
+
+def rows_of(rle: list[int]) -> np.ndarray:
+    if not rle:
+        return np.zeros(0, np.int64)
+    return np.concatenate([np.arange(s, s + n, dtype=np.int64) for s, n in zip(rle[::2], rle[1::2])])
+
+
+def group_key(g: Group) -> tuple:
+    return (g.sheet, g.col, g.base_row, g.text, tuple(rows_rle(g.rows)))
+
+
+def group_record(g: Group, reason: str) -> list[Any]:
+    return [g.sheet, g.col, g.base_row, g.text, rows_rle(g.rows), [list(r) for r in g.reads], reason]
+
+
+def prior_groups(state: RecalcState, sheet: str, F: np.ndarray | None = None) -> list[Group] | None:
+    """The groups of a sheet whose formulas did not change, as the state recorded them.
+
+    With the sheet's formula records ``F`` each group gets its cells' positions (``None``
+    when a cell is missing: then the sheet is grouped afresh); without, none (the sheet
+    is scanned if one of its groups has to be evaluated)."""
+    out = []
+    keys = None
+    if F is not None:
+        keys = F[:, F_ROW].astype(np.int64) * 16384 + F[:, F_COL]
+        order = None if (np.diff(keys) > 0).all() else np.argsort(keys, kind="stable")
+        sorted_keys = keys if order is None else keys[order]
+    for s, col, base, text, rle, _reads, reason in state.groups:
+        if s != sheet:
+            continue
+        rows = rows_of(rle)
+        cells = np.zeros(0, np.int64)
+        if keys is not None:
+            want = rows * 16384 + col
+            pos = np.clip(np.searchsorted(sorted_keys, want), 0, max(len(sorted_keys) - 1, 0))
+            if not len(sorted_keys) or not (sorted_keys[pos] == want).all():
+                return None
+            cells = (pos if order is None else order[pos]).astype(np.int64)
+            reason = _grouping_reason(text, base)  # what make_groups says; the rest is found again
+        out.append(Group(s, col, rows, base, text, cells, reason=reason))
+    return out
+
+
+def _grouping_reason(text: str, base: int) -> str:
+    """The reason :func:`~storeops.engine._groups.make_groups` gives a group of this formula."""
+    try:
+        row_pieces(text, base)
+    except (FormulaError, ValueError):
+        return "unreadable"
+    return ""
+
+
+# --------------------------------------------------------------------------- selection
+def select(run: Run) -> Plan:
+    """The :class:`Plan` for the groups now in ``run.groups`` (parsed)."""
+    live = [g for g in run.all_groups() if not g.reason and g.node is not None]
+    deps = dependencies(live)
+    if run.prior is None:
+        chosen = set(range(len(live)))
+        written = chosen
+    else:
+        changed = _changed(run, live)
+        users: list[list[int]] = [[] for _ in live]
+        for i, d in enumerate(deps):
+            for j in d:
+                users[j].append(i)
+        written = closure(changed, users)
+        chosen = closure(written, deps)
+    order = sorted(chosen)
+    pos = {gi: k for k, gi in enumerate(order)}
+    sub = [{pos[j] for j in deps[gi] if j in pos} for gi in order]
+    seq, cyc = topological(len(order), sub)
+    plan = Plan(
+        live,
+        [live[order[k]] for k in seq],
+        [live[order[k]] for k in cyc],
+        {id(live[i]) for i in written},
+    )
+    for g in plan.evaluate + plan.cyclic:
+        plan.sheets.add(g.sheet)
+        plan.sheets.update(r[0] for r in g.reads)
+    return plan
+
+
+def _changed(run: Run, live: list[Group]) -> set[int]:
+    prior = run.prior
+    assert prior is not None
+    entries = {(s, c, b, t, tuple(rle)): [tuple(r) for r in reads] for s, c, b, t, rle, reads, _ in prior.groups}
+    keys = run.changed
+    moved = set(run.verdict.clock) if run.verdict is not None else set()
+    dated = _date_functions() if moved else set()
+    if prior.blank != empty_string(run).ref.decode():
+        return set(range(len(live)))  # blank results will be cached as another shared string
+    out = set()
+    for i, g in enumerate(live):
+        old_reads = entries.get(group_key(g))
+        if old_reads is None or old_reads != [tuple(r) for r in g.reads]:
+            out.add(i)
+        elif g.sheet in keys and _touches(g, keys[g.sheet], run.shift[g.sheet]):
+            out.add(i)
+        elif any(_read_touches(r, keys.get(r[0]), run.shift.get(r[0], 0)) for r in g.reads):
+            out.add(i)
+        elif moved and volatility(run.book, g.node, g.sheet, dated) & moved:
+            out.add(i)
+    return out
+
+
+def changed_keys(run: Run, name: str) -> np.ndarray:
+    """Digest keys of a scanned sheet that differ from the last write's (at the coarser
+    of the two block sizes; ``run.shift`` follows).  ``[-1]``: the last write did not know
+    the sheet."""
+    now = run.digests[name]
+    old = run.prior.sheets.get(name) if run.prior else None
+    if old is None:
+        return np.array([-1], np.int64)  # unknown sheet: everything on it changed
+    before = Digests.from_bytes(base64.b64decode(old["digests"]), int(old["shift"]))
+    shift = max(now.shift, before.shift)
+    run.shift[name] = shift
+    return now.coarsen(shift).changed(before.coarsen(shift))
+
+
+def _touches(g: Group, keys: np.ndarray, shift: int) -> bool:
+    """Whether a changed key is a formula block holding one of the group's cells."""
+    if not len(keys):
+        return False
+    if keys[0] == -1:
+        return True
+    kind, col, block = split_key(keys)
+    blocks = block[(kind == DK_FORMULA) & (col == g.col)]
+    return bool(len(blocks)) and bool(np.isin(np.unique(g.rows >> shift), blocks).any())
+
+
+def _read_touches(read, keys: np.ndarray | None, shift: int) -> bool:
+    if keys is None or not len(keys):
+        return False
+    if keys[0] == -1:
+        return True
+    _s, c1, c2, r1, r2 = read
+    _kind, col, block = split_key(keys)
+    return bool(((col >= c1) & (col <= c2) & (block >= (r1 >> shift)) & (block <= (r2 >> shift))).any())
+
+
+# --------------------------------------------------------------------------- dates
+def _date_functions() -> set[str]:
+    """StoreOps functions that take the real date when a date argument is blank."""
+    from storeops_xl import FUNCTIONS
+
+    out = set()
+    for name, spec in FUNCTIONS.items():
+        try:
+            params = inspect.signature(spec.func).parameters.values()
+        except (TypeError, ValueError):
+            continue
+        if any(p.name in ("today", "as_of", "now") and p.default is None for p in params):
+            out.add(name)
+    return out
+
+
+def volatility(book, node: Node, sheet: str, dated: set[str], depth: int = 0) -> set[str]:
+    """Which dates a formula depends on: ``today`` (TODAY()), ``now`` (NOW()), ``date``
+    (a StoreOps function that may take the real date)."""
+    if depth > 50 or not isinstance(node, Node):
+        return set()
+    out: set[str] = set()
+    if node.kind == "call":
+        name = node.args[0]
+        if name == "TODAY":
+            out.add("today")
+        elif name == "NOW":
+            out.add("now")
+        elif name in dated:
+            out.add("date")
+    elif node.kind == "name":
+        try:
+            return volatility(book, book.name_node(node.args[0], sheet), sheet, dated, depth + 1)
+        except Exception:  # an unknown name: the group fails anyway
+            return out
+    for a in node.args:
+        if isinstance(a, Node):
+            out |= volatility(book, a, sheet, dated, depth)
+    return out
+
+
+# --------------------------------------------------------------------------- the new state
+def new_state(run: Run) -> RecalcState:
+    """The state describing the workbook as this recalculation writes it (the member
+    digests are added while the file is written)."""
+    pkg, prior, plan = run.pkg, run.prior, run.plan
+    assert plan is not None
+    if any(sc is None for sc in run.scans.values()) or run.spills.by_group:
+        # a sheet only the slow reader reads, or a range typed by a user: no shortcuts
+        return RecalcState(engine="", clock=run.clock)
+    dated = _date_functions()
+    volatile: set[str] = set()
+    for g in plan.live:
+        volatile |= volatility(run.book, g.node, g.sheet, dated)
+    if as_of_sheet(pkg) is not None:  # the as-of cell is stamped with the day of each recalculation
+        volatile.add("today")
+    evaluated = {id(g) for g in plan.evaluate + plan.cyclic}
+    old_reason = {}
+    if prior is not None:
+        old_reason = {(s, c, b, t, tuple(rle)): reason for s, c, b, t, rle, _r, reason in prior.groups}
+    records = []
+    order = {s.name: i for i, s in enumerate(pkg.sheets)}
+    for g in sorted(run.all_groups(), key=lambda g: (order[g.sheet], g.col, g.base_row, g.text)):
+        if id(g) in evaluated or g.reason or g.node is None:
+            reason = g.reason
+        else:
+            reason = old_reason.get(group_key(g), "")
+        records.append(group_record(g, reason))
+    sheets = {}
+    for s in pkg.sheets:
+        sc = run.scans.get(s.name)
+        if sc is None:
+            assert prior is not None
+            sheets[s.name] = prior.sheets[s.name]
+            continue
+        dig = run.digests[s.name]
+        sheets[s.name] = {
+            "path": s.path,
+            "shift": dig.shift,
+            "max_row": int(run.book.max_row.get(s.name, 1)),
+            "formulas": int(run.report.per_sheet[s.name]["formulas"]),
+            "bad": int(run.bad.get(s.name, 0)),
+            "digests": base64.b64encode(dig.to_bytes()).decode(),
+        }
+    return RecalcState(
+        engine=engine_key(),
+        clock=run.clock,
+        volatile=sorted(volatile),
+        names=names_key(pkg),
+        blank=empty_string(run).ref.decode(),
+        tables=tables_key(pkg),
+        sheets=sheets,
+        groups=records,
+    )

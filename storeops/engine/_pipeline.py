@@ -1,0 +1,155 @@
+"""The stages of one recalculation in order (see :mod:`storeops.engine.recalc`); each is
+one call, so a new step is one more line here."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+
+from ._eval import Book, Evaluator
+from ._incremental import prior_groups, select
+from ._read import add_reads, convert_inputs, guess_inputs, load_cached, parse_groups, prepare_sheets, scan_sheets
+from ._run import Run, first_sheets
+from ._state import Clock
+from ._values import Rng, Unsupported, is_vec
+from ._write import finish, write_sheets
+from .chartcache import chart_ranges, fill_chart_caches
+
+
+def new_book(pkg, clock: Clock) -> Book:
+    """What the evaluator sees of the workbook: tables, defined names, sheet names, dates."""
+    names: dict[str, list[tuple[str | None, str]]] = defaultdict(list)
+    sheets = pkg.sheets
+    for d in pkg.names:
+        local = sheets[d.local_sheet].name if d.local_sheet is not None and d.local_sheet < len(sheets) else None
+        names[d.name.lower()].append((local, d.text))
+    from ._serial import serial_from_datetime
+
+    today, now = serial_from_datetime(clock.day()), serial_from_datetime(clock.now_dt or clock.day())
+    return Book(pkg.tables, names, [s.name for s in sheets], today, now)
+
+
+def run_stages(run: Run, deflated: bool) -> None:
+    """Read, select, evaluate and write (the package edits end up in ``run.edit``)."""
+    timer = run.timer
+    run.report.mode = "full" if run.prior is None else "incremental"
+    run.charts = chart_ranges(run.pkg)
+    names = first_sheets(run)
+    prepare_sheets(run, names)  # rows typed below a table join it
+    scan_sheets(run, names, _columns_to_scan(run, names))
+    for s in run.sheets:  # sheets not read: their groups as the last write left them
+        if s.name not in run.scans and run.prior is not None:
+            run.groups[s.name] = prior_groups(run.prior, s.name)
+            run.book.max_row[s.name] = int(run.prior.sheets[s.name].get("max_row", 1))
+    timer("read and scan sheets")
+    parse_groups(run.all_groups(), run.book)
+    promote_spills(run)
+    timer("parse formulas")
+    run.plan = select(run)
+    while more := [s.name for s in run.sheets if s.name in run.plan.sheets and s.name not in run.scans]:
+        # the selected groups live on (or read) sheets not read yet: read them too
+        prepare_sheets(run, more)
+        scan_sheets(run, more, _columns_to_scan(run, more))
+        parse_groups(run.all_groups(), run.book)
+        promote_spills(run)
+        run.plan = select(run)
+    timer("select changed formulas")
+    convert_inputs(run, run.plan.evaluate + run.plan.cyclic)
+    timer("convert input columns")
+    evaluate(run)
+    fill_charts(run)
+    run.book.cols.clear()  # only the results are written: let the columns go
+    run.book.cache.clear()
+    run.bar.update(1)
+    timer("evaluate")
+    write_sheets(run, deflated)
+    finish(run)
+    run.bar.close()
+    timer("write values and deflate")
+
+
+class FullRecalcNeeded(Exception):
+    """Raised by an incremental run that met a range typed by a user (an array block,
+    :mod:`storeops.engine.spill`): those are evaluated in a full recalculation only."""
+
+
+class _OneCellFields:
+    """``F[i, field]`` for the one-cell formulas of a sheet (what :meth:`Spills.promote` reads)."""
+
+    def __init__(self, fields: dict):
+        self.fields = fields
+
+    def __getitem__(self, key):
+        i, k = key
+        return self.fields[i][k]
+
+
+def promote_spills(run: Run) -> None:
+    """One-cell formulas whose StoreOps call gets ranges become array blocks (spill.py)."""
+    live = [g for g in run.all_groups() if not g.reason and g.node is not None]
+    F_of = {name: _OneCellFields(d) for name, d in run.single.items()}
+    run.spills.promote(run.book, live, F_of)
+    if run.spills.by_group and run.prior is not None:
+        raise FullRecalcNeeded
+
+
+def _columns_to_scan(run: Run, names: list[str]) -> dict[str, set[int]]:
+    """The columns whose value records a scan collects: what the last write's formulas read,
+    else a guess from the first rows (both checked after grouping), and the charts' series."""
+    if run.prior is None:
+        cols = guess_inputs(run, names)
+    else:
+        cols = defaultdict(set)
+        for entry in run.prior.groups:
+            add_reads(cols, [tuple(r) for r in entry[5]])
+    add_reads(cols, [(s, c1, c2, r1, r2) for s, c1, r1, c2, r2 in run.charts])
+    return cols
+
+
+def evaluate(run: Run) -> None:
+    """Evaluate the plan's groups in dependency order."""
+    from storeops_xl import FUNCTIONS
+
+    book, plan = run.book, run.plan
+    for g in plan.cyclic:
+        g.reason = "circular reference"
+    for g in plan.evaluate:
+        if g in run.spills:
+            run.spills.evaluate(g, book, FUNCTIONS)
+            continue
+        ev = Evaluator(book, g.sheet, g.rows, g.base_row, FUNCTIONS, col=g.col)
+        try:
+            with np.errstate(all="ignore"):
+                res = ev.eval(g.node)
+            if isinstance(res, Rng):
+                res = ev._single(res)
+        except Exception as exc:  # unsupported, a bug or an unexpected input: leave it to Excel, say why
+            g.reason = str(exc) if isinstance(exc, Unsupported) else f"{type(exc).__name__}: {exc}"
+            load_cached(run, g)
+            continue
+        g.result = res
+        book.col(g.sheet, g.col).set(g.rows, res if is_vec(res) else _broadcast(res, len(g.rows)))
+
+
+class _WholeColumns:
+    """The book as the chart caches see it: only the columns it holds whole."""
+
+    def __init__(self, book: Book, whole: set):
+        self.cols = {k: v for k, v in book.cols.items() if k in whole}
+
+
+def fill_charts(run: Run) -> None:
+    """Every chart series whose cells the book holds gets their values as its cache
+    (:mod:`storeops.engine.chartcache`); the others keep theirs — nothing they show was
+    read, so nothing they show changed since the last write."""
+    if run.charts:
+        fill_chart_caches(run.pkg, _WholeColumns(run.book, run.converted), run.edit.replace)
+
+
+def _broadcast(v, n: int) -> np.ndarray:
+    if isinstance(v, float):
+        return np.full(n, v)
+    out = np.empty(n, dtype=object)
+    out[:] = [v] * n
+    return out

@@ -1,0 +1,270 @@
+"""The reading stages of a recalculation: sheet XML (inflated on other cores while
+this one imports and scans), one scan per sheet with its digests, the formula groups
+and their parsed templates, and the input columns the evaluated groups read."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+import numpy as np
+
+from ..xlsx import _cells
+from ..xlsx._digest import block_shift
+from ..xlsx._scan import (
+    F_COL,
+    F_FKIND,
+    MAX_COL,
+    V_COL,
+    V_ROW,
+    WRITE_FIELDS,
+    ScanError,
+    SheetScan,
+    scan_sheet,
+    split_kernel,
+    sst_hashes,
+    start_scan,
+)
+from . import editions
+from ._eval import Group, walk_reads
+from ._extend import extend_tables
+from ._formula import FormulaError, parse
+from ._groups import make_groups, same_groups
+from ._run import Run, sheet_xml
+from ._values import Unsupported
+
+#: the first rows of every sheet (this many bytes) tell which columns the formulas read
+GUESS_BYTES = 1 << 18
+#: value records converted at once (more are converted a few columns at a time)
+CONVERT_CHUNK = 4_000_000
+
+
+# --------------------------------------------------------------------------- sheet XML
+def sst_hash_table(run: Run) -> np.ndarray:
+    """Content hashes of the shared strings (computed once)."""
+    if run.sst_h is None:
+        pkg = run.pkg
+        run.sst_h = (
+            sst_hashes(run.edit.read(pkg.sst_path), len(pkg.shared_strings)) if pkg.sst_path else np.zeros(0, np.uint64)
+        )
+    return run.sst_h
+
+
+_DIMENSION = re.compile(rb'<dimension\s+ref="[A-Z]*\d*:?[A-Z]*(\d+)"')
+
+
+def digest_shift(xml: bytes) -> int:
+    """Rows per digest block (log2) for a sheet, from its ``<dimension>`` (else its size):
+    a function of the sheet alone, so every recalculation of the same sheet agrees."""
+    m = _DIMENSION.search(xml, 0, 4096)
+    rows = int(m.group(1)) if m else len(xml) // 100
+    return block_shift(rows)
+
+
+# --------------------------------------------------------------------------- scan and group
+def prepare_sheets(run: Run, names: list[str]) -> None:
+    """Read these sheets, prepare them for the workbook's edition (as-of date stamped,
+    Python-only cells given their formula: :mod:`storeops.engine.editions`) and take
+    rows typed below a table into it."""
+    for name in names:
+        xml = editions.prepare_sheet(run.pkg, name, sheet_xml(run, name), run.editions)
+        if run.pkg.tables:
+            xml = extend_tables(run.edit, name, xml, run.report.rows_added)
+        run.xml[name] = xml
+
+
+def scan_sheets(run: Run, names: list[str], cols: dict[str, set[int]]) -> None:
+    """Scan each sheet once (value records of ``cols``) and group its formulas — the
+    sheets at the same time on the pool's threads, big ones in two halves."""
+    sst_h = sst_hash_table(run)
+    pending = {}
+    for name in names:
+        xml = run.xml[name]
+        shift = run.shift[name] = digest_shift(xml)
+        pending[name] = start_scan(xml, sorted(cols.get(name, ())), sst_hashes=sst_h, shift=shift, pool=run.pool)
+    grouping = {}
+    for name in names:
+        try:
+            sc = pending[name].result()
+        except ScanError as exc:
+            run.scans[name] = None
+            run.groups[name] = []
+            run.bad[name] = run.xml[name].count(b"<f")
+            run.report.left_examples.append(f"{name}: {exc}")
+            continue
+        run.scans[name] = sc
+        run.digests[name] = sc.digests
+        run.book.max_row[name] = max(sc.max_row, 1)
+        groups = None
+        if run.prior is not None:
+            from ._incremental import changed_keys, prior_groups
+
+            run.changed[name] = changed_keys(run, name)
+            entry = run.prior.sheets.get(name)
+            if entry is not None and len(sc.formulas) == entry["formulas"] and not entry["bad"]:
+                groups = prior_groups(run.prior, name, sc.formulas)  # the last write's groups, if they still hold
+                if groups is not None and same_groups(run.xml[name], sc.formulas, groups):
+                    run.groups[name] = groups
+                    run.bad[name] = 0
+                else:
+                    groups = None
+        if groups is None:
+            grouping[name] = _submit(run.pool, make_groups, name, run.xml[name], sc.formulas)
+    for name, job in grouping.items():
+        groups, bad = job.result() if hasattr(job, "result") else job
+        arrays, bad = run.spills.array_groups(name, run.xml[name], run.scans[name].formulas, bad)
+        run.groups[name] = groups + arrays
+        run.bad[name] = len(bad)
+    for name in names:  # grouped: writing needs only the first fields of the formula records
+        sc = run.scans.get(name)
+        if sc is not None:  # what Spills.promote reads of one-cell formulas
+            F = sc.formulas
+            run.single[name] = {
+                int(g.cell_index[0]): {F_FKIND: int(F[int(g.cell_index[0]), F_FKIND]), F_COL: int(g.col)}
+                for g in run.groups.get(name, [])
+                if len(g.rows) == 1 and len(g.cell_index) == 1
+            }
+        if sc is not None and sc.formulas.shape[1] > WRITE_FIELDS:
+            sc.formulas = np.ascontiguousarray(sc.formulas[:, :WRITE_FIELDS])
+    run.bar.update(len(names))
+
+
+def _submit(pool, fn, *args):
+    """``fn(*args)`` on the pool, or at once without one."""
+    return pool.submit(fn, *args) if pool is not None else fn(*args)
+
+
+def guess_inputs(run: Run, names: list[str]) -> dict[str, set[int]]:
+    """Columns (per sheet) that the formulas in the first rows of every sheet read.
+
+    Scanning value cells of only these columns saves work on big sheets; the real set is
+    known after grouping, and a sheet whose formulas read more is scanned again."""
+    guess: dict[str, set[int]] = defaultdict(set)
+    for name in names:
+        xml = run.xml[name]
+        try:
+            F = scan_sheet(xml, [], limit=GUESS_BYTES).formulas
+        except ScanError:
+            continue
+        groups, _ = make_groups(name, xml, F)
+        for g in groups:
+            if g.reason:
+                continue
+            reads: list = []
+            try:
+                walk_reads(run.book, parse(g.text), g.sheet, int(g.rows.min()), int(g.rows.max()), g.base_row, reads)
+            except (FormulaError, Unsupported, ValueError, KeyError):
+                continue
+            add_reads(guess, reads)
+    return guess
+
+
+def add_reads(cols: dict[str, set[int]], reads) -> None:
+    """Add the columns of ``reads`` (sheet, c1, c2, r1, r2) to ``cols`` (wide ranges and
+    whole rows too: issue 16)."""
+    for s, c1, c2, _r1, _r2 in reads:
+        cols[s].update(range(c1, min(c2, MAX_COL) + 1))
+
+
+def parse_groups(groups: list[Group], book) -> None:
+    """Parse each group's template and collect what it reads; a formula the engine cannot
+    read gets its reason (and is left to Excel)."""
+    for g in groups:
+        if g.reason or g.node is not None:
+            continue
+        try:
+            g.node = parse(g.text)
+            g.reads = []
+            walk_reads(book, g.node, g.sheet, int(g.rows.min()), int(g.rows.max()), g.base_row, g.reads)
+        except (FormulaError, Unsupported, ValueError, KeyError) as exc:
+            g.reason = str(exc) or type(exc).__name__
+            g.node = None
+
+
+# --------------------------------------------------------------------------- inputs
+def convert_inputs(run: Run, live: list[Group]) -> None:
+    """Convert the columns the ``live`` groups read, and those of the charts' series,
+    into the book (cells a live group recomputes are converted only if that group
+    fails); sheets at the same time.  ``run.converted`` lists the columns the book then
+    holds whole (the chart caches are filled from those only)."""
+    need: dict[str, set[int]] = defaultdict(set)
+    for g in live:
+        add_reads(need, g.reads)
+    add_reads(need, [(s, c1, c2, r1, r2) for s, c1, r1, c2, r2 in run.charts if s in run.scans])
+    _ = run.sst_array(), run.pkg.date_styles  # built once, here, before the threads read them
+    jobs = {}
+    for s in run.sheets:
+        cols = need.get(s.name)
+        if s.name in run.scans and cols:
+            run.converted.update((s.name, c) for c in cols)
+            mine = [g for g in live if g.sheet == s.name]
+            jobs[s.name] = _submit(run.pool, _convert_sheet, run, s.name, cols, mine)
+    for s in run.sheets:
+        if s.name in jobs:
+            job = jobs.pop(s.name)
+            set_columns(run.book, s.name, job.result() if hasattr(job, "result") else job)
+        sc = run.scans.get(s.name)
+        if sc is not None:
+            sc.values = sc.values[:0]  # free the value records
+        run.bar.update(1)
+
+
+def _convert_sheet(run: Run, name: str, cols: set[int], live: list[Group]) -> dict:
+    pkg, sc, xml = run.pkg, run.scans[name], run.xml[name]
+    if sc is None:  # the scanner could not read it: the regex reader
+        return _cells.read_columns(
+            xml, pkg.shared_strings, pkg.date_styles, [_cells.col_letters(c) for c in sorted(cols)]
+        )
+    if sc.cols is not None and not cols <= sc.cols:  # a formula further down reads more columns: scan again
+        sc.values = scan_sheet(xml, sorted(cols)).values
+    load, run.deferred[name] = split_inputs(sc, cols, live)
+    sc.values = sc.values[:0]  # let the value records go
+    if len(load) <= CONVERT_CHUNK:
+        return _cells.records_to_columns(xml, load, run.sst_array(), pkg.date_styles, objects=False)
+    # a few columns at a time: the conversion's temporaries stay the size of a few columns
+    order = np.argsort(load[:, V_COL], kind="stable")
+    edges = np.flatnonzero(np.diff(load[order, V_COL])) + 1
+    out: dict = {}
+    chunk: list[np.ndarray] = []
+    for part in [*np.split(order, edges), None]:
+        if part is None or sum(len(p) for p in chunk) + len(part) > CONVERT_CHUNK:
+            if chunk:
+                rec = load[np.concatenate(chunk)]
+                out.update(_cells.records_to_columns(xml, rec, run.sst_array(), pkg.date_styles, objects=False))
+            chunk = []
+        if part is not None and len(part):
+            chunk.append(part)
+    return out
+
+
+def split_inputs(sc: SheetScan, cols: set[int], live: list[Group]) -> tuple[np.ndarray, np.ndarray]:
+    """Value records of the needed columns: (to convert now, formula cells a live group
+    recomputes — converted only if that group fails)."""
+    V, F = sc.values, sc.formulas
+    colmask = np.zeros(MAX_COL + 1, np.bool_)
+    colmask[[c for c in cols if 1 <= c <= MAX_COL]] = True
+    live_f = np.zeros(len(F) + 1, np.bool_)
+    for g in live:
+        live_f[g.cell_index] = True
+    return split_kernel(V, colmask, live_f)
+
+
+def set_columns(book, sheet: str, data: dict) -> None:
+    for cc in data.values():
+        if len(cc.rows):
+            book.max_row[sheet] = max(book.max_row[sheet], int(cc.rows.max()))
+    for letters, cc in data.items():
+        col = book.col(sheet, _cells.col_index(letters))
+        col.ensure(book.max_row[sheet] + 2)
+        col.set_raw(cc.rows, cc.values, cc.nums, cc.numeric, cc.sparse)
+
+
+def load_cached(run: Run, g: Group) -> None:
+    """A group failed: its cells keep their cached values, which later groups may read."""
+    V = run.deferred.get(g.sheet)
+    if V is None or not len(V):
+        return
+    mine = (V[:, V_COL] == g.col) & np.isin(V[:, V_ROW], g.rows)
+    if mine.any():
+        data = _cells.records_to_columns(run.xml[g.sheet], V[mine], run.sst_array(), run.pkg.date_styles, objects=False)
+        set_columns(run.book, g.sheet, data)

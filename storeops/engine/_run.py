@@ -1,0 +1,154 @@
+"""The working state of one recalculation, passed from stage to stage (see
+:func:`storeops.engine.recalc.evaluate_package` for the stages)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+    from ..xlsx._digest import Digests
+    from ..xlsx._edit import PackageEdit
+    from ..xlsx._package import Package
+    from ..xlsx._scan import SheetScan
+    from ._eval import Book, Group
+    from ._incremental import Plan
+    from ._state import Clock, RecalcState, Verdict
+    from .recalc import RecalcReport
+
+
+_TRACE_MEMORY = os.environ.get("STOREOPS_TRACE_MEMORY") == "1"
+
+
+class Timer:
+    """Adds the seconds since the last call to ``stages[name]`` (wall clock), and the
+    processor seconds of all threads to ``cpu[name]``."""
+
+    def __init__(self, stages: dict[str, float], cpu: dict[str, float] | None = None):
+        self.stages = stages
+        self.cpu = cpu if cpu is not None else {}
+        self.t = time.perf_counter()
+        self.c = time.process_time()
+
+    def __call__(self, name: str) -> None:
+        if _TRACE_MEMORY:  # pragma: no cover - a developer's switch
+            import resource
+
+            print(f"{name}: peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB", file=sys.stderr)
+        now, cnow = time.perf_counter(), time.process_time()
+        self.stages[name] = self.stages.get(name, 0.0) + now - self.t
+        self.cpu[name] = self.cpu.get(name, 0.0) + cnow - self.c
+        self.t, self.c = now, cnow
+
+    def restart(self) -> None:
+        self.t, self.c = time.perf_counter(), time.process_time()
+
+
+@dataclass
+class Run:
+    """One recalculation: the package and its edits, the report, and what each stage
+    leaves for the next (sheet XML, scans, groups, the plan)."""
+
+    pkg: Package
+    edit: PackageEdit
+    report: RecalcReport
+    clock: Clock
+    book: Book
+    timer: Timer
+    bar: Any
+    pool: Any = None  # a ThreadPoolExecutor (both cores) or None
+    prior: RecalcState | None = None  # the state of the last write, when usable
+    verdict: Verdict | None = None
+    xml: dict[str, bytes] = field(default_factory=dict)  # sheet name → XML (tables extended)
+    pending: dict[str, Future] = field(default_factory=dict)  # sheet name → XML being inflated
+    scans: dict[str, SheetScan | None] = field(default_factory=dict)  # None: the scanner could not read it
+    groups: dict[str, list[Group]] = field(default_factory=dict)  # per sheet
+    bad: dict[str, int] = field(default_factory=dict)  # formula cells nobody can evaluate here, per sheet
+    shift: dict[str, int] = field(default_factory=dict)  # digest block shift per sheet
+    digests: dict[str, Digests] = field(default_factory=dict)  # per scanned sheet (after writing: updated)
+    changed: dict[str, np.ndarray] = field(default_factory=dict)  # digest keys that differ from the last write's
+    deferred: dict[str, np.ndarray] = field(default_factory=dict)  # value records of recomputed cells
+    sst_h: np.ndarray | None = None
+    plan: Plan | None = None
+    editions: Any = None  # storeops.engine.editions.EditionState: as-of stamp, Python-only cells
+    spills: Any = None  # storeops.engine.spill.Spills: ranges typed by users (array blocks)
+    single: dict = field(default_factory=dict)  # sheet → {formula record: (kind, col)} of one-cell groups
+    empty: Any = None  # storeops.engine._sst.EmptyString: the shared string "" of blank results
+    charts: list = field(default_factory=list)  # (sheet, c1, r1, c2, r2) of every chart series
+    converted: set = field(default_factory=set)  # (sheet, col) of the book's complete columns
+    _sst_array: Any = None
+
+    @property
+    def sheets(self):
+        return self.pkg.sheets
+
+    def sst_array(self) -> np.ndarray:
+        """The shared strings as an object array (built once; see ``records_to_columns``)."""
+        arr = self._sst_array
+        if arr is None:
+            from ..xlsx._cells import sst_array
+
+            arr = self._sst_array = sst_array(self.pkg.shared_strings)
+        return arr
+
+    def all_groups(self) -> list[Group]:
+        return [g for s in self.pkg.sheets for g in self.groups.get(s.name, [])]
+
+
+def first_sheets(run: Run) -> list[str]:
+    """The sheets a recalculation reads first: every sheet, or with the state of the last
+    write only those whose part changed (or that the state does not know)."""
+    names = [s.name for s in run.pkg.sheets]
+    if run.prior is None:
+        return names
+    dirty = set(run.verdict.dirty) if run.verdict is not None else set(names)
+    if run.verdict is not None and "today" in run.verdict.clock:  # the as-of date is stamped anew
+        from .editions import as_of_sheet
+
+        stamped = as_of_sheet(run.pkg)
+        if stamped is not None:
+            dirty.add(stamped)
+    for s in run.pkg.sheets:
+        entry = run.prior.sheets.get(s.name)
+        if entry is None or entry.get("path") != s.path:
+            dirty.add(s.name)
+    return [n for n in names if n in dirty]
+
+
+def start_inflating(run: Run, names) -> None:
+    """Inflate these sheets on the pool's threads while this one goes on."""
+    if run.pool is None:
+        return
+    for name in names:
+        if name not in run.xml and name not in run.pending:
+            run.pending[name] = run.pool.submit(run.edit.read, run.pkg.sheet(name).path)
+
+
+def sheet_xml(run: Run, name: str) -> bytes:
+    """A sheet's XML (waiting for it when it is being inflated)."""
+    if name not in run.xml:
+        fut = run.pending.pop(name, None)
+        run.xml[name] = fut.result() if fut is not None else run.edit.read(run.pkg.sheet(name).path)
+    return run.xml[name]
+
+
+class NoBar:
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def progress_bar(progress: bool, total: int):
+    if not progress or not sys.stderr.isatty():
+        return NoBar()
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="重算 recalc", unit="step", file=sys.stderr, leave=False)

@@ -1,0 +1,256 @@
+"""What StoreOps keeps up to date in a workbook's *inputs* before it recalculates.
+
+``storeops recalc`` (and so ``watch``, ``import``, ``merge``, the Refresh button on a file)
+first runs :func:`maintain_inputs`, in memory, as part of the same atomic write:
+
+1. **rows typed below 跟进 Follow-up** become table rows (the engine's own rule,
+   :func:`storeops.engine._sheetxml.rows_below`), so they get an ID in the same run;
+2. **buyer IDs** — every follow-up row without one gets its ID, and a duplicated ID is
+   resolved (:func:`storeops.buyer_ids.assign_ids`); nothing else in the row changes
+   (a workbook of an older schema version, without the column, is upgraded only by
+   ``storeops migrate``: :mod:`storeops.workbook.migrate`);
+3. **the roster** — the rows of Target, Buyers, PK and the PK teams follow
+   ``tblSalespeople`` (:mod:`storeops.roster`), and the charts reading them follow too.
+
+A workbook already up to date is not touched (every step checks first), so a second
+recalc gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from storeops.workbook import schema
+
+__all__ = ["InputView", "edit_workbook", "fill_follow_ids", "maintain_frames", "maintain_inputs", "sync_roster"]
+
+
+class InputView:
+    """A package seen through the parts changed in memory (``parts``: member → bytes).
+
+    Everything else is the wrapped :class:`storeops.xlsx.Package`; members read while
+    maintaining are kept so the recalculation that follows does not inflate them again.
+    """
+
+    def __init__(self, pkg: Any) -> None:
+        self._pkg = pkg
+        self.parts: dict[str, bytes] = {}
+        self._kept: dict[str, bytes] = {}
+
+    def read(self, name: str) -> bytes:
+        if name in self.parts:
+            return self.parts[name]
+        if name in self._kept:
+            return self._kept.pop(name)
+        data = self._pkg.read(name)
+        self._kept[name] = data
+        return data
+
+    def extent(self, name: str) -> tuple[int, int, int] | None:
+        """The wrapped package's extent of a sheet part not changed here (else ``None``)."""
+        return None if name in self.parts else self._pkg.extent(name)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._pkg, name)
+
+
+def _sheet_path(view: InputView, t) -> str:
+    return view.sheet(t.sheet).path
+
+
+def _adopt_rows(view: InputView, t, report: Any) -> None:
+    from storeops.engine._extend import extend_tables
+    from storeops.xlsx._edit import PackageEdit
+
+    path = _sheet_path(view, t)
+    xml = view.read(path)
+    edit = PackageEdit(view)
+    added: dict[str, int] = {}
+    new = extend_tables(edit, t.sheet, xml, added)
+    view.parts.update(edit.replace)  # the resized table parts
+    if report is not None:
+        for name, n in added.items():
+            report.rows_added[name] = report.rows_added.get(name, 0) + n
+    if new is not xml:
+        view.parts[path] = new
+    else:
+        view._kept[path] = xml
+
+
+_ID_CELL = re.compile(rb'"([^>]*?)(?:/>|>(?:<v>([^<]+)</v>|<is><t[^>]*>([^<]+)</t></is>)?)')
+
+
+def _every_row_has_an_id(xml: bytes, letter: bytes, first: int, last: int) -> bool:
+    """True when every row ``first..last`` has a distinct non-blank text in column ``letter``,
+    read from the raw cells (a shared-string index or an inline text; an empty cell or a
+    number sends the caller to the full check).  Rows are in order, so each cell is found
+    by a plain search from the previous one: one pass over the sheet at memory speed."""
+    head = b'<c r="' + letter
+    seen: set[bytes] = set()
+    pos = 0
+    for r in range(first, last + 1):
+        tag = head + str(r).encode()
+        i = xml.find(tag, pos)
+        if i < 0:
+            return False
+        m = _ID_CELL.match(xml, i + len(tag))
+        if m is None:
+            return False
+        attrs, v, t = m.groups()
+        token = b"s" + v if v and b't="s"' in attrs else b"i" + t if t else b""
+        if not token or token in seen:
+            return False
+        seen.add(token)
+        pos = m.end()
+    return True
+
+
+def fill_follow_ids(view: InputView, t) -> int:
+    """Write the buyer ID of every ``tblFollow`` row that lacks one (or shares one); returns
+    the number of cells written."""
+    from storeops.buyer_ids import assign_ids, clean_id
+    from storeops.xlsx._cells import col_letters, read_columns
+
+    from .cells import set_cells, text_cell
+    from .columns import _cell_style
+
+    key_by_header = {" ".join(h.split()): k for h, k in schema.FOLLOW.key_by_header().items()}
+    c1, r1, c2, r2 = t.bounds
+    col_of = {key_by_header.get(" ".join(tc.name.split())): c1 + j for j, tc in enumerate(t.columns)}
+    if "buyer_id" not in col_of:
+        return 0
+    first, last = r1 + t.header_rows, r2 - t.totals_rows
+    n = last - first + 1
+    if n <= 0:
+        return 0
+    path = _sheet_path(view, t)
+    xml = view.read(path)
+    id_letter = col_letters(col_of["buyer_id"])
+    if _every_row_has_an_id(xml, id_letter.encode(), first, last):
+        view._kept[path] = xml
+        return 0  # the common case: one pass of a literal search over the sheet
+    cells = read_columns(xml, view.shared_strings, view.date_styles, [id_letter]).get(id_letter)
+    existing = np.full(n, None, dtype=object)
+    if cells is not None:
+        m = (cells.rows >= first) & (cells.rows <= last)
+        existing[cells.rows[m] - first] = cells.values[m]
+    texts = [clean_id(v) for v in existing]
+    inputs = [c for c in schema.FOLLOW.inputs if c.key in col_of]
+    letters = {c.key: col_letters(col_of[c.key]) for c in inputs}
+    data = read_columns(
+        xml, view.shared_strings, view.date_styles, sorted(set(letters.values())), dates_as_datetime=True
+    )
+    frame = {}
+    for key, letter in letters.items():
+        arr = np.full(n, None, dtype=object)
+        cc = data.get(letter)
+        if cc is not None:
+            m = (cc.rows >= first) & (cc.rows <= last)
+            arr[cc.rows[m] - first] = cc.values[m]
+        frame[key] = arr
+    ids = assign_ids(pd.DataFrame(frame))
+    style = _cell_style(xml, col_of["buyer_id"], first)
+    changes = {
+        first + i: {col_of["buyer_id"]: text_cell(col_of["buyer_id"], first + i, style, new)}
+        for i, (new, old) in enumerate(zip(ids, texts))
+        if new and new != old
+    }
+    if changes:
+        view.parts[path] = set_cells(xml, changes)
+    else:
+        view._kept[path] = xml
+    return len(changes)
+
+
+def sync_roster(view: InputView) -> list[str]:
+    """Rows of the roster tables follow ``tblSalespeople``; returns the tables rewritten."""
+    from storeops.roster import derive_frame, people
+    from storeops.tables import to_headers
+    from storeops.xlsx._tables import _table_frame, update_tables
+
+    from .charts import follow_table
+
+    tables = view.tables
+    if "tblSalespeople" not in tables:
+        return []
+
+    def frame(name: str) -> pd.DataFrame:
+        t = tables[name]
+        return _table_frame(view, t, view.read(_sheet_path(view, t)))
+
+    roster = people(frame("tblSalespeople"))
+    done = []
+    for name in schema.ROSTER_TABLES:
+        t = tables.get(name)
+        if t is None:
+            continue
+        derived = derive_frame(name, frame(name), roster)
+        if derived is None:
+            continue
+        c1, r1, c2, r2 = t.bounds
+        update_tables(view, {name: to_headers(name, derived, inputs_only=True)}, view.parts)
+        follow_table(view, t.sheet, c1, c2, r1 + t.header_rows, r2, t.bounds[3])
+        done.append(name)
+    return done
+
+
+def maintain_frames(data: Any) -> dict[str, pd.DataFrame]:
+    """The same upkeep for table frames about to be written by the builder: every follow-up
+    row with its buyer ID, the roster tables derived from the roster."""
+    from storeops.buyer_ids import assign_ids
+    from storeops.roster import derive_frames
+
+    out = derive_frames(data)
+    f = out.get("tblFollow")
+    if f is not None and len(f):
+        f = f.copy()
+        f["buyer_id"] = assign_ids(f)
+        out["tblFollow"] = f
+    return out
+
+
+def maintain_inputs(pkg: Any, report: Any = None) -> InputView:
+    """Bring the inputs of an open package up to date in memory (see the module help).
+
+    Returns an :class:`InputView` to recalculate; its ``parts`` are the members changed.
+    """
+    view = pkg if isinstance(pkg, InputView) else InputView(pkg)
+    follow = view.tables.get("tblFollow")
+    if follow is not None:
+        if not follow.totals_rows:
+            _adopt_rows(view, follow, report)
+        fill_follow_ids(view, follow)
+    sync_roster(view)
+    return view
+
+
+def edit_workbook(path: str, change: Any, *, recalc: bool = False, progress: bool = False) -> tuple[Any, bool]:
+    """Open the workbook at ``path``, let ``change(view)`` put changed parts in
+    ``view.parts``, and write them in one atomic replace (nothing is written when
+    ``change`` changed nothing); with ``recalc`` the change is recalculated in that same
+    write.  Returns (what ``change`` returned, whether the file was written).  Runs under the
+    workbook's StoreOps lock; a save someone made meanwhile is never overwritten (the whole
+    change runs again on the saved version)."""
+    from storeops.xlsx import check_not_locked, open_package, retry_on_change, workbook_session, write_package
+
+    check_not_locked(path)
+
+    def once() -> tuple[Any, bool]:
+        with workbook_session(path):
+            with open_package(path) as pkg:
+                view = InputView(pkg)
+                result = change(view)
+                parts = dict(view.parts)
+                if parts and not recalc:
+                    write_package(pkg, parts)
+            if parts and recalc:
+                from storeops.engine import recalc as _recalc
+
+                _recalc(path, progress=progress, overlay=parts)
+        return result, bool(parts)
+
+    return retry_on_change(once)

@@ -1,0 +1,224 @@
+"""Incremental recalculation gives exactly the bytes a full one gives.
+
+A small demo workbook is built and recalculated once; each test edits a copy — single
+cells the way StoreOps' own commands save (the recalc state survives), whole tables,
+rows typed below a table, cached values an editor overwrote, openpyxl saves (the state
+is dropped) and LibreOffice saves (the state is kept, every part rewritten) — and then
+recalculates it twice: incrementally, and with ``full=True``.  The two files must be
+byte for byte the same, whatever was edited.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from datetime import date
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from storeops.engine import recalc
+from storeops.workbook.schema import TABLES
+from storeops.xlsx import _cells, read_tables, write_tables
+from storeops.xlsx._package import open_package
+
+from ._edits import Formula, edit_cells, libreoffice_save, members, named_cell, set_cached
+from .conftest import TODAY  # noqa: E402 - one date for the whole folder
+
+VALUES = st.one_of(
+    st.none(),
+    st.integers(-5, 60_000),
+    st.floats(-1e6, 1e6, allow_nan=False, width=32),
+    st.sampled_from(["A", "Amy", "询盘 Inquiry", "TM", "RFQ", "成交 Won", "报价 Quoted", "", "x & <y>"]),
+    st.text(max_size=6),
+)
+#: tables whose inputs the tests edit: follow-ups (read by Target, PK and Buyers), funnel,
+#: products (whole-column MEDIANs), keywords, targets, salespeople
+EDITED = ["tblFollow", "tblFunnel", "tblProducts", "tblKeywords", "tblTarget", "tblSalespeople"]
+SETTINGS = ["cfg_class_a_usd", "cfg_class_a_repeat", "cfg_reply_inquiry_h", "cfg_as_of", "cfg_title_max"]
+
+
+@pytest.fixture(scope="module")
+def geometry(base):
+    """Per edited table: sheet, input column letters, first and last data row."""
+    out = {}
+    with open_package(base) as pkg:
+        for name in EDITED:
+            t = pkg.tables[name]
+            c1, r1, _c2, r2 = t.bounds
+            schema = TABLES[name]
+            letters = [_cells.col_letters(c1 + j) for j, col in enumerate(schema.columns) if col.kind == "input"]
+            out[name] = (t.sheet, letters, r1 + t.header_rows, r2)
+    return out
+
+
+def _copy(base: str, tmp_path, name: str = "book.xlsm") -> str:
+    p = str(tmp_path / name)
+    shutil.copyfile(base, p)
+    return p
+
+
+def same_as_full(path: str, tmp_path, today: date = TODAY):
+    """Recalculate ``path`` incrementally and a copy fully; the files must be identical."""
+    full = str(tmp_path / "full.xlsm")
+    shutil.copyfile(path, full)
+    inc = recalc(path, today=today, progress=False)
+    ref = recalc(full, today=today, progress=False, full=True)
+    assert inc.formulas == ref.formulas and inc.left_to_excel == ref.left_to_excel
+    a, b = members(path), members(full)
+    assert list(a) == list(b)
+    for name in a:
+        if a[name] != b[name]:
+            i = next((k for k in range(min(len(a[name]), len(b[name]))) if a[name][k] != b[name][k]), 0)
+            raise AssertionError(
+                f"{name}: {a[name][max(0, i - 300) : i + 100]!r} != {b[name][max(0, i - 300) : i + 100]!r}"
+            )
+    assert open(path, "rb").read() == open(full, "rb").read()
+    return inc
+
+
+@st.composite
+def cell_edits(draw, geometry):
+    edits: dict[str, dict[str, object]] = {}
+    for _ in range(draw(st.integers(1, 4))):
+        name = draw(st.sampled_from(EDITED))
+        sheet, letters, first, last = geometry[name]
+        row = draw(st.integers(first, last + 1))  # last + 1: a row typed right below the table
+        ref = f"{draw(st.sampled_from(letters))}{row}"
+        edits.setdefault(sheet, {})[ref] = draw(VALUES)
+    return edits
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_cell_edits_incremental_equals_full(base, geometry, tmp_path_factory, data):
+    tmp_path = tmp_path_factory.mktemp("edit")
+    path = _copy(base, tmp_path)
+    edits = data.draw(cell_edits(geometry))
+    if data.draw(st.booleans()):  # a setting too (cfg_* named cells: read by formulas everywhere)
+        sheet, ref = named_cell(path, data.draw(st.sampled_from(SETTINGS)))
+        edits.setdefault(sheet, {})[ref] = data.draw(st.one_of(st.none(), st.integers(0, 20_000)))
+    edit_cells(path, edits)
+    rep = same_as_full(path, tmp_path)
+    assert rep.mode == "incremental"
+
+
+def test_one_follow_up_edit_evaluates_little_and_skips_other_sheets(base, geometry, tmp_path):
+    path = _copy(base, tmp_path)
+    sheet, letters, first, _last = geometry["tblFollow"]
+    before = members(path)
+    edit_cells(path, {sheet: {f"P{first + 3}": 123456.0}})  # an order amount: class A now
+    rep = same_as_full(path, tmp_path)
+    assert rep.mode == "incremental" and 0 < rep.evaluated < rep.formulas and rep.kept > 0
+    after = members(path)
+    with open_package(path) as pkg:
+        funnel = pkg.sheet("漏斗 Funnel").path
+        products = pkg.sheet("产品 Products").path
+    assert after[funnel] == before[funnel] and after[products] == before[products]
+    assert "漏斗 Funnel" in rep.unchanged_sheets and rep.per_sheet["漏斗 Funnel"]["evaluated"] == 0
+
+
+def test_nothing_changed_is_answered_without_the_engine(base, tmp_path):
+    path = _copy(base, tmp_path)
+    before = open(path, "rb").read()
+    code = (
+        "import sys, datetime as dt\n"
+        "from storeops.engine import recalc\n"
+        "r = recalc(sys.argv[1], today=dt.date(2026, 11, 21), progress=False)\n"
+        "print(r.mode, r.formulas == r.kept + r.left_to_excel, 'pandas' in sys.modules, 'numba' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, path], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["unchanged", "True", "False", "False"]
+    assert open(path, "rb").read() == before
+
+
+def test_a_new_day_recomputes_what_depends_on_today(base, tmp_path):
+    path = _copy(base, tmp_path)
+    rep = same_as_full(path, tmp_path, today=date(2026, 12, 2))  # cfg_as_of is filled: the as-of date stays
+    assert rep.mode == "incremental" and rep.evaluated == 0
+    sheet, ref = named_cell(path, "cfg_as_of")
+    edit_cells(path, {sheet: {ref: None}})  # cfg_today is now stamped with the day of each recalc
+    assert recalc(path, today=date(2026, 12, 2), progress=False).evaluated > 0
+    rep = same_as_full(path, tmp_path, today=date(2026, 12, 3))
+    assert rep.mode == "incremental" and rep.evaluated > 0
+    assert recalc(path, today=date(2026, 12, 3), progress=False).mode == "unchanged"
+
+
+def test_cached_values_an_editor_changed_are_rewritten(base, geometry, tmp_path):
+    path = _copy(base, tmp_path)
+    sheet, _letters, first, _last = geometry["tblFollow"]
+    t = TABLES["tblFollow"]
+    klass = _cells.col_letters(t.anchor_col + 1 + [c.key for c in t.columns].index("buyer_class"))
+    set_cached(path, sheet, f"{klass}{first}", b"#NAME?")  # the class column, as WPS without StoreOps shows it
+    rep = same_as_full(path, tmp_path)
+    assert rep.mode == "incremental"
+    ws = openpyxl.load_workbook(path, data_only=True)[sheet]
+    assert ws[f"{klass}{first}"].value in ("A", "B", "C", "D")
+
+
+def test_table_writes_and_appended_rows(base, tmp_path):
+    """``write_tables`` (import/merge) rewrites a table and grows it: the table's range is
+    part of what the summary formulas read."""
+    path = _copy(base, tmp_path)
+    follow = read_tables(path)["tblFollow"]
+    inputs = [c.header for c in TABLES["tblFollow"].inputs]
+    frame = follow[inputs].copy()
+    frame.loc[len(frame)] = frame.iloc[0]
+    frame.iloc[-1, 0] = "New Buyer Ltd"
+    write_tables(path, {"tblFollow": frame.iloc[-1:]}, mode="append")
+    rep = same_as_full(path, tmp_path)
+    assert rep.mode == "incremental"
+
+
+def test_openpyxl_save_drops_the_state_and_is_recalculated_fully(base, geometry, tmp_path):
+    path = _copy(base, tmp_path)
+    sheet, _letters, _first, last = geometry["tblFollow"]
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    ws = wb[sheet]
+    ws.cell(last + 1, 1, "Typed Below Ltd")  # a row typed right below the table
+    ws.cell(last + 1, 16, 25_000)
+    wb.save(path)
+    rep = same_as_full(path, tmp_path)
+    assert rep.mode == "full" and rep.rows_added == {"tblFollow": 1}
+    assert recalc(path, today=TODAY, progress=False).mode == "unchanged"
+
+
+def test_other_engine_version_recalculates_everything(base, tmp_path, monkeypatch):
+    import storeops.engine._state as state
+
+    path = _copy(base, tmp_path)
+    monkeypatch.setattr(state, "engine_key", lambda: "another version")
+    rep = recalc(path, today=TODAY, progress=False)
+    assert rep.mode == "full" and rep.evaluated + rep.left_to_excel == rep.formulas
+
+
+@pytest.mark.libreoffice
+@pytest.mark.slow
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_libreoffice_save_keeps_the_state_and_incremental_equals_full(base, geometry, tmp_path_factory, data):
+    """Random input cells edited (or none), then the file saved by LibreOffice, which keeps
+    the state item and rewrites every part: incremental still equals full."""
+    tmp_path = tmp_path_factory.mktemp("lo")
+    path = _copy(base, tmp_path)
+    if data.draw(st.booleans()):
+        edit_cells(path, data.draw(cell_edits(geometry)))
+    libreoffice_save(path, tmp_path)
+    rep = same_as_full(path, tmp_path)
+    assert rep.mode == "incremental"  # LibreOffice keeps the custom XML item
+
+
+def test_a_typed_range_recalculates_fully_and_equals_full(base, geometry, tmp_path):
+    """A StoreOps call over ranges typed into a sheet spills (storeops/engine/spill.py): that
+    run restarts as a full one, and the state it leaves asks for full runs after it."""
+    path = _copy(base, tmp_path)
+    sheet, letters, first, _last = geometry["tblFunnel"]
+    a, b = letters[1], letters[2]
+    typed = Formula(f"CTR({a}{first}:{a}{first + 4},{b}{first}:{b}{first + 4})")
+    edit_cells(path, {sheet: {f"BZ{first}": typed}})
+    rep = same_as_full(path, tmp_path)
+    assert rep.mode == "full"
+    assert recalc(path, today=TODAY, progress=False).mode == "full"
