@@ -8,8 +8,8 @@ import re
 
 from ..xlsx import _cells
 from ..xlsx._edit import PackageEdit
+from ..xlsx._sheetxml import add_row_cells, formula_cell, row_cells, row_span, rows_below
 from ._formula import FormulaError, shift_formula
-from ._sheetxml import add_row_cells, formula_cell, row_cells, row_span, rows_below
 
 _FIRST_FORMULA = re.compile(rb'<c r="[A-Z]+\d+"((?: [\w:]+="[^"]*")*)\s*>(<f>([^<]*)</f>)')
 _STYLE = re.compile(rb' s="\d+"')

@@ -238,7 +238,7 @@ def _inject(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
 
 def _add_cells(xml: bytes, missing, targets, columns) -> bytes:
     """Add the Python-only formula cells a table row lacks, styled like the column's first row."""
-    from ._sheetxml import add_row_cells, formula_cell
+    from ..xlsx._sheetxml import add_row_cells, formula_cell
 
     style: dict[int, bytes] = {}
     for c, (first, _t) in columns.items():

@@ -23,10 +23,10 @@ from ..xlsx._atomic import atomic_replace
 from ..xlsx._cells import col_letters, escape
 from ..xlsx._package import open_package, rels_of
 from ..xlsx._scan import scan_sheet
+from ..xlsx._sheetxml import cell_attrs, cell_value, replace_cells
 from ..xlsx._zipwrite import write_zip
 from ._formula import FormulaError, Node, parse, row_template, unparse
 from ._groups import make_groups
-from ._sheetxml import cell_attrs, cell_value, replace_cells
 from .recalc import evaluate_package
 
 

@@ -40,10 +40,10 @@ import numpy as np
 
 from ..xlsx._cells import col_letters, escape, parse_range, unescape
 from ..xlsx._scan import F_COL, F_FKIND, F_FTE, F_FTS, F_ROW, FK_ARRAY, FK_NORMAL
+from ..xlsx._sheetxml import has_value, row_cells, row_span
 from ._eval import Evaluator, Group, table_area
 from ._formula import Node, parse, tokenize
 from ._native import MISSING
-from ._sheetxml import has_value, row_cells, row_span
 from ._values import NA, Rng, Unsupported, XLErr, from_datetime64
 
 __all__ = ["Spills"]

@@ -4,7 +4,7 @@
 first runs :func:`maintain_inputs`, in memory, as part of the same atomic write:
 
 1. **rows typed below 跟进 Follow-up** become table rows (the engine's own rule,
-   :func:`storeops.engine._sheetxml.rows_below`), so they get an ID in the same run;
+   :func:`storeops.xlsx._sheetxml.rows_below`), so they get an ID in the same run;
 2. **buyer IDs** — every follow-up row without one gets its ID, and a duplicated ID is
    resolved (:func:`storeops.buyer_ids.assign_ids`); nothing else in the row changes
    (a workbook of an older schema version, without the column, is upgraded only by

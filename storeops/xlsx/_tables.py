@@ -35,7 +35,7 @@ def _table_frame(pkg: Package, t, xml: bytes, formulas: bool = True) -> pd.DataF
     if extent is not None:  # rows below the sheet's last cell are blank: not allocated
         last = min(last, max(extent[0], first))
     if not t.totals_rows:  # rows typed right below the table count as its rows (recalc adopts them)
-        from ..engine._sheetxml import rows_below
+        from ._sheetxml import rows_below
 
         below = rows_below(xml, c1, c2, r2)
         last = below[-1] if below else last
@@ -258,8 +258,8 @@ def table_parts(
     ...         parts, counts = table_parts(pkg, {"tblFollow": merged})
     ...     recalc("master.xlsm", overlay=parts)                       # one write
     """
-    from ..engine._sheetxml import add_row_cells, formula_cell, rows_below
     from ._refs import shift_formula
+    from ._sheetxml import add_row_cells, formula_cell, rows_below
 
     if mode not in ("replace", "append"):
         raise ValueError("mode must be 'replace' or 'append'")

@@ -44,7 +44,7 @@ def set_cell(xml: bytes, ref: str, value) -> bytes:
     if m is not None:
         style = re.search(rb' s="\d+"', m.group(1))
         return xml[: m.start()] + _cell_xml(ref, style.group(0) if style else b"", value) + xml[m.end() :]
-    from storeops.engine._sheetxml import add_row_cells
+    from storeops.xlsx._sheetxml import add_row_cells
 
     return add_row_cells(xml, row, {col: _cell_xml(ref, b"", value)})
 

@@ -8,8 +8,8 @@ import re
 
 import numpy as np
 
-from ..xlsx._cells import col_index, col_letters, escape
-from ..xlsx._scan import F_CEND, F_CSTART, F_TAGC, F_VE, F_VS
+from ._cells import col_index, col_letters, escape
+from ._scan import F_CEND, F_CSTART, F_TAGC, F_VE, F_VS
 
 _R_ATTR = re.compile(rb"""\s+r\s*=\s*("[^"]*"|'[^']*')""")
 
