@@ -472,6 +472,9 @@ FUNNEL = T(
     anchor_row=6,
 )
 
+#: COUNTIFS criterion leaving junk inquiries (垃圾询盘 = 是 Yes) out of the rates and counts (issue 12)
+NOT_JUNK = '[tblFollow.junk],"<>是 Yes"'
+
 FOLLOW = T(
     "tblFollow",
     S_FOLLOW,
@@ -712,7 +715,7 @@ BUYER_SUMMARY = T(
             "及时回复率 Timely rate",
             "formula",
             "percent",
-            followup.timely_rate_native("[tblFollow.timely]", "[tblFollow.salesperson],{salesperson}"),
+            followup.timely_rate_native("[tblFollow.timely]", "[tblFollow.salesperson],{salesperson}," + NOT_JUNK),
             width=10,
         ),
         Col(
@@ -788,7 +791,7 @@ PK = T(
             "percent",
             followup.timely_rate_native(
                 "[tblFollow.timely]",
-                '[tblFollow.salesperson],{salesperson},[tblFollow.received_at],">="&cfg_month_start',
+                '[tblFollow.salesperson],{salesperson},[tblFollow.received_at],">="&cfg_month_start,' + NOT_JUNK,
                 "0",
             ),
             width=10,
@@ -1029,7 +1032,7 @@ KEYWORDS = T(
 )
 
 _IN_PERIOD = (
-    '[tblFollow.salesperson],{salesperson},[tblFollow.junk],"<>是 Yes",'
+    "[tblFollow.salesperson],{salesperson}," + NOT_JUNK + ","
     '[tblFollow.received_at],">="&{period_start},[tblFollow.received_at],"<"&({period_end}+1)'
 )
 STAFF = T(
