@@ -130,7 +130,7 @@ def _mask_cells(xml: bytes, sst: list[str], pick: Any, sst_masks: dict[int, Any]
             return m.group(0)
         if b"<f" in body:  # a formula's cached text: mask the value, keep the formula
             text = _cell_text(body, attrs, sst)
-            if text is None or fn(text) == text:
+            if text is None or v is None or fn(text) == text:
                 return m.group(0)
             changed += 1
             return m.group(0).replace(b"<v>" + v.group(1) + b"</v>", b"<v>" + escape(fn(text)).encode() + b"</v>")

@@ -74,4 +74,4 @@ __all__ = [
     "title_keywords",
     "title_score",
 ]
-__version__ = "0.1.0"
+__version__ = "0.1.0"  # the one place: pyproject (dynamic), `storeops --version` and the workbook read it

@@ -241,7 +241,7 @@ def finish(result: np.ndarray, *columns: Column) -> np.ndarray:
     if result.dtype.kind == "M":
         out[np.isnat(result)] = None
     for e in reversed(errs):  # the first argument's error wins
-        mask = np.not_equal(e, None)
+        mask = np.not_equal(e, None)  # type: ignore[call-overload]  # numpy stubs: no None operand
         out[mask] = e[mask]
     return out
 
@@ -459,7 +459,7 @@ def _text1(v: Any) -> str:
         return v
     if isinstance(v, bool):
         return "TRUE" if v else "FALSE"
-    if isinstance(v, (float, np.floating)) and float(v).is_integer() and abs(v) < 1e15:
+    if isinstance(v, (float, np.floating)) and float(v).is_integer() and abs(float(v)) < 1e15:
         return str(int(v))
     return str(v)
 

@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._coerce import Column, as_1d, is_error, to_date, to_number, to_text, upstream_error
+from ._coerce import Column as Column  # re-exported: C.Column
+from ._coerce import as_1d, is_error, to_date, to_number, to_text, upstream_error
 from .settings import DEFAULTS
 
 
@@ -126,8 +127,9 @@ def _per_distinct(func: Callable[..., Any], *cols: np.ndarray) -> np.ndarray | N
     """
     if not cols or any(not isinstance(c, np.ndarray) or len(c) != len(cols[0]) for c in cols) or len(cols[0]) < 64:
         return None
-    codes = [_codes(c) for c in cols]
-    if any(c is None for c in codes):
+    maybe_codes = [_codes(c) for c in cols]
+    codes = [c for c in maybe_codes if c is not None]
+    if len(codes) < len(cols):
         return None
     combo = _combine(codes)
     nan_row = np.zeros(len(combo), bool)
@@ -136,16 +138,19 @@ def _per_distinct(func: Callable[..., Any], *cols: np.ndarray) -> np.ndarray | N
             nan_row |= np.isnan(c)
     if nan_row.any():
         combo = combo.copy()
-        combo[nan_row] = _combine([_codes(c[nan_row], exact=True) for c in cols]) + int(combo.max()) + 1
+        # the rows' values are a subset of codable columns, so each has codes again
+        exact = [_codes(c[nan_row], exact=True) for c in cols]
+        combo[nan_row] = _combine([c for c in exact if c is not None]) + int(combo.max()) + 1
     if (len(cols) == 1 and cols[0].dtype != object) or nan_row.any():
         combo = pd.factorize(combo)[0]
-    codes = combo  # numbered in order of first appearance (pd.factorize numbers so)
-    seen = np.maximum.accumulate(codes)
-    first = np.flatnonzero(np.r_[True, codes[1:] > seen[:-1]])
+    # combo is numbered in order of first appearance (pd.factorize numbers so)
+    seen = np.maximum.accumulate(combo)
+    first = np.flatnonzero(np.r_[True, combo[1:] > seen[:-1]])
     results = np.empty(len(first), dtype=object)
     for j, key in enumerate(zip(*(c[first] for c in cols))):
         results[j] = func(*key)
-    return results[codes]
+    per_row: np.ndarray = results[combo]
+    return per_row
 
 
 def bools(mask: np.ndarray, blank: np.ndarray) -> np.ndarray:

@@ -191,7 +191,7 @@ class _Matcher:
         for t in extra:
             group_of.setdefault(_term_norm(t), "custom")
         self.group_of = group_of
-        terms = list(group_of)
+        terms = tuple(group_of)
         regex = _word_regex(terms)
         # "最" is found as a word "最X" (最好, 最佳 …), judged in context
         zui = f"最[{_CJK_CH}]?"

@@ -142,7 +142,7 @@ def _channel(value: str) -> str | None:
 def _channels(arr: np.ndarray) -> tuple[np.ndarray, C.Column]:
     col = C.text(arr, "channel")
     kinds = C.map_distinct(_channel, col.values)
-    bad = np.equal(kinds, None)
+    bad = np.equal(kinds, None)  # type: ignore[call-overload]  # numpy stubs: no None operand
     if bad.any():
         col.add_error(
             bad, (error_text("#VALUE!", "channel", v, "is not 询盘/inquiry or TM/旺旺") for v in col.values[bad])
@@ -217,7 +217,7 @@ def reply_hours(received_at: Any, replied_at: Any, now: Any = None) -> Any:
 def _rules(arr: np.ndarray) -> tuple[np.ndarray, C.Column]:
     col = C.text(arr, "rule")
     code = C.map_distinct(_rule_code, col.values)
-    bad = np.equal(code, None)
+    bad = np.equal(code, None)  # type: ignore[call-overload]  # numpy/pandas stubs (issue 11 code, to type properly)
     if bad.any():
         col.add_error(
             bad, (error_text("#VALUE!", "rule", v, "is not alibaba, alibaba_2024 or 1688") for v in col.values[bad])
@@ -338,7 +338,7 @@ def reply_ok(
     )
     ok = hcol.values <= limit
     pending = (acol.values == 0) & ok
-    blank = np.isnan(hcol.values) | (kinds == "") | np.equal(kinds, None) | pending
+    blank = np.isnan(hcol.values) | (kinds == "") | np.equal(kinds, None) | pending  # type: ignore[call-overload]  # numpy stubs: no None operand
     return restore(finish(C.bools(ok, blank), hcol, ccol, icol, tcol, rcol, acol, fcol), shape)
 
 
@@ -584,7 +584,7 @@ def class_move(before: Any, after: Any) -> Any:
     for arr, name in ((b, "before"), (a, "after")):
         col = C.text(arr, name)
         code = C.map_distinct(_class_code, col.values)
-        bad = np.equal(code, None)
+        bad = np.equal(code, None)  # type: ignore[call-overload]  # numpy/pandas stubs (issue 11 code, to type properly)
         if bad.any():
             col.add_error(bad, (error_text("#VALUE!", name, v, "is not A, B, C or D") for v in col.values[bad]))
         cols.append(col)
@@ -665,7 +665,7 @@ def next_followup(
     scol = C.text(st, "stage")
     cads = [C.setting(arr, f"cadence_{k}", f"cfg_cadence_{k}") for arr, k in zip((ca, cb, cc, cd), "abcd")]
     codes = C.map_distinct(_class_code, ccol.values)
-    bad = np.equal(codes, None)
+    bad = np.equal(codes, None)  # type: ignore[call-overload]  # numpy stubs: no None operand
     if bad.any():
         ccol.add_error(bad, (error_text("#VALUE!", "buyer_class", v, "is not A, B, C or D") for v in ccol.values[bad]))
     code = np.where(bad, -1, codes).astype(np.int64)

@@ -244,7 +244,7 @@ def funnel_diag(
     with np.errstate(over="ignore", invalid="ignore"):  # hostile huge counts give inf, not a warning
         bounced = bnc * vis
         for s, (k, m) in enumerate(((None, None), (clk, imp), (bounced, vis), (inq, vis), (ocol.values, vis))):
-            if k is not None:
+            if k is not None and m is not None:
                 lo[s], hi[s] = wilson(np.round(np.nan_to_num(k)), m, z)
         state = np.full((5, n), _OK_STATE)
         state[0] = np.where(imp < bench[0] * _FEW, _WEAK, _OK_STATE)

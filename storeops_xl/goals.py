@@ -96,7 +96,7 @@ def goal_status(goal: Any, due: Any, met: Any, today: Any = None) -> Any:
     (g, d, m, t), shape = broadcast(goal, due, met, today)
     gcol, dcol, mcol, tcol = C.text(g, "goal"), C.date(d, "due"), C.text(m, "met"), C.date(t, "today")
     code = C.map_distinct(_met, mcol.values)
-    bad = np.equal(code, None)
+    bad = np.equal(code, None)  # type: ignore[call-overload]  # numpy/pandas stubs (issue 11 code, to type properly)
     if bad.any():
         mcol.add_error(bad, (error_text("#VALUE!", "met", v, "is not 是 Yes or 否 No") for v in mcol.values[bad]))
     now = np.where(np.isnan(tcol.values), float((_dt.date.today() - EXCEL_EPOCH.date()).days), tcol.values)

@@ -125,7 +125,7 @@ def order_usd(amount: Any, currency_code: Any = None, fx_usd_cny: Any = None) ->
     ccol = C.text(c, "currency_code")
     fcol = C.setting(fx, "fx_usd_cny", "cfg_fx_usd_cny")
     code = C.map_distinct(_currency, ccol.values)
-    bad = np.equal(code, None)
+    bad = np.equal(code, None)  # type: ignore[call-overload]  # numpy/pandas stubs (issue 11 code, to type properly)
     if bad.any():
         ccol.add_error(bad, (error_text("#VALUE!", "currency_code", v, "is not USD or CNY") for v in ccol.values[bad]))
     zero = fcol.values <= 0
@@ -189,14 +189,14 @@ def order_kind(kind: Any, status: Any = None) -> Any:
     (k, st), shape = broadcast(kind, status)
     kcol, scol = C.text(k, "kind"), C.text(st, "status")
     kinds = C.map_distinct(_kind, kcol.values)
-    bad = np.equal(kinds, None)
+    bad = np.equal(kinds, None)  # type: ignore[call-overload]  # numpy/pandas stubs (issue 11 code, to type properly)
     if bad.any():
         kcol.add_error(bad, (error_text("#VALUE!", "kind", v, f"is not {PAID} or {SAMPLE}") for v in kcol.values[bad]))
     counted = C.map_distinct(_status, scol.values)
-    sbad = np.equal(counted, None)
+    sbad = np.equal(counted, None)  # type: ignore[call-overload]  # numpy/pandas stubs (issue 11 code, to type properly)
     if sbad.any():
         scol.add_error(sbad, (error_text("#VALUE!", "status", v, "is not an order status") for v in scol.values[sbad]))
-    out = np.where(bad | sbad | np.equal(counted, 0) | (kinds == ""), None, kinds).astype(object)
+    out = np.where(bad | sbad | np.equal(counted, 0) | (kinds == ""), None, kinds).astype(object)  # type: ignore[call-overload]  # numpy/pandas stubs (issue 11 code, to type properly)
     return restore(finish(out, kcol, scol), shape)
 
 
@@ -256,7 +256,7 @@ def buyer_totals(
     sums = frame.groupby("buyer", sort=False).sum()
     keys = _keys(buyers)
     out = sums.reindex(keys).fillna(0)
-    out.index = range(len(keys))
+    out.index = range(len(keys))  # type: ignore[assignment]  # numpy/pandas stubs (issue 11 code, to type properly)
     out.loc[np.asarray(keys) == "", :] = 0
     return out.astype({"paid": int, "samples": int, "usd": float})
 

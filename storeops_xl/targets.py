@@ -77,12 +77,13 @@ def target_split(annual: Any, month: Any, weights: Any = None) -> Any:
     month_no = np.where(whole, mnum.values, np.nan)
     if use_date.any():
         month_no[use_date] = _months(mdate.values[use_date])
-    had_value = ~np.isnan(mnum.values) | (np.not_equal(mnum.errors, None) if mnum.errors is not None else False)
+    had_value = ~np.isnan(mnum.values) | (np.not_equal(mnum.errors, None) if mnum.errors is not None else False)  # type: ignore[call-overload]  # numpy stubs: no None operand
     bad = np.isnan(month_no) & had_value
     mcol = C.Column("month", month_no)
     if bad.any():
         raw = np.asarray(m, dtype=object)
         mcol.add_error(bad, (error_text("#VALUE!", "month", v, "is not a month 1–12 or a date") for v in raw[bad]))
+    w: np.ndarray | None
     if weights is None or all(v is None for v in C.range_values(weights)):
         w = np.ones(12)
     else:
@@ -108,7 +109,8 @@ def target_split(annual: Any, month: Any, weights: Any = None) -> Any:
 
 def _months(serial: np.ndarray) -> np.ndarray:
     d = (np.datetime64(EXCEL_EPOCH, "D") + np.floor(serial).astype(np.int64)).astype("datetime64[M]")
-    return (d.astype(np.int64) % 12 + 1).astype(np.float64)
+    months: np.ndarray = (d.astype(np.int64) % 12 + 1).astype(np.float64)
+    return months
 
 
 def _today() -> float:
@@ -293,9 +295,9 @@ def pk_score(actuals: Any, targets: Any, weights: Any, cap: Any = None) -> Any:
         out[np.isnan(score)] = None
         for e in reversed(errors):
             row_err = [next((x for x in row if x is not None), None) for row in e]
-            for i, msg in enumerate(row_err):
-                if msg is not None:
-                    out[i] = msg
+            for i, first_err in enumerate(row_err):
+                if first_err is not None:
+                    out[i] = first_err
         if first_w or (first_other and (terr is None or terr.shape[0] != a.shape[0])):
             out[:] = first_w or first_other
     if a.shape[0] == 1 and (adims is None or len(adims) == 1):
@@ -323,7 +325,7 @@ def _month_weights(weights: Any, months: Any) -> tuple[np.ndarray | None, str | 
         if mcol.errors is not None:
             return None, next(e for e in mcol.errors if e is not None)
         w = np.zeros(12)
-        for m, x in zip(mcol.values, w_all):
+        for m, x in zip(mcol.values, w_all):  # type: ignore[arg-type]  # numpy/pandas stubs (issue 11 code, to type properly)
             if m == m and x:
                 if not (1 <= m <= 12 and m == int(m)):
                     return None, error_text("#VALUE!", "months", m, "is not a month 1–12")
@@ -344,7 +346,7 @@ def _cumulative(serial: np.ndarray, w: np.ndarray) -> np.ndarray:
     days = ((d.astype("datetime64[M]") + 1).astype("datetime64[D]") - first).astype(np.int64)
     day = (d - first).astype(np.int64) + 1
     before = np.concatenate([[0.0], np.cumsum(w)])[m]
-    return (before + w[m] * day / days) / w.sum()
+    return (before + w[m] * day / days) / w.sum()  # type: ignore[no-any-return]  # numpy/pandas stubs (issue 11 code, to type properly)
 
 
 def _season_cum(d: str) -> str:

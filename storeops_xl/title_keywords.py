@@ -73,9 +73,9 @@ class _Index:
             words = tuple(dict.fromkeys(w for w in split(_term_norm(text)) if w not in STOP and w.strip()))
             if not words:
                 continue
-            w = float(len(keywords) - i) if ranked else (0.0 if np.isnan(nums[i]) else float(nums[i]))
-            if words not in best or w > best[words][0]:
-                best[words] = (w, text, i)
+            weight = float(len(keywords) - i) if ranked else (0.0 if np.isnan(nums[i]) else float(nums[i]))
+            if words not in best or weight > best[words][0]:
+                best[words] = (weight, text, i)
         items = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[1][2]))
         self.texts = [v[1] for _, v in items]
         self.weights = np.array([v[0] for _, v in items], dtype=np.float64)
@@ -108,9 +108,9 @@ class _Index:
         aud = np.zeros(n, dtype=np.int64)
         rows, cols = [], []
         for r, t in enumerate(titles):
-            words = set(self.split(_term_norm(t)))
-            aud[r] = _audience(words)
-            for w in words:
+            title_words = set(self.split(_term_norm(t)))
+            aud[r] = _audience(title_words)
+            for w in title_words:
                 c = self.vocab.get(w)
                 if c is not None:
                     rows.append(r)
@@ -127,14 +127,14 @@ class _Index:
         related[np.arange(n), core] = False
         picks = [[int(c)] for c in core]
         if count > 1:
-            words = self.word_sets
-            for r in np.flatnonzero(related.any(axis=1)):
-                pick = picks[r]
-                covered = set(words[pick[0]])
-                for c in np.flatnonzero(related[r]):  # heaviest first
-                    if not words[c] <= covered:  # a keyword adds a search word the others lack
-                        pick.append(int(c))
-                        covered |= words[c]
+            word_sets = self.word_sets
+            for row in np.flatnonzero(related.any(axis=1)):
+                pick = picks[row]
+                covered = set(word_sets[pick[0]])
+                for k in np.flatnonzero(related[row]).tolist():  # heaviest first
+                    if not word_sets[k] <= covered:  # a keyword adds a search word the others lack
+                        pick.append(k)
+                        covered |= word_sets[k]
                         if len(pick) == count:
                             break
         return ["; ".join(self.texts[c] for c in p) for p in picks]
@@ -214,7 +214,7 @@ def title_keywords(
     out[:] = None
     typed = (kcol.values != "") & (tcol.values != "")
     out[typed] = [" ".join(v.split()) for v in kcol.values[typed]]
-    todo = (tcol.values != "") & ~typed & np.not_equal(plat, None)
+    todo = (tcol.values != "") & ~typed & np.not_equal(plat, None)  # type: ignore[call-overload]  # numpy stubs: no None operand
     for zh in (False, True):
         for cnt in np.unique(counts[todo]):
             rows = np.flatnonzero(todo & ((plat == "1688") == zh) & (counts == cnt))

@@ -73,7 +73,8 @@ from ._words import STEMS as _STEMS
 from ._words import STOP as _STOP
 from ._words import WORD as _WORD
 from ._words import Memo, latin_words, zh_words
-from .banned import LABELS, REASONS, _matcher, _term_norm, _word_regex, parse_extra_words
+from .banned import LABELS, _matcher, _term_norm, _word_regex, parse_extra_words
+from .banned_context import REASONS
 from .settings import DEFAULTS
 
 __all__ = ["FAIL_CAP", "WEIGHTS", "clear_cache", "title_issues", "title_score"]
@@ -455,7 +456,7 @@ def platform_column(p: np.ndarray) -> tuple[np.ndarray, Any]:
     column, which carries a ``#VALUE!`` for each unknown platform."""
     pcol = C.text(p, "platform")
     plat = C.map_distinct(platform_key, pcol.values)
-    badp = np.equal(plat, None)
+    badp = np.equal(plat, None)  # type: ignore[call-overload]  # numpy stubs: no None operand
     if badp.any():
         pcol.add_error(
             badp, (error_text("#VALUE!", "platform", v, "is not alibaba or 1688") for v in pcol.values[badp])
@@ -497,7 +498,7 @@ def _run(
 
     out = C.map_distinct(one, tcol.values, kcol.values, plat, tmax, tmin)
     if which == 0:
-        out = np.where(np.equal(out, None), np.nan, out).astype(np.float64)
+        out = np.where(np.equal(out, None), np.nan, out).astype(np.float64)  # type: ignore[call-overload]  # numpy stubs: no None operand
     return restore(finish(out, tcol, kcol, pcol, *lims), shape)
 
 

@@ -21,7 +21,7 @@ import numpy as np
 try:  # on Windows/macOS xlwings registers the functions; on Linux its decorators are no-ops
     import xlwings as xw
 except ImportError:  # pragma: no cover - xlwings is a dependency, this keeps udfs importable
-    xw = None
+    xw = None  # type: ignore[assignment]
 
 
 def _cell(v: Any) -> Any:

@@ -28,11 +28,13 @@ from __future__ import annotations
 
 import argparse
 import importlib.metadata
+import importlib.resources
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from ..errors import StoreOpsError
 
@@ -70,11 +72,15 @@ def documents_dir() -> Path:
     return Path.home() / "Documents"
 
 
+def _winreg() -> Any:
+    """The Windows registry module (ImportError elsewhere); typed Any: its stubs exist only for win32."""
+    return importlib.import_module("winreg")
+
+
 def excel_found(platform: str) -> Path | None:
     if platform.startswith("win"):
         try:
-            import winreg  # type: ignore[import-not-found]
-
+            winreg = _winreg()
             key = winreg.OpenKey(
                 winreg.HKEY_LOCAL_MACHINE, r"SOFTWARE\Microsoft\Windows\CurrentVersion\App Paths\excel.exe"
             )
@@ -109,7 +115,7 @@ def addin_candidates(platform: str) -> list[Path]:
 def registry_default(path: str) -> str | None:
     """Default value of ``HKEY_CLASSES_ROOT\\path`` (``None`` when absent or not on Windows)."""
     try:
-        import winreg  # type: ignore[import-not-found]
+        winreg = _winreg()
     except ImportError:
         return None
     try:
@@ -161,11 +167,12 @@ def run_command(cmd: list[str]) -> int:
 
 def workbook_source() -> Path:
     """The built workbook: ``workbook/StoreOps.xlsm`` of the repository (editable install),
-    else one shipped as package data."""
+    else the one the wheel ships as package data (``storeops/data``, see setup.py)."""
     import storeops
 
-    here = Path(storeops.__file__).resolve().parent
-    for candidate in (here.parent / "workbook" / WORKBOOK_NAME, here / "data" / WORKBOOK_NAME):
+    checkout = Path(storeops.__file__).resolve().parents[1] / "workbook" / WORKBOOK_NAME
+    shipped = Path(str(importlib.resources.files(storeops).joinpath("data", WORKBOOK_NAME)))
+    for candidate in (checkout, shipped):
         if candidate.is_file():
             return candidate
     raise StoreOpsError(

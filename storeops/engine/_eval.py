@@ -126,7 +126,7 @@ class ColData:
                 srows = rows[sparse[0]]
                 for r, v in zip(srows.tolist(), sparse[1].tolist()):
                     self._extra[r] = v
-                self.text[srows] = np.not_equal(sparse[1], None)
+                self.text[srows] = np.not_equal(sparse[1], None)  # type: ignore[call-overload]  # numpy stubs: no None operand
                 self.numeric = False
             return
         if obj is None:
@@ -135,7 +135,7 @@ class ColData:
             if sparse is not None:
                 obj[sparse[0]] = sparse[1]
         self.obj[rows] = obj
-        self.text[rows] = False if numeric else (np.isnan(num) & np.not_equal(obj, None))
+        self.text[rows] = False if numeric else (np.isnan(num) & np.not_equal(obj, None))  # type: ignore[call-overload]  # numpy stubs: no None operand
         if not numeric:
             self.numeric = False
 
@@ -381,13 +381,13 @@ class Evaluator:
             if len(cols) * (r2 - r1 + 1) > 50_000_000:
                 raise Unsupported("range too large")
             objs, nums = [], []
-            blank_o, blank_n = None, None
+            blank: tuple[np.ndarray, np.ndarray] | None = None  # one pair shared by every empty column
             for col in cols:
                 if col is None:
-                    if blank_o is None:
-                        blank_o, blank_n = np.full(r2 - r1 + 1, None, dtype=object), np.full(r2 - r1 + 1, np.nan)
-                    objs.append(blank_o)
-                    nums.append(blank_n)
+                    if blank is None:
+                        blank = np.full(r2 - r1 + 1, None, dtype=object), np.full(r2 - r1 + 1, np.nan)
+                    objs.append(blank[0])
+                    nums.append(blank[1])
                     continue
                 col.ensure(r2 + 1)
                 objs.append(col.obj[r1 : r2 + 1])

@@ -23,6 +23,7 @@ import datetime as _dt
 import re
 
 import numpy as np
+import numpy.typing as npt
 
 from storeops_xl.inputs import EXCEL_EPOCH
 
@@ -84,15 +85,15 @@ def date_parts(serial: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return y, m, d
 
 
-def serial_from_parts(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
+def serial_from_parts(y: npt.ArrayLike, m: npt.ArrayLike, d: npt.ArrayLike) -> np.ndarray:
     """Serials (float) of year/month/day integers in Excel's calendar; months and days
     outside their range roll over (month 13 is January of the next year, day 0 the
     last day of the month before), as DATE does.  February 1900 has 29 days."""
-    y, m, d = (np.asarray(v, dtype=np.int64) for v in (y, m, d))
-    months = (y - 1970) * 12 + (m - 1)
+    years, mons, days = (np.asarray(v, dtype=np.int64) for v in (y, m, d))
+    months = (years - 1970) * 12 + (mons - 1)
     first = (months.astype("datetime64[M]").astype("datetime64[D]") - _EPOCH_D).astype(np.int64)
     first = np.where(first < _MARCH_1900, first - 1, first)  # Jan/Feb 1900 and earlier: one day less
-    return (first + d - 1).astype(np.float64)
+    return (first + days - 1).astype(np.float64)
 
 
 def days_in_month(y: np.ndarray, m: np.ndarray) -> np.ndarray:
@@ -214,8 +215,8 @@ def parse_date_text(text: str) -> float | None:
         a, b, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
         both = {_valid(y, a, b), _valid(y, b, a)}
         if len(both) == 1:
-            day = both.pop()
-            return None if day is None else day + serial
+            certain = both.pop()
+            return None if certain is None else certain + serial
     for form in _AMBIGUOUS:
         if form.fullmatch(date_part):
             raise LocaleDependent(text)

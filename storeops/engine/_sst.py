@@ -59,7 +59,9 @@ class EmptyString:
         if not self.used or self._add is None:
             return
         if self._add == "append":
-            replace[self.pkg.sst_path] = append_empty(self.pkg.read(self.pkg.sst_path))
+            sst_path = self.pkg.sst_path
+            assert sst_path is not None  # "append" is chosen only when the part exists
+            replace[sst_path] = append_empty(self.pkg.read(sst_path))
         else:
             self._create(replace)
 

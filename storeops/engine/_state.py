@@ -72,7 +72,7 @@ def engine_key() -> str:
                     continue
                 with open(os.path.join(d, f), "rb") as fh:
                     crc = zlib.crc32(fh.read(), zlib.crc32(f.encode(), crc))
-    return f"{storeops.__version__}/{crc:08x}"
+    return f"{crc:08x}"  # the core's files include its __version__ (importing it would load pandas)
 
 
 def day_number(d: _dt.date | _dt.datetime) -> float:

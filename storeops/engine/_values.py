@@ -272,7 +272,7 @@ def merge_errors(*errs: np.ndarray | None) -> np.ndarray | None:
             if e[0] is not None:
                 out[:] = e[0]
             continue
-        m = np.not_equal(e, None)
+        m = np.not_equal(e, None)  # type: ignore[call-overload]  # numpy stubs: no None operand
         out[m] = e[m]
     return out
 
@@ -288,7 +288,7 @@ def with_errors(values: Any, errs: np.ndarray | None) -> Any:
     out = values.astype(object) if values.dtype != object else values.copy()
     if out.dtype == object and values.dtype.kind == "f":
         out[np.isnan(values)] = None
-    m = np.not_equal(errs, None)
+    m = np.not_equal(errs, None)  # type: ignore[call-overload]  # numpy stubs: no None operand
     if len(errs) == 1:
         if errs[0] is not None:
             out[:] = errs[0]

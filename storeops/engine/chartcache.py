@@ -25,7 +25,7 @@ def _values(book, ref: str) -> list[Any] | None:
     if where is None:
         return None
     sheet, c1, r1, c2, r2 = where
-    out = []
+    out: list[Any] = []
     for c in range(c1, c2 + 1):
         col = book.cols.get((sheet, c))
         if col is None:

@@ -102,6 +102,7 @@ def _as_edition(src: str, out: str, today: _dt.date | None) -> PortableReport | 
     for t in schema.TABLES.values():
         n = max(len(data.get(t.name, ())), 1)
         for c in t.formulas:
+            assert c.formula is not None  # Table.formulas lists the formula columns
             if python_only(c.formula):
                 rep.values += n
             else:

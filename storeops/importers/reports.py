@@ -122,7 +122,7 @@ def to_usd(values: Any, currency: str | None, fx_usd_cny: float) -> list[Any]:
     >>> to_usd([72.0, None], "CNY", 7.2)
     [10.0, None]
     """
-    out = []
+    out: list[float | None] = []
     for v in values:
         v = clean_value(v)
         if v is None:

@@ -1,6 +1,6 @@
 """Excel glue for StoreOps XL: the VBA project, the ribbon tab and the xlwings settings.
 
-The VBA lives as text in ``workbook/vba/`` (``ThisWorkbook.cls`` with
+The VBA lives as text in ``storeops/vba/src/`` (package data: ``ThisWorkbook.cls`` with
 ``Workbook_BeforeSave``, ``StoreOpsRibbon.bas`` with the ribbon callbacks); the UDF wrapper
 module ``xlwings_udfs`` is generated from ``udfs.__all__`` at build time.  The workbook
 builder calls, in this order::
@@ -31,6 +31,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from importlib import resources
 from pathlib import Path
 
 from ._project import build_project, document_module
@@ -52,8 +53,8 @@ __all__ = [
     "vba_project_bin",
 ]
 
-#: Where the VBA text files live (the repository's ``workbook/vba``).
-VBA_SOURCE_DIR = Path(__file__).resolve().parents[2] / "workbook" / "vba"
+#: Where the VBA text files live: package data (``storeops/vba/src``), so a wheel builds the workbook too.
+VBA_SOURCE_DIR = Path(str(resources.files(__name__).joinpath("src")))
 
 #: Rows of the ``xlwings.conf`` sheet, from cell A1 down (no header row: xlwings reads
 #: ``A1:B1`` expanded down as key → value and upper-cases the keys).  Only keys whose value

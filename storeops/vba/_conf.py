@@ -20,15 +20,22 @@ CONF_SHEET = "xlwings.conf"
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
+def _found(pattern: str, text: str) -> re.Match[str]:
+    m = re.search(pattern, text)
+    if m is None:
+        raise KeyError(f"not found in the workbook's parts: {pattern}")
+    return m
+
+
 def _conf_sheet_part(zf: zipfile.ZipFile) -> str:
     workbook = zf.read("xl/workbook.xml").decode("utf-8")
     m = re.search(r'<sheet\b[^>]*name="' + re.escape(CONF_SHEET) + r'"[^>]*/>', workbook)
     if not m:
         raise KeyError(f"no sheet named {CONF_SHEET!r}")
-    rid = re.search(r'r:id="([^"]+)"', m.group(0)).group(1)
+    rid = _found(r'r:id="([^"]+)"', m.group(0)).group(1)
     rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8")
-    rel = re.search(r'<Relationship\b[^>]*Id="' + re.escape(rid) + r'"[^>]*/>', rels).group(0)
-    target = re.search(r'Target="([^"]+)"', rel).group(1)
+    rel = _found(r'<Relationship\b[^>]*Id="' + re.escape(rid) + r'"[^>]*/>', rels).group(0)
+    target = _found(r'Target="([^"]+)"', rel).group(1)
     return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
 
 

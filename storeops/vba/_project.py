@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from ._cfb import write_cfb
 from ._compress import compress
@@ -47,7 +48,7 @@ REGISTERED_REFERENCES = (
 #: Excel resolves it to the already-open add-in ``xlwings.xlam`` (``xlwings addin install``
 #: puts it in XLSTART, so it is open before any workbook); the paths are only fallbacks.
 #: Version numbers are the PROJECTVERSION of the xlwings 0.37.8 add-in.
-XLWINGS_REFERENCE = {
+XLWINGS_REFERENCE: dict[str, Any] = {
     "name": "xlwings",
     "absolute": r"*\C%APPDATA%\Microsoft\Excel\XLSTART\xlwings.xlam",
     "relative": r"*\Cxlwings.xlam",

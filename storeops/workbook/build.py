@@ -41,6 +41,7 @@ except ImportError:  # pragma: no cover - older XlsxWriter: fall back to write_f
     CellFormulaTuple = None
 
 from storeops.xlsx.calcid import CALC_ID
+from storeops_xl import __version__
 from storeops_xl.settings import SETTINGS
 
 from . import schema
@@ -490,7 +491,7 @@ def build_workbook(
                 "subject": "阿里国际站/1688 店铺运营 Alibaba.com / 1688 store operations",
                 "author": "StoreOps XL",
                 "company": "StoreOps XL",
-                "comments": "Built by `storeops build`; do not edit the VBA by hand.",
+                "comments": f"Built by storeops {__version__} (`storeops build`); do not edit the VBA by hand.",
                 "created": FIXED_CREATED,
             }
         )

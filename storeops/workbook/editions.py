@@ -143,8 +143,10 @@ def _close_paren(text: str, i: int) -> int:
 def twin_call(name: str, args: list[str]) -> str:
     """The native twin of ``NAME(args)`` with the argument texts filled in.
 
+    An omitted setting argument reads as a blank cell, so the setting's default applies:
+
     >>> twin_call("PACE_LABEL", ["Q8"])
-    'IF(Q8="","",IF(--Q8>=1.05,"领先",IF(--Q8<0.9,"落后","正常")))'
+    'IF(Q8="","",IF(--Q8>=IF(""="",1.05,--""),"领先",IF(--Q8<IF(""="",0.9,--""),"落后","正常")))'
     """
     spec = _specs()[name]
     return _fill(spec.twin, name, args)

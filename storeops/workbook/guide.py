@@ -116,9 +116,9 @@ def write_guide(ws, st) -> None:
 
     ws.merge_range(r, 0, r, 2, "规则与阈值 Rules and thresholds (设置 Settings 可改 cfg_*)", st.guide_head)
     r += 1
-    for head, lines in guide_rules():
+    for head, rule_lines in guide_rules():
         ws.write_string(r, 0, head, st.bold)
-        for line in lines:
+        for line in rule_lines:
             ws.write_string(r, 1, line, st.plain)
             r += 1
     r += 1

@@ -227,7 +227,8 @@ def migrate(path: str | os.PathLike[str]) -> MigrationReport:
         if before == SCHEMA_VERSION:
             return report
         with tempfile.TemporaryDirectory(prefix="storeops-migrate-") as folder, contextlib.ExitStack() as stack:
-            current, parts = pkg, {}
+            current = pkg
+            parts: dict[str, bytes] = {}
             # a file of the current layout that lost its stamp (a program that drops
             # docProps/custom.xml) is only stamped: it is no version-1 file
             start = before

@@ -76,7 +76,7 @@ class _Hashing:
 
 def atomic_write(
     path: str | os.PathLike[str],
-    write_fn: Callable[[BinaryIO], None],
+    write_fn: Callable[[BinaryIO], object],
     *,
     before_rename: Callable[[], None] | None = None,
 ) -> bytes:

@@ -74,7 +74,7 @@ def schema_version_parts(pkg: Package, version: int) -> dict[str, bytes]:
     part = _custom_part(pkg)
     if part is None:
         part = "docProps/custom.xml"
-        root = etree.Element(f"{{{_CP}}}Properties", nsmap={None: _CP, "vt": _VT})
+        root = etree.Element(f"{{{_CP}}}Properties", nsmap={None: _CP, "vt": _VT})  # type: ignore[dict-item]  # lxml-stubs: no None (default) prefix
         rels = pkg.xml("_rels/.rels")
         ids = {r.get("Id") for r in rels}
         k = 1

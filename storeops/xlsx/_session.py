@@ -243,7 +243,7 @@ def clean_stale_temps(path: str) -> list[str]:
     when they are more than ten minutes old.  Returns the names removed."""
     d, name = os.path.split(os.path.abspath(path))
     mine = re.compile(re.escape(temp_prefix(name)) + r"[a-z0-9_]{8}\.tmp$")
-    removed = []
+    removed: list[str] = []
     try:
         entries = os.listdir(d)
     except OSError:

@@ -295,6 +295,7 @@ def table_parts(
                 formula[c1 + j] = "\0" + tc.formula
         # each formula column: one "%"-template of its cell, the row numbers as holes
         templates: dict[int, tuple[bytes, tuple[int, ...]]] = {}
+        offs: tuple[int, ...]
         for c, f in formula.items():
             if f.startswith("\0"):
                 body, offs = f[1:].replace("%", "%%"), ()

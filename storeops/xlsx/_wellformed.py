@@ -595,7 +595,9 @@ class _TooDeep(Exception):
     pass
 
 
-_CELL_REF = re.compile(rb"<(c|row)[ \t\r\n][^>]*?(?<=[ \t\r\n])r[ \t\r\n]*=[ \t\r\n]*[\"']([^\"']*)[\"']")
+_CELL_REF = re.compile(
+    rb"<(c|row)[ \t\r\n][^>]*?(?<=[ \t\r\n])r[ \t\r\n]*=[ \t\r\n]*(?P<q>[\"'])(?P<ref>[^<>]*?)(?P=q)"
+)
 
 
 _SST_REF = re.compile(rb"<c[ \t\r\n][^>]*?(?<=[ \t\r\n])t=[\"']s[\"'][^>]*(?<!/)>\s*<v>([^<]*)<")
@@ -614,20 +616,20 @@ def _extent_py(data: bytes, stats: np.ndarray) -> tuple[int, int] | None:
     cols: dict[bytes, int] = {}
     max_row = max_col = 0
     for m in _CELL_REF.finditer(data):
-        ref = _GOOD_REF.fullmatch(m.group(2))
+        ref = _GOOD_REF.fullmatch(m.group("ref"))
         letters = ref.group(1) if ref else b""
         if ref is None or (m.group(1) == b"c") != bool(letters):
-            return 13, m.start(2)
+            return 13, m.start("ref")
         row = int(ref.group(2))
         if letters:
             col = cols.get(letters)
             if col is None:
                 col = cols[letters] = sum((c - 64) * 26**i for i, c in enumerate(reversed(letters)))
             if col > 16384:
-                return 13, m.start(2)
+                return 13, m.start("ref")
             max_col = max(max_col, col)
         if row > 1048576:
-            return 13, m.start(2)
+            return 13, m.start("ref")
         max_row = max(max_row, row)
     stats[0], stats[2] = max(int(stats[0]), max_row), max(int(stats[2]), max_col)
     return None

@@ -23,14 +23,14 @@ AS_OF = dt.date(2026, 11, 21)
 
 
 @pytest.fixture(scope="module")
-def frames():
+def small_frames():
     return demo_frames(AS_OF, buyers=40, products=12, funnel_weeks=2, keywords=15)
 
 
-def _build(tmp_path, frames, edition):
+def _build(tmp_path, small_frames, edition):
     return build_workbook(
         tmp_path / f"book.{edition}",
-        data=frames,
+        data=small_frames,
         settings=demo_settings(AS_OF),
         edition=edition,
         calculate=True,
@@ -111,12 +111,12 @@ def _compare(xlsm, xlsx) -> list[str]:
     return diffs
 
 
-def test_fresh_editions_agree(tmp_path, frames):
-    assert _compare(_build(tmp_path, frames, "xlsm"), _build(tmp_path, frames, "xlsx")) == []
+def test_fresh_editions_agree(tmp_path, small_frames):
+    assert _compare(_build(tmp_path, small_frames, "xlsm"), _build(tmp_path, small_frames, "xlsx")) == []
 
 
-def test_same_edits_same_values(tmp_path, frames):
-    books = [_build(tmp_path, frames, e) for e in ("xlsm", "xlsx")]
+def test_same_edits_same_values(tmp_path, small_frames):
+    books = [_build(tmp_path, small_frames, e) for e in ("xlsm", "xlsx")]
     for p in books:
         _edit(p)
         report = recalc(p, today=AS_OF, progress=False)
@@ -131,13 +131,13 @@ def test_same_edits_same_values(tmp_path, frames):
     assert "nike" in products.iloc[0]["banned"].lower()
 
 
-def test_xlsx_has_no_udf_and_no_macro(tmp_path, frames):
+def test_xlsx_has_no_udf_and_no_macro(tmp_path, small_frames):
     import zipfile
 
     from storeops.workbook.formulas import functions_in
     from storeops_xl import FUNCTIONS
 
-    p = _build(tmp_path, frames, "xlsx")
+    p = _build(tmp_path, small_frames, "xlsx")
     with zipfile.ZipFile(p) as z:
         names = z.namelist()
         assert not any("vbaProject" in n or n.startswith("customUI") for n in names)
@@ -151,9 +151,9 @@ def test_xlsx_has_no_udf_and_no_macro(tmp_path, frames):
 
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("edition", ["xlsm", "xlsx"])
-def test_libreoffice_save_then_recalc(tmp_path, frames, edition):
+def test_libreoffice_save_then_recalc(tmp_path, small_frames, edition):
     soffice = soffice_or_skip()
-    original = _build(tmp_path, frames, edition)
+    original = _build(tmp_path, small_frames, edition)
     target = "xlsx" if edition == "xlsx" else "xlsm:Calc MS Excel 2007 VBA XML"
     out = convert(soffice, original, tmp_path / "lo", target, tmp_path / "profile")
     saved = out / original.name
@@ -163,14 +163,14 @@ def test_libreoffice_save_then_recalc(tmp_path, frames, edition):
 
 
 @pytest.mark.libreoffice
-def test_recalc_restores_vba_code_names_after_a_libreoffice_save(tmp_path, frames):
+def test_recalc_restores_vba_code_names_after_a_libreoffice_save(tmp_path, small_frames):
     """LibreOffice keeps vbaProject.bin but drops codeName; without it Workbook_BeforeSave
     no longer fires in Excel.  recalc puts the names back."""
     import re
     import zipfile
 
     soffice = soffice_or_skip()
-    original = _build(tmp_path, frames, "xlsm")
+    original = _build(tmp_path, small_frames, "xlsm")
     out = convert(soffice, original, tmp_path / "lo", "xlsm:Calc MS Excel 2007 VBA XML", tmp_path / "profile")
     saved = out / original.name
 

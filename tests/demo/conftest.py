@@ -2,25 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from storeops.demo import DEMO_AS_OF, demo_frames, demo_settings
+from storeops.demo import DEMO_AS_OF, demo_settings
 from storeops.workbook import build_workbook
 
-
-@pytest.fixture(scope="session")
-def frames():
-    return demo_frames(DEMO_AS_OF)
-
-
-@pytest.fixture(scope="session")
-def demo_book(tmp_path_factory, frames):
-    """The demo workbook, built and recalculated by the headless engine."""
-    from storeops.engine import recalc
-
-    path = build_workbook(
-        tmp_path_factory.mktemp("demo") / "StoreOps-demo.xlsm", data=frames, settings=demo_settings(DEMO_AS_OF)
-    )
-    recalc(path, progress=False)
-    return path
+# frames and demo_book: tests/conftest.py
 
 
 @pytest.fixture(scope="session")

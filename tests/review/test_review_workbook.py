@@ -8,16 +8,8 @@ import zipfile
 
 import pytest
 
-from storeops.demo import demo_frames, demo_settings
-from storeops.workbook import build_workbook
+from storeops.demo import demo_settings
 from storeops.workbook.schema import S_REVIEW
-
-
-@pytest.fixture(scope="module")
-def demo_book(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "Demo.xlsm"
-    build_workbook(path, data=demo_frames(), settings=demo_settings())
-    return path
 
 
 def _parts(path):
@@ -25,9 +17,9 @@ def _parts(path):
         return {n: hashlib.sha256(zf.read(n)).hexdigest() for n in zf.namelist()}
 
 
-def test_review_sheet_and_pdf(demo_book, tmp_path):
+def test_review_sheet_and_pdf(demo_built, tmp_path):
     wb = tmp_path / "Demo.xlsm"
-    shutil.copyfile(demo_book, wb)
+    shutil.copyfile(demo_built, wb)
     before = _parts(wb)
     out = subprocess.run(
         [sys.executable, "-m", "storeops.cli", "review", str(wb), "--week", "2026-W47", "--out", str(tmp_path / "out")],
@@ -74,11 +66,11 @@ def test_review_sheet_and_pdf(demo_book, tmp_path):
     assert "PK" in text and "2026-W47" in text
 
 
-def test_review_numbers_match_demo_inputs(demo_book):
+def test_review_numbers_match_demo_inputs(demo_built):
     from storeops.review.compute import compute_review
     from storeops.xlsx import read_tables
 
-    frames = read_tables(str(demo_book))
+    frames = read_tables(str(demo_built))
     r = compute_review(frames, "2026-W47", settings=demo_settings())
     import pandas as pd
 

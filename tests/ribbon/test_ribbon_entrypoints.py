@@ -21,7 +21,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 @pytest.fixture(scope="module")
-def demo_book(tmp_path_factory):
+def book_with_bad_row(tmp_path_factory):
     path = tmp_path_factory.mktemp("ribbon") / "Demo.xlsm"
     frames = demo_frames()
     frames["tblFollow"] = frames["tblFollow"].astype(object)
@@ -56,17 +56,17 @@ def _same_tables(a, b):
         pd.testing.assert_frame_equal(ta[k], tb[k], check_dtype=False)
 
 
-def test_refresh_equals_recalc(demo_book, tmp_path):
+def test_refresh_equals_recalc(book_with_bad_row, tmp_path):
     from storeops.engine import recalc
 
-    a, b = _pair(demo_book, tmp_path)
+    a, b = _pair(book_with_bad_row, tmp_path)
     r.refresh(str(a))
     recalc(str(b), progress=False)
     _same_tables(a, b)
 
 
-def test_import_export_equals_cli_import(demo_book, tmp_path):
-    a, b = _pair(demo_book, tmp_path)
+def test_import_export_equals_cli_import(book_with_bad_row, tmp_path):
+    a, b = _pair(book_with_bad_row, tmp_path)
     paths = [str(FIXTURES / "Products-2026-09-19.csv"), str(FIXTURES / "getKeywords-2026-09-19.csv")]
     rep = r.import_export(paths, book_path=str(a))
     out = cli("import", *paths, "--into", b)
@@ -100,8 +100,8 @@ def _review_sheet(path):
         return {n: zf.read(n) for n in names}
 
 
-def test_weekly_review_equals_cli_review(demo_book, tmp_path):
-    a, b = _pair(demo_book, tmp_path)
+def test_weekly_review_equals_cli_review(book_with_bad_row, tmp_path):
+    a, b = _pair(book_with_bad_row, tmp_path)
     res = r.weekly_review(str(a), week="2026-W47", out_dir=str(tmp_path / "pa"))
     out = cli("review", b, "--week", "2026-W47", "--out", tmp_path / "pb")
     assert out.returncode == 0, out.stderr
@@ -109,9 +109,9 @@ def test_weekly_review_equals_cli_review(demo_book, tmp_path):
     assert Path(res.pdf).exists() and (tmp_path / "pb" / "Book-review-2026-W47.pdf").exists()
 
 
-def test_check_data_equals_cli_check(demo_book):
-    problems = r.check_data(str(demo_book))
-    out = cli("check", demo_book)
+def test_check_data_equals_cli_check(book_with_bad_row):
+    problems = r.check_data(str(book_with_bad_row))
+    out = cli("check", book_with_bad_row)
     assert out.returncode == (1 if problems else 0)
     assert any("不是数字" in p.reason for p in problems)
     assert f"{len(problems)} problem(s)" in out.stdout

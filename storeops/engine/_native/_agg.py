@@ -57,9 +57,9 @@ def gather(args, counting: bool = False) -> Numbers:
                 f = a.flat_num
                 out.fixed.append(f[~np.isnan(f)])
                 if not counting:
-                    e = a.first_error()
-                    if e is not None:
-                        out.errs.append(np.array([e], dtype=object))
+                    first = a.first_error()
+                    if first is not None:
+                        out.errs.append(np.array([first], dtype=object))
         elif is_vec(a) and a.dtype != object:
             out.rows.append((a if a.dtype.kind == "f" else a.astype(np.float64))[:, None])
         elif is_vec(a):
@@ -113,6 +113,6 @@ def finish(value: Any, nums: Numbers) -> Any:
         return err[0] if err[0] is not None else value
     out = np.empty(len(err), dtype=object)
     out[:] = list(value) if is_vec(value) else [value] * len(err)
-    hit = np.not_equal(err, None)
+    hit = np.not_equal(err, None)  # type: ignore[call-overload]  # numpy stubs: no None operand
     out[hit] = err[hit]
     return out

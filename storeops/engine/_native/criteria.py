@@ -73,7 +73,7 @@ class Keys:
             fcodes, funiq = pd.factorize(folded)
             self.tcode[self.istext] = np.asarray(fcodes)[codes]
             self.texts = np.asarray(funiq, dtype=object)
-            first = {}
+            first: dict[int, Any] = {}
             for u, f in zip(uniq.tolist(), np.asarray(fcodes).tolist()):
                 first.setdefault(f, u)
             self._raw = [first[i] for i in range(len(funiq))]
@@ -123,7 +123,8 @@ class Criterion:
     """One criterion value, parsed the way Excel reads it."""
 
     def __init__(self, c: Any):
-        self.op, self.kind, self.value, self.wild = "=", "num", 0.0, None
+        self.op, self.kind, self.wild = "=", "num", None
+        self.value: Any = 0.0  # by kind: a number, a bool/error code or a case-folded text
         if c is None or c is MISSING:  # a reference to an empty cell means 0
             return
         if isinstance(c, (bool, np.bool_)):
@@ -137,6 +138,7 @@ class Criterion:
             self.value = 0.0 if f != f else f
             return
         m = _OP.match(c)
+        assert m is not None  # the pattern matches every text
         op, rest = m.group(1), m.group(2)
         self.op = op or "="
         if rest == "":
@@ -259,6 +261,7 @@ class _Values:
 def _aggregate(how: str, vals: _Values | None, mask: np.ndarray, unstored: int = 0) -> Any:
     if how == "count":
         return float(np.count_nonzero(mask) + unstored)
+    assert vals is not None  # every other aggregate has a value range
     err = vals.first_error(mask)
     if err is not None:
         return err
@@ -290,7 +293,7 @@ def _value_range(ctx, rng: Any, shape: tuple[int, int], resize: bool) -> Rng | X
 def criteria(ctx, pairs, value_rng, how: str, resize: bool = False) -> Any:
     """Evaluate a COUNTIFS/SUMIFS-style call; criteria may vary per row."""
     ranges, crits = [], []
-    shape = None
+    shape: tuple[int, int] | None = None
     for rng, crit in pairs:
         r = range_arg(rng)
         if r.per_row:
@@ -302,6 +305,7 @@ def criteria(ctx, pairs, value_rng, how: str, resize: bool = False) -> Any:
         ranges.append(r)
         crits.append(single(ctx, crit))
     vals = None
+    assert shape is not None  # COUNTIFS/SUMIFS … take at least one criteria range
     if how != "count":
         vr = _value_range(ctx, value_rng, shape, resize)
         if isinstance(vr, XLErr):
@@ -326,7 +330,8 @@ def criteria(ctx, pairs, value_rng, how: str, resize: bool = False) -> Any:
         return _aggregate(how, vals, fixed, unstored if fixed_blank else 0)
     # per-row criteria: one mask per distinct combination
     cols = [as_object(crits[i], ctx.n) for i in vec_idx]
-    codes, firsts = [], []
+    codes: list[np.ndarray] = []
+    firsts: list[list[Criterion]] = []
     for col in cols:
         norm = pd.Series([value_key(v) for v in col], dtype=object)
         cd, un = pd.factorize(norm, sort=False)
@@ -336,8 +341,8 @@ def criteria(ctx, pairs, value_rng, how: str, resize: bool = False) -> Any:
             seen.setdefault(code, col[j])
         firsts.append([Criterion(seen[k]) for k in range(len(un))])
     combo = codes[0].astype(np.int64)
-    for cd, un in zip(codes[1:], firsts[1:]):
-        combo = combo * len(un) + cd
+    for cd, options in zip(codes[1:], firsts[1:]):
+        combo = combo * len(options) + cd
     ucombo, inv = np.unique(combo, return_inverse=True)
     if len(ucombo) > 256 and how in ("count", "sum") and all(c.simple for un in firsts for c in un):
         return _grouped(keys, vec_idx, firsts, codes, fixed, vals, how)
@@ -346,9 +351,9 @@ def criteria(ctx, pairs, value_rng, how: str, resize: bool = False) -> Any:
         mask = fixed.copy()
         rest = cval
         picks = []
-        for un in reversed(firsts):
-            rest, k = divmod(rest, len(un))
-            picks.append(un[k])
+        for options in reversed(firsts):
+            rest, k = divmod(rest, len(options))
+            picks.append(options[k])
         blank = fixed_blank
         for i, c in zip(vec_idx, reversed(picks)):
             mask &= c.mask(keys[i])

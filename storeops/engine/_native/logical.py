@@ -127,7 +127,7 @@ def _logicals(ctx, a: Any) -> tuple[Any, Any, Any]:
     t, e = truth(a)
     if is_vec(a):
         present = (
-            np.not_equal(as_object(a, len(a)), None)
+            np.not_equal(as_object(a, len(a)), None)  # type: ignore[call-overload]  # numpy stubs: no None operand
             if a.dtype == object
             else ~np.isnan(a)
             if a.dtype.kind == "f"

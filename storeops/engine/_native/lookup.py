@@ -81,14 +81,14 @@ def _approx(ctx, needles: Any, hay: Rng, descending: bool) -> Any:
             out[i] = NA
             continue
         if k[0] not in by_type:
-            pos = [j for j, x in enumerate(vals) if value_key(x)[0] == k[0]]
-            if len(pos) != len(vals):
+            same = [j for j, x in enumerate(vals) if value_key(x)[0] == k[0]]
+            if len(same) != len(vals):
                 raise Unsupported("approximate lookup in data of mixed types or with blanks")
-            keys = [value_key(vals[j])[1] for j in pos]
+            keys = [value_key(vals[j])[1] for j in same]
             ordered = keys == sorted(keys, reverse=descending)
             if not ordered:
                 raise Unsupported("approximate lookup in data that is not sorted")
-            by_type[k[0]] = (np.asarray(pos), keys)
+            by_type[k[0]] = (np.asarray(same), keys)
         pos, keys = by_type[k[0]]
         x = k[1]
         if descending:

@@ -173,7 +173,7 @@ def _number(sec: list[str], x: float, sign: bool) -> str:
         sign = False  # rounds to zero: no minus sign
     if ints == "0" and not any(toks[i] == "0" for i in int_places):
         ints = ""
-    out = [None] * len(toks)
+    out: list[str | None] = [None] * len(toks)
     # integer placeholders, filled from the right
     if int_places:
         if group:
@@ -214,10 +214,10 @@ def _number(sec: list[str], x: float, sign: bool) -> str:
                 out[i] = fd[k]
             else:
                 out[i] = "" if toks[i] == "#" else " " if toks[i] == "?" else "0"
-    text = []
+    text: list[str] = []
     for i, t in enumerate(toks):
-        if out[i] is not None:
-            text.append(out[i])
+        if (filled := out[i]) is not None:
+            text.append(filled)
         elif i in drop:
             continue
         elif t == "." or t == "%" or t == ",":

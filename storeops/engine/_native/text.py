@@ -54,9 +54,9 @@ def _map(ctx, f, x, *counts) -> Any:
     for e in errs:
         if e is not None:
             e = np.broadcast_to(e, (n,))
-            hit = np.equal(out, None) & np.not_equal(e, None)
+            hit = np.equal(out, None) & np.not_equal(e, None)  # type: ignore[call-overload]  # numpy stubs: no None operand
             out[hit] = e[hit]
-    for i in np.flatnonzero(np.equal(out, None)).tolist():
+    for i in np.flatnonzero(np.equal(out, None)).tolist():  # type: ignore[call-overload]  # numpy stubs: no None operand
         out[i] = f(to_text1(xo[i]), *(float(c[i]) for c in cols))
     return out
 

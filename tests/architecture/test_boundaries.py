@@ -1,0 +1,110 @@
+"""The package boundaries hold: a pure core, adapters that use its public API, no cycles.
+
+The allow-list below records known violations that another change removes; a new violation
+fails, and so does an entry that is no longer needed (delete it: the list only shrinks).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ._imports import PACKAGES, all_imports, component, top
+
+IMPORTS = all_imports()
+
+#: The core is pandas/numpy only: no Excel binding, no workbook library, no adapter.
+CORE_FORBIDDEN = {"xlwings", "openpyxl", "xlsxwriter", "storeops", "udfs"}
+
+#: Dependencies against the layering (core → xlsx → engine → workbook → commands); each one closes a
+#: cycle between packages.  Allowed until the change named beside it lands.
+BACK_EDGES_ALLOWED = {
+    # build_workbook(calculate=True) runs the engine and reads its NATIVE_FUNCTIONS (lazy imports)
+    ("storeops.workbook", "storeops.engine"),
+    # recalc runs the team upkeep (buyer IDs, rows typed below, roster rows: issue 10) before evaluating,
+    # and the upkeep adopts rows with the engine's table extension (lazy imports)
+    ("storeops.engine", "storeops.maintain"),
+    # the builder and the migration fill buyer IDs and roster rows with the same upkeep (lazy imports)
+    ("storeops.workbook", "storeops.maintain"),
+}
+
+
+def test_core_imports_no_adapter_or_excel_library():
+    offenders = [str(i) for i in IMPORTS if top(i.module) == "storeops_xl" and top(i.target) in CORE_FORBIDDEN]
+    assert offenders == []
+
+
+def test_udfs_import_only_the_core_public_api():
+    offenders = [
+        str(i)
+        for i in IMPORTS
+        if top(i.module) == "udfs"
+        and (top(i.target) == "storeops" or (top(i.target) == "storeops_xl" and "._" in i.target))
+    ]
+    assert offenders == []
+
+
+def _private_core_imports() -> set[tuple[str, str]]:
+    found = set()
+    for i in IMPORTS:
+        parts = i.target.split(".")
+        if top(i.module) == "storeops" and parts[0] == "storeops_xl" and len(parts) > 1 and parts[1].startswith("_"):
+            if not parts[1].startswith("__"):  # __version__ is public
+                found.add((i.module, ".".join(parts[:2])))
+    return found
+
+
+def test_no_private_core_imports():
+    found = _private_core_imports()
+    assert not found, f"storeops imports private core modules (use storeops_xl or storeops_xl.inputs): {sorted(found)}"
+
+
+def _component_graph() -> dict[str, set[str]]:
+    known = {component(i.module) for i in IMPORTS}
+    graph: dict[str, set[str]] = defaultdict(set)
+    for i in IMPORTS:
+        src, dst = component(i.module), component(i.target)
+        if top(i.target) in PACKAGES and dst in known and dst != src:
+            graph[src].add(dst)
+    return graph
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One cycle of the graph as a path, or None (depth-first search, colours)."""
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return stack[stack.index(nxt) :] + [nxt]
+            if nxt not in state and (found := visit(nxt)):
+                return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (found := visit(node)):
+            return found
+    return None
+
+
+def test_no_import_cycles_between_packages():
+    graph = _component_graph()
+    for src, dst in BACK_EDGES_ALLOWED:
+        graph[src].discard(dst)
+    cycle = _cycle(graph)
+    assert cycle is None, "import cycle between packages: " + " → ".join(cycle or [])
+
+
+def test_back_edge_allow_list_only_shrinks():
+    graph = _component_graph()
+    gone = {(src, dst) for src, dst in BACK_EDGES_ALLOWED if dst not in graph.get(src, ())}
+    assert not gone, f"no longer imported: delete from BACK_EDGES_ALLOWED: {sorted(gone)}"
+
+
+def test_the_cycle_check_finds_a_cycle():
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _cycle({"a": {"b"}, "b": {"c"}}) is None

@@ -1,1 +1,0 @@
-from engine._book import vba_bytes, xlsm  # noqa: F401  (fixtures)
