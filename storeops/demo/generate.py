@@ -15,7 +15,7 @@ Examples
 >>> frames = demo_frames(date(2026, 11, 21), buyers=40, products=12, funnel_weeks=2, keywords=10)
 >>> len(frames["tblFollow"]), len(frames["tblFunnel"]), len(frames["tblSalespeople"])
 (40, 24, 3)
->>> frames["tblOrders"]["buyer_id"].isin(frames["tblFollow"]["buyer_id"]).all()
+>>> bool(frames["tblOrders"]["buyer_id"].isin(frames["tblFollow"]["buyer_id"]).all())
 True
 """
 

@@ -42,7 +42,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from storeops.tables import is_blank
 from storeops_xl.orders import PAID, SAMPLE
 
 __all__ = ["OLD_TOTALS", "opening_orders", "split_typed_totals"]
@@ -58,6 +57,8 @@ OLD_TOTALS = {
 
 
 def _number(v: Any) -> float:
+    from storeops.tables import is_blank  # lazy: storeops.tables reads the schema
+
     if is_blank(v) or isinstance(v, bool):
         return 0.0
     try:
@@ -85,6 +86,8 @@ def split_typed_totals(follow: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame
 
 
 def _day(v: Any) -> pd.Timestamp | None:
+    from storeops.tables import is_blank
+
     if is_blank(v):
         return None
     try:
