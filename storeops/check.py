@@ -86,7 +86,11 @@ def _fmt_num(v: float) -> str:
 
 
 def _check_table(
-    name: str, frame: pd.DataFrame, salespeople: set[str] | None, left: set[str] | None = None
+    name: str,
+    frame: pd.DataFrame,
+    salespeople: set[str] | None,
+    left: set[str] | None = None,
+    reply: dict[str, Any] | None = None,
 ) -> list[Problem]:
     t = table(name)
     kf = to_keys(name, frame).reset_index(drop=True)
@@ -166,6 +170,15 @@ def _check_table(
                     v,
                     f"未知业务员(不在设置表) / unknown salesperson (not in tblSalespeople): {_show(v)}",
                 )
+
+    if name == "tblFollow" and reply is not None and "received_at" in parsed and "replied_at" in parsed:
+        for i, hours in _late_unanswered(kf, parsed["received_at"], parsed["replied_at"], reply, ~empty):
+            add(
+                i,
+                "replied_at",
+                None,
+                f"超时未回复 / unanswered past the reply limit (cfg_reply_rule): waiting {_fmt_num(round(hours, 1))} h",
+            )
 
     if name == "tblFollow":
         for i in np.flatnonzero(~empty):
@@ -261,11 +274,38 @@ def _roster_problems(frames: Mapping[str, pd.DataFrame]) -> list[Problem]:
     return out
 
 
-def check_frames(frames: Mapping[str, pd.DataFrame]) -> list[Problem]:
+def _late_unanswered(
+    kf: pd.DataFrame, rec: np.ndarray, rep: np.ndarray, reply: dict[str, Any], rows: np.ndarray
+) -> list[tuple[int, float]]:
+    """(row, hours waiting) of every message unanswered past the reply limit, by the same
+    rules as the 及时 Timely column (``REPLY_HOURS`` running hours, ``REPLY_OK``)."""
+    from storeops_xl.followup import reply_hours, reply_ok
+
+    waiting = rows & np.isnan(rep) & ~np.isnan(rec)
+    if "junk" in kf.columns:
+        waiting &= ~kf["junk"].map(lambda v: not is_blank(v) and str(v).strip().startswith("是")).to_numpy(bool)
+    idx = np.flatnonzero(waiting)
+    if not len(idx):
+        return []
+    channel = np.asarray(kf["channel"].tolist(), dtype=object)[idx] if "channel" in kf.columns else None
+    hours = np.asarray(reply_hours(rec[idx], rep[idx], reply["now"]), dtype=object).reshape(-1)
+    settings = (reply.get(k) for k in ("cfg_reply_inquiry_h", "cfg_reply_tm_h", "cfg_reply_rule"))
+    ok = np.asarray(reply_ok(hours, channel, *settings, False, reply.get("cfg_reply_1688_min")), dtype=object).reshape(
+        -1
+    )
+    out = []
+    for j, i in enumerate(idx):
+        if isinstance(ok[j], (bool, np.bool_)) and not ok[j]:
+            out.append((int(i), float(hours[j])))
+    return out
+
+
+def check_frames(frames: Mapping[str, pd.DataFrame], *, reply: dict[str, Any] | None = None) -> list[Problem]:
     """Problems in table frames (header-text or key columns), sorted by sheet order and row.
 
     ``tblSalespeople`` (when given) defines the known salespeople; without it salespeople
-    are not checked.
+    are not checked.  ``reply`` (``now``: the as-of time as an Excel serial, and the
+    ``cfg_reply_*`` settings) turns on the unanswered-past-the-limit check.
     """
     from storeops.roster import is_active
 
@@ -282,7 +322,7 @@ def check_frames(frames: Mapping[str, pd.DataFrame]) -> list[Problem]:
     order = list(TABLES)
     out: list[Problem] = []
     for name in sorted((n for n in frames if n in TABLES), key=order.index):
-        out.extend(_check_table(name, frames[name], salespeople, left))
+        out.extend(_check_table(name, frames[name], salespeople, left, reply))
     if "tblSalespeople" in frames:
         out.extend(_roster_problems(frames))
     out.sort(key=lambda p: (order.index(p.table), p.row))
@@ -291,9 +331,23 @@ def check_frames(frames: Mapping[str, pd.DataFrame]) -> list[Problem]:
 
 def check_workbook(path: str) -> list[Problem]:
     """Read every table of the workbook at ``path`` and check it (the file is not changed)."""
-    from storeops.xlsx import read_tables
+    from storeops.xlsx import read_names, read_tables
 
-    return check_frames(read_tables(path))
+    return check_frames(read_tables(path), reply=reply_settings(read_names(path)))
+
+
+def reply_settings(names: Mapping[str, Any]) -> dict[str, Any]:
+    """The as-of time (``cfg_as_of``'s, else now) as a serial, and the workbook's reply settings."""
+    import datetime as _dt
+
+    from storeops.engine.editions import as_of_instant
+    from storeops_xl.inputs import EXCEL_EPOCH
+
+    now = as_of_instant(names.get("cfg_as_of"), _dt.date.today(), _dt.datetime.now())
+    out: dict[str, Any] = {"now": (now - EXCEL_EPOCH) / _dt.timedelta(days=1)}
+    for key in ("cfg_reply_rule", "cfg_reply_inquiry_h", "cfg_reply_tm_h", "cfg_reply_1688_min"):
+        out[key] = names.get(key)
+    return out
 
 
 def format_problems(problems: list[Problem]) -> str:

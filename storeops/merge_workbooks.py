@@ -16,7 +16,9 @@ Before anything is written, every file is checked, and one bad file stops the wh
   shared-string part cut short between two whole texts, which would read as blanks and
   blank the master's values) is refused while reading (:mod:`storeops.xlsx`).
 
-Then the rules of :mod:`storeops.merge` run; when something changed, the master's
+Then the rules of :mod:`storeops.merge` run, and the 订单 Orders rows of the files the master
+lacks are appended to its order log (:mod:`storeops.merge_orders`: an order is all its input
+cells, nothing is lost, nothing added twice); when something changed, the master's
 follow-up table, its buyer IDs and sync marks, the 合并冲突 Conflicts sheet and the
 recalculation are written in one atomic replace, under the master's StoreOps lock (a save
 someone makes meanwhile is never overwritten: the merge runs again on the saved version).  Merging files that change
@@ -46,6 +48,7 @@ class MergeReport:
     result: MergeResult
     new_conflicts: list = field(default_factory=list)  # not recorded on the Conflicts sheet before
     written: bool = False
+    orders_added: int = 0  # 订单 Orders rows of the files the master lacked (storeops.merge_orders)
 
 
 #: columns a file must have: the buyer's identity (its ID is derived from them when missing)
@@ -182,6 +185,7 @@ def _merge_once(
 ) -> MergeReport:
     from storeops.conflicts import record_conflicts
     from storeops.maintain import InputView
+    from storeops.merge_orders import ORDERS, new_orders, read_orders
     from storeops.xlsx import open_package, write_package
 
     master_name = os.path.basename(master_path)
@@ -189,7 +193,8 @@ def _merge_once(
         view = InputView(pkg)
         require_current(view, master_name)
         master = read_follow(view, who=master_name)
-        files = []
+        master_orders = read_orders(view)
+        files, order_files = [], []
         for p in paths:
             if os.path.abspath(p) == os.path.abspath(master_path):
                 continue  # the master merged into itself: nothing to do
@@ -197,10 +202,18 @@ def _merge_once(
             with open_package(p) as fp:
                 require_current(fp, name)
                 files.append((name, read_follow(fp, who=name)))
+                order_files.append((name, read_orders(fp)))
         result = merge_follow(master, files)
         report = MergeReport(result)
+        orders = new_orders(master_orders, order_files)
+        report.orders_added = len(orders)
         if result.added or result.updated:
             _write_rows(view, master, result)
+        if len(orders):  # every order of every file, appended (storeops.merge_orders)
+            from storeops.tables import to_headers
+            from storeops.xlsx._tables import update_tables
+
+            update_tables(view, {ORDERS: to_headers(ORDERS, orders, inputs_only=True)}, view.parts, mode="append")
         if result.conflicts:
             report.new_conflicts = record_conflicts(view, result.conflicts, view.parts)
         if conflicts_csv:  # before the master: a CSV that cannot be written leaves the master as it was
@@ -209,7 +222,7 @@ def _merge_once(
 
             write_csv(conflicts_frame(result.conflicts), conflicts_csv)
         parts = dict(view.parts)
-        changed_rows = bool(result.added or result.updated)
+        changed_rows = bool(result.added or result.updated or len(orders))
         if parts and not (recalc and changed_rows):
             write_package(pkg, parts)
     if parts and recalc and changed_rows:

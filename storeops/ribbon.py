@@ -9,7 +9,7 @@ button          function                                         same result as
 ============== ================================================ =====================================
 Refresh         :func:`refresh`                                  ``storeops recalc``
 Import export   :func:`import_export` (file dialog in Excel)     ``storeops import PATH --into BOOK``
-New week        :func:`new_week`                                 class_last_week := current class, recalc
+New week        :func:`new_week`                                 ``storeops new-week BOOK``
 Weekly review   :func:`weekly_review`                            ``storeops review BOOK``
 Check data      :func:`check_data`                               ``storeops check BOOK``
 ============== ================================================ =====================================
@@ -35,44 +35,12 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 __all__ = ["check_data", "import_export", "new_week", "refresh", "weekly_review"]
 
 
 # --------------------------------------------------------------------------- file path
-def _new_week_frames(tables: dict[str, pd.DataFrame], settings: dict[str, Any]) -> tuple[pd.DataFrame, int]:
-    """tblFollow (key frame, inputs) with class_last_week := the current BUYER_CLASS."""
-    from storeops.tables import drop_blank_rows, table, to_keys
-    from storeops_xl.followup import buyer_class
-    from storeops_xl.settings import DEFAULTS
-
-    fk = drop_blank_rows("tblFollow", to_keys("tblFollow", tables["tblFollow"])).reset_index(drop=True)
-    n = len(fk)
-    if n == 0:
-        return fk, 0
-
-    def col(k: str) -> np.ndarray:
-        return np.asarray(fk[k].tolist(), dtype=object)
-
-    def cfg(k: str) -> Any:
-        v = settings.get(k)
-        return DEFAULTS[k] if v is None or v == "" else v
-
-    cls = buyer_class(
-        col("order_usd"), col("paid_orders"), col("sample_orders"), cfg("cfg_class_a_usd"), cfg("cfg_class_a_repeat")
-    )
-    cls = np.asarray(cls, dtype=object).reshape(-1)
-    out = fk[[c.key for c in table("tblFollow").inputs]].copy()
-    # a row whose class cannot be computed (bad input) keeps last week's value
-    out["class_last_week"] = [
-        c if isinstance(c, str) and c in ("A", "B", "C", "D") else old
-        for c, old in zip(cls, out["class_last_week"].tolist())
-    ]
-    return out, n
-
-
 def _caller_book() -> Any:
     """The workbook that pressed the button (live Excel only; never on Linux)."""
     if sys.platform not in ("win32", "darwin"):
@@ -88,13 +56,19 @@ def _caller_book() -> Any:
 
 
 def _stamp_as_of(book: Any) -> None:  # pragma: no cover - Excel only, unverified
-    """Write the as-of date into ``cfg_today`` (``cfg_as_of`` or today), as ``storeops recalc``
-    does: the workbook has no volatile TODAY(), so Excel recomputes the date's dependents
+    """Write the as-of date into ``cfg_today`` (``cfg_as_of`` or today) and the as-of time into
+    ``cfg_now``, as ``storeops recalc`` does: the workbook has no volatile TODAY(), so Excel recomputes the date's dependents
     only here (on save, Refresh and New week)."""
     import datetime as _dt
 
+    from storeops.engine.editions import as_of_instant
+
     as_of = book.names["cfg_as_of"].refers_to_range.value
     book.names["cfg_today"].refers_to_range.value = as_of or _dt.date.today()
+    try:
+        book.names["cfg_now"].refers_to_range.value = as_of_instant(as_of, _dt.date.today(), _dt.datetime.now())
+    except Exception:  # noqa: BLE001 - an older workbook without cfg_now
+        pass
 
 
 def _stamp_benchmarks(book: Any) -> None:  # pragma: no cover - Excel only, unverified
@@ -194,28 +168,26 @@ def import_export(paths: Sequence[str] | str | None = None, book_path: str | Non
 
 
 def new_week(book_path: str | None = None, *, today: Any = None) -> int:
-    """New week 新一周: copy each buyer's current class into 上周类别 (class_last_week), then
-    recalculate — so next Saturday's review shows the class moves of the week.
+    """New week 新一周 (``storeops new-week BOOK``): stamp the as-of date and recalculate.
 
-    Returns the number of follow-up rows snapshotted.
+    上周类别 (class_last_week) is computed from the dated orders as of last Sunday, so the
+    class moves of every week are true without a snapshot; New week only moves the as-of
+    date (``cfg_today``/``cfg_now``) to today (or ``cfg_as_of``) and recalculates, as
+    ``recalc`` and ``watch`` do.  Nothing the team typed is changed.
+
+    Returns the number of follow-up rows.
     """
     if book_path is None:  # pragma: no cover - Excel only, unverified
         book = _caller_book()
-        frame, n = _new_week_frames({"tblFollow": _xl_read(book, "tblFollow")}, {})
-        _xl_write(book, "tblFollow", frame)
         _stamp_as_of(book)
         book.app.calculate()
-        return n
-    from storeops.review import read_settings
-    from storeops.tables import to_headers
-    from storeops.xlsx import check_not_locked, read_tables, write_tables
+        return len(_xl_read(book, "tblFollow"))
+    from storeops.tables import drop_blank_rows, to_keys
+    from storeops.xlsx import check_not_locked, read_tables
 
     check_not_locked(book_path)
-    frame, n = _new_week_frames(read_tables(book_path), read_settings(book_path))
-    if n:
-        write_tables(book_path, {"tblFollow": to_headers("tblFollow", frame, inputs_only=True)})
     refresh(book_path, today=today)
-    return n
+    return len(drop_blank_rows("tblFollow", to_keys("tblFollow", read_tables(book_path)["tblFollow"])))
 
 
 def weekly_review(

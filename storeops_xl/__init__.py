@@ -9,6 +9,7 @@ from ._registry import FUNCTIONS, FunctionSpec
 from .banned import banned
 from .followup import (
     buyer_class,
+    class_move,
     close_label,
     close_rate,
     next_followup,
@@ -18,12 +19,14 @@ from .followup import (
     timely_rate,
 )
 from .funnel_diag import benchmark, funnel_diag
+from .goals import goal_status
 from .keywords import opportunity_word, p4p_action
+from .orders import order_kind, order_usd
 from .products import hot_candidate, listing_stars, replace_link, shop_health
 from .ratios import bounce, conversion, cost_per, cpc, ctr, inquiry_rate
 from .scam import scam_advice, scam_risk
 from .settings import DEFAULTS, DESCRIPTIONS, SETTINGS
-from .targets import pace_label, pk_score, target_pace, target_split
+from .targets import pace_label, pk_score, season_share, target_pace, target_split
 from .title_keywords import title_keywords
 from .titles import title_issues, title_score
 
@@ -37,6 +40,7 @@ __all__ = [
     "benchmark",
     "bounce",
     "buyer_class",
+    "class_move",
     "close_label",
     "close_rate",
     "conversion",
@@ -44,11 +48,14 @@ __all__ = [
     "cpc",
     "ctr",
     "funnel_diag",
+    "goal_status",
     "hot_candidate",
     "inquiry_rate",
     "listing_stars",
     "next_followup",
     "opportunity_word",
+    "order_kind",
+    "order_usd",
     "overdue",
     "p4p_action",
     "pace_label",
@@ -58,6 +65,7 @@ __all__ = [
     "reply_ok",
     "scam_advice",
     "scam_risk",
+    "season_share",
     "shop_health",
     "target_pace",
     "target_split",

@@ -10,13 +10,39 @@ against it), so one rule lives in one place.  See :mod:`storeops_xl._spec` for t
 
 from __future__ import annotations
 
-from . import banned, followup, funnel_diag, keywords, products, ratios, scam, targets, title_keywords, titles
+from . import (
+    banned,
+    followup,
+    funnel_diag,
+    goals,
+    keywords,
+    orders,
+    products,
+    ratios,
+    scam,
+    targets,
+    title_keywords,
+    titles,
+)
 from ._spec import REGISTERED, FunctionSpec, Returns
 
 __all__ = ["FUNCTIONS", "FunctionSpec", "Returns"]
 
 #: the rule modules whose ``@excel`` functions Excel sees (importing them registers them)
-MODULES = (ratios, funnel_diag, followup, title_keywords, titles, banned, products, keywords, targets, scam)
+MODULES = (
+    ratios,
+    funnel_diag,
+    followup,
+    goals,
+    orders,
+    title_keywords,
+    titles,
+    banned,
+    products,
+    keywords,
+    targets,
+    scam,
+)
 
 
 def _place(spec: FunctionSpec) -> tuple[int, int]:

@@ -40,7 +40,9 @@ non-negative numbers, numbers typed as text, the drop-down values of its columns
 evaluated by the headless engine and by LibreOffice); outside them both give an error,
 not necessarily the same one.  ``guard`` is a native condition under which the function
 returns a blank: the ``.xlsm`` writes ``IF(guard,"",FUNC(...))`` so a client without
-Python computes those blanks itself.
+Python computes those blanks itself.  ``native`` asks the ``.xlsm`` to write the twin as
+well, for a per-row rule whose inputs change with every order or class (so Excel does not
+call Python for every row when one order is typed).
 
 ``stamp`` marks a function whose cells the ``.xlsm`` holds as *stamped values*, like the
 as-of date: ``BENCHMARK`` reads a whole table column and feeds one ``FUNNEL_DIAG`` per row,
@@ -86,6 +88,7 @@ class FunctionSpec:
     settings: Mapping[str, str] = field(default_factory=dict)
     source: str = ""
     example: str = ""
+    native: bool = False
 
     def __post_init__(self) -> None:
         if self.twin is not None:  # a setting parameter's twin default is its cfg_* cell's default
@@ -173,6 +176,7 @@ def excel(
     stamp: bool = False,
     source: str = "",
     example: str = "",
+    native: bool = False,
 ) -> Callable[[F], F]:
     """Declare a core function as the Excel function ``name``; returns it unchanged."""
 
@@ -192,6 +196,7 @@ def excel(
                 stamp=stamp,
                 source=source,
                 example=example,
+                native=native,
             )
         )
         return func

@@ -1,8 +1,21 @@
-"""Follow-up 跟进: reply times, the timely-reply rule, buyer classes, cadence, close rate.
+"""Follow-up 跟进: reply times, the timely-reply rules, buyer classes and their moves, cadence,
+close rate.
 
-Rules from seed 000 (客户跟进 / 买家分类 / 及时回复率) and the Alibaba.com timely-reply
-rule: an inquiry counts as answered in time within 24 hours, a TM (旺旺/Trade Manager)
-message within 1 hour.
+Rules from seed 000 (客户跟进 / 买家分类 / 及时回复率) and the platforms' reply rules
+(``cfg_reply_rule``, PLATFORM.md):
+
+* ``alibaba`` (default) — Alibaba.com's current rule: each buyer's first message of the day
+  answered within 24 hours (``cfg_reply_inquiry_h``), inquiry and TM alike; the rate runs over
+  30 days (``cfg_reply_window_d``);
+* ``alibaba_2024`` — the older rule: an inquiry within 24 hours, a TM (旺旺/Trade Manager)
+  message within 1 hour (``cfg_reply_tm_h``);
+* ``1688`` — 1688's 旺旺 3-minute response (``cfg_reply_1688_min``).
+
+The shop's own target (seed 000: a buyer expects an answer within 4 hours,
+``cfg_reply_target_h``) is the same check with that limit, a second rate.  A message not
+answered yet has *running* reply hours (received → the as-of time ``cfg_now``): it is late once
+they pass the limit and undecided before.  Times are China time as typed (docs/data.md); the
+limit is elapsed hours, so the clock does not change it.
 
 Channels accepted (case, width and spaces ignored; either half of the workbook's
 bilingual list labels such as ``询盘 Inquiry`` works too): inquiry ``询盘`` ``inquiry``
@@ -26,8 +39,10 @@ from ._spec import excel, native_num, native_ratio
 __all__ = [
     "CHANNELS",
     "CLOSED_STAGES",
+    "REPLY_RULES",
     "STAGES",
     "buyer_class",
+    "class_move",
     "close_label",
     "close_rate",
     "is_closed_stage",
@@ -60,6 +75,8 @@ _OTHER = {
     "other",
 }
 _CLASSES = ("A", "B", "C", "D")
+#: ``cfg_reply_rule`` values: the current Alibaba.com rule, the older one, 1688's
+REPLY_RULES = ("alibaba", "alibaba_2024", "1688")
 #: Stages after which no follow-up is scheduled.
 STOP_STAGES = {
     "流失",
@@ -133,29 +150,40 @@ def _channels(arr: np.ndarray) -> tuple[np.ndarray, C.Column]:
     return kinds, col
 
 
+_REPLY_HOURS = (
+    'IF(OR({received_at}="",AND({replied_at}="",{now|""}="")),"",IF({replied_at}="",'
+    'IF({now|""}<{received_at},"",ROUND(({now|""}-{received_at})*24,6)),'
+    "IF({replied_at}<{received_at},#N/A,ROUND(({replied_at}-{received_at})*24,6))))"
+)
+
+
 @excel(
     "REPLY_HOURS",
-    "回复用时 Reply hours between a message and the first reply.",
+    "回复用时 Reply hours to the first reply, or the hours an unanswered message has waited.",
     "hours",
     help={
         "received_at": "收到时间 message received at",
-        "replied_at": "首次回复时间 first reply at",
+        "replied_at": "首次回复时间 first reply at (blank = not answered yet)",
+        "now": "统计时刻 cfg_now: running hours of an unanswered message",
     },
-    twin='IF(OR({received_at}="",{replied_at}=""),"",IF({replied_at}<{received_at},#N/A,'
-    "ROUND(({replied_at}-{received_at})*24,6)))",
-    guard='OR({received_at}="",{replied_at}="")',
+    twin=_REPLY_HOURS,
+    guard='OR({received_at}="",AND({replied_at}="",{now|""}=""))',
     source="seed 000 及时回复率",
     example='`=REPLY_HOURS("2026-11-03 09:00", "2026-11-03 12:30") → 3.5`',
 )
-def reply_hours(received_at: Any, replied_at: Any) -> Any:
-    """Hours 回复用时 between receiving a message and the first reply.
+def reply_hours(received_at: Any, replied_at: Any, now: Any = None) -> Any:
+    """Hours 回复用时 between receiving a message and the first reply — or, not answered yet,
+    the hours it has been waiting (received → ``now``).
 
     Parameters
     ----------
     received_at : date-time or column
         When the inquiry / TM message arrived 收到时间.
     replied_at : date-time or column
-        First reply 首次回复时间.  Blank gives a blank (not answered yet).
+        First reply 首次回复时间.  Blank: not answered yet.
+    now : date-time, optional
+        The as-of time (``cfg_now``).  Given, an unanswered message shows its running hours
+        (blank when it arrives after ``now``); omitted, an unanswered message gives a blank.
 
     Returns
     -------
@@ -167,9 +195,11 @@ def reply_hours(received_at: Any, replied_at: Any) -> Any:
     3.5
     >>> reply_hours("2026-11-03 09:00", None) is None
     True
+    >>> reply_hours("2026-11-03 09:00", None, "2026-11-04 15:00")
+    30.0
     """
-    (a, b), shape = broadcast(received_at, replied_at)
-    rec, rep = C.date(a, "received_at"), C.date(b, "replied_at")
+    (a, b, c), shape = broadcast(received_at, replied_at, now)
+    rec, rep, nowc = C.date(a, "received_at"), C.date(b, "replied_at"), C.date(c, "now")
     hours = np.round((rep.values - rec.values) * 24.0, 6)
     neg = hours < 0
     if neg.any():
@@ -177,94 +207,187 @@ def reply_hours(received_at: Any, replied_at: Any) -> Any:
             neg, (error_text("#VALUE!", "replied_at", h, "hours: the reply is before the message") for h in hours[neg])
         )
         hours = np.where(neg, np.nan, hours)
-    return restore(finish(hours, rec, rep), shape)
+    waiting = np.isnan(rep.values) & ~np.isnan(rec.values) & ~np.isnan(nowc.values)
+    if waiting.any():
+        running = np.round((nowc.values - rec.values) * 24.0, 6)
+        hours = np.where(waiting & (running >= 0), running, hours)
+    return restore(finish(hours, rec, rep, nowc), shape)
 
 
-_REPLY_OK = (
-    'IF(OR({hours}="",{channel}=""),"",IF({channel}="%s",--{hours}<={tm_hours},'
-    'IF({channel}="%s",--{hours}<={inquiry_hours},"")))' % (CHANNELS[1], CHANNELS[0])
+def _rules(arr: np.ndarray) -> tuple[np.ndarray, C.Column]:
+    col = C.text(arr, "rule")
+    code = C.map_distinct(_rule_code, col.values)
+    bad = np.equal(code, None)  # type: ignore[call-overload]  # numpy/pandas stubs (issue 11 code, to type properly)
+    if bad.any():
+        col.add_error(
+            bad, (error_text("#VALUE!", "rule", v, "is not alibaba, alibaba_2024 or 1688") for v in col.values[bad])
+        )
+    return np.where(bad, 0, code).astype(np.int64), col
+
+
+def _rule_code(value: str) -> int | None:
+    k = C.key(value)
+    if k in ("", "alibaba", "国际站", "alibabacurrent", "current"):
+        return 0
+    if k in ("alibaba_2024", "alibaba2024", "2024", "国际站旧规则"):
+        return 1
+    if k in ("1688", "1688.0", "旺旺"):
+        return 2
+    return None
+
+
+def _answered(arr: np.ndarray) -> C.Column:
+    """TRUE/FALSE (or 1/0) per row; a blank means answered (formulas that do not say)."""
+    col = C.num(arr, "answered", negative=True)
+    col.values = np.where(np.isnan(col.values), 1.0, col.values)
+    return col
+
+
+_REPLY_LIMIT = (
+    'IF({rule|"alibaba"}&""="1688",{fast_minutes}/60,'
+    'IF(AND({rule|"alibaba"}&""="alibaba_2024",{channel}="%s"),{tm_hours},{inquiry_hours}))' % CHANNELS[1]
 )
+_REPLY_OK = (
+    'IF(OR({hours}="",AND({channel}<>"%s",{channel}<>"%s")),"",' % (CHANNELS[1], CHANNELS[0])
+    + f'IF(AND(NOT({{answered|TRUE}}),--{{hours}}<={_REPLY_LIMIT}),"",--{{hours}}<={_REPLY_LIMIT}))'
+)
+
+_REPLY_HELP = {
+    "hours": "回复用时(小时) reply hours",
+    "channel": "渠道 询盘/inquiry 或 TM/旺旺",
+    "inquiry_hours": "时限 (国际站 24 h)",
+    "tm_hours": "TM 时限 (alibaba_2024)",
+    "rule": "规则 cfg_reply_rule: alibaba (默认 default) / alibaba_2024 / 1688",
+    "fast_minutes": "1688 旺旺分钟",
+}
+_REPLY_SETTINGS = {
+    "inquiry_hours": "cfg_reply_inquiry_h",
+    "tm_hours": "cfg_reply_tm_h",
+    "fast_minutes": "cfg_reply_1688_min",
+}
 
 
 @excel(
     "REPLY_OK",
-    "及时回复 TRUE when an inquiry was answered within 24 h or a TM message within 1 h.",
+    "及时回复 TRUE when answered in time under the platform rule; unanswered past the limit is late.",
     "bool",
-    help={
-        "hours": "回复用时(小时) reply hours",
-        "channel": "渠道 询盘/inquiry 或 TM/旺旺",
-        "inquiry_hours": "询盘时限",
-        "tm_hours": "TM 时限",
-    },
-    settings={"inquiry_hours": "cfg_reply_inquiry_h", "tm_hours": "cfg_reply_tm_h"},
+    help={**_REPLY_HELP, "answered": '已回复 TRUE/FALSE (replied_at<>"")'},
+    settings=_REPLY_SETTINGS,
     twin=_REPLY_OK,
-    source="Alibaba 及时回复率 rule; seed 000 4 h",
-    example='`=REPLY_OK(23.5, "询盘", cfg_reply_inquiry_h, cfg_reply_tm_h) → TRUE`',
+    source="Alibaba.com 及时回复率 (24 h, 30 天); 2024 询盘 24 h / TM 1 h; 1688 旺旺 3 分钟; seed 000 4 h",
+    example='`=REPLY_OK(23.5, "询盘 Inquiry", cfg_reply_inquiry_h, cfg_reply_tm_h, cfg_reply_rule) → TRUE`',
 )
-def reply_ok(hours: Any, channel: Any, inquiry_hours: Any = None, tm_hours: Any = None) -> Any:
-    """TRUE when answered in time 及时回复: inquiry ≤ 24 h, TM ≤ 1 h (Alibaba rule).
+def reply_ok(
+    hours: Any,
+    channel: Any,
+    inquiry_hours: Any = None,
+    tm_hours: Any = None,
+    rule: Any = None,
+    answered: Any = None,
+    fast_minutes: Any = None,
+) -> Any:
+    """TRUE when answered in time 及时回复 under the platform's rule; FALSE when late — an
+    unanswered message too, once its running hours pass the limit; blank while still open.
 
     Parameters
     ----------
     hours : number or column
-        Reply hours (see :func:`reply_hours`).  Blank gives a blank.
+        Reply hours (:func:`reply_hours`, running hours for an unanswered message).  Blank
+        gives a blank.
     channel : text or column
         ``询盘``/``inquiry`` or ``TM``/``旺旺``; other follow-up sources (RFQ, EDM …) give a blank.
     inquiry_hours : number, optional
-        ``cfg_reply_inquiry_h`` (24).
+        ``cfg_reply_inquiry_h`` (24): the limit of the ``alibaba`` rule for every message, of
+        ``alibaba_2024`` for inquiries.  Pass ``cfg_reply_target_h`` (4) with rule ``alibaba``
+        for the shop's own target.
     tm_hours : number, optional
-        ``cfg_reply_tm_h`` (1).  The shop's stricter target is ``cfg_reply_target_h`` (4):
-        pass it here to check against it instead.
+        ``cfg_reply_tm_h`` (1): TM messages under ``alibaba_2024``.
+    rule : text, optional
+        ``cfg_reply_rule``: ``alibaba`` (default), ``alibaba_2024`` or ``1688``.
+    answered : TRUE/FALSE, optional
+        FALSE when the message has no reply yet (the workbook passes ``replied_at<>""``);
+        omitted means answered.
+    fast_minutes : number, optional
+        ``cfg_reply_1688_min`` (3): the ``1688`` rule's limit in minutes.
 
     Examples
     --------
-    >>> reply_ok(23.5, "询盘"), reply_ok(1.5, "TM"), reply_ok(0.5, " tm ")
-    (True, False, True)
+    >>> reply_ok(23.5, "询盘"), reply_ok(1.5, "TM"), reply_ok(1.5, "TM", rule="alibaba_2024")
+    (True, True, False)
+    >>> reply_ok(30, "询盘", answered=False), reply_ok(3, "询盘", answered=False) is None
+    (False, True)
+    >>> reply_ok(5, "询盘", 4), reply_ok(0.04, "旺旺", rule="1688"), reply_ok(0.1, "旺旺", rule="1688")
+    (False, True, False)
     >>> reply_ok(2, "fax")
     "#VALUE! channel: 'fax' is not 询盘/inquiry or TM/旺旺"
     """
-    (h, ch, ih, th), shape = broadcast(hours, channel, inquiry_hours, tm_hours)
+    (h, ch, ih, th, ru, an, fm), shape = broadcast(
+        hours, channel, inquiry_hours, tm_hours, rule, answered, fast_minutes
+    )
     hcol = C.num(h, "hours")
     kinds, ccol = _channels(ch)
     icol = C.setting(ih, "inquiry_hours", "cfg_reply_inquiry_h")
     tcol = C.setting(th, "tm_hours", "cfg_reply_tm_h")
-    limit = np.where(kinds == "tm", tcol.values, icol.values)
+    fcol = C.setting(fm, "fast_minutes", "cfg_reply_1688_min")
+    code, rcol = _rules(ru)
+    acol = _answered(an)
+    limit = np.select(
+        [code == 2, (code == 1) & (kinds == "tm")],
+        [fcol.values / 60.0, tcol.values],
+        default=icol.values,
+    )
     ok = hcol.values <= limit
-    blank = np.isnan(hcol.values) | (kinds == "") | np.equal(kinds, None)  # type: ignore[call-overload]  # numpy stubs: no None operand
-    return restore(finish(C.bools(ok, blank), hcol, ccol, icol, tcol), shape)
+    pending = (acol.values == 0) & ok
+    blank = np.isnan(hcol.values) | (kinds == "") | np.equal(kinds, None) | pending  # type: ignore[call-overload]  # numpy stubs: no None operand
+    return restore(finish(C.bools(ok, blank), hcol, ccol, icol, tcol, rcol, acol, fcol), shape)
 
 
 @excel(
     "TIMELY_RATE",
-    "及时回复率 Timely-reply rate over whole columns: answered in time ÷ inquiry and TM buyers.",
+    "及时回复率 Timely-reply rate over whole columns: on time ÷ decided (late unanswered count late).",
     "percent",
     help={
+        **{k: v for k, v in _REPLY_HELP.items() if k not in ("hours", "channel")},
+        "inquiry_hours": "时限 cfg_reply_inquiry_h (国际站 24 h), as REPLY_OK",
+        "tm_hours": "TM 时限 cfg_reply_tm_h (alibaba_2024), as REPLY_OK",
+        "fast_minutes": "1688 旺旺分钟 cfg_reply_1688_min, as REPLY_OK",
         "hours_range": "回复用时列 reply hours column",
         "channel_range": "渠道列 channel column",
-        "inquiry_hours": "询盘时限",
-        "tm_hours": "TM 时限",
+        "answered_range": "已回复列 answered TRUE/FALSE column",
     },
-    settings={"inquiry_hours": "cfg_reply_inquiry_h", "tm_hours": "cfg_reply_tm_h"},
-    ranges=("hours_range", "channel_range"),
+    ranges=("hours_range", "channel_range", "answered_range"),
     aggregate=True,
-    source="Alibaba 及时回复率",
+    source="Alibaba.com 及时回复率",
     example="`=TIMELY_RATE(tblFollow[ReplyHours], tblFollow[Source]) → 0.5`",
 )
-def timely_rate(hours_range: Any, channel_range: Any, inquiry_hours: Any = None, tm_hours: Any = None) -> Any:
-    """及时回复率 Timely-reply rate over whole ranges (one value).
+def timely_rate(
+    hours_range: Any,
+    channel_range: Any,
+    inquiry_hours: Any = None,
+    tm_hours: Any = None,
+    rule: Any = None,
+    answered_range: Any = None,
+    fast_minutes: Any = None,
+) -> Any:
+    """及时回复率 Timely-reply rate over whole ranges (one value): on time ÷ decided.
 
-    (inquiry buyers answered ≤ 24 h + TM buyers answered ≤ 1 h) ÷ (inquiry buyers +
-    TM buyers).  Rows without reply hours (not answered yet) and rows of other sources
-    are not counted; the first ``#…`` error of a row is returned instead of a rate.
+    Each row is judged by :func:`reply_ok` (same rule and limits); rows answered in time count
+    on time, rows answered late *and* unanswered rows past the limit count late; rows still
+    within the limit, without hours, or of other sources are not counted.  The first ``#…``
+    error of a row is returned instead of a rate.
 
     Examples
     --------
-    >>> timely_rate([2, 30, 0.5, 3, None], ["询盘", "询盘", "TM", "旺旺", "TM"])
+    >>> timely_rate([2, 30, 0.5, 3, None], ["询盘", "询盘", "TM", "旺旺", "TM"], rule="alibaba_2024")
+    0.5
+    >>> timely_rate([2, 30, 5], ["询盘", "询盘", "询盘"], answered_range=[True, False, False])
     0.5
     >>> timely_rate([], []) is None
     True
     """
-    ok = reply_ok(C.range_values(hours_range), C.range_values(channel_range), inquiry_hours, tm_hours)
+    hours = C.range_values(hours_range)
+    answered = C.range_values(answered_range) if answered_range is not None else None
+    ok = reply_ok(hours, C.range_values(channel_range), inquiry_hours, tm_hours, rule, answered, fast_minutes)
     if not isinstance(ok, np.ndarray):
         ok = np.array([ok], dtype=object)
     for v in ok:
@@ -419,6 +542,62 @@ def _class_code(value: str) -> int | None:
     if k[0] in "abcd" and (len(k) == 1 or not ("a" <= k[1] <= "z")):  # "A", "a", "A 大B买家"
         return "abcd".index(k[0])
     return None
+
+
+def _rank(p: str) -> str:
+    return f'IF({{{p}}}="A",4,IF({{{p}}}="B",3,IF({{{p}}}="C",2,1)))'
+
+
+_CLASS_MOVE = (
+    'IF(OR({before}="",{after}="",{before}={after}),"",{before}&"→"&{after}&'
+    f'IF({_rank("after")}>{_rank("before")}," 升级 up"," 降级 down"))'
+)
+
+
+@excel(
+    "CLASS_MOVE",
+    "类别变化 Class move: D→C 升级 up, A→B 降级 down, blank when unchanged.",
+    "text",
+    help={"before": "之前类别 class before (A/B/C/D)", "after": "现在类别 class now (A/B/C/D)"},
+    twin=_CLASS_MOVE,
+    native=True,
+    source="seed 000 客户分级 D→C→B→A",
+    example='`=CLASS_MOVE("D", "C") → D→C 升级 up`',
+)
+def class_move(before: Any, after: Any) -> Any:
+    """Class move 类别变化 of a buyer between two dates: ``"D→C 升级 up"``, ``"A→B 降级 down"``,
+    blank when the class did not change (or one side is blank).
+
+    D (询盘) → C (样品) → B (小单) → A (大B) is the seed's ladder: moving right is an upgrade.
+
+    Examples
+    --------
+    >>> class_move("D", "C"), class_move("A", "B"), class_move("B", "B")
+    ('D→C 升级 up', 'A→B 降级 down', None)
+    >>> class_move(["C", None], ["A", "A"]).tolist()
+    ['C→A 升级 up', None]
+    >>> class_move("X", "A")
+    "#VALUE! before: 'X' is not A, B, C or D"
+    """
+    (b, a), shape = broadcast(before, after)
+    cols, codes = [], []
+    for arr, name in ((b, "before"), (a, "after")):
+        col = C.text(arr, name)
+        code = C.map_distinct(_class_code, col.values)
+        bad = np.equal(code, None)  # type: ignore[call-overload]  # numpy/pandas stubs (issue 11 code, to type properly)
+        if bad.any():
+            col.add_error(bad, (error_text("#VALUE!", name, v, "is not A, B, C or D") for v in col.values[bad]))
+        cols.append(col)
+        codes.append(np.where(bad, -1, code).astype(np.int64))
+
+    cb, ca = codes
+    moved = (cb >= 0) & (ca >= 0) & (cb != ca)
+    out = np.full(len(cb), None, dtype=object)
+    letters = np.array(_CLASSES, dtype=object)
+    for i in np.flatnonzero(moved):
+        word = " 升级 up" if ca[i] < cb[i] else " 降级 down"
+        out[i] = f"{letters[cb[i]]}→{letters[ca[i]]}{word}"
+    return restore(finish(out, *cols), shape)
 
 
 _NEXT_FOLLOWUP = (

@@ -164,6 +164,7 @@ def cpc(cost: Any, clicks: Any) -> Any:
         "count": "数量 count: inquiries, buyers or orders",
     },
     **native_ratio("cost", "count"),
+    native=True,
     source="seed 000 cost per inquiry / buyer",
     example="`=COST_PER(1000, 8) → 125`",
 )

@@ -58,6 +58,26 @@ SETTINGS: tuple[Setting, ...] = (
         4,
         "本店自定回复目标(小时, 种子文章: 4 小时) / the shop's own stricter reply target in hours",
     ),
+    Setting(
+        "cfg_reply_rule",
+        "alibaba",
+        "平台回复规则: alibaba = 国际站现行(每位买家当天首条消息 24 小时内回复, 不分询盘/TM, 30 天); "
+        "alibaba_2024 = 旧规则(询盘 24 小时, TM 1 小时); 1688 = 旺旺 3 分钟 / the platform's reply rule: "
+        "alibaba = Alibaba.com's current rule (each buyer's first message of the day within 24 h, 30 days); "
+        "alibaba_2024 = the older rule (inquiry 24 h, TM 1 h); 1688 = 旺旺 within 3 minutes",
+    ),
+    Setting("cfg_reply_1688_min", 3, "1688 旺旺响应时限(分钟) / 1688: minutes within which a 旺旺 message counts"),
+    Setting(
+        "cfg_reply_window_d", 30, "及时回复率统计天数(平台: 30 天) / days the timely-reply rate covers (platform: 30)"
+    ),
+    Setting(
+        "cfg_clock_offset_h",
+        16,
+        "中国时间比平台日历(美国太平洋时间)快几小时: 冬令时 16, 夏令时 15; 用于 30 天窗口的起点 / hours China "
+        "time is ahead of the platform's day clock (US Pacific): 16 in winter, 15 in summer; moves the start "
+        "of the 30-day window",
+    ),
+    Setting("cfg_fx_usd_cny", 7.2, "汇率: 1 美元 = ? 人民币 / exchange rate: CNY per USD (orders and costs in CNY)"),
     # titles (SPEC §4)
     Setting("cfg_platform", "alibaba", "平台: alibaba(国际站) 或 1688 / platform: alibaba (Alibaba.com) or 1688"),
     Setting("cfg_title_max", 128, "国际站标题最大字符数 / Alibaba.com title hard limit in characters"),

@@ -15,7 +15,10 @@ from . import _columns as C
 from ._coerce import EXCEL_EPOCH, as_1d, broadcast, error_text, finish, restore, to_number
 from ._spec import excel
 
-__all__ = ["pace_label", "pk_score", "target_pace", "target_split"]
+__all__ = ["pace_label", "pk_score", "season_share", "target_pace", "target_split"]
+
+
+_EPOCH64 = np.datetime64(EXCEL_EPOCH.date())
 
 
 def _weights(weights: Any, n: int | None = None) -> tuple[np.ndarray | None, str | None]:
@@ -303,3 +306,126 @@ def pk_score(actuals: Any, targets: Any, weights: Any, cap: Any = None) -> Any:
             None if isinstance(v, float) and np.isnan(v) else (float(v) if isinstance(v, (float, np.floating)) else v)
         )
     return out
+
+
+def _month_weights(weights: Any, months: Any) -> tuple[np.ndarray | None, str | None]:
+    """12 month weights (Jan…Dec) from a weights range, with an optional month-number range."""
+    if weights is None or all(v is None for v in C.range_values(weights)):
+        return np.ones(12), None
+    if months is None or all(v is None for v in C.range_values(months)):
+        w, err = _weights(weights, 12)
+    else:
+        wv, mv = C.range_values(weights), C.range_values(months)
+        if len(wv) != len(mv):
+            return None, error_text("#VALUE!", "months", f"{len(mv)} cells", f"need {len(wv)} (one per weight)")
+        w_all, err = _weights(wv)
+        if err is not None:
+            return None, err
+        mcol = to_number(np.array(mv, dtype=object), "months")
+        if mcol.errors is not None:
+            return None, next(e for e in mcol.errors if e is not None)
+        w = np.zeros(12)
+        for m, x in zip(mcol.values, w_all):  # type: ignore[arg-type]  # numpy/pandas stubs (issue 11 code, to type properly)
+            if m == m and x:
+                if not (1 <= m <= 12 and m == int(m)):
+                    return None, error_text("#VALUE!", "months", m, "is not a month 1–12")
+                w[int(m) - 1] += x
+    if err is not None:
+        return None, err
+    assert w is not None
+    if (w < 0).any():
+        return None, error_text("#VALUE!", "weights", float(w[w < 0][0]), "is negative")
+    return (w if w.sum() > 0 else np.ones(12)), None
+
+
+def _cumulative(serial: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Share of the year's target due by the end of each day (its own calendar year)."""
+    d = _EPOCH64 + np.floor(serial).astype(np.int64)
+    m = (d.astype("datetime64[M]").astype(np.int64) % 12).astype(np.int64)
+    first = d.astype("datetime64[M]").astype("datetime64[D]")
+    days = ((d.astype("datetime64[M]") + 1).astype("datetime64[D]") - first).astype(np.int64)
+    day = (d - first).astype(np.int64) + 1
+    before = np.concatenate([[0.0], np.cumsum(w)])[m]
+    return (before + w[m] * day / days) / w.sum()  # type: ignore[no-any-return]  # numpy/pandas stubs (issue 11 code, to type properly)
+
+
+def _season_cum(d: str) -> str:
+    """Share of the year's target due by the end of day ``d`` (the native form of _cumulative)."""
+    part = f"DAY({d})/DAY(EOMONTH({d},0))"
+    return (
+        f'IF(SUM({{weights}})>0,(SUMIFS({{weights}},{{months}},"<"&MONTH({d}))+SUMIFS({{weights}},{{months}},'
+        f"MONTH({d}))*{part})/SUM({{weights}}),(MONTH({d})-1+{part})/12)"
+    )
+
+
+_JAN1 = "DATE(YEAR({last_day}),1,1)"
+_SEASON_SHARE = (
+    "IF(INT({first_day})>INT({last_day}),0,MAX(0,"
+    + _season_cum("{last_day}")
+    + f"-IF(MAX({{first_day}},{_JAN1})-1<{_JAN1},0,{_season_cum('(MAX({first_day},' + _JAN1 + ')-1)')})))"
+)
+
+
+@excel(
+    "SEASON_SHARE",
+    "季节进度 Seasonal share of the annual target that falls on the days first_day…last_day.",
+    "percent",
+    help={
+        "first_day": "开始日期 first day",
+        "last_day": "结束日期 last day",
+        "weights": "月份权重 month weights (tblSeason)",
+        "months": "月份 month numbers of the weights",
+    },
+    ranges=("weights", "months"),
+    twin=_SEASON_SHARE,
+    source="seed 000 目标按月拆分 (季节权重)",
+    example="`=SEASON_SHARE(DATE(2026,1,1), DATE(2026,12,31), tblSeason[Weight], tblSeason[Month]) → 1`",
+)
+def season_share(first_day: Any, last_day: Any, weights: Any = None, months: Any = None) -> Any:
+    """Seasonal share 季节进度 of the annual target that falls on the days ``first_day``…``last_day``.
+
+    A month's share is its weight ÷ the sum of the 12 weights (淡旺季, like
+    :func:`target_split`), spread evenly over its days.  Days before the calendar year of
+    ``last_day`` are left out (a week that began in December counts only its January days for
+    the new year); ``first_day`` after ``last_day`` gives 0.
+
+    * year to date: ``season_share(cfg_year_start, cfg_today, weights)``;
+    * a full week: ``season_share(cfg_week_start, cfg_week_start + 6, weights)``.
+
+    Parameters
+    ----------
+    first_day, last_day : date or column
+        First and last day (both counted).
+    weights : range, optional
+        Month weights; Jan…Dec in order, or matched with ``months``.  Blank/omitted = equal.
+    months : range, optional
+        The month number of each weight (``tblSeason``'s 月份 column).
+
+    Examples
+    --------
+    >>> season_share("2026-01-01", "2026-06-30"), round(season_share("2026-01-01", "2026-01-10"), 6)
+    (0.5, 0.026882)
+    >>> season_share("2026-11-01", "2026-11-30", [1] * 10 + [3, 3])
+    0.1875
+    >>> round(season_share("2025-12-29", "2026-01-04", [1] * 12), 6) == round(4 / 31 / 12, 6)
+    True
+    """
+    (s, e), shape = broadcast(first_day, last_day)
+    scol, ecol = C.date(s, "first_day"), C.date(e, "last_day")
+    w, err = _month_weights(weights, months)
+    if err is not None:
+        return restore(np.full(len(scol.values), err, dtype=object), shape)
+    assert w is not None
+    end_d, start_d = np.floor(ecol.values), np.floor(scol.values)
+    ok = ~np.isnan(end_d) & ~np.isnan(start_d)
+    out = np.full(len(end_d), np.nan)
+    if ok.any():
+        e_ok, s_ok = end_d[ok], start_d[ok]
+        ed = _EPOCH64 + e_ok.astype(np.int64)
+        jan1 = ed.astype("datetime64[Y]").astype("datetime64[D]")
+        jan1_serial = (jan1 - _EPOCH64).astype(np.float64)
+        before = np.maximum(s_ok, jan1_serial) - 1
+        upto = _cumulative(e_ok, w)
+        prior = np.where(before >= jan1_serial, _cumulative(np.maximum(before, jan1_serial), w), 0.0)
+        out[ok] = np.where(s_ok > e_ok, 0.0, np.maximum(np.round(upto - prior, 12), 0.0))
+    return restore(finish(out, scol, ecol), shape)

@@ -9,7 +9,7 @@ a test fails when a registered StoreOps function has no UDF.  The tests call the
 as Excel would.
 """
 
-from . import followup, funnel, keywords, products, targets  # noqa: F401  (importing registers the UDFs)
+from . import followup, funnel, keywords, orders, products, targets  # noqa: F401  (importing registers the UDFs)
 from ._excel import UDFS
 
 globals().update(UDFS)

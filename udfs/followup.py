@@ -1,4 +1,5 @@
-"""Follow-up UDFs 跟进: reply hours, timely replies, buyer class, close rate, next follow-up, overdue."""
+"""Follow-up UDFs 跟进: reply hours, timely replies, buyer class and its moves, goals, close rate,
+next follow-up, overdue."""
 
 from __future__ import annotations
 
@@ -10,18 +11,46 @@ from ._excel import excel_call, udf
 
 
 @udf
-def REPLY_HOURS(received_at: Any, replied_at: Any) -> Any:
-    return excel_call(core.reply_hours, received_at, replied_at)
+def REPLY_HOURS(received_at: Any, replied_at: Any, now: Any = None) -> Any:
+    return excel_call(core.reply_hours, received_at, replied_at, now)
 
 
 @udf
-def REPLY_OK(hours: Any, channel: Any, inquiry_hours: Any = None, tm_hours: Any = None) -> Any:
-    return excel_call(core.reply_ok, hours, channel, inquiry_hours, tm_hours)
+def REPLY_OK(
+    hours: Any,
+    channel: Any,
+    inquiry_hours: Any = None,
+    tm_hours: Any = None,
+    rule: Any = None,
+    answered: Any = None,
+    fast_minutes: Any = None,
+) -> Any:
+    return excel_call(core.reply_ok, hours, channel, inquiry_hours, tm_hours, rule, answered, fast_minutes)
 
 
 @udf
-def TIMELY_RATE(hours_range: Any, channel_range: Any, inquiry_hours: Any = None, tm_hours: Any = None) -> Any:
-    return excel_call(core.timely_rate, hours_range, channel_range, inquiry_hours, tm_hours)
+def TIMELY_RATE(
+    hours_range: Any,
+    channel_range: Any,
+    inquiry_hours: Any = None,
+    tm_hours: Any = None,
+    rule: Any = None,
+    answered_range: Any = None,
+    fast_minutes: Any = None,
+) -> Any:
+    return excel_call(
+        core.timely_rate, hours_range, channel_range, inquiry_hours, tm_hours, rule, answered_range, fast_minutes
+    )
+
+
+@udf
+def CLASS_MOVE(before: Any, after: Any) -> Any:
+    return excel_call(core.class_move, before, after)
+
+
+@udf
+def GOAL_STATUS(goal: Any, due: Any, met: Any, today: Any = None) -> Any:
+    return excel_call(core.goal_status, goal, due, met, today)
 
 
 @udf

@@ -20,6 +20,11 @@ def TARGET_PACE(actual: Any, target: Any, period_start: Any, period_end: Any, as
 
 
 @udf
+def SEASON_SHARE(first_day: Any, last_day: Any, weights: Any = None, months: Any = None) -> Any:
+    return excel_call(core.season_share, first_day, last_day, weights, months)
+
+
+@udf
 def PACE_LABEL(ratio: Any, ahead: Any = None, behind: Any = None) -> Any:
     return excel_call(core.pace_label, ratio, ahead, behind)
 

@@ -33,6 +33,7 @@ def run(args: argparse.Namespace) -> int:
             f"旧副本 older copies {st['older']}, 冲突 conflicts {st['conflicts']}"
         )
     print(f"主文件 master: 新增 added {res.added}, 更新 updated {res.updated}, 未变 unchanged {res.unchanged}")
+    print(f"订单 Orders: 新增 added {rep.orders_added}")
     print(format_conflicts(res.conflicts))
     if res.conflicts:
         old = len(res.conflicts) - len(rep.new_conflicts)

@@ -15,6 +15,8 @@ Examples
 >>> frames = demo_frames(date(2026, 11, 21), buyers=40, products=12, funnel_weeks=2, keywords=10)
 >>> len(frames["tblFollow"]), len(frames["tblFunnel"]), len(frames["tblSalespeople"])
 (40, 24, 3)
+>>> bool(frames["tblOrders"]["buyer_id"].isin(frames["tblFollow"]["buyer_id"]).all())
+True
 """
 
 from __future__ import annotations
@@ -437,12 +439,29 @@ def _keywords(rng: np.random.Generator, n: int, as_of: date) -> pd.DataFrame:
     )
 
 
+#: the demo's month weights (淡旺季 seasonality, Jan … Dec): pet gear sells towards the year's end
+SEASON_WEIGHTS = (0.05, 0.04, 0.07, 0.08, 0.08, 0.07, 0.08, 0.10, 0.11, 0.12, 0.11, 0.09)
+
+
+def _seasonal_ages(u: np.ndarray, as_of: date) -> np.ndarray:
+    """Ages in days (0 = the as-of day) of buyers spread over the year before ``as_of`` by the
+    month weights: ``u`` uniform in [0, 1) through the inverse of that distribution."""
+    days = pd.date_range(end=pd.Timestamp(as_of), periods=365, freq="D")
+    w = np.asarray(SEASON_WEIGHTS)[np.asarray(days.month) - 1] / np.asarray(days.days_in_month)
+    cdf = np.cumsum(w[::-1]) / w.sum()  # from the as-of day backwards
+    idx = np.minimum(np.searchsorted(cdf, u), 364)
+    return idx + (u * 9973.0) % 1.0  # a time of day inside that day
+
+
 def _followups(rng: np.random.Generator, n: int, as_of: date) -> pd.DataFrame:
     sp_idx = rng.choice(len(SALESPEOPLE), size=n, p=[0.36, 0.34, 0.30])
     skill = np.array([s[2] for s in SALESPEOPLE])[sp_idx]
     end = pd.Timestamp(as_of) + pd.Timedelta(hours=18)
-    # 80 % in the last quarter, 20 % older buyers from earlier in the year
-    age_days = np.where(rng.random(n) < 0.8, rng.uniform(0, 91, n), rng.uniform(91, 300, n))
+    # a year of buyers, more in the busy months (the month weights the boss sets, SEASON_WEIGHTS);
+    # the last few days always have some (unanswered ones among them)
+    age_days = _seasonal_ages(rng.random(n), as_of)
+    fresh = rng.uniform(0, 91, n) < 3.0
+    age_days = np.where(fresh, rng.uniform(91, 300, n) % 3.0, age_days)
     received = end - pd.to_timedelta(np.round(age_days * 24 * 60), unit="min")
     received = received.floor("min")
     source = _pick(rng, SOURCES, n, _SOURCE_P / _SOURCE_P.sum())
@@ -450,7 +469,7 @@ def _followups(rng: np.random.Generator, n: int, as_of: date) -> pd.DataFrame:
     # reply times: TM mostly within the hour, inquiries mostly within a day
     tm = channel == "TM"
     hours = np.where(tm, rng.lognormal(np.log(0.35), 1.0, n), rng.lognormal(np.log(5.0), 1.1, n)) / skill
-    unreplied = (rng.random(n) < 0.04) & (age_days < 3)
+    unreplied = (rng.random(n) < 0.6) & (age_days < 3)
     replied = received + pd.to_timedelta(np.round(hours * 60), unit="min")
     replied = pd.Series(replied).where(~unreplied)
     # classes A/B/C/D by skill
@@ -487,8 +506,7 @@ def _followups(rng: np.random.Generator, n: int, as_of: date) -> pd.DataFrame:
     last = today - pd.to_timedelta(since, unit="D")
     last = pd.Series(np.maximum(last.values, received.normalize().values))
     prev = np.array(["A", "B", "C", "D"])
-    step_up = {"A": "B", "B": "C", "C": "D", "D": "D"}
-    last_week = np.where(rng.random(n) < 0.12, [step_up[c] for c in cls], cls)
+    rng.random(n)  # (was: last week's class; now computed from the dated orders)
     scam = rng.random(n) < 0.03
     scam[: min(n, 3)] = True
     msgs = np.where(scam, _pick(rng, SCAM_MESSAGES, n), _pick(rng, NORMAL_MESSAGES, n))
@@ -513,10 +531,9 @@ def _followups(rng: np.random.Generator, n: int, as_of: date) -> pd.DataFrame:
             "next_action": np.where(closed, "", _pick(rng, NEXT_ACTIONS, n)),
             "goal": np.where(cls != "D", _pick(rng, GOALS, n), ""),
             "goal_met": np.where(cls != "D", _pick(rng, ("是 Yes", "否 No", "否 No"), n), ""),
-            "sample_orders": samples,
+            "sample_orders": samples,  # the plan: demo_orders writes the dated orders behind it
             "paid_orders": paid,
             "order_usd": usd,
-            "class_last_week": last_week,
             "last_message": msgs,
             "updated_at": last + pd.to_timedelta(rng.integers(9 * 60, 19 * 60, n), unit="min"),
             **_contacts(buyer, company, source),
@@ -594,11 +611,6 @@ def _contacts(buyer: list[str], company: list[str], source: np.ndarray) -> dict[
     return {"inquiry_id": ids, "email": emails, "phone": phones, "whatsapp": whatsapp}
 
 
-def _elapsed_share(as_of: date) -> float:
-    start, end = date(as_of.year, 1, 1), date(as_of.year, 12, 31)
-    return ((as_of - start).days + 1) / ((end - start).days + 1)
-
-
 def demo_frames(
     as_of: date = DEMO_AS_OF,
     *,
@@ -627,37 +639,23 @@ def demo_frames(
     if isinstance(as_of, datetime):
         as_of = as_of.date()
     rng = np.random.default_rng(seed)
-    follow = _followups(rng, buyers, as_of)
+    plan = _followups(rng, buyers, as_of)
     prods, funnel = _products(rng, products, funnel_weeks, as_of)
     kws = _keywords(rng, keywords, as_of)
 
+    from . import orders as O
+
+    dated = np.random.default_rng(seed + 1)  # a stream of its own: the draws above are unchanged
+    plan["buyer_id"] = O.buyer_ids(len(plan))
+    orders = O.demo_orders(dated, plan, prods, as_of)
+    follow = O.demo_goals(dated, plan.drop(columns=["sample_orders", "paid_orders", "order_usd"]), as_of)
+    funnel = O.funnel_orders(funnel, orders)
+    kws = O.align_keyword_spend(kws, funnel)
+
     names = [s[0] for s in SALESPEOPLE]
     teams = [s[1] for s in SALESPEOPLE]
-    share = _elapsed_share(as_of)
-    year_start = pd.Timestamp(as_of.year, 1, 1)
-    this_year = follow["received_at"] >= year_start
-    target_rows = []
-    for name, pace in zip(names, _PACES):
-        mine = follow["salesperson"] == name
-        sales = float(follow.loc[mine, "order_usd"].sum())
-        inquiries = int((mine & this_year).sum())
-        new_buyers = int((mine & this_year & (follow["paid_orders"] > 0)).sum())
-
-        def target(actual: float, step: float, p: float = pace) -> float:
-            return max(step, round(actual / max(share * p, 1e-9) / step) * step)
-
-        target_rows.append(
-            {
-                "salesperson": name,
-                "sales_target": target(sales, 10_000),
-                "new_buyers_target": target(new_buyers, 5),
-                "repeat_buyers_target": target(int((mine & (follow["paid_orders"] >= 2)).sum()), 5),
-                "inquiries_target": target(inquiries, 10),
-                "rfq_target": target(int((mine & this_year & (follow["source"] == "RFQ")).sum()), 10),
-                "orders_target": target(float(follow.loc[mine, "paid_orders"].sum()), 10),
-            }
-        )
-    weights = [0.05, 0.04, 0.07, 0.08, 0.08, 0.07, 0.08, 0.10, 0.11, 0.12, 0.11, 0.09]
+    weights = list(SEASON_WEIGHTS)
+    target_rows = _targets(follow, orders, names, weights, as_of)
     return {
         "tblSalespeople": pd.DataFrame({"salesperson": names, "team": teams, "active": "是 Yes"}),
         "tblBannedWords": pd.DataFrame(
@@ -689,11 +687,53 @@ def demo_frames(
         "tblHotProducts": pd.DataFrame(HOT, columns=["product", "type", "evidence", "step", "note"]),
         "tblFunnel": funnel,
         "tblFollow": follow,
+        "tblOrders": orders,
         # Buyers, PK and Teams rows follow the roster (storeops.roster); only typed inputs are given
         "tblPK": pd.DataFrame({"salesperson": names, "t_timely": 0.9}),
         "tblProducts": prods,
         "tblKeywords": kws,
     }
+
+
+def _targets(follow: pd.DataFrame, orders: pd.DataFrame, names, weights, as_of: date) -> list[dict]:
+    """Annual targets that put each salesperson at their planned pace (``_PACES``) against the
+    seasonally weighted target to date, from the year-to-date actuals of the dated data."""
+    from storeops_xl.orders import PAID
+    from storeops_xl.targets import season_share
+
+    share = float(season_share(date(as_of.year, 1, 1), as_of, weights))
+    year_start = pd.Timestamp(as_of.year, 1, 1)
+    end = pd.Timestamp(as_of) + pd.Timedelta(days=1)
+    counted = orders[(orders["kind"] == PAID) & ~orders["status"].isin(("待付款 Pending", "已取消 Cancelled"))]
+    usd = np.where(counted["currency"] == "CNY", counted["amount"] / 7.2, counted["amount"])
+    counted = counted.assign(usd=usd)
+    ytd = counted[(counted["order_date"] >= year_start) & (counted["order_date"] < end)]
+    first = counted.groupby("buyer_id")["order_date"].min()
+    ever = counted[counted["order_date"] < end].groupby("buyer_id").size()
+    this_year = (follow["received_at"] >= year_start) & (follow["received_at"] < end)
+    rows = []
+    for name, pace in zip(names, _PACES):
+        mine = follow["salesperson"] == name
+        ids = follow.loc[mine, "buyer_id"]
+        new = int(((first.reindex(ids) >= year_start) & (first.reindex(ids) < end)).sum())
+        bought = set(ytd.loc[ytd["buyer_id"].isin(ids), "buyer_id"])
+        repeat = int(sum(1 for b in bought if ever.get(b, 0) >= 2))
+
+        def target(actual: float, step: float, p: float = pace) -> float:
+            return max(step, round(actual / max(share * p, 1e-9) / step) * step)
+
+        rows.append(
+            {
+                "salesperson": name,
+                "sales_target": target(float(ytd.loc[ytd["salesperson"] == name, "usd"].sum()), 10_000),
+                "new_buyers_target": target(new, 5),
+                "repeat_buyers_target": target(repeat, 5),
+                "inquiries_target": target(int((mine & this_year & (follow["source"] != "RFQ")).sum()), 10),
+                "rfq_target": target(int((mine & this_year & (follow["source"] == "RFQ")).sum()), 10),
+                "orders_target": target(float((ytd["salesperson"] == name).sum()), 10),
+            }
+        )
+    return rows
 
 
 def demo_settings(as_of: date = DEMO_AS_OF) -> dict[str, object]:

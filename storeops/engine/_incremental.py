@@ -261,6 +261,8 @@ def new_state(run: Run) -> RecalcState:
         volatile |= volatility(run.book, g.node, g.sheet, dated)
     if as_of_sheet(pkg) is not None:  # the as-of cell is stamped with the day of each recalculation
         volatile.add("today")
+    if run.editions is not None and run.editions.used_now:  # cfg_now: the moment of this recalculation
+        volatile.add("now")
     evaluated = {id(g) for g in plan.evaluate + plan.cyclic}
     old_reason = {}
     if prior is not None:

@@ -108,12 +108,16 @@ def first_sheets(run: Run) -> list[str]:
     if run.prior is None:
         return names
     dirty = set(run.verdict.dirty) if run.verdict is not None else set(names)
-    if run.verdict is not None and "today" in run.verdict.clock:  # the as-of date is stamped anew
-        from .editions import as_of_sheet
+    if run.verdict is not None and {"today", "now"} & set(run.verdict.clock):  # as-of date/time stamped anew
+        from .editions import as_of_sheet, now_sheet
 
-        stamped = as_of_sheet(run.pkg)
-        if stamped is not None:
-            dirty.add(stamped)
+        moved = set(run.verdict.clock)
+        for stamped in (
+            as_of_sheet(run.pkg) if "today" in moved else None,
+            now_sheet(run.pkg) if "now" in moved else None,
+        ):
+            if stamped is not None:
+                dirty.add(stamped)
     for s in run.pkg.sheets:
         entry = run.prior.sheets.get(s.name)
         if entry is None or entry.get("path") != s.path:

@@ -95,6 +95,8 @@ class Clock:
     #: the dates themselves (not stored): ``TODAY()`` and ``NOW()``
     today_d: _dt.date | None = field(default=None, compare=False)
     now_dt: _dt.datetime | None = field(default=None, compare=False)
+    #: the recalculation runs for the real today (not a given date): ``cfg_now`` is its moment
+    real: bool = field(default=False, compare=False)
 
     def day(self) -> _dt.date:
         """The date ``TODAY()`` gives (the as-of stamp's default)."""
@@ -110,7 +112,7 @@ class Clock:
         now = _dt.datetime.now()
         real = day_number(now.date())
         if today is None:
-            return cls(real, day_number(now), real, now.date(), now)
+            return cls(real, day_number(now), real, now.date(), now, True)
         return cls(day_number(today), day_number(today), real, today, _dt.datetime.combine(today, _dt.time()))
 
 

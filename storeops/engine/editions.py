@@ -1,7 +1,9 @@
 """What ``recalc`` does for the workbook editions (hooks called by :mod:`.recalc`).
 
 * **As-of date**: ``cfg_today`` is a value, not ``TODAY()``: every recalc stamps it with
-  ``cfg_as_of`` (when filled) or the day of the recalculation.  No formula of the workbook
+  ``cfg_as_of`` (when filled) or the day of the recalculation; ``cfg_now``, the as-of *time*
+  unanswered messages wait until, gets the end of the as-of date (or ``cfg_as_of``'s own time)
+  or the moment of the recalculation (:func:`as_of_instant`).  No formula of the workbook
   is then volatile, so Excel does not call Python again on every edit, and LibreOffice/WPS
   keep the cached values of every formula that reads the date.  An older file whose
   ``cfg_today`` still holds ``IF(cfg_as_of="",TODAY(),cfg_as_of)`` gets the value too.
@@ -30,10 +32,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from storeops_xl.inputs import EXCEL_EPOCH
+
 from ..xlsx._cells import col_index, col_letters, escape, parse_range
 from ..xlsx.calcid import set_calc_id
 
-__all__ = ["EditionState", "as_of_sheet", "finish_sheet", "finish_workbook", "prepare_sheet"]
+__all__ = [
+    "EditionState",
+    "as_of_instant",
+    "as_of_sheet",
+    "finish_sheet",
+    "finish_workbook",
+    "now_sheet",
+    "prepare_sheet",
+]
 
 _CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"((?: [\w:]+="[^"]*")*)\s*(/>|>(.*?)</c>)', re.S)
 _F = re.compile(rb"<f\b[^>]*?(?:/>|>.*?</f>)", re.S)
@@ -47,6 +59,10 @@ class EditionState:
     the evaluation only."""
 
     today: _dt.date
+    #: the moment of the recalculation when it runs for the real today (``cfg_now``)
+    now: _dt.datetime | None = None
+    #: ``cfg_now`` got the moment of the recalculation (no ``cfg_as_of``): the next recalc stamps anew
+    used_now: bool = False
     stamped: set[str] = field(default_factory=set)
     #: sheet → {column index: (first row, table name or None)} of injected formulas
     injected: dict[str, dict[int, tuple[int, str | None]]] = field(default_factory=dict)
@@ -120,6 +136,14 @@ def as_of_sheet(pkg) -> str | None:
     return where[0] if where is not None else None
 
 
+def now_sheet(pkg) -> str | None:
+    """The sheet whose as-of *time* cell (``cfg_now``) every recalc stamps (``None``: none)."""
+    from storeops.workbook import schema
+
+    where = _name_cell(pkg, schema.NOW_CELL)
+    return where[0] if where is not None else None
+
+
 def _as_of_serial(value: Any, today: _dt.date) -> float:
     from storeops_xl.inputs import date_to_serial, to_date
 
@@ -134,25 +158,61 @@ def _as_of_serial(value: Any, today: _dt.date) -> float:
     return float(int(serial))
 
 
-def _stamp(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
-    from storeops.workbook import schema
+def as_of_instant(given: Any, today: _dt.date, now: _dt.datetime | None) -> _dt.datetime:
+    """The as-of *time* (``cfg_now``): ``cfg_as_of`` with its own time, a plain as-of date
+    meaning the end of that day; without an as-of date the moment ``now`` of the
+    recalculation, or the end of ``today``.
 
-    where = _name_cell(pkg, schema.AS_OF_CELL)
-    if where is None or where[0] != sheet:
-        return xml
-    _, col, row = where
+    >>> import datetime as dt
+    >>> as_of_instant("2026-11-21", dt.date(2026, 12, 1), None)
+    datetime.datetime(2026, 11, 22, 0, 0)
+    >>> as_of_instant(None, dt.date(2026, 12, 1), dt.datetime(2026, 12, 1, 9, 30))
+    datetime.datetime(2026, 12, 1, 9, 30)
+    """
+    epoch = EXCEL_EPOCH
+    if given is not None and not (isinstance(given, str) and not given.strip()):
+        import numpy as np
+
+        from storeops_xl.inputs import to_date
+
+        serial = float(to_date(np.array([given], dtype=object), "cfg_as_of").values[0])
+        if serial == serial:
+            day = int(serial)
+            return epoch + _dt.timedelta(days=serial if serial != day else day + 1)
+    if now is not None:
+        return now.replace(microsecond=0)
+    return _dt.datetime(today.year, today.month, today.day) + _dt.timedelta(days=1)
+
+
+def _put_value(xml: bytes, col: int, row: int, serial: float, state: EditionState, sheet: str) -> bytes:
     m = _cell_match(xml, col, row)
     if m is None:
         return xml
-    as_of = _name_cell(pkg, "cfg_as_of")
-    given = _cell_value(pkg, _cell_match(xml, as_of[1], as_of[2])) if as_of and as_of[0] == sheet else None
-    serial = _as_of_serial(given, state.today)
     attrs = _T.sub(b"", m.group(3))
     new = b'<c r="%s%d"%s><v>%s</v></c>' % (col_letters(col).encode(), row, attrs, repr(serial).encode())
     if new == m.group(0):
         return xml
     state.stamped.add(sheet)
     return xml[: m.start()] + new + xml[m.end() :]
+
+
+def _stamp(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
+    from storeops.workbook import schema
+
+    as_of = _name_cell(pkg, "cfg_as_of")
+    given = None
+    if as_of and as_of[0] == sheet:
+        given = _cell_value(pkg, _cell_match(xml, as_of[1], as_of[2]))
+    where = _name_cell(pkg, schema.AS_OF_CELL)
+    if where is not None and where[0] == sheet:
+        xml = _put_value(xml, where[1], where[2], _as_of_serial(given, state.today), state, sheet)
+    where = _name_cell(pkg, schema.NOW_CELL)
+    if where is not None and where[0] == sheet:
+        instant = as_of_instant(given, state.today, state.now)
+        state.used_now = state.now is not None and instant == state.now.replace(microsecond=0)
+        serial = round((instant - EXCEL_EPOCH) / _dt.timedelta(days=1), 8)
+        xml = _put_value(xml, where[1], where[2], serial, state, sheet)
+    return xml
 
 
 def _has_formula(cell: re.Match | None) -> bool:

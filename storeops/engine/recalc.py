@@ -240,7 +240,7 @@ def _start(pkg, clock, progress, report, prior, verdict, pool, timer, overlay=No
     run = Run(pkg, PackageEdit(pkg, overlay), report, clock, None, timer, bar, pool, prior, verdict)
     from .editions import EditionState
 
-    run.editions = EditionState(clock.day())
+    run.editions = EditionState(clock.day(), clock.now_dt if clock.real else None)  # cfg_now (issue 11)
     from .editions import vba_code_names
     from .spill import Spills
 

@@ -1,8 +1,10 @@
 """The Saturday review 每周六复盘: :func:`run_review` computes it from a workbook, writes the
-``周复盘 Review`` sheet into that workbook and a PDF with charts next to it (or in ``out_dir``).
+``周复盘 Review`` sheet into that workbook, an A4 PDF with charts and a one-page phone picture
+(PNG, 1080 px wide, for WeChat / Feishu) next to it (or in ``out_dir``).
 
 Parts: :mod:`.compute` (pure pandas, core functions for every rule), :mod:`.sheet` (the sheet,
-written at XML level so VBA and the ribbon stay intact), :mod:`.pdf` (matplotlib).
+written at XML level so VBA and the ribbon stay intact), :mod:`.pdf` and :mod:`.phone`
+(matplotlib), :mod:`.cells` (how values read).
 """
 
 from __future__ import annotations
@@ -24,32 +26,38 @@ class ReviewResult:
     pdf: str | None
     sheet_written: bool
 
+    png: str | None = None
+
     @property
     def text(self) -> str:
+        from .cells import table_text
+
         r = self.review
         cols = [
-            c
-            for c in (
-                "业务员 Salesperson",
-                "团队 Team",
-                "新买家 New buyers",
-                "已回复 Replied",
-                "及时回复率 Timely rate",
-                "升级 Upgrades",
-                "逾期跟进 Overdue",
-                "订单额 Revenue USD",
-                "PK得分 PK score",
-                "PK排名 PK rank",
-            )
-            if c in r.people.columns
+            "业务员 Salesperson",
+            "团队 Team",
+            "新买家 New buyers",
+            "已回复 Replied",
+            "及时回复率 Timely rate",
+            "4小时达标率 Within target rate",
+            "升级 Upgrades",
+            "降级 Downgrades",
+            "逾期跟进 Overdue",
+            "本周销售额 Revenue USD",
+            "销售进度 Sales pace",
+            "成交能力 Close band",
+            "PK得分 PK score",
+            "PK排名 PK rank",
         ]
-        lines = [r.title, r.people[cols].to_string(index=False) if cols else "(无业务员 no salespeople)"]
+        lines = [r.title, r.headline, table_text(r.people, cols) if len(r.people) else "(无业务员 no salespeople)"]
         if not r.submissions.empty:
             lines += ["", "提交情况 Submitted since the last working day:", r.submissions.to_string(index=False)]
         if self.sheet_written:
             lines.append("已写入工作表 / sheet written: 周复盘 Review")
         if self.pdf:
             lines.append(f"PDF: {self.pdf}")
+        if self.png:
+            lines.append(f"PNG: {self.png}")
         return "\n".join(lines)
 
 
@@ -91,13 +99,15 @@ def run_review(
     today: Any = None,
     unmasked: bool = False,
 ) -> ReviewResult:
-    """Compute the review of ``week`` from the workbook at ``path``; write the sheet and the PDF.
+    """Compute the review of ``week`` from the workbook at ``path``; write the sheet, the PDF and
+    the phone PNG (``pdf=False`` writes neither picture).
 
-    Buyers' e-mail addresses and phone numbers are masked in both unless ``unmasked``."""
+    Buyers' e-mail addresses and phone numbers are masked in all of them unless ``unmasked``."""
     from storeops.errors import StoreOpsError
     from storeops.xlsx import check_not_locked, read_tables, workbook_session
 
     from .pdf import write_pdf
+    from .phone import write_phone_png
     from .sheet import write_review_sheet
 
     if not os.path.isfile(path):
@@ -114,11 +124,12 @@ def run_review(
             )
         settings = read_settings(path)
         review = compute_review(tables, week, settings=settings, today=_as_date(today), unmasked=unmasked)
-        pdf_path = None
+        pdf_path = png_path = None
         if pdf:
             folder = out_dir or os.path.dirname(os.path.abspath(path))
             stem = os.path.splitext(os.path.basename(path))[0]
             pdf_path = write_pdf(review, os.path.join(folder, f"{stem}-review-{review.week}.pdf"))
+            png_path = write_phone_png(review, os.path.join(folder, f"{stem}-review-{review.week}-phone.png"))
         if sheet:
             write_review_sheet(path, review)
-    return ReviewResult(review, pdf_path, sheet)
+    return ReviewResult(review, pdf_path, sheet, png_path)

@@ -1,22 +1,28 @@
 """The Saturday review 每周六复盘, computed from the workbook's tables (pure pandas).
 
-For one ISO week (Monday–Sunday) and per salesperson and team:
+For one ISO week (Monday–Sunday), as of its end (or the as-of date while the week runs), per
+salesperson and team:
 
 * **new buyers** 新买家: follow-up rows received in the week, by source (询盘/TM/RFQ/…);
-* **replies** 回复: how many of them were answered, the average reply hours and the
-  timely-reply rate (``TIMELY_RATE``: inquiry ≤ 24 h, TM ≤ 1 h);
-* **class moves** 类别变化: ``class_last_week`` (written by the New week button) against the
-  current ``BUYER_CLASS``; D→C→B→A is an upgrade, the reverse a downgrade;
-* **overdue** 逾期跟进: ``OVERDUE(NEXT_FOLLOWUP(...))`` as of the review date (the end of the
-  week, or today when the week is still running);
-* **orders and revenue vs target** 订单与销售额: paid orders and order USD (12 months) against
-  the annual target, with ``TARGET_PACE`` over the year as of the review date;
-* **PK** for the week: ``PK_SCORE`` of the week's inquiries, new paying buyers, their order USD
-  and the timely rate against a week's share (1/52) of the annual targets; the timely target
-  is ``tblPK``'s 及时率目标 or 100 %.  Teams score the average of their members;
-* **the platform's own rates** beside ours, when a staff analysis (员工分析) was imported:
-  the 及时回复率 and 5分钟回复率 of the imported period that overlaps the week most (else the
-  latest one before it);
+* **replies** 回复: of those buyers, how many were answered, still unanswered, the average reply
+  hours, the rate under the platform's rule (``cfg_reply_rule``: current Alibaba.com 24 h,
+  2024 inquiry 24 h / TM 1 h, or 1688 3 minutes) and under the shop's own target
+  (``cfg_reply_target_h``, 4 h); an unanswered message counts late once its running hours pass
+  the limit, and every message still unanswered past it is listed;
+* **class moves** 类别变化: each buyer's class at the end of the week against the end of the
+  week before, both from the dated order log (:func:`storeops_xl.orders.class_at`), so any
+  week's moves are true whenever the review runs; D→C→B→A is an upgrade;
+* **goals** 定目标/抓过程: goals set in the week, goals due in it, met, missed, met rate;
+* **overdue** 逾期跟进: every buyer whose next follow-up has passed as of the review date;
+* **orders and revenue** 订单与销售额: the week's counted paid orders by the order's salesperson,
+  year-to-date revenue against the seasonally weighted target to date (``SEASON_SHARE``), pace;
+* **close band** 成交能力: customers ÷ buyers with the seed's bands (≥ 70 % strong, ≤ 10 % weak);
+* **scam alerts** 防骗: buyers contacted this week whose last message scores 高 high risk;
+* **PK** for the week: ``PK_SCORE`` of the week's inquiries, new paying buyers, revenue and the
+  timely rate against the annual targets' seasonal share of the week so far; the timely target is
+  ``tblPK``'s 及时率目标 or 100 %.  Teams score the average of their members;
+* **the platform's own rates** beside ours, when a staff analysis (员工分析) was imported: the
+  及时回复率 and 5分钟回复率 of the imported period that overlaps the week most;
 * **submitted** 提交情况: who updated follow-up rows since the last working day before the
   review date (Monday–Friday; from the rows' 更新时间 ``updated_at``, as merged), and who did not.
 
@@ -25,10 +31,8 @@ of anyone else (a salesperson who left, a name typed wrong) are counted on one l
 "(不在名册 not on roster)", so no buyer drops out of the totals.
 
 Buyers tagged 垃圾询盘 junk are left out of new buyers, replies, rates and overdue.  Buyers'
-e-mail addresses and phone numbers inside any text (a name typed as an address) are masked
-(:mod:`storeops_xl.privacy`) unless ``unmasked=True``.
-
-Every rule is the StoreOps core function the workbook's formulas use.
+e-mail addresses and phone numbers inside any text are masked (:mod:`storeops_xl.privacy`)
+unless ``unmasked=True``.  Every rule is the StoreOps core function the workbook's formulas use.
 """
 
 from __future__ import annotations
@@ -45,8 +49,11 @@ import pandas as pd
 from storeops.tables import drop_blank_rows, is_blank, to_keys
 from storeops.workbook.schema import LISTS, PK_METRICS
 from storeops_xl import followup as F
+from storeops_xl import goals as G
+from storeops_xl import orders as O
 from storeops_xl import targets as TG
 from storeops_xl.inputs import EXCEL_EPOCH, date_to_serial, to_date, to_number
+from storeops_xl.scam import scam_risk
 from storeops_xl.settings import DEFAULTS
 
 __all__ = ["OTHERS", "Review", "compute_review", "last_workday", "parse_week", "submissions", "week_of"]
@@ -111,13 +118,21 @@ def _setting(settings: Mapping[str, Any], name: str) -> Any:
 
 def _obj(x: Any, n: int) -> np.ndarray:
     if isinstance(x, np.ndarray):
-        return x.astype(object)
+        return x.astype(object).reshape(-1)
     return np.array([x] * n, dtype=object)
+
+
+def _text(v: Any) -> str:
+    return "" if is_blank(v) else str(v).strip()
+
+
+def _ratio(num: float, den: float) -> float | None:
+    return float(num) / float(den) if den else None
 
 
 @dataclass
 class Review:
-    """The week's review: tables ready for the sheet and the PDF."""
+    """The week's review: tables ready for the sheet, the PDF and the phone picture."""
 
     week: str
     start: _dt.date
@@ -128,38 +143,108 @@ class Review:
     moves: pd.DataFrame
     overdue: pd.DataFrame
     sources: list[str] = field(default_factory=list)
+    goals: pd.DataFrame = field(default_factory=pd.DataFrame)
+    orders: pd.DataFrame = field(default_factory=pd.DataFrame)
+    unanswered: pd.DataFrame = field(default_factory=pd.DataFrame)
+    scams: pd.DataFrame = field(default_factory=pd.DataFrame)
+    totals: dict[str, Any] = field(default_factory=dict)
     submissions: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def title(self) -> str:
         return f"周复盘 Weekly review {self.week} ({self.start:%Y-%m-%d} ~ {self.end:%Y-%m-%d})"
 
+    @property
+    def quiet(self) -> bool:
+        """No new buyer, no order, no class move and no goal due this week."""
+        t = self.totals
+        return not (t.get("new_buyers") or t.get("orders") or len(self.moves) or t.get("goals_due"))
 
-def _follow_columns(fk: pd.DataFrame, settings: Mapping[str, Any], as_of: _dt.date) -> pd.DataFrame:
+    @property
+    def headline(self) -> str:
+        """One line that says the whole week (bilingual)."""
+        t = self.totals
+        if self.quiet:
+            return (
+                "本周没有新买家、订单、类别变化或到期目标 / a quiet week: no new buyers, orders, class moves "
+                f"or goals due · 逾期跟进 overdue {t.get('overdue', 0)}"
+            )
+        rate = t.get("timely_rate")
+        shop = t.get("target_rate")
+        return (
+            f"新买家 new buyers {t.get('new_buyers', 0)} · 订单 orders {t.get('orders', 0)} · "
+            f"销售额 revenue ${t.get('revenue', 0):,.0f} · 及时回复 timely {_pct(rate)} (平台规则 platform rule) / "
+            f"{_pct(shop)} (≤{t.get('target_h', 4):g} h) · 升级 up {t.get('upgrades', 0)} / 降级 down "
+            f"{t.get('downgrades', 0)} · 目标达成 goals met {t.get('goals_met', 0)}/{t.get('goals_due', 0)} · "
+            f"逾期 overdue {t.get('overdue', 0)} · 超时未回复 late unanswered {t.get('late_unanswered', 0)} · "
+            f"诈骗警示 scam alerts {t.get('scams', 0)}"
+        )
+
+
+def _pct(v: Any) -> str:
+    return "—" if v is None or (isinstance(v, float) and np.isnan(v)) else f"{float(v):.0%}"
+
+
+def _orders_columns(ok: pd.DataFrame, settings: Mapping[str, Any]) -> pd.DataFrame:
+    n = len(ok)
+    out = pd.DataFrame(index=ok.index)
+    out["date"] = _dates(ok["order_date"], "order_date") if n else np.array([], dtype=float)
+    out["buyer_id"] = [_text(v) for v in ok["buyer_id"]]
+    out["salesperson"] = [_text(v) for v in ok["salesperson"]]
+    counted = O.order_kind(_obj(ok["kind"].to_numpy(object), n), _obj(ok["status"].to_numpy(object), n))
+    out["counted"] = [v if v in O.KINDS else None for v in _obj(counted, n)] if n else []
+    usd = O.order_usd(
+        _obj(ok["amount"].to_numpy(object), n),
+        _obj(ok["currency"].to_numpy(object), n),
+        _setting(settings, "cfg_fx_usd_cny"),
+    )
+    out["usd"] = np.array(
+        [float(v) if isinstance(v, (int, float)) and v == v else 0.0 for v in _obj(usd, n)] if n else [], dtype=float
+    )
+    out["product"] = [_text(v) for v in ok["product"]]
+    return out
+
+
+def _follow_columns(
+    fk: pd.DataFrame, orders: pd.DataFrame, settings: Mapping[str, Any], as_of: _dt.date, start: _dt.date
+) -> pd.DataFrame:
     n = len(fk)
     out = pd.DataFrame(index=fk.index)
     out["buyer"] = fk["buyer"].astype(object)
-    out["salesperson"] = [("" if is_blank(v) else str(v).strip()) for v in fk["salesperson"]]
-    out["source"] = [("" if is_blank(v) else str(v).strip()) for v in fk["source"]]
+    out["buyer_id"] = [_text(v) for v in fk["buyer_id"]]
+    out["salesperson"] = [_text(v) for v in fk["salesperson"]]
+    out["source"] = [_text(v) for v in fk["source"]]
     out["received"] = _dates(fk["received_at"], "received_at")
-    hours = F.reply_hours(_obj(fk["received_at"].to_numpy(object), n), _obj(fk["replied_at"].to_numpy(object), n))
-    out["reply_hours"] = pd.to_numeric(
-        pd.Series(list(_obj(hours, n)), index=fk.index).map(
-            lambda v: v if isinstance(v, (int, float)) and not isinstance(v, bool) else np.nan
-        ),
-        errors="coerce",
-    )
+    out["last_contact"] = _dates(fk["last_contact"], "last_contact")
+    instant = _serial(as_of) + 1.0  # the end of the review date (cfg_now of that day)
+    rec, rep = _obj(fk["received_at"].to_numpy(object), n), _obj(fk["replied_at"].to_numpy(object), n)
+    hours = _obj(F.reply_hours(rec, rep, instant), n)
+    out["reply_hours"] = [v if isinstance(v, (int, float)) and not isinstance(v, bool) else np.nan for v in hours]
+    out["answered"] = np.array([not is_blank(v) for v in rep], dtype=bool)
     # the workbook's list values are bilingual ("询盘 Inquiry"); give the core its first word
-    out["channel"] = [v.split(" ")[0] if isinstance(v, str) and v in LISTS["channel"] else v for v in fk["channel"]]
-    cls = F.buyer_class(
-        _obj(fk["order_usd"].to_numpy(object), n),
-        _obj(fk["paid_orders"].to_numpy(object), n),
-        _obj(fk["sample_orders"].to_numpy(object), n),
-        _setting(settings, "cfg_class_a_usd"),
-        _setting(settings, "cfg_class_a_repeat"),
+    channel = [v.split(" ")[0] if isinstance(v, str) and v in LISTS["channel"] else v for v in fk["channel"]]
+    rule = (
+        _setting(settings, "cfg_reply_inquiry_h"),
+        _setting(settings, "cfg_reply_tm_h"),
+        _setting(settings, "cfg_reply_rule"),
     )
-    out["class"] = [v if isinstance(v, str) and v in _CLASS_RANK else "" for v in _obj(cls, n)]
-    out["class_last_week"] = [("" if is_blank(v) else str(v).strip().upper()[:1]) for v in fk["class_last_week"]]
+    answered = np.asarray(out["answered"].tolist(), dtype=object)
+    hours_arr = np.asarray(out["reply_hours"].tolist(), dtype=object)
+    ch = np.asarray(channel, dtype=object)
+    ok = F.reply_ok(hours_arr, ch, *rule, answered, _setting(settings, "cfg_reply_1688_min"))
+    target = _setting(settings, "cfg_reply_target_h")
+    on = F.reply_ok(hours_arr, ch, target, target, "alibaba", answered)
+    out["timely"] = [v if isinstance(v, (bool, np.bool_)) else None for v in _obj(ok, n)]
+    out["on_target"] = [v if isinstance(v, (bool, np.bool_)) else None for v in _obj(on, n)]
+    a_usd, a_rep = _setting(settings, "cfg_class_a_usd"), _setting(settings, "cfg_class_a_repeat")
+    args = (orders["buyer_id"], orders["date"], orders["counted"], orders["usd"])
+    ids = out["buyer_id"].tolist()
+    out["class"] = list(O.class_at(ids, *args, as_of, a_usd, a_rep)) if n else []
+    before = start - _dt.timedelta(days=1)
+    out["class_before"] = list(O.class_at(ids, *args, before, a_usd, a_rep)) if n else []
+    window = (pd.Timestamp(as_of) - pd.DateOffset(months=12) + pd.Timedelta(days=1)).to_pydatetime()
+    totals = O.buyer_totals(ids, *args, window, _serial(as_of) + 1)
+    out["paid_12m"] = totals["paid"].to_numpy() if n else []
     nxt = F.next_followup(
         _obj(fk["last_contact"].to_numpy(object), n),
         out["class"].to_numpy(object),
@@ -169,11 +254,23 @@ def _follow_columns(fk: pd.DataFrame, settings: Mapping[str, Any], as_of: _dt.da
     nxt_arr = _obj(nxt, n)
     out["next_followup"] = [v if isinstance(v, _dt.datetime) else None for v in nxt_arr]
     od = F.overdue(nxt_arr, _serial(as_of))
-    out["overdue"] = [v is True or (isinstance(v, (bool, np.bool_)) and bool(v)) for v in _obj(od, n)]
-    out["paid_orders"] = _nums(fk["paid_orders"], "paid_orders")
-    out["order_usd"] = _nums(fk["order_usd"], "order_usd")
+    out["overdue"] = np.array([v is True or (isinstance(v, (bool, np.bool_)) and bool(v)) for v in _obj(od, n)], bool)
+    status = G.goal_status(
+        _obj(fk["goal"].to_numpy(object), n),
+        _obj(fk["goal_due"].to_numpy(object), n),
+        _obj(fk["goal_met"].to_numpy(object), n),
+        _serial(as_of),
+    )
+    out["goal"] = [_text(v) for v in fk["goal"]]
+    out["goal_status"] = [v if v in G.GOAL_STATES else "" for v in _obj(status, n)]
+    out["goal_set"] = _dates(fk["goal_set"], "goal_set")
+    out["goal_due"] = _dates(fk["goal_due"], "goal_due")
+    risk = scam_risk(_obj(fk["last_message"].to_numpy(object), n)) if n else []
+    out["risk"] = pd.Series([v if isinstance(v, str) else "" for v in _obj(risk, n)], index=fk.index, dtype=object)
     junk = fk["junk"] if "junk" in fk.columns else pd.Series([None] * n, index=fk.index)
-    out["junk"] = [isinstance(v, str) and v.strip().split(" ")[0] in ("是", "Yes", "yes", "Y") for v in junk]
+    out["junk"] = np.array(
+        [isinstance(v, str) and v.strip().split(" ")[0] in ("是", "Yes", "yes", "Y") for v in junk], dtype=bool
+    )
     return out
 
 
@@ -199,16 +296,10 @@ def _platform_rates(st: pd.DataFrame, start: _dt.date, end: _dt.date) -> dict[st
     return {k: v for k, (_, v) in best.items()}
 
 
-def _timely(rows: pd.DataFrame, settings: Mapping[str, Any]) -> float | None:
-    if rows.empty:
-        return None
-    v = F.timely_rate(
-        rows["reply_hours"].tolist(),
-        rows["channel"].tolist(),
-        _setting(settings, "cfg_reply_inquiry_h"),
-        _setting(settings, "cfg_reply_tm_h"),
-    )
-    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+def _decided(flags: pd.Series) -> float | None:
+    """Share of TRUE among the decided (TRUE/FALSE) rows."""
+    vals = [bool(v) for v in flags if v is not None]
+    return _ratio(sum(vals), len(vals))
 
 
 def _moves_text(pairs: list[tuple[str, str]]) -> str:
@@ -216,6 +307,10 @@ def _moves_text(pairs: list[tuple[str, str]]) -> str:
     for a, b in pairs:
         counts[f"{a}→{b}"] = counts.get(f"{a}→{b}", 0) + 1
     return ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+
+
+def _as_date(serial: float) -> _dt.date | None:
+    return None if serial != serial else (EXCEL_EPOCH + _dt.timedelta(days=float(serial))).date()
 
 
 def compute_review(
@@ -228,10 +323,10 @@ def compute_review(
 ) -> Review:
     """Compute the review of ``week`` (``'2026-W47'``; default: the week of ``today``).
 
-    ``frames``: table name → frame (header-text or key columns) for ``tblFollow`` and,
-    when present, ``tblSalespeople``, ``tblTarget``, ``tblPK``, ``tblStaff``.  ``settings``:
-    ``cfg_*`` values (defaults for blanks).  ``today`` defaults to ``cfg_as_of`` or the real
-    date.  Contact details in texts are masked unless ``unmasked``.
+    ``frames``: table name → frame (header-text or key columns) for ``tblFollow`` and, when
+    present, ``tblOrders``, ``tblSalespeople``, ``tblTarget``, ``tblPK``, ``tblSeason``,
+    ``tblStaff``.  ``settings``: ``cfg_*`` values (defaults for blanks).  ``today`` defaults to
+    ``cfg_as_of`` or the real date.  Contact details in texts are masked unless ``unmasked``.
     """
     settings = dict(settings or {})
     if today is None:
@@ -249,15 +344,35 @@ def compute_review(
             return to_keys(name, pd.DataFrame())
         return drop_blank_rows(name, to_keys(name, f)).reset_index(drop=True)
 
-    fk = keyed("tblFollow")
-    sp = keyed("tblSalespeople")
-    tg = keyed("tblTarget")
-    pk = keyed("tblPK")
-    fol = _follow_columns(fk, settings, as_of)
-    fol = fol[~fol["junk"]]
+    fk, ok, sp, tg, pk = (keyed(n) for n in ("tblFollow", "tblOrders", "tblSalespeople", "tblTarget", "tblPK"))
+    season = keyed("tblSeason")
+    orders = _orders_columns(ok, settings)
+    fol = _follow_columns(fk, orders, settings, as_of, start)
+    fol = fol.loc[~np.asarray(fol["junk"].tolist(), dtype=bool)]
     lo, hi = _serial(start), _serial(end) + 1
-    fol["new"] = (fol["received"] >= lo) & (fol["received"] < hi)
+    now = _serial(as_of) + 1
+    fol["new"] = (fol["received"] >= lo) & (fol["received"] < min(hi, now))
+    active = np.fmax(fol["last_contact"].to_numpy(float), fol["received"].to_numpy(float))
+    fol["active"] = (active >= lo) & (active < hi)
+    when = orders["date"].to_numpy(float)
+    paid_mask = (orders["counted"] == O.PAID).to_numpy(bool)
+    week_orders = orders.loc[(when >= lo) & (when < min(hi, now)) & paid_mask]
+    year_start = _dt.date(as_of.year, 1, 1)
+    ytd = orders.loc[(when >= _serial(year_start)) & (when < now) & paid_mask]
+    # first paid order of every buyer (new customers of the week)
+    paid = orders.loc[paid_mask & (when < now) & (orders["buyer_id"] != "").to_numpy(bool)]
+    first_paid = paid.groupby(paid["buyer_id"].str.casefold())["date"].min() if len(paid) else pd.Series(dtype=float)
+    fol["first_paid"] = first_paid.reindex(fol["buyer_id"].str.casefold()).to_numpy() if len(fol) else []
     platform = _platform_rates(keyed("tblStaff"), start, end) if "tblStaff" in frames else {}
+    weights = (
+        (season["weight"].tolist(), season["month"].tolist())
+        if len(season) and not season["weight"].map(is_blank).all()
+        else (None, None)
+    )
+    share_ytd = TG.season_share(year_start, as_of, *weights)
+    share_week = TG.season_share(max(start, year_start), as_of, *weights)
+    share_ytd = float(share_ytd) if isinstance(share_ytd, float) else 0.0
+    share_week = float(share_week) if isinstance(share_week, float) else 0.0
 
     from storeops.roster import people
 
@@ -275,46 +390,75 @@ def compute_review(
     t_timely = {}
     for r in pk.itertuples():
         if not is_blank(r.salesperson) and not is_blank(r.t_timely):
-            t_timely[str(r.salesperson).strip()] = float(to_number(np.array([r.t_timely], dtype=object), "t").values[0])
-    year_start, year_end = _dt.date(as_of.year, 1, 1), _dt.date(as_of.year, 12, 31)
+            t_timely[_text(r.salesperson)] = float(to_number(np.array([r.t_timely], dtype=object), "t").values[0])
     sources = list(LISTS["source"])
+    ahead, behind = _setting(settings, "cfg_pace_ahead"), _setting(settings, "cfg_pace_behind")
 
-    recs, moves, overdue_rows = [], [], []
+    recs, moves, overdue_rows, goal_rows, unanswered_rows, scam_rows = [], [], [], [], [], []
     pk_actual, pk_target = [], []
     for name in names:
         mine = fol[others] if name == OTHERS else fol[fol["salesperson"] == name]
         new = mine[mine["new"]]
         rec: dict[str, Any] = {"业务员 Salesperson": name, "团队 Team": team_of.get(name, "")}
         rec["新买家 New buyers"] = int(len(new))
-        known = set(sources)
         for s in sources:
             rec[f"{_SOURCE_SHORT[s]} {s.split(' ', 1)[-1]}" if " " in s else s] = int((new["source"] == s).sum())
-        rec["其他来源 Other"] = int((~new["source"].isin(known)).sum())
-        replied = new["reply_hours"].notna()
-        rec["已回复 Replied"] = int(replied.sum())
-        rec["平均回复小时 Avg reply h"] = (
-            round(float(new.loc[replied, "reply_hours"].mean()), 1) if replied.any() else None
-        )
-        rec["及时回复率 Timely rate"] = _timely(new, settings)
+        rec["其他来源 Other"] = int((~new["source"].isin(set(sources))).sum())
+        replied = new[new["answered"]]
+        rec["已回复 Replied"] = int(len(replied))
+        rec["未回复 Unanswered"] = int(len(new) - len(replied))
+        hours = replied["reply_hours"].dropna()
+        rec["平均回复小时 Avg reply h"] = round(float(hours.mean()), 1) if len(hours) else None
+        rec["及时回复率 Timely rate"] = _decided(new["timely"])
+        rec["4小时达标率 Within target rate"] = _decided(new["on_target"])
         if platform:
             rates = platform.get(name, (None, None))
             rec["平台及时回复率 Platform timely rate"], rec["平台5分钟回复率 Platform 5-min rate"] = rates
+        late = mine[(~mine["answered"]) & (mine["timely"] == False)]  # noqa: E712 - None is not late
+        rec["超时未回复 Late unanswered"] = int(len(late))
+        for r in late.itertuples():
+            unanswered_rows.append(
+                {
+                    "业务员 Salesperson": name,
+                    "买家 Buyer": r.buyer,
+                    "收到 Received": _as_date(r.received),
+                    "已等小时 Hours waiting": round(float(r.reply_hours), 1),
+                }
+            )
         pairs = []
-        for buyer, a, b in zip(mine["buyer"], mine["class_last_week"], mine["class"]):
+        for buyer, a, b in zip(mine["buyer"], mine["class_before"], mine["class"]):
             if a in _CLASS_RANK and b in _CLASS_RANK and a != b:
                 pairs.append((a, b))
                 moves.append(
                     {
                         "业务员 Salesperson": name,
                         "买家 Buyer": buyer,
-                        "上周 Last week": a,
-                        "本周 Now": b,
+                        "上周末 Last week": a,
+                        "本周末 This week": b,
                         "方向 Direction": "升级 up" if _CLASS_RANK[b] > _CLASS_RANK[a] else "降级 down",
                     }
                 )
         rec["升级 Upgrades"] = sum(1 for a, b in pairs if _CLASS_RANK[b] > _CLASS_RANK[a])
         rec["降级 Downgrades"] = sum(1 for a, b in pairs if _CLASS_RANK[b] < _CLASS_RANK[a])
         rec["类别变化 Class moves"] = _moves_text(pairs)
+        due = mine[(mine["goal_due"] >= lo) & (mine["goal_due"] < hi) & (mine["goal"] != "")]
+        rec["新定目标 Goals set"] = int(
+            ((mine["goal_set"] >= lo) & (mine["goal_set"] < hi) & (mine["goal"] != "")).sum()
+        )
+        rec["到期目标 Goals due"] = int(len(due))
+        rec["达成 Met"] = int((due["goal_status"] == G.MET).sum())
+        rec["未达成 Missed"] = int((due["goal_status"] == G.MISSED).sum())
+        rec["目标达成率 Goal met rate"] = _ratio(rec["达成 Met"], rec["达成 Met"] + rec["未达成 Missed"])
+        for r in due.itertuples():
+            goal_rows.append(
+                {
+                    "业务员 Salesperson": name,
+                    "买家 Buyer": r.buyer,
+                    "阶段目标 Goal": r.goal,
+                    "期限 Due": _as_date(r.goal_due),
+                    "状态 Status": r.goal_status,
+                }
+            )
         rec["逾期跟进 Overdue"] = int(mine["overdue"].sum())
         for r in mine[mine["overdue"]].itertuples():
             nd = r.next_followup
@@ -326,31 +470,35 @@ def compute_review(
                     "逾期天数 Days overdue": (as_of - nd.date()).days if nd else None,
                 }
             )
+        alerts = mine[mine["active"] & mine["risk"].str.startswith("高")]
+        rec["诈骗警示 Scam alerts"] = int(len(alerts))
+        for r in alerts.itertuples():
+            scam_rows.append({"业务员 Salesperson": name, "买家 Buyer": r.buyer, "风险 Risk": r.risk})
+        wk = week_orders[week_orders["salesperson"] == name]
+        rec["本周订单 Orders"] = int(len(wk))
+        rec["本周销售额 Revenue USD"] = round(float(wk["usd"].sum()), 2)
+        new_customers = int(((mine["first_paid"] >= lo) & (mine["first_paid"] < min(hi, now))).sum())
+        rec["新成交买家 New customers"] = new_customers
         t = tgt.get(name)
-        sales_target = float(_nums(pd.Series([getattr(t, "sales_target", None)]), "t")[0]) if t else 0.0
-        orders_target = float(_nums(pd.Series([getattr(t, "orders_target", None)]), "t")[0]) if t else 0.0
-        rec["付款订单 Paid orders"] = int(mine["paid_orders"].sum())
-        rec["订单目标 Orders target"] = orders_target or None
-        rec["订单额 Revenue USD"] = round(float(mine["order_usd"].sum()), 2)
-        rec["销售目标 Sales target USD"] = sales_target or None
-        pace = TG.target_pace(rec["订单额 Revenue USD"], sales_target or None, year_start, year_end, as_of)
-        rec["销售进度 Sales pace"] = pace if isinstance(pace, float) else None
+        sales_target = _target_of(t, "sales_target")
+        rec["年初至今 Revenue YTD"] = round(float(ytd.loc[ytd["salesperson"] == name, "usd"].sum()), 2)
+        rec["至今目标 Target to date"] = round(sales_target * share_ytd, 2) if sales_target else None
+        due_by_now = rec["至今目标 Target to date"]
+        rec["销售进度 Sales pace"] = _ratio(rec["年初至今 Revenue YTD"], due_by_now) if due_by_now else None
         lab = (
-            TG.pace_label(pace, _setting(settings, "cfg_pace_ahead"), _setting(settings, "cfg_pace_behind"))
-            if isinstance(pace, float)
-            else None
+            TG.pace_label(rec["销售进度 Sales pace"], ahead, behind) if rec["销售进度 Sales pace"] is not None else None
         )
         rec["进度 Pace"] = lab if isinstance(lab, str) and not lab.startswith("#") else ""
-        # weekly PK
-        week_new_buyers = int((new["paid_orders"] > 0).sum())
-        week_usd = float(new["order_usd"].sum())
-        timely = rec["及时回复率 Timely rate"] or 0.0
-        pk_actual.append([len(new), week_new_buyers, week_usd, timely])
+        close = F.close_rate(int((mine["paid_12m"] > 0).sum()), len(mine))
+        rec["成交率 Close rate"] = close if isinstance(close, float) else None
+        band = F.close_label(close, _setting(settings, "cfg_close_strong"), _setting(settings, "cfg_close_weak"))
+        rec["成交能力 Close band"] = band if isinstance(band, str) and not band.startswith("#") else ""
+        pk_actual.append([len(new), new_customers, rec["本周销售额 Revenue USD"], rec["及时回复率 Timely rate"] or 0.0])
         pk_target.append(
             [
-                _target_of(t, "inquiries_target") / 52,
-                _target_of(t, "new_buyers_target") / 52,
-                _target_of(t, "sales_target") / 52,
+                _target_of(t, "inquiries_target") * share_week,
+                _target_of(t, "new_buyers_target") * share_week,
+                sales_target * share_week,
                 t_timely.get(name, 1.0),
             ]
         )
@@ -358,19 +506,27 @@ def compute_review(
 
     people = pd.DataFrame(recs)
     if recs:
-        weights = settings.get("cfg_pk_weights")
-        if not isinstance(weights, (list, tuple, np.ndarray)) or len(np.ravel(weights)) != len(PK_METRICS):
-            weights = [w for _, _, w in PK_METRICS]
-        scores = TG.pk_score(pk_actual, pk_target, weights, _setting(settings, "cfg_pk_cap"))
+        pk_weights = settings.get("cfg_pk_weights")
+        if not isinstance(pk_weights, (list, tuple, np.ndarray)) or len(np.ravel(pk_weights)) != len(PK_METRICS):
+            pk_weights = [w for _, _, w in PK_METRICS]
+        scores = TG.pk_score(pk_actual, pk_target, pk_weights, _setting(settings, "cfg_pk_cap"))
         scores = np.atleast_1d(np.asarray(scores, dtype=object))
         people["PK得分 PK score"] = [
             round(float(s), 1) if isinstance(s, (int, float, np.floating)) and n != OTHERS else None
             for s, n in zip(scores, names)
         ]
         people["PK排名 PK rank"] = people["PK得分 PK score"].rank(method="min", ascending=False).astype("Int64")
-    teams = _teams(
-        people[people["业务员 Salesperson"] != OTHERS] if recs else people, fol, settings, as_of, year_start, year_end
-    )
+    order_rows = [
+        {
+            "日期 Date": _as_date(r.date),
+            "业务员 Salesperson": r.salesperson,
+            "买家 Buyer": _buyer_name(fk, r.buyer_id),
+            "美元 USD": round(float(r.usd), 2),
+            "产品 Product": r.product,
+        }
+        for r in week_orders.sort_values("date", kind="stable").itertuples()
+    ]
+    teams = _teams(people[people["业务员 Salesperson"] != OTHERS] if recs else people, fol, share_ytd)
     review = Review(
         label,
         start,
@@ -378,22 +534,54 @@ def compute_review(
         as_of,
         people,
         teams,
-        pd.DataFrame(
-            moves, columns=["业务员 Salesperson", "买家 Buyer", "上周 Last week", "本周 Now", "方向 Direction"]
-        ),
-        pd.DataFrame(
-            overdue_rows,
-            columns=["业务员 Salesperson", "买家 Buyer", "下次跟进 Next follow-up", "逾期天数 Days overdue"],
-        ),
+        _frame(moves, ["业务员 Salesperson", "买家 Buyer", "上周末 Last week", "本周末 This week", "方向 Direction"]),
+        _frame(overdue_rows, ["业务员 Salesperson", "买家 Buyer", "下次跟进 Next follow-up", "逾期天数 Days overdue"]),
         sources,
-        submissions(fk, list(team_of), as_of),
+        _frame(goal_rows, ["业务员 Salesperson", "买家 Buyer", "阶段目标 Goal", "期限 Due", "状态 Status"]),
+        _frame(order_rows, ["日期 Date", "业务员 Salesperson", "买家 Buyer", "美元 USD", "产品 Product"]),
+        _frame(unanswered_rows, ["业务员 Salesperson", "买家 Buyer", "收到 Received", "已等小时 Hours waiting"]),
+        _frame(scam_rows, ["业务员 Salesperson", "买家 Buyer", "风险 Risk"]),
+        submissions=submissions(fk, list(team_of), as_of),
     )
+    new_all = fol[fol["new"]]
+    review.totals = {
+        "new_buyers": int(len(new_all)),
+        "orders": int(len(week_orders)),
+        "revenue": float(week_orders["usd"].sum()) if len(week_orders) else 0.0,
+        "timely_rate": _decided(new_all["timely"]),
+        "target_rate": _decided(new_all["on_target"]),
+        "target_h": float(_setting(settings, "cfg_reply_target_h")),
+        "upgrades": int(sum(m["方向 Direction"] == "升级 up" for m in moves)),
+        "downgrades": int(sum(m["方向 Direction"] == "降级 down" for m in moves)),
+        "goals_due": int(len(goal_rows)),
+        "goals_met": int(sum(g["状态 Status"] == G.MET for g in goal_rows)),
+        "overdue": int(len(overdue_rows)),
+        "late_unanswered": int(len(unanswered_rows)),
+        "scams": int(len(scam_rows)),
+        "revenue_ytd": float(ytd["usd"].sum()) if len(ytd) else 0.0,
+    }
     if not unmasked:
         from storeops.masking import mask_texts
 
-        for part in ("people", "teams", "moves", "overdue", "submissions"):
-            setattr(review, part, mask_texts(getattr(review, part)))
+        for part in ("people", "teams", "moves", "overdue", "goals", "orders", "unanswered", "scams", "submissions"):
+            frame = getattr(review, part)
+            keep = frame["产品 Product"].copy() if "产品 Product" in frame else None  # IDs, not phones
+            frame = mask_texts(frame)
+            if keep is not None:
+                frame["产品 Product"] = keep
+            setattr(review, part, frame)
     return review
+
+
+def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _buyer_name(fk: pd.DataFrame, buyer_id: str) -> str:
+    if not buyer_id:
+        return ""
+    hit = fk.loc[fk["buyer_id"].map(_text).str.casefold() == buyer_id.casefold(), "buyer"]
+    return _text(hit.iloc[0]) if len(hit) else buyer_id
 
 
 def last_workday(day: _dt.date) -> _dt.date:
@@ -423,7 +611,7 @@ def submissions(fk: pd.DataFrame, names: list[str], as_of: _dt.date) -> pd.DataF
         recs.append(
             {
                 "业务员 Salesperson": name,
-                "最近更新 Last update": last.strftime("%Y-%m-%d %H:%M") if last else None,
+                "最近更新 Last update": last.strftime("%Y-%m-%d %H:%M") if last else "",
                 f"{since:%m-%d} 起更新 Updated since": n,
                 "已提交 Submitted": "已提交 Yes" if n else "未提交 No",
             }
@@ -431,14 +619,7 @@ def submissions(fk: pd.DataFrame, names: list[str], as_of: _dt.date) -> pd.DataF
     return pd.DataFrame(recs)
 
 
-def _teams(
-    people: pd.DataFrame,
-    fol: pd.DataFrame,
-    settings: Mapping[str, Any],
-    as_of: _dt.date,
-    year_start: _dt.date,
-    year_end: _dt.date,
-) -> pd.DataFrame:
+def _teams(people: pd.DataFrame, fol: pd.DataFrame, share_ytd: float) -> pd.DataFrame:
     if people.empty:
         return pd.DataFrame()
     recs = []
@@ -452,17 +633,18 @@ def _teams(
             "升级 Upgrades",
             "降级 Downgrades",
             "逾期跟进 Overdue",
-            "付款订单 Paid orders",
-            "订单额 Revenue USD",
+            "本周订单 Orders",
+            "本周销售额 Revenue USD",
+            "年初至今 Revenue YTD",
         ):
             rec[col] = grp[col].sum()
-        rec["及时回复率 Timely rate"] = _timely(rows[rows["new"]], settings)
-        target = grp["销售目标 Sales target USD"].fillna(0).sum()
-        rec["销售目标 Sales target USD"] = target or None
-        pace = TG.target_pace(rec["订单额 Revenue USD"], target or None, year_start, year_end, as_of)
-        rec["销售进度 Sales pace"] = pace if isinstance(pace, float) else None
+        rec["及时回复率 Timely rate"] = _decided(rows.loc[rows["new"], "timely"])
+        due_by_now = grp["至今目标 Target to date"].astype(float).fillna(0).sum()
+        rec["至今目标 Target to date"] = due_by_now or None
+        rec["销售进度 Sales pace"] = _ratio(rec["年初至今 Revenue YTD"], due_by_now) if due_by_now else None
         if "PK得分 PK score" in grp:
-            rec["PK得分 PK score"] = round(float(grp["PK得分 PK score"].astype(float).mean()), 1)
+            scores = grp["PK得分 PK score"].astype(float).dropna()
+            rec["PK得分 PK score"] = round(float(scores.mean()), 1) if len(scores) else None
         recs.append(rec)
     teams = pd.DataFrame(recs)
     if "PK得分 PK score" in teams:

@@ -1,18 +1,20 @@
 """The weekly review as a printable PDF (A4 landscape) with charts, via matplotlib.
 
-Page 1: the week's table per salesperson and per team, a stacked bar chart of new buyers by
-source and a bar chart of PK scores.  Page 2: class moves and overdue follow-ups.
+Page 1: the week in one line, the table per salesperson and per team, a stacked bar chart of
+new buyers by source and a bar chart of PK scores.  Then the details, two tables a page, as many
+pages as they need — every class move, every overdue buyer, every message unanswered past the
+limit, the goals due, the week's orders and the scam alerts are listed, none cut off.
 Chinese text needs a CJK font: ``storeops.fonts`` provides it (WenQuanYi / Noto CJK).
 """
 
 from __future__ import annotations
 
-import math
 import os
 from typing import Any
 
 import pandas as pd
 
+from .cells import show
 from .compute import Review
 
 __all__ = ["write_pdf"]
@@ -57,34 +59,34 @@ def _font_family() -> list[str]:
 
 
 def _fmt(v: Any, col: str) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
-        return ""
-    if col in _PERCENT:
-        try:
-            return f"{float(v):.0%}"
-        except (TypeError, ValueError):
-            return str(v)
-    if isinstance(v, float):
-        return f"{v:,.0f}" if abs(v) >= 100 else f"{v:g}"
-    return str(v)
+    return show(v, col)
+
+
+def _wrap(text: str, width: int) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width))
 
 
 _PEOPLE_COLS = [
     ("业务员 Salesperson", "业务员\nSales"),
     ("团队 Team", "团队\nTeam"),
     ("新买家 New buyers", "新买家\nNew"),
-    ("询盘 Inquiry", "询盘\nInq."),
-    ("TM", "TM"),
-    ("RFQ", "RFQ"),
-    ("_other", "其他\nOther"),
     ("已回复 Replied", "已回复\nReplied"),
     ("及时回复率 Timely rate", "及时率\nTimely"),
+    ("4小时达标率 Within target rate", "4小时\n≤4 h"),
     ("平台及时回复率 Platform timely rate", "平台及时率\nPlatform"),
     ("升级 Upgrades", "升级\nUp"),
     ("降级 Downgrades", "降级\nDown"),
+    ("到期目标 Goals due", "目标到期\nDue"),
+    ("达成 Met", "达成\nMet"),
     ("逾期跟进 Overdue", "逾期\nOverdue"),
-    ("订单额 Revenue USD", "订单额\nRevenue $"),
+    ("超时未回复 Late unanswered", "超时未回\nLate"),
+    ("本周订单 Orders", "订单\nOrders"),
+    ("本周销售额 Revenue USD", "销售额\nRevenue $"),
     ("销售进度 Sales pace", "进度\nPace"),
+    ("成交能力 Close band", "成交\nClose"),
+    ("诈骗警示 Scam alerts", "诈骗\nScam"),
     ("PK得分 PK score", "PK得分\nScore"),
     ("PK排名 PK rank", "排名\nRank"),
 ]
@@ -117,7 +119,7 @@ def _teams_table(review: Review) -> tuple[list[str], list[list[str]]]:
             "及时回复率 Timely rate",
             "升级 Upgrades",
             "逾期跟进 Overdue",
-            "订单额 Revenue USD",
+            "本周销售额 Revenue USD",
             "销售进度 Sales pace",
             "PK得分 PK score",
             "PK排名 PK rank",
@@ -138,7 +140,7 @@ def _draw_table(ax: Any, header: list[str], rows: list[list[str]], title: str, f
     tab.auto_set_font_size(False)
     tab.set_fontsize(fontsize)
     tab.scale(1, 1.5)
-    tab.auto_set_column_width([0, 1])
+    tab.auto_set_column_width(list(range(len(header))))
     for (r, _c), cell in tab.get_celld().items():
         if r == 0:
             cell.set_facecolor("#1f4e79")
@@ -153,11 +155,17 @@ def write_pdf(review: Review, path: str) -> str:
     leaves the previous PDF or none, never a half-written one."""
     import io
 
+    buf = io.BytesIO()
+    _render_pdf(review, buf)
+    return write_atomic(path, buf)
+
+
+def write_atomic(path: str, buf: Any) -> str:
+    """Write the bytes of ``buf`` to ``path`` (returned) atomically, creating its folder: a kill
+    or a full disk leaves the previous file or none (the PDF and the phone PNG)."""
     from storeops.errors import io_error
     from storeops.xlsx import atomic_write
 
-    buf = io.BytesIO()
-    _render_pdf(review, buf)
     folder = os.path.dirname(os.path.abspath(path))
     try:
         os.makedirs(folder, exist_ok=True)
@@ -168,7 +176,7 @@ def write_pdf(review: Review, path: str) -> str:
 
 
 def _render_pdf(review: Review, out: Any) -> None:
-    """Draw the review's two A4 pages into ``out`` (a file object)."""
+    """Draw the review's A4 pages into ``out`` (a file object): the summary, then the details."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -194,19 +202,20 @@ def _render_pdf(review: Review, out: Any) -> None:
                 fontsize=9,
                 color="#555555",
             )
+            fig.text(0.03, 0.893, _wrap(review.headline, 190), fontsize=8, color="#1f4e79", va="top")
             gs = fig.add_gridspec(
                 3,
                 2,
                 height_ratios=[1.25, 0.8, 1.35],
                 left=0.03,
                 right=0.97,
-                top=0.87,
+                top=0.82,
                 bottom=0.06,
                 hspace=0.45,
                 wspace=0.18,
             )
             h, rows = _people_table(review)
-            _draw_table(fig.add_subplot(gs[0, :]), h, rows, "业务员 Per salesperson")
+            _draw_table(fig.add_subplot(gs[0, :]), h, rows, "业务员 Per salesperson", 7)
             h, rows = _teams_table(review)
             _draw_table(fig.add_subplot(gs[1, :]), h, rows, "团队 Per team")
             _chart_sources(fig.add_subplot(gs[2, 0]), review)
@@ -214,27 +223,46 @@ def _render_pdf(review: Review, out: Any) -> None:
             pdf.savefig(fig)
             plt.close(fig)
 
-            fig = plt.figure(figsize=_A4_LANDSCAPE)
-            fig.suptitle(f"{review.title} — 明细 Details", fontsize=12, fontweight="bold", x=0.03, ha="left")
-            gs = fig.add_gridspec(1, 2, left=0.03, right=0.97, top=0.9, bottom=0.05, wspace=0.08)
-            mv = review.moves.head(25)
-            _draw_table(
-                fig.add_subplot(gs[0, 0]),
-                [c.replace(" ", "\n", 1) for c in mv.columns],
-                [[_fmt(v, c) for c, v in r.items()] for _, r in mv.iterrows()],
-                f"类别变化 Class moves ({len(review.moves)})",
-                7,
-            )
-            od = review.overdue.sort_values("逾期天数 Days overdue", ascending=False).head(25)
-            _draw_table(
-                fig.add_subplot(gs[0, 1]),
-                [c.replace(" ", "\n", 1) for c in od.columns],
-                [[_fmt(v, c) for c, v in r.items()] for _, r in od.iterrows()],
-                f"逾期跟进 Overdue follow-ups ({len(review.overdue)})",
-                7,
-            )
-            pdf.savefig(fig)
-            plt.close(fig)
+            for page in _detail_pages(review):
+                fig = plt.figure(figsize=_A4_LANDSCAPE)
+                fig.suptitle(f"{review.title} — 明细 Details", fontsize=12, fontweight="bold", x=0.03, ha="left")
+                gs = fig.add_gridspec(1, 2, left=0.03, right=0.97, top=0.9, bottom=0.05, wspace=0.08)
+                for k, (title, part) in enumerate(page):
+                    _draw_table(
+                        fig.add_subplot(gs[0, k]),
+                        [c.replace(" ", "\n", 1) for c in part.columns],
+                        [[_fmt(v, c) for c, v in r.items()] for _, r in part.iterrows()],
+                        title,
+                        7,
+                    )
+                pdf.savefig(fig)
+                plt.close(fig)
+
+
+#: rows of one detail table on a page (half an A4 landscape page)
+DETAIL_ROWS = 25
+
+
+def _detail_pages(review: Review) -> list[list[tuple[str, pd.DataFrame]]]:
+    """The detail tables cut into pieces of :data:`DETAIL_ROWS` rows, two pieces a page: every
+    row of every table is on some page."""
+    od = review.overdue.sort_values("逾期天数 Days overdue", ascending=False, kind="stable")
+    parts: list[tuple[str, pd.DataFrame]] = []
+    for title, df in (
+        (f"类别变化 Class moves ({len(review.moves)})", review.moves),
+        (f"逾期跟进 Overdue follow-ups ({len(review.overdue)})", od),
+        (f"超时未回复 Late, unanswered ({len(review.unanswered)})", review.unanswered),
+        (f"本周到期目标 Goals due ({len(review.goals)})", review.goals),
+        (f"本周订单 Orders this week ({len(review.orders)})", review.orders),
+        (f"诈骗警示 Scam alerts ({len(review.scams)})", review.scams),
+    ):
+        if df.empty:
+            parts.append((title, df))
+            continue
+        for k in range(0, len(df), DETAIL_ROWS):
+            more = f" {k + 1}–{min(k + DETAIL_ROWS, len(df))}" if len(df) > DETAIL_ROWS else ""
+            parts.append((title + more, df.iloc[k : k + DETAIL_ROWS]))
+    return [parts[i : i + 2] for i in range(0, len(parts), 2)]
 
 
 def _chart_sources(ax: Any, review: Review) -> None:
@@ -261,7 +289,10 @@ def _chart_sources(ax: Any, review: Review) -> None:
             continue
         ax.bar(names, vals, bottom=bottom, label=c, color=colors[i % len(colors)])
         bottom = [b + v for b, v in zip(bottom, vals)]
-    ax.legend(fontsize=7, loc="upper right")
+    if any(bottom):
+        ax.legend(fontsize=7, loc="upper right")
+    else:
+        ax.text(0.5, 0.5, "本周无新买家 / no new buyers this week", ha="center", va="center", transform=ax.transAxes)
     ax.tick_params(labelsize=8)
     ax.set_ylabel("买家 Buyers", fontsize=8)
 

@@ -18,18 +18,24 @@ import pandas as pd
 
 from storeops.workbook.schema import S_REVIEW
 
+from .cells import PERCENT, blank, show
 from .compute import Review
 
 __all__ = ["copy_review_sheet", "review_rows", "write_review_sheet"]
 
-_PERCENT = {"及时回复率 Timely rate", "销售进度 Sales pace"}
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+_WS_TYPE = _REL + "/worksheet"
+_WS_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 
 
 def _cell_value(v: Any, col: str) -> Any:
-    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+    if blank(v):
         return None
-    if col in _PERCENT and isinstance(v, (int, float)):
-        return f"{float(v):.0%}"
+    if col in PERCENT and isinstance(v, (int, float)):
+        return show(v, col)
     if isinstance(v, (_dt.date, _dt.datetime)):
         return v.strftime("%Y-%m-%d")
     if hasattr(v, "item"):
@@ -42,6 +48,7 @@ def review_rows(review: Review) -> list[list[Any]]:
     rows: list[list[Any]] = [
         [review.title],
         [f"统计日期 As of {review.as_of:%Y-%m-%d}  ·  由 storeops review 生成 / written by storeops review"],
+        [review.headline],
         [],
     ]
 
@@ -59,6 +66,10 @@ def review_rows(review: Review) -> list[list[Any]]:
     block("团队 Per team", review.teams)
     block(f"类别变化 Class moves (D→C→B→A) — {len(review.moves)}", review.moves)
     block(f"逾期跟进 Overdue follow-ups — {len(review.overdue)}", review.overdue)
+    block(f"超时未回复 Late, unanswered — {len(review.unanswered)}", review.unanswered)
+    block(f"本周到期目标 Goals due this week — {len(review.goals)}", review.goals)
+    block(f"本周订单 Orders this week — {len(review.orders)}", review.orders)
+    block(f"诈骗警示 Scam alerts — {len(review.scams)}", review.scams)
     block("提交情况 Submitted since the last working day", review.submissions)
     return rows
 

@@ -79,6 +79,12 @@ _CONDITIONAL = {
     ("tblFollow", "buyer_class"): [{"type": "text", "criteria": "begins with", "value": "A", "style": "gold"}],
     ("tblFollow", "scam_risk"): [{"type": "text", "criteria": "begins with", "value": "高", "style": "red"}],
     ("tblTarget", "sales_pace_label"): [{"type": "text", "criteria": "containing", "value": "落后", "style": "red"}],
+    ("tblFollow", "reply_status"): [{"type": "text", "criteria": "begins with", "value": "超时", "style": "red"}],
+    ("tblFollow", "goal_status"): [{"type": "text", "criteria": "begins with", "value": "未达成", "style": "red"}],
+    ("tblFollow", "class_move"): [{"type": "text", "criteria": "containing", "value": "升级", "style": "green"}],
+    ("tblBuyerSummary", "late_unanswered"): [{"type": "cell", "criteria": ">", "value": 0, "style": "red"}],
+    ("tblBuyerSummary", "close_label"): [{"type": "text", "criteria": "begins with", "value": "弱", "style": "red"}],
+    ("tblPK", "close_label"): [{"type": "text", "criteria": "begins with", "value": "弱", "style": "red"}],
     # banned words red; a 提示 note (a term the regulator allows in its context) gold
     ("tblProducts", "banned"): [
         {"type": "text", "criteria": "begins with", "value": "提示", "style": "gold"},
@@ -260,6 +266,10 @@ class _Builder:
         if cell.name == schema.AS_OF_CELL:
             as_of = self.settings.get("cfg_as_of") or self.as_of
             _write_value(ws, row, col, as_of, fmt)
+        elif cell.name == schema.NOW_CELL:
+            from storeops.engine.editions import as_of_instant
+
+            _write_value(ws, row, col, as_of_instant(self.settings.get("cfg_as_of"), self.as_of, None), fmt)
         elif self.live(cell.formula):
             ws.write_formula(row, col, cell_formula(cell.formula, self.edition), fmt, "")
         elif cell.formula:
@@ -301,7 +311,7 @@ class _Builder:
         ws.set_column(0, 0, 24)
         ws.set_column(1, 1, 16)
         ws.set_column(2, 2, 72)
-        ws.set_column(3, 3, 3)
+        ws.set_column(3, 4, 14)  # the PK weights row uses columns B–E
         r = hr + 1
         for s in SETTINGS:
             value = self.settings.get(s.name, s.default)
@@ -310,16 +320,20 @@ class _Builder:
             _write_value(ws, r, 1, value, fmt)
             ws.write_string(r, 2, s.description, st.plain)
             self.name(s.name, sheet.name, r, 1)
-            if s.name == "cfg_platform":
-                ws.data_validation(r, 1, r, 1, {"validate": "list", "source": "=list_platform"})
+            choices = {"cfg_platform": "platform", "cfg_reply_rule": "reply_rule"}.get(s.name)
+            if choices:
+                ws.data_validation(r, 1, r, 1, {"validate": "list", "source": f"=list_{choices}"})
             r += 1
         for cell in sheet.cells:
-            kind = "formula" if cell.formula or cell.name == schema.AS_OF_CELL else "input"
+            stamped = cell.name in (schema.AS_OF_CELL, schema.NOW_CELL)
+            kind = "formula" if cell.formula or stamped else "input"
             fmt = st.cell(kind, cell.fmt)
             ws.write_string(r, 0, cell.name, st.plain)
             self.cell(ws, r, 1, cell, fmt)
             ws.write_string(r, 2, cell.label + (f" — {cell.help}" if cell.help else ""), st.plain)
             self.name(cell.name, sheet.name, r, 1)
+            if cell.choices:
+                ws.data_validation(r, 1, r, 1, {"validate": "list", "source": f"=list_{cell.choices}"})
             r += 1
         # PK weights: a horizontal named range in schema.PK_METRICS order
         r += 1
@@ -336,6 +350,11 @@ class _Builder:
         sp = schema.SALESPEOPLE
         col = sp.anchor_col + sp.keys.index("salesperson")
         self.name("salespeople", sheet.name, sp.anchor_row + 1, col, sp.anchor_row + SALESPEOPLE_ROWS, col)
+        # the buyer drop-down of the Orders sheet: the buyer IDs of Follow-up, with room to grow
+        fo = schema.FOLLOW
+        col = fo.anchor_col + fo.keys.index("buyer_id")
+        last = fo.anchor_row + max(self.row_counts.get(fo.name, 1), CF_LAST_ROW)
+        self.name("buyer_ids", fo.sheet, fo.anchor_row + 1, col, last, col)
 
     def lists_sheet(self) -> None:
         ws = self.wb.add_worksheet(LISTS_SHEET)

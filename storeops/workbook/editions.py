@@ -17,10 +17,12 @@ each function's :class:`storeops_xl.FunctionSpec`:
     a boolean or an error, see ``docs/engine.md``) or where Excel would call Python once
     per row when one setting changes:
 
-    * a function with a boolean result, fed by a ``cfg_*`` setting or summarising a table's
-      rows (a ``[tblX.col]`` argument) becomes its twin (``REPLY_OK``, ``OVERDUE``,
+    * a function with a boolean result, fed by a ``cfg_*`` setting, summarising a table's
+      rows (a ``[tblX.col]`` argument) or marked ``native`` (a per-row rule whose inputs
+      change with every order) becomes its twin (``REPLY_OK``, ``REPLY_HOURS``, ``OVERDUE``,
       ``HOT_CANDIDATE``, ``OPPORTUNITY_WORD``, ``BUYER_CLASS``, ``NEXT_FOLLOWUP``,
-      ``PACE_LABEL``, ``TARGET_PACE``, ``CLOSE_RATE`` and ``COST_PER`` of the summaries);
+      ``PACE_LABEL``, ``TARGET_PACE``, ``ORDER_USD``, ``ORDER_KIND``, ``CLASS_MOVE``,
+      ``GOAL_STATUS``, ``SEASON_SHARE``, ``CLOSE_LABEL``, ``CLOSE_RATE`` and ``COST_PER``);
     * a function with a ``guard`` is written ``IF(guard,"",FUNC(...))``: its blanks are
       native (``IF(OR(F8="",E8="",--E8=0),"",CTR(F8,E8))``);
     * any other call is written ``IFERROR(FUNC(...),"")``: where Python cannot run and the
@@ -220,7 +222,9 @@ def _call(name: str, args: list[str], edition: str) -> str:
         if not _twin_covers(spec.name, args):
             raise PythonOnly(name)
         return twin_call(spec.name, args)
-    if _twin_covers(spec.name, args) and (spec.returns == "bool" or _fed_by_setting(args) or _reads_whole_column(args)):
+    if _twin_covers(spec.name, args) and (
+        spec.returns == "bool" or spec.native or _fed_by_setting(args) or _reads_whole_column(args)
+    ):
         return twin_call(spec.name, args)
     if spec.guard is not None:
         return f'IF({_fill(spec.guard, spec.name, args)},"",{plain})'

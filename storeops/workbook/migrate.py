@@ -26,14 +26,17 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 from storeops.errors import StoreOpsError
 from storeops.xlsx import Package, atomic_replace, open_package, schema_version, workbook_session, write_package
 from storeops.xlsx._docprops import schema_version_parts
 from storeops.xlsx._zipwrite import write_zip
 
 from . import schema
-from ._layouts import LAYOUTS
+from ._layouts import LAYOUTS, RETIRED_FORMULA_HEADERS
 from .build import LISTS_SHEET
+from .opening import OLD_TOTALS, opening_orders, split_typed_totals
 from .schema import SCHEMA_VERSION
 
 __all__ = ["MIGRATIONS", "MigrationReport", "layout_problems", "migrate"]
@@ -98,65 +101,86 @@ def _not_carried(pkg: Package) -> list[str]:
         if table is None:
             out.append(f"表格 {name} / table {name}")
             continue
-        known = {c.header for c in table.columns}
+        known = {c.header for c in table.columns} | set(RETIRED_FORMULA_HEADERS.get(name, ()))
+        if name == "tblFollow":  # typed order totals of version ≤ 2: carried as opening entries
+            known |= set(OLD_TOTALS)
         out += [f"表格 {name} 的列「{c.name}」/ column {c.name!r} of {name}" for c in t.columns if c.name not in known]
     return out
 
 
-def _rebuild_v2(pkg: Package, folder: str) -> str:
-    """1 → 2: issue 12 added input columns to 跟进 Follow-up (询盘ID … 平台订单额) and 产品 Products
+def _rebuild(version: int) -> Callable[[Package, str], str]:
+    """A step that builds the workbook again in the current layout (:data:`SCHEMA_VERSION`).
+
+    1 → 2: issue 12 added input columns to 跟进 Follow-up (询盘ID … 平台订单额) and 产品 Products
     (橱窗, 顶展, 直通车, 负责人), and the 员工分析 Staff analysis sheet; issue 13 added 产品 Products
-    质量分 and changed formula columns and settings.  Inserting columns would shift every
+    质量分 and changed formula columns and settings.  2 → 3: issue 10's team loop added to 跟进
+    Follow-up 撞单 (a formula), 原业务员, 买家ID and 同步标记, to 买家汇总 Buyers the columns of who
+    submitted since the last working day, and the Settings cell ``cfg_last_workday``.  3 → 4:
+    issue 11's dated order log (订单 Orders): Follow-up's typed 样品单/付款订单/订单额 become dated
+    opening entries on Orders (:mod:`.opening`) for the buyer's 买家ID (kept, else given by
+    :func:`storeops.buyer_ids.assign_ids`).  Inserting columns would shift every
     formula, validation and format of those sheets, so the workbook is built again by this
     version's builder, in its edition, around everything it holds: each table's rows (every
     input column, by header), the settings, PK weights and summary inputs, the rows a user
     added to ``xlwings.conf`` (``storeops install``'s interpreter) and the last 周复盘 Review
     sheet.  A file holding a sheet, table or table column StoreOps does not know is refused
-    (nothing would carry it).  Returns the path of the new workbook, in ``folder``."""
-    return _rebuild(pkg, folder, 1)
+    (nothing would carry it).  Returns the path of the new workbook, in ``folder``; the new
+    workbook has the current layout, so no later step runs."""
+
+    def step(pkg: Package, folder: str) -> str:
+        from storeops.review.sheet import copy_review_sheet
+        from storeops.xlsx import read_names, read_tables
+
+        from .build import build_workbook
+        from .inputs import workbook_inputs
+
+        _check_layout(pkg, version)
+        extra = _not_carried(pkg)
+        if extra:
+            raise StoreOpsError(
+                f"{os.path.basename(pkg.path)}: 无法升级，下列内容不是 StoreOps 模板的一部分，升级会丢失它们，请先移到别的文件 / "
+                f"cannot upgrade: these are not part of the StoreOps template and would be lost; move them to "
+                f"another file first ({len(extra)}): " + "; ".join(extra[:5])
+            )
+        tables, names = read_tables(pkg), read_names(pkg)
+        follow, typed = split_typed_totals(tables["tblFollow"])
+        tables["tblFollow"] = follow
+        data, settings = workbook_inputs(tables, names)
+        as_of = _as_of(names)
+        ids, opening = opening_orders(data["tblFollow"], typed, as_of)
+        data["tblFollow"] = data["tblFollow"].assign(buyer_id=ids)
+        if len(opening):
+            kept = data.get("tblOrders")
+            data["tblOrders"] = opening if kept is None or kept.empty else pd.concat([kept, opening], ignore_index=True)
+        out = os.path.join(folder, os.path.basename(pkg.path))
+        build_workbook(out, data=data, settings=settings, calculate=True, today=_dt.date.today())
+        if schema.S_CONF in {s.name for s in pkg.sheets}:
+            from storeops.vba._conf import read_conf, write_conf
+
+            built = {k.upper() for k in read_conf(out)}
+            kept_conf = {k: v for k, v in read_conf(pkg.path).items() if k.upper() not in built}
+            if kept_conf:
+                write_conf(out, kept_conf)
+        copy_review_sheet(pkg, out)
+        return out
+
+    return step
 
 
-def _rebuild_v3(pkg: Package, folder: str) -> str | dict[str, bytes]:
-    """2 → 3: issue 10's team loop added to 跟进 Follow-up 撞单 (a formula), 原业务员, 买家ID and
-    同步标记 at the table's right end, to 买家汇总 Buyers the columns of who submitted since the
-    last working day, and the Settings cell ``cfg_last_workday``.  Built anew around the
-    file's inputs like 1 → 2; the builder gives every follow-up row its buyer ID
-    (:func:`storeops.buyer_ids.assign_ids`) and the roster tables their rows.  A workbook an
-    earlier step has just built has the current layout already: nothing to do."""
-    if not layout_problems(pkg, SCHEMA_VERSION) and pkg.path.startswith(folder):
-        return {}
-    return _rebuild(pkg, folder, 2)
+def _as_of(names: dict) -> _dt.date:
+    """The as-of date the old workbook was last computed for (``cfg_as_of``, else ``cfg_today``),
+    else today: the opening entries are dated up to it."""
+    import numpy as np
 
+    from storeops_xl.inputs import EXCEL_EPOCH, to_date
 
-def _rebuild(pkg: Package, folder: str, version: int) -> str:
-    """The workbook of layout ``version`` built again by this version's builder, around
-    everything it holds (see :func:`_rebuild_v2`); the path of the new workbook, in ``folder``."""
-    from storeops.review.sheet import copy_review_sheet
-    from storeops.xlsx import read_names, read_tables
-
-    from .build import build_workbook
-    from .inputs import workbook_inputs
-
-    _check_layout(pkg, version)
-    extra = _not_carried(pkg)
-    if extra:
-        raise StoreOpsError(
-            f"{os.path.basename(pkg.path)}: 无法升级，下列内容不是 StoreOps 模板的一部分，升级会丢失它们，请先移到别的文件 / "
-            f"cannot upgrade: these are not part of the StoreOps template and would be lost; move them to "
-            f"another file first ({len(extra)}): " + "; ".join(extra[:5])
-        )
-    data, settings = workbook_inputs(read_tables(pkg), read_names(pkg))
-    out = os.path.join(folder, os.path.basename(pkg.path))
-    build_workbook(out, data=data, settings=settings, calculate=True, today=_dt.date.today())
-    if schema.S_CONF in {s.name for s in pkg.sheets}:
-        from storeops.vba._conf import read_conf, write_conf
-
-        built = {k.upper() for k in read_conf(out)}
-        kept = {k: v for k, v in read_conf(pkg.path).items() if k.upper() not in built}
-        if kept:
-            write_conf(out, kept)
-    copy_review_sheet(pkg, out)
-    return out
+    for key in ("cfg_as_of", "cfg_today"):
+        v = names.get(key)
+        if v not in (None, ""):
+            serial = float(to_date(np.asarray([v], dtype=object), key).values[0])
+            if serial == serial:
+                return (EXCEL_EPOCH + _dt.timedelta(days=serial)).date()
+    return _dt.date.today()
 
 
 #: version → the step that upgrades a package of that version to the next one: the members it
@@ -164,8 +188,9 @@ def _rebuild(pkg: Package, folder: str, version: int) -> str:
 #: and a temporary folder)
 MIGRATIONS: dict[int, Callable[[Package, str], dict[str, bytes] | str]] = {
     0: lambda pkg, folder: _check_v0(pkg),
-    1: _rebuild_v2,
-    2: _rebuild_v3,
+    1: _rebuild(1),
+    2: _rebuild(2),
+    3: _rebuild(3),
 }
 
 
@@ -204,13 +229,19 @@ def migrate(path: str | os.PathLike[str]) -> MigrationReport:
         with tempfile.TemporaryDirectory(prefix="storeops-migrate-") as folder, contextlib.ExitStack() as stack:
             current = pkg
             parts: dict[str, bytes] = {}
-            for v in range(before, SCHEMA_VERSION):
+            # a file of the current layout that lost its stamp (a program that drops
+            # docProps/custom.xml) is only stamped: it is no version-1 file
+            start = before
+            if before == 0 and layout_problems(pkg, 1) and not layout_problems(pkg, SCHEMA_VERSION):
+                start = SCHEMA_VERSION
+                report.steps.append(0)
+            for v in range(start, SCHEMA_VERSION):
                 step = MIGRATIONS[v](current.overlaid(parts) if parts else current, folder)
-                if isinstance(step, str):  # built anew: the next steps read the new workbook
-                    current, parts = stack.enter_context(open_package(step)), {}
-                else:
-                    parts.update(step)
                 report.steps.append(v)
+                if isinstance(step, str):  # built anew, in the current layout: no later step
+                    current, parts = stack.enter_context(open_package(step)), {}
+                    break
+                parts.update(step)
             parts.update(schema_version_parts(current.overlaid(parts) if parts else current, SCHEMA_VERSION))
             if current is pkg:
                 write_package(pkg, parts)

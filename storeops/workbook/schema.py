@@ -26,14 +26,23 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from storeops_xl import followup
+from storeops_xl.followup import REPLY_RULES
+from storeops_xl.goals import GOAL_STATES
+from storeops_xl.orders import CURRENCIES, KINDS, PAID, SAMPLE, STATUSES
+
+from . import dated as D
 
 #: Version of the workbook layout this code writes and reads, stamped in every workbook it
 #: builds as the custom document property ``StoreOpsSchemaVersion``.  Whoever changes the tables
 #: so that an older file can no longer be merged with a new one bumps it by one (and adds the
 #: layout and a migration step: :mod:`storeops.workbook.migrate`).  3: tblFollow gained
 #: clash / prev_salesperson / buyer_id / sync_mark at its right end, tblBuyerSummary the
-#: submitted-since-last-workday columns, Settings ``cfg_last_workday`` (issue 10).
-SCHEMA_VERSION = 3
+#: submitted-since-last-workday columns, Settings ``cfg_last_workday`` (issue 10).  4: the dated
+#: order log (订单 Orders, ``tblOrders``, finding the buyer by tblFollow's ``buyer_id``);
+#: Follow-up's sample/paid orders and order USD are computed from it (typed totals of older files
+#: become dated opening entries, :mod:`storeops.workbook.opening`), goal dates and reply columns
+#: added (issue 11).
+SCHEMA_VERSION = 4
 
 Fmt = Literal["text", "int", "number", "money", "cny", "percent", "date", "datetime", "hours", "bool", "score"]
 Kind = Literal["input", "formula"]
@@ -101,6 +110,7 @@ class Cell:
     formula: str | None = None
     fmt: Fmt = "number"
     help: str = ""
+    choices: str | None = None  # a LISTS entry: a drop-down on an input cell
 
 
 @dataclass(frozen=True)
@@ -140,6 +150,12 @@ LISTS: dict[str, tuple[str, ...]] = {
         "7 二次优化 Re-optimise",
     ),
     "funnel_kind": ("产品 Product", "关键词 Keyword", "全店 Shop"),
+    "order_kind": KINDS,
+    "order_status": STATUSES,
+    "currency": CURRENCIES,
+    "reply_rule": REPLY_RULES,
+    "pk_period": ("本周 Week", "本月 Month", "本年 Year"),
+    "goal_status": GOAL_STATES,
     "cost_type": ("平台费 Platform fee", "直通车 P4P", "展会 Trade show", "人工 Staff", "其他 Other"),
     "banned_group": (
         "绝对化用语 Absolute",
@@ -162,10 +178,14 @@ S_BUYERS, S_PK, S_PRODUCTS, S_KEYWORDS, S_SETTINGS = (
     "设置 Settings",
 )
 S_REVIEW, S_CONF = "周复盘 Review", "xlwings.conf"
+S_ORDERS = "订单 Orders"
 S_CONFLICTS = "合并冲突 Conflicts"  # written by storeops merge (storeops.conflicts)
 #: the named cell holding the as-of date: a value StoreOps stamps (``cfg_as_of`` or today) on
 #: every build, recalc and new week, so no formula depends on the volatile TODAY()
 AS_OF_CELL = "cfg_today"
+#: the as-of *time* (running reply hours of unanswered messages): stamped with the as-of date's
+#: end (``cfg_as_of`` + 1 day) or the moment of the recalculation
+NOW_CELL = "cfg_now"
 S_STAFF = "员工分析 Staff analysis"
 
 # --------------------------------------------------------------------------- settings
@@ -194,7 +214,79 @@ SETTINGS_CELLS: tuple[Cell, ...] = (
     Cell("cfg_month", "本月 Month (1-12)", formula="MONTH(cfg_today)", fmt="int"),
     Cell("cfg_year_start", "年度开始 Year start", formula="DATE(YEAR(cfg_today),1,1)", fmt="date"),
     Cell("cfg_year_end", "年度结束 Year end", formula="DATE(YEAR(cfg_today),12,31)", fmt="date"),
-    Cell("cfg_fx_usd_cny", "汇率 CNY per USD", 7.2, fmt="number"),
+    Cell(
+        "cfg_now",
+        "统计时刻 As-of time (StoreOps 写入 stamped)",
+        None,
+        fmt="datetime",
+        help="未回复消息的等待小时数算到这一刻: 统计日期当天结束, 或重算的时刻 / unanswered messages wait until "
+        "this moment: the end of the as-of date, or the time of the recalculation (China time)",
+    ),
+    Cell(
+        "cfg_window_start",
+        "12个月窗口开始 12-month window start",
+        formula="EDATE(cfg_today,-12)+1",
+        fmt="date",
+        help="买家订单额/单数与类别只算这一天起的订单 / buyer order USD, order counts and class count orders from this day",
+    ),
+    Cell("cfg_prev_week_end", "上周结束 Last week's end (周日 Sunday)", formula="cfg_week_start-1", fmt="date"),
+    Cell(
+        "cfg_prev_window_start",
+        "上周末的12个月窗口开始 12-month window start at last week's end",
+        formula="EDATE(cfg_week_start-1,-12)+1",
+        fmt="date",
+    ),
+    Cell(
+        "cfg_reply_window_start",
+        "及时率窗口开始 Reply-rate window start (中国时间 China time)",
+        formula="cfg_today-cfg_reply_window_d+1+cfg_clock_offset_h/24",
+        fmt="datetime",
+        help="平台按美国太平洋时间的日历统计最近 30 天 / the platform counts the last 30 US Pacific days",
+    ),
+    Cell(
+        "cfg_share_week",
+        "本周季节目标占比 Week's seasonal share",
+        formula="SEASON_SHARE(cfg_week_start,cfg_week_start+6,[tblSeason.weight],[tblSeason.month])",
+        fmt="percent",
+    ),
+    Cell(
+        "cfg_share_wtd",
+        "本周至今占比 Week-to-date share",
+        formula="SEASON_SHARE(cfg_week_start,cfg_today,[tblSeason.weight],[tblSeason.month])",
+        fmt="percent",
+    ),
+    Cell(
+        "cfg_share_mtd",
+        "本月至今占比 Month-to-date share",
+        formula="SEASON_SHARE(cfg_month_start,cfg_today,[tblSeason.weight],[tblSeason.month])",
+        fmt="percent",
+    ),
+    Cell(
+        "cfg_share_ytd",
+        "年初至今占比 Year-to-date share",
+        formula="SEASON_SHARE(cfg_year_start,cfg_today,[tblSeason.weight],[tblSeason.month])",
+        fmt="percent",
+    ),
+    Cell(
+        "cfg_pk_period",
+        "PK 周期 PK period",
+        "本月 Month",
+        fmt="text",
+        choices="pk_period",
+        help="PK 表按这个周期比较 / the PK sheet compares this period",
+    ),
+    Cell(
+        "cfg_pk_start",
+        "PK 开始 PK period start",
+        formula='IF(cfg_pk_period="本周 Week",cfg_week_start,IF(cfg_pk_period="本年 Year",cfg_year_start,cfg_month_start))',
+        fmt="date",
+    ),
+    Cell(
+        "cfg_pk_share",
+        "PK 周期至今目标占比 PK period's share to date",
+        formula="SEASON_SHARE(cfg_pk_start,cfg_today,[tblSeason.weight],[tblSeason.month])",
+        fmt="percent",
+    ),
     Cell("cfg_platform_fee_cny", "平台年费 Platform fee (CNY)", 29800, fmt="cny"),
     Cell("cfg_p4p_budget_cny", "直通车年预算 P4P budget (CNY)", 20000, fmt="cny"),
 )
@@ -219,7 +311,7 @@ SALESPEOPLE = T(
         Col("active", "在职 Active", choices="yesno", width=9),
     ),
     anchor_row=2,
-    anchor_col=4,
+    anchor_col=5,  # column E holds the last PK weight (builder's settings_sheet)
 )
 
 BANNED_WORDS = T(
@@ -232,13 +324,82 @@ BANNED_WORDS = T(
         Col("note", "备注 Note", width=24),
     ),
     anchor_row=2,
-    anchor_col=8,
+    anchor_col=9,
 )
+
+#: the six metrics of the seed's targets (key, Chinese, English, number format)
+TARGET_METRICS: tuple[tuple[str, str, str, Fmt], ...] = (
+    ("sales", "销售额", "Sales USD", "money"),
+    ("new_buyers", "新买家", "New buyers", "int"),
+    ("repeat_buyers", "复购买家", "Repeat buyers", "int"),
+    ("inquiries", "询盘", "Inquiries", "int"),
+    ("rfq", "RFQ报价", "RFQ quotes", "int"),
+    ("orders", "订单", "Orders", "int"),
+)
+#: period key of a Target actual column → (Chinese, English, start cell, PERIOD_STARTS key)
+TARGET_PERIODS = (
+    ("week", "本周", "this week", "cfg_week_start", "week"),
+    ("month", "本月", "this month", "cfg_month_start", "month"),
+    ("actual", "年初至今", "year to date", "cfg_year_start", "year"),
+)
+
+
+def _metric_actual(metric: str, start: str, period: str) -> str:
+    if metric == "sales":
+        return D.orders_sum(start)
+    if metric == "orders":
+        return D.orders_count(start)
+    if metric == "inquiries":
+        return D.follow_count(start, '[tblFollow.source],"<>RFQ"')
+    if metric == "rfq":
+        return D.follow_count(start, '[tblFollow.source],"RFQ"')
+    if metric == "new_buyers":
+        return D.new_buyers(period)
+    return D.repeat_buyers(period)
+
+
+def _target_columns() -> tuple[Col, ...]:
+    cols = []
+    for key, zh, en, fmt in TARGET_METRICS:
+        for pkey, pzh, pen, start, period in TARGET_PERIODS:
+            cols.append(
+                Col(
+                    f"{key}_{pkey}",
+                    f"{pzh}{zh} {en} {pen}",
+                    "formula",
+                    fmt,
+                    _metric_actual(key, start, period),
+                    width=11,
+                )
+            )
+        cols.append(
+            Col(
+                f"{key}_to_date",
+                f"至今{zh}目标 {en} target to date",
+                "formula",
+                "money" if fmt == "money" else "number",
+                f'IF({{{key}_target}}="","",{{{key}_target}}*cfg_share_ytd)',
+                width=11,
+                help="年目标 × 季节权重下年初至今的占比 / annual target × the seasonal share of the year so far",
+            )
+        )
+        cols.append(
+            Col(
+                f"{key}_pace",
+                f"{zh}进度 {en} pace",
+                "formula",
+                "percent",
+                f'IF(N({{{key}_to_date}})>0,{{{key}_actual}}/{{{key}_to_date}},"")',
+                width=9,
+            )
+        )
+    return tuple(cols)
+
 
 TARGET = T(
     "tblTarget",
     S_TARGET,
-    "年度目标 Annual targets per salesperson",
+    "年度目标与实际 Annual targets and dated actuals per salesperson (本周/本月/年初至今 week / month / year to date)",
     (
         Col("salesperson", "业务员 Salesperson", choices="=salespeople", required=True, width=14),
         Col("sales_target", "年销售额目标 Sales target USD", fmt="money", width=14),
@@ -248,20 +409,20 @@ TARGET = T(
         Col("rfq_target", "年RFQ报价目标 RFQ quotes target", fmt="int", width=12),
         Col("orders_target", "年订单目标 Orders target", fmt="int", width=12),
         Col(
+            "week_sales_target",
+            "本周销售目标 Week sales target",
+            "formula",
+            "money",
+            "{sales_target}*cfg_share_week",
+            width=12,
+        ),
+        Col(
             "month_sales_target",
             "本月销售目标 Month sales target",
             "formula",
             "money",
             "TARGET_SPLIT({sales_target},cfg_month,[tblSeason.weight])",
-            width=14,
-        ),
-        Col(
-            "week_sales_target",
-            "本周销售目标 Week sales target",
-            "formula",
-            "money",
-            'IF({month_sales_target}="","",{month_sales_target}*7/DAY(EOMONTH(cfg_today,0)))',
-            width=14,
+            width=12,
         ),
         Col(
             "month_inquiries_target",
@@ -271,62 +432,7 @@ TARGET = T(
             "TARGET_SPLIT({inquiries_target},cfg_month,[tblSeason.weight])",
             width=12,
         ),
-        Col(
-            "sales_actual",
-            "销售额实际 Sales actual USD",
-            "formula",
-            "money",
-            "SUMIFS([tblFollow.order_usd],[tblFollow.salesperson],{salesperson})",
-            width=14,
-        ),
-        Col(
-            "new_buyers_actual",
-            "新买家实际 New buyers actual",
-            "formula",
-            "int",
-            'COUNTIFS([tblFollow.salesperson],{salesperson},[tblFollow.paid_orders],">0",[tblFollow.received_at],">="&cfg_year_start)',
-            width=12,
-        ),
-        Col(
-            "repeat_buyers_actual",
-            "复购买家实际 Repeat buyers actual",
-            "formula",
-            "int",
-            'COUNTIFS([tblFollow.salesperson],{salesperson},[tblFollow.paid_orders],">=2")',
-            width=12,
-        ),
-        Col(
-            "inquiries_actual",
-            "询盘实际 Inquiries actual",
-            "formula",
-            "int",
-            'COUNTIFS([tblFollow.salesperson],{salesperson},[tblFollow.received_at],">="&cfg_year_start)',
-            width=12,
-        ),
-        Col(
-            "rfq_actual",
-            "RFQ报价实际 RFQ quotes actual",
-            "formula",
-            "int",
-            'COUNTIFS([tblFollow.salesperson],{salesperson},[tblFollow.source],"RFQ",[tblFollow.received_at],">="&cfg_year_start)',
-            width=12,
-        ),
-        Col(
-            "orders_actual",
-            "订单实际 Orders actual",
-            "formula",
-            "int",
-            "SUMIFS([tblFollow.paid_orders],[tblFollow.salesperson],{salesperson})",
-            width=12,
-        ),
-        Col(
-            "sales_pace",
-            "销售进度 Sales pace",
-            "formula",
-            "percent",
-            "TARGET_PACE({sales_actual},{sales_target},cfg_year_start,cfg_year_end,cfg_today)",
-            width=11,
-        ),
+        *_target_columns(),
         Col(
             "sales_pace_label",
             "进度 Pace",
@@ -335,25 +441,11 @@ TARGET = T(
             "PACE_LABEL({sales_pace},cfg_pace_ahead,cfg_pace_behind)",
             width=9,
         ),
-        Col(
-            "inquiries_pace",
-            "询盘进度 Inquiry pace",
-            "formula",
-            "percent",
-            "TARGET_PACE({inquiries_actual},{inquiries_target},cfg_year_start,cfg_year_end,cfg_today)",
-            width=11,
-        ),
-        Col(
-            "new_buyers_pace",
-            "新买家进度 New-buyer pace",
-            "formula",
-            "percent",
-            "TARGET_PACE({new_buyers_actual},{new_buyers_target},cfg_year_start,cfg_year_end,cfg_today)",
-            width=11,
-        ),
     ),
     anchor_row=6,
 )
+#: first column of the tables right of tblTarget on the Target sheet
+_TARGET_RIGHT = len(TARGET.columns) + 1
 
 SEASON = T(
     "tblSeason",
@@ -371,7 +463,7 @@ SEASON = T(
             width=16,
         ),
     ),
-    anchor_col=22,
+    anchor_col=_TARGET_RIGHT,
     anchor_row=6,
 )
 
@@ -392,7 +484,7 @@ COST = T(
             width=12,
         ),
     ),
-    anchor_col=26,
+    anchor_col=_TARGET_RIGHT + 4,
     anchor_row=6,
 )
 
@@ -407,7 +499,7 @@ PEERS = T(
         Col("top_keywords", "核心关键词 Top keywords", width=22),
         Col("imitate", "值得模仿 What to imitate", width=28),
     ),
-    anchor_col=31,
+    anchor_col=_TARGET_RIGHT + 9,
     anchor_row=6,
 )
 
@@ -422,7 +514,7 @@ HOT_PRODUCTS = T(
         Col("step", "爆款步骤 Pipeline step", choices="pipeline", width=18),
         Col("note", "备注 Note", width=20),
     ),
-    anchor_col=37,
+    anchor_col=_TARGET_RIGHT + 15,
     anchor_row=6,
 )
 
@@ -492,11 +584,45 @@ FOLLOW = T(
         Col("last_contact", "最近联系 Last contact", fmt="date", width=11),
         Col("next_action", "下一步 Next action", width=22),
         Col("goal", "阶段目标 Next-stage goal", width=22),
+        Col("goal_set", "目标设定日 Goal set on", fmt="date", width=11, help="定目标的日期 / the day the goal was set"),
+        Col("goal_due", "目标期限 Goal due", fmt="date", width=11, help="抓过程: 到期看是否达成 / checked when due"),
         Col("goal_met", "目标达成 Goal met", choices="yesno", width=9),
-        Col("sample_orders", "样品单 Sample orders", fmt="int", width=8),
-        Col("paid_orders", "付款订单 Paid orders", fmt="int", width=8),
-        Col("order_usd", "订单额 Order USD (12m)", fmt="money", width=12),
-        Col("class_last_week", "上周类别 Class last week", width=9, help="“新一周”按钮写入 written by New week"),
+        Col(
+            "sample_orders",
+            "样品单 Sample orders (12m)",
+            "formula",
+            "int",
+            D.buyer_orders("count", SAMPLE, "cfg_window_start"),
+            width=8,
+            help="订单表中这位买家最近 12 个月的样品单 / this buyer's sample orders of the last 12 months (Orders)",
+        ),
+        Col(
+            "paid_orders",
+            "付款订单 Paid orders (12m)",
+            "formula",
+            "int",
+            D.buyer_orders("count", PAID, "cfg_window_start"),
+            width=8,
+            help="订单表中最近 12 个月的付款订单 / paid orders of the last 12 months (Orders)",
+        ),
+        Col(
+            "order_usd",
+            "订单额 Order USD (12m)",
+            "formula",
+            "money",
+            D.buyer_orders("sum", PAID, "cfg_window_start"),
+            width=12,
+            help="订单表中最近 12 个月付款订单的美元金额 / USD of the paid orders of the last 12 months (Orders)",
+        ),
+        Col(
+            "class_last_week",
+            "上周类别 Class last week",
+            "formula",
+            "text",
+            "BUYER_CLASS({prev_usd},{prev_paid},{prev_samples},cfg_class_a_usd,cfg_class_a_repeat)",
+            width=9,
+            help="上周日结束时的类别, 按订单日期计算 / the class at the end of last Sunday, from the dated orders",
+        ),
         Col("last_message", "最近消息 Last message", width=30),
         Col("updated_at", "更新时间 Updated at", fmt="datetime", width=16, help="merge: newest edit wins"),
         # --- filled by `storeops import` of the back-office exports (询盘明细, 客户通); docs/data.md
@@ -534,16 +660,36 @@ FOLLOW = T(
             "回复小时 Reply hours",
             "formula",
             "hours",
-            "REPLY_HOURS({received_at},{replied_at})",
+            "REPLY_HOURS({received_at},{replied_at},cfg_now)",
             width=9,
+            help="未回复时为已等待的小时数 / for an unanswered message: the hours it has waited",
         ),
         Col(
             "timely",
-            "及时 Timely",
+            "及时 Timely (平台规则 platform rule)",
             "formula",
             "bool",
-            "REPLY_OK({reply_hours},{channel},cfg_reply_inquiry_h,cfg_reply_tm_h)",
+            'REPLY_OK({reply_hours},{channel},cfg_reply_inquiry_h,cfg_reply_tm_h,cfg_reply_rule,{replied_at}<>"",cfg_reply_1688_min)',
             width=8,
+        ),
+        Col(
+            "on_target",
+            "达标 Within shop target (4h)",
+            "formula",
+            "bool",
+            'REPLY_OK({reply_hours},{channel},cfg_reply_target_h,cfg_reply_target_h,"alibaba",{replied_at}<>"")',
+            width=8,
+            help="本店自定目标 cfg_reply_target_h (种子: 4 小时) / the shop's own target (seed 000: 4 h)",
+        ),
+        Col(
+            "reply_status",
+            "回复状态 Reply status",
+            "formula",
+            "text",
+            'IF(OR({received_at}="",{replied_at}<>""),"",IF({timely}=FALSE,"'
+            + D.LATE_UNANSWERED
+            + '","未回复 Unanswered"))',
+            width=12,
         ),
         Col(
             "buyer_class",
@@ -554,6 +700,14 @@ FOLLOW = T(
             width=7,
         ),
         Col(
+            "class_move",
+            "类别变化 Class move",
+            "formula",
+            "text",
+            "CLASS_MOVE({class_last_week},{buyer_class})",
+            width=11,
+        ),
+        Col(
             "next_followup",
             "下次跟进 Next follow-up",
             "formula",
@@ -562,6 +716,14 @@ FOLLOW = T(
             width=11,
         ),
         Col("overdue", "逾期 Overdue", "formula", "bool", "OVERDUE({next_followup},cfg_today)", width=8),
+        Col(
+            "goal_status",
+            "目标状态 Goal status",
+            "formula",
+            "text",
+            "GOAL_STATUS({goal},{goal_due},{goal_met},cfg_today)",
+            width=11,
+        ),
         Col("scam_risk", "诈骗风险 Scam risk", "formula", "text", "SCAM_RISK({last_message})", width=22),
         # --- team loop (issue 10): kept at the right end so an older workbook is migrated by
         # widening its table (storeops.maintain), never by moving a column
@@ -585,7 +747,7 @@ FOLLOW = T(
             "buyer_id",
             "买家ID Buyer ID",
             width=13,
-            help="StoreOps 自动填写, 请勿修改 / filled by StoreOps, do not edit (docs/data.md)",
+            help="StoreOps 自动填写, 订单表用它找到买家, 请勿修改 / filled by StoreOps, the Orders sheet finds the buyer by it, do not edit (docs/data.md)",
         ),
         Col(
             "sync_mark",
@@ -594,16 +756,69 @@ FOLLOW = T(
             hidden=True,
             help="storeops merge/split 使用, 请勿修改 / used by merge and split, do not edit",
         ),
+        # --- per-buyer order counts the dated summaries read (hidden; docs/workbook.md)
+        *(
+            Col(key, header, "formula", "int", formula, width=6, hidden=True)
+            for key, header, formula in (
+                ("paid_ever", "累计付款订单 Paid orders ever", D.buyer_orders("count", PAID, None)),
+                *(
+                    (
+                        f"paid_before_{period}",
+                        f"{zh}前付款订单 Paid orders before this {period}",
+                        D.buyer_orders("count", PAID, None, start),
+                    )
+                    for period, zh, start in (
+                        ("week", "本周", "cfg_week_start"),
+                        ("month", "本月", "cfg_month_start"),
+                        ("year", "本年", "cfg_year_start"),
+                    )
+                ),
+                *(
+                    (
+                        f"paid_in_{period}",
+                        f"{zh}付款订单 Paid orders this {period}",
+                        f"{{paid_ever}}-{{paid_before_{period}}}",
+                    )
+                    for period, zh in (("week", "本周"), ("month", "本月"), ("year", "本年"))
+                ),
+                (
+                    "prev_paid",
+                    "上周末付款订单 Paid orders (12m) at last week's end",
+                    D.buyer_orders("count", PAID, "cfg_prev_window_start", "cfg_week_start"),
+                ),
+                (
+                    "prev_samples",
+                    "上周末样品单 Sample orders (12m) at last week's end",
+                    D.buyer_orders("count", SAMPLE, "cfg_prev_window_start", "cfg_week_start"),
+                ),
+            )
+        ),
+        Col(
+            "prev_usd",
+            "上周末订单额 Order USD (12m) at last week's end",
+            "formula",
+            "money",
+            D.buyer_orders("sum", PAID, "cfg_prev_window_start", "cfg_week_start"),
+            width=6,
+            hidden=True,
+        ),
     ),
     anchor_row=3,
 )
 #: tblFollow columns StoreOps itself fills (never counted as a salesperson's edit)
 FOLLOW_SYSTEM = ("buyer_id", "sync_mark")
 
+_SP = "[tblFollow.salesperson],{salesperson}"
+
+
+def _count(*criteria: str) -> str:
+    return "COUNTIFS(" + ",".join((_SP, D.NOT_JUNK) + criteria) + ")"
+
+
 BUYER_SUMMARY = T(
     "tblBuyerSummary",
     S_BUYERS,
-    "买家汇总 Buyer summary (本周/本月 this week / month)",
+    "买家汇总 Buyer summary (本周/本月 this week / month; 回复: 平台规则最近30天 replies: platform rule, last 30 days)",
     (
         Col("salesperson", "业务员 Salesperson", required=True, width=14),
         Col(
@@ -611,7 +826,7 @@ BUYER_SUMMARY = T(
             "本周新买家 New this week",
             "formula",
             "int",
-            'COUNTIFS([tblFollow.salesperson],{salesperson},[tblFollow.received_at],">="&cfg_week_start)',
+            D.follow_count("cfg_week_start"),
             width=11,
         ),
         Col(
@@ -619,7 +834,7 @@ BUYER_SUMMARY = T(
             "本周老买家 Old contacted this week",
             "formula",
             "int",
-            'COUNTIFS([tblFollow.salesperson],{salesperson},[tblFollow.received_at],"<"&cfg_week_start,[tblFollow.last_contact],">="&cfg_week_start)',
+            _count('[tblFollow.received_at],"<"&cfg_week_start', '[tblFollow.last_contact],">="&cfg_week_start'),
             width=11,
         ),
         Col(
@@ -627,7 +842,7 @@ BUYER_SUMMARY = T(
             "本月新买家 New this month",
             "formula",
             "int",
-            'COUNTIFS([tblFollow.salesperson],{salesperson},[tblFollow.received_at],">="&cfg_month_start)',
+            D.follow_count("cfg_month_start"),
             width=11,
         ),
         Col(
@@ -635,96 +850,112 @@ BUYER_SUMMARY = T(
             "本月老买家 Old contacted this month",
             "formula",
             "int",
-            'COUNTIFS([tblFollow.salesperson],{salesperson},[tblFollow.received_at],"<"&cfg_month_start,[tblFollow.last_contact],">="&cfg_month_start)',
+            _count('[tblFollow.received_at],"<"&cfg_month_start', '[tblFollow.last_contact],">="&cfg_month_start'),
             width=11,
         ),
-        Col(
-            "src_inquiry",
-            "询盘 Inquiry",
-            "formula",
-            "int",
-            'COUNTIFS([tblFollow.salesperson],{salesperson},[tblFollow.source],"询盘 Inquiry")',
-            width=8,
-        ),
-        Col(
-            "src_tm",
-            "TM",
-            "formula",
-            "int",
-            'COUNTIFS([tblFollow.salesperson],{salesperson},[tblFollow.source],"TM")',
-            width=7,
-        ),
-        Col(
-            "src_rfq",
-            "RFQ",
-            "formula",
-            "int",
-            'COUNTIFS([tblFollow.salesperson],{salesperson},[tblFollow.source],"RFQ")',
-            width=7,
-        ),
+        Col("src_inquiry", "询盘 Inquiry", "formula", "int", _count('[tblFollow.source],"询盘 Inquiry"'), width=8),
+        Col("src_tm", "TM", "formula", "int", _count('[tblFollow.source],"TM"'), width=7),
+        Col("src_rfq", "RFQ", "formula", "int", _count('[tblFollow.source],"RFQ"'), width=7),
         Col(
             "src_other",
             "其他来源 Other sources",
             "formula",
             "int",
-            "COUNTIFS([tblFollow.salesperson],{salesperson})-{src_inquiry}-{src_tm}-{src_rfq}",
+            _count() + "-{src_inquiry}-{src_tm}-{src_rfq}",
+            width=9,
+        ),
+        *(
+            Col(f"class_{c.lower()}", label, "formula", "int", _count(f'[tblFollow.buyer_class],"{c}"'), width=9)
+            for c, label in (
+                ("A", "A 大B买家 Big buyers"),
+                ("B", "B 小单买家 Small orders"),
+                ("C", "C 样品买家 Samples"),
+                ("D", "D 询盘买家 Prospects"),
+            )
+        ),
+        Col(
+            "upgrades",
+            "本周升级 Upgrades this week",
+            "formula",
+            "int",
+            _count('[tblFollow.class_move],"*升级*"'),
             width=9,
         ),
         Col(
-            "class_a",
-            "A 大B买家 Big buyers",
+            "downgrades",
+            "本周降级 Downgrades this week",
             "formula",
             "int",
-            'COUNTIFS([tblFollow.salesperson],{salesperson},[tblFollow.buyer_class],"A")',
+            _count('[tblFollow.class_move],"*降级*"'),
             width=9,
         ),
+        Col("overdue", "逾期跟进 Overdue", "formula", "int", _count("[tblFollow.overdue],TRUE"), width=9),
         Col(
-            "class_b",
-            "B 小单买家 Small orders",
+            "late_unanswered",
+            "超时未回复 Late, unanswered",
             "formula",
             "int",
-            'COUNTIFS([tblFollow.salesperson],{salesperson},[tblFollow.buyer_class],"B")',
-            width=9,
-        ),
-        Col(
-            "class_c",
-            "C 样品买家 Samples",
-            "formula",
-            "int",
-            'COUNTIFS([tblFollow.salesperson],{salesperson},[tblFollow.buyer_class],"C")',
-            width=9,
-        ),
-        Col(
-            "class_d",
-            "D 询盘买家 Prospects",
-            "formula",
-            "int",
-            'COUNTIFS([tblFollow.salesperson],{salesperson},[tblFollow.buyer_class],"D")',
-            width=9,
-        ),
-        Col(
-            "overdue",
-            "逾期跟进 Overdue",
-            "formula",
-            "int",
-            "COUNTIFS([tblFollow.salesperson],{salesperson},[tblFollow.overdue],TRUE)",
+            D.late_unanswered(),
             width=9,
         ),
         Col(
             "timely_rate",
-            "及时回复率 Timely rate",
+            "及时回复率 Timely rate (平台规则 platform rule)",
             "formula",
             "percent",
-            followup.timely_rate_native("[tblFollow.timely]", "[tblFollow.salesperson],{salesperson}," + NOT_JUNK),
+            D.rate("timely", "cfg_reply_window_start"),
             width=10,
+            help="最近 30 天收到的买家: 按时 ÷ (按时 + 超时, 含超时未回复) / buyers received in the last 30 days: "
+            "on time ÷ (on time + late, unanswered past the limit included)",
+        ),
+        Col(
+            "target_rate",
+            "4小时达标率 Within shop target rate",
+            "formula",
+            "percent",
+            D.rate("on_target", "cfg_reply_window_start"),
+            width=10,
+        ),
+        Col(
+            "avg_reply_h",
+            "平均回复小时 Avg reply hours",
+            "formula",
+            "hours",
+            "IFERROR(AVERAGEIFS([tblFollow.reply_hours],"
+            + _SP
+            + ","
+            + D.NOT_JUNK
+            + ',[tblFollow.replied_at],"<>",[tblFollow.received_at],">="&cfg_reply_window_start),"")',
+            width=9,
+        ),
+        Col("goals_set", "本周定目标 Goals set this week", "formula", "int", D.goal_counts("set"), width=9),
+        Col("goals_due", "本周到期目标 Goals due this week", "formula", "int", D.goal_counts("due"), width=9),
+        Col("goals_met", "本周达成 Goals met", "formula", "int", D.goal_counts("met"), width=9),
+        Col("goals_missed", "本周未达成 Goals missed", "formula", "int", D.goal_counts("missed"), width=9),
+        Col(
+            "goals_rate",
+            "目标达成率 Goal met rate",
+            "formula",
+            "percent",
+            'IF({goals_met}+{goals_missed}>0,{goals_met}/({goals_met}+{goals_missed}),"")',
+            width=9,
         ),
         Col(
             "close_rate",
             "成交率 Close rate",
             "formula",
             "percent",
-            'CLOSE_RATE(COUNTIFS([tblFollow.salesperson],{salesperson},[tblFollow.paid_orders],">0"),COUNTIFS([tblFollow.salesperson],{salesperson}))',
+            "CLOSE_RATE(COUNTIFS(" + _SP + ',[tblFollow.paid_orders],">0"),' + _count() + ")",
             width=10,
+        ),
+        Col(
+            "close_label",
+            "成交能力 Close band",
+            "formula",
+            "text",
+            "CLOSE_LABEL({close_rate},cfg_close_strong,cfg_close_weak)",
+            width=8,
+            help="种子 002: ≥70% 强, ≤10% 弱 / seed 002: ≥ 70 % strong, ≤ 10 % weak",
         ),
         Col(
             "updated_rows",
@@ -746,10 +977,25 @@ BUYER_SUMMARY = T(
     anchor_row=3,
 )
 
+_PERIOD_NEW = (
+    'IF(cfg_pk_period="本周 Week",'
+    + D.new_buyers("week")
+    + ',IF(cfg_pk_period="本年 Year",'
+    + D.new_buyers("year")
+    + ","
+    + D.new_buyers("month")
+    + "))"
+)
+
+
+def _pk_target(key: str) -> str:
+    return f"IFERROR(INDEX([tblTarget.{key}],MATCH({{salesperson}},[tblTarget.salesperson],0))*cfg_pk_share,0)"
+
+
 PK = T(
     "tblPK",
     S_PK,
-    "PK 本月 this month",
+    "PK (周期: 设置 cfg_pk_period, 目标按季节权重至今 period: Settings cfg_pk_period, targets to date by season)",
     (
         Col("salesperson", "业务员 Salesperson", required=True, width=14),
         Col(
@@ -760,66 +1006,27 @@ PK = T(
             'IFERROR(INDEX([tblSalespeople.team],MATCH({salesperson},[tblSalespeople.salesperson],0)),"")',
             width=10,
         ),
-        Col(
-            "inquiries",
-            "询盘数 Inquiries",
-            "formula",
-            "int",
-            'COUNTIFS([tblFollow.salesperson],{salesperson},[tblFollow.received_at],">="&cfg_month_start)',
-            width=10,
-        ),
-        Col(
-            "new_buyers",
-            "新买家 New buyers",
-            "formula",
-            "int",
-            'COUNTIFS([tblFollow.salesperson],{salesperson},[tblFollow.received_at],">="&cfg_month_start,[tblFollow.paid_orders],">0")',
-            width=10,
-        ),
-        Col(
-            "order_usd",
-            "订单额 Order USD",
-            "formula",
-            "money",
-            'SUMIFS([tblFollow.order_usd],[tblFollow.salesperson],{salesperson},[tblFollow.received_at],">="&cfg_month_start)',
-            width=12,
-        ),
+        Col("inquiries", "询盘数 Inquiries", "formula", "int", D.follow_count("cfg_pk_start"), width=10),
+        Col("new_buyers", "新买家 New buyers", "formula", "int", _PERIOD_NEW, width=10),
+        Col("order_usd", "订单额 Order USD", "formula", "money", D.orders_sum("cfg_pk_start"), width=12),
         Col(
             "timely",
             "及时回复率 Timely rate",
             "formula",
             "percent",
-            followup.timely_rate_native(
-                "[tblFollow.timely]",
-                '[tblFollow.salesperson],{salesperson},[tblFollow.received_at],">="&cfg_month_start,' + NOT_JUNK,
-                "0",
-            ),
+            D.rate("timely", "cfg_pk_start", blank="0"),
             width=10,
         ),
-        Col(
-            "t_inquiries",
-            "询盘目标 Inquiry target",
-            "formula",
-            "int",
-            "IFERROR(INDEX([tblTarget.month_inquiries_target],MATCH({salesperson},[tblTarget.salesperson],0)),0)",
-            width=10,
-        ),
+        Col("t_inquiries", "询盘目标 Inquiry target", "formula", "number", _pk_target("inquiries_target"), width=10),
         Col(
             "t_new_buyers",
             "新买家目标 New-buyer target",
             "formula",
             "number",
-            "IFERROR(INDEX([tblTarget.new_buyers_target],MATCH({salesperson},[tblTarget.salesperson],0))/12,0)",
+            _pk_target("new_buyers_target"),
             width=10,
         ),
-        Col(
-            "t_order_usd",
-            "订单额目标 Order target",
-            "formula",
-            "money",
-            "IFERROR(INDEX([tblTarget.month_sales_target],MATCH({salesperson},[tblTarget.salesperson],0)),0)",
-            width=12,
-        ),
+        Col("t_order_usd", "订单额目标 Order target", "formula", "money", _pk_target("sales_target"), width=12),
         Col("t_timely", "及时率目标 Timely target", "input", "percent", width=10),
         Col(
             "score",
@@ -837,6 +1044,14 @@ PK = T(
             "score",
             'IF(ISNUMBER({rank}),IF({rank}=1,0,LARGE([tblPK.score],{rank}-1)-{score}),"")',
             width=10,
+        ),
+        Col(
+            "close_label",
+            "成交能力 Close band",
+            "formula",
+            "text",
+            'IFERROR(INDEX([tblBuyerSummary.close_label],MATCH({salesperson},[tblBuyerSummary.salesperson],0)),"")',
+            width=8,
         ),
     ),
     anchor_row=3,
@@ -1027,6 +1242,16 @@ KEYWORDS = T(
             "P4P_ACTION({p4p_cost},{p4p_clicks},{p4p_inquiries},{p4p_orders},cfg_target_cpi,{keyword},[tblBannedWords.word],cfg_allowed_words,cfg_min_visitors)",
             width=30,
         ),
+        Col(
+            "period_start",
+            "周期开始 Period start",
+            "formula",
+            "date",
+            'IFERROR(DATE(VALUE(LEFT({period},4)),VALUE(MID({period},6,2)),VALUE(MID({period},9,2))),"")',
+            width=11,
+            help="周期的第一天(2026-11-09~… → 2026-11-09), 按日期统计直通车花费 / the period's first day: "
+            "P4P spend counts by date",
+        ),
     ),
     anchor_row=6,
 )
@@ -1077,19 +1302,54 @@ STAFF = T(
             "percent",
             followup.timely_rate_native("[tblFollow.timely]", _IN_PERIOD),
             width=10,
+            help="按时 ÷ (按时 + 超时, 含超时未回复) / on time ÷ (on time + late, unanswered past the limit included)",
         ),
         Col(
             "our_avg_reply_hours",
             "本表平均回复小时 Our avg reply h",
             "formula",
             "hours",
-            "IFERROR(AVERAGEIFS([tblFollow.reply_hours]," + _IN_PERIOD + '),"")',
+            "IFERROR(AVERAGEIFS([tblFollow.reply_hours]," + _IN_PERIOD + ',[tblFollow.replied_at],"<>"),"")',
             width=10,
         ),
     ),
     anchor_row=3,
 )
 
+ORDERS = T(
+    "tblOrders",
+    S_ORDERS,
+    "订单 Orders (每笔订单一行, 按日期计入 one row per order, counted by its date)",
+    (
+        Col("order_date", "日期 Date", fmt="date", required=True, width=11),
+        Col(
+            "buyer_id",
+            "买家ID Buyer ID",
+            choices="=buyer_ids",
+            required=True,
+            width=13,
+            help="跟进表的买家ID / the buyer's ID on Follow-up",
+        ),
+        Col(
+            "buyer",
+            "买家 Buyer",
+            "formula",
+            "text",
+            'IFERROR(INDEX([tblFollow.buyer],MATCH({buyer_id},[tblFollow.buyer_id],0)),"")',
+            width=16,
+        ),
+        Col("salesperson", "业务员 Salesperson", choices="=salespeople", required=True, width=12),
+        Col("kind", "类型 Kind", choices="order_kind", required=True, width=10),
+        Col("amount", "金额 Amount", fmt="number", required=True, width=11),
+        Col("currency", "币种 Currency", choices="currency", width=8, help="空 = USD / blank = USD"),
+        Col("status", "状态 Status", choices="order_status", width=12, help="待付款/已取消/已退款不计入 / not counted"),
+        Col("product", "产品 Product", width=18),
+        Col("note", "备注 Note", width=28),
+        Col("usd", "美元 USD", "formula", "money", "ORDER_USD({amount},{currency},cfg_fx_usd_cny)", width=11),
+        Col("counted", "计入 Counted as", "formula", "text", "ORDER_KIND({kind},{status})", width=11),
+    ),
+    anchor_row=3,
+)
 #: tables whose rows follow the roster (tblSalespeople): table → the key column naming the row.
 #: ``storeops recalc`` and the builder derive their rows (one per active salesperson, one per
 #: team of an active salesperson, in roster order); inputs typed on a row stay with its person.
@@ -1110,6 +1370,7 @@ TABLES: dict[str, Table] = {
         HOT_PRODUCTS,
         FUNNEL,
         FOLLOW,
+        ORDERS,
         BUYER_SUMMARY,
         PK,
         TEAMS,
@@ -1122,28 +1383,102 @@ TABLES: dict[str, Table] = {
 }
 
 # --------------------------------------------------------------------------- summary cells
+_DAYS_IN_YEAR = "(cfg_year_end-cfg_year_start+1)"
+_FIXED_USD = "(cfg_platform_fee_cny/cfg_fx_usd_cny+cost_other_usd)"
+
+
+def _p4p(start: str) -> str:
+    """P4P spend of the periods starting in [start, as-of day]: the Funnel's, else the Keywords'."""
+    funnel = f'SUMIFS([tblFunnel.p4p_cost],[tblFunnel.period_start],">="&{start},[tblFunnel.period_start],"<"&{D.END})'
+    kw = (
+        f'SUMIFS([tblKeywords.p4p_cost],[tblKeywords.period_start],">="&{start},[tblKeywords.period_start],"<"&{D.END})'
+    )
+    return f"IF({funnel}>0,{funnel},{kw})"
+
+
+def _cost(start: str, p4p: str) -> str:
+    """Cost of a period: platform fee and other annual costs by the days elapsed, plus P4P spend."""
+    return f"{_FIXED_USD}*(cfg_today-MAX({start},cfg_year_start)+1)/{_DAYS_IN_YEAR}+{p4p}"
+
+
+def _inquiries(start: str) -> str:
+    return D.follow_count(start, '[tblFollow.source],"<>RFQ"', by=None)
+
+
+_PERIOD_CELLS = (  # (suffix, Chinese, English, start, PERIOD_STARTS key)
+    ("_week", "本周", "this week", "cfg_week_start", "week"),
+    ("_month", "本月", "this month", "cfg_month_start", "month"),
+    ("", "年初至今", "year to date", "cfg_year_start", "year"),
+)
 TARGET_CELLS = (
+    *(
+        Cell(
+            f"revenue{sfx or '_usd'}",
+            f"{zh}销售额 Revenue USD {en}",
+            formula=D.orders_sum(start, by=None),
+            fmt="money",
+        )
+        for sfx, zh, en, start, _ in _PERIOD_CELLS
+    ),
+    *(
+        Cell(f"p4p_spend{sfx or '_ytd'}", f"{zh}直通车花费 P4P spend {en}", formula=_p4p(start), fmt="money")
+        for sfx, zh, en, start, _ in _PERIOD_CELLS
+    ),
+    *(
+        Cell(
+            "cost_total_usd" if not sfx else f"cost{sfx}",
+            f"{zh}成本 Cost USD {en}",
+            formula=_cost(start, f"p4p_spend{sfx or '_ytd'}"),
+            fmt="money",
+            help="平台年费与其他年度成本按天分摊 + 直通车花费 / platform fee and other annual costs by days, plus P4P spend",
+        )
+        for sfx, zh, en, start, _ in _PERIOD_CELLS
+    ),
+    *(
+        Cell(
+            f"cost_per_inquiry{sfx}",
+            f"{zh}询盘成本 Cost per inquiry {en}",
+            formula=f"COST_PER({'cost_total_usd' if not sfx else 'cost' + sfx},{_inquiries(start)})",
+            fmt="money",
+        )
+        for sfx, zh, en, start, _ in _PERIOD_CELLS
+    ),
+    *(
+        Cell(
+            f"cost_per_new_buyer{sfx}",
+            f"{zh}新买家成本 Cost per new buyer {en}",
+            formula=f"COST_PER({'cost_total_usd' if not sfx else 'cost' + sfx},{D.new_buyers(period, by=None)})",
+            fmt="money",
+        )
+        for sfx, zh, en, start, period in _PERIOD_CELLS
+    ),
+    Cell("roi", "投资回报 ROI (年初至今 YTD)", formula='IFERROR(revenue_usd/cost_total_usd,"")', fmt="number"),
+    Cell(
+        "p4p_budget_to_date",
+        "直通车预算至今 P4P budget to date",
+        formula="cfg_p4p_budget_cny/cfg_fx_usd_cny*(cfg_today-cfg_year_start+1)/" + _DAYS_IN_YEAR,
+        fmt="money",
+    ),
+    Cell(
+        "p4p_budget_used",
+        "直通车预算已用 P4P budget used",
+        formula='IFERROR(p4p_spend_ytd/(cfg_p4p_budget_cny/cfg_fx_usd_cny),"")',
+        fmt="percent",
+    ),
+    Cell(
+        "cost_other_usd",
+        "其他年度成本 Other annual costs USD",
+        formula='SUMIFS([tblCost.amount_usd],[tblCost.type],"<>平台费 Platform fee",[tblCost.type],"<>直通车 P4P")',
+        fmt="money",
+        help="成本表中除平台费、直通车外的项目 / the Costs table without platform fee and P4P rows (those come from "
+        "Settings and the imported spend)",
+    ),
     Cell("target_markets", "目标市场 Target markets", "北美 North America; 欧洲 Europe", fmt="text"),
     Cell(
         "target_customers",
         "客户类型 Customer types",
         "批发商 Wholesalers; 品牌商 Brands; 电商卖家 E-commerce sellers",
         fmt="text",
-    ),
-    Cell("cost_total_usd", "总成本 Total cost USD", formula="SUM([tblCost.amount_usd])", fmt="money"),
-    Cell("revenue_usd", "销售额 Revenue USD", formula="SUM([tblTarget.sales_actual])", fmt="money"),
-    Cell("roi", "投资回报 ROI", formula='IFERROR(revenue_usd/cost_total_usd,"")', fmt="number"),
-    Cell(
-        "cost_per_inquiry",
-        "询盘成本 Cost per inquiry",
-        formula="COST_PER(cost_total_usd,SUM([tblTarget.inquiries_actual]))",
-        fmt="money",
-    ),
-    Cell(
-        "cost_per_new_buyer",
-        "新买家成本 Cost per new buyer",
-        formula="COST_PER(cost_total_usd,SUM([tblTarget.new_buyers_actual]))",
-        fmt="money",
     ),
 )
 FUNNEL_CELLS = (
@@ -1236,6 +1571,12 @@ SHEETS: tuple[Sheet, ...] = (
     ),
     Sheet(S_FUNNEL, "funnel", "运营: 曝光→点击→访客→询盘→成交 Operator: the funnel", ("tblFunnel",), FUNNEL_CELLS),
     Sheet(S_FOLLOW, "follow", "业务员: 每天下班前更新 Sales: update before leaving every day", ("tblFollow",)),
+    Sheet(
+        S_ORDERS,
+        "orders",
+        "订单与样品, 每笔一行, 按日期计入 Orders and samples, one row each, counted by date",
+        ("tblOrders",),
+    ),
     Sheet(S_BUYERS, "buyers", "老板: 每周/每月新老买家汇总 Boss: weekly/monthly buyer summary", ("tblBuyerSummary",)),
     Sheet(S_PK, "pk", "团队PK Team PK", ("tblPK", "tblTeams")),
     Sheet(

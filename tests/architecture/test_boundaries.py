@@ -25,6 +25,15 @@ BACK_EDGES_ALLOWED = {
     ("storeops.engine", "storeops.maintain"),
     # the builder and the migration fill buyer IDs and roster rows with the same upkeep (lazy imports)
     ("storeops.workbook", "storeops.maintain"),
+    # the migration's opening order entries take the buyers' IDs by the one ID rule (lazy import)
+    ("storeops.workbook", "storeops.buyer_ids"),
+    # the migration keeps the last 周复盘 Review sheet (lazy import)
+    ("storeops.workbook", "storeops.review"),
+    # the schema's dated-order formulas come from storeops/workbook/dated.py, and the builder's inputs
+    # and opening entries read table frames with storeops.tables (lazy imports)
+    ("storeops.workbook", "storeops.tables"),
+    # the schema writes its dated-order formulas with storeops/workbook/dated.py (formula text only)
+    ("storeops.workbook.schema", "storeops.workbook"),
 }
 
 

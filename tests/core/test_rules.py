@@ -30,19 +30,37 @@ def test_buyer_class(args, expected):
 
 
 @pytest.mark.parametrize(
-    "hours, channel, expected",
+    "hours, channel, rule, expected",
     [
-        pytest.param(24, "询盘", True, id="inquiry-24h-ok"),
-        pytest.param(24.01, "inquiry", False, id="inquiry-over-24h"),
-        pytest.param(1, "TM", True, id="tm-1h-ok"),
-        pytest.param(1.01, "旺旺", False, id="tm-over-1h"),
-        pytest.param(0.5, " Tm ", True, id="tm-case-space"),
-        pytest.param(3, "RFQ", None, id="rfq-not-under-the-rule"),
-        pytest.param(None, "TM", None, id="blank-hours"),
+        pytest.param(24, "询盘", None, True, id="inquiry-24h-ok"),
+        pytest.param(24.01, "inquiry", None, False, id="inquiry-over-24h"),
+        pytest.param(20, "TM", None, True, id="current-rule-tm-24h"),
+        pytest.param(24.5, "TM", "alibaba", False, id="current-rule-tm-late"),
+        pytest.param(1, "TM", "alibaba_2024", True, id="2024-tm-1h-ok"),
+        pytest.param(1.01, "旺旺", "alibaba_2024", False, id="2024-tm-over-1h"),
+        pytest.param(23, "询盘", "alibaba_2024", True, id="2024-inquiry-24h"),
+        pytest.param(0.05, "旺旺", "1688", True, id="1688-3-minutes"),
+        pytest.param(0.06, "询盘", "1688", False, id="1688-over-3-minutes"),
+        pytest.param(0.5, " Tm ", None, True, id="tm-case-space"),
+        pytest.param(3, "RFQ", None, None, id="rfq-not-under-the-rule"),
+        pytest.param(None, "TM", None, None, id="blank-hours"),
     ],
 )
-def test_reply_ok(hours, channel, expected):
-    assert core.reply_ok(hours, channel) == expected
+def test_reply_ok(hours, channel, rule, expected):
+    assert core.reply_ok(hours, channel, rule=rule) == expected
+
+
+def test_unanswered_messages_wait_then_turn_late():
+    """Running hours of an unanswered message: undecided within the limit, late past it."""
+    received = dt.datetime(2026, 11, 19, 18, 0)
+    now = received + dt.timedelta(hours=30)
+    hours = core.reply_hours(received, None, now)
+    assert hours == 30.0
+    assert core.reply_ok(hours, "询盘 Inquiry", answered=False) is False
+    assert core.reply_ok(3.0, "询盘 Inquiry", answered=False) is None
+    assert core.reply_ok(5.0, "询盘 Inquiry", 4, answered=False) is False  # past the shop's 4 h
+    assert core.reply_hours(received, None, received - dt.timedelta(hours=1)) is None  # not yet received
+    assert core.reply_ok(30, "询盘", rule="fax").startswith("#VALUE! rule")
 
 
 def test_reply_ok_shop_target_and_unknown_channel():
@@ -55,8 +73,9 @@ def test_reply_hours_and_timely_rate():
     assert core.reply_hours(dt.datetime(2026, 11, 3, 9), "2026/11/4 10:00") == 25.0
     assert core.reply_hours(46000, 46000.5) == 12.0
     assert core.reply_hours("2026-11-03 10:00", "2026-11-03 09:00").startswith("#VALUE! replied_at")
-    rate = core.timely_rate([[20], [30], [0.5], [2]], [["询盘"], ["询盘"], ["TM"], ["TM"]])
+    rate = core.timely_rate([[20], [30], [0.5], [2]], [["询盘"], ["询盘"], ["TM"], ["TM"]], rule="alibaba_2024")
     assert rate == 0.5
+    assert core.timely_rate([[20], [30], [0.5], [2]], [["询盘"], ["询盘"], ["TM"], ["TM"]]) == 0.75
     assert core.timely_rate([1, "x"], ["TM", "TM"]).startswith("#VALUE! hours")
 
 
@@ -266,6 +285,10 @@ def test_settings_are_complete():
         "cfg_reply_inquiry_h",
         "cfg_reply_tm_h",
         "cfg_reply_target_h",
+        "cfg_reply_rule",
+        "cfg_reply_1688_min",
+        "cfg_reply_window_d",
+        "cfg_fx_usd_cny",
         "cfg_title_max",
         "cfg_title_max_1688",
         "cfg_platform",
@@ -296,6 +319,7 @@ def test_settings_are_complete():
         pytest.param(3, "询盘 Inquiry", True, id="workbook-list-inquiry"),
         pytest.param(30, "询盘 Inquiry", False, id="workbook-list-inquiry-late"),
         pytest.param(0.5, "TM", True, id="workbook-list-tm"),
+        pytest.param(2, "TM", True, id="workbook-list-tm-current-rule"),
         pytest.param(3, "访客营销 Visitor marketing", None, id="workbook-list-other-source"),
     ],
 )

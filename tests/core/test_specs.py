@@ -139,9 +139,13 @@ def test_formula_columns_use_the_return_format():
 def test_spec_fields():
     spec = FUNCTIONS["REPLY_OK"]
     assert isinstance(spec, FunctionSpec)
-    assert spec.signature == "REPLY_OK(hours, channel, [inquiry_hours], [tm_hours])"
-    assert spec.settings == {"inquiry_hours": "cfg_reply_inquiry_h", "tm_hours": "cfg_reply_tm_h"}
-    assert spec.arg_help("tm_hours") == "TM 时限 cfg_reply_tm_h (1)"
+    assert spec.signature == "REPLY_OK(hours, channel, [inquiry_hours], [tm_hours], [rule], [answered], [fast_minutes])"
+    assert spec.settings == {
+        "inquiry_hours": "cfg_reply_inquiry_h",
+        "tm_hours": "cfg_reply_tm_h",
+        "fast_minutes": "cfg_reply_1688_min",
+    }
+    assert spec.arg_help("tm_hours") == "TM 时限 (alibaba_2024) cfg_reply_tm_h (1)"
     assert 'IF({tm_hours|""}="",1,--{tm_hours|""})' in spec.twin and 'IF({inquiry_hours|""}="",24,' in spec.twin
 
 

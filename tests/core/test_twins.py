@@ -26,8 +26,11 @@ from storeops.workbook import schema
 from storeops.workbook.editions import _params, twin_call
 from storeops_xl import FUNCTIONS
 from storeops_xl._coerce import is_error
+from storeops_xl.followup import REPLY_RULES
+from storeops_xl.orders import CURRENCIES, KINDS, STATUSES
 
-TWINS = sorted(n for n, s in FUNCTIONS.items() if s.twin)
+#: twins over per-row arguments (SEASON_SHARE reads whole ranges: tests/core/test_dated_rules.py)
+TWINS = sorted(n for n, s in FUNCTIONS.items() if s.twin and not s.ranges)
 _PLACE = re.compile(r"\{(\w+)(?:\|[^{}]*)?\}")
 
 count = st.one_of(
@@ -64,6 +67,17 @@ DOMAIN = {
     "shop_impr_median": positive,
     "shop_ctr_median": st.floats(0.001, 0.2).map(lambda x: round(x, 4)),
     "shop_inq_median": st.floats(0.001, 0.5).map(lambda x: round(x, 4)),
+    "now": st.one_of(st.none(), serial),
+    "rule": st.sampled_from(["", *REPLY_RULES]),
+    "answered": st.booleans(),
+    "before": st.sampled_from(["", "A", "B", "C", "D"]),
+    "after": st.sampled_from(["", "A", "B", "C", "D"]),
+    "goal": st.sampled_from(["", "拿下胸背带订单 Win their harness order", "x"]),
+    "due": st.one_of(st.none(), serial),
+    "met": st.sampled_from(["", "是 Yes", "否 No"]),
+    "currency_code": st.sampled_from(["", *CURRENCIES]),
+    "kind": st.sampled_from(["", *KINDS]),
+    "status": st.sampled_from(["", *STATUSES]),
     # what BANNED writes into the Keywords sheet's 违禁词 column
     "banned": st.sampled_from(
         [
@@ -111,7 +125,9 @@ def _write_rows(ws, top: int, name: str, rows) -> list[str]:
         for j, v in enumerate(row):
             if v is None:
                 continue
-            if isinstance(v, str):
+            if isinstance(v, bool):
+                ws.write_boolean(r, j, v)
+            elif isinstance(v, str):
                 ws.write_string(r, j, v)
             else:
                 ws.write_number(r, j, v)

@@ -47,8 +47,12 @@ def test_store_shape(frames):
 
 
 def test_every_buyer_class_and_scams(frames):
-    f = frames["tblFollow"]
-    classes = F["BUYER_CLASS"].func(f["order_usd"].tolist(), f["paid_orders"].tolist(), f["sample_orders"].tolist())
+    from storeops_xl.orders import class_at, order_kind, order_usd
+
+    f, o = frames["tblFollow"], frames["tblOrders"]
+    counted = order_kind(o["kind"].to_numpy(object), o["status"].to_numpy(object))
+    usd = order_usd(o["amount"].to_numpy(object), o["currency"].to_numpy(object))
+    classes = class_at(f["buyer_id"], o["buyer_id"], o["order_date"], counted, usd, DEMO_AS_OF)
     assert set(classes) == {"A", "B", "C", "D"}
     risk = F["SCAM_RISK"].func(f["last_message"].tolist())
     high = [r for r in risk if str(r).startswith("高")]

@@ -64,6 +64,11 @@ def _same(got, want) -> bool:
 def _arg_value(arg: str, table, row, results):
     if arg == '""':
         return ""
+    if re.fullmatch(r'"[^"]*"', arg):
+        return arg[1:-1]
+    m = re.fullmatch(r'\{(\w+)\}<>""', arg)
+    if m:
+        return not _blank(row[m.group(1)])
     m = re.fullmatch(r"\{(\w+)\}:\{(\w+)\}", arg)
     if m:
         keys = table.keys[table.keys.index(m.group(1)) : table.keys.index(m.group(2)) + 1]
@@ -95,12 +100,8 @@ def test_udf_columns_equal_core(results, table_name, key, func, args):
 
 
 def test_native_summaries(results):
+    """Counts over Follow-up agree with its rows (the dated identities: test_dated_identities.py)."""
     follow = results.tables["tblFollow"]
-    target = results.tables["tblTarget"]
-    for _, r in target.iterrows():
-        mine = follow[follow["salesperson"] == r["salesperson"]]
-        assert r["sales_actual"] == pytest.approx(mine["order_usd"].fillna(0).sum())
-        assert r["orders_actual"] == pytest.approx(mine["paid_orders"].fillna(0).sum())
     summary = results.tables["tblBuyerSummary"]
     for _, r in summary.iterrows():
         mine = follow[follow["salesperson"] == r["salesperson"]]

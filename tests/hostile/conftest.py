@@ -21,9 +21,13 @@ FOLLOW = pd.DataFrame(
             "stage": "新询盘 New",
             "next_action": "quote",
             "updated_at": "2026-11-03 10:00",
-            "order_usd": 100,
+            "buyer_id": i,
         }
-        for b, c in (("Amy", "Pet Co"), ("Bob", "Dog Ltd"), ("Cai", "Cat GmbH"))
+        for b, c, i in (
+            ("Amy", "Pet Co", "B0000000001"),
+            ("Bob", "Dog Ltd", "B0000000002"),
+            ("Cai", "Cat GmbH", "B0000000003"),
+        )
     ]
 )
 

@@ -29,15 +29,32 @@ def _follow(path: Path) -> pd.DataFrame:
 
 
 def _saved_version(master: Path, tmp_path: Path) -> Path:
-    """What a person's save looks like: the same workbook with Amy's order now 25,000 USD
-    (and her row's 更新时间 updated_at moved on, as when a person edits it)."""
+    """What a person's save looks like: the same workbook with a 25,000 USD order of Amy's typed
+    on 订单 Orders (and her row's 更新时间 updated_at moved on, as when a person edits it)."""
     other = tmp_path / "elsewhere" / "saved.xlsm"
     other.parent.mkdir()
     shutil.copyfile(master, other)
     fk = to_keys("tblFollow", read_tables(other)["tblFollow"])
     fk = drop_blank_rows("tblFollow", fk)
-    fk.loc[fk["buyer"] == "Amy", ["order_usd", "updated_at"]] = [25_000, "2026-11-20 10:00"]
-    write_tables(other, {"tblFollow": to_headers("tblFollow", fk, inputs_only=True)})
+    fk.loc[fk["buyer"] == "Amy", ["updated_at"]] = ["2026-11-20 10:00"]
+    order = pd.DataFrame(
+        [
+            {
+                "order_date": pd.Timestamp(2026, 11, 19),
+                "buyer_id": fk.loc[fk["buyer"] == "Amy", "buyer_id"].iloc[0],
+                "salesperson": "Li",
+                "kind": "付款 Paid",
+                "amount": 25_000,
+            }
+        ]
+    )
+    write_tables(
+        other,
+        {
+            "tblFollow": to_headers("tblFollow", fk, inputs_only=True),
+            "tblOrders": to_headers("tblOrders", order, inputs_only=True),
+        },
+    )
     return other
 
 

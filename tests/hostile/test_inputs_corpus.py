@@ -330,7 +330,7 @@ def test_check_csv_neutralises_formulas(tmp_path, capsys):
     from storeops.workbook import build_workbook
 
     book = tmp_path / "book.xlsm"
-    follow = pd.DataFrame({"buyer": EVIL, "salesperson": "Li", "order_usd": EVIL, "next_action": "x"})
+    follow = pd.DataFrame({"buyer": EVIL, "salesperson": "Li", "platform_order_usd": EVIL, "next_action": "x"})
     build_workbook(book, data={"tblFollow": follow})
     rc, text = run(["check", book, "--csv", tmp_path / "p.csv"], capsys)
     assert rc == 1, text

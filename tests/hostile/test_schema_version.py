@@ -92,15 +92,25 @@ def test_migrate_version_1_builds_the_new_layout_and_keeps_every_input(tmp_path,
     assert rc == 0 and f"upgraded from schema version 1 to {schema.SCHEMA_VERSION}" in text, text
     assert schema_version(book) == schema.SCHEMA_VERSION
     with open_package(book) as pkg:
-        assert layout_problems(pkg, 2) == [] and layout_problems(pkg, schema.SCHEMA_VERSION) == []
+        assert layout_problems(pkg, schema.SCHEMA_VERSION) == []
         assert {"员工分析 Staff analysis", "周复盘 Review"} <= {s.name for s in pkg.sheets}
     new_tables, new_names = read_tables(book), read_names(book)
     for name, old in old_tables.items():  # every input cell of every table, as it was
-        inputs = [h for h in LAYOUTS[1][name] if h in old.columns]
+        # (the typed order totals of version 1 became opening entries on 订单 Orders: below)
+        inputs = [h for h in LAYOUTS[1][name] if h in old.columns and h in LAYOUTS[schema.SCHEMA_VERSION][name]]
         assert _values(new_tables[name][inputs].iloc[: len(old)]) == _values(old[inputs]), name
     new_follow = new_tables["tblFollow"]
     assert new_follow["询盘ID Inquiry ID"].isna().all() and new_follow["买家 Buyer"].tolist()[:2] == ["Amy", "Bob"]
     assert new_follow["最近消息 Last message"][0] == '=HYPERLINK("x")'  # text stays text
+    # Amy's typed 2 paid orders / 12,000 USD are two dated opening entries on Orders, linked by her
+    # new buyer ID; recalculated, Follow-up shows the same totals and class A (cfg_class_a_usd 8000)
+    orders = new_tables["tblOrders"].dropna(how="all")
+    amy = new_follow["买家ID Buyer ID"][0]
+    assert isinstance(amy, str) and amy and amy != new_follow["买家ID Buyer ID"][1]
+    assert orders["买家ID Buyer ID"].tolist() == [amy, amy] and orders["金额 Amount"].sum() == 12000
+    assert {str(d)[:10] for d in orders["日期 Date"]} == {"2026-11-05"}  # her last contact
+    assert (new_follow["付款订单 Paid orders (12m)"][0], new_follow["订单额 Order USD (12m)"][0]) == (2, 12000)
+    assert new_follow["类别 Class"][0] == "A"
     for key in ("cfg_class_a_usd", "cfg_as_of", "cfg_platform", "cfg_pk_weights"):
         assert new_names[key] == old_names[key], key
     assert read_conf(book)["Interpreter_Win"] == r"C:\Python311\python.exe"
@@ -144,6 +154,7 @@ def test_migrate_version_2_adds_buyer_ids_and_keeps_every_input(tmp_path, capsys
     with open_package(book) as pkg:
         assert layout_problems(pkg, 2) == [] and layout_problems(pkg, 3) != []
     old_tables = read_tables(book)
+    typed_usd = old_tables["tblFollow"]["订单额 Order USD (12m)"].fillna(0).sum()
     rc, text = run(["migrate", book], capsys)
     assert rc == 0 and f"upgraded from schema version 2 to {schema.SCHEMA_VERSION}" in text, text
     assert schema_version(book) == schema.SCHEMA_VERSION
@@ -156,7 +167,8 @@ def test_migrate_version_2_adds_buyer_ids_and_keeps_every_input(tmp_path, capsys
             got = new_tables[name][key].dropna().tolist()
             assert got and set(got) >= set(old[key].dropna()), name
             continue
-        inputs = [h for h in LAYOUTS[2][name] if h in old.columns]
+        # (the typed order totals of version 2 became opening entries on 订单 Orders)
+        inputs = [h for h in LAYOUTS[2][name] if h in old.columns and h in LAYOUTS[schema.SCHEMA_VERSION][name]]
         assert _values(new_tables[name][inputs].iloc[: len(old)]) == _values(old[inputs]), name
     assert new_tables["tblTarget"]["业务员 Salesperson"].tolist() == [
         "王芳 Wang Fang",
@@ -168,5 +180,44 @@ def test_migrate_version_2_adds_buyer_ids_and_keeps_every_input(tmp_path, capsys
     assert all(isinstance(i, str) and len(i) == 11 for i in ids) and len(set(ids)) == 4  # the two Fatimas too
     assert follow["下一步 Next action"][2] == '=HYPERLINK("x")'
     assert "cfg_last_workday" in names and "已提交 Submitted" in new_tables["tblBuyerSummary"].columns
+    orders = new_tables["tblOrders"].dropna(how="all")
+    assert typed_usd > 0 and orders["金额 Amount"].sum() == pytest.approx(typed_usd)
+    assert set(orders["买家ID Buyer ID"]) <= set(ids)
+    rc, text = run(["migrate", book], capsys)
+    assert rc == 0 and "nothing to do" in text
+
+
+#: a workbook of schema version 3 (issue 10: buyer IDs, before issue 11's order log): V2 migrated by
+#: ``storeops migrate`` of main at be742b4 — typed order totals (Fatima Garcia 1 paid / 1,200 USD,
+#: Amy 2 paid / 5,400.50 USD) and the buyer IDs that version gave
+V3 = Path(__file__).resolve().parents[1] / "fixtures" / "workbook-v3.xlsm"
+
+
+def test_migrate_version_3_keeps_buyer_ids_and_dates_the_typed_orders(tmp_path, capsys):
+    book = tmp_path / "master.xlsm"
+    shutil.copyfile(V3, book)
+    assert schema_version(book) == 3
+    with open_package(book) as pkg:
+        assert layout_problems(pkg, 3) == [] and layout_problems(pkg, 4) != []
+    old_tables = read_tables(book)
+    old_follow = old_tables["tblFollow"]
+    rc, text = run(["migrate", book], capsys)
+    assert rc == 0 and f"upgraded from schema version 3 to {schema.SCHEMA_VERSION}" in text, text
+    assert schema_version(book) == schema.SCHEMA_VERSION
+    with open_package(book) as pkg:
+        assert layout_problems(pkg, schema.SCHEMA_VERSION) == []
+    new_tables = read_tables(book)
+    for name, old in old_tables.items():
+        inputs = [h for h in LAYOUTS[3][name] if h in old.columns and h in LAYOUTS[schema.SCHEMA_VERSION][name]]
+        assert _values(new_tables[name][inputs].iloc[: len(old)]) == _values(old[inputs]), name
+    follow = new_tables["tblFollow"]
+    ids = old_follow["买家ID Buyer ID"].tolist()[:4]
+    assert follow["买家ID Buyer ID"].tolist()[:4] == ids  # the IDs version 3 gave are kept
+    orders = new_tables["tblOrders"].dropna(how="all")
+    by_id = orders.groupby("买家ID Buyer ID")["金额 Amount"].agg(["count", "sum"])
+    for i, paid, usd in zip(ids, old_follow["付款订单 Paid orders"], old_follow["订单额 Order USD (12m)"]):
+        if paid and paid == paid:
+            assert (by_id.loc[i, "count"], by_id.loc[i, "sum"]) == (paid, pytest.approx(usd)), i
+    assert orders["金额 Amount"].sum() == pytest.approx(old_follow["订单额 Order USD (12m)"].fillna(0).sum())
     rc, text = run(["migrate", book], capsys)
     assert rc == 0 and "nothing to do" in text

@@ -18,7 +18,7 @@ def _follow(**over):
         "replied_at": "2026-11-03 09:30",
         "stage": "新询盘 New",
         "next_action": "send quote",
-        "paid_orders": 1,
+        "platform_orders": 1,
     }
     base.update(over)
     return base
@@ -32,9 +32,9 @@ def test_good_rows_are_clean():
 def test_each_planted_problem_listed_once():
     rows = [
         _follow(),  # row 5 fine
-        _follow(buyer="B1", paid_orders="abc"),  # 6 not a number
+        _follow(buyer="B1", platform_orders="abc"),  # 6 not a number
         _follow(buyer="B2", received_at="2026-02-30"),  # 7 impossible date
-        _follow(buyer="B3", paid_orders=-1),  # 8 negative
+        _follow(buyer="B3", platform_orders=-1),  # 8 negative
         _follow(buyer="B4", replied_at="2026-11-02 09:00"),  # 9 reply before receipt
         _follow(buyer="B5", salesperson="Ghost"),  # 10 unknown salesperson
         _follow(buyer="B6", next_action=None),  # 11 open buyer without next action

@@ -74,6 +74,7 @@ def test_every_text_is_stored_as_text_and_reimport_changes_nothing(built_workboo
     with open_package(str(wb)) as pkg:
         xml = pkg.read(pkg.sheet("跟进 Follow-up").path)
     t = TABLES["tblFollow"]
+    # anchor_col is 0-based, col_letters 1-based
     inputs = {col_letters(t.anchor_col + j + 1) for j, c in enumerate(t.columns) if c.kind == "input"}
     for m in re.finditer(rb'<c r="([A-Z]+)\d+"[^>]*?(?:/>|>(.*?)</c>)', xml, re.S):
         if m.group(1).decode() in inputs:  # no cell of an input column holds a formula

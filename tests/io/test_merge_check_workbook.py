@@ -92,7 +92,7 @@ def test_check_lists_each_planted_bad_row_and_nothing_else(tmp_path):
                     {"buyer": "Late", "salesperson": "Li", "replied_at": "2026-11-02 08:00"},
                     {"buyer": "Ghosted", "salesperson": "Nobody"},
                     {"buyer": "NoNext", "salesperson": "Wu", "next_action": None},
-                    {"buyer": "Bad count", "salesperson": "Wu", "paid_orders": "abc"},
+                    {"buyer": "Bad count", "salesperson": "Wu", "platform_orders": "abc"},
                     {"buyer": "Bad date", "salesperson": "Wu", "last_contact": "2026-13-45"},
                 ]
             ),

@@ -52,9 +52,7 @@ def _stale_workbook(tmp_path):
                 "channel": "TM",
                 "salesperson": "Li",
                 "received_at": "2026-11-03 09:00",
-                "order_usd": 0,
-                "paid_orders": 0,
-                "sample_orders": 0,
+                "buyer_id": "BIG1",
                 "next_action": "quote",
             }
         ]
@@ -62,9 +60,18 @@ def _stale_workbook(tmp_path):
     build_workbook(src, data={"tblFollow": follow})
     recalc(str(src), progress=False)
     assert _class_of(src, "Big Buyer") == "D"
-    fk = drop_blank_rows("tblFollow", to_keys("tblFollow", read_tables(str(src))["tblFollow"]))
-    fk.loc[0, "order_usd"] = 25000
-    write_tables(str(src), {"tblFollow": to_headers("tblFollow", fk, inputs_only=True)})
+    order = pd.DataFrame(
+        [
+            {
+                "order_date": pd.Timestamp(2026, 11, 4),
+                "buyer_id": "BIG1",
+                "salesperson": "Li",
+                "kind": "付款 Paid",
+                "amount": 25000,
+            }
+        ]
+    )
+    write_tables(str(src), {"tblOrders": to_headers("tblOrders", order, inputs_only=True)})
     assert _class_of(src, "Big Buyer") != "A"  # stale (or cleared) until recalculated
     return src
 

@@ -40,9 +40,10 @@ def test_review_sheet_and_pdf(demo_built, tmp_path):
     assert book.sheetnames[-1] == S_REVIEW
     ws = book[S_REVIEW]
     assert "2026-W47" in ws["A1"].value
-    header = [c.value for c in ws[5]]
+    assert "新买家 new buyers" in ws["A3"].value  # the week in one line
+    header = [c.value for c in ws[6]]
     assert header[:3] == ["业务员 Salesperson", "团队 Team", "新买家 New buyers"]
-    people = [r[0].value for r in ws.iter_rows(min_row=6, max_row=8)]
+    people = [r[0].value for r in ws.iter_rows(min_row=7, max_row=9)]
     assert all(isinstance(p, str) and p for p in people)  # demo: 3 salespeople
     # running again replaces the sheet (still one Review sheet)
     out = subprocess.run(

@@ -46,9 +46,8 @@ def base_master(draw) -> pd.DataFrame:
                 "salesperson": draw(st.sampled_from(PEOPLE)),
                 "received_at": T0 + dt.timedelta(hours=i),
                 "stage": "新询盘 New",
-                "order_usd": float(draw(st.integers(0, 5)) * 1000),
+                "platform_order_usd": float(draw(st.integers(0, 5)) * 1000),
                 "updated_at": T0 + dt.timedelta(days=1),
-                "class_last_week": "D",
             }
         )
     f = pd.DataFrame(rows)
@@ -68,9 +67,8 @@ def salesperson_file(draw, master: pd.DataFrame, tag: str) -> pd.DataFrame:
         r = dict(r)
         if what == "edit":  # a real change; the update time moves on 0-3 days (0: forgot to)
             r["stage"] = f"已报价 Quoted {tag}{k}"
-            r["order_usd"] = float(draw(st.integers(0, 9)) * 1000)
+            r["platform_order_usd"] = float(draw(st.integers(0, 9)) * 1000)
             r["updated_at"] = r["updated_at"] + dt.timedelta(days=draw(st.integers(0, 3)))
-            r["class_last_week"] = draw(st.sampled_from(["A", "D"]))  # New week pressed in the copy
         elif what == "touch":  # only the update time moved: not an edit
             r["updated_at"] = r["updated_at"] + dt.timedelta(hours=1)
         rows.append(r)
@@ -82,7 +80,7 @@ def salesperson_file(draw, master: pd.DataFrame, tag: str) -> pd.DataFrame:
                 "salesperson": draw(st.sampled_from(PEOPLE)),
                 "received_at": T0 + dt.timedelta(days=2, minutes=j + 10 * len(tag)),
                 "stage": f"新询盘 New {tag}",
-                "order_usd": float(draw(st.integers(0, 3)) * 1000),
+                "platform_order_usd": float(draw(st.integers(0, 3)) * 1000),
                 "updated_at": T0 + dt.timedelta(days=2),
             }
         )
@@ -96,9 +94,7 @@ def team(draw):
 
 
 def by_id(frame: pd.DataFrame) -> dict[str, tuple]:
-    return {
-        r["buyer_id"]: tuple(str(r.get(k)) for k in (*CONTENT, "class_last_week")) for r in frame.to_dict("records")
-    }
+    return {r["buyer_id"]: tuple(str(r.get(k)) for k in CONTENT) for r in frame.to_dict("records")}
 
 
 def edits(master: pd.DataFrame, files) -> dict[str, list[str]]:
@@ -182,11 +178,11 @@ def test_buyers_are_the_distinct_ids_and_usd_moves_only_by_the_edits(t):
     for _, f in files:
         ids |= set(assign_ids(f))
     assert len(res.frame) == res.frame["buyer_id"].nunique() == len(ids)
-    before = dict(zip(m["buyer_id"], m["order_usd"]))
-    after = dict(zip(res.frame["buyer_id"], res.frame["order_usd"]))
+    before = dict(zip(m["buyer_id"], m["platform_order_usd"]))
+    after = dict(zip(res.frame["buyer_id"], res.frame["platform_order_usd"]))
     changed = set(res.changed_ids)
     expected = sum(before.values()) + sum(after[i] - before.get(i, 0.0) for i in changed)
-    assert res.frame["order_usd"].sum() == expected
+    assert res.frame["platform_order_usd"].sum() == expected
     assert all(after[i] == before[i] for i in before.keys() - changed)
 
 
@@ -194,8 +190,8 @@ def test_buyers_are_the_distinct_ids_and_usd_moves_only_by_the_edits(t):
 @given(team())
 def test_a_column_an_older_file_lacks_keeps_the_masters_values(t):
     m, a, _ = t
-    old = a.drop(columns=["order_usd", "class_last_week"])  # a template without these columns
+    old = a.drop(columns=["platform_order_usd"])  # a template without this column
     res = merge_follow(m, [("old.xlsm", old)])
-    after = dict(zip(res.frame["buyer_id"], res.frame["order_usd"]))
-    for bid, usd in zip(m["buyer_id"], m["order_usd"]):
+    after = dict(zip(res.frame["buyer_id"], res.frame["platform_order_usd"]))
+    for bid, usd in zip(m["buyer_id"], m["platform_order_usd"]):
         assert after[bid] == usd  # never blanked by a column the file does not have

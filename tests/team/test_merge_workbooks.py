@@ -17,6 +17,9 @@ from .conftest import append_below, cli, follow, replace_member
 F = schema.FOLLOW
 
 
+from .test_merge_orders import _add_orders  # noqa: E402
+
+
 def _edit(path, buyer_id: str, **changes) -> None:
     """Change cells of one buyer's row with openpyxl, as a salesperson does in Excel/WPS."""
     wb = openpyxl.load_workbook(path, keep_vba=True)
@@ -43,7 +46,7 @@ def test_unchanged_copy_of_the_demo_changes_nothing(master, tmp_path):
     assert master.read_bytes() == before  # every cell byte-identical
     f1 = follow(master)
     assert len(f1) == len(f0) == 300 and f1["buyer_id"].nunique() == 300
-    assert f1["order_usd"].sum() == f0["order_usd"].sum() == 733_700
+    assert f1["order_usd"].sum() == f0["order_usd"].sum() == 742_440  # from the demo's order log
     assert (f0["buyer"].value_counts() > 1).sum() >= 20, "the demo has same-name buyers"
 
 
@@ -62,7 +65,6 @@ def test_same_name_buyers_typed_below_the_table_by_two_salespeople_both_survive(
                     "salesperson": who,
                     "received_at": dt.datetime(2026, 11, 21, 10, 5),
                     "next_action": "报价 quote",
-                    "order_usd": 1200,
                     "updated_at": dt.datetime(2026, 11, 21, 17, 0),
                 }
             ],
@@ -73,7 +75,7 @@ def test_same_name_buyers_typed_below_the_table_by_two_salespeople_both_survive(
     f = follow(master)
     new = f[(f["buyer"] == "Fatima Garcia") & f["company"].isin(["Garcia Pet Store", "Garcia Trading Co."])]
     assert len(new) == 2 and new["buyer_id"].nunique() == 2
-    assert len(f) == 302 and f["order_usd"].sum() == 733_700 + 2400
+    assert len(f) == 302 and f["order_usd"].sum() == 742_440  # new buyers, no orders yet
     assert set(f["buyer_class"].dropna()) <= {"A", "B", "C", "D"}  # recalculated
 
 
@@ -142,11 +144,15 @@ def test_an_edited_piece_merges_back_without_conflict(master, tmp_path):
     assert cli("split", master, "--out", team).returncode == 0
     piece = next(team.glob("*Li Qiang*.xlsm"))
     bid = follow(piece)["buyer_id"][0]
-    _edit(piece, bid, stage="成交 Won", paid_orders=1, order_usd=5000, updated_at=dt.datetime(2026, 11, 21, 18))
+    usd_before = follow(master).set_index("buyer_id").loc[bid, "order_usd"]
+    _edit(piece, bid, stage="成交 Won", updated_at=dt.datetime(2026, 11, 21, 18))
+    sp = follow(piece).set_index("buyer_id").loc[bid, "salesperson"]
+    order = {"order_date": dt.datetime(2026, 11, 20), "buyer_id": bid, "salesperson": sp, "kind": "付款 Paid"}
+    _add_orders(piece, [{**order, "amount": 5000.0, "currency": "USD"}])  # typed on the piece's Orders sheet
     out = cli("merge", *team.glob("*.xlsm"), "--into", master)
     assert out.returncode == 0 and "更新 updated 1" in out.stdout and "没有冲突" in out.stdout, out.stdout
     row = follow(master).set_index("buyer_id").loc[bid]
-    assert row["stage"] == "成交 Won" and row["order_usd"] == 5000 and row["buyer_class"] in ("B", "A")
+    assert row["stage"] == "成交 Won" and row["order_usd"] == usd_before + 5000 and row["buyer_class"] in ("B", "A")
     # the piece was merged: splitting again may replace it; an unmerged edit stops split
     _edit(piece, bid, next_action="not merged yet")
     out = cli("split", master, "--out", team)
@@ -208,7 +214,7 @@ def test_rows_typed_below_the_table_are_checked_without_a_recalc(master, tmp_pat
     append_below(
         master,
         [
-            {**base, "buyer": "Bad count", "salesperson": "李强 Li Qiang", "paid_orders": "abc"},
+            {**base, "buyer": "Bad count", "salesperson": "李强 Li Qiang", "platform_orders": "abc"},
             {**base, "buyer": "Nobody's", "salesperson": "Nobody"},
             {**base, "buyer": "No next", "salesperson": "王芳 Wang Fang", "next_action": None},
         ],

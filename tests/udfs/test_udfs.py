@@ -60,7 +60,8 @@ def test_scalar_and_column_calls():
 def test_dates_booleans_and_errors_as_cells():
     assert udfs.NEXT_FOLLOWUP(dt.datetime(2026, 11, 3), "D") == dt.datetime(2026, 11, 6)
     assert udfs.NEXT_FOLLOWUP([[46000.0], [None]], [["A"], ["A"]]) == [[dt.datetime(2025, 12, 16)], [None]]
-    assert udfs.REPLY_OK([[0.5], [2.0]], [["TM"], ["TM"]]) == [[True], [False]]
+    assert udfs.REPLY_OK([[0.5], [2.0]], [["TM"], ["TM"]], rule="alibaba_2024") == [[True], [False]]
+    assert udfs.REPLY_OK([[0.5], [30.0]], [["TM"], ["TM"]]) == [[True], [False]]
     assert udfs.CTR("abc", 10) == "#VALUE! clicks: 'abc' is not a number"
     assert udfs.TIMELY_RATE([[1], [30]], [["询盘"], ["询盘"]]) == 0.5
     assert udfs.PK_SCORE([[100, 10], [50, 10]], [100, 10], [1, 1]) == [[100.0], [75.0]]

@@ -30,6 +30,9 @@ def test_append_rows_change_setting_recalc(tmp_path, small_demo_frames):
         ("New Buyer One", 6000, 1, 0, "TM", datetime(2026, 11, 20, 9, 0), datetime(2026, 11, 20, 9, 30)),
         ("New Buyer Two", 0, 0, 2, "询盘 Inquiry", datetime(2026, 11, 19, 8, 0), datetime(2026, 11, 20, 14, 0)),
     ]
+    o = schema.ORDERS
+    wo = wb[o.sheet]
+    order_row = o.anchor_row + 2 + len(small_demo_frames["tblOrders"])
     for i, (buyer, usd, paid, samples, channel, rec, rep) in enumerate(rows):
         r = first_new + i
         _cell(ws, t, "buyer", r).value = buyer
@@ -38,12 +41,21 @@ def test_append_rows_change_setting_recalc(tmp_path, small_demo_frames):
         _cell(ws, t, "salesperson", r).value = "王芳 Wang Fang"
         _cell(ws, t, "received_at", r).value = rec
         _cell(ws, t, "replied_at", r).value = rep
-        _cell(ws, t, "order_usd", r).value = usd
-        _cell(ws, t, "paid_orders", r).value = paid
-        _cell(ws, t, "sample_orders", r).value = samples
+        _cell(ws, t, "buyer_id", r).value = f"NEW{i}"
         msg = _cell(ws, t, "last_message", r)
         msg.value = "=please close the order so I can change the address"
         msg.data_type = "s"  # pasted as text, the way imports write it
+        for kind, count, amount in (("付款 Paid", paid, usd), ("样品 Sample", samples, 100)):
+            for _ in range(count):  # the buyer's orders, typed right below the Orders table
+                for key, v in (
+                    ("order_date", datetime(2026, 11, 20)),
+                    ("buyer_id", f"NEW{i}"),
+                    ("salesperson", "王芳 Wang Fang"),
+                    ("kind", kind),
+                    ("amount", amount),
+                ):
+                    _cell(wo, o, key, order_row).value = v
+                order_row += 1
     ((sheet, ref),) = wb.defined_names["cfg_class_a_usd"].destinations
     wb[sheet][ref.replace("$", "")] = 5000
     wb.save(path)
@@ -73,10 +85,14 @@ def test_append_rows_change_setting_recalc(tmp_path, small_demo_frames):
     assert risk == FUNCTIONS["SCAM_RISK"].func("=please close the order so I can change the address")
     assert risk[0] in "高中"
     # an existing buyer between the old and new threshold moved to A as well
-    f = small_demo_frames["tblFollow"]
-    mid = f.index[(f["order_usd"] >= 5000) & (f["order_usd"] < 10000) & (f["paid_orders"] < 3)]
-    for i in mid:
-        assert _cell(values, t, "buyer_class", t.anchor_row + 2 + i).value == "A"
+    n_mid = 0
+    for i in range(n):
+        r = t.anchor_row + 2 + i
+        usd, paid = _cell(values, t, "order_usd", r).value or 0, _cell(values, t, "paid_orders", r).value or 0
+        if 5000 <= usd < 10000 and paid < 3:
+            assert _cell(values, t, "buyer_class", r).value == "A"
+            n_mid += 1
+    assert n_mid > 0
     # the table grew to include the new rows
     ref = openpyxl.load_workbook(path)[t.sheet].tables["tblFollow"].ref
     assert ref.endswith(str(two))

@@ -219,7 +219,7 @@ def test_input_values_and_text_stay_text(tmp_path):
         "tblFollow": pd.DataFrame(
             {
                 "buyer": ['=HYPERLINK("http://x")', "+86 138", "-5", "@home", "Normal Buyer"],
-                "order_usd": [1.5, None, 3, float("nan"), 12000],
+                "platform_order_usd": [1.5, None, 3, float("nan"), 12000],
                 "received_at": pd.to_datetime(
                     ["2026-11-01 09:30", None, "2026-11-02 00:00", "2026-11-03 00:00", "2026-11-04 00:00"]
                 ),
@@ -232,14 +232,18 @@ def test_input_values_and_text_stay_text(tmp_path):
     t = schema.FOLLOW
     r0 = t.anchor_row + 2
     col = {k: t.anchor_col + t.keys.index(k) + 1 for k in t.keys}
+    L = {k: get_column_letter(c) for k, c in col.items()}
     buyers = [ws.cell(r0 + i, col["buyer"]) for i in range(5)]
     assert [b.value for b in buyers] == frames["tblFollow"]["buyer"].tolist()
     assert all(b.data_type == "s" for b in buyers)
-    assert [ws.cell(r0 + i, col["order_usd"]).value for i in range(5)] == [1.5, None, 3, None, 12000]
+    assert [ws.cell(r0 + i, col["platform_order_usd"]).value for i in range(5)] == [1.5, None, 3, None, 12000]
     assert ws.cell(r0, col["received_at"]).value.strftime("%Y-%m-%d %H:%M") == "2026-11-01 09:30"
     assert ws.cell(r0 + 1, col["received_at"]).value is None
     r = r0 + 4
-    assert ws.cell(r, col["reply_hours"]).value == f'=IF(OR(G{r}="",H{r}=""),"",REPLY_HOURS(G{r},H{r}))'
+    assert (
+        ws.cell(r, col["overdue"]).value
+        == f'=IF({L["next_followup"]}{r}="","",INT({L["next_followup"]}{r})<INT(cfg_today))'
+    )
     ref = ws.tables["tblFollow"].ref
     assert range_boundaries(ref)[3] == r0 + 4
 
