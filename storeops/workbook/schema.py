@@ -564,9 +564,6 @@ FUNNEL = T(
     anchor_row=6,
 )
 
-#: COUNTIFS criterion leaving junk inquiries (垃圾询盘 = 是 Yes) out of the rates and counts (issue 12)
-NOT_JUNK = '[tblFollow.junk],"<>是 Yes"'
-
 FOLLOW = T(
     "tblFollow",
     S_FOLLOW,
@@ -1257,7 +1254,7 @@ KEYWORDS = T(
 )
 
 _IN_PERIOD = (
-    "[tblFollow.salesperson],{salesperson}," + NOT_JUNK + ","
+    "[tblFollow.salesperson],{salesperson}," + D.NOT_JUNK + ","
     '[tblFollow.received_at],">="&{period_start},[tblFollow.received_at],"<"&({period_end}+1)'
 )
 STAFF = T(
