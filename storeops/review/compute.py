@@ -234,8 +234,8 @@ def _follow_columns(
     ok = F.reply_ok(hours_arr, ch, *rule, answered, _setting(settings, "cfg_reply_1688_min"))
     target = _setting(settings, "cfg_reply_target_h")
     on = F.reply_ok(hours_arr, ch, target, target, "alibaba", answered)
-    out["timely"] = [v if isinstance(v, (bool, np.bool_)) else None for v in _obj(ok, n)]
-    out["on_target"] = [v if isinstance(v, (bool, np.bool_)) else None for v in _obj(on, n)]
+    out["timely"] = [bool(v) if isinstance(v, (bool, np.bool_)) else None for v in _obj(ok, n)]
+    out["on_target"] = [bool(v) if isinstance(v, (bool, np.bool_)) else None for v in _obj(on, n)]
     a_usd, a_rep = _setting(settings, "cfg_class_a_usd"), _setting(settings, "cfg_class_a_repeat")
     args = (orders["buyer_id"], orders["date"], orders["counted"], orders["usd"])
     ids = out["buyer_id"].tolist()
@@ -374,9 +374,9 @@ def compute_review(
     share_ytd = float(share_ytd) if isinstance(share_ytd, float) else 0.0
     share_week = float(share_week) if isinstance(share_week, float) else 0.0
 
-    from storeops.roster import people
+    from storeops.roster import people as roster_people
 
-    team_of = dict(people(sp))
+    team_of = dict(roster_people(sp))
     if not team_of:  # no roster: the salespeople of the follow-up rows, as they are typed
         team_of = {s: "" for s in dict.fromkeys(fol["salesperson"]) if s}
     on_roster = {k.casefold() for k in team_of}
@@ -394,8 +394,14 @@ def compute_review(
     sources = list(LISTS["source"])
     ahead, behind = _setting(settings, "cfg_pace_ahead"), _setting(settings, "cfg_pace_behind")
 
-    recs, moves, overdue_rows, goal_rows, unanswered_rows, scam_rows = [], [], [], [], [], []
-    pk_actual, pk_target = [], []
+    recs: list[dict[str, Any]] = []
+    moves: list[dict[str, Any]] = []
+    overdue_rows: list[dict[str, Any]] = []
+    goal_rows: list[dict[str, Any]] = []
+    unanswered_rows: list[dict[str, Any]] = []
+    scam_rows: list[dict[str, Any]] = []
+    pk_actual: list[list[float]] = []
+    pk_target: list[list[float]] = []
     for name in names:
         mine = fol[others] if name == OTHERS else fol[fol["salesperson"] == name]
         new = mine[mine["new"]]
@@ -416,13 +422,14 @@ def compute_review(
             rec["平台及时回复率 Platform timely rate"], rec["平台5分钟回复率 Platform 5-min rate"] = rates
         late = mine[(~mine["answered"]) & (mine["timely"] == False)]  # noqa: E712 - None is not late
         rec["超时未回复 Late unanswered"] = int(len(late))
-        for r in late.itertuples():
+        waits = zip(late["buyer"], late["received"].to_numpy(float), late["reply_hours"].to_numpy(float))
+        for buyer, received, waited in waits:
             unanswered_rows.append(
                 {
                     "业务员 Salesperson": name,
-                    "买家 Buyer": r.buyer,
-                    "收到 Received": _as_date(r.received),
-                    "已等小时 Hours waiting": round(float(r.reply_hours), 1),
+                    "买家 Buyer": buyer,
+                    "收到 Received": _as_date(received),
+                    "已等小时 Hours waiting": round(float(waited), 1),
                 }
             )
         pairs = []
@@ -449,25 +456,28 @@ def compute_review(
         rec["达成 Met"] = int((due["goal_status"] == G.MET).sum())
         rec["未达成 Missed"] = int((due["goal_status"] == G.MISSED).sum())
         rec["目标达成率 Goal met rate"] = _ratio(rec["达成 Met"], rec["达成 Met"] + rec["未达成 Missed"])
-        for r in due.itertuples():
+        for buyer, goal, goal_due, goal_status in zip(
+            due["buyer"], due["goal"], due["goal_due"].to_numpy(float), due["goal_status"]
+        ):
             goal_rows.append(
                 {
                     "业务员 Salesperson": name,
-                    "买家 Buyer": r.buyer,
-                    "阶段目标 Goal": r.goal,
-                    "期限 Due": _as_date(r.goal_due),
-                    "状态 Status": r.goal_status,
+                    "买家 Buyer": buyer,
+                    "阶段目标 Goal": goal,
+                    "期限 Due": _as_date(goal_due),
+                    "状态 Status": goal_status,
                 }
             )
         rec["逾期跟进 Overdue"] = int(mine["overdue"].sum())
-        for r in mine[mine["overdue"]].itertuples():
-            nd = r.next_followup
+        late_followups = mine[mine["overdue"]]
+        for buyer, nd in zip(late_followups["buyer"], late_followups["next_followup"]):
+            day = nd.date() if isinstance(nd, _dt.datetime) else None
             overdue_rows.append(
                 {
                     "业务员 Salesperson": name,
-                    "买家 Buyer": r.buyer,
-                    "下次跟进 Next follow-up": nd.date() if nd else None,
-                    "逾期天数 Days overdue": (as_of - nd.date()).days if nd else None,
+                    "买家 Buyer": buyer,
+                    "下次跟进 Next follow-up": day,
+                    "逾期天数 Days overdue": (as_of - day).days if day else None,
                 }
             )
         alerts = mine[mine["active"] & mine["risk"].str.startswith("高")]
@@ -516,15 +526,18 @@ def compute_review(
             for s, n in zip(scores, names)
         ]
         people["PK排名 PK rank"] = people["PK得分 PK score"].rank(method="min", ascending=False).astype("Int64")
+    wo = week_orders.sort_values("date", kind="stable")
     order_rows = [
         {
-            "日期 Date": _as_date(r.date),
-            "业务员 Salesperson": r.salesperson,
-            "买家 Buyer": _buyer_name(fk, r.buyer_id),
-            "美元 USD": round(float(r.usd), 2),
-            "产品 Product": r.product,
+            "日期 Date": _as_date(day),
+            "业务员 Salesperson": salesperson,
+            "买家 Buyer": _buyer_name(fk, buyer_id),
+            "美元 USD": round(float(usd), 2),
+            "产品 Product": product,
         }
-        for r in week_orders.sort_values("date", kind="stable").itertuples()
+        for day, salesperson, buyer_id, usd, product in zip(
+            wo["date"].to_numpy(float), wo["salesperson"], wo["buyer_id"], wo["usd"].to_numpy(float), wo["product"]
+        )
     ]
     teams = _teams(people[people["业务员 Salesperson"] != OTHERS] if recs else people, fol, share_ytd)
     review = Review(
