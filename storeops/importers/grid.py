@@ -241,17 +241,24 @@ def _read_text(raw: bytes, name: str) -> Grid:
 
 def _read_html(text: str, name: str, enc: str) -> Grid:
     import lxml.html
+    from lxml import etree
 
     try:
         doc = lxml.html.document_fromstring(text)
     except Exception as exc:  # lxml raises several unrelated types for broken markup
         raise StoreOpsError(f"无法读取 HTML 表格 {name} / cannot read the HTML table in {name}: {exc}") from None
-    tables = doc.xpath("//table")
+    tables = list(doc.iter("table"))
     if not tables:
         raise StoreOpsError(f"文件里没有表格: {name} / no table in {name}")
     b = _Builder(name)
-    for tr in max(tables, key=lambda t: len(t.xpath(".//tr"))).xpath(".//tr"):
-        b.add([td.text_content() for td in tr.xpath("./td|./th")])
+    for tr in max(tables, key=lambda t: sum(1 for _ in t.iter("tr"))).iter("tr"):
+        # a cell's text is all the text inside it, as HtmlElement.text_content() gives it
+        b.add(
+            [
+                etree.tostring(td, method="text", encoding="unicode", with_tail=False)
+                for td in tr.iterchildren("td", "th")
+            ]
+        )
     return b.grid(enc)
 
 
@@ -306,11 +313,11 @@ def _read_xls(path: Path) -> Grid:
             if sheet.nrows * max(min(sheet.ncols, MAX_COLUMNS), 1) > MAX_CELLS:
                 raise _too_many_cells(path.name)
             for r in range(sheet.nrows):
-                out = []
+                out: list[Any] = []
                 for c in sheet.row(r)[: MAX_COLUMNS + 1]:
                     if c.ctype == xlrd.XL_CELL_DATE:
-                        try:
-                            out.append(xlrd.xldate.xldate_as_datetime(c.value, book.datemode))
+                        try:  # a date cell holds its serial as a float
+                            out.append(xlrd.xldate.xldate_as_datetime(float(c.value), book.datemode))
                         except (ValueError, OverflowError, xlrd.xldate.XLDateError):
                             out.append(c.value)
                     elif c.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
