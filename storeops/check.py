@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, SupportsIndex
 
 import numpy as np
 import pandas as pd
@@ -102,7 +102,7 @@ def _check_table(
 
     left = left or set()
 
-    def add(i: int, key: str, value: Any, reason: str) -> None:
+    def add(i: SupportsIndex, key: str, value: Any, reason: str) -> None:
         out.append(Problem(t.sheet, name, rows[i], t.header(key), value, reason))
 
     parsed: dict[str, np.ndarray] = {}
@@ -172,9 +172,9 @@ def _check_table(
                 )
 
     if name == "tblFollow" and reply is not None and "received_at" in parsed and "replied_at" in parsed:
-        for i, hours in _late_unanswered(kf, parsed["received_at"], parsed["replied_at"], reply, ~empty):
+        for late_i, hours in _late_unanswered(kf, parsed["received_at"], parsed["replied_at"], reply, ~empty):
             add(
-                i,
+                late_i,
                 "replied_at",
                 None,
                 f"超时未回复 / unanswered past the reply limit (cfg_reply_rule): waiting {_fmt_num(round(hours, 1))} h",
@@ -289,10 +289,8 @@ def _late_unanswered(
         return []
     channel = np.asarray(kf["channel"].tolist(), dtype=object)[idx] if "channel" in kf.columns else None
     hours = np.asarray(reply_hours(rec[idx], rep[idx], reply["now"]), dtype=object).reshape(-1)
-    settings = (reply.get(k) for k in ("cfg_reply_inquiry_h", "cfg_reply_tm_h", "cfg_reply_rule"))
-    ok = np.asarray(reply_ok(hours, channel, *settings, False, reply.get("cfg_reply_1688_min")), dtype=object).reshape(
-        -1
-    )
+    limits = (reply.get("cfg_reply_inquiry_h"), reply.get("cfg_reply_tm_h"), reply.get("cfg_reply_rule"))
+    ok = np.asarray(reply_ok(hours, channel, *limits, False, reply.get("cfg_reply_1688_min")), dtype=object).reshape(-1)
     out = []
     for j, i in enumerate(idx):
         if isinstance(ok[j], (bool, np.bool_)) and not ok[j]:
