@@ -42,7 +42,7 @@ import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -89,7 +89,13 @@ def _canonical(v: Any) -> str:
     return str(v)
 
 
-def fingerprint(row: dict[str, Any]) -> str:
+class _Row(Protocol):
+    """A row as a mapping by column key (a dict, a frame's ``to_dict("records")`` row)."""
+
+    def get(self, key: str, /) -> Any: ...
+
+
+def fingerprint(row: _Row) -> str:
     """12 hex characters that change when the row's content changes (``CONTENT`` columns).
 
     >>> fingerprint({"buyer": "Bob", "paid_orders": 2.0}) == fingerprint({"buyer": " Bob ", "paid_orders": 2})
@@ -187,7 +193,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     (``_pos``: the row's index in the frame)."""
     cols = [c.key for c in table(_TABLE).inputs]
     kf = to_keys(_TABLE, frame)
-    columns = {}
+    columns: dict[str, list[Any]] = {}
     for k in cols:
         s = kf[k]
         blank = s.isna().tolist()

@@ -503,8 +503,8 @@ def _followups(rng: np.random.Generator, n: int, as_of: date) -> pd.DataFrame:
     late = rng.random(n) < 0.14 / skill
     since = np.where(late, cadence + rng.integers(1, 15, n), rng.integers(0, 1, n) + np.floor(rng.random(n) * cadence))
     today = pd.Timestamp(as_of)
-    last = today - pd.to_timedelta(since, unit="D")
-    last = pd.Series(np.maximum(last.values, received.normalize().values))
+    contacted = today - pd.to_timedelta(since, unit="D")
+    last = pd.to_datetime(pd.Series(np.maximum(contacted.to_numpy(), received.normalize().to_numpy())))  # datetimes
     prev = np.array(["A", "B", "C", "D"])
     rng.random(n)  # (was: last week's class; now computed from the dated orders)
     scam = rng.random(n) < 0.03
@@ -576,9 +576,9 @@ def _team_loop(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
     sp = f["salesperson"].to_numpy()
     for a in (0, 1):  # the first rows of two different salespeople get planted partners
         b = next(i for i in range(len(f) - 1, a, -1) if sp[i] != sp[a])
-        f.loc[b, "company"] = f.loc[a, "company"]
+        f.at[b, "company"] = str(f.at[a, "company"])  # demo names are text
         if a == 0:
-            f.loc[b, "buyer"] = f.loc[a, "buyer"]
+            f.at[b, "buyer"] = str(f.at[a, "buyer"])
     late = SALESPEOPLE[2][0]
     cutoff = pd.Timestamp(as_of) - pd.Timedelta(days=2)
     mine = (f["salesperson"] == late) & (f["last_contact"] > cutoff)

@@ -68,10 +68,13 @@ def demo_orders(
     weight = np.asarray(products["inquiries"], dtype=float) + 1.0
     weight /= weight.sum()
     rows: list[dict] = []
-    for r in plan.itertuples():
-        received = pd.Timestamp(r.received_at)
-        paid, usd, samples = int(r.paid_orders), float(r.order_usd), int(r.sample_orders)
-        base = {"buyer_id": r.buyer_id, "salesperson": r.salesperson}
+    columns = ("received_at", "paid_orders", "order_usd", "sample_orders", "buyer_id", "salesperson", "source")
+    for received_at, paid_orders, order_usd, sample_orders, buyer_id, salesperson, source in zip(
+        *(plan[c] for c in columns)
+    ):
+        received = pd.Timestamp(received_at)
+        paid, usd, samples = int(paid_orders), float(order_usd), int(sample_orders)
+        base = {"buyer_id": buyer_id, "salesperson": salesperson}
         for d in _dates_between(rng, received, min(received + pd.Timedelta(days=10), end), samples):
             rows.append(
                 {
@@ -103,7 +106,7 @@ def demo_orders(
                         "note": "",
                     }
                 )
-        if paid and r.source == "老客户 Old buyer":  # a returning buyer: last year's order too
+        if paid and source == "老客户 Old buyer":  # a returning buyer: last year's order too
             rows.append(
                 {
                     **base,
@@ -173,9 +176,9 @@ def align_keyword_spend(keywords: pd.DataFrame, funnel: pd.DataFrame) -> pd.Data
     total = float(cost.sum())
     out = keywords.copy()
     if total > 0 and week_cost > 0:
-        scaled = np.round(cost * week_cost / total, 2)
-        last = scaled.last_valid_index()
-        scaled[last] = round(week_cost - float(scaled.drop(last).sum()), 2)
+        scaled = np.round(cost.to_numpy() * week_cost / total, 2)
+        last = np.flatnonzero(~np.isnan(scaled))[-1]  # the last keyword with a cost takes the rounding
+        scaled[last] = round(week_cost - float(np.nansum(np.delete(scaled, last))), 2)
         out["p4p_cost"] = scaled
     return out
 
@@ -188,8 +191,9 @@ def demo_goals(rng: np.random.Generator, follow: pd.DataFrame, as_of: date) -> p
     has = out["goal"].astype(str).str.len() > 0
     saturday = pd.Timestamp(as_of) - pd.Timedelta(days=(as_of.weekday() - 5) % 7)
     weeks_ago = rng.integers(0, 6, n)
-    set_on = saturday - pd.to_timedelta(weeks_ago * 7, unit="D")
-    set_on = pd.Series(np.maximum(set_on.values, pd.to_datetime(out["received_at"]).dt.normalize().values))
+    reviewed_on = saturday - pd.to_timedelta(weeks_ago * 7, unit="D")
+    received = pd.to_datetime(out["received_at"]).dt.normalize()
+    set_on = pd.to_datetime(pd.Series(np.maximum(reviewed_on.to_numpy(), received.to_numpy())))  # datetimes
     due = set_on + pd.to_timedelta(rng.integers(1, 5, n) * 7 - rng.integers(0, 3, n), unit="D")
     due_soon = due <= pd.Timestamp(as_of) + pd.Timedelta(days=7)
     met = np.where(due_soon & (rng.random(n) < 0.55), "是 Yes", np.where(due <= pd.Timestamp(as_of), "否 No", ""))
