@@ -37,6 +37,7 @@ __all__ = [
     "empty_frame",
     "excel_rows",
     "is_blank",
+    "records",
     "table",
     "to_headers",
     "to_keys",
@@ -131,6 +132,15 @@ def blank_rows(frame: pd.DataFrame, keys: Iterable[str]) -> np.ndarray:
     for k in keys:
         mask &= np.fromiter((is_blank(v) for v in frame[k].tolist()), dtype=bool, count=len(frame))
     return mask
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of a frame as dicts by column key (``to_dict("records")``, keys as text).
+
+    >>> records(pd.DataFrame({"buyer": ["Bob"], "paid_orders": [2]}))
+    [{'buyer': 'Bob', 'paid_orders': 2}]
+    """
+    return [{str(k): v for k, v in r.items()} for r in frame.to_dict("records")]
 
 
 def drop_blank_rows(name: str, frame: pd.DataFrame) -> pd.DataFrame:

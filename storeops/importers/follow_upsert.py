@@ -63,7 +63,7 @@ from typing import Any
 
 import pandas as pd
 
-from storeops.tables import clean_value, is_blank
+from storeops.tables import clean_value, is_blank, records
 from storeops.workbook.schema import LISTS
 from storeops_xl.identity import normalise_text
 
@@ -210,7 +210,7 @@ def inquiry_buyers(
     frame: pd.DataFrame, rows: list[int], match_salesperson: Callable[[Any], Any]
 ) -> tuple[list[Buyer], list[tuple[int, str]], list[str]]:
     """Group an inquiries export into buyers.  Returns (buyers, rejected rows, notes)."""
-    recs = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    recs = records(frame.astype(object).where(frame.notna(), None))
     groups: dict[tuple, list[tuple[int, dict[str, Any]]]] = {}
     rejected: list[tuple[int, str]] = []
     seen_ids: set[str] = set()
@@ -312,7 +312,7 @@ def customer_buyers(
     frame: pd.DataFrame, rows: list[int], match_salesperson: Callable[[Any], Any]
 ) -> tuple[list[Buyer], list[tuple[int, str]], list[str]]:
     """A 客户通 customers export as buyers.  Returns (buyers, rejected rows, notes)."""
-    recs = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    recs = records(frame.astype(object).where(frame.notna(), None))
     buyers: list[Buyer] = []
     rejected: list[tuple[int, str]] = []
     seen: set[tuple] = set()
@@ -422,7 +422,8 @@ def _apply(
             if nv is not None and (is_blank(ov) or (newer and not _same(ov, nv))):
                 put(col, nv)
         elif rule == "newer_message":
-            newer_msg = newest is not None and (contact_before is None or _as_date(newest) > contact_before)
+            newest_day = _as_date(newest)
+            newer_msg = newest_day is not None and (contact_before is None or newest_day > contact_before)
             if nv is not None and (is_blank(ov) or newer_msg):
                 put(col, nv)
         elif rule == "yes_only":

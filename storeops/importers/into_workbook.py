@@ -20,6 +20,7 @@ is reported and nothing is written.
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 import os
 import sys
@@ -213,7 +214,7 @@ def _apply(export: Any, tables: dict[str, pd.DataFrame], rep: FileReport, ctx: C
             prods, funnel = ali1688.product_rows_1688(export, period), ali1688.funnel_rows_1688(export, period)
         keep = {"accept": newer_or_same_period, "what": "product ID", "keep_when_blank": ("title",)}
         _upsert_into(tables, "tblProducts", prods, ["product_id"], PRODUCT_UPDATES, rep, export, ctx, **keep)
-        updates = FUNNEL_UPDATES + ("bounced",)
+        updates: tuple[str, ...] = FUNNEL_UPDATES + ("bounced",)
         _upsert_into(tables, "tblFunnel", funnel, ["item", "period"], updates, rep, export, ctx)
     elif kind in ("keywords", "keywords_1688", "p4p"):
         if kind == "keywords":
@@ -297,7 +298,7 @@ def _context(pkg: Any, raw: dict[str, pd.DataFrame], zone: str | None) -> Contex
         names = read_names(pkg)
     except StoreOpsError:
         names = {}
-    roster = [] if "tblSalespeople" not in raw else to_keys("tblSalespeople", raw["tblSalespeople"])["salesperson"]
+    roster = to_keys("tblSalespeople", raw["tblSalespeople"])["salesperson"].tolist() if "tblSalespeople" in raw else []
     names_ok = [str(clean_value(r)) for r in roster if not is_blank(r)]
     fx = _setting(names, "cfg_fx_usd_cny", 7.2)
     try:
@@ -328,7 +329,7 @@ def import_into(
     *,
     recalc: bool = True,
     progress: bool = True,
-    today: object = None,
+    today: _dt.date | None = None,
     zone: str | None = None,
 ) -> ImportReport:
     """Import exports ``paths`` into ``workbook`` and recalculate it, in one atomic write.
@@ -356,7 +357,7 @@ def import_into(
 
 
 def _import_once(
-    paths: Sequence[str], workbook: str, *, recalc: bool, progress: bool, today: object, zone: str | None
+    paths: Sequence[str], workbook: str, *, recalc: bool, progress: bool, today: _dt.date | None, zone: str | None
 ) -> ImportReport:
     from storeops.xlsx import open_package, read_tables, table_parts, write_package
 

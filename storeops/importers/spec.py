@@ -297,7 +297,7 @@ def parse_rows(
     order = list(spec.headers)
     unknown = {c: str(h).strip() for c, h in enumerate(header) if c not in mapping and str(h).strip() != ""}
     key_cols = [next(c for c, k in mapping.items() if k == key) for key in spec.key]
-    col_zone: dict[int, Any] = {}
+    col_zone: dict[int, _dt.tzinfo | None] = {}
     col_currency: dict[str, str] = {}
     for c, canon in mapping.items():
         if canon in spec.times:
@@ -345,25 +345,25 @@ def parse_rows(
         elif canon in spec.flags:
             data[canon] = [flag(v) for v in values]
         elif canon in spec.times:
-            z = col_zone.get(c) or zone or spec.default_zone
-            out = []
+            tz = col_zone.get(c) or zone or spec.default_zone
+            times: list[_dt.datetime | None] = []
             for i, v in enumerate(values):
                 try:
-                    out.append(parse_time(v, z))
+                    times.append(parse_time(v, tz))
                 except ValueError:
                     bad(i, f"{header[c]}: 不是时间 not a time: {v!r}")
-                    out.append(None)
-            data[canon] = out
+                    times.append(None)
+            data[canon] = times
         elif canon in spec.dates:
-            out = []
+            days: list[_dt.date | None] = []
             for i, v in enumerate(values):
                 try:
                     t = parse_time(v, None)
-                    out.append(t.date() if t else None)
+                    days.append(t.date() if t else None)
                 except ValueError:
                     bad(i, f"{header[c]}: 不是日期 not a date: {v!r}")
-                    out.append(None)
-            data[canon] = out
+                    days.append(None)
+            data[canon] = days
         else:
             if canon in spec.money:
                 values, cur = _money_text(values)

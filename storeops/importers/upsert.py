@@ -35,6 +35,7 @@ from typing import Any
 import pandas as pd
 
 from storeops.tables import clean_value, is_blank
+from storeops.tables import records as frame_records
 
 __all__ = [
     "FUNNEL_KIND_PRODUCT",
@@ -273,7 +274,7 @@ def upsert(
         if c not in cols:
             cols.append(c)
     records = existing.reindex(columns=cols).astype(object).where(existing.reindex(columns=cols).notna(), None)
-    rows: list[dict[str, Any]] = records.to_dict("records")
+    rows = frame_records(records)
     index: dict[tuple[str, ...], int] = {}
     occ: dict[tuple[str, ...], int] = {}
     for i, r in enumerate(rows):
@@ -287,7 +288,7 @@ def upsert(
     res = UpsertResult(frame=existing)
     seen: set[tuple[str, ...]] = set()
     seen_count: dict[tuple[str, ...], int] = {}
-    inc = incoming.astype(object).where(incoming.notna(), None).to_dict("records")
+    inc = frame_records(incoming.astype(object).where(incoming.notna(), None))
     for pos, new in enumerate(inc):
         k = _key(new.get(c) for c in keys)
         if any(part == "" for part in k):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from storeops.errors import StoreOpsError
 from storeops.xlsx._cells import col_index, col_letters, escape
 
 __all__ = ["set_cells", "text_cell"]
@@ -24,8 +25,16 @@ def text_cell(col: int, row: int, style: bytes, text: str) -> bytes:
     )
 
 
+def _row_open(xml: bytes, pos: int = 0) -> re.Match[bytes]:
+    """The ``<row …>`` tag at ``pos`` (where the caller found ``<row r="``)."""
+    m = _ROW_OPEN.match(xml, pos)
+    if m is None:
+        raise StoreOpsError(f"工作表 XML 损坏 / malformed worksheet XML: no <row> tag at byte {pos}")
+    return m
+
+
 def _merge_row(row_xml: bytes, new: dict[int, bytes]) -> bytes:
-    m = _ROW_OPEN.match(row_xml)
+    m = _row_open(row_xml)
     head = re.sub(rb' spans="[^"]*"', b"", row_xml[: m.end()])
     if m.group(2) == b"/":
         head, body = head[:-2] + b">", b""
@@ -53,7 +62,7 @@ def set_cells(xml: bytes, cells: dict[int, dict[int, bytes]]) -> bytes:
     for r in sorted(cells):
         i = xml.find(b'<row r="%d"' % r, scan, end_sd)  # the closing quote keeps r="5" from matching r="50"
         if i >= 0:
-            m = _ROW_OPEN.match(xml, i)
+            m = _row_open(xml, i)
             j = m.end() if m.group(2) == b"/" else xml.find(b"</row>", m.end()) + len(b"</row>")
             out.append(xml[pos:i])
             out.append(_merge_row(xml[i:j], cells[r]))

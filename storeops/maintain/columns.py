@@ -13,6 +13,7 @@ import re
 
 from lxml import etree
 
+from storeops.errors import StoreOpsError
 from storeops.workbook import schema
 from storeops.workbook.formulas import column_formula, structured_ref
 from storeops.xlsx._cells import col_letters, escape
@@ -88,8 +89,7 @@ def add_missing_columns(view, t: TableInfo, spec: schema.Table) -> list[str]:
     xml = view.read(sheet_path)
     # the cells the new columns would take must be empty
     for c in range(c2 + 1, c2 + 1 + len(missing)):
-        letters = col_letters(c).encode()
-        if re.search(rb'<c r="%s(\d+)"[^>]*?>(?:<f|<v|<is)' % letters, xml):
+        if re.search(rb'<c r="%s(\d+)"[^>]*?>(?:<f|<v|<is)' % col_letters(c).encode(), xml):
             return []
     new_cols = [(c2 + 1 + i, col) for i, col in enumerate(missing)]
     letters = {col.key: col_letters(c1 + j) for j, col in enumerate(spec.columns)}
@@ -125,6 +125,8 @@ def add_missing_columns(view, t: TableInfo, spec: schema.Table) -> list[str]:
     # the table part: new tableColumns, wider ref and autoFilter
     root = etree.fromstring(view.read(t.path))
     tcs = root.find(f"{{{_M}}}tableColumns")
+    if tcs is None:
+        raise StoreOpsError(f"表格 {t.name} 没有列定义 / table {t.name} has no <tableColumns> in {t.path}")
     next_id = max([int(e.get("id", "0")) for e in tcs] + [0]) + 1
     for i, (_, col) in enumerate(new_cols):
         el = etree.SubElement(tcs, f"{{{_M}}}tableColumn", id=str(next_id + i), name=col.header)

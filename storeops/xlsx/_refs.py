@@ -61,6 +61,7 @@ def tokenize(text: str) -> list[Token]:
         if not m:
             raise FormulaError(f"cannot read formula at {s[pos : pos + 12]!r}")
         kind = m.lastgroup
+        assert kind is not None  # every alternative of _TOKEN is a named group
         if kind in ("sheet", "cell", "cols", "rows"):
             kind = "ref"
         if kind == "sref":  # table name + bracketed part, brackets balanced, ' escapes
@@ -96,6 +97,13 @@ def unquote_sheet(s: str) -> str:
     return s
 
 
+def _match_ref(pattern: str, text: str) -> re.Match[str]:
+    m = re.match(pattern, text)
+    if m is None:
+        raise FormulaError(f"not a cell reference: {text!r}")
+    return m
+
+
 def ref_parts(tok: Token) -> tuple:
     """What a reference token names: ``(sheet, col, row, col_abs, row_abs)`` for a cell,
     ``(sheet, c1, r1, c2, r2, c1_abs, r1_abs, c2_abs, r2_abs)`` for a range (whole columns
@@ -114,12 +122,12 @@ def ref_parts(tok: Token) -> tuple:
         sheet = unquote_sheet(tok.sheet)
         body = body[len(tok.sheet) :]
     if ":" not in body:
-        m = re.match(r"(\$?)([A-Za-z]+)(\$?)(\d+)$", body)
+        m = _match_ref(r"(\$?)([A-Za-z]+)(\$?)(\d+)$", body)
         return (sheet, col_index(m.group(2)), int(m.group(4)), bool(m.group(1)), bool(m.group(3)))
     a, b = body.split(":")
     parts = []
     for p in (a, b):
-        m = re.match(r"(\$?)([A-Za-z]*)(\$?)(\d*)$", p)
+        m = _match_ref(r"(\$?)([A-Za-z]*)(\$?)(\d*)$", p)
         c = col_index(m.group(2)) if m.group(2) else None
         r = int(m.group(4)) if m.group(4) else None
         cabs = bool(m.group(1)) if m.group(2) else True
