@@ -88,9 +88,11 @@ def assign_ids(frame) -> list[str]:
     for i in need:
         if out[i] or (not existing[i] and not has_data[i]):
             continue
-        key = [creation[k][i] for k in CREATION_KEYS]
+        buyer, company, salesperson, received_at = (creation[k][i] for k in CREATION_KEYS)
         if not derived[i]:  # no creation data at all: the row's other inputs stand in for it
-            key = [" | ".join(normalise_text(_column(frame, c)[i]) for c in inputs if c in frame), None, None, None]
+            buyer = " | ".join(normalise_text(_column(frame, c)[i]) for c in inputs if c in frame)
+            company = salesperson = received_at = None
+        key = (buyer, company, salesperson, received_at)
         cand, k = derived[i] or str(buyer_id(*key)), 2
         while cand in taken:
             cand = str(buyer_id(*key, k))

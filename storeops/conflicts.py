@@ -121,7 +121,7 @@ def recorded_marks(pkg: Any) -> tuple[set[str], int]:
     data = read_columns(xml, pkg.shared_strings, pkg.date_styles, None)
     last = max((int(cc.rows.max()) for cc in data.values() if len(cc.rows)), default=0)
     cc = data.get(letter)
-    marks = set() if cc is None else {str(v) for r, v in zip(cc.rows, cc.values) if r > _HEADER_ROW and v}
+    marks = set() if cc is None else {str(v) for r, v in zip(cc.rows, cc.objects) if r > _HEADER_ROW and v}
     return marks, last
 
 

@@ -47,16 +47,17 @@ def reassign_frame(frame: pd.DataFrame, old: str, new: str, *, now: Any = None) 
     closed = {normalise_text(s) for s in CLOSED_STAGES}
     when = now if now is not None else _dt.datetime.now().replace(microsecond=0)
     moved = 0
+    prev_at, sp_at, updated_at = (
+        int(j) for j in out.columns.get_indexer(pd.Index(["prev_salesperson", "salesperson", "updated_at"]))
+    )
     for i in range(len(out)):
         sp, stage = out["salesperson"].iat[i], out["stage"].iat[i]
         if normalise_text(sp) != normalise_text(old) or (not is_blank(stage) and normalise_text(stage) in closed):
             continue
         prev = out["prev_salesperson"].iat[i]
-        out.iat[i, out.columns.get_loc("prev_salesperson")] = (
-            str(old).strip() if is_blank(prev) else f"{str(prev).strip()}; {str(old).strip()}"
-        )
-        out.iat[i, out.columns.get_loc("salesperson")] = new
-        out.iat[i, out.columns.get_loc("updated_at")] = when
+        out.iat[i, prev_at] = str(old).strip() if is_blank(prev) else f"{str(prev).strip()}; {str(old).strip()}"
+        out.iat[i, sp_at] = new
+        out.iat[i, updated_at] = when
         moved += 1
     return out, moved
 

@@ -199,7 +199,8 @@ class _Parser:
             name = function_name(tok.text)
             self.expect("(")
             args: list[Node] = []
-            if self.peek() is not None and self.peek().text == ")":
+            first = self.peek()
+            if first is not None and first.text == ")":
                 self.i += 1
                 return Node("call", (name, *args))
             while True:
@@ -263,8 +264,9 @@ def parse(text: str) -> Node:
         node = p.expr()
     except RecursionError:
         raise FormulaError("nested too deeply") from None
-    if p.peek() is not None:
-        raise FormulaError(f"unexpected {p.peek().text!r}")
+    rest = p.peek()
+    if rest is not None:
+        raise FormulaError(f"unexpected {rest.text!r}")
     _check_depth(node)
     return node
 
@@ -345,7 +347,7 @@ def unparse(node: Node) -> str:
         def esc(x: str) -> str:
             return re.sub(r"(['\[\]#])", r"'\1", x)
 
-        items = []
+        items: list[str] = []
         if item != "#data":
             items.extend(
                 "[" + ("#This Row" if p == "#this row" else p.title().replace("#", "#")) + "]" for p in item.split("+")

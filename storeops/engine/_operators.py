@@ -180,10 +180,10 @@ def compare(op: str, x: Any, y: Any, n: int) -> Any:
         return m if op == "=" else ~m
     if op in ("=", "<>"):  # a column against one text or number (H7="", I7="成交 Won"): vectorised
         column, value = (x, y) if is_vec(x) and _plain_scalar(y) else (y, x) if _plain_scalar(x) else (None, None)
-        if is_vec(column) and column.dtype == object:
-            out = scalar_equal(op, column, value)
-            if out is not None:
-                return out
+        if isinstance(column, np.ndarray) and column.dtype == object:
+            equal = scalar_equal(op, column, value)
+            if equal is not None:
+                return equal
     xo, yo = as_object(x, n), as_object(y, n)
     out = [compare1(op, a, b) for a, b in zip(xo, yo)]
     if any(isinstance(v, XLErr) for v in out):

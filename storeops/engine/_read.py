@@ -109,23 +109,23 @@ def scan_sheets(run: Run, names: list[str], cols: dict[str, set[int]]) -> None:
                 else:
                     groups = None
         if groups is None:
-            grouping[name] = _submit(run.pool, make_groups, name, run.xml[name], sc.formulas)
-    for name, job in grouping.items():
+            grouping[name] = (sc, _submit(run.pool, make_groups, name, run.xml[name], sc.formulas))
+    for name, (sc, job) in grouping.items():
         groups, bad = job.result() if hasattr(job, "result") else job
-        arrays, bad = run.spills.array_groups(name, run.xml[name], run.scans[name].formulas, bad)
+        arrays, bad = run.spills.array_groups(name, run.xml[name], sc.formulas, bad)
         run.groups[name] = groups + arrays
         run.bad[name] = len(bad)
     for name in names:  # grouped: writing needs only the first fields of the formula records
-        sc = run.scans.get(name)
-        if sc is not None:  # what Spills.promote reads of one-cell formulas
-            F = sc.formulas
+        scan = run.scans.get(name)
+        if scan is not None:  # what Spills.promote reads of one-cell formulas
+            F = scan.formulas
             run.single[name] = {
                 int(g.cell_index[0]): {F_FKIND: int(F[int(g.cell_index[0]), F_FKIND]), F_COL: int(g.col)}
                 for g in run.groups.get(name, [])
                 if len(g.rows) == 1 and len(g.cell_index) == 1
             }
-        if sc is not None and sc.formulas.shape[1] > WRITE_FIELDS:
-            sc.formulas = np.ascontiguousarray(sc.formulas[:, :WRITE_FIELDS])
+        if scan is not None and scan.formulas.shape[1] > WRITE_FIELDS:
+            scan.formulas = np.ascontiguousarray(scan.formulas[:, :WRITE_FIELDS])
     run.bar.update(len(names))
 
 

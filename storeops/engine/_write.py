@@ -8,9 +8,9 @@ import numpy as np
 
 from ..xlsx import _cells
 from ..xlsx._digest import DK_FORMULA, make_keys
-from ..xlsx._scan import F_COL, F_ROW
+from ..xlsx._scan import F_COL, F_ROW, SheetScan
 from ..xlsx._splice import digest_deltas
-from ..xlsx._zipwrite import deflate
+from ..xlsx._zipwrite import Deflated, deflate
 from . import editions
 from ._encode import ValueSink
 from ._run import Run
@@ -95,11 +95,12 @@ def _write_sheet(run: Run, s, groups, empty_ref: bytes, deflated: bool, zpool):
         arrays = sink.arrays()
         pieces = sink.write(xml, sc.formulas, arrays)
         if pieces is not None:
-            _update_digests(run, s.name, arrays)
+            _update_digests(run, sc, s.name, arrays)
     pieces = run.spills.write_sheet(s.name, pieces, xml, sink.encode1, run.empty)  # typed ranges' blocks
     # the workbook's edition: formulas put in for the evaluation only are taken out again
     pieces = editions.finish_sheet(run.pkg, s.name, pieces, xml, run.editions)
     grew = any(t.sheet == s.name and t.name in run.report.rows_added for t in run.pkg.tables.values())
+    data: Deflated | bytes | None
     if pieces is not None:
         data = deflate(pieces, zpool) if deflated else b"".join(bytes(p) for p in pieces)
     else:
@@ -119,9 +120,8 @@ def _deflate_pool(run: Run):
     return ThreadPoolExecutor(max_workers=run.pool._max_workers)
 
 
-def _update_digests(run: Run, name: str, arrays: tuple) -> None:
-    """The sheet's formula digests after its cells get these values."""
-    sc = run.scans[name]
+def _update_digests(run: Run, sc: SheetScan, name: str, arrays: tuple) -> None:
+    """The sheet's formula digests after its cells (of scan ``sc``) get these values."""
     dig = run.digests[name]
     F = sc.formulas
     cells = arrays[0]

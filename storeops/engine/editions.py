@@ -106,8 +106,8 @@ def _cell_value(pkg, m: re.Match | None) -> Any:
     if m is None or m.group(5) is None:
         return None
     inner, attrs = m.group(5), m.group(3)
-    t = re.search(rb'\st="([^"]*)"', attrs)
-    t = t.group(1) if t else b"n"
+    tm = re.search(rb'\st="([^"]*)"', attrs)
+    t = tm.group(1) if tm else b"n"
     if t == b"inlineStr":
         texts = re.findall(rb"<t[^>]*>(.*?)</t>", inner, re.S)
         return b"".join(texts).decode("utf-8") or None

@@ -231,7 +231,7 @@ def _render_pdf(review: Review, out: Any) -> None:
                     _draw_table(
                         fig.add_subplot(gs[0, k]),
                         [c.replace(" ", "\n", 1) for c in part.columns],
-                        [[_fmt(v, c) for c, v in r.items()] for _, r in part.iterrows()],
+                        [[_fmt(v, str(c)) for c, v in r.items()] for _, r in part.iterrows()],
                         title,
                         7,
                     )

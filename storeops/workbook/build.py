@@ -74,7 +74,7 @@ _OPTIONS = {
 }
 
 # conditional formats: (table, column key) -> list of XlsxWriter rule dicts (format set later)
-_CONDITIONAL = {
+_CONDITIONAL: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("tblFollow", "overdue"): [{"type": "cell", "criteria": "==", "value": "TRUE", "style": "red"}],
     ("tblFollow", "buyer_class"): [{"type": "text", "criteria": "begins with", "value": "A", "style": "gold"}],
     ("tblFollow", "scam_risk"): [{"type": "text", "criteria": "begins with", "value": "高", "style": "red"}],
@@ -270,7 +270,7 @@ class _Builder:
             from storeops.engine.editions import as_of_instant
 
             _write_value(ws, row, col, as_of_instant(self.settings.get("cfg_as_of"), self.as_of, None), fmt)
-        elif self.live(cell.formula):
+        elif cell.formula is not None and self.live(cell.formula):
             ws.write_formula(row, col, cell_formula(cell.formula, self.edition), fmt, "")
         elif cell.formula:
             ws.write_blank(row, col, None, fmt)

@@ -140,7 +140,7 @@ def atomic_write(
     return fh.h.digest()
 
 
-def atomic_replace(path: str | os.PathLike[str], write_fn: Callable[[BinaryIO], None]) -> None:
+def atomic_replace(path: str | os.PathLike[str], write_fn: Callable[[BinaryIO], object]) -> None:
     """Write a new version of the workbook ``path`` through ``write_fn(fh)``, atomically.
 
     Inside a :func:`~storeops.xlsx.workbook_session` (every StoreOps command that changes

@@ -104,6 +104,13 @@ class ColumnCells:
     numeric: bool
     sparse: tuple[np.ndarray, np.ndarray] | None = None  # with values=None: (positions, values) of non-numbers
 
+    @property
+    def objects(self) -> np.ndarray:
+        """``values`` of a column read with objects (as :func:`read_columns` reads every column)."""
+        if self.values is None:
+            raise ValueError("a column read with objects=False has no values: read nums and sparse")
+        return self.values
+
 
 _CELL_FAST = (
     rb'<c r="(%s)(\d+)"(?: s="(\d+)")?(?: t="(\w+)")?(?: [\w:]+="[^"]*")*\s*(?:/>|>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?'
@@ -294,7 +301,7 @@ def sst_array(sst: list[str]) -> np.ndarray:
 def records_to_columns(
     xml: bytes,
     V: np.ndarray,
-    sst: list[str],
+    sst: list[str] | np.ndarray,  # or sst_array(sst), built once
     date_styles: frozenset[int],
     dates_as_datetime: bool = False,
     objects: bool = True,

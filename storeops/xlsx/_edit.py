@@ -22,7 +22,7 @@ import posixpath
 import re
 from typing import Any
 
-from ._package import Package, TableInfo, rels_of
+from ._package import PackageParts, TableInfo, rels_of
 
 CUSTOM_XML_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml"
 CUSTOM_XML_PROPS_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXmlProps"
@@ -35,7 +35,7 @@ _RELS_NS = b"http://schemas.openxmlformats.org/package/2006/relationships"
 class PackageEdit:
     """New bytes of the parts of ``pkg`` that change; ``overlay`` parts count as already changed."""
 
-    def __init__(self, pkg: Package, overlay: dict[str, Any] | None = None):
+    def __init__(self, pkg: PackageParts, overlay: dict[str, Any] | None = None):
         self.pkg = pkg
         self.replace: dict[str, Any] = dict(overlay or {})
 

@@ -14,7 +14,7 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from lxml import etree
 
@@ -268,9 +268,10 @@ class Package:
         base = posixpath.dirname(posixpath.dirname(rels_path))
         out = {}
         for rel in self.xml(rels_path).iter(_P + "Relationship"):
-            if rel.get("TargetMode") == "External":
+            rid = rel.get("Id")
+            if rid is None or rel.get("TargetMode") == "External":
                 continue
-            out[rel.get("Id")] = (rel.get("Type", ""), resolve(base, rel.get("Target", "")))
+            out[rid] = (rel.get("Type", ""), resolve(base, rel.get("Target", "")))
         return out
 
     # ------------------------------------------------------------------ parts
@@ -336,6 +337,28 @@ class Package:
             if s.name == name:
                 return s
         raise KeyError(name)
+
+
+class PackageParts(Protocol):
+    """What the table writers read of a package: a :class:`Package`, or a view of one whose
+    parts changed in memory (:class:`storeops.maintain.InputView`)."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def infos(self) -> list[zipfile.ZipInfo]: ...
+    @property
+    def workbook_path(self) -> str: ...
+    @property
+    def tables(self) -> dict[str, TableInfo]: ...
+    @property
+    def shared_strings(self) -> list[str]: ...
+    @property
+    def date_styles(self) -> frozenset[int]: ...
+    def has(self, name: str) -> bool: ...
+    def read(self, name: str) -> bytes: ...
+    def sheet(self, name: str) -> SheetInfo: ...
+    def extent(self, name: str) -> tuple[int, int, int] | None: ...
 
 
 class _PositionalFile:
@@ -497,7 +520,7 @@ def _parse_table(root: etree._Element, sheet: str, path: str) -> TableInfo:
             f = c.find(_M + "calculatedColumnFormula")
             cols.append(TableColumn(c.get("name", ""), f.text if f is not None and f.text else None))
     return TableInfo(
-        name=root.get("displayName") or root.get("name", ""),
+        name=root.get("displayName") or root.get("name") or "",
         sheet=sheet,
         path=path,
         ref=root.get("ref", ""),
@@ -621,7 +644,7 @@ def _load_workbook(pkg: Package) -> None:
         raise bad_file(pkg.path, "工作簿没有工作表", "the workbook has no sheets")
     for i, s in enumerate(sheets_el.findall(_M + "sheet")):
         rid = s.get(_R + "id")
-        typ, target = rels.get(rid, ("", ""))
+        typ, target = rels.get(rid, ("", "")) if rid is not None else ("", "")
         if not target or not pkg.has(target):
             raise bad_file(pkg.path, f"缺少工作表部件 {s.get('name')}", f"missing the part of sheet {s.get('name')!r}")
         pkg.sheets.append(SheetInfo(s.get("name", ""), target, i, rels_of(target)))
@@ -632,4 +655,4 @@ def _load_workbook(pkg: Package) -> None:
             local = None if ls is None else _int(ls, -1) if _int(ls, -1) >= 0 else 1 << 30  # garbage: no sheet
             pkg.names.append(DefinedName(d.get("name", ""), d.text or "", local))
     cp = root.find(_M + "calcPr")
-    pkg.calc_pr = dict(cp.attrib) if cp is not None else {}
+    pkg.calc_pr = {str(k): str(v) for k, v in cp.attrib.items()} if cp is not None else {}

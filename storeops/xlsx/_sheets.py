@@ -18,7 +18,7 @@ from typing import Any
 from lxml import etree
 
 from ._cells import col_letters
-from ._package import rels_of
+from ._package import bad_file, rels_of
 
 __all__ = ["plain_sheet_xml", "put_sheet"]
 
@@ -97,6 +97,8 @@ def put_sheet(pkg: Any, sheet_name: str, data: bytes, replace: dict[str, Any]) -
     target = posixpath.relpath(part, posixpath.dirname(wb_path))
     etree.SubElement(rels, f"{{{_PKG_REL}}}Relationship", Id=rid, Type=_WS_TYPE, Target=target)
     sheets = wb.find(f"{{{_MAIN}}}sheets")
+    if sheets is None:  # open_package refuses such a workbook
+        raise bad_file(pkg.path, "工作簿没有工作表", "the workbook has no sheets")
     sheet_id = max([int(s.get("sheetId", "0")) for s in sheets] + [0]) + 1
     el = etree.SubElement(sheets, f"{{{_MAIN}}}sheet", name=sheet_name, sheetId=str(sheet_id))
     el.set(f"{{{_REL}}}id", rid)

@@ -17,7 +17,7 @@ from storeops_xl.inputs import date_to_serial
 from ._atomic import atomic_replace
 from ._cells import col_index, col_letters, escape, parse_range, read_columns, unescape
 from ._edit import set_table_ref
-from ._package import Package, bad_file, open_package
+from ._package import Package, PackageParts, bad_file, open_package
 from ._refs import name_target, row_template
 from ._session import workbook_session
 from ._zipwrite import write_zip
@@ -26,7 +26,7 @@ from ._zipwrite import write_zip
 MAX_CELL_TEXT = 32_767
 
 
-def _table_frame(pkg: Package, t, xml: bytes, formulas: bool = True) -> pd.DataFrame:
+def _table_frame(pkg: PackageParts, t, xml: bytes, formulas: bool = True) -> pd.DataFrame:
     """The frame of table ``t`` (``formulas=False``: input columns only, the cached values
     of calculated columns are not read)."""
     c1, r1, c2, r2 = parse_range(t.ref)
@@ -51,7 +51,7 @@ def _table_frame(pkg: Package, t, xml: bytes, formulas: bool = True) -> pd.DataF
         cc = data.get(letters[j]) if j < len(letters) else None
         if cc is not None and n:
             m = (cc.rows >= first) & (cc.rows <= last)
-            arr[cc.rows[m] - first] = cc.values[m]
+            arr[cc.rows[m] - first] = cc.objects[m]
         cols[tc.name] = arr
     return pd.DataFrame(cols, index=pd.RangeIndex(n))
 
@@ -129,7 +129,7 @@ def read_names(path: str | os.PathLike[str] | Package) -> dict[str, Any]:
             if cc is None:
                 return None
             k = np.searchsorted(cc.rows, r)
-            return cc.values[k] if k < len(cc.rows) and cc.rows[k] == r else None
+            return cc.objects[k] if k < len(cc.rows) and cc.rows[k] == r else None
 
         if kind == "cell":
             out[d.name] = val(c1, r1)
@@ -142,6 +142,15 @@ def read_names(path: str | os.PathLike[str] | Package) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- writing
 _ROW = re.compile(rb'<row r="(\d+)"[^>]*?(?:/>|>.*?</row>)', re.S)
+
+
+def _open_tag(row_xml: bytes) -> bytes:
+    """``<row …`` of a row element :data:`_ROW` matched, without its ``>`` or ``/>``."""
+    m = re.match(rb"<row\b[^>]*?(?=/?>)", row_xml)
+    assert m is not None  # _ROW matched row_xml: it starts with a <row …> tag
+    return m.group(0)
+
+
 _CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"((?: [\w:]+="[^"]*")*)\s*(?:/>|>(.*?)</c>)', re.S)
 
 
@@ -239,7 +248,7 @@ def write_package(pkg: Package, parts: dict[str, bytes]) -> None:
 
 
 def table_parts(
-    pkg: Package,
+    pkg: PackageParts,
     frames: dict[str, pd.DataFrame],
     *,
     mode: str = "replace",
@@ -353,7 +362,7 @@ def table_parts(
             row_open = b'<row r="%d">' % r
             if existing is not None:
                 whole = existing.group(0)
-                row_open = re.match(rb"<row\b[^>]*?(?=/?>)", whole).group(0) + b">"
+                row_open = _open_tag(whole) + b">"
                 row_open = re.sub(rb' spans="[^"]*"', b"", row_open)
                 for cm in _CELL.finditer(whole):
                     c = col_index(cm.group(1))
@@ -386,7 +395,7 @@ def table_parts(
     return replace, counts
 
 
-def update_tables(pkg: Package, frames: dict[str, pd.DataFrame], replace: dict, *, mode: str = "replace") -> dict:
+def update_tables(pkg: PackageParts, frames: dict[str, pd.DataFrame], replace: dict, *, mode: str = "replace") -> dict:
     """:func:`table_parts` into ``replace`` (member → bytes) for a package whose ``read``
     already serves those parts (:class:`storeops.maintain.InputView`); ``pkg.tables``
     follows the new refs.  Returns table → number of data rows written."""
