@@ -73,7 +73,9 @@ EXCEL_ERRORS: tuple[str, ...] = (
 )
 _ERROR_WORDS = frozenset(EXCEL_ERRORS)
 _MAX_SERIAL = 2958465.99999  # 9999-12-31 23:59:59
-_NO_DATA = {"", "-", "--", "—", "n/a", "N/A", "NA", "#N/A", "null", "NULL", "None", "nan", "NaN"}
+#: texts that mean "no data" (blank); Excel's error ``#N/A`` is not one of them: it is an error
+#: value, passed on by every parser (:func:`upstream_error`), as Excel propagates it
+_NO_DATA = {"", "-", "--", "—", "n/a", "N/A", "NA", "null", "NULL", "None", "nan", "NaN"}
 
 
 # --------------------------------------------------------------------------- shapes
@@ -188,9 +190,14 @@ def error_text(kind: str, name: str, value: Any, reason: str) -> str:
 
 
 def upstream_error(v: str, name: str) -> str:
-    """An error text arriving as input (``#N/A`` from another cell), re-said for argument ``name``."""
-    kind = v.split()[0] if v.split() else "#VALUE!"
-    if not (kind.endswith(("!", "?", "A")) and len(kind) <= 14):
+    """An error text arriving as input (``#N/A`` from another cell), re-said for argument ``name``
+    with its error word as Excel writes it.
+
+    >>> upstream_error("#n/a", "clicks")
+    "#N/A clicks: '#n/a' is an error value"
+    """
+    kind = v.split(None, 1)[0].upper() if v.split() else ""
+    if kind not in _ERROR_WORDS:
         kind = "#VALUE!"
     return error_text(kind, name, v, "is an error value")
 
@@ -318,6 +325,10 @@ def to_number(x: np.ndarray, name: str, *, negative: bool = False, integer: bool
             values[i] = f
             continue
         if isinstance(v, str):
+            if is_error(v):  # an error value coming in (#N/A from a lookup) stays that error
+                bad_idx.append(i)
+                bad_msg.append(upstream_error(v, name))
+                continue
             parsed = cache.get(v, 0.5) if len(v) < 64 else _parse_number_text(v)
             if parsed == 0.5 and v not in cache:
                 parsed = _parse_number_text(v)
@@ -327,10 +338,6 @@ def to_number(x: np.ndarray, name: str, *, negative: bool = False, integer: bool
                 bad_msg.append(error_text("#VALUE!", name, v, "is not a number"))
                 continue
             values[i] = parsed
-            continue
-        if is_error(v):
-            bad_idx.append(i)
-            bad_msg.append(v)
             continue
         bad_idx.append(i)
         bad_msg.append(error_text("#VALUE!", name, v, "is not a number"))
