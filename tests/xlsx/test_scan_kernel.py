@@ -32,8 +32,22 @@ from storeops.xlsx._scan import (
     F_ROW,
     F_TE,
     F_TS,
+    FK_ARRAY,
+    FK_DATATABLE,
+    FK_NORMAL,
+    FK_OTHER,
+    FK_SHARED,
     NF,
     NV,
+    T_B,
+    T_D,
+    T_E,
+    T_INLINE,
+    T_N,
+    T_OTHER,
+    T_S,
+    T_STR,
+    V_FIELDS,
     ScanError,
     scan_sheet,
     sheet_data_span,
@@ -48,7 +62,26 @@ HEAD = (
 TAIL = (
     b'</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
 )
-TCODES = {"n": 0, "s": 1, "str": 2, "b": 3, "e": 4, "inlineStr": 5, "d": 6, "x": 7, "": 7, "strx": 7}
+#: the scanner's code of each ``t=`` value a generated cell may carry (unknown ones: T_OTHER)
+TCODES = {"n": T_N, "s": T_S, "str": T_STR, "b": T_B, "e": T_E, "inlineStr": T_INLINE, "d": T_D}
+TCODES |= {"x": T_OTHER, "": T_OTHER, "strx": T_OTHER}
+#: the scanner's code of each generated ``<f>`` form
+FKINDS = {
+    "master": FK_SHARED,
+    "child": FK_SHARED,
+    "array": FK_ARRAY,
+    "ca": FK_NORMAL,
+    "table": FK_DATATABLE,
+    "normal": FK_NORMAL,
+    "odd": FK_OTHER,
+}
+
+
+def _vrec(**fields: int) -> list[int]:
+    """A value record, its fields in the scanner's order (:data:`V_FIELDS`)."""
+    return [fields[k] for k in V_FIELDS]
+
+
 WS = [b"", b" ", b"\n", b"\r\n  ", b"\t"]
 FTEXT = "ABCxyz0123456789()$:,.+-*/ 张三&<>\"'%\n"
 
@@ -182,13 +215,14 @@ def _gen_cell(o: _Out, rng: random.Random, row: int, last: int, formula_share: f
     rs, re_ = (sp[b"r"][1], sp[b"r"][2]) if explicit else (-1, -1)
     ts, te = (sp[b"t"][0], sp[b"t"][3]) if t is not None else (-1, -1)
     style = int(s) if s and s.isdigit() else 0
-    tcode = TCODES[t] if t is not None else 0
+    tcode = TCODES[t] if t is not None else T_N
     if not has_f and rng.random() < 0.3:  # self-closing
         tagc = o.put(b"/>")
-        return Cell(col, row, None, [col, row, style, tcode, -1, -1, -1, -1, 0], t is not None, "none", False)
+        v = _vrec(col=col, row=row, style=style, tcode=tcode, vts=-1, vte=-1, iss=-1, ise=-1, hasf=0)
+        return Cell(col, row, None, v, t is not None, "none", False)
     tagc = o.put(b">")
     fs = fe = fts = fte = -1
-    fkind, si, fref = 0, -1, 0
+    fkind, si, fref = FK_NORMAL, -1, 0
     if has_f:
         o.put(rng.choice(WS))
         form = rng.choice(["plain", "plain", "empty", "master", "child", "array", "ca", "table", "normal", "odd"])
@@ -210,7 +244,7 @@ def _gen_cell(o: _Out, rng: random.Random, row: int, last: int, formula_share: f
                 "odd": [(b"t", b"weird"), (b"ref", b"A1")],
             }[form]
             rng.shuffle(fa)
-            fkind = {"master": 1, "child": 1, "array": 2, "ca": 0, "table": 3, "normal": 0, "odd": 4}[form]
+            fkind = FKINDS[form]
             si = {"master": 3, "child": 0}.get(form, -1)
             fref = int(form in ("master", "array", "table", "odd"))
             fs = o.put(b"<f")
@@ -266,7 +300,7 @@ def _gen_cell(o: _Out, rng: random.Random, row: int, last: int, formula_share: f
     o.put(rng.choice(WS))
     o.put(b"</c>")
     cend = o.pos
-    v = [col, row, style, tcode, vts, vte, iss, ise, int(has_f)]
+    v = _vrec(col=col, row=row, style=style, tcode=tcode, vts=vts, vte=vte, iss=iss, ise=ise, hasf=int(has_f))
     f = None
     if has_f:
         if vs >= 0:
