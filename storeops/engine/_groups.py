@@ -171,7 +171,9 @@ def same_groups(xml: bytes, F: np.ndarray, groups: list[Group]) -> bool:
     """Whether every cell of these groups still holds its group's formula (each group's
     first cell gives the template, as :func:`make_groups` would find it), checked in one
     compiled pass: then grouping the sheet again would give these groups."""
-    tpls, cells, tid = [], [], []
+    tpls: list[tuple[list[bytes], tuple[int, ...]]] = []  # (raw pieces, row offsets): what match_templates takes
+    cells: list[np.ndarray] = []
+    tid: list[np.ndarray] = []
     for g in groups:
         if not len(g.cell_index):
             continue

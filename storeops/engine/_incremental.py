@@ -221,7 +221,7 @@ def _date_functions() -> set[str]:
     return out
 
 
-def volatility(book, node: Node, sheet: str, dated: set[str], depth: int = 0) -> set[str]:
+def volatility(book, node: Node | None, sheet: str, dated: set[str], depth: int = 0) -> set[str]:
     """Which dates a formula depends on: ``today`` (TODAY()), ``now`` (NOW()), ``date``
     (a StoreOps function that may take the real date)."""
     if depth > 50 or not isinstance(node, Node):

@@ -29,6 +29,7 @@ import json
 import os
 import re
 import zlib
+from collections.abc import Set
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -260,7 +261,7 @@ class Verdict:
     members: list[str] = field(default_factory=list)  # value parts that changed
 
 
-def compare(pkg: Package, state: RecalcState | None, clock: Clock, overlay: set[str] = frozenset()) -> Verdict:
+def compare(pkg: Package, state: RecalcState | None, clock: Clock, overlay: Set[str] = frozenset()) -> Verdict:
     """Compare the open package with ``state`` (cheap: reads no sheet); the ``overlay``
     members (replaced before evaluating) count as changed."""
     if state is None or state.engine != engine_key():

@@ -299,7 +299,7 @@ def _state_writer(run) -> _StateWriter:
 def _unchanged(path: str, pkg, state) -> RecalcReport:
     """The report of a recalculation that found nothing to do."""
     report = RecalcReport(path, mode="unchanged")
-    left = {}
+    left: dict[str, int] = {}
     for s, _c, _b, _t, rle, _r, reason in state.groups:
         if reason:
             left[s] = left.get(s, 0) + sum(rle[1::2])

@@ -8,7 +8,9 @@ everywhere.  Without ``isal`` the standard ``zlib`` module does the same work.
 from __future__ import annotations
 
 import zlib
+from types import ModuleType
 
+_z: ModuleType  # isal_zlib, or zlib: the same functions
 try:
     from isal import isal_zlib as _z
 except ImportError:  # pragma: no cover - isal is a dependency; zlib is the fallback

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
+from typing import Any
 
 
 def _numba_without_cffi() -> None:
@@ -35,6 +37,7 @@ def _numba_without_cffi() -> None:
         del sys.modules["cffi"]
 
 
+_njit: Callable[..., Any] | None
 try:  # pragma: no cover - exercised by the import itself
     if os.environ.get("STOREOPS_NO_JIT") == "1":
         raise ImportError("disabled")
@@ -59,6 +62,7 @@ def _py_memcpy(dst, doff, src, soff, n):
     dst[doff : doff + n] = src[soff : soff + n]
 
 
+memcpy: Callable[..., Any]  # numba's intrinsic, or the same copy in Python
 if HAVE_NUMBA:
     from numba.core import cgutils, types
     from numba.extending import intrinsic

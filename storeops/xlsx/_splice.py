@@ -308,7 +308,7 @@ def _pieces(xml: bytes, a: np.ndarray, F: np.ndarray, cells: np.ndarray, args: t
         if bound > len(buf):
             buf = np.empty(max(bound, chunk + (chunk >> 1)), np.uint8)
         o, prev = _splice(a, F, cells, k0, k1, prev, *args, buf)
-        yield memoryview(buf)[:o]
+        yield memoryview(buf)[:o]  # type: ignore[arg-type]  # numpy's stubs give ndarray __buffer__ on Python 3.12+ only
     if prev < len(a):
         yield memoryview(xml)[prev:]
 
