@@ -120,3 +120,19 @@ def test_score_titles_command(capsys):
     out = capsys.readouterr().out
     assert "未设关键词" not in out and "365 products" in out
     assert main(["score-titles", str(PRODUCTS), "--keywords", str(PRODUCTS)]) == 2
+
+
+def test_an_error_value_in_a_number_column_is_reported_not_blank(tmp_path):
+    """``#N/A`` (an error value, as a spreadsheet writes it into a CSV) is an error like any other
+    (issue 17): its row is listed as not imported, with the reason; ``-`` stays no data."""
+    p = tmp_path / "export.csv"
+    p.write_text(
+        "Traffic keywords, period 2026/10/01~2026/10/07\n\n"
+        "Keyword,Impressions,Clicks,CTR,Keyword Index,Seller Index\n"
+        "dog collar,#N/A,5,0.4%,250,3\n"
+        "leash,-,1,1%,1,1\n",
+        encoding="utf-8",
+    )
+    e = read_export(p)
+    assert e.frame["keyword"].tolist() == ["leash"] and math.isnan(e.frame["impressions"].iloc[0])
+    assert [r for r, _ in e.rejected] == [4] and "#N/A" in e.rejected[0][1]
