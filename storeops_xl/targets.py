@@ -221,6 +221,21 @@ def _matrix(x: Any, name: str) -> tuple[np.ndarray, np.ndarray | None, tuple[int
     return values.reshape(shape2), errs, dims
 
 
+#: PK_SCORE's native twin, for one salesperson's row of metrics (what the PK table passes):
+#: a metric counts where its target is > 0 (``U``), its achievement is actual ÷ target capped
+#: at ``cap`` (``min`` written as two comparisons, exact), its share is its weight ÷ the
+#: counted weights (``D``; the actuals enter it as 0 × actual so their errors show) and the
+#: score is Σ achievement × share × 100, ROUND 6 — the core's order of operations.  Blank
+#: cells count 0, numbers typed as text are read (``--`` inside SUMPRODUCT).
+_PK_USED = "(--{targets}>0)"
+_PK_RATIO = "(--{actuals}/(" + _PK_USED + "*{targets}+(--{targets}<=0)))"
+_PK_WSUM = "SUMPRODUCT(" + _PK_USED + "*{weights}+0*{actuals})"
+_PK_SCORE = (
+    f"IF({_PK_WSUM}>0,ROUND(SUMPRODUCT((({_PK_RATIO}>{{cap}})*{{cap}}+({_PK_RATIO}<={{cap}})*{_PK_RATIO})"
+    f'*({_PK_USED}*{{weights}}/{_PK_WSUM}))*100,6),"")'
+)
+
+
 @excel(
     "PK_SCORE",
     "PK 得分 PK score = Σ weight × min(actual ÷ target, cap) × 100.",
@@ -233,6 +248,8 @@ def _matrix(x: Any, name: str) -> tuple[np.ndarray, np.ndarray | None, tuple[int
     },
     settings={"cap": "cfg_pk_cap"},
     ranges=("actuals", "targets", "weights"),
+    twin=_PK_SCORE,
+    native=True,
     source="seed 000 团队pk流程",
     example="`=PK_SCORE(B2:D4, B1:D1, B5:D5, cfg_pk_cap) → a column of 3 scores`",
 )
