@@ -131,7 +131,8 @@ def _has_block(ctx: Any, node: Node, depth: int = 0) -> bool:
     if k == "area":
         return True
     if k == "sref":
-        return ctx._reference(node).shape != (1, 1)
+        ref = ctx._reference(node)
+        return (ref.obj.shape[1] if ref.per_row else ref.shape[0] * ref.shape[1]) > 1
     if k == "name":
         return _has_block(ctx, ctx.book.name_node(a[0], ctx.sheet), depth + 1)
     if k == "call":

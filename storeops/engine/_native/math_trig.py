@@ -151,19 +151,19 @@ def _sumproduct(ctx, nodes) -> Any:
         out.fill(VALUE)  # np.full would store the text, not the error
         for f, bad in reversed(list(zip(flats, bads))):
             e = _first_per_row(f, bad, m)
-            out = np.where(np.equal(e, None), out, e)
+            out = np.where(np.equal(e, None), out, e)  # type: ignore[call-overload]  # numpy stubs: no None operand
         return out[0] if m == 1 else out
     size = flats[0].shape[1]
     errs = np.full((m, size), None, dtype=object)
     for f, bad in reversed(list(zip(flats, bads))):  # element by element, the first argument's error
         if bad.any():
             errs = np.where(np.broadcast_to(bad, (m, size)), np.broadcast_to(f, (m, size)), errs)
-    first = _first_per_row(errs, np.not_equal(errs, None), m)
+    first = _first_per_row(errs, np.not_equal(errs, None), m)  # type: ignore[call-overload]  # numpy stubs: no None operand
     prod = np.ones((m, size))
     for f in flats:
         prod = prod * _numbers(f)
     total = prod.sum(axis=1)
-    row_errs = first if np.not_equal(first, None).any() else None
+    row_errs = first if np.not_equal(first, None).any() else None  # type: ignore[call-overload]  # numpy stubs: no None operand
     return finish_numbers(float(total[0]) if m == 1 else total, row_errs)
 
 
