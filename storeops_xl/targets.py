@@ -207,6 +207,21 @@ def pace_label(ratio: Any, ahead: Any = None, behind: Any = None) -> Any:
     return restore(finish(out, rcol, acol, bcol), shape)
 
 
+def excel_round(x: np.ndarray, digits: int) -> np.ndarray:
+    """ROUND as Excel (and LibreOffice, and the twins' ``ROUND``) rounds: half away from zero,
+    on the value's 15 significant digits — numpy's ``round`` goes half to even.
+
+    >>> excel_round(np.array([0.0078125, -2.5, 2.675]), 6).tolist(), excel_round(np.array([2.675]), 2).tolist()
+    ([0.007813, -2.5, 2.675], [2.68])
+    """
+    scaled = np.abs(x) * 10.0**digits
+    with np.errstate(all="ignore"):
+        mag = np.floor(np.log10(np.where(scaled > 0, scaled, 1.0)))
+        step = np.power(10.0, 14 - mag)
+        fifteen = np.where(np.isfinite(scaled) & (scaled < 1e300), np.round(scaled * step) / step, scaled)
+        return np.asarray(np.sign(x) * np.floor(fifteen + 0.5) / 10.0**digits)
+
+
 def _matrix(x: Any, name: str) -> tuple[np.ndarray, np.ndarray | None, tuple[int, ...] | None]:
     flat, dims = as_1d(x)
     col = to_number(flat, name)
@@ -302,7 +317,7 @@ def pk_score(actuals: Any, targets: Any, weights: Any, cap: Any = None) -> Any:
         # achievement would round in the subnormal range and break the cap
         share = np.where(wsum[:, None] > 0, (w * used) / wsum[:, None], 0.0)
         score = np.where(wsum > 0, (ach * share).sum(axis=1) * 100.0, np.nan)
-    score = np.round(score, 6)
+    score = excel_round(score, 6)
     out: np.ndarray = score
     errors = [e for e in (aerr, terr if terr is not None and terr.shape[0] == a.shape[0] else None) if e is not None]
     first_other = next((e for e in ([] if terr is None else terr.ravel()) if e is not None), None)
