@@ -26,8 +26,9 @@ Examples
 >>> _align(a, b)[0].obj.shape   # a row against a column: a 2 × 2 block
 (1, 2, 2)
 >>> c = Arr(np.array([[[1.0, 2.0, 3.0]]], dtype=object))
->>> _align(a, c)[0].obj[0, 0].tolist()   # sizes that differ: #N/A where the row ends
-[1.0, 2.0, XLErr('#N/A')]
+>>> out = _align(a, c)[0].obj[0, 0]   # sizes that differ: #N/A where the row ends
+>>> out[:2].tolist(), out[2] is NA
+([1.0, 2.0], True)
 """
 
 from __future__ import annotations

@@ -58,10 +58,8 @@ EDITIONS = ("xlsm", "xlsx")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 _PLACE = re.compile(r"\{(\w+)(?:\|([^{}]*))?\}")
 #: an argument written as it is (anything else is put in parentheses): a column, a range of a
-#: row's columns ``{a}:{b}``, a cell range, a name, a number, a text
-_ATOM = re.compile(
-    r"^(\{\w+\}(:\{\w+\})?|\[tbl\w+\.\w+\]|\$?[A-Z]+\$?\d+:\$?[A-Z]+\$?\d+|[A-Za-z_][\w.]*|-?\d+(\.\d+)?|\"(?:[^\"]|\"\")*\")$"
-)
+#: row's columns ``{a}:{b}``, a name, a number, a text
+_ATOM = re.compile(r'^(\{\w+\}(:\{\w+\})?|\[tbl\w+\.\w+\]|[A-Za-z_][\w.]*|-?\d+(\.\d+)?|"(?:[^"]|"")*")$')
 
 
 class PythonOnly(Exception):
