@@ -207,6 +207,21 @@ def pace_label(ratio: Any, ahead: Any = None, behind: Any = None) -> Any:
     return restore(finish(out, rcol, acol, bcol), shape)
 
 
+def excel_round(x: np.ndarray, digits: int) -> np.ndarray:
+    """ROUND as Excel (and LibreOffice, and the twins' ``ROUND``) rounds: half away from zero,
+    on the value's 15 significant digits — numpy's ``round`` goes half to even.
+
+    >>> excel_round(np.array([0.0078125, -2.5, 2.675]), 6).tolist(), excel_round(np.array([2.675]), 2).tolist()
+    ([0.007813, -2.5, 2.675], [2.68])
+    """
+    scaled = np.abs(x) * 10.0**digits
+    with np.errstate(all="ignore"):
+        mag = np.floor(np.log10(np.where(scaled > 0, scaled, 1.0)))
+        step = np.power(10.0, 14 - mag)
+        fifteen = np.where(np.isfinite(scaled) & (scaled < 1e300), np.round(scaled * step) / step, scaled)
+        return np.asarray(np.sign(x) * np.floor(fifteen + 0.5) / 10.0**digits)
+
+
 def _matrix(x: Any, name: str) -> tuple[np.ndarray, np.ndarray | None, tuple[int, ...] | None]:
     flat, dims = as_1d(x)
     col = to_number(flat, name)
@@ -221,6 +236,21 @@ def _matrix(x: Any, name: str) -> tuple[np.ndarray, np.ndarray | None, tuple[int
     return values.reshape(shape2), errs, dims
 
 
+#: PK_SCORE's native twin, for one salesperson's row of metrics (what the PK table passes):
+#: a metric counts where its target is > 0 (``U``), its achievement is actual ÷ target capped
+#: at ``cap`` (``min`` written as two comparisons, exact), its share is its weight ÷ the
+#: counted weights (``D``; the actuals enter it as 0 × actual so their errors show) and the
+#: score is Σ achievement × share × 100, ROUND 6 — the core's order of operations.  Blank
+#: cells count 0, numbers typed as text are read (``--`` inside SUMPRODUCT).
+_PK_USED = "(--{targets}>0)"
+_PK_RATIO = "(--{actuals}/(" + _PK_USED + "*{targets}+(--{targets}<=0)))"
+_PK_WSUM = "SUMPRODUCT(" + _PK_USED + "*{weights}+0*{actuals})"
+_PK_SCORE = (
+    f"IF({_PK_WSUM}>0,ROUND(SUMPRODUCT((({_PK_RATIO}>{{cap}})*{{cap}}+({_PK_RATIO}<={{cap}})*{_PK_RATIO})"
+    f'*({_PK_USED}*{{weights}}/{_PK_WSUM}))*100,6),"")'
+)
+
+
 @excel(
     "PK_SCORE",
     "PK 得分 PK score = Σ weight × min(actual ÷ target, cap) × 100.",
@@ -233,6 +263,8 @@ def _matrix(x: Any, name: str) -> tuple[np.ndarray, np.ndarray | None, tuple[int
     },
     settings={"cap": "cfg_pk_cap"},
     ranges=("actuals", "targets", "weights"),
+    twin=_PK_SCORE,
+    native=True,
     source="seed 000 团队pk流程",
     example="`=PK_SCORE(B2:D4, B1:D1, B5:D5, cfg_pk_cap) → a column of 3 scores`",
 )
@@ -285,7 +317,7 @@ def pk_score(actuals: Any, targets: Any, weights: Any, cap: Any = None) -> Any:
         # achievement would round in the subnormal range and break the cap
         share = np.where(wsum[:, None] > 0, (w * used) / wsum[:, None], 0.0)
         score = np.where(wsum > 0, (ach * share).sum(axis=1) * 100.0, np.nan)
-    score = np.round(score, 6)
+    score = excel_round(score, 6)
     out: np.ndarray = score
     errors = [e for e in (aerr, terr if terr is not None and terr.shape[0] == a.shape[0] else None) if e is not None]
     first_other = next((e for e in ([] if terr is None else terr.ravel()) if e is not None), None)

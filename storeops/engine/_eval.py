@@ -571,6 +571,8 @@ class Evaluator:
         fn = NATIVE_FUNCTIONS.get(name)
         if fn is None:
             raise Unsupported(f"function {name}")
+        if getattr(fn, "takes_nodes", False):  # evaluates its arguments itself (as arrays)
+            return fn(self, *arg_nodes)
         if getattr(fn, "takes_refs", False):
             args = [self._reference(x) or self._eval(x) for x in arg_nodes]
         else:

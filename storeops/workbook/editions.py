@@ -22,7 +22,8 @@ each function's :class:`storeops_xl.FunctionSpec`:
       change with every order) becomes its twin (``REPLY_OK``, ``REPLY_HOURS``, ``OVERDUE``,
       ``HOT_CANDIDATE``, ``OPPORTUNITY_WORD``, ``BUYER_CLASS``, ``NEXT_FOLLOWUP``,
       ``PACE_LABEL``, ``TARGET_PACE``, ``ORDER_USD``, ``ORDER_KIND``, ``CLASS_MOVE``,
-      ``GOAL_STATUS``, ``SEASON_SHARE``, ``CLOSE_LABEL``, ``CLOSE_RATE`` and ``COST_PER``);
+      ``GOAL_STATUS``, ``SEASON_SHARE``, ``CLOSE_LABEL``, ``CLOSE_RATE``, ``COST_PER`` and
+      ``PK_SCORE``);
     * a function with a ``guard`` is written ``IF(guard,"",FUNC(...))``: its blanks are
       native (``IF(OR(F8="",E8="",--E8=0),"",CTR(F8,E8))``);
     * any other call is written ``IFERROR(FUNC(...),"")``: where Python cannot run and the
@@ -56,7 +57,9 @@ EDITIONS = ("xlsm", "xlsx")
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 _PLACE = re.compile(r"\{(\w+)(?:\|([^{}]*))?\}")
-_ATOM = re.compile(r'^(\{\w+\}|\[tbl\w+\.\w+\]|[A-Za-z_][\w.]*|-?\d+(\.\d+)?|"(?:[^"]|"")*")$')
+#: an argument written as it is (anything else is put in parentheses): a column, a range of a
+#: row's columns ``{a}:{b}``, a name, a number, a text
+_ATOM = re.compile(r'^(\{\w+\}(:\{\w+\})?|\[tbl\w+\.\w+\]|[A-Za-z_][\w.]*|-?\d+(\.\d+)?|"(?:[^"]|"")*")$')
 
 
 class PythonOnly(Exception):

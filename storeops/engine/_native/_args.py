@@ -26,13 +26,15 @@ from .._values import (
 MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING"})()
 
 
-def native(*names: str, refs: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def native(*names: str, refs: bool = False, nodes: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a function under its Excel ``names``; ``refs=True`` asks for reference
-    arguments as :class:`Rng` even when they are one cell."""
+    arguments as :class:`Rng` even when they are one cell, ``nodes=True`` for the parsed
+    arguments themselves (a function that evaluates them as arrays, ``SUMPRODUCT``)."""
 
     def mark(f: Callable[..., Any]) -> Callable[..., Any]:
         f.excel_names = names  # type: ignore[attr-defined]
         f.takes_refs = refs  # type: ignore[attr-defined]
+        f.takes_nodes = nodes  # type: ignore[attr-defined]
         return f
 
     return mark

@@ -4,10 +4,11 @@ SIGN, MOD, POWER, SQRT."""
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 
-from .._values import DIV0, NUM, VALUE, Rng, Unsupported, is_vec, merge_errors, type_masks
+from .._values import DIV0, NUM, VALUE, Unsupported, is_vec, type_masks
 from ._agg import finish, gather
 from ._args import finish_numbers, native, num_arg, numeric_fn
 
@@ -104,51 +105,86 @@ def PRODUCT(ctx, *args):
     return finish(np.where(has > 0, out, 0.0), nums)
 
 
-@native("SUMPRODUCT", refs=True)
-def SUMPRODUCT(ctx, *args):
-    """SUMPRODUCT of blocks of one size: text and TRUE/FALSE count as 0, errors are the
-    answer (element by element, the first argument's first), sizes that differ #VALUE!."""
-    blocks = []
-    for a in args:
-        if isinstance(a, Rng):
-            if a.per_row:
-                raise Unsupported("SUMPRODUCT over ranges that move with the row")
-            blocks.append(a)
-        elif is_vec(a):
-            raise Unsupported("SUMPRODUCT of a value that changes from row to row")
-        else:
-            v, e = num_arg(ctx, a)
+@native("SUMPRODUCT", nodes=True)
+def SUMPRODUCT(ctx, *nodes):
+    """SUMPRODUCT of arrays of one size, its arguments evaluated as arrays
+    (``SUMPRODUCT(A1:C1*D1:F1)``, :mod:`storeops.engine._arrays`): text, blank and TRUE/FALSE
+    elements count as 0, errors are the answer (element by element, the first argument's
+    first), sizes that differ #VALUE!.  Ranges of several rows that move with the row are
+    evaluated row by row."""
+    from .._arrays import moving_block  # the array evaluator uses the operators, which use this module
+
+    if not nodes:
+        raise Unsupported("SUMPRODUCT without arguments")
+    try:
+        return _sumproduct(ctx, nodes)
+    except Unsupported as exc:
+        if ctx.n == 1 or not moving_block(exc):
+            raise
+    one = [
+        _sumproduct(type(ctx)(ctx.book, ctx.sheet, ctx.rows[i : i + 1], ctx.base, ctx.udfs, ctx.col), nodes)
+        for i in range(ctx.n)
+    ]
+    if all(isinstance(v, float) for v in one):
+        return np.array(one)
+    return np.array(one, dtype=object)
+
+
+def _sumproduct(ctx, nodes) -> Any:
+    from .._arrays import evaluate
+    from .._formula import Node
+
+    arrs = []
+    for node in nodes:
+        if node.kind in ("num", "str", "bool"):  # a typed value reads as a number
+            v, e = num_arg(ctx, ctx._eval(node))
             if e is not None:
                 return e[0]
-            blocks.append(Rng(np.array([[v]], dtype=object), np.array([[v]], dtype=np.float64)))
-    if not blocks:
-        raise Unsupported("SUMPRODUCT without arguments")
-    shapes = {b.shape for b in blocks}
-    if len(shapes) > 1:
-        for b in blocks:
-            if b.first_error() is not None:
-                return b.first_error()
-        return VALUE
-    stored = max(b.obj.shape[0] for b in blocks)
-    blocks = [b.padded(stored) for b in blocks]
-    errs = [_errors_of(b) for b in blocks]
-    if any(e is not None for e in errs):
-        first = merge_errors(*errs)
-        hit = np.flatnonzero(np.not_equal(first, None))
-        if hit.size:
-            return first[hit[0]]
-    prod = np.ones(blocks[0].flat_num.size)
-    for b in blocks:
-        prod = prod * np.nan_to_num(b.flat_num, nan=0.0)
-    return finish_numbers(float(prod.sum()), None)
+            arrs.append(evaluate(ctx, Node("num", (v,))))
+        else:
+            arrs.append(evaluate(ctx, node))
+    m = max(a.obj.shape[0] for a in arrs)
+    flats = [np.ascontiguousarray(a.obj).reshape(a.obj.shape[0], -1) for a in arrs]
+    bads = [_error_mask(f) for f in flats]
+    if len({a.shape for a in arrs}) > 1:  # the first argument's first error, else #VALUE!
+        out = np.empty(m, dtype=object)
+        out.fill(VALUE)  # np.full would store the text, not the error
+        for f, bad in reversed(list(zip(flats, bads))):
+            e = _first_per_row(f, bad, m)
+            out = np.where(np.equal(e, None), out, e)  # type: ignore[call-overload]  # numpy stubs: no None operand
+        return out[0] if m == 1 else out
+    size = flats[0].shape[1]
+    errs = np.full((m, size), None, dtype=object)
+    for f, bad in reversed(list(zip(flats, bads))):  # element by element, the first argument's error
+        if bad.any():
+            errs = np.where(np.broadcast_to(bad, (m, size)), np.broadcast_to(f, (m, size)), errs)
+    first = _first_per_row(errs, np.not_equal(errs, None), m)  # type: ignore[call-overload]  # numpy stubs: no None operand
+    prod = np.ones((m, size))
+    for f in flats:
+        prod = prod * _numbers(f)
+    total = prod.sum(axis=1)
+    row_errs = first if np.not_equal(first, None).any() else None  # type: ignore[call-overload]  # numpy stubs: no None operand
+    return finish_numbers(float(total[0]) if m == 1 else total, row_errs)
 
 
-def _errors_of(b: Rng):
-    if b.first_error() is None:
-        return None
-    o = b.flat_obj
-    m = type_masks(o)
-    bad = ~(m["num"] | m["str"] | m["bool"] | m["none"])
-    out = np.full(o.size, None, dtype=object)
-    out[bad] = o[bad]
+def _error_mask(o: np.ndarray) -> np.ndarray:
+    m = type_masks(o.reshape(-1))
+    return (~(m["num"] | m["str"] | m["bool"] | m["none"])).reshape(o.shape)
+
+
+def _first_per_row(o: np.ndarray, mask: np.ndarray, m: int) -> np.ndarray:
+    """The first masked element of each row (``None`` where there is none)."""
+    mask = np.broadcast_to(mask, (m, o.shape[1]))
+    o = np.broadcast_to(o, (m, o.shape[1]))
+    out = np.full(m, None, dtype=object)
+    rows = np.flatnonzero(mask.any(axis=1))
+    out[rows] = o[rows, np.argmax(mask[rows], axis=1)]
     return out
+
+
+def _numbers(o: np.ndarray) -> np.ndarray:
+    """The numbers of an object block, 0 for anything else."""
+    m = type_masks(o.reshape(-1))["num"].reshape(o.shape)
+    out = np.zeros(o.shape)
+    out[m] = o[m].astype(np.float64)
+    return np.nan_to_num(out, nan=0.0)
