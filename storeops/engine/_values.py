@@ -34,7 +34,7 @@ import pandas as pd
 from storeops_xl.inputs import EXCEL_ERRORS
 
 from ..xlsx._cells import XLErr
-from ._serial import LocaleDependent, parse_date_text, serial_from_datetime64
+from ._serial import MONTH_NAMES, LocaleDependent, parse_date_text, serial_from_datetime64
 
 __all__ = [
     "ERROR_CODES",
@@ -173,6 +173,27 @@ def _plain_number(t: str) -> float | None:
     return v if math.isfinite(v) else None
 
 
+_LEAD = re.compile(r"[A-Za-z]+")
+
+
+def surely_no_number(t: str) -> bool:
+    """A quick, exact "no number here" for the stripped texts IDs and names are made of: an
+    ASCII text starting with a run of letters that is no month name (``Jan``, ``May`` …) and
+    not the ``T`` of a time (``T10:30``).  Every number, date and time text starts with a
+    sign, ``$``, ``%``, ``(``, ``.``, a digit, a month name or that ``T``.
+
+    Examples
+    --------
+    >>> surely_no_number("B4QZ7M2K9XA"), surely_no_number("Mar 5 2026"), surely_no_number("T10:30")
+    (True, False, False)
+    """
+    m = _LEAD.match(t)
+    if m is None or not t.isascii():
+        return False
+    lead = m.group(0).lower()
+    return lead != "t" and lead not in MONTH_NAMES
+
+
 def text_to_number(text: str) -> float | None:
     """The number Excel reads in a text (``" 1,234.5 "``, ``"12%"``, ``"$5"``, ``"(3)"``,
     ``"1e3"``, ``"2008-01-15"``, ``"10:30"``), or ``None`` when it reads none.
@@ -188,7 +209,7 @@ def text_to_number(text: str) -> float | None:
     (True, True)
     """
     t = text.strip()
-    if not t:
+    if not t or surely_no_number(t):
         return None
     v = _plain_number(t)
     if v is not None:
