@@ -211,6 +211,11 @@ def text_to_number(text: str) -> float | None:
     t = text.strip()
     if not t or surely_no_number(t):
         return None
+    return read_number(t, text)
+
+
+def read_number(t: str, text: str) -> float | None:
+    """:func:`text_to_number` of the stripped, non-empty text ``t`` without the quick check."""
     v = _plain_number(t)
     if v is not None:
         return v
