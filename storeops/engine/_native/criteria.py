@@ -219,6 +219,13 @@ def criteria_codes(ctx, col: np.ndarray) -> tuple[np.ndarray, list[Criterion]]:
     """A per-row criterion column as one code per row (rows whose criteria are equal by
     :func:`value_key` share one) and the :class:`Criterion` of each code.  Each distinct
     value is parsed once per recalculation, however many formulas take it as a criterion."""
+    # the same objects in the same rows (the {buyer_id} column of ten formulas): the same
+    # answer; the entry holds the column, so its objects and their addresses stay alive
+    seen = ctx.cache.setdefault(("criteria columns",), {})
+    ident = col.tobytes() if col.dtype == object else None
+    hit = seen.get(ident) if ident is not None else None
+    if hit is not None:
+        return hit[1], hit[2]
     codes, reps, vkeys = _factorize_values(col)
     parsed = ctx.cache.setdefault(("criteria",), {})
     options = []
@@ -227,6 +234,8 @@ def criteria_codes(ctx, col: np.ndarray) -> tuple[np.ndarray, list[Criterion]]:
         if c is None:
             c = parsed[key] = Criterion(rep)
         options.append(c)
+    if ident is not None:
+        seen[ident] = (col, codes, options)
     return codes, options
 
 
