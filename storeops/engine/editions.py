@@ -416,10 +416,42 @@ def finish_sheet(pkg, sheet: str, pieces: Iterable[Any] | None, xml: bytes, stat
     out again), or ``None`` when the sheet is unchanged."""
     if sheet not in state.injected and sheet not in state.stamped:
         return pieces
-    data = b"".join(bytes(p) for p in pieces) if pieces is not None else xml
-    if sheet in state.injected:
-        data = _strip(pkg, sheet, data, state)
-    return [data]
+    stream = pieces if pieces is not None else [xml]
+    if sheet not in state.injected:
+        return stream
+    if not state.injected[sheet]:  # summary cells only: taken out as the pieces stream by
+        return _strip_cells(stream, state.injected_cells.get(sheet, set()))
+    return [_strip(pkg, sheet, b"".join(bytes(p) for p in stream), state)]
+
+
+def _strip_cells(pieces: Iterable[Any], cells) -> Iterable[bytes]:
+    """The stream of ``pieces`` with the formulas of these few cells taken out, never
+    holding more than a piece and the cell being cut (pieces may share one buffer)."""
+    keys = {b'<c r="%s%d"' % (col_letters(c).encode(), r) for c, r in cells}
+    buf = bytearray()
+    it = iter(pieces)
+    for piece in it:
+        if not keys:  # all cut: the rest as it comes
+            yield bytes(buf)
+            yield piece
+            yield from it
+            return
+        buf += piece
+        hold = max(len(buf) - 32, 0)  # a key may continue in the next piece
+        for key in list(keys):
+            i = buf.find(key)
+            if i < 0:
+                continue
+            m = _CELL.match(buf, i)
+            if m is None:  # the cell goes on in the next piece
+                hold = min(hold, i)
+                continue
+            if m.group(5) is not None and b"<f" in m.group(5):
+                buf[m.start() : m.end()] = _without_formula(m)
+            keys.discard(key)
+        yield bytes(buf[:hold])
+        del buf[:hold]
+    yield bytes(buf)
 
 
 def finish_workbook(pkg, workbook_xml: bytes) -> bytes:
