@@ -431,6 +431,36 @@ def to_text1(v: Any) -> str:
     return "" if math.isnan(f) else number_text(f)
 
 
+def to_texts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`to_text1` of every value of an object column, and a mask of the errors
+    (left as they are): numbers are formatted once per distinct value.
+
+    Examples
+    --------
+    >>> texts, err = to_texts(np.array([None, 1.5, 2.0, True, "a", XLErr("#N/A"), float("nan")], dtype=object))
+    >>> texts.tolist(), err.tolist()
+    (['', '1.5', '2', 'TRUE', 'a', '#N/A', ''], [False, False, False, False, False, True, False])
+    """
+    kinds = type_masks(values)
+    out = values.copy()
+    out[kinds["none"]] = ""
+    b = kinds["bool"]
+    if b.any():
+        out[b] = np.where(values[b].astype(bool), "TRUE", "FALSE").astype(object)
+    m = np.flatnonzero(kinds["num"])
+    if m.size:
+        f = values[m].astype(np.float64)
+        codes, uniq = pd.factorize(f.view(np.int64))  # by bit pattern: -0.0 is formatted on its own
+        texts = np.array([to_text1(v) for v in uniq.view(np.float64).tolist()], dtype=object)
+        out[m] = texts[codes]
+    err = ~(kinds["num"] | kinds["str"] | kinds["bool"] | kinds["none"])
+    for i in np.flatnonzero(err).tolist():  # anything but an error is written as a text too
+        if not isinstance(values[i], XLErr):
+            out[i] = to_text1(values[i])
+            err[i] = False
+    return out, err
+
+
 _TYPE_OF = np.frompyfunc(type, 1, 1)
 
 _TYPE_TESTS = (
