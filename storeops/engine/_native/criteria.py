@@ -215,17 +215,18 @@ class Criterion:
 GROUP_FROM = 256
 
 
-def criteria_codes(ctx, col: np.ndarray) -> tuple[np.ndarray, list[Criterion]]:
+def criteria_codes(ctx, col: np.ndarray) -> tuple[np.ndarray, list[Criterion], np.ndarray]:
     """A per-row criterion column as one code per row (rows whose criteria are equal by
-    :func:`value_key` share one) and the :class:`Criterion` of each code.  Each distinct
-    value is parsed once per recalculation, however many formulas take it as a criterion."""
+    :func:`value_key` share one), the :class:`Criterion` of each code and which of them
+    are plain equalities.  Each distinct value is parsed once per recalculation, however
+    many formulas take it as a criterion."""
     # the same objects in the same rows (the {buyer_id} column of ten formulas): the same
     # answer; the entry holds the column, so its objects and their addresses stay alive
     seen = ctx.cache.setdefault(("criteria columns",), {})
     ident = col.tobytes() if col.dtype == object else None
     hit = seen.get(ident) if ident is not None else None
     if hit is not None:
-        return hit[1], hit[2]
+        return hit[1:]
     codes, reps, vkeys = _factorize_values(col)
     parsed = ctx.cache.setdefault(("criteria",), {})
     options = []
@@ -234,9 +235,10 @@ def criteria_codes(ctx, col: np.ndarray) -> tuple[np.ndarray, list[Criterion]]:
         if c is None:
             c = parsed[key] = Criterion(rep)
         options.append(c)
+    simple = np.array([c.simple for c in options], bool)
     if ident is not None:
-        seen[ident] = (col, codes, options)
-    return codes, options
+        seen[ident] = (col, codes, options, simple)
+    return codes, options, simple
 
 
 def _factorize_values(o: np.ndarray) -> tuple[np.ndarray, list, list[tuple]]:
@@ -409,10 +411,12 @@ def criteria(ctx, pairs, value_rng, how: str, resize: bool = False) -> Any:
     # per-row criteria: one mask per distinct combination
     codes: list[np.ndarray] = []
     firsts: list[list[Criterion]] = []
+    plain: list[np.ndarray] = []
     for i in vec_idx:
-        cd, options = criteria_codes(ctx, as_object(crits[i], ctx.n))
+        cd, options, simple = criteria_codes(ctx, as_object(crits[i], ctx.n))
         codes.append(cd)
         firsts.append(options)
+        plain.append(simple)
     combo = codes[0].astype(np.int64)
     for cd, options in zip(codes[1:], firsts[1:]):
         combo = _pair(combo, cd, len(options))
@@ -422,11 +426,14 @@ def criteria(ctx, pairs, value_rng, how: str, resize: bool = False) -> Any:
     if len(ucombo) > GROUP_FROM and how in ("count", "sum"):
         # plain equalities: one grouping of the ranges' keys answers them all
         simple = np.ones(len(ucombo), bool)
-        for cd, options in zip(codes, firsts):
-            simple &= np.array([c.simple for c in options], bool)[cd[first]]
+        for cd, ok in zip(codes, plain):
+            simple &= ok[cd[first]]
         if simple.any():
             rows = first[simple]
-            results[simple] = _grouped(keys, vec_idx, firsts, [cd[rows] for cd in codes], fixed, vals, how)
+            res = _grouped(keys, vec_idx, firsts, [cd[rows] for cd in codes], fixed, vals, how)
+            if simple.all() and res.dtype == np.float64:
+                return res[inv]
+            results[simple] = res
             todo = np.flatnonzero(~simple).tolist()
     for j in todo:
         row = int(first[j])
