@@ -270,7 +270,7 @@ def _inject(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
     if not targets:
         return xml
     if not columns:  # summary cells only: put them in where they are (no pass over a big sheet)
-        done_cells = set()
+        done_cells: set[tuple[int, int]] = set()
         new = _replace_cells(
             xml, single, lambda m, key: None if _has_formula(m) else _with_formula(m, targets[key]), done_cells
         )
