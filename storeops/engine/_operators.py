@@ -164,6 +164,35 @@ def scalar_equal(op: str, column: np.ndarray, value: Any) -> np.ndarray | None:
     return out
 
 
+def _numbers_and_blanks(col: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """(numbers with blanks as 0, error mask) of an object column holding only numbers,
+    blanks and errors (``None`` otherwise)."""
+    m = type_masks(col)
+    if m["str"].any() or m["bool"].any():
+        return None
+    err = ~(m["num"] | m["none"])
+    if err.any() and not all(isinstance(v, XLErr) for v in col[err]):
+        return None
+    f = np.zeros(len(col))
+    f[m["num"]] = col[m["num"]].astype(np.float64)
+    return np.nan_to_num(f, nan=0.0), err
+
+
+def _compare_numbers(op: str, xo: np.ndarray, yo: np.ndarray) -> np.ndarray | None:
+    """:func:`compare1` over two object columns of numbers and blanks (a blank counts as 0,
+    the first error wins), vectorised; ``None`` when either holds texts or booleans."""
+    a = _numbers_and_blanks(xo)
+    b = _numbers_and_blanks(yo) if a is not None else None
+    if a is None or b is None:
+        return None
+    out = _NUMERIC[op](a[0], b[0])
+    if a[1].any() or b[1].any():
+        out = out.astype(object)
+        out[b[1]] = yo[b[1]]
+        out[a[1]] = xo[a[1]]
+    return out
+
+
 def compare(op: str, x: Any, y: Any, n: int) -> Any:
     if not is_vec(x) and not is_vec(y):
         return compare1(op, x, y)
@@ -185,6 +214,9 @@ def compare(op: str, x: Any, y: Any, n: int) -> Any:
             if equal is not None:
                 return equal
     xo, yo = as_object(x, n), as_object(y, n)
+    fast = _compare_numbers(op, xo, yo)
+    if fast is not None:
+        return fast
     out = [compare1(op, a, b) for a, b in zip(xo, yo)]
     if any(isinstance(v, XLErr) for v in out):
         return np.array(out, dtype=object)

@@ -67,6 +67,7 @@ class Run:
     verdict: Verdict | None = None
     xml: dict[str, bytes] = field(default_factory=dict)  # sheet name → XML (tables extended)
     pending: dict[str, Future] = field(default_factory=dict)  # sheet name → XML being inflated
+    kept: dict[str, bytes] = field(default_factory=dict)  # part → bytes inflated already (by maintaining)
     scans: dict[str, SheetScan | None] = field(default_factory=dict)  # None: the scanner could not read it
     groups: dict[str, list[Group]] = field(default_factory=dict)  # per sheet
     bad: dict[str, int] = field(default_factory=dict)  # formula cells nobody can evaluate here, per sheet
@@ -130,7 +131,7 @@ def start_inflating(run: Run, names) -> None:
     if run.pool is None:
         return
     for name in names:
-        if name not in run.xml and name not in run.pending:
+        if name not in run.xml and name not in run.pending and run.pkg.sheet(name).path not in run.kept:
             run.pending[name] = run.pool.submit(run.edit.read, run.pkg.sheet(name).path)
 
 
@@ -138,7 +139,13 @@ def sheet_xml(run: Run, name: str) -> bytes:
     """A sheet's XML (waiting for it when it is being inflated)."""
     if name not in run.xml:
         fut = run.pending.pop(name, None)
-        run.xml[name] = fut.result() if fut is not None else run.edit.read(run.pkg.sheet(name).path)
+        path = run.pkg.sheet(name).path
+        if fut is not None:
+            run.xml[name] = fut.result()
+        elif path in run.kept and path not in run.edit.replace:
+            run.xml[name] = run.kept.pop(path)
+        else:
+            run.xml[name] = run.edit.read(path)
     return run.xml[name]
 
 

@@ -132,6 +132,8 @@ _MONTHS = {
     )
     for m in names
 }
+#: every month name a date text may hold, lower case
+MONTH_NAMES = frozenset(_MONTHS)
 _MON = "(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _TIME = r"(?P<h>\d{1,2})(?::(?P<mi>\d{1,2})(?::(?P<s>\d{1,2}(?:\.\d+)?))?)?\s*(?P<ampm>[ap]\.?m\.?)?"
 _DATE_FORMS = [

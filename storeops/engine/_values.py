@@ -34,7 +34,7 @@ import pandas as pd
 from storeops_xl.inputs import EXCEL_ERRORS
 
 from ..xlsx._cells import XLErr
-from ._serial import LocaleDependent, parse_date_text, serial_from_datetime64
+from ._serial import MONTH_NAMES, LocaleDependent, parse_date_text, serial_from_datetime64
 
 __all__ = [
     "ERROR_CODES",
@@ -173,6 +173,27 @@ def _plain_number(t: str) -> float | None:
     return v if math.isfinite(v) else None
 
 
+_LEAD = re.compile(r"[A-Za-z]+")
+
+
+def surely_no_number(t: str) -> bool:
+    """A quick, exact "no number here" for the stripped texts IDs and names are made of: an
+    ASCII text starting with a run of letters that is no month name (``Jan``, ``May`` …) and
+    not the ``T`` of a time (``T10:30``).  Every number, date and time text starts with a
+    sign, ``$``, ``%``, ``(``, ``.``, a digit, a month name or that ``T``.
+
+    Examples
+    --------
+    >>> surely_no_number("B4QZ7M2K9XA"), surely_no_number("Mar 5 2026"), surely_no_number("T10:30")
+    (True, False, False)
+    """
+    m = _LEAD.match(t)
+    if m is None or not t.isascii():
+        return False
+    lead = m.group(0).lower()
+    return lead != "t" and lead not in MONTH_NAMES
+
+
 def text_to_number(text: str) -> float | None:
     """The number Excel reads in a text (``" 1,234.5 "``, ``"12%"``, ``"$5"``, ``"(3)"``,
     ``"1e3"``, ``"2008-01-15"``, ``"10:30"``), or ``None`` when it reads none.
@@ -188,8 +209,13 @@ def text_to_number(text: str) -> float | None:
     (True, True)
     """
     t = text.strip()
-    if not t:
+    if not t or surely_no_number(t):
         return None
+    return read_number(t, text)
+
+
+def read_number(t: str, text: str) -> float | None:
+    """:func:`text_to_number` of the stripped, non-empty text ``t`` without the quick check."""
     v = _plain_number(t)
     if v is not None:
         return v
@@ -403,6 +429,36 @@ def to_text1(v: Any) -> str:
         return str(v)
     f = float(v)
     return "" if math.isnan(f) else number_text(f)
+
+
+def to_texts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`to_text1` of every value of an object column, and a mask of the errors
+    (left as they are): numbers are formatted once per distinct value.
+
+    Examples
+    --------
+    >>> texts, err = to_texts(np.array([None, 1.5, 2.0, True, "a", XLErr("#N/A"), float("nan")], dtype=object))
+    >>> texts.tolist(), err.tolist()
+    (['', '1.5', '2', 'TRUE', 'a', '#N/A', ''], [False, False, False, False, False, True, False])
+    """
+    kinds = type_masks(values)
+    out = values.copy()
+    out[kinds["none"]] = ""
+    b = kinds["bool"]
+    if b.any():
+        out[b] = np.where(values[b].astype(bool), "TRUE", "FALSE").astype(object)
+    m = np.flatnonzero(kinds["num"])
+    if m.size:
+        f = values[m].astype(np.float64)
+        codes, uniq = pd.factorize(f.view(np.int64))  # by bit pattern: -0.0 is formatted on its own
+        texts = np.array([to_text1(v) for v in uniq.view(np.float64).tolist()], dtype=object)
+        out[m] = texts[codes]
+    err = ~(kinds["num"] | kinds["str"] | kinds["bool"] | kinds["none"])
+    for i in np.flatnonzero(err).tolist():  # anything but an error is written as a text too
+        if not isinstance(values[i], XLErr):
+            out[i] = to_text1(values[i])
+            err[i] = False
+    return out, err
 
 
 _TYPE_OF = np.frompyfunc(type, 1, 1)

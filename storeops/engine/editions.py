@@ -269,6 +269,15 @@ def _inject(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
                 single.add((where[1], where[2]))
     if not targets:
         return xml
+    if not columns:  # summary cells only: put them in where they are (no pass over a big sheet)
+        done_cells: set[tuple[int, int]] = set()
+        new = _replace_cells(
+            xml, single, lambda m, key: None if _has_formula(m) else _with_formula(m, targets[key]), done_cells
+        )
+        if new is not xml:
+            state.injected[sheet] = {}
+            state.injected_cells[sheet] = done_cells
+        return new
     cols = {c for c, _ in targets}
     seen: set[tuple[int, int]] = set()
     done: set[tuple[int, int]] = set()
@@ -294,6 +303,28 @@ def _inject(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
         state.injected[sheet] = {c: v for c, v in columns.items() if any(k[0] == c for k in done)}
         state.injected_cells[sheet] = single & done
     return new
+
+
+def _replace_cells(xml: bytes, cells, change, done: set) -> bytes:
+    """``xml`` with each of ``cells`` (col, row) replaced by ``change(match, cell)`` (``None``:
+    left as it is), found one by one; ``done`` gets the cells changed.  Returns ``xml``
+    itself when nothing changed."""
+    found = []
+    for c, r in cells:
+        m = _cell_match(xml, c, r)
+        if m is not None:
+            new = change(m, (c, r))
+            if new is not None:
+                found.append((m.start(), m.end(), new))
+                done.add((c, r))
+    if not found:
+        return xml
+    out, at = [], 0
+    for start, end, new in sorted(found):
+        out += [xml[at:start], new]
+        at = end
+    out.append(xml[at:])
+    return b"".join(out)
 
 
 def _add_cells(xml: bytes, missing, targets, columns) -> bytes:
@@ -361,6 +392,9 @@ def _strip(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
         t = pkg.tables.get(tname) if tname else None
         last_row[c] = (first, t.data_rows[1] if t is not None else 1 << 30)
 
+    if not cols:  # summary cells only
+        return _replace_cells(xml, cells, lambda m, _cell: _without_formula(m) if _has_formula(m) else None, set())
+
     def sub(m: re.Match) -> bytes:
         if m.group(5) is None or b"<f" not in m.group(5):
             return m.group(0)
@@ -368,9 +402,13 @@ def _strip(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
         span = last_row.get(c)
         if (c, r) not in cells and not (span and span[0] <= r <= span[1]):
             return m.group(0)
-        return b'<c r="%s%s"%s>%s</c>' % (m.group(1), m.group(2), m.group(3), _F.sub(b"", m.group(5)))
+        return _without_formula(m)
 
     return _CELL.sub(sub, xml)
+
+
+def _without_formula(m: re.Match) -> bytes:
+    return b'<c r="%s%s"%s>%s</c>' % (m.group(1), m.group(2), m.group(3), _F.sub(b"", m.group(5)))
 
 
 def finish_sheet(pkg, sheet: str, pieces: Iterable[Any] | None, xml: bytes, state: EditionState):
@@ -378,10 +416,42 @@ def finish_sheet(pkg, sheet: str, pieces: Iterable[Any] | None, xml: bytes, stat
     out again), or ``None`` when the sheet is unchanged."""
     if sheet not in state.injected and sheet not in state.stamped:
         return pieces
-    data = b"".join(bytes(p) for p in pieces) if pieces is not None else xml
-    if sheet in state.injected:
-        data = _strip(pkg, sheet, data, state)
-    return [data]
+    stream = pieces if pieces is not None else [xml]
+    if sheet not in state.injected:
+        return stream
+    if not state.injected[sheet]:  # summary cells only: taken out as the pieces stream by
+        return _strip_cells(stream, state.injected_cells.get(sheet, set()))
+    return [_strip(pkg, sheet, b"".join(bytes(p) for p in stream), state)]
+
+
+def _strip_cells(pieces: Iterable[Any], cells) -> Iterable[bytes]:
+    """The stream of ``pieces`` with the formulas of these few cells taken out, never
+    holding more than a piece and the cell being cut (pieces may share one buffer)."""
+    keys = {b'<c r="%s%d"' % (col_letters(c).encode(), r) for c, r in cells}
+    buf = bytearray()
+    it = iter(pieces)
+    for piece in it:
+        if not keys:  # all cut: the rest as it comes
+            yield bytes(buf)
+            yield piece
+            yield from it
+            return
+        buf += piece
+        hold = max(len(buf) - 32, 0)  # a key may continue in the next piece
+        for key in list(keys):
+            i = buf.find(key)
+            if i < 0:
+                continue
+            m = _CELL.match(buf, i)
+            if m is None:  # the cell goes on in the next piece
+                hold = min(hold, i)
+                continue
+            if m.group(5) is not None and b"<f" in m.group(5):
+                buf[m.start() : m.end()] = _without_formula(m)
+            keys.discard(key)
+        yield bytes(buf[:hold])
+        del buf[:hold]
+    yield bytes(buf)
 
 
 def finish_workbook(pkg, workbook_xml: bytes) -> bytes:

@@ -160,10 +160,15 @@ def recalc(
             overlay = {**(overlay or {}), **view.parts}
             pkg = pkg.overlaid(dict(view.parts))
             verdict = compare(pkg, prior, clock, overlay=set(overlay))
+        kept = dict(view._kept)  # parts maintaining inflated: the run takes them, never inflating twice
+        view._kept.clear()
+        del view
         timer("maintain inputs")
         _big_blocks_to_the_system()
         with _threads() as pool:
-            run = _start(pkg, clock, progress, None, prior if not verdict.full else None, verdict, pool, timer, overlay)
+            run = _start(
+                pkg, clock, progress, None, prior if not verdict.full else None, verdict, pool, timer, overlay, kept
+            )
             timer("load the engine")
             from ._pipeline import FullRecalcNeeded, run_stages
 
@@ -229,7 +234,7 @@ def evaluate_package(
 
 
 # --------------------------------------------------------------------------- helpers
-def _start(pkg, clock, progress, report, prior, verdict, pool, timer, overlay=None):
+def _start(pkg, clock, progress, report, prior, verdict, pool, timer, overlay=None, kept=None):
     """A :class:`~storeops.engine._run.Run` for the package: the sheets it reads first
     start inflating on the pool before the heavy modules are imported."""
     from ..xlsx._edit import PackageEdit
@@ -238,6 +243,7 @@ def _start(pkg, clock, progress, report, prior, verdict, pool, timer, overlay=No
     report = report or RecalcReport(pkg.path)
     bar = progress_bar(progress, len(pkg.sheets) * 3 + 1)
     run = Run(pkg, PackageEdit(pkg, overlay), report, clock, None, timer, bar, pool, prior, verdict)
+    run.kept = kept if kept is not None else {}
     from .editions import EditionState
 
     run.editions = EditionState(clock.day(), clock.now_dt if clock.real else None)  # cfg_now (issue 11)

@@ -808,22 +808,33 @@ class PendingScan:
         if parts is None:
             parts = [_scan_part(a, lo, hi, want, sst_h, shift, xml, _estimate(a, lo, hi, want))]
         nf = [len(p[0]) for p in parts]
-        F = _join([p[0] for p in parts])
-        for p in parts:  # (each joined part is let go at once: a sheet at the row limit has ~600 MB of records)
-            p[0] = None
+        F = _join(parts, 0)
         for k in range(1, len(parts)):
             V = parts[k][1]
             V[V[:, V_HASF] > 0, V_HASF] += sum(nf[:k])  # formula indexes of the later parts
-        V = _join([p[1] for p in parts])
-        for p in parts:
-            p[1] = None
+        V = _join(parts, 1)
         D = np.concatenate([p[2] for p in parts])
         dig = Digests.from_records(D, np.concatenate([p[3] for p in parts]), shift)
         return SheetScan(F, V, dig, max(p[4] for p in parts), None if self.cols is None else set(self.cols))
 
 
-def _join(arrays: list[np.ndarray]) -> np.ndarray:
-    return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
+def _join(parts: list[list], i: int) -> np.ndarray:
+    """Field ``i`` of the parts as one array, each part let go as soon as it is copied: a
+    sheet at the row limit has ~600 MB of records, and the joined array fills page by page
+    (half a sheet's records more at the peak, not all of them)."""
+    if len(parts) == 1:
+        out, parts[0][i] = parts[0][i], None
+        return out
+    first = parts[0][i]
+    out = np.empty((sum(len(p[i]) for p in parts), *first.shape[1:]), first.dtype)
+    del first
+    at = 0
+    for p in parts:
+        n = len(p[i])
+        out[at : at + n] = p[i]
+        p[i] = None
+        at += n
+    return out
 
 
 def start_scan(

@@ -210,6 +210,86 @@ class Criterion:
         return keys._per_text([cmp(t, v) for t in texts])
 
 
+#: distinct per-row criteria from which plain equalities are answered by one grouping of
+#: the ranges' keys (below it, one mask per distinct criterion is as quick)
+GROUP_FROM = 256
+
+
+def criteria_codes(ctx, col: np.ndarray) -> tuple[np.ndarray, list[Criterion], np.ndarray]:
+    """A per-row criterion column as one code per row (rows whose criteria are equal by
+    :func:`value_key` share one), the :class:`Criterion` of each code and which of them
+    are plain equalities.  Each distinct value is parsed once per recalculation, however
+    many formulas take it as a criterion."""
+    # the same objects in the same rows (the {buyer_id} column of ten formulas): the same
+    # answer; the entry holds the column, so its objects and their addresses stay alive
+    seen = ctx.cache.setdefault(("criteria columns",), {})
+    ident = col.tobytes() if col.dtype == object else None
+    hit = seen.get(ident) if ident is not None else None
+    if hit is not None:
+        return hit[1:]
+    codes, reps, vkeys = _factorize_values(col)
+    parsed = ctx.cache.setdefault(("criteria",), {})
+    options = []
+    for key, rep in zip(vkeys, reps):
+        c = parsed.get(key)
+        if c is None:
+            c = parsed[key] = Criterion(rep)
+        options.append(c)
+    simple = np.array([c.simple for c in options], bool)
+    if ident is not None:
+        seen[ident] = (col, codes, options, simple)
+    return codes, options, simple
+
+
+def _factorize_values(o: np.ndarray) -> tuple[np.ndarray, list, list[tuple]]:
+    """Codes of an object column under :func:`value_key` equality (texts case-folded,
+    numbers by value, blanks and NaN one code), the first value of each code in row order,
+    and each code's key.  Texts and numbers are hashed in C; only errors go one by one."""
+    n = len(o)
+    codes = np.empty(n, np.int64)
+    reps: list = []
+    vkeys: list[tuple] = []
+
+    def put(idx: np.ndarray, sub: np.ndarray, sub_keys: list[tuple]) -> None:
+        _, firstpos = np.unique(sub, return_index=True)
+        codes[idx] = sub + len(reps)
+        reps.extend(o[idx[firstpos]].tolist())
+        vkeys.extend(sub_keys)
+
+    if not n:
+        return codes, reps, vkeys
+    kinds = type_masks(o)
+    blank = kinds["none"].copy()
+    s = np.flatnonzero(kinds["str"])
+    if s.size:
+        raw_codes, raw = pd.factorize(o[s])
+        folded = np.array([str.casefold(v) for v in raw], dtype=object)
+        fcodes, funiq = pd.factorize(folded)
+        put(s, np.asarray(fcodes, np.int64)[raw_codes], [("s", f) for f in funiq.tolist()])
+    m = np.flatnonzero(kinds["num"])
+    if m.size:
+        f = o[m].astype(np.float64) + 0.0  # -0.0 is 0.0
+        nan = np.isnan(f)
+        blank[m[nan]] = True
+        ncodes, nuniq = pd.factorize(f[~nan])
+        if len(nuniq):
+            put(m[~nan], np.asarray(ncodes, np.int64), [("n", float(x)) for x in nuniq.tolist()])
+    b = np.flatnonzero(kinds["bool"])
+    if b.size:
+        bv = o[b].astype(bool)
+        present = [v for v in (False, True) if (bv == v).any()]
+        put(b, np.searchsorted(np.array(present), bv).astype(np.int64), [("b", v) for v in present])
+    z = np.flatnonzero(blank)
+    if z.size:
+        put(z, np.zeros(z.size, np.int64), [("z", None)])
+    rest = np.flatnonzero(~(kinds["str"] | kinds["num"] | kinds["bool"] | kinds["none"]))
+    if rest.size:  # errors (and anything else value_key knows)
+        ekeys = pd.Series([value_key(v) for v in o[rest]], dtype=object)
+        ecodes, euniq = pd.factorize(ekeys)
+        put(rest, np.asarray(ecodes, np.int64), list(euniq))
+    return codes, reps, vkeys
+
+
 def _err_code(e: str) -> int:
     return ERROR_CODES.index(str(e)) if str(e) in ERROR_CODES else 99
 
@@ -329,33 +409,38 @@ def criteria(ctx, pairs, value_rng, how: str, resize: bool = False) -> Any:
     if not vec_idx:
         return _aggregate(how, vals, fixed, unstored if fixed_blank else 0)
     # per-row criteria: one mask per distinct combination
-    cols = [as_object(crits[i], ctx.n) for i in vec_idx]
     codes: list[np.ndarray] = []
     firsts: list[list[Criterion]] = []
-    for col in cols:
-        norm = pd.Series([value_key(v) for v in col], dtype=object)
-        cd, un = pd.factorize(norm, sort=False)
+    plain: list[np.ndarray] = []
+    for i in vec_idx:
+        cd, options, simple = criteria_codes(ctx, as_object(crits[i], ctx.n))
         codes.append(cd)
-        seen: dict[int, Any] = {}
-        for j, code in enumerate(cd.tolist()):
-            seen.setdefault(code, col[j])
-        firsts.append([Criterion(seen[k]) for k in range(len(un))])
+        firsts.append(options)
+        plain.append(simple)
     combo = codes[0].astype(np.int64)
     for cd, options in zip(codes[1:], firsts[1:]):
-        combo = combo * len(options) + cd
-    ucombo, inv = np.unique(combo, return_inverse=True)
-    if len(ucombo) > 256 and how in ("count", "sum") and all(c.simple for un in firsts for c in un):
-        return _grouped(keys, vec_idx, firsts, codes, fixed, vals, how)
+        combo = _pair(combo, cd, len(options))
+    ucombo, first, inv = np.unique(combo, return_index=True, return_inverse=True)
     results = np.empty(len(ucombo), dtype=object)
-    for j, cval in enumerate(ucombo.tolist()):
+    todo: Any = range(len(ucombo))
+    if len(ucombo) > GROUP_FROM and how in ("count", "sum"):
+        # plain equalities: one grouping of the ranges' keys answers them all
+        simple = np.ones(len(ucombo), bool)
+        for cd, ok in zip(codes, plain):
+            simple &= ok[cd[first]]
+        if simple.any():
+            rows = first[simple]
+            res = _grouped(keys, vec_idx, firsts, [cd[rows] for cd in codes], fixed, vals, how)
+            if simple.all() and res.dtype == np.float64:
+                return res[inv]
+            results[simple] = res
+            todo = np.flatnonzero(~simple).tolist()
+    for j in todo:
+        row = int(first[j])
         mask = fixed.copy()
-        rest = cval
-        picks = []
-        for options in reversed(firsts):
-            rest, k = divmod(rest, len(options))
-            picks.append(options[k])
+        picks = [options[int(cd[row])] for cd, options in zip(codes, firsts)]
         blank = fixed_blank
-        for i, c in zip(vec_idx, reversed(picks)):
+        for i, c in zip(vec_idx, picks):
             mask &= c.mask(keys[i])
             blank &= c.matches_blank
         results[j] = _aggregate(how, vals, mask, unstored if blank else 0)
@@ -363,6 +448,14 @@ def criteria(ctx, pairs, value_rng, how: str, resize: bool = False) -> Any:
     if all(isinstance(v, float) for v in results):
         return out.astype(np.float64)
     return out
+
+
+def _pair(a: np.ndarray, b: np.ndarray, size: int) -> np.ndarray:
+    """Codes ``a`` and ``b`` (``0 <= b < size``) as one code per position; ``a`` is numbered
+    afresh first when the mixed-radix code could overflow."""
+    if a.size and (int(a.max()) + 1) * max(size, 1) >= 2**62:
+        a = np.unique(a, return_inverse=True)[1].astype(np.int64).reshape(a.shape)
+    return a * size + b
 
 
 def _grouped(keys, vec_idx, firsts, codes, fixed, vals, how):
@@ -384,17 +477,18 @@ def _grouped(keys, vec_idx, firsts, codes, fixed, vals, how):
         nn = len(num_uniq)
         ids = np.where(nums >= 0, nums, -1).astype(np.int64)
         ids[plain_text] = nn + k.tcode[plain_text]
-        num_index = pd.Index(num_uniq)
-        cid = []
-        for c in un:
-            if c.kind == "num":
-                p = num_index.get_indexer([c.value])[0]
-                cid.append(p if p >= 0 else -2)
-            else:
-                t = k._where.get(c.value)
-                cid.append(nn + t if t is not None else -2)
+        cid = np.full(len(un), -2, np.int64)
+        isnum = np.array([c.kind == "num" for c in un], bool)
+        if isnum.any():
+            at = pd.Index(num_uniq).get_indexer(np.array([c.value for c in un], dtype=object)[isnum].astype(np.float64))
+            cid[isnum] = np.where(at >= 0, at, -2)
+        where = k._where
+        for j in np.flatnonzero(~isnum).tolist():
+            t = where.get(un[j].value)
+            if t is not None:
+                cid[j] = nn + t
         cell_ids.append(ids)
-        crit_ids.append(np.asarray(cid, np.int64)[cd])
+        crit_ids.append(cid[cd])
         sizes.append(nn + len(k.texts) + 1)
     combo = np.zeros(keys[0].n, np.int64)
     qcombo = np.zeros(len(crit_ids[0]), np.int64)
@@ -403,8 +497,8 @@ def _grouped(keys, vec_idx, firsts, codes, fixed, vals, how):
     for ids, q, size in zip(cell_ids, crit_ids, sizes):
         valid &= ids >= 0
         qvalid &= q >= 0
-        combo = combo * size + np.maximum(ids, 0)
-        qcombo = qcombo * size + np.maximum(q, 0)
+        both = _pair(np.concatenate([combo, qcombo]), np.concatenate([np.maximum(ids, 0), np.maximum(q, 0)]), size)
+        combo, qcombo = both[: len(combo)], both[len(combo) :]
     sel = np.flatnonzero(valid)
     uniq, inv = np.unique(combo[sel], return_inverse=True)
     if how == "count":

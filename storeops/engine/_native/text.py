@@ -22,6 +22,7 @@ from .._values import (
     is_vec,
     text_to_number,
     to_text1,
+    to_texts,
     with_errors,
 )
 from ._args import MISSING, error_column, int_arg, native, single
@@ -200,13 +201,16 @@ def concat2(ctx, a: Any, b: Any) -> Any:
             return b
         return to_text1(a) + to_text1(b)
     ao, bo = as_object(a, ctx.n), as_object(b, ctx.n)
-    return np.array(
-        [
-            x if isinstance(x, XLErr) else y if isinstance(y, XLErr) else to_text1(x) + to_text1(y)
-            for x, y in zip(ao, bo)
-        ],
-        dtype=object,
+    (ta, ea), (tb, eb) = to_texts(ao), to_texts(bo)
+    out = np.empty(len(ao), dtype=object)
+    out[:] = (
+        [x + y for x, y in zip(ta.tolist(), tb.tolist())] if not (ea.any() or eb.any()) else _joined(ta, ea, tb, eb)
     )
+    return out
+
+
+def _joined(ta, ea, tb, eb) -> list:
+    return [x if e else y if f else x + y for x, e, y, f in zip(ta.tolist(), ea.tolist(), tb.tolist(), eb.tolist())]
 
 
 @native("VALUE")
