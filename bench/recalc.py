@@ -1,5 +1,7 @@
 """Benchmark ``storeops recalc`` against LibreOffice headless on the SPEC §9 reference
-workbook (100,000 follow-up rows, 50,000 funnel rows, 2,000 products, 500 keywords).
+workbook (100,000 follow-up rows with their buyer IDs, a dated Orders log of about one order
+per three follow-ups, the roster of three salespeople, 50,000 funnel rows, 2,000 products,
+500 keywords).
 
 Both are measured in the same run:
 
@@ -10,14 +12,15 @@ Both are measured in the same run:
   ``--convert-to xlsx``.
 
 Also timed: the recalculated workbook again with nothing changed, after a one-row edit
-(one follow-up's order amount, saved as ``storeops import``/``merge`` save), the same edit
-in a process that has the engine loaded already (as ``storeops watch`` recalculates), and
+(one order's amount on the Orders log, saved as ``storeops import``/``merge`` save), after
+a one-row follow-up edit (one last contact date), the order edit in a process that has the engine loaded already (as ``storeops watch`` recalculates), and
 the full recalculation on one core.  Both
 run on the same CPUs (``--cpus``, default the first two; ``storeops recalc`` uses both).
 
 Usage: ``python bench/recalc.py [--follow 100000 --funnel 50000 --products 2000 --keywords 500]
 [--reuse [PATH]] [--keep DIR]``.  ``--follow 1048576`` fills the follow-up table to the
-sheet's last row (grown from a 100,000-row build; ``--reuse`` keeps the workbook for the
+sheet's last row (grown from a 100,000-row build, each grown row with a buyer ID of its own
+and no orders; ``--reuse`` keeps the workbook for the
 next run).  Prints the figures and the ratio; ``--write-docs`` updates docs/benchmarks.md.
 """
 
@@ -47,36 +50,97 @@ XCU = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def frames(n_follow: int, n_funnel: int, n_products: int, n_keywords: int, seed: int = 7) -> dict[str, pd.DataFrame]:
-    rng = np.random.default_rng(seed)
-    base = np.datetime64("2026-01-01T08:00")
-    people = np.array(["王芳 Wang Fang", "李雷 Li Lei", "赵敏 Zhao Min"], dtype=object)
-    received = base + rng.integers(0, 90 * 24 * 60, n_follow).astype("timedelta64[m]")
+#: the roster of the reference store (tblSalespeople): name, team
+ROSTER = (("王芳 Wang Fang", "狼队 Wolves"), ("李雷 Li Lei", "狼队 Wolves"), ("赵敏 Zhao Min", "鹰队 Eagles"))
+#: the day the reference's dated data runs up to (its follow-ups arrive in the year before)
+DATA_END = np.datetime64("2026-11-28")
+
+
+def follow_frame(rng: np.random.Generator, n_follow: int) -> pd.DataFrame:
+    """Follow-up rows as salespeople type them (their order counts and amounts are formulas over
+    the Orders log), each with its buyer ID."""
+    from storeops.buyer_ids import assign_ids
+    from storeops_xl.followup import STAGES
+
+    people = np.array([p for p, _ in ROSTER], dtype=object)
+    received = DATA_END - np.timedelta64(365, "D") + rng.integers(0, 365 * 24 * 60, n_follow).astype("timedelta64[m]")
     replied = received + rng.integers(5, 72 * 60, n_follow).astype("timedelta64[m]")
     replied = np.where(rng.random(n_follow) < 0.1, np.datetime64("NaT"), replied)
+    goal_set = pd.to_datetime(replied).normalize()
+    has_goal = rng.random(n_follow) < 0.3
     follow = pd.DataFrame(
         {
             "buyer": [f"Buyer {i}" for i in range(n_follow)],
             "company": [f"Pet Co {i % 5000}" for i in range(n_follow)],
             "country": rng.choice(np.array(["US", "DE", "GB", "FR", "AU", "CA"], dtype=object), n_follow),
             "source": rng.choice(np.array(["询盘 Inquiry", "TM", "RFQ"], dtype=object), n_follow),
-            "channel": rng.choice(np.array(["inquiry", "TM"], dtype=object), n_follow),
+            "channel": rng.choice(np.array(["询盘 Inquiry", "TM"], dtype=object), n_follow),
             "salesperson": rng.choice(people, n_follow),
             "received_at": pd.to_datetime(received),
             "replied_at": pd.to_datetime(replied),
             "stage": rng.choice(
-                np.array(["新询盘 New", "报价 Quoted", "样品 Sample", "成交 Won"], dtype=object), n_follow
+                np.array(STAGES, dtype=object), n_follow, p=[0.3, 0.25, 0.1, 0.1, 0.1, 0.05, 0.05, 0.05]
             ),
-            "last_contact": pd.to_datetime(replied).normalize(),
+            "last_contact": goal_set,
             "next_action": "follow up",
-            "sample_orders": rng.integers(0, 3, n_follow),
-            "paid_orders": rng.integers(0, 5, n_follow),
-            "order_usd": rng.integers(0, 20000, n_follow).astype(float),
+            "goal": np.where(has_goal, "寄样 send a sample", None),
+            "goal_set": goal_set.where(has_goal),
+            "goal_due": (goal_set + pd.Timedelta(days=14)).where(has_goal),
+            "goal_met": np.where(has_goal & (rng.random(n_follow) < 0.5), "是 Yes", None),
             "last_message": rng.choice(
                 np.array(["Please send price", "cannot pay, add my WeChat", "ok", ""], dtype=object), n_follow
             ),
+            "junk": np.where(rng.random(n_follow) < 0.03, "是 Yes", None),
         }
     )
+    follow["buyer_id"] = assign_ids(follow)
+    return follow
+
+
+def order_frame(rng: np.random.Generator, follow: pd.DataFrame, n_products: int) -> pd.DataFrame:
+    """The dated order log (tblOrders, schema v4): about one order per three follow-ups, from
+    one buyer in five (several orders each), dated after the buyer arrived; paid orders and
+    sample fees, a few pending, cancelled or refunded, some in CNY."""
+    from storeops_xl.orders import PAID, SAMPLE, STATUSES
+
+    n = len(follow) // 3
+    if n == 0 or not len(follow):
+        return pd.DataFrame(columns=["order_date", "buyer_id", "salesperson", "kind", "amount", "currency", "status"])
+    buyers = rng.choice(len(follow), max(1, len(follow) // 5), replace=False)
+    who = rng.choice(buyers, n)
+    received = follow["received_at"].to_numpy()[who].astype("datetime64[D]")
+    date = np.minimum(received + rng.integers(1, 150, n).astype("timedelta64[D]"), DATA_END)
+    sample = rng.random(n) < 0.25
+    usd = np.round(rng.lognormal(7.5, 1.0, n), -1)
+    fee = rng.choice(np.array([150.0, 200.0, 300.0, 500.0]), n)
+    cny = np.where(sample, rng.random(n) < 0.7, rng.random(n) < 0.08)
+    amount = np.where(sample, fee, np.where(cny, np.round(usd * 7.2), usd))
+    status = np.where(
+        sample,
+        rng.choice(np.array(STATUSES, dtype=object), n, p=[0.1, 0.1, 0.75, 0.03, 0.02, 0.0]),
+        rng.choice(np.array(STATUSES, dtype=object), n, p=[0.15, 0.2, 0.5, 0.07, 0.05, 0.03]),
+    )
+    order = np.argsort(date, kind="stable")  # a log: oldest first
+    frame = pd.DataFrame(
+        {
+            "order_date": pd.to_datetime(date),
+            "buyer_id": follow["buyer_id"].to_numpy()[who],
+            "salesperson": follow["salesperson"].to_numpy()[who],
+            "kind": np.where(sample, SAMPLE, PAID),
+            "amount": amount,
+            "currency": np.where(cny, "CNY", "USD"),
+            "status": status,
+            "product": [f"P{i}" for i in rng.integers(0, max(n_products, 1), n)],
+            "note": np.where(sample, "样品费 sample fee", ""),
+        }
+    )
+    return frame.iloc[order].reset_index(drop=True)
+
+
+def frames(n_follow: int, n_funnel: int, n_products: int, n_keywords: int, seed: int = 7) -> dict[str, pd.DataFrame]:
+    rng = np.random.default_rng(seed)
+    follow = follow_frame(rng, n_follow)
+    orders = order_frame(rng, follow, n_products)
     funnel = pd.DataFrame(
         {
             "period": rng.choice(np.array([f"2026-W{w:02d}" for w in range(1, 14)], dtype=object), n_funnel),
@@ -128,7 +192,17 @@ def frames(n_follow: int, n_funnel: int, n_products: int, n_keywords: int, seed:
             "p4p_orders": rng.integers(0, 2, n_keywords),
         }
     )
-    return {"tblFollow": follow, "tblFunnel": funnel, "tblProducts": products, "tblKeywords": keywords}
+    return {
+        "tblSalespeople": pd.DataFrame(
+            {"salesperson": [p for p, _ in ROSTER], "team": [t for _, t in ROSTER], "active": "是 Yes"}
+        ),
+        "tblPK": pd.DataFrame({"salesperson": [p for p, _ in ROSTER], "t_timely": 0.9}),
+        "tblFollow": follow,
+        "tblOrders": orders,
+        "tblFunnel": funnel,
+        "tblProducts": products,
+        "tblKeywords": keywords,
+    }
 
 
 #: recalculates its first argument (loading the engine), then times each of the others
@@ -149,8 +223,11 @@ SHEET_ROWS = 1_048_576
 def grow_follow(path: str, follow: int) -> int:
     """Grow the follow-up table of a built reference workbook to ``follow`` rows (at most
     to the sheet's last row) by repeating its rows with their row numbers — cell
-    references and same-row formula references — moved to the new row.  The sheet is
-    streamed into the zip, never held whole.  Returns the number of rows."""
+    references and same-row formula references — moved to the new row; each grown row gets
+    a buyer ID of its own (``G`` + its row number, a buyer without orders), so the first
+    recalc has no IDs to repair.  The sheet is streamed into the zip, never held whole.
+    Returns the number of rows."""
+    from storeops.workbook import schema
     from storeops.xlsx._atomic import atomic_replace
     from storeops.xlsx._edit import set_table_ref
     from storeops.xlsx._package import open_package
@@ -167,12 +244,22 @@ def grow_follow(path: str, follow: int) -> int:
         rows_at = xml.index(b'<row r="%d"' % first)
         end = xml.index(b"</sheetData>")
         body = xml[rows_at:end]
+        id_header = next(c.header for c in schema.FOLLOW.columns if c.key == "buyer_id")
+        id_letter = _col_letter(c1 + [c.name for c in t.columns].index(id_header)).encode()
         templates = []
         for k, m in enumerate(re.finditer(rb'<row r="(\d+)".*?</row>', body, re.S)):
             src = int(m.group(1))
             assert src == first + k
             num = str(src).encode()
-            pieces = re.split(rb'(?<=<row r=")' + num + rb'(?=")|(?<=[A-Z])' + num + rb"(?![0-9])", m.group(0))
+            row_xml = re.sub(
+                rb'<c r="' + id_letter + num + rb'"( s="\d+")?[^>]*?(?:/>|>.*?</c>)',
+                lambda c, num=num: (
+                    b'<c r="%s%s"%s t="inlineStr"><is><t>G%s</t></is></c>' % (id_letter, num, c.group(1) or b"", num)
+                ),
+                m.group(0),
+                count=1,
+            )
+            pieces = re.split(rb'(?<=<row r=")' + num + rb'(?=")|(?<=[A-Z])' + num + rb"(?![0-9])", row_xml)
             templates.append(pieces)
         assert len(templates) == have
         head = xml[:rows_at]
@@ -222,30 +309,50 @@ def time_cmd(cmd: list[str]) -> tuple[float, float, str]:
     return wall, (int(m.group(1)) / 1024 if m else float("nan")), p.stdout + p.stderr
 
 
-def edit_one_row(path: str, row: int) -> str:
-    """Change one input cell of the follow-up sheet (the order amount of one buyer: its class,
-    next follow-up and every summary that counts classes or sums orders change) and save
-    the way StoreOps' own commands do (``storeops import``/``merge``: that sheet rewritten,
-    every other part copied as it is).  Returns the cell's reference."""
-    import re as _re
-
+def edit_cell(path: str, table: str, key: str, k: int, change) -> str:
+    """Change the number in column ``key`` of one row of ``table`` (the ``k``-th data row, or
+    the next one holding a number) to ``change(old)``, and save the way StoreOps' own
+    commands do (``storeops import``/``merge``: that sheet rewritten, every other part copied
+    as it is).  Returns the cell's reference."""
+    from storeops.workbook import schema
     from storeops.xlsx._atomic import atomic_replace
     from storeops.xlsx._package import open_package
     from storeops.xlsx._zipwrite import write_zip
 
+    header = next(c.header for c in schema.TABLES[table].columns if c.key == key)
     with open_package(path) as pkg:
-        t = pkg.tables["tblFollow"]
-        c1 = t.bounds[0]
-        letter = _col_letter(c1 + [c.name for c in t.columns].index("订单额 Order USD (12m)"))
+        t = pkg.tables[table]
+        c1, r1, _c2, r2 = t.bounds
+        first, last = r1 + t.header_rows, r2 - t.totals_rows
+        letter = _col_letter(c1 + [c.name for c in t.columns].index(header))
         part = pkg.sheet(t.sheet).path
         xml = pkg.read(part)
-        ref = f"{letter}{row}"
-        m = _re.search(rb'<c r="%s"([^>]*?)>(<v>[^<]*</v>)</c>' % ref.encode(), xml)
-        new = m.group(0).replace(m.group(2), b"<v>123456</v>")
+        n = last - first + 1
+        for step in range(n):
+            ref = f"{letter}{first + (k + step) % n}"
+            m = re.search(rb'<c r="%s"((?:(?!t=)[^>])*?)><v>([^<]*)</v></c>' % ref.encode(), xml)
+            if m is not None:
+                break
+        else:
+            raise SystemExit(f"no number in {table}.{key} to edit")
+        new = b'<c r="%s"%s><v>%s</v></c>' % (ref.encode(), m.group(1), repr(change(float(m.group(2)))).encode())
         replace = {part: xml[: m.start()] + new + xml[m.end() :]}
         infos = pkg.infos
         atomic_replace(path, lambda fh: write_zip(fh, path, infos, replace))
     return ref
+
+
+def edit_one_row(path: str, k: int) -> str:
+    """The amount of one order on 订单 Orders (tblOrders): that buyer's paid orders and order
+    USD on Follow-up, its class, next follow-up and every summary counting classes or
+    summing orders change.  Returns the cell's reference."""
+    return edit_cell(path, "tblOrders", "amount", k, lambda old: old + 1230.0)
+
+
+def edit_follow_row(path: str, k: int) -> str:
+    """The last contact date of one follow-up row (a salesperson's evening update): its next
+    follow-up, overdue flag and the summaries counting overdue buyers change."""
+    return edit_cell(path, "tblFollow", "last_contact", k, lambda old: old + 3.0)
 
 
 def _col_letter(c: int) -> str:
@@ -336,25 +443,39 @@ def main() -> int:
         f"storeops recalc again with nothing changed: {again:.2f} s (best of {len(again_runs)}), "
         f"peak RSS {again_rss:.0f} MiB — {again_out.strip().splitlines()[0]}"
     )
-    # one input cell of one follow-up row changed (as `storeops import`/`merge` save)
+    # one input of one order changed (as `storeops import`/`merge` save)
+    n_orders = max(args.follow // 3, 1)
     edit_runs = []
     for k in range(max(1, args.runs)):
         shutil.copyfile(recalculated, scratch)
-        ref = edit_one_row(scratch, 5 + (args.follow // 2 + 7919 * k) % max(args.follow, 1))
+        ref = edit_one_row(scratch, (n_orders // 2 + 7919 * k) % n_orders)
         edit_runs.append(time_cmd([*recalc_cmd, scratch]))
     edit, edit_rss, edit_out = min(edit_runs, key=lambda r: r[0])
     print(
-        f"storeops recalc after a one-row edit: {edit:.2f} s (best of {len(edit_runs)}, e.g. {ref} of the "
-        f"follow-ups), peak RSS {edit_rss:.0f} MiB — {edit_out.strip().splitlines()[0]}"
+        f"storeops recalc after a one-row edit: {edit:.2f} s (best of {len(edit_runs)}, the amount of one order, "
+        f"e.g. {ref} of the Orders log), peak RSS {edit_rss:.0f} MiB — {edit_out.strip().splitlines()[0]}"
     )
     print("\n".join(line for line in edit_out.splitlines()[1:] if line.strip()))
-    # the same edit recalculated by a process that has the engine loaded already, as
+    # one input of one follow-up row changed (a salesperson's last contact date)
+    follow_runs = []
+    for k in range(max(1, args.runs)):
+        shutil.copyfile(recalculated, scratch)
+        fref = edit_follow_row(scratch, (args.follow // 2 + 7919 * k) % max(args.follow, 1))
+        follow_runs.append(time_cmd([*recalc_cmd, scratch]))
+    fedit, fedit_rss, fedit_out = min(follow_runs, key=lambda r: r[0])
+    print(
+        f"storeops recalc after a one-row follow-up edit: {fedit:.2f} s (best of {len(follow_runs)}, one last "
+        f"contact date, e.g. {fref} of the follow-ups), peak RSS {fedit_rss:.0f} MiB — "
+        f"{fedit_out.strip().splitlines()[0]}"
+    )
+    print("\n".join(line for line in fedit_out.splitlines()[1:] if line.strip()))
+    # the same order edit recalculated by a process that has the engine loaded already, as
     # `storeops watch` recalculates every saved workbook
     warm_copies = []  # the first one loads the engine
     for k in range(max(1, args.runs) + 1):
         p = os.path.join(work, f"warm{k}.xlsm")
         shutil.copyfile(recalculated, p)
-        edit_one_row(p, 5 + (args.follow // 3 + 7919 * k) % max(args.follow, 1))
+        edit_one_row(p, (n_orders // 3 + 7919 * k) % n_orders)
         warm_copies.append(p)
     warm_out = subprocess.run([*pin, py, "-c", WARM, *warm_copies], capture_output=True, text=True, check=True).stdout
     warm = min(float(x) for x in warm_out.split())
@@ -404,6 +525,8 @@ def main() -> int:
             median,
             edit=edit,
             edit_summary=edit_out.strip().splitlines()[0],
+            follow_edit=fedit,
+            follow_rss=fedit_rss,
             warm=warm,
             cores=cores,
             one_core=one_core,
@@ -444,6 +567,8 @@ def write_docs(
     rss: float = float("nan"),
     warm: float | None = None,
     edit_rss: float = float("nan"),
+    follow_edit: float | None = None,
+    follow_rss: float = float("nan"),
 ) -> None:
     path = os.path.join(ROOT, "docs", "benchmarks.md")
     text = open(path, encoding="utf-8").read() if os.path.exists(path) else "# Benchmarks\n"
@@ -455,14 +580,20 @@ def write_docs(
         f"{where}, same run for both. Wall-clock time of the whole command (Python start, imports and loading the "
         f"compiled kernels included). Each timed full `storeops recalc` works on a fresh copy of the built "
         f"workbook, so every formula gets a new cached value and every sheet is rewritten; the workbook it "
-        f"leaves is then recalculated again unchanged, and with one follow-up's order amount changed "
-        f"(saved as `storeops import`/`merge` save: that sheet rewritten, the other parts copied).\n\n"
+        f"leaves is then recalculated again unchanged, with one order's amount changed on the Orders log, and "
+        f"with one follow-up's last contact date changed (each saved as `storeops import`/`merge` save: that "
+        f"sheet rewritten, the other parts copied).\n\n"
         f"| what | seconds | peak memory |\n|---|---|---|\n"
         f"| `storeops recalc` (best of {args.runs}) | {ours:.2f} | {peak:.0f} MiB |\n"
         + (f"| `storeops recalc` (median of {args.runs}) | {median:.2f} | |\n" if median else "")
         + (f"| `storeops recalc` on one core | {one_core:.2f} | |\n" if one_core else "")
         + (f"| `storeops recalc` again, nothing changed | {again:.2f} | {rss:.0f} MiB |\n" if again else "")
         + (f"| `storeops recalc` after a one-row edit | {edit:.2f} | {edit_rss:.0f} MiB |\n" if edit else "")
+        + (
+            f"| `storeops recalc` after a one-row follow-up edit | {follow_edit:.2f} | {follow_rss:.0f} MiB |\n"
+            if follow_edit
+            else ""
+        )
         + (f"| the same edit in a process with the engine loaded (`storeops watch`) | {warm:.2f} | |\n" if warm else "")
         + (
             f"| LibreOffice headless, recalc always, portable twin → xlsx | {lo:.2f} | {lo_rss:.0f} MiB |\n"
