@@ -151,11 +151,12 @@ def recalc(
             return report
         # hook (issue 10): buyer IDs, rows typed below Follow-up, roster rows — in memory, before
         # evaluating; the parts it changes count as changed like an overlay (a file left as the
-        # last write left it has nothing to maintain, so the fast path above never needs it)
+        # last write left it has nothing to maintain, so the fast path above never needs it,
+        # and a step whose sheets did not change since that write is skipped)
         from storeops.maintain import maintain_inputs
 
         upkeep = RecalcReport(path)
-        view = maintain_inputs(pkg, upkeep)
+        view = maintain_inputs(pkg, upkeep, changed=None if verdict.full else set(verdict.members))
         if view.parts:
             overlay = {**(overlay or {}), **view.parts}
             pkg = pkg.overlaid(dict(view.parts))
