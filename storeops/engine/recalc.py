@@ -161,10 +161,14 @@ def recalc(
             overlay = {**(overlay or {}), **view.parts}
             pkg = pkg.overlaid(dict(view.parts))
             verdict = compare(pkg, prior, clock, overlay=set(overlay))
+        kept = view.take_kept()  # sheets the upkeep inflated and left as they were: not inflated again
         timer("maintain inputs")
         _big_blocks_to_the_system()
         with _threads() as pool:
-            run = _start(pkg, clock, progress, None, prior if not verdict.full else None, verdict, pool, timer, overlay)
+            run = _start(
+                pkg, clock, progress, None, prior if not verdict.full else None, verdict, pool, timer, overlay, kept
+            )
+            del kept
             timer("load the engine")
             from ._pipeline import FullRecalcNeeded, run_stages
 
@@ -230,9 +234,10 @@ def evaluate_package(
 
 
 # --------------------------------------------------------------------------- helpers
-def _start(pkg, clock, progress, report, prior, verdict, pool, timer, overlay=None):
+def _start(pkg, clock, progress, report, prior, verdict, pool, timer, overlay=None, kept=None):
     """A :class:`~storeops.engine._run.Run` for the package: the sheets it reads first
-    start inflating on the pool before the heavy modules are imported."""
+    start inflating on the pool before the heavy modules are imported (those in ``kept``,
+    member → bytes as the file holds them, are not inflated again)."""
     from ..xlsx._edit import PackageEdit
     from ._run import Run, first_sheets, progress_bar, start_inflating
 
@@ -250,7 +255,11 @@ def _start(pkg, clock, progress, report, prior, verdict, pool, timer, overlay=No
         from ..xlsx._warm import warm_up
 
         pool.submit(warm_up)
-    start_inflating(run, first_sheets(run))
+    first = first_sheets(run)
+    for s in pkg.sheets:
+        if kept and s.name in first and s.path in kept:
+            run.xml[s.name] = kept[s.path]
+    start_inflating(run, first)
     from ._pipeline import new_book  # numpy, pandas, numba: while the sheets inflate
 
     run.book = new_book(pkg, clock)

@@ -50,6 +50,11 @@ class InputView:
         self._kept[name] = data
         return data
 
+    def take_kept(self) -> dict[str, bytes]:
+        """The members read here and left unchanged (member → bytes), handed on once."""
+        kept, self._kept = self._kept, {}
+        return {k: v for k, v in kept.items() if k not in self.parts}
+
     def extent(self, name: str) -> tuple[int, int, int] | None:
         """The wrapped package's extent of a sheet part not changed here (else ``None``)."""
         return None if name in self.parts else self._pkg.extent(name)
