@@ -144,6 +144,10 @@ def test_nothing_changed_is_answered_without_the_engine(base, tmp_path):
     out = subprocess.run([sys.executable, "-c", code, path], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["unchanged", "True", "False", "False"]
     assert open(path, "rb").read() == before
+    # the command itself loads neither (its --version is read only when asked)
+    code = "import sys\nfrom storeops.cli import build_parser\nbuild_parser()\nprint('pandas' in sys.modules)\n"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False"]
 
 
 def test_a_new_day_recomputes_what_depends_on_today(base, tmp_path):
