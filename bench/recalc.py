@@ -325,6 +325,14 @@ def time_cmd(cmd: list[str], timeout: float | None = None) -> tuple[float, float
     return wall, (int(m.group(1)) / 1024 if m else float("nan")), out + err
 
 
+def stage_times(out: str) -> dict[str, tuple[float, float | None]]:
+    """Stage → (wall seconds, processor seconds) from ``storeops recalc --timings`` output."""
+    return {
+        m.group(2): (float(m.group(1)), float(m.group(3)) if m.group(3) else None)
+        for m in re.finditer(r"^\s+([\d.]+) s  (.+?)(?:  \(cpu ([\d.]+) s\))?$", out, re.M)
+    }
+
+
 def edit_cell(path: str, table: str, key: str, k: int, change) -> str:
     """Change the number in column ``key`` of one row of ``table`` (the ``k``-th data row, or
     the next one holding a number) to ``change(old)``, and save the way StoreOps' own
@@ -499,10 +507,7 @@ def main() -> int:
     warm_out = subprocess.run([*pin, py, "-c", WARM, *warm_copies], capture_output=True, text=True, check=True).stdout
     warm = min(float(x) for x in warm_out.split())
     print(f"storeops recalc after a one-row edit, engine already loaded (as in `storeops watch`): {warm:.2f} s")
-    stages = {
-        m.group(2): float(m.group(1))
-        for m in re.finditer(r"^\s+([\d.]+) s  (.+?)(?:  \(cpu [\d.]+ s\))?$", best[2], re.M)
-    }
+    stages = stage_times(best[2])
     one_core = None
     if n_cpus > 1 and pin:
         shutil.copyfile(book, scratch)
@@ -559,6 +564,7 @@ def main() -> int:
             edit_summary=edit_out.strip().splitlines()[0],
             follow_edit=fedit,
             follow_rss=fedit_rss,
+            edit_stages=stage_times(edit_out),
             warm=warm,
             cores=cores,
             one_core=one_core,
@@ -601,13 +607,16 @@ def write_docs(
     edit_rss: float = float("nan"),
     follow_edit: float | None = None,
     follow_rss: float = float("nan"),
+    edit_stages: dict | None = None,
 ) -> None:
+    edit_stages = edit_stages or {}
     path = os.path.join(ROOT, "docs", "benchmarks.md")
     text = open(path, encoding="utf-8").read() if os.path.exists(path) else "# Benchmarks\n"
     where = f"{cores} (`taskset -c {args.cpus}`) of the 2-core dev machine, LibreOffice on the same cores"
     block = (
         f"<!-- recalc:start -->\n## Headless recalculation (`bench/recalc.py`)\n\n"
-        f"Reference workbook: {args.follow:,} follow-up rows, {args.funnel:,} funnel rows, {args.products:,} products, "
+        f"Reference workbook: {args.follow:,} follow-up rows with buyer IDs, a dated Orders log of "
+        f"{args.follow // 3:,} orders, a roster of 3 salespeople, {args.funnel:,} funnel rows, {args.products:,} products, "
         f"{args.keywords:,} keywords (built with `storeops.workbook.build_workbook`). Measured {dt.date.today()} on "
         f"{where}, same run for both. Wall-clock time of the whole command (Python start, imports and loading the "
         f"compiled kernels included). Each timed full `storeops recalc` works on a fresh copy of the built "
@@ -642,9 +651,14 @@ def write_docs(
         + f"\nrecalc summary: `{summary}`\n"
         + (f"\none-row edit: `{edit_summary}`\n" if edit_summary else "")
         + (
-            "\nStages of the best full run (inside the command; the rest of the wall time is Python start-up and "
-            "imports):\n\n| stage | seconds |\n|---|---|\n"
-            + "".join(f"| {k} | {v:.3f} |\n" for k, v in (stages or {}).items())
+            "\nStages (inside the command; the rest of the wall time is Python start-up and imports), wall and "
+            "processor seconds (all threads):\n\n| stage | full | full cpu | one-row edit | edit cpu |\n"
+            "|---|---|---|---|---|\n"
+            + "".join(
+                f"| {k} | {w:.3f} | {c or 0:.3f} | {edit_stages.get(k, (0, 0))[0]:.3f} | "
+                f"{edit_stages.get(k, (0, 0))[1] or 0:.3f} |\n"
+                for k, (w, c) in (stages or {}).items()
+            )
             if stages
             else ""
         )
