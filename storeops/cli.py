@@ -15,8 +15,22 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 
-from . import __version__, commands
+from . import commands
 from .errors import StoreOpsError, describe
+
+
+class _Version(argparse.Action):
+    """``--version``: the version is read only when asked (it loads the core, and pandas with it;
+    ``storeops recalc`` of an unchanged file answers before that)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest, nargs=0, default=default, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from . import __version__
+
+        print(f"storeops {__version__}")
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="storeops",
         description="StoreOps XL —— 阿里国际站/1688 店铺运营工作簿 / the live workbook for Alibaba.com and 1688 stores",
     )
-    parser.add_argument("--version", action="version", version=f"storeops {__version__}")
+    parser.add_argument("--version", action=_Version, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         if info.name.startswith("_"):

@@ -12,10 +12,10 @@ Without a usable state every group is evaluated.  With the state of the last wri
 * it uses ``TODAY()``/``NOW()`` (or a StoreOps function that takes the real date when a
   date is left blank) and that date moved.
 
-Every group that reads a changed one is changed too; those are written.  The groups they
-read are evaluated along with them (not written: their values are unchanged), so a
-formula always reads values computed this run, exactly as a full recalculation does —
-which is what makes an incremental result byte-identical to a full one.
+Every group that reads a changed one is a *candidate*; candidates are evaluated in
+dependency order and only as far as values really change (:mod:`._pruning`).  Everything
+not evaluated keeps its cached value, so the result is byte-identical to a full
+recalculation (``tests/recalc`` checks it).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from ..xlsx._scan import F_COL, F_ROW
 from ._eval import Group
 from ._formula import FormulaError, Node, row_pieces
 from ._groups import closure, dependencies, topological
+from ._pruning import Pruning
 from ._run import Run
 from ._state import RecalcState, engine_key, names_key, tables_key
 from ._write import empty_string
@@ -47,9 +48,39 @@ class Plan:
     cyclic: list[Group] = field(default_factory=list)
     write: set[int] = field(default_factory=set)  # id() of the groups whose values are written
     sheets: set[str] = field(default_factory=set)  # sheets the evaluated groups live on or read
+    pruning: Pruning | None = None  # incremental runs: evaluate only as far as values change
 
     def writes(self, g: Group) -> bool:
         return id(g) in self.write
+
+    def rows(self, run: Run, g: Group) -> np.ndarray | None:
+        """The rows of ``g`` to evaluate now (``None``: none, its cached values stand)."""
+        return g.rows if self.pruning is None else self.pruning.rows(run, g)
+
+    def evaluated(self, run: Run, g: Group, rows: np.ndarray, values: Any) -> None:
+        """``g`` got ``values`` at ``rows``: note which of its cells changed."""
+        if self.pruning is not None:
+            self.pruning.evaluated(run, g, rows, values)
+
+    def output(self, g: Group) -> Any:
+        """What the writer writes of ``g``: the group, or the part evaluated (``cell_index``,
+        ``result``)."""
+        return g if self.pruning is None else self.pruning.parts.get(id(g), g)
+
+    def settle(self, run: Run) -> None:
+        """After evaluating: the candidates not evaluated are neither evaluated nor written
+        (the charts' series get their cached values)."""
+        if self.pruning is None:
+            return
+        self.pruning.load_charted(run)
+        done = self.pruning.done
+        self.evaluate = [g for g in self.evaluate if id(g) in done]
+        self.write &= {id(g) for g in self.evaluate}
+
+    def count(self, g: Group) -> int:
+        """Formulas of ``g`` evaluated (all its rows, or the part)."""
+        part = None if self.pruning is None else self.pruning.parts.get(id(g))
+        return len(g.rows) if part is None else len(part.cell_index)
 
 
 # --------------------------------------------------------------------------- group records
@@ -130,7 +161,7 @@ def select(run: Run) -> Plan:
             for j in d:
                 users[j].append(i)
         written = closure(changed, users)
-        chosen = closure(written, deps)
+        chosen = written  # the groups they read keep their cached values (read as inputs)
     order = sorted(chosen)
     pos = {gi: k for k, gi in enumerate(order)}
     sub = [{pos[j] for j in deps[gi] if j in pos} for gi in order]
@@ -141,6 +172,10 @@ def select(run: Run) -> Plan:
         [live[order[k]] for k in cyc],
         {id(live[i]) for i in written},
     )
+    if run.prior is not None:
+        plan.pruning = Pruning(
+            {id(live[i]) for i in changed}, {id(live[i]): [live[j] for j in deps[i] if j in chosen] for i in chosen}
+        )
     for g in plan.evaluate + plan.cyclic:
         plan.sheets.add(g.sheet)
         plan.sheets.update(r[0] for r in g.reads)

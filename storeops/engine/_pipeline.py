@@ -115,10 +115,14 @@ def evaluate(run: Run) -> None:
     for g in plan.cyclic:
         g.reason = "circular reference"
     for g in plan.evaluate:
+        rows = plan.rows(run, g)  # incremental: only as far as values change (_incremental.Pruning)
+        if rows is None:
+            continue
         if g in run.spills:
             run.spills.evaluate(g, book, FUNCTIONS)
+            plan.evaluated(run, g, g.rows, None)
             continue
-        ev = Evaluator(book, g.sheet, g.rows, g.base_row, FUNCTIONS, col=g.col)
+        ev = Evaluator(book, g.sheet, rows, g.base_row, FUNCTIONS, col=g.col)
         try:
             with np.errstate(all="ignore"):
                 res = ev.eval(g.node)
@@ -127,9 +131,13 @@ def evaluate(run: Run) -> None:
         except Exception as exc:  # unsupported, a bug or an unexpected input: leave it to Excel, say why
             g.reason = str(exc) if isinstance(exc, Unsupported) else f"{type(exc).__name__}: {exc}"
             load_cached(run, g)
+            plan.evaluated(run, g, g.rows, None)
             continue
-        g.result = res
-        book.col(g.sheet, g.col).set(g.rows, res if is_vec(res) else _broadcast(res, len(g.rows)))
+        values = res if is_vec(res) else _broadcast(res, len(rows))
+        g.result = res if rows is g.rows else values
+        book.col(g.sheet, g.col).set(rows, values)
+        plan.evaluated(run, g, rows, values)
+    plan.settle(run)
 
 
 class _WholeColumns:

@@ -270,7 +270,10 @@ def compare(pkg: Package, state: RecalcState | None, clock: Clock, overlay: Set[
     changed = sorted(set(state.changed_members(pkg, [p for p in parts if p not in overlay])) | set(overlay))
     moved = state.clock_changed(clock)
     if not changed:
-        return Verdict(unchanged=not moved, full=False, clock=moved)
+        # the moment alone (``cfg_now``, ``NOW()``) never makes a file stale: a file as the last
+        # write left it keeps the values of that moment, and the stamp that says so; a new
+        # day, or any edit, stamps the moment anew (docs/engine.md, "nothing changed")
+        return Verdict(unchanged=not [k for k in moved if k != "now"], full=False, clock=moved)
     wb_changed = pkg.workbook_path in changed
     if wb_changed and state.names != names_key(pkg):
         return Verdict(members=changed)

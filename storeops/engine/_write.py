@@ -60,9 +60,11 @@ def write_sheets(run: Run, deflated: bool) -> None:
                 if g.result is None and g.reason:
                     _count(stats, g, g.reason, report)
                     continue
-                stats["evaluated"] += len(g.rows)
+                n = plan.count(g)  # an incremental run may evaluate some of its rows
+                stats["evaluated"] += n
+                stats["kept"] += len(g.rows) - n
                 if plan.writes(g):
-                    written.append(g)
+                    written.append(plan.output(g))
                     empty.note(g.result)
             else:
                 _count(stats, g, old.get(id(g), ""), report)

@@ -151,17 +151,17 @@ def recalc(
             return report
         # hook (issue 10): buyer IDs, rows typed below Follow-up, roster rows — in memory, before
         # evaluating; the parts it changes count as changed like an overlay (a file left as the
-        # last write left it has nothing to maintain, so the fast path above never needs it)
+        # last write left it has nothing to maintain, so the fast path above never needs it,
+        # and a step whose sheets did not change since that write is skipped)
         from storeops.maintain import maintain_inputs
 
         upkeep = RecalcReport(path)
-        view = maintain_inputs(pkg, upkeep)
+        view = maintain_inputs(pkg, upkeep, changed=None if verdict.full else set(verdict.members))
         if view.parts:
             overlay = {**(overlay or {}), **view.parts}
             pkg = pkg.overlaid(dict(view.parts))
             verdict = compare(pkg, prior, clock, overlay=set(overlay))
-        kept = dict(view._kept)  # parts maintaining inflated: the run takes them, never inflating twice
-        view._kept.clear()
+        kept = view.take_kept()  # sheets the upkeep inflated and left as they were: not inflated again
         del view
         timer("maintain inputs")
         _big_blocks_to_the_system()
@@ -169,6 +169,7 @@ def recalc(
             run = _start(
                 pkg, clock, progress, None, prior if not verdict.full else None, verdict, pool, timer, overlay, kept
             )
+            del kept
             timer("load the engine")
             from ._pipeline import FullRecalcNeeded, run_stages
 
@@ -236,7 +237,8 @@ def evaluate_package(
 # --------------------------------------------------------------------------- helpers
 def _start(pkg, clock, progress, report, prior, verdict, pool, timer, overlay=None, kept=None):
     """A :class:`~storeops.engine._run.Run` for the package: the sheets it reads first
-    start inflating on the pool before the heavy modules are imported."""
+    start inflating on the pool before the heavy modules are imported (those in ``kept``,
+    member → bytes as the file holds them, are not inflated again)."""
     from ..xlsx._edit import PackageEdit
     from ._run import Run, first_sheets, progress_bar, start_inflating
 
@@ -255,7 +257,7 @@ def _start(pkg, clock, progress, report, prior, verdict, pool, timer, overlay=No
         from ..xlsx._warm import warm_up
 
         pool.submit(warm_up)
-    start_inflating(run, first_sheets(run))
+    start_inflating(run, first_sheets(run))  # sheets in run.kept are taken from there (sheet_xml)
     from ._pipeline import new_book  # numpy, pandas, numba: while the sheets inflate
 
     run.book = new_book(pkg, clock)

@@ -50,6 +50,11 @@ class InputView:
         self._kept[name] = data
         return data
 
+    def take_kept(self) -> dict[str, bytes]:
+        """The members read here and left unchanged (member → bytes), handed on once."""
+        kept, self._kept = self._kept, {}
+        return {k: v for k, v in kept.items() if k not in self.parts}
+
     def extent(self, name: str) -> tuple[int, int, int] | None:
         """The wrapped package's extent of a sheet part not changed here (else ``None``)."""
         return None if name in self.parts else self._pkg.extent(name)
@@ -213,19 +218,37 @@ def maintain_frames(data: Any) -> dict[str, pd.DataFrame]:
     return out
 
 
-def maintain_inputs(pkg: Any, report: Any = None) -> InputView:
+def maintain_inputs(pkg: Any, report: Any = None, changed: set[str] | None = None) -> InputView:
     """Bring the inputs of an open package up to date in memory (see the module help).
+
+    ``changed``: the members that differ from the last StoreOps write (``None``: unknown,
+    everything is checked).  That write left every input maintained, so a step whose
+    sheets and tables are all unchanged has nothing to do and is skipped — a one-row edit
+    of the Orders log does not read the Follow-up sheet here.
 
     Returns an :class:`InputView` to recalculate; its ``parts`` are the members changed.
     """
     view = pkg if isinstance(pkg, InputView) else InputView(pkg)
     follow = view.tables.get("tblFollow")
-    if follow is not None:
+    if follow is not None and _touched(view, [follow], changed):
         if not follow.totals_rows:
             _adopt_rows(view, follow, report)
         fill_follow_ids(view, follow)
-    sync_roster(view)
+    roster = [view.tables[n] for n in ("tblSalespeople", *schema.ROSTER_TABLES) if n in view.tables]
+    if _touched(view, roster, changed):
+        sync_roster(view)
     return view
+
+
+def _touched(view: InputView, tables: list, changed: set[str] | None) -> bool:
+    """Whether a step reading these tables has anything to check: their sheets, table
+    parts, the shared strings or the workbook part changed (or nobody knows)."""
+    if changed is None:
+        return True
+    parts = {view.sst_path, view.workbook_path}
+    for t in tables:
+        parts |= {t.path, view.sheet(t.sheet).path, view.sheet(t.sheet).rels_path}
+    return bool(parts & changed)
 
 
 def edit_workbook(path: str, change: Any, *, recalc: bool = False, progress: bool = False) -> tuple[Any, bool]:

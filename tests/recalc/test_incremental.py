@@ -35,9 +35,10 @@ VALUES = st.one_of(
     st.sampled_from(["A", "Amy", "询盘 Inquiry", "TM", "RFQ", "成交 Won", "报价 Quoted", "", "x & <y>"]),
     st.text(max_size=6),
 )
-#: tables whose inputs the tests edit: follow-ups (read by Target, PK and Buyers), funnel,
-#: products (whole-column MEDIANs), keywords, targets, salespeople
-EDITED = ["tblFollow", "tblFunnel", "tblProducts", "tblKeywords", "tblTarget", "tblSalespeople"]
+#: tables whose inputs the tests edit: follow-ups (read by Target, PK and Buyers), the dated
+#: orders (read per buyer ID by Follow-up), funnel, products (whole-column MEDIANs),
+#: keywords, targets, salespeople
+EDITED = ["tblFollow", "tblOrders", "tblFunnel", "tblProducts", "tblKeywords", "tblTarget", "tblSalespeople"]
 SETTINGS = ["cfg_class_a_usd", "cfg_class_a_repeat", "cfg_reply_inquiry_h", "cfg_as_of", "cfg_title_max"]
 
 
@@ -52,6 +53,8 @@ def geometry(base):
             schema = TABLES[name]
             letters = [_cells.col_letters(c1 + j) for j, col in enumerate(schema.columns) if col.kind == "input"]
             out[name] = (t.sheet, letters, r1 + t.header_rows, r2)
+    follow = read_tables(base)["tblFollow"]
+    out["ids"] = sorted({str(v) for v in follow["买家ID Buyer ID"] if v})[:8]  # an order moved to another buyer
     return out
 
 
@@ -84,11 +87,11 @@ def same_as_full(path: str, tmp_path, today: date = TODAY):
 def cell_edits(draw, geometry):
     edits: dict[str, dict[str, object]] = {}
     for _ in range(draw(st.integers(1, 4))):
-        name = draw(st.sampled_from(EDITED))
+        name = draw(st.sampled_from([*EDITED, "tblOrders", "tblFollow"]))  # the rows edited most
         sheet, letters, first, last = geometry[name]
         row = draw(st.integers(first, last + 1))  # last + 1: a row typed right below the table
         ref = f"{draw(st.sampled_from(letters))}{row}"
-        edits.setdefault(sheet, {})[ref] = draw(VALUES)
+        edits.setdefault(sheet, {})[ref] = draw(st.one_of(VALUES, st.sampled_from(geometry["ids"])))
     return edits
 
 
@@ -106,11 +109,11 @@ def test_cell_edits_incremental_equals_full(base, geometry, tmp_path_factory, da
     assert rep.mode == "incremental"
 
 
-def test_one_follow_up_edit_evaluates_little_and_skips_other_sheets(base, geometry, tmp_path):
+def test_one_order_edit_evaluates_little_and_skips_other_sheets(base, geometry, tmp_path):
     path = _copy(base, tmp_path)
-    sheet, letters, first, _last = geometry["tblFollow"]
+    sheet, letters, first, _last = geometry["tblOrders"]
     before = members(path)
-    edit_cells(path, {sheet: {f"P{first + 3}": 123456.0}})  # an order amount: class A now
+    edit_cells(path, {sheet: {f"{letters[4]}{first + 3}": 123456.0}})  # an order's amount: class A now
     rep = same_as_full(path, tmp_path)
     assert rep.mode == "incremental" and 0 < rep.evaluated < rep.formulas and rep.kept > 0
     after = members(path)
@@ -119,6 +122,14 @@ def test_one_follow_up_edit_evaluates_little_and_skips_other_sheets(base, geomet
         products = pkg.sheet("产品 Products").path
     assert after[funnel] == before[funnel] and after[products] == before[products]
     assert "漏斗 Funnel" in rep.unchanged_sheets and rep.per_sheet["漏斗 Funnel"]["evaluated"] == 0
+
+
+def test_one_follow_up_edit_evaluates_its_row_and_what_reads_it(base, geometry, tmp_path):
+    path = _copy(base, tmp_path)
+    sheet, letters, first, _last = geometry["tblFollow"]
+    edit_cells(path, {sheet: {f"{letters[9]}{first + 5}": 46300.0}})  # a last contact date
+    rep = same_as_full(path, tmp_path)
+    assert rep.mode == "incremental" and 0 < rep.evaluated < rep.formulas // 2
 
 
 def test_nothing_changed_is_answered_without_the_engine(base, tmp_path):
@@ -133,6 +144,10 @@ def test_nothing_changed_is_answered_without_the_engine(base, tmp_path):
     out = subprocess.run([sys.executable, "-c", code, path], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["unchanged", "True", "False", "False"]
     assert open(path, "rb").read() == before
+    # the command itself loads neither (its --version is read only when asked)
+    code = "import sys\nfrom storeops.cli import build_parser\nbuild_parser()\nprint('pandas' in sys.modules)\n"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False"]
 
 
 def test_a_new_day_recomputes_what_depends_on_today(base, tmp_path):

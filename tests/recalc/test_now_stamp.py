@@ -1,17 +1,20 @@
 """``cfg_now`` (issue 11's as-of moment) inside the staged incremental recalc (issue 14): without
-``cfg_as_of`` every recalc stamps the moment it runs, and that counts as an input change (the
-reply hours of an unanswered inquiry move on); with ``cfg_as_of`` the stamp is fixed and a
-second recalc changes nothing."""
+``cfg_as_of`` a recalc that writes stamps the moment it runs (the reply hours of an unanswered
+inquiry move on), but the moment alone is no change: a file as the last write left it is
+answered without evaluating anything and keeps its bytes (SPEC §9: nothing changed ≤ 1 s);
+with ``cfg_as_of`` the stamp is fixed."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 
 import pandas as pd
 
 from storeops.engine import recalc
-from storeops.tables import to_keys
+from storeops.maintain import edit_workbook
+from storeops.tables import to_headers, to_keys
 from storeops.workbook import build_workbook
 from storeops.xlsx import read_names, read_tables
 
@@ -33,14 +36,34 @@ def _hours(path) -> float:
     return float(to_keys("tblFollow", read_tables(str(path))["tblFollow"])["reply_hours"].iloc[0])
 
 
-def test_the_moment_of_each_recalc_is_an_input_change(tmp_path):
+def test_an_unchanged_file_keeps_its_moment_and_its_bytes(tmp_path):
+    path = _book(tmp_path / "now.xlsm", {})
+    recalc(path, progress=False)
+    first, stat = path.read_bytes(), os.stat(path)
+    time.sleep(1.1)  # the stamp has whole seconds: a moment that moved
+    report = recalc(path, progress=False)
+    assert report.mode == "unchanged" and report.evaluated == 0 and report.formulas > 0
+    assert path.read_bytes() == first and os.stat(path).st_mtime_ns == stat.st_mtime_ns  # not rewritten
+
+
+def test_an_edit_stamps_the_moment_anew(tmp_path):
     path = _book(tmp_path / "now.xlsm", {})
     recalc(path, progress=False)
     now1, h1 = read_names(str(path))["cfg_now"], _hours(path)
     time.sleep(2)
-    recalc(path, progress=False)
+    edit_workbook(str(path), lambda view: _rename_buyer(view, "Amy B."))  # as `storeops import` saves
+    report = recalc(path, progress=False)
     now2, h2 = read_names(str(path))["cfg_now"], _hours(path)
+    assert report.mode == "incremental"
     assert now2 > now1 and h2 > h1 >= 29.9  # the unanswered inquiry waits longer: recomputed
+
+
+def _rename_buyer(view, name: str) -> None:
+    from storeops.xlsx._tables import update_tables
+
+    frame = to_keys("tblFollow", read_tables(view.path)["tblFollow"])
+    frame.loc[0, "buyer"] = name
+    update_tables(view, {"tblFollow": to_headers("tblFollow", frame, inputs_only=True)}, view.parts)
 
 
 def test_with_an_as_of_date_a_second_recalc_changes_nothing(tmp_path):
