@@ -40,7 +40,8 @@ def run_stages(run: Run, deflated: bool) -> None:
     scan_sheets(run, names, _columns_to_scan(run, names))
     for s in run.sheets:  # sheets not read: their groups as the last write left them
         if s.name not in run.scans and run.prior is not None:
-            run.groups[s.name] = prior_groups(run.prior, s.name)
+            kept = prior_groups(run.prior, s.name)  # None only when given formula records
+            run.groups[s.name] = kept if kept is not None else []
             run.book.max_row[s.name] = int(run.prior.sheets[s.name].get("max_row", 1))
     timer("read and scan sheets")
     parse_groups(run.all_groups(), run.book)
@@ -112,6 +113,8 @@ def evaluate(run: Run) -> None:
     from storeops_xl import FUNCTIONS
 
     book, plan = run.book, run.plan
+    if plan is None:
+        raise RuntimeError("evaluate() before select(): the run has no plan")
     for g in plan.cyclic:
         g.reason = "circular reference"
     for g in plan.evaluate:
@@ -122,6 +125,8 @@ def evaluate(run: Run) -> None:
             run.spills.evaluate(g, book, FUNCTIONS)
             plan.evaluated(run, g, g.rows, None)
             continue
+        if g.node is None:  # never planned: select() takes parsed groups only
+            raise RuntimeError(f"group {g.sheet}!{g.col} planned without a parsed formula")
         ev = Evaluator(book, g.sheet, rows, g.base_row, FUNCTIONS, col=g.col)
         try:
             with np.errstate(all="ignore"):

@@ -103,7 +103,10 @@ class Clock:
         """The date ``TODAY()`` gives (the as-of stamp's default)."""
         if self.today_d is not None:
             return self.today_d
-        return _dt.date.fromordinal(int(self.today if self.today is not None else self.date))
+        serial = self.today if self.today is not None else self.date
+        if serial is None:
+            raise ValueError("Clock has neither today nor a given date")
+        return _dt.date.fromordinal(int(serial))
 
     def as_dict(self) -> dict[str, float | None]:
         return {"today": self.today, "now": self.now, "date": self.date}

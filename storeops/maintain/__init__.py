@@ -142,7 +142,7 @@ def fill_follow_ids(view: InputView, t) -> int:
     existing = np.full(n, None, dtype=object)
     if cells is not None:
         m = (cells.rows >= first) & (cells.rows <= last)
-        existing[cells.rows[m] - first] = cells.values[m]
+        existing[cells.rows[m] - first] = cells.objects[m]
     texts = [clean_id(v) for v in existing]
     inputs = [c for c in schema.FOLLOW.inputs if c.key in col_of]
     letters = {c.key: col_letters(col_of[c.key]) for c in inputs}
@@ -155,7 +155,7 @@ def fill_follow_ids(view: InputView, t) -> int:
         cc = data.get(letter)
         if cc is not None:
             m = (cc.rows >= first) & (cc.rows <= last)
-            arr[cc.rows[m] - first] = cc.values[m]
+            arr[cc.rows[m] - first] = cc.objects[m]
         frame[key] = arr
     ids = assign_ids(pd.DataFrame(frame))
     style = _cell_style(xml, col_of["buyer_id"], first)
