@@ -264,6 +264,16 @@ class Verdict:
     members: list[str] = field(default_factory=list)  # value parts that changed
 
 
+#: An unchanged file's ``cfg_now`` stamp younger than this (days: 10 minutes) is kept, so a save
+#: with nothing typed costs no evaluation; an older one is stamped anew (waiting hours move on).
+NOW_TOLERANCE = 10 / 1440
+
+
+def _now_stale(state: RecalcState, clock: Clock) -> bool:
+    old, new = state.clock.now, clock.now
+    return old is None or new is None or abs(new - old) > NOW_TOLERANCE
+
+
 def compare(pkg: Package, state: RecalcState | None, clock: Clock, overlay: Set[str] = frozenset()) -> Verdict:
     """Compare the open package with ``state`` (cheap: reads no sheet); the ``overlay``
     members (replaced before evaluating) count as changed."""
@@ -273,10 +283,13 @@ def compare(pkg: Package, state: RecalcState | None, clock: Clock, overlay: Set[
     changed = sorted(set(state.changed_members(pkg, [p for p in parts if p not in overlay])) | set(overlay))
     moved = state.clock_changed(clock)
     if not changed:
-        # the moment alone (``cfg_now``, ``NOW()``) never makes a file stale: a file as the last
-        # write left it keeps the values of that moment, and the stamp that says so; a new
-        # day, or any edit, stamps the moment anew (docs/engine.md, "nothing changed")
-        return Verdict(unchanged=not [k for k in moved if k != "now"], full=False, clock=moved)
+        # the moment alone (``cfg_now``, ``NOW()``) makes a file stale only after NOW_TOLERANCE: a
+        # file as the last write left it keeps the values of that moment, and the stamp that says
+        # so; a new day, any edit, or a stamp older than the tolerance stamps the moment anew
+        # (docs/engine.md, "nothing changed")
+        return Verdict(
+            unchanged=not [k for k in moved if k != "now" or _now_stale(state, clock)], full=False, clock=moved
+        )
     wb_changed = pkg.workbook_path in changed
     if wb_changed and state.names != names_key(pkg):
         return Verdict(members=changed)

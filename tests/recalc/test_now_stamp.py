@@ -72,3 +72,18 @@ def test_with_an_as_of_date_a_second_recalc_changes_nothing(tmp_path):
     first = path.read_bytes()
     recalc(path, progress=False)
     assert path.read_bytes() == first
+
+
+def test_a_stamp_older_than_the_tolerance_is_stamped_anew(tmp_path, monkeypatch):
+    """Nothing typed, but the moment moved past ``NOW_TOLERANCE``: the waiting hours move on."""
+    from storeops.engine import _state
+
+    path = _book(tmp_path / "now.xlsm", {})
+    recalc(path, progress=False)
+    now1, h1 = read_names(str(path))["cfg_now"], _hours(path)
+    monkeypatch.setattr(_state, "NOW_TOLERANCE", 1 / 86400)  # one second
+    time.sleep(2.1)
+    report = recalc(path, progress=False)
+    now2, h2 = read_names(str(path))["cfg_now"], _hours(path)
+    assert report.mode != "unchanged" and report.evaluated > 0
+    assert now2 > now1 and h2 > h1
