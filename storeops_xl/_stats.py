@@ -125,7 +125,8 @@ def beyond(p: np.ndarray, n: np.ndarray, z: np.ndarray, bench: np.ndarray, above
     with np.errstate(invalid="ignore", over="ignore"):
         d = p - b
         far = n * (d * d) > z * z * b * (1 - b)
-    return (z == 0) | ((n > 0) & side & far)
+    out: np.ndarray = (z == 0) | ((n > 0) & side & far)
+    return out
 
 
 def beyond_native(p: str, n: str, z: str, bench: str, above: bool) -> str:

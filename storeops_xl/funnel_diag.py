@@ -53,8 +53,8 @@ from ._stats import (
     z_native,
     z_score,
 )
-from ._xltext import xl_text
 from .settings import DEFAULTS
+from .xltext import xl_text
 
 __all__ = ["FALLBACK", "NATIVE_HELPERS", "benchmark", "funnel_diag", "native_columns"]
 
@@ -73,7 +73,7 @@ _ADVICE = (
 _STAGE_NAMES = ("曝光 impressions", "点击率 CTR", "跳失率 bounce", "询盘率 inquiry rate", "转化率 conversion")
 # stage states (the digits of the native twin's state text, one per stage)
 _OK_STATE, _WEAK, _UNSURE, _NO_DATA = 0, 1, 2, 3
-#: how each stage's value and benchmark are written (``TEXT`` codes, :mod:`._xltext`)
+#: how each stage's value and benchmark are written (``TEXT`` codes, :mod:`.xltext`)
 _CODES = ("0", "0.00%", "0%", "0.00%", "0.00%")
 
 
@@ -96,8 +96,13 @@ def _weak_parts(stage: int) -> Parts:
     v, b, ci = _F("v", _CODES[stage]), _F("b", _CODES[stage]), _F("ci")
     if stage == 0:
         return ("曝光太少 few impressions ", v, ", 不到基准 ", b, " 的一半 / under half the benchmark: " + _ADVICE[0])
-    head = ("", "点击率低 low CTR ", "跳失率高 high bounce ", "询盘率低 low inquiry rate ")
-    head += ("有询盘没成交 inquiries without orders, conversion ",)
+    head = (
+        "",
+        "点击率低 low CTR ",
+        "跳失率高 high bounce ",
+        "询盘率低 low inquiry rate ",
+        "有询盘没成交 inquiries without orders, conversion ",
+    )
     return (head[stage], v, " > " if stage == 2 else " < ", b, ci, ": " + _ADVICE[stage])
 
 

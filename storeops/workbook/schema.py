@@ -42,8 +42,10 @@ from . import dated as D
 #: order log (订单 Orders, ``tblOrders``, finding the buyer by tblFollow's ``buyer_id``);
 #: Follow-up's sample/paid orders and order USD are computed from it (typed totals of older files
 #: become dated opening entries, :mod:`storeops.workbook.opening`), goal dates and reply columns
-#: added (issue 11).
-SCHEMA_VERSION = 4
+#: added (issue 11).  5: tblFunnel's diagnosis is FUNNEL_DIAG's native twin, with four hidden
+#: helper columns at the table's right end (issue 9; input columns unchanged, older files are
+#: rebuilt by ``storeops migrate`` so their diagnosis is native too).
+SCHEMA_VERSION = 5
 
 Fmt = Literal["text", "int", "number", "money", "cny", "percent", "date", "datetime", "hours", "bool", "score"]
 Kind = Literal["input", "formula"]
@@ -537,7 +539,13 @@ _FUNNEL_TWIN = native_columns(
     },
     {h: f"{{diag_{h}}}" for h in NATIVE_HELPERS},
 )
-_FUNNEL_TWIN_HEADERS = ("诊断z Diagnosis z", "诊断状态 Diagnosis state", "诊断环节 Diagnosis stage", "诊断区间 Diagnosis CI")
+_FUNNEL_TWIN_FORMATS: tuple[Fmt, ...] = ("number", "text", "int", "text")
+_FUNNEL_TWIN_HEADERS = (
+    "诊断z Diagnosis z",
+    "诊断状态 Diagnosis state",
+    "诊断环节 Diagnosis stage",
+    "诊断区间 Diagnosis CI",
+)
 
 FUNNEL = T(
     "tblFunnel",
@@ -584,7 +592,7 @@ FUNNEL = T(
         # --- FUNNEL_DIAG's native twin (issue 9): its helper columns, hidden, at the right end
         *(
             Col(f"diag_{h}", header, "formula", fmt, _FUNNEL_TWIN[h], width=6, hidden=True)
-            for h, header, fmt in zip(NATIVE_HELPERS, _FUNNEL_TWIN_HEADERS, ("number", "text", "int", "text"))
+            for h, header, fmt in zip(NATIVE_HELPERS, _FUNNEL_TWIN_HEADERS, _FUNNEL_TWIN_FORMATS)
         ),
     ),
     anchor_row=6,

@@ -3,7 +3,7 @@ function, row by row, over the inputs the Funnel table allows: blanks, zeros, co
 as text, huge counts, ratios at the formatting boundaries (12.5 % written "0%"), cleared
 settings and confidence 0 — evaluated by the headless engine (hypothesis) and by
 LibreOffice (one file of drawn rows and boundary cases).  The numbers in its texts are
-written by ``TEXT``: :func:`storeops_xl._xltext.xl_text` must write the same digits as our
+written by ``TEXT``: :func:`storeops_xl.xltext.xl_text` must write the same digits as our
 engine's ``TEXT`` and LibreOffice's, and ``z_score`` must be ``NORM.S.INV``'s.
 """
 
@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from storeops.engine import recalc
 from storeops.engine._native.numfmt import format_value
 from storeops_xl._stats import z_score
-from storeops_xl._xltext import xl_text
 from storeops_xl.funnel_diag import NATIVE_HELPERS, funnel_diag, native_columns
+from storeops_xl.xltext import xl_text
 
 PARAMS = (
     "impressions",
