@@ -89,7 +89,9 @@ Parts = tuple["str | _F", ...]
 
 
 def _ci_parts(code: str) -> Parts:
-    return (" (", _F("conf", "0%"), " 区间 CI ", _F("lo", code), "–", _F("hi", code), ")")
+    """The interval, written after a space (the space is not part of it: LibreOffice drops a
+    cached text's leading space, so the twin's helper cell holds the text without it)."""
+    return ("(", _F("conf", "0%"), " 区间 CI ", _F("lo", code), "–", _F("hi", code), ")")
 
 
 def _weak_parts(stage: int) -> Parts:
@@ -158,7 +160,7 @@ def _render(parts: Parts, **values: Any) -> str:
 def _ci(lo: float, hi: float, conf: float, code: str) -> str:
     if not conf > 0 or not np.isfinite(lo):
         return ""
-    return _render(_ci_parts(code), conf=conf, lo=lo, hi=hi)
+    return " " + _render(_ci_parts(code), conf=conf, lo=lo, hi=hi)
 
 
 def _weak_text(stage: int, value: float, bench: float, lo: float, hi: float, conf: float) -> str:
@@ -482,7 +484,8 @@ def native_columns(args: Mapping[str, str], refs: Mapping[str, str]) -> dict[str
     * ``state`` — one digit per stage (:data:`_STAGE_NAMES`): 0 ok, 1 weak, 2 below but may
       be chance, 3 too little data (``"01300"``);
     * ``stage`` — the stage the text is about (the first 1, else the first 2) — 0 to 4;
-    * ``ci`` — that stage's interval text (blank for impressions or confidence 0).
+    * ``ci`` — that stage's interval text (blank for impressions or confidence 0), without
+      the space before it: a client keeps a cached text's leading space only sometimes.
 
     Excel 2010+, WPS and LibreOffice compute them: no ``LET``, no dynamic arrays.
 
@@ -543,8 +546,9 @@ def native_columns(args: Mapping[str, str], refs: Mapping[str, str]) -> dict[str
     interval = _concat(_ci_parts("@"), {"@": f'IF({k}=2,"0%","0.00%")'}, conf=clip, lo=lo, hi=hi)
     out["ci"] = f'IF({blank},"",IF({k}<1,"",IF(OR({clip}<=0,{n}<=0),"",{interval})))'
     value = [i_, *rates[1:]]
-    weak = _pick(k, [_concat(_weak_parts(s), v=value[s], b=b[s], ci=ci) for s in range(5)])
-    unsure = _pick(k, [_concat(_unsure_parts(s), v=value[s], b=b[s], ci=ci) for s in range(1, 5)], 1)
+    spaced = f'IF({ci}="",""," "&{ci})'
+    weak = _pick(k, [_concat(_weak_parts(s), v=value[s], b=b[s], ci=spaced) for s in range(5)])
+    unsure = _pick(k, [_concat(_unsure_parts(s), v=value[s], b=b[s], ci=spaced) for s in range(1, 5)], 1)
     lacking = (
         f'IF(ISNUMBER(FIND("3",MID({st},{k}+2,5))),IF(MID({st},2,1)="3",'
         + _concat(_lacking_parts(True), have=i_, need=min_i)
