@@ -29,6 +29,14 @@ enough data (impressions: rows with ``min_impressions``; at least 10 such rows; 
 passes it), else the built-in fallback :data:`FALLBACK` (200 impressions, CTR 1 %, bounce
 60 %, inquiry rate 3 %, conversion 1 %).  Type Data Manager's peer average (同行平均) into
 ``cfg_bench_*`` to compare with peers instead.
+
+**Native twin.**  :func:`native_columns` writes the same rule as spreadsheet formulas (the
+Funnel sheet's diagnosis, so a setting change costs Excel no Python call per row), built from
+this module's texts and thresholds.  So that both write the same characters, the numbers in
+the texts are written as ``TEXT`` writes them (:func:`storeops_xl.xltext.xl_text`: counts as
+whole numbers, rates as ``0.00%``, bounce as ``0%``, rounded half away from zero), a "sure"
+gap is the Wilson test without the interval (:func:`._stats.beyond`) and the rates are the
+plain ratios (not rounded counts).
 """
 
 from __future__ import annotations
