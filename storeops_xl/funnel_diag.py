@@ -104,8 +104,15 @@ def _ci_parts(code: str) -> Parts:
 
 def _weak_parts(stage: int) -> Parts:
     v, b, ci = _F("v", _CODES[stage]), _F("b", _CODES[stage]), _F("ci")
-    if stage == 0:
-        return ("曝光太少 few impressions ", v, ", 不到基准 ", b, " 的一半 / under half the benchmark: " + _ADVICE[0])
+    if stage == 0:  # no interval for a count: the field stays empty (same shape as the rates' texts)
+        return (
+            "曝光太少 few impressions ",
+            v,
+            ", 不到基准 ",
+            b,
+            ci,
+            " 的一半 / under half the benchmark: " + _ADVICE[0],
+        )
     head = (
         "",
         "点击率低 low CTR ",
@@ -472,6 +479,26 @@ def _concat(parts: Parts, code_of: Mapping[str, str] | None = None, **exprs: str
     return "&".join(out)
 
 
+def _concat_pick(k: str, texts: list[Parts], exprs: list[Mapping[str, str]], first: int = 0) -> str:
+    """One of ``texts`` (the one numbered ``k``, from ``first``) as a native formula: texts of
+    the same shape are picked part by part, so each number goes through ``TEXT`` once."""
+    out = []
+    for j, part in enumerate(texts[0]):
+        here = [t[j] for t in texts]
+        if isinstance(part, str):
+            quoted = ['"' + str(h).replace('"', '""') + '"' for h in here]
+            out.append(quoted[0] if len(set(quoted)) == 1 else _pick(k, quoted, first))
+            continue
+        values = [e[h.name] for e, h in zip(exprs, here) if isinstance(h, _F)]
+        value = values[0] if len(set(values)) == 1 else _pick(k, values, first)
+        codes = [f'"{h.code}"' for h in here if isinstance(h, _F)]
+        if not part.code:
+            out.append(value)
+        else:
+            out.append(f"TEXT({value},{codes[0] if len(set(codes)) == 1 else _pick(k, codes, first)})")
+    return "&".join(out)
+
+
 def _pick(k: str, options: list[str], first: int = 0) -> str:
     """``IF(k=first,options[0],IF(k=first+1,…,options[-1]))``."""
     text = options[-1]
@@ -524,7 +551,7 @@ def native_columns(args: Mapping[str, str], refs: Mapping[str, str]) -> dict[str
     z, st, k, ci = (refs[h] for h in NATIVE_HELPERS)
     clip = clip_confidence_native(conf)
     rates = ["", f"{c_}/{i_}", f"(--{bnc})", f"{q_}/{v_}", f"(--{orders})/{v_}"]
-    p = [""] + [f"MIN(1,MAX(0,{r}))" for r in rates[1:]]
+    p = [""] + [f"MIN(1,{r})" for r in rates[1:]]  # rates are never negative (a negative count is an error)
     over = ["", i_, v_, v_, v_]
 
     def judged(s: str | int) -> str:
@@ -555,14 +582,18 @@ def native_columns(args: Mapping[str, str], refs: Mapping[str, str]) -> dict[str
     out["ci"] = f'IF({blank},"",IF({k}<1,"",IF(OR({clip}<=0,{n}<=0),"",{interval})))'
     value = [i_, *rates[1:]]
     spaced = f'IF({ci}="",""," "&{ci})'
-    weak = _pick(k, [_concat(_weak_parts(s), v=value[s], b=b[s], ci=spaced) for s in range(5)])
-    unsure = _pick(k, [_concat(_unsure_parts(s), v=value[s], b=b[s], ci=spaced) for s in range(1, 5)], 1)
+    per_stage = [{"v": value[s], "b": b[s], "ci": spaced} for s in range(5)]
+    weak = _concat_pick(k, [_weak_parts(s) for s in range(5)], per_stage)
+    unsure = _concat_pick(k, [_unsure_parts(s) for s in range(1, 5)], per_stage[1:], 1)
+    by_visitors = f'--(MID({st},2,1)<>"3")'  # 0: impressions, 1: visitors
     lacking = (
-        f'IF(ISNUMBER(FIND("3",MID({st},{k}+2,5))),IF(MID({st},2,1)="3",'
-        + _concat(_lacking_parts(True), have=i_, need=min_i)
-        + ","
-        + _concat(_lacking_parts(False), have=num0("visitors"), need=min_v)
-        + '),"")'
+        f'IF(ISNUMBER(FIND("3",MID({st},{k}+2,5))),'
+        + _concat_pick(
+            by_visitors,
+            [_lacking_parts(True), _lacking_parts(False)],
+            [{"have": i_, "need": min_i}, {"have": num0("visitors"), "need": min_v}],
+        )
+        + ',"")'
     )
     little_i = _concat(_LITTLE_IMPRESSIONS, imp=i_, min_i=min_i)
     little_v = _concat(_LITTLE_VISITORS, vis=num0("visitors"), min_v=min_v)

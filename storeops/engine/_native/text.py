@@ -145,15 +145,22 @@ def TEXT(ctx, x, fmt):
             v = v if num is None else num
         return format_value(v, to_text1(f))
 
-    if is_vec(fmt):
-        fo = as_object(fmt, ctx.n)
-        xo = as_object(x, ctx.n) if is_vec(x) else [x] * ctx.n
-        return np.array([one(v, f) for v, f in zip(xo, fo)], dtype=object)
-    if isinstance(fmt, XLErr):
+    if not is_vec(fmt) and not is_vec(x):
+        return one(x, fmt)
+    if not is_vec(fmt) and isinstance(fmt, XLErr):
         return fmt
-    if is_vec(x):
-        return np.array([one(v, fmt) for v in as_object(x, ctx.n)], dtype=object)
-    return one(x, fmt)
+    xo = as_object(x, ctx.n) if is_vec(x) else [x] * ctx.n
+    fo = as_object(fmt, ctx.n) if is_vec(fmt) else [fmt] * ctx.n
+    out = np.empty(ctx.n, dtype=object)
+    seen: dict[tuple[Any, ...], Any] = {}  # a column repeats its values: format each once
+    for i, (v, f) in enumerate(zip(xo, fo)):
+        key = (type(v), v, f) if not isinstance(v, XLErr) and not isinstance(f, XLErr) else None
+        if key is None or (got := seen.get(key, seen)) is seen:
+            got = one(v, f)
+            if key is not None:
+                seen[key] = got
+        out[i] = got
+    return out
 
 
 def _find(needle: str, within: str, start: float) -> Any:
