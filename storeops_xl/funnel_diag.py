@@ -41,7 +41,7 @@ plain ratios (not rounded counts).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -479,7 +479,7 @@ def _concat(parts: Parts, code_of: Mapping[str, str] | None = None, **exprs: str
     return "&".join(out)
 
 
-def _concat_pick(k: str, texts: list[Parts], exprs: list[Mapping[str, str]], first: int = 0) -> str:
+def _concat_pick(k: str, texts: Sequence[Parts], exprs: Sequence[Mapping[str, str]], first: int = 0) -> str:
     """One of ``texts`` (the one numbered ``k``, from ``first``) as a native formula: texts of
     the same shape are picked part by part, so each number goes through ``TEXT`` once."""
     out = []
