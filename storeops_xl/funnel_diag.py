@@ -29,20 +29,42 @@ enough data (impressions: rows with ``min_impressions``; at least 10 such rows; 
 passes it), else the built-in fallback :data:`FALLBACK` (200 impressions, CTR 1 %, bounce
 60 %, inquiry rate 3 %, conversion 1 %).  Type Data Manager's peer average (同行平均) into
 ``cfg_bench_*`` to compare with peers instead.
+
+**Native twin.**  :func:`native_columns` writes the same rule as spreadsheet formulas (the
+Funnel sheet's diagnosis, so a setting change costs Excel no Python call per row), built from
+this module's texts and thresholds.  So that both write the same characters, the numbers in
+the texts are written as ``TEXT`` writes them (:func:`storeops_xl.xltext.xl_text`: counts as
+whole numbers, rates as ``0.00%``, bounce as ``0%``, rounded half away from zero), a "sure"
+gap is the Wilson test without the interval (:func:`._stats.beyond`) and the rates are the
+plain ratios (not rounded counts).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from . import _columns as C
 from ._coerce import broadcast, finish, restore
 from ._spec import excel
-from ._stats import MIN_ROWS, sampled_median, wilson, z_score
+from ._stats import (
+    MIN_ROWS,
+    beyond,
+    beyond_native,
+    clip_confidence,
+    clip_confidence_native,
+    sampled_median,
+    wilson_native,
+    wilson_p,
+    z_native,
+    z_score,
+)
+from .settings import DEFAULTS
+from .xltext import xl_text
 
-__all__ = ["FALLBACK", "benchmark", "funnel_diag"]
+__all__ = ["FALLBACK", "NATIVE_HELPERS", "benchmark", "funnel_diag", "native_columns"]
 
 #: Benchmarks when neither a setting nor enough rows for a shop median are there.
 FALLBACK = {"impressions": 200.0, "ctr": 0.01, "bounce": 0.6, "inquiry_rate": 0.03, "conversion": 0.01}
@@ -57,29 +79,108 @@ _ADVICE = (
     "提升客服专业度、价格、回复速度 / improve service, price and reply speed",
 )
 _STAGE_NAMES = ("曝光 impressions", "点击率 CTR", "跳失率 bounce", "询盘率 inquiry rate", "转化率 conversion")
-# stage states
+# stage states (the digits of the native twin's state text, one per stage)
 _OK_STATE, _WEAK, _UNSURE, _NO_DATA = 0, 1, 2, 3
+#: how each stage's value and benchmark are written (``TEXT`` codes, :mod:`.xltext`)
+_CODES = ("0", "0.00%", "0%", "0.00%", "0.00%")
 
 
-def _ci(lo: float, hi: float, conf: float, pct: str) -> str:
+class _F(NamedTuple):
+    """A number in a text: the value called ``name``, written with ``TEXT`` code ``code``
+    (``code`` "" for a value that is already text)."""
+
+    name: str
+    code: str = ""
+
+
+Parts = tuple["str | _F", ...]
+
+
+def _ci_parts(code: str) -> Parts:
+    """The interval, written after a space (the space is not part of it: LibreOffice drops a
+    cached text's leading space, so the twin's helper cell holds the text without it)."""
+    return ("(", _F("conf", "0%"), " 区间 CI ", _F("lo", code), "–", _F("hi", code), ")")
+
+
+def _weak_parts(stage: int) -> Parts:
+    v, b, ci = _F("v", _CODES[stage]), _F("b", _CODES[stage]), _F("ci")
+    if stage == 0:  # no interval for a count: the field stays empty (same shape as the rates' texts)
+        return (
+            "曝光太少 few impressions ",
+            v,
+            ", 不到基准 ",
+            b,
+            ci,
+            " 的一半 / under half the benchmark: " + _ADVICE[0],
+        )
+    head = (
+        "",
+        "点击率低 low CTR ",
+        "跳失率高 high bounce ",
+        "询盘率低 low inquiry rate ",
+        "有询盘没成交 inquiries without orders, conversion ",
+    )
+    return (head[stage], v, " > " if stage == 2 else " < ", b, ci, ": " + _ADVICE[stage])
+
+
+_HEAD = "数据太少 too little data: "
+_LITTLE_IMPRESSIONS: Parts = (
+    _HEAD + "曝光 ",
+    _F("imp", "0"),
+    " < ",
+    _F("min_i", "0"),
+    " impressions, 先不判断点击率 / wait before judging CTR",
+)
+_LITTLE_VISITORS: Parts = (
+    _HEAD + "访客 ",
+    _F("vis", "0"),
+    " < ",
+    _F("min_v", "0"),
+    " visitors, 先不判断跳失率和询盘率 / wait before judging bounce and inquiries",
+)
+
+
+def _unsure_parts(stage: int) -> Parts:
+    code = _CODES[stage]
+    side = " > " if stage == 2 else " < "
+    return (
+        _HEAD + _STAGE_NAMES[stage] + " ",
+        _F("v", code),
+        side,
+        _F("b", code),
+        " 但可能是偶然 but may be chance",
+        _F("ci"),
+        "; 等更多数据 / wait for more data",
+    )
+
+
+def _lacking_parts(by_impressions: bool) -> Parts:
+    what, unit = ("曝光", "impressions") if by_impressions else ("访客", "visitors")
+    return (
+        f"; 后面环节数据太少 too little data for the later stages ({what} ",
+        _F("have", "0"),
+        " < ",
+        _F("need", "0"),
+        f" {unit})",
+    )
+
+
+def _render(parts: Parts, **values: Any) -> str:
+    """The text of ``parts`` with the values filled in (numbers as ``TEXT`` writes them)."""
+    return "".join(
+        p if isinstance(p, str) else (values[p.name] if not p.code else xl_text(values[p.name], p.code)) for p in parts
+    )
+
+
+def _ci(lo: float, hi: float, conf: float, code: str) -> str:
     if not conf > 0 or not np.isfinite(lo):
         return ""
-    return f" ({conf:.0%} 区间 CI {lo:{pct}}–{hi:{pct}})"
+    return " " + _render(_ci_parts(code), conf=conf, lo=lo, hi=hi)
 
 
 def _weak_text(stage: int, value: float, bench: float, lo: float, hi: float, conf: float) -> str:
-    if stage == 0:
-        return f"曝光太少 few impressions {value:g}, 不到基准 {bench:g} 的一半 / under half the benchmark: {_ADVICE[0]}"
-    if stage == 1:
-        return f"点击率低 low CTR {value:.2%} < {bench:.2%}{_ci(lo, hi, conf, '.2%')}: {_ADVICE[1]}"
-    if stage == 2:
-        return f"跳失率高 high bounce {value:.0%} > {bench:.0%}{_ci(lo, hi, conf, '.0%')}: {_ADVICE[2]}"
-    if stage == 3:
-        return f"询盘率低 low inquiry rate {value:.2%} < {bench:.2%}{_ci(lo, hi, conf, '.2%')}: {_ADVICE[3]}"
-    return (
-        f"有询盘没成交 inquiries without orders, conversion {value:.2%} < {bench:.2%}{_ci(lo, hi, conf, '.2%')}: "
-        f"{_ADVICE[4]}"
-    )
+    ci = _ci(lo, hi, conf, _CODES[stage]) if stage else ""
+    return _render(_weak_parts(stage), v=value, b=bench, ci=ci)
 
 
 def _little_text(
@@ -95,27 +196,15 @@ def _little_text(
     min_i: float,
     min_v: float,
 ) -> str:
-    head = "数据太少 too little data: "
     if why == 1:
-        return head + f"曝光 {impressions:g} < {min_i:g} impressions, 先不判断点击率 / wait before judging CTR"
+        return _render(_LITTLE_IMPRESSIONS, imp=impressions, min_i=min_i)
     if why == 2:
-        return (
-            head
-            + f"访客 {visitors:g} < {min_v:g} visitors, 先不判断跳失率和询盘率 / wait before judging bounce and inquiries"
-        )
-    name = _STAGE_NAMES[stage]
-    fmt = ".0%" if stage == 2 else ".2%"
-    side = ">" if stage == 2 else "<"
-    return (
-        head + f"{name} {value:{fmt}} {side} {bench:{fmt}} 但可能是偶然 but may be chance"
-        f"{_ci(lo, hi, conf, fmt)}; 等更多数据 / wait for more data"
-    )
+        return _render(_LITTLE_VISITORS, vis=visitors, min_v=min_v)
+    return _render(_unsure_parts(stage), v=value, b=bench, ci=_ci(lo, hi, conf, _CODES[stage]))
 
 
 def _lacking_text(by_impressions: bool, have: float, need: float) -> str:
-    what = "曝光" if by_impressions else "访客"
-    unit = "impressions" if by_impressions else "visitors"
-    return f"; 后面环节数据太少 too little data for the later stages ({what} {have:g} < {need:g} {unit})"
+    return _render(_lacking_parts(by_impressions), have=have, need=need)
 
 
 def _benches(bench_cols: list[Any], measures: np.ndarray, samples: np.ndarray, mins: np.ndarray) -> np.ndarray:
@@ -238,14 +327,12 @@ def funnel_diag(
     samples = np.vstack([imp, imp, vis, vis, vis])
     mins = np.vstack([min_i, min_i, min_v, min_v, min_v])
     bench = _benches(bench_cols, measures, samples, mins)
-    # Wilson intervals of the rates (bounce: bounced visits = bounce × visitors)
-    lo = np.full((5, n), np.nan)
-    hi = np.full((5, n), np.nan)
-    with np.errstate(over="ignore", invalid="ignore"):  # hostile huge counts give inf, not a warning
-        bounced = bnc * vis
-        for s, (k, m) in enumerate(((None, None), (clk, imp), (bounced, vis), (inq, vis), (ocol.values, vis))):
-            if k is not None and m is not None:
-                lo[s], hi[s] = wilson(np.round(np.nan_to_num(k)), m, z)
+    # the rates judged (clipped to 0–1) and what they are measured over; Wilson intervals
+    with np.errstate(invalid="ignore"):
+        rates = np.clip(measures, 0.0, 1.0)
+    over = np.vstack([np.full(n, np.nan), imp, vis, vis, vis])
+    lo, hi = wilson_p(rates, over, np.broadcast_to(z, (5, n)))
+    with np.errstate(invalid="ignore"):
         state = np.full((5, n), _OK_STATE)
         state[0] = np.where(imp < bench[0] * _FEW, _WEAK, _OK_STATE)
     enough = samples >= mins
@@ -253,8 +340,7 @@ def funnel_diag(
     for s in (1, 2, 3, 4):
         has = np.isfinite(measures[s])
         below = measures[s] > bench[s] if s == 2 else measures[s] < bench[s]
-        sure = (lo[s] > bench[s]) if s == 2 else (hi[s] < bench[s])
-        sure = sure | (z == 0)
+        sure = beyond(rates[s], over[s], z, bench[s], above=s == 2)
         st = np.where(below & sure, _WEAK, np.where(below, _UNSURE, _OK_STATE))
         if s == 4:  # conversion: only judged with inquiries and given orders
             state[s] = np.where(has & enough[s], st, _OK_STATE)
@@ -269,7 +355,7 @@ def funnel_diag(
     no_data = state == _NO_DATA
     out = np.empty(n, dtype=object)
     out[:] = _OK
-    conf = np.clip(np.nan_to_num(cfcol.values), 0, 0.9999)
+    conf = clip_confidence(cfcol.values)
 
     def at(rows: np.ndarray, st: np.ndarray) -> tuple[np.ndarray, ...]:
         """The text arguments of stage ``st`` for ``rows``: stage, value, benchmark, interval, confidence."""
@@ -363,3 +449,156 @@ def benchmark(values: Any, sample: Any = None, min_sample: Any = None, fixed: An
     low = 1.0 if np.isnan(mcol.values[0]) else float(mcol.values[0])
     med = sampled_median(vals, samp[: len(vals)], low, MIN_ROWS)
     return None if np.isnan(med) else med
+
+
+# --------------------------------------------------------------------------- native twin
+#: the helper columns of the native twin (``native_columns``), in table order
+NATIVE_HELPERS = ("z", "state", "stage", "ci")
+_SETTING_OF = {
+    "min_impressions": "cfg_min_impressions",
+    "min_visitors": "cfg_min_visitors",
+    "confidence": "cfg_confidence",
+}
+
+
+def _lit(x: float) -> str:
+    return f"{x:.15g}"
+
+
+def _concat(parts: Parts, code_of: Mapping[str, str] | None = None, **exprs: str) -> str:
+    """``parts`` as a native text formula: literals quoted, numbers through ``TEXT``."""
+    out = []
+    for p in parts:
+        if isinstance(p, str):
+            out.append('"' + p.replace('"', '""') + '"')
+        elif not p.code:
+            out.append(exprs[p.name])
+        else:
+            code = (code_of or {}).get(p.code, f'"{p.code}"')
+            out.append(f"TEXT({exprs[p.name]},{code})")
+    return "&".join(out)
+
+
+def _concat_pick(k: str, texts: Sequence[Parts], exprs: Sequence[Mapping[str, str]], first: int = 0) -> str:
+    """One of ``texts`` (the one numbered ``k``, from ``first``) as a native formula: texts of
+    the same shape are picked part by part, so each number goes through ``TEXT`` once."""
+    out = []
+    for j, part in enumerate(texts[0]):
+        here = [t[j] for t in texts]
+        if isinstance(part, str):
+            quoted = ['"' + str(h).replace('"', '""') + '"' for h in here]
+            out.append(quoted[0] if len(set(quoted)) == 1 else _pick(k, quoted, first))
+            continue
+        values = [e[h.name] for e, h in zip(exprs, here) if isinstance(h, _F)]
+        value = values[0] if len(set(values)) == 1 else _pick(k, values, first)
+        codes = [f'"{h.code}"' for h in here if isinstance(h, _F)]
+        if not part.code:
+            out.append(value)
+        else:
+            out.append(f"TEXT({value},{codes[0] if len(set(codes)) == 1 else _pick(k, codes, first)})")
+    return "&".join(out)
+
+
+def _pick(k: str, options: list[str], first: int = 0) -> str:
+    """``IF(k=first,options[0],IF(k=first+1,…,options[-1]))``."""
+    text = options[-1]
+    for i in range(len(options) - 2, -1, -1):
+        text = f"IF({k}={first + i},{options[i]},{text})"
+    return text
+
+
+def native_columns(args: Mapping[str, str], refs: Mapping[str, str]) -> dict[str, str]:
+    """The native twin of ``FUNNEL_DIAG``: one formula per helper column and the diagnosis.
+
+    ``args`` maps parameter names to the argument texts of one row (cell references, defined
+    names; a missing or ``""`` argument is blank); ``refs`` maps :data:`NATIVE_HELPERS` to the
+    cells holding them in the same row.  Every text, threshold and benchmark comes from this
+    module's constants, so a change reaches ``FUNNEL_DIAG`` and its twin at once.  Helpers:
+
+    * ``z`` — the normal quantile of the confidence (``NORM.S.INV``);
+    * ``state`` — one digit per stage (:data:`_STAGE_NAMES`): 0 ok, 1 weak, 2 below but may
+      be chance, 3 too little data (``"01300"``);
+    * ``stage`` — the stage the text is about (the first 1, else the first 2) — 0 to 4;
+    * ``ci`` — that stage's interval text (blank for impressions or confidence 0), without
+      the space before it: a client keeps a cached text's leading space only sometimes.
+
+    Excel 2010+, WPS and LibreOffice compute them: no ``LET``, no dynamic arrays.
+
+    >>> cols = native_columns({"impressions": "A2", "clicks": "B2", "visitors": "C2", "inquiries": "D2"},
+    ...                       {"z": "P2", "state": "Q2", "stage": "R2", "ci": "S2"})
+    >>> cols["stage"]
+    'IF(A2="","",IFERROR(FIND("1",Q2),IFERROR(FIND("2",Q2),1))-1)'
+    >>> sorted(cols), max(len(f) for f in cols.values()) < 8192
+    (['ci', 'diagnosis', 'stage', 'state', 'z'], True)
+    """
+
+    def arg(p: str) -> str:
+        return args.get(p, "").strip() or '""'
+
+    def given(p: str) -> bool:
+        return arg(p) != '""'
+
+    def num0(p: str) -> str:  # blank → 0 (the core's nan_to_num)
+        return f'IF({arg(p)}="",0,--{arg(p)})' if given(p) else "0"
+
+    def setting(p: str, default: float) -> str:
+        return f'IF({arg(p)}="",{_lit(default)},--{arg(p)})' if given(p) else _lit(default)
+
+    imp, vis, bnc, orders = arg("impressions"), arg("visitors"), arg("bounce"), arg("orders")
+    i_, v_, c_, q_ = f"(--{imp})", f"(--{vis})", num0("clicks"), num0("inquiries")
+    b = [setting(f"bench_{k}", FALLBACK[k]) for k in FALLBACK]
+    min_i, min_v, conf = (setting(p, float(DEFAULTS[c])) for p, c in _SETTING_OF.items())
+    z, st, k, ci = (refs[h] for h in NATIVE_HELPERS)
+    clip = clip_confidence_native(conf)
+    rates = ["", f"{c_}/{i_}", f"(--{bnc})", f"{q_}/{v_}", f"(--{orders})/{v_}"]
+    p = [""] + [f"MIN(1,{r})" for r in rates[1:]]  # rates are never negative (a negative count is an error)
+    over = ["", i_, v_, v_, v_]
+
+    def judged(s: str | int) -> str:
+        s = int(s)
+        side = ">" if s == 2 else "<"
+        sure = beyond_native(p[s], over[s], z, b[s], above=s == 2)
+        return f'IF({rates[s]}{side}{b[s]},IF({sure},"1","2"),"0")'
+
+    digits = [
+        f'IF({i_}<{b[0]}*{_lit(_FEW)},"1","0")',
+        f'IF({i_}>0,IF({i_}>={min_i},{judged(1)},"3"),"3")',
+        f'IF({bnc}="","0",IF({vis}="","3",IF({v_}>={min_v},{judged(2)},"3")))' if given("bounce") else '"0"',
+        f'IF({vis}="","3",IF({v_}>0,IF({v_}>={min_v},{judged(3)},"3"),"3"))',
+        f'IF(OR({vis}="",{orders}=""),"0",IF(AND({v_}>0,{q_}>0,{v_}>={min_v}),{judged(4)},"0"))'
+        if given("orders")
+        else '"0"',
+    ]
+    blank = f'{imp}=""'
+    out = {
+        "z": f'IF({blank},"",{z_native(clip)})',
+        "state": f'IF({blank},"",' + "&".join(digits) + ")",
+        "stage": f'IF({blank},"",IFERROR(FIND("1",{st}),IFERROR(FIND("2",{st}),1))-1)',
+    }
+    rate = "(" + _pick(k, [p[1], p[2] if given("bounce") else "0", p[3], p[4] if given("orders") else "0"], 1) + ")"
+    n = f"IF({k}=1,{i_},{v_})"
+    lo, hi = (wilson_native(rate, f"({n})", z, high) for high in (False, True))
+    interval = _concat(_ci_parts("@"), {"@": f'IF({k}=2,"0%","0.00%")'}, conf=clip, lo=lo, hi=hi)
+    out["ci"] = f'IF({blank},"",IF({k}<1,"",IF(OR({clip}<=0,{n}<=0),"",{interval})))'
+    value = [i_, *rates[1:]]
+    spaced = f'IF({ci}="",""," "&{ci})'
+    per_stage = [{"v": value[s], "b": b[s], "ci": spaced} for s in range(5)]
+    weak = _concat_pick(k, [_weak_parts(s) for s in range(5)], per_stage)
+    unsure = _concat_pick(k, [_unsure_parts(s) for s in range(1, 5)], per_stage[1:], 1)
+    by_visitors = f'--(MID({st},2,1)<>"3")'  # 0: impressions, 1: visitors
+    lacking = (
+        f'IF(ISNUMBER(FIND("3",MID({st},{k}+2,5))),'
+        + _concat_pick(
+            by_visitors,
+            [_lacking_parts(True), _lacking_parts(False)],
+            [{"have": i_, "need": min_i}, {"have": num0("visitors"), "need": min_v}],
+        )
+        + ',"")'
+    )
+    little_i = _concat(_LITTLE_IMPRESSIONS, imp=i_, min_i=min_i)
+    little_v = _concat(_LITTLE_VISITORS, vis=num0("visitors"), min_v=min_v)
+    out["diagnosis"] = (
+        f'IF({blank},"",IF(ISNUMBER(FIND("1",{st})),{weak}&{lacking},IF(MID({st},2,1)="3",{little_i},'
+        f'IF(ISNUMBER(FIND("2",{st})),{unsure},IF(ISNUMBER(FIND("3",{st})),{little_v},"{_OK}")))))'
+    )
+    return out

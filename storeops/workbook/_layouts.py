@@ -14,6 +14,11 @@ it); :mod:`storeops.workbook.migrate` compares a file with the entry of its vers
   样品单, 付款订单, 订单额 and 上周类别 became formulas over the log (older files' typed totals
   become dated opening entries, :mod:`storeops.workbook.opening`), and it gained 目标设定日,
   目标期限 and 买家ID.
+* 5 — issue 9: 漏斗 Funnel's diagnosis became ``FUNNEL_DIAG``'s native twin, computed by four
+  hidden formula columns added at ``tblFunnel``'s right end (诊断z … 诊断区间).  The input columns
+  are version 4's; the version changes because a version-4 file's diagnosis is the Python
+  function (its ``.xlsx`` edition holds it as values the new schema no longer recomputes), so
+  ``storeops migrate`` builds it again with the native twin.
 """
 
 LAYOUTS: dict[int, dict[str, tuple[str, ...]]] = {
@@ -486,3 +491,4 @@ LAYOUTS[4] = {
         "备注 Note",
     ),
 }
+LAYOUTS[5] = dict(LAYOUTS[4])  # formula columns only (tblFunnel's native diagnosis)

@@ -118,7 +118,8 @@ def _rebuild(version: int) -> Callable[[Package, str], str]:
     submitted since the last working day, and the Settings cell ``cfg_last_workday``.  3 → 4:
     issue 11's dated order log (订单 Orders): Follow-up's typed 样品单/付款订单/订单额 become dated
     opening entries on Orders (:mod:`.opening`) for the buyer's 买家ID (kept, else given by
-    :func:`storeops.buyer_ids.assign_ids`).  Inserting columns would shift every
+    :func:`storeops.buyer_ids.assign_ids`).  4 → 5: issue 9's native ``FUNNEL_DIAG`` twin (漏斗
+    Funnel's diagnosis and its four hidden helper columns; no input column changed).  Inserting columns would shift every
     formula, validation and format of those sheets, so the workbook is built again by this
     version's builder, in its edition, around everything it holds: each table's rows (every
     input column, by header), the settings, PK weights and summary inputs, the rows a user
@@ -191,6 +192,7 @@ MIGRATIONS: dict[int, Callable[[Package, str], dict[str, bytes] | str]] = {
     1: _rebuild(1),
     2: _rebuild(2),
     3: _rebuild(3),
+    4: _rebuild(4),
 }
 
 

@@ -27,6 +27,7 @@ from typing import Literal
 
 from storeops_xl import followup
 from storeops_xl.followup import REPLY_RULES
+from storeops_xl.funnel_diag import NATIVE_HELPERS, native_columns
 from storeops_xl.goals import GOAL_STATES
 from storeops_xl.orders import CURRENCIES, KINDS, PAID, SAMPLE, STATUSES
 
@@ -41,8 +42,10 @@ from . import dated as D
 #: order log (订单 Orders, ``tblOrders``, finding the buyer by tblFollow's ``buyer_id``);
 #: Follow-up's sample/paid orders and order USD are computed from it (typed totals of older files
 #: become dated opening entries, :mod:`storeops.workbook.opening`), goal dates and reply columns
-#: added (issue 11).
-SCHEMA_VERSION = 4
+#: added (issue 11).  5: tblFunnel's diagnosis is FUNNEL_DIAG's native twin, with four hidden
+#: helper columns at the table's right end (issue 9; input columns unchanged, older files are
+#: rebuilt by ``storeops migrate`` so their diagnosis is native too).
+SCHEMA_VERSION = 5
 
 Fmt = Literal["text", "int", "number", "money", "cny", "percent", "date", "datetime", "hours", "bool", "score"]
 Kind = Literal["input", "formula"]
@@ -518,6 +521,32 @@ HOT_PRODUCTS = T(
     anchor_row=6,
 )
 
+#: FUNNEL_DIAG over a funnel row, as a native formula (so a settings change costs Excel no
+#: Python call per row): the diagnosis and its hidden helpers, built by the core from the
+#: same texts and thresholds as FUNNEL_DIAG (storeops_xl.funnel_diag.native_columns)
+_FUNNEL_TWIN = native_columns(
+    {
+        "impressions": "{impressions}",
+        "clicks": "{clicks}",
+        "visitors": "{visitors}",
+        "inquiries": "{inquiries}",
+        "orders": "{orders}",
+        "bounce": "{bounce_rate}",
+        **{f"bench_{k}": f"funnel_bench_{k}" for k in ("impressions", "ctr", "bounce", "inquiry_rate", "conversion")},
+        "min_impressions": "cfg_min_impressions",
+        "min_visitors": "cfg_min_visitors",
+        "confidence": "cfg_confidence",
+    },
+    {h: f"{{diag_{h}}}" for h in NATIVE_HELPERS},
+)
+_FUNNEL_TWIN_FORMATS: tuple[Fmt, ...] = ("number", "text", "int", "text")
+_FUNNEL_TWIN_HEADERS = (
+    "诊断z Diagnosis z",
+    "诊断状态 Diagnosis state",
+    "诊断环节 Diagnosis stage",
+    "诊断区间 Diagnosis CI",
+)
+
 FUNNEL = T(
     "tblFunnel",
     S_FUNNEL,
@@ -555,10 +584,15 @@ FUNNEL = T(
             "诊断 Diagnosis",
             "formula",
             "text",
-            "FUNNEL_DIAG({impressions},{clicks},{visitors},{inquiries},{orders},{bounce_rate},funnel_bench_impressions,funnel_bench_ctr,funnel_bench_bounce,funnel_bench_inquiry_rate,funnel_bench_conversion,cfg_min_impressions,cfg_min_visitors,cfg_confidence)",
+            _FUNNEL_TWIN["diagnosis"],
             width=40,
             help="数据太少时写 数据太少 too little data (cfg_min_impressions, cfg_min_visitors); 基准 = 本店中位数 "
             "或 cfg_bench_* / says too little data below the minimum sample; benchmarks = the shop's median or cfg_bench_*",
+        ),
+        # --- FUNNEL_DIAG's native twin (issue 9): its helper columns, hidden, at the right end
+        *(
+            Col(f"diag_{h}", header, "formula", fmt, _FUNNEL_TWIN[h], width=6, hidden=True)
+            for h, header, fmt in zip(NATIVE_HELPERS, _FUNNEL_TWIN_HEADERS, _FUNNEL_TWIN_FORMATS)
         ),
     ),
     anchor_row=6,

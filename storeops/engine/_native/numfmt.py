@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import ROUND_HALF_UP, Decimal
+
+from storeops_xl.xltext import fixed_digits
 
 from .._serial import MAX_SERIAL, to_datetime
 from .._values import VALUE, Unsupported, XLErr
@@ -121,19 +122,9 @@ def _general(sec: list[str], x: float, sign: bool) -> str:
 # --------------------------------------------------------------------------- numbers
 def _digits(x: float, nfrac: int) -> tuple[str, str]:
     """Integer and fraction digits of |x| rounded half away from zero to ``nfrac``
-    places, from Excel's 15 significant digits."""
-    d = Decimal("%.14e" % abs(x)) if x else Decimal(0)
-    q = (
-        d.quantize(Decimal(1).scaleb(-nfrac), rounding=ROUND_HALF_UP)
-        if nfrac
-        else d.quantize(Decimal(1), ROUND_HALF_UP)
-    )
-    s = format(q, "f")
-    if "." in s:
-        i, f = s.split(".")
-    else:
-        i, f = s, ""
-    return i, f.ljust(nfrac, "0")
+    places, from Excel's 15 significant digits (the core's rule: the texts FUNNEL_DIAG
+    writes in Python are the ones its native twin writes with TEXT)."""
+    return fixed_digits(x, nfrac)
 
 
 def _number(sec: list[str], x: float, sign: bool) -> str:

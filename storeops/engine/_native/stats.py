@@ -1,16 +1,17 @@
 """Statistical functions: AVERAGE, COUNT, COUNTA, COUNTBLANK, MIN, MAX, MEDIAN, LARGE,
-SMALL, RANK, RANK.EQ."""
+SMALL, RANK, RANK.EQ, NORM.S.INV."""
 
 from __future__ import annotations
 
 import warnings
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
 
 from .._values import DIV0, NA, NUM, Rng, Unsupported, XLErr, is_vec, merge_errors, with_errors
 from ._agg import Numbers, finish, gather, per_row_matrix
-from ._args import MISSING, native, num_arg, range_arg, single
+from ._args import MISSING, native, num_arg, numeric_fn, range_arg, single
 
 
 def _reduce(ctx, args, fixed_fn, row_fn, counting: bool = False) -> Any:
@@ -155,3 +156,19 @@ def RANK(ctx, x, ref, order=MISSING):
     out = _pick(rank.astype(np.float64), ~np.isin(xa, vals), NA)
     errs = merge_errors(xe, None if err is None else np.array([err], dtype=object))
     return with_errors(out if is_vec(xv) else out[0], errs)
+
+
+def _norm_s_inv(p):
+    """The standard normal quantile (Wichura's AS 241, as LibreOffice and Python compute it);
+    #NUM! outside 0 < p < 1."""
+    a = np.asarray(p, dtype=np.float64)
+    flat = a.reshape(-1)
+    out = np.full(flat.shape, np.nan)
+    ok = (flat > 0) & (flat < 1)
+    levels, inverse = np.unique(flat[ok], return_inverse=True)  # a column holds few levels
+    out[ok] = np.array([NormalDist().inv_cdf(float(x)) for x in levels])[inverse] if len(levels) else []
+    out = out.reshape(a.shape)
+    return out if np.ndim(out) else float(out)
+
+
+NORM_S_INV = native("NORM.S.INV", "NORMSINV")(numeric_fn(_norm_s_inv))

@@ -1,4 +1,4 @@
-"""Text functions: LEN, LEFT, RIGHT, MID, TRIM, UPPER, LOWER, TEXT, CONCAT, CONCATENATE,
+"""Text functions: LEN, LEFT, RIGHT, MID, TRIM, UPPER, LOWER, TEXT, FIND, CONCAT, CONCATENATE,
 VALUE, T.
 
 Values become text as Excel writes them in a formula: numbers with up to 15
@@ -130,27 +130,65 @@ def T(ctx, x):
 
 @native("TEXT")
 def TEXT(ctx, x, fmt):
+    """TEXT(value, format); the format may differ from row to row (``IF(k=2,"0%","0.00%")``)."""
     fmt = single(ctx, fmt)
-    if is_vec(fmt):
-        raise Unsupported("TEXT format that changes from row to row")
-    if isinstance(fmt, XLErr):
-        return fmt
-    fmt = to_text1(fmt)
     x = single(ctx, x)
 
-    def one(v: Any) -> Any:
+    def one(v: Any, f: Any) -> Any:
         if isinstance(v, XLErr):
             return v
+        if isinstance(f, XLErr):
+            return f
         if v is None:
             v = 0.0
         if isinstance(v, str):
-            f = text_to_number(v)
-            v = v if f is None else f
-        return format_value(v, fmt)
+            num = text_to_number(v)
+            v = v if num is None else num
+        return format_value(v, to_text1(f))
 
-    if is_vec(x):
-        return np.array([one(v) for v in as_object(x, ctx.n)], dtype=object)
-    return one(x)
+    if not is_vec(fmt) and not is_vec(x):
+        return one(x, fmt)
+    if not is_vec(fmt) and isinstance(fmt, XLErr):
+        return fmt
+    xo = as_object(x, ctx.n) if is_vec(x) else [x] * ctx.n
+    fo = as_object(fmt, ctx.n) if is_vec(fmt) else [fmt] * ctx.n
+    out = np.empty(ctx.n, dtype=object)
+    seen: dict[tuple[Any, ...], Any] = {}  # a column repeats its values: format each once
+    for i, (v, f) in enumerate(zip(xo, fo)):
+        key = (type(v), v, f) if not isinstance(v, XLErr) and not isinstance(f, XLErr) else None
+        if key is None or (got := seen.get(key, seen)) is seen:
+            got = one(v, f)
+            if key is not None:
+                seen[key] = got
+        out[i] = got
+    return out
+
+
+def _find(needle: str, within: str, start: float) -> Any:
+    """FIND: 1-based position of ``needle`` in ``within`` from ``start``, case-sensitive,
+    counted in UTF-16 code units as Excel does; #VALUE! when absent."""
+    if start < 1:
+        return VALUE
+    units = within.encode("utf-16-le")
+    k = int(start) - 1
+    if 2 * k > len(units):
+        return VALUE
+    i = units.find(needle.encode("utf-16-le"), 2 * k)
+    while i >= 0 and i % 2:  # a match must start on a code unit
+        i = units.find(needle.encode("utf-16-le"), i + 1)
+    return VALUE if i < 0 else float(i // 2 + 1)
+
+
+@native("FIND")
+def FIND(ctx, needle, within, start=1.0):
+    needle = single(ctx, needle)
+    start = 1.0 if start is MISSING else start
+    if is_vec(needle):
+        raise Unsupported("FIND text that changes from row to row")
+    if isinstance(needle, XLErr):
+        return needle
+    text = to_text1(needle)
+    return _numbers(_map(ctx, lambda s, k: _find(text, s, k), within, start))
 
 
 @native("CONCAT", refs=True)
