@@ -24,6 +24,8 @@ from storeops_xl._stats import z_score
 from storeops_xl.funnel_diag import NATIVE_HELPERS, funnel_diag, native_columns
 from storeops_xl.xltext import xl_text
 
+from .test_twins import engine_cells
+
 PARAMS = (
     "impressions",
     "clicks",
@@ -117,14 +119,7 @@ def _same(want, got) -> bool:
 
 
 def _engine(tmp_path, rows) -> list:
-    path = tmp_path / "funnel.xlsx"
-    wb = xlsxwriter.Workbook(str(path))
-    cells = _write(wb.add_worksheet("T"), rows)
-    wb.close()
-    report = recalc(path, today=dt.date(2026, 11, 21), progress=False)
-    assert report.left_to_excel == 0, report.left_examples
-    ws = openpyxl.load_workbook(path, data_only=True)["T"]
-    return [ws[c].value for c in cells]
+    return engine_cells(tmp_path / "funnel.xlsx", lambda ws: _write(ws, rows))
 
 
 def test_twin_formulas_fit_every_client():

@@ -10,20 +10,17 @@ comparison rules are the same (``test_twins._agree``).
 
 from __future__ import annotations
 
-import datetime as dt
-
 import openpyxl
 import pytest
 import xlsxwriter
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from storeops.engine import recalc
 from storeops.workbook import schema
 from storeops.workbook.editions import edition_template, twin_call
 from storeops_xl import FUNCTIONS, pk_score
 
-from .test_twins import _agree, _collector
+from .test_twins import _agree, _collector, engine_cells
 
 K = len(schema.PK_METRICS)
 ERROR = "=1/0"  # an actual whose formula failed (not #N/A: the core reads the text "#N/A" as no data)
@@ -119,14 +116,7 @@ def test_the_pk_table_writes_the_twin_in_both_editions():
 @given(rows=rows)
 def test_pk_twin_equals_core_in_the_engine(rows, tmp_path_factory):
     rows = FIXED + rows
-    path = tmp_path_factory.mktemp("pk") / "pk.xlsx"
-    wb = xlsxwriter.Workbook(str(path))
-    cells = _write(wb.add_worksheet("T"), rows)
-    wb.close()
-    report = recalc(path, today=dt.date(2026, 11, 21), progress=False)
-    assert report.left_to_excel == 0, report.left_examples
-    ws = openpyxl.load_workbook(path, data_only=True)["T"]
-    got = [ws[c].value for c in cells]
+    got = engine_cells(tmp_path_factory.mktemp("pk") / "pk.xlsx", lambda ws: _write(ws, rows))
     bad = [(r, w, g) for r, w, g in zip(rows, _expected(rows), got) if not _agree(w, g)]
     assert not bad, bad[:5]
 

@@ -171,15 +171,20 @@ def _agree(want, got) -> bool:
     return a == b
 
 
-def _engine_values(tmp_path, name, rows) -> list:
-    path = tmp_path / f"twin-{name}.xlsx"
+def engine_cells(path, write) -> list:
+    """Write a sheet "T" with ``write(worksheet) -> cells`` (xlsxwriter), recalculate it with
+    the headless engine (nothing may be left to Excel) and return those cells' values."""
     wb = xlsxwriter.Workbook(str(path))
-    cells = _write_rows(wb.add_worksheet("T"), 0, name, rows)
+    cells = write(wb.add_worksheet("T"))
     wb.close()
     report = recalc(path, today=dt.date(2026, 11, 21), progress=False)
     assert report.left_to_excel == 0, report.left_examples
     ws = openpyxl.load_workbook(path, data_only=True)["T"]
     return [ws[c].value for c in cells]
+
+
+def _engine_values(tmp_path, name, rows) -> list:
+    return engine_cells(tmp_path / f"twin-{name}.xlsx", lambda ws: _write_rows(ws, 0, name, rows))
 
 
 @pytest.mark.parametrize("name", TWINS)
