@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from . import _columns as C
-from ._coerce import broadcast, finish, restore
+from ._coerce import broadcast, finish, is_error, restore
 from ._spec import excel
 from ._words import CJK, STOP, latin_words, zh_words
 from .banned import _matcher, _term_norm, parse_extra_words
@@ -208,8 +208,13 @@ def title_keywords(
     ncol = C.num(n, "count")
     counts = np.where(np.isnan(ncol.values), 4, np.clip(np.nan_to_num(ncol.values), 1, 10)).astype(int)
     extra = parse_extra_words(extra_words)
-    shop = _hashable(C.range_values(shop_keywords))
-    weights = _hashable(C.range_values(shop_weights))
+    # a cell of the keyword export holding an Excel error (#N/A from a lookup) is no keyword:
+    # it is left out with its weight, never suggested as a word
+    shop_cells = C.range_values(shop_keywords)
+    keep = [i for i, v in enumerate(shop_cells) if not is_error(v)]
+    shop = _hashable([shop_cells[i] for i in keep])
+    weight_cells = C.range_values(shop_weights)
+    weights = _hashable([weight_cells[i] for i in keep if i < len(weight_cells)]) if weight_cells else ()
     out = np.empty(len(tcol.values), dtype=object)
     out[:] = None
     typed = (kcol.values != "") & (tcol.values != "")

@@ -149,3 +149,17 @@ def test_wilson_interval_holds_the_rate(k, n, confidence):
     z = NormalDist().inv_cdf(0.5 + confidence / 2)
     lo, hi = wilson(np.array([k], float), np.array([n], float), np.array([z]))
     assert 0 <= lo[0] <= k / n + 1e-12 and k / n - 1e-12 <= hi[0] <= 1
+
+
+@FAST
+@given(
+    st.lists(st.sampled_from(["shoes", "sneakers", "#N/A", "#VALUE!", "#ref!", "walking shoes"]), min_size=1),
+    st.lists(WORDS, min_size=1, max_size=8),
+)
+def test_an_error_cell_in_the_keyword_export_is_never_a_keyword(shop, words):
+    """A lookup's #N/A in the shop's keyword column is no keyword: it is never suggested
+    (it once came back as the guess for a title that matched nothing)."""
+    out = core.title_keywords(" ".join(words), None, shop)
+    guessed = [k for k in out.split("; ") if k] if out else []
+    assert not any(is_error(k) for k in guessed)
+    assert core.title_keywords(False, None, "#N/A") in ("", None)
