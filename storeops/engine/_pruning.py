@@ -174,23 +174,19 @@ class Pruning:
 
     def _criteria_hits(self, run: Run, sheet: str, col: int, nums: set, texts: set) -> np.ndarray:
         """Per row of a column of criteria: whether it may match a cell whose keys are
-        ``nums``/``texts`` (the row-independent part is worked out once per column)."""
+        ``nums``/``texts`` (each distinct criterion is read once per column, by the
+        evaluation's own :class:`~storeops.engine._native.criteria.Criterion`)."""
         key = (sheet, col)
         kinds = self._criteria.get(key)
         if kinds is None:
-            kinds = self._criteria[key] = _criteria_kinds(run.book.col(sheet, col), run.book.max_row.get(sheet, 1))
-        num, numv, blank, text, folded, digit, other = kinds
-        hit = other.copy()
+            kinds = self._criteria[key] = _criteria_kinds(run.book, sheet, col)
+        codes, plain, is_num, numv, is_text, folded = kinds
+        hit = ~plain  # an operator, a wildcard, a boolean, an error: taken to match every cell
         if nums:
-            keys = np.array(sorted(nums), float)
-            hit |= num & np.isin(numv, keys)
-            hit |= digit  # a text that may read as a number
-            if 0.0 in nums:
-                hit |= blank  # a reference to an empty cell means 0
+            hit = hit | (is_num & np.isin(numv, np.array(sorted(nums), float)))
         if texts:
-            idx = np.flatnonzero(text)
-            hit[idx[np.isin(folded, list(texts))]] = True
-        return hit
+            hit = hit | (is_text & np.isin(folded, list(texts)))
+        return hit[codes]
 
     # ------------------------------------------------------------------ what changed
     def evaluated(self, run: Run, g: Group, rows: np.ndarray, values: Any) -> None:
@@ -330,41 +326,27 @@ def _cell_keys(col: Any, rows: np.ndarray) -> tuple[set[float], set[str]]:
     return nums, texts
 
 
-def _criteria_kinds(col: Any, max_row: int) -> tuple:
-    """Per row of a criteria column: a number (and its value), blank (means 0), a plain
-    text (and its case-folded form, in row order of the texts), a text with a digit
-    (may read as a number), anything else (an operator, a wildcard, a boolean, an error:
-    taken to match everything)."""
-    import pandas as pd
+class _Context:
+    """What :func:`~storeops.engine._native.criteria.criteria_codes` needs of an
+    evaluation: its cache (so a criterion read here is not read again when evaluating)."""
 
-    from ._values import ERROR_CODES, type_masks
+    def __init__(self, cache: dict):
+        self.cache = cache
 
-    n = max(max_row + 2, len(col.num))
+
+def _criteria_kinds(book: Any, sheet: str, col: int) -> tuple:
+    """A criteria column as the criteria functions read it: a code per row and, per code,
+    whether it is a plain equality (``Criterion.simple``), with a number (and its value) or
+    a case-folded text.  Rows below the column's stored cells are blanks."""
+    from ._native.criteria import criteria_codes
+
+    column = book.col(sheet, col)
+    n = max(book.max_row.get(sheet, 1) + 2, len(column.num))
     obj = np.full(n, None, dtype=object)
-    obj[: len(col.num)] = col.obj[:n]
-    kinds = type_masks(obj)
-    num, blank, isstr = kinds["num"], kinds["none"], kinds["str"]
-    numv = np.full(n, np.nan)
-    if num.any():
-        numv[num] = obj[num].astype(float)
-        nan = num & np.isnan(numv)
-        blank, num = blank | nan, num & ~nan
-    other = ~(num | blank | isstr)
-    digit = np.zeros(n, bool)
-    text = np.zeros(n, bool)
-    folded = np.empty(0, dtype=object)
-    if isstr.any():
-        idx = np.flatnonzero(isstr)
-        ser = pd.Series(obj[idx], dtype=object)
-        special = (
-            ser.str[:1].isin(["<", ">", "="]).to_numpy()
-            | ser.eq("").to_numpy()
-            | ser.str.contains(r"[*?~]", regex=True).to_numpy(dtype=bool)
-            | ser.str.strip().str.upper().isin(["TRUE", "FALSE", *ERROR_CODES]).to_numpy()
-        )
-        other[idx[special]] = True
-        digit[idx[~special]] = ser[~special].str.contains(r"\d", regex=True).to_numpy(dtype=bool)
-        plain = idx[~special]
-        text[plain] = True
-        folded = ser[~special].str.casefold().to_numpy(dtype=object)
-    return num, numv, blank, text, folded, digit, other
+    obj[: len(column.num)] = column.obj[:n]
+    codes, options, plain = criteria_codes(_Context(book.cache), obj)
+    is_num = np.array([c.kind == "num" for c in options], bool)
+    is_text = np.array([c.kind == "text" for c in options], bool)
+    numv = np.array([c.value if c.kind == "num" else np.nan for c in options], float)
+    folded = np.array([c.value if c.kind == "text" else "" for c in options], dtype=object)
+    return np.asarray(codes), np.asarray(plain, bool), is_num, numv, is_text, folded

@@ -34,6 +34,10 @@ VALUES = st.one_of(
     st.floats(-1e6, 1e6, allow_nan=False, width=32),
     st.sampled_from(["A", "Amy", "询盘 Inquiry", "TM", "RFQ", "成交 Won", "报价 Quoted", "", "x & <y>"]),
     st.text(max_size=6),
+    # read as criteria by the per-buyer COUNTIFS/SUMIFS: operators, wildcards, booleans,
+    # errors and numbers written as text are no plain equalities (the pruning's rule is
+    # the evaluation's own, ``Criterion.simple``)
+    st.sampled_from(["<5", "=Amy", "<>A", "A*", "?", "~*", "TRUE", "#N/A", "12", " 12", "=", "<>", "=12"]),
 )
 #: tables whose inputs the tests edit: follow-ups (read by Target, PK and Buyers), the dated
 #: orders (read per buyer ID by Follow-up), funnel, products (whole-column MEDIANs),
@@ -122,6 +126,25 @@ def test_one_order_edit_evaluates_little_and_skips_other_sheets(base, geometry, 
         products = pkg.sheet("产品 Products").path
     assert after[funnel] == before[funnel] and after[products] == before[products]
     assert "漏斗 Funnel" in rep.unchanged_sheets and rep.per_sheet["漏斗 Funnel"]["evaluated"] == 0
+
+
+@pytest.mark.parametrize("criterion", ["*", "<>x", "?*", "~*", "TRUE", "=", "12"])
+def test_an_order_edit_reaches_a_buyer_id_that_is_no_plain_equality(base, geometry, tmp_path, criterion):
+    """A buyer ID typed as a wildcard or an operator is a criterion of the per-buyer
+    COUNTIFS/SUMIFS that matches other buyers' orders: a later edit of such an order must
+    re-evaluate that row (the pruning reads criteria as the evaluation does)."""
+    path = _copy(base, tmp_path)
+    sheet, letters, first, _last = geometry["tblFollow"]
+    inputs = [c.key for c in TABLES["tblFollow"].columns if c.kind == "input"]
+    edit_cells(path, {sheet: {f"{letters[inputs.index('buyer_id')]}{first + 2}": criterion}})
+    recalc(path, today=TODAY, progress=False)
+    orders = read_tables(path)["tblOrders"]
+    paid = orders.index[orders["计入 Counted as"] == "付款 Paid"]
+    latest = int(orders.loc[paid, "日期 Date"].idxmax())  # in this week's window
+    osheet, oletters, ofirst, _olast = geometry["tblOrders"]
+    edit_cells(path, {osheet: {f"{oletters[4]}{ofirst + latest}": 98765.0}})  # its amount
+    rep = same_as_full(path, tmp_path)
+    assert rep.mode == "incremental"
 
 
 def test_one_follow_up_edit_evaluates_its_row_and_what_reads_it(base, geometry, tmp_path):
