@@ -155,7 +155,8 @@ def select(run: Run) -> Plan:
         chosen = set(range(len(live)))
         written = chosen
     else:
-        changed = _changed(run, live)
+        changed, by_input = _changed(run, live)
+        changed |= by_input
         users: list[list[int]] = [[] for _ in live]
         for i, d in enumerate(deps):
             for j in d:
@@ -174,7 +175,9 @@ def select(run: Run) -> Plan:
     )
     if run.prior is not None:
         plan.pruning = Pruning(
-            {id(live[i]) for i in changed}, {id(live[i]): [live[j] for j in deps[i] if j in chosen] for i in chosen}
+            {id(live[i]) for i in changed - by_input},
+            {id(live[i]): [live[j] for j in deps[i] if j in chosen] for i in chosen},
+            {id(live[i]) for i in by_input},
         )
     for g in plan.evaluate + plan.cyclic:
         plan.sheets.add(g.sheet)
@@ -182,7 +185,11 @@ def select(run: Run) -> Plan:
     return plan
 
 
-def _changed(run: Run, live: list[Group]) -> set[int]:
+def _changed(run: Run, live: list[Group]) -> tuple[set[int], set[int]]:
+    """The groups changed themselves (every row is evaluated: another formula or range, a
+    formula cell an editor rewrote, a date that moved) and, apart, those changed only
+    because they read a block of cells whose digest changed (evaluated on the rows that
+    read those blocks, :meth:`Pruning.rows`)."""
     prior = run.prior
     assert prior is not None
     entries = {(s, c, b, t, tuple(rle)): [tuple(r) for r in reads] for s, c, b, t, rle, reads, _ in prior.groups}
@@ -190,18 +197,39 @@ def _changed(run: Run, live: list[Group]) -> set[int]:
     moved = set(run.verdict.clock) if run.verdict is not None else set()
     dated = _date_functions() if moved else set()
     if prior.blank != empty_string(run).ref.decode():
-        return set(range(len(live)))  # blank results will be cached as another shared string
-    out = set()
+        return set(range(len(live))), set()  # blank results will be cached as another shared string
+    out, by_input = set(), set()
     for i, g in enumerate(live):
         old_reads = entries.get(group_key(g))
         if old_reads is None or old_reads != [tuple(r) for r in g.reads]:
             out.add(i)
         elif g.sheet in keys and _touches(g, keys[g.sheet], run.shift[g.sheet]):
             out.add(i)
-        elif any(_read_touches(r, keys.get(r[0]), run.shift.get(r[0], 0)) for r in g.reads):
-            out.add(i)
         elif moved and volatility(run.book, g.node, g.sheet, dated) & moved:
             out.add(i)
+        elif any(_read_touches(r, keys.get(r[0]), run.shift.get(r[0], 0)) for r in g.reads):
+            by_input.add(i)
+    return out, by_input
+
+
+def changed_cells(run: Run, sheet: str, r1: int, r2: int) -> dict[int, np.ndarray] | None:
+    """Per column of ``sheet``, the rows ``r1``–``r2`` of its blocks whose digest changed
+    (every cell of such a block may have changed); ``None``: the last write did not know
+    the sheet (everything on it changed)."""
+    keys = run.changed.get(sheet)
+    if keys is None or not len(keys):
+        return {}
+    if keys[0] == -1:
+        return None
+    shift = run.shift.get(sheet, 0)
+    _kind, cols, blocks = split_key(keys)
+    out: dict[int, np.ndarray] = {}
+    for col in np.unique(cols).tolist():
+        starts = np.unique(blocks[cols == col]).astype(np.int64) << shift
+        starts = starts[(starts + (1 << shift) > r1) & (starts <= r2)]
+        if len(starts):
+            rows = (starts[:, None] + np.arange(1 << shift, dtype=np.int64)).reshape(-1)
+            out[int(col)] = rows[(rows >= r1) & (rows <= r2)]
     return out
 
 

@@ -42,12 +42,24 @@ class _Part:
         self.cell_index, self.result = cell_index, result
 
 
+class _Cells:
+    """A column of cells that changed, seen as :meth:`Pruning._rows_reading` sees a group."""
+
+    __slots__ = ("sheet", "col")
+
+    def __init__(self, sheet: str, col: int):
+        self.sheet, self.col = sheet, col
+
+
 class Pruning:
     """Evaluation of an incremental run that goes only as far as values change (see the
     module help): which rows of each candidate to evaluate, and which cells changed."""
 
-    def __init__(self, direct: set[int], reads: dict[int, list[Group]]):
+    def __init__(self, direct: set[int], reads: dict[int, list[Group]], by_input: set[int] | None = None):
         self.direct = direct  # id() of the groups changed themselves (all rows evaluated)
+        #: id() of the groups that read a block of cells whose digest changed (the rows
+        #: reading those blocks are evaluated)
+        self.by_input = by_input or set()
         self.reads = reads  # id() → the candidates it reads
         self.moved: dict[int, np.ndarray] = {}  # id() → rows whose cached value changed
         self.done: set[int] = set()  # id() of the groups evaluated (all rows or a part)
@@ -72,6 +84,11 @@ class Pruning:
         if id(g) in self.direct or g in run.spills or run.scans.get(g.sheet) is None:
             return g.rows
         dirty: list[np.ndarray] = []
+        if id(g) in self.by_input:
+            rows = self._rows_reading_changed_blocks(run, g)
+            if rows is g.rows:
+                return g.rows
+            dirty.append(rows)
         for d in self.reads.get(id(g), ()):
             moved = self.moved.get(id(d))
             if moved is None or not len(moved):
@@ -114,7 +131,7 @@ class Pruning:
                 self._load_cached(run, d, missing)
                 self.unloaded[id(d)] = (d, missing[:0])
 
-    def _rows_reading(self, run: Run, g: Group, d: Group, moved: np.ndarray) -> np.ndarray:
+    def _rows_reading(self, run: Run, g: Group, d: Group | _Cells, moved: np.ndarray) -> np.ndarray:
         """The rows of ``g`` that read one of the rows ``moved`` of ``d``'s column."""
         out = []
         for s, c1, c2, offset, r1, r2 in self._reads_of(run, g):
@@ -130,6 +147,24 @@ class Pruning:
             out.append(g.rows[np.isin(g.rows, moved - offset)])
         return np.concatenate(out) if out else g.rows[:0]
 
+    def _rows_reading_changed_blocks(self, run: Run, g: Group) -> np.ndarray:
+        """The rows of ``g`` that read a cell of a block whose digest changed since the
+        last write (as :meth:`_rows_reading` finds the readers of moved cells)."""
+        from ._incremental import changed_cells
+
+        out = [g.rows[:0]]
+        for s, c1, c2, r1, r2 in g.reads:
+            cells = changed_cells(run, s, r1, r2)
+            if cells is None:
+                return g.rows
+            for col, rows in cells.items():
+                if c1 <= col <= c2 and len(rows):
+                    found = self._rows_reading(run, g, _Cells(s, col), rows)
+                    if found is g.rows:
+                        return g.rows
+                    out.append(found)
+        return np.unique(np.concatenate(out))
+
     def _reads_of(self, run: Run, g: Group) -> list[tuple]:
         """What ``g`` reads (:func:`_classify`), worked out once."""
         out = self._relative.get(id(g))
@@ -138,7 +173,7 @@ class Pruning:
             out = self._relative[id(g)] = _classify(run, g.node, g)
         return out
 
-    def _keyed_rows(self, run: Run, g: Group, d: Group, moved: np.ndarray) -> np.ndarray:
+    def _keyed_rows(self, run: Run, g: Group, d: Group | _Cells, moved: np.ndarray) -> np.ndarray:
         """For ``g = SUMIFS(…, range, {key}, …)`` (or COUNTIFS, AVERAGEIFS, MAXIFS, MINIFS) whose
         ranges hold the rows ``moved`` of ``d``: only the rows whose own ``{key}`` can equal
         the key cell of a moved row, as the criteria functions match

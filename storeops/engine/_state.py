@@ -274,6 +274,22 @@ def _now_stale(state: RecalcState, clock: Clock) -> bool:
     return old is None or new is None or abs(new - old) > NOW_TOLERANCE
 
 
+def keep_moment(clock: Clock, state: RecalcState | None) -> Clock:
+    """The clock of a recalculation, with the moment of the last write kept while it is
+    younger than :data:`NOW_TOLERANCE` on the same day: ``cfg_now`` moves in steps of at
+    most 10 minutes, so an edit saved right after another re-evaluates what it changed, not
+    every reply-hours cell of the workbook (they all read the moment).  A given date, a new
+    day or an older stamp: the clock as it is."""
+    if state is None or not clock.real or state.clock.now is None or clock.now is None:
+        return clock
+    if int(state.clock.now) != int(clock.now) or _now_stale(state, clock):  # another day, an old stamp
+        return clock
+    days = state.clock.now
+    whole = int(days)
+    moment = _dt.datetime.fromordinal(whole) + _dt.timedelta(days=days - whole)
+    return Clock(clock.today, days, clock.date, clock.today_d, moment, True)
+
+
 def compare(pkg: Package, state: RecalcState | None, clock: Clock, overlay: Set[str] = frozenset()) -> Verdict:
     """Compare the open package with ``state`` (cheap: reads no sheet); the ``overlay``
     members (replaced before evaluating) count as changed."""

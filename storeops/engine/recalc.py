@@ -129,7 +129,7 @@ def recalc(
     from ..xlsx._package import open_package
     from ..xlsx._session import workbook_session
     from ._run import Timer
-    from ._state import Clock, compare, keeps_state, read_state, validate_copied
+    from ._state import Clock, compare, keep_moment, keeps_state, read_state, validate_copied
 
     t0 = time.perf_counter()
     path = os.fspath(path)
@@ -140,8 +140,8 @@ def recalc(
     with workbook_session(path), open_package(path) as pkg:  # session: lock + stamp (issue 15)
         if overlay:  # hook (issue 15): one write per command
             pkg = pkg.overlaid(overlay)
-        clock = Clock.of(today)
         prior = None if full else read_state(pkg)
+        clock = keep_moment(Clock.of(today), prior)  # cfg_now: a moment younger than 10 minutes stays
         verdict = compare(pkg, prior, clock, overlay=set(overlay or ()))
         timer("open package")
         if verdict.unchanged:
