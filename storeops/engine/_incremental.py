@@ -121,7 +121,7 @@ def prior_groups(state: RecalcState, sheet: str, F: np.ndarray | None = None) ->
         keys = F[:, F_ROW].astype(np.int64) * 16384 + F[:, F_COL]
         order = None if (np.diff(keys) > 0).all() else np.argsort(keys, kind="stable")
         sorted_keys = keys if order is None else keys[order]
-    for s, col, base, text, rle, _reads, reason in state.groups:
+    for s, col, base, text, rle, reads, reason in state.groups:
         if s != sheet:
             continue
         rows = rows_of(rle)
@@ -133,7 +133,8 @@ def prior_groups(state: RecalcState, sheet: str, F: np.ndarray | None = None) ->
                 return None
             cells = (pos if order is None else order[pos]).astype(np.int64)
             reason = _grouping_reason(text, base)  # what make_groups says; the rest is found again
-        out.append(Group(s, col, rows, base, text, cells, reason=reason))
+        # what it reads as recorded (parsing sets it anew; a group left to Excel keeps it)
+        out.append(Group(s, col, rows, base, text, cells, reason=reason, reads=[tuple(r) for r in reads]))
     return out
 
 

@@ -215,6 +215,8 @@ class Pruning:
         kinds = self._criteria.get(key)
         if kinds is None:
             kinds = self._criteria[key] = _criteria_kinds(run.book, sheet, col)
+        if not kinds:  # a criterion the engine cannot read (its group is left to Excel): every row
+            return np.ones(max(run.book.max_row.get(sheet, 1) + 2, len(run.book.col(sheet, col).num)), bool)
         codes, plain, is_num, numv, is_text, folded = kinds
         hit = ~plain  # an operator, a wildcard, a boolean, an error: taken to match every cell
         if nums:
@@ -372,14 +374,20 @@ class _Context:
 def _criteria_kinds(book: Any, sheet: str, col: int) -> tuple:
     """A criteria column as the criteria functions read it: a code per row and, per code,
     whether it is a plain equality (``Criterion.simple``), with a number (and its value) or
-    a case-folded text.  Rows below the column's stored cells are blanks."""
+    a case-folded text.  Rows below the column's stored cells are blanks.  Empty when a
+    criterion is one the engine cannot read."""
     from ._native.criteria import criteria_codes
 
     column = book.col(sheet, col)
     n = max(book.max_row.get(sheet, 1) + 2, len(column.num))
     obj = np.full(n, None, dtype=object)
     obj[: len(column.num)] = column.obj[:n]
-    codes, options, plain = criteria_codes(_Context(book.cache), obj)
+    from ._values import Unsupported
+
+    try:
+        codes, options, plain = criteria_codes(_Context(book.cache), obj)
+    except Unsupported:  # "1/2/2008": a number only with regional settings
+        return ()
     is_num = np.array([c.kind == "num" for c in options], bool)
     is_text = np.array([c.kind == "text" for c in options], bool)
     numv = np.array([c.value if c.kind == "num" else np.nan for c in options], float)

@@ -37,7 +37,7 @@ VALUES = st.one_of(
     # read as criteria by the per-buyer COUNTIFS/SUMIFS: operators, wildcards, booleans,
     # errors and numbers written as text are no plain equalities (the pruning's rule is
     # the evaluation's own, ``Criterion.simple``)
-    st.sampled_from(["<5", "=Amy", "<>A", "A*", "?", "~*", "TRUE", "#N/A", "12", " 12", "=", "<>", "=12"]),
+    st.sampled_from(["<5", "=Amy", "<>A", "A*", "?", "~*", "TRUE", "#N/A", "12", " 12", "=", "<>", "=12", "1/2/2008"]),
 )
 #: tables whose inputs the tests edit: follow-ups (read by Target, PK and Buyers), the dated
 #: orders (read per buyer ID by Follow-up), funnel, products (whole-column MEDIANs),
@@ -128,7 +128,7 @@ def test_one_order_edit_evaluates_little_and_skips_other_sheets(base, geometry, 
     assert "漏斗 Funnel" in rep.unchanged_sheets and rep.per_sheet["漏斗 Funnel"]["evaluated"] == 0
 
 
-@pytest.mark.parametrize("criterion", ["*", "<>x", "?*", "~*", "TRUE", "=", "12"])
+@pytest.mark.parametrize("criterion", ["*", "<>x", "?*", "~*", "TRUE", "=", "12", "1/2/2008"])
 def test_an_order_edit_reaches_a_buyer_id_that_is_no_plain_equality(base, geometry, tmp_path, criterion):
     """A buyer ID typed as a wildcard or an operator is a criterion of the per-buyer
     COUNTIFS/SUMIFS that matches other buyers' orders: a later edit of such an order must
