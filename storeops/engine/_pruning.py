@@ -374,22 +374,38 @@ class _Context:
 def _criteria_kinds(book: Any, sheet: str, col: int) -> tuple:
     """A criteria column as the criteria functions read it: a code per row and, per code,
     whether it is a plain equality (``Criterion.simple``), with a number (and its value) or
-    a case-folded text.  Rows below the column's stored cells are blanks.  Empty when a
-    criterion is one the engine cannot read."""
-    from ._native.criteria import criteria_codes
+    a case-folded text.  Rows below the column's stored cells are blanks.  The IDs and
+    names most rows hold are read in one pass (``plain_texts``), the rest by
+    :class:`~storeops.engine._native.criteria.Criterion`.  Empty when a criterion is one
+    the engine cannot read."""
+    from ._native.criteria import criteria_codes, plain_texts
+    from ._values import Unsupported
 
     column = book.col(sheet, col)
     n = max(book.max_row.get(sheet, 1) + 2, len(column.num))
     obj = np.full(n, None, dtype=object)
     obj[: len(column.num)] = column.obj[:n]
-    from ._values import Unsupported
-
+    quick = plain_texts(obj)
+    rest = np.flatnonzero(~quick)
     try:
-        codes, options, plain = criteria_codes(_Context(book.cache), obj)
+        rcodes, options, rplain = criteria_codes(_Context(book.cache), obj[rest])
     except Unsupported:  # "1/2/2008": a number only with regional settings
         return ()
-    is_num = np.array([c.kind == "num" for c in options], bool)
-    is_text = np.array([c.kind == "text" for c in options], bool)
-    numv = np.array([c.value if c.kind == "num" else np.nan for c in options], float)
-    folded = np.array([c.value if c.kind == "text" else "" for c in options], dtype=object)
-    return np.asarray(codes), np.asarray(plain, bool), is_num, numv, is_text, folded
+    import pandas as pd
+
+    texts = pd.Series(obj[quick], dtype=object).str.casefold()
+    tcodes, tuniq = pd.factorize(texts)
+    k = len(options)
+    codes = np.empty(n, np.int64)
+    codes[rest] = rcodes
+    codes[quick] = np.asarray(tcodes, np.int64) + k
+    plain = np.r_[np.asarray(rplain, bool), np.ones(len(tuniq), bool)]
+    is_num = np.r_[np.array([c.kind == "num" for c in options], bool), np.zeros(len(tuniq), bool)]
+    is_text = np.r_[np.array([c.kind == "text" for c in options], bool), np.ones(len(tuniq), bool)]
+    numv = np.r_[
+        np.array([c.value if c.kind == "num" else np.nan for c in options], float), np.full(len(tuniq), np.nan)
+    ]
+    folded = np.r_[
+        np.array([c.value if c.kind == "text" else "" for c in options], dtype=object), np.asarray(tuniq, object)
+    ]
+    return codes, plain, is_num, numv, is_text, folded

@@ -29,7 +29,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._values import DIV0, ERROR_CODES, VALUE, Rng, Unsupported, XLErr, as_object, is_vec, text_to_number, type_masks
+from .._values import (
+    DIV0,
+    ERROR_CODES,
+    MONTH_NAMES,
+    VALUE,
+    Rng,
+    Unsupported,
+    XLErr,
+    as_object,
+    is_vec,
+    text_to_number,
+    type_masks,
+)
 from ._args import MISSING, native, range_arg, single, value_key
 
 _OP = re.compile(r"^(<=|>=|<>|<|>|=)?(.*)$", re.S)
@@ -117,6 +129,29 @@ class Keys:
         if self.texts.size:
             m |= self._per_text(self.text_numbers == x)
         return m
+
+
+def plain_texts(o: np.ndarray) -> np.ndarray:
+    """Per value of an object column: whether it is surely a criterion that equals a text
+    (``Criterion(v)`` is ``=`` with the case-folded text, no wildcard) — the IDs and names
+    per-row criteria hold, found in one vectorised pass: an ASCII text that starts with a
+    letter (so no operator, and no number, date or time: the rule of
+    :func:`~storeops.engine._values.surely_no_number`), is not TRUE/FALSE and holds no
+    ``*``/``?``/``~``.  False means "read it with :class:`Criterion`"
+    (``tests/engine/test_criteria_plain.py`` checks the two agree)."""
+    out = np.zeros(len(o), bool)
+    isstr = type_masks(o)["str"] if len(o) else out
+    idx = np.flatnonzero(isstr)
+    if not len(idx):
+        return out
+    s = pd.Series(o[idx], dtype=object)
+    ok = s.str.match(r"[A-Za-z][^*?~]*\Z", flags=re.S).to_numpy(dtype=bool, na_value=False)
+    ok = ok & np.fromiter((v.isascii() for v in o[idx].tolist()), bool, len(idx))
+    lead = s.str.extract(r"^([A-Za-z]+)", expand=False).str.lower()
+    ok = ok & ~lead.isin([*MONTH_NAMES, "t"]).to_numpy(dtype=bool)
+    ok = ok & ~s.str.strip().str.upper().isin(["TRUE", "FALSE"]).to_numpy(dtype=bool)
+    out[idx] = ok
+    return out
 
 
 class Criterion:
