@@ -194,6 +194,7 @@ def _changed(run: Run, live: list[Group]) -> tuple[set[int], set[int]]:
     prior = run.prior
     assert prior is not None
     entries = {(s, c, b, t, tuple(rle)): [tuple(r) for r in reads] for s, c, b, t, rle, reads, _ in prior.groups}
+    failed = {(s, c, b, t, tuple(rle)) for s, c, b, t, rle, _, reason in prior.groups if reason}
     keys = run.changed
     moved = set(run.verdict.clock) if run.verdict is not None else set()
     dated = _date_functions() if moved else set()
@@ -203,6 +204,8 @@ def _changed(run: Run, live: list[Group]) -> tuple[set[int], set[int]]:
     for i, g in enumerate(live):
         old_reads = entries.get(group_key(g))
         if old_reads is None or old_reads != [tuple(r) for r in g.reads]:
+            out.add(i)
+        elif group_key(g) in failed:  # left to Excel last time: all its rows, as a full run
             out.add(i)
         elif g.sheet in keys and _touches(g, keys[g.sheet], run.shift[g.sheet]):
             out.add(i)

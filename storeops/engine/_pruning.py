@@ -148,21 +148,26 @@ class Pruning:
         return np.concatenate(out) if out else g.rows[:0]
 
     def _rows_reading_changed_blocks(self, run: Run, g: Group) -> np.ndarray:
-        """The rows of ``g`` that read a cell of a block whose digest changed since the
-        last write (as :meth:`_rows_reading` finds the readers of moved cells)."""
+        """The rows of ``g`` that read, cell by cell, a block of rows whose digest changed
+        since the last write.  A whole range that holds such a block (an aggregate)
+        evaluates every row, as a full recalculation does: what the range now holds may
+        make the formula one the engine leaves to Excel."""
         from ._incremental import changed_cells
 
         out = [g.rows[:0]]
-        for s, c1, c2, r1, r2 in g.reads:
+        lo, hi = int(g.rows.min()), int(g.rows.max())
+        for s, c1, c2, offset, r1, r2 in self._reads_of(run, g):
+            if offset is not None:  # a cell that moves with the row: the rows it reads
+                r1, r2 = lo + offset, hi + offset
             cells = changed_cells(run, s, r1, r2)
             if cells is None:
                 return g.rows
             for col, rows in cells.items():
-                if c1 <= col <= c2 and len(rows):
-                    found = self._rows_reading(run, g, _Cells(s, col), rows)
-                    if found is g.rows:
-                        return g.rows
-                    out.append(found)
+                if not (c1 <= col <= c2 and len(rows)):
+                    continue
+                if offset is None:
+                    return g.rows
+                out.append(g.rows[np.isin(g.rows, rows - offset)])
         return np.unique(np.concatenate(out))
 
     def _reads_of(self, run: Run, g: Group) -> list[tuple]:

@@ -147,6 +147,23 @@ def test_an_order_edit_reaches_a_buyer_id_that_is_no_plain_equality(base, geomet
     assert rep.mode == "incremental"
 
 
+def test_an_input_edit_that_leaves_an_aggregate_to_excel_does_so_as_a_full_run(base, geometry, tmp_path):
+    """A text typed into a date column makes the staff table's date-window COUNTIFS one the
+    engine leaves to Excel (it cannot order such texts as Excel does); the salesperson of
+    the edited row is another row's, yet the incremental run must leave it to Excel as the
+    full run does (found by the property test above), and again on the next edit."""
+    path = _copy(base, tmp_path)
+    sheet, letters, first, _last = geometry["tblFollow"]
+    inputs = [c.key for c in TABLES["tblFollow"].columns if c.kind == "input"]
+    received = letters[inputs.index("received_at")]
+    rep = same_as_full(path, tmp_path)  # nothing to do yet: both the same
+    edit_cells(path, {sheet: {f"{letters[0]}{first}": None, f"{received}{first}": "报价 Quoted"}})
+    rep = same_as_full(path, tmp_path)
+    assert rep.mode == "incremental" and rep.left_to_excel > 0
+    edit_cells(path, {sheet: {f"{letters[inputs.index('stage')]}{first + 7}": "成交 Won"}})
+    assert same_as_full(path, tmp_path).left_to_excel == rep.left_to_excel
+
+
 def test_one_follow_up_edit_evaluates_its_row_and_what_reads_it(base, geometry, tmp_path):
     path = _copy(base, tmp_path)
     sheet, letters, first, _last = geometry["tblFollow"]
