@@ -30,7 +30,7 @@ from ._eval import Group, walk_reads
 from ._extend import extend_tables
 from ._formula import FormulaError, parse
 from ._groups import make_groups, same_groups
-from ._run import Run, sheet_xml
+from ._run import Run, as_written, sheet_xml
 from ._values import Unsupported
 
 #: the first rows of every sheet (this many bytes) tell which columns the formulas read
@@ -103,7 +103,9 @@ def scan_sheets(run: Run, names: list[str], cols: dict[str, set[int]]) -> None:
             entry = run.prior.sheets.get(name)
             if entry is not None and len(sc.formulas) == entry["formulas"] and not entry["bad"]:
                 groups = prior_groups(run.prior, name, sc.formulas)  # the last write's groups, if they still hold
-                if groups is not None and same_groups(run.xml[name], sc.formulas, groups):
+                if groups is not None and (
+                    as_written(run, name) or same_groups(run.xml[name], sc.formulas, groups)
+                ):  # a sheet as the last write left it holds the groups it had then (issue 14)
                     run.groups[name] = groups
                     run.bad[name] = 0
                 else:
