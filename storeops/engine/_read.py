@@ -67,10 +67,13 @@ def prepare_sheets(run: Run, names: list[str]) -> None:
     Python-only cells given their formula: :mod:`storeops.engine.editions`) and take
     rows typed below a table into it."""
     for name in names:
-        xml = editions.prepare_sheet(run.pkg, name, sheet_xml(run, name), run.editions)
+        raw = sheet_xml(run, name)
+        xml = editions.prepare_sheet(run.pkg, name, raw, run.editions)
         if run.pkg.tables:
             xml = extend_tables(run.edit, name, xml, run.report.rows_added)
         run.xml[name] = xml
+        if xml is raw:  # the cells as read: a rewrite changes their values only (_trusted)
+            run.as_read.add(name)
 
 
 def scan_sheets(run: Run, names: list[str], cols: dict[str, set[int]]) -> None:

@@ -192,6 +192,9 @@ def recalc(
                 write_zip(fh, pkg, infos, replace, late=late, last=write_state)  # raw copies from the file read
 
             atomic_replace(path, write)
+            from ._trusted import remember_written
+
+            remember_written(run)  # its big rewritten sheets need no well-formedness check next time
             timer("write file")
     report = run.report
     for name, n in upkeep.rows_added.items():  # rows the upkeep adopted into a table
