@@ -137,10 +137,10 @@ class _ColumnCells:
     group's cells are, searched in its own column (not among all the sheet's records)."""
 
     def __init__(self, F: np.ndarray):
-        cols = F[:, F_COL]
-        self.order = np.argsort(cols.astype(np.uint16), kind="stable")  # radix sort: columns in document order
+        cols = F[:, F_COL].astype(np.uint16)  # a sheet has 16,384 columns
+        self.order = np.argsort(cols, kind="stable")  # radix sort: each column's records in document order
         self.cols = cols[self.order]
-        self.rows = F[self.order, F_ROW].astype(np.int64)
+        self.rows = np.ascontiguousarray(F[:, F_ROW])[self.order]
         self.by_col: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def _column(self, col: int) -> tuple[np.ndarray, np.ndarray]:
@@ -161,6 +161,8 @@ class _ColumnCells:
             return np.zeros(0, np.int64)
         if not len(have):
             return None
+        if len(rows) == len(have) and (rows == have).all():  # the group is its whole column (the common case)
+            return idx.astype(np.int64)
         pos = np.clip(np.searchsorted(have, rows), 0, len(have) - 1)
         if not (have[pos] == rows).all():
             return None
