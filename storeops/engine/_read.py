@@ -90,11 +90,15 @@ def scan_sheets(run: Run, names: list[str], cols: dict[str, set[int]]) -> None:
         try:
             sc = pending[name].result()
         except ScanError as exc:
+            if run.ids is not None and name == run.ids.sheet:
+                _check_ids(run, name, None)
             run.scans[name] = None
             run.groups[name] = []
             run.bad[name] = run.xml[name].count(b"<f")
             run.report.left_examples.append(f"{name}: {exc}")
             continue
+        if run.ids is not None and name == run.ids.sheet:
+            _check_ids(run, name, sc)
         run.scans[name] = sc
         run.digests[name] = sc.digests
         run.book.max_row[name] = max(sc.max_row, 1)
@@ -132,6 +136,16 @@ def scan_sheets(run: Run, names: list[str], cols: dict[str, set[int]]) -> None:
         if scan is not None and scan.formulas.shape[1] > WRITE_FIELDS:
             scan.formulas = np.ascontiguousarray(scan.formulas[:, :WRITE_FIELDS])
     run.bar.update(len(names))
+
+
+def _check_ids(run: Run, name: str, sc: SheetScan | None) -> None:
+    """The buyer-ID check the upkeep left to this scan (:func:`storeops.maintain.ids_complete`):
+    :class:`~storeops.maintain.IdsNeeded` when an ID is missing or repeated."""
+    from storeops.maintain import IdsNeeded, ids_complete
+
+    if sc is None or not ids_complete(sc.values, run.xml[name], run.pkg.shared_strings, run.ids):
+        raise IdsNeeded(name)
+    run.ids = None  # checked
 
 
 def _submit(pool, fn, *args):

@@ -83,6 +83,7 @@ class Run:
     empty: Any = None  # storeops.engine._sst.EmptyString: the shared string "" of blank results
     charts: list = field(default_factory=list)  # (sheet, c1, r1, c2, r2) of every chart series
     converted: set = field(default_factory=set)  # (sheet, col) of the book's complete columns
+    ids: Any = None  # storeops.maintain.DeferredIds: the buyer-ID check the scan makes (issue 14)
     as_read: set[str] = field(default_factory=set)  # sheets whose XML to evaluate is the part's bytes as read
     rewritten: set[str] | None = None  # sheets not as the last write left them (_run.as_written)
     _sst_array: Any = None
