@@ -168,7 +168,10 @@ def _recalc(path, today, progress, full, keep_state, overlay, *, defer_ids: bool
         from storeops.maintain import maintain_inputs
 
         upkeep = RecalcReport(path)
-        view = maintain_inputs(pkg, upkeep, changed=None if verdict.full else set(verdict.members), defer_ids=defer_ids)
+        follow = pkg.tables.get("tblFollow")  # the buyer-ID check waits for the scan when its rows are as written
+        same_rows = prior is not None and follow is not None and prior.tables.get("tblFollow", [0, 0])[1] == follow.ref
+        changed = None if verdict.full else set(verdict.members)
+        view = maintain_inputs(pkg, upkeep, changed=changed, defer_ids=defer_ids and same_rows)
         ids = view.deferred_ids
         if view.parts:
             overlay = {**(overlay or {}), **view.parts}

@@ -323,10 +323,11 @@ def maintain_inputs(
     sheets and tables are all unchanged has nothing to do and is skipped — a one-row edit
     of the Orders log does not read the Follow-up sheet here.
 
-    ``defer_ids`` (a recalculation, which scans an edited Follow-up sheet anyway): when the
-    Follow-up sheet changed but its table did not (no row added), the buyer-ID check is left
-    to that scan (``view.deferred_ids``, :func:`ids_complete`; :class:`IdsNeeded` when it
-    fails) instead of a pass over the whole sheet here.
+    ``defer_ids`` (a recalculation, which scans an edited Follow-up sheet anyway, and whose
+    caller saw ``tblFollow`` keep the rows of the last write): when the Follow-up sheet
+    changed and no row was adopted here, the buyer-ID check is left to that scan
+    (``view.deferred_ids``, :func:`ids_complete`; :class:`IdsNeeded` when it fails) instead
+    of a pass over the whole sheet here.
 
     Returns an :class:`InputView` to recalculate; its ``parts`` are the members changed.
     """
@@ -340,7 +341,7 @@ def maintain_inputs(
             defer_ids
             and changed is not None
             and spot is not None
-            and follow.path not in changed  # the table's rows are the last write's: no new row
+            and _sheet_path(view, follow) in changed  # the sheet the recalculation scans first
             and _sheet_path(view, follow) not in view.parts  # no row adopted just now
         ):
             view.deferred_ids = DeferredIds(follow.sheet, *spot)  # checked by the scan (issue 14)

@@ -102,3 +102,48 @@ def test_ids_complete_reads_the_scan_records(base):
     assert not maintain.ids_complete(V, xml, sst, maintain.DeferredIds(sheet, col, first, last + 1))  # a row without
     assert not maintain.ids_complete(V[V[:, 1] != first + 2], xml, sst, d)  # a cell missing
     assert not maintain.ids_complete(np.concatenate([V, V[-1:]]), xml, sst, d)  # a row twice
+
+
+def test_a_table_part_rewritten_with_the_same_rows_still_defers(base, tmp_path, whole_passes):
+    """An editor that rewrites the table part (other bytes, the same range: Excel, WPS) and
+    changes a follow-up row: the IDs are still checked by the scan, the result a full one's."""
+    from storeops.xlsx._atomic import atomic_replace
+    from storeops.xlsx._zipwrite import write_zip
+
+    path = _copy(base, tmp_path)
+    sheet, c1, keys, first, _last = _follow(path)
+    with open_package(path) as pkg:
+        t = pkg.tables["tblFollow"]
+        part = pkg.read(t.path).replace(b"<tableColumns", b"\n<tableColumns", 1)
+        xml = pkg.read(pkg.sheet(sheet).path)
+        infos = pkg.infos
+        atomic_replace(path, lambda fh: write_zip(fh, path, infos, {t.path: part}))
+    assert b"<tableColumns" in part and xml
+    edit_cells(path, {sheet: {_ref(c1, keys, "last_contact", first + 2): 46305.0}})
+    full = str(tmp_path / "full.xlsm")
+    shutil.copyfile(path, full)
+    assert recalc(path, today=TODAY, progress=False).mode == "incremental"
+    assert whole_passes == []
+    recalc(full, today=TODAY, progress=False, full=True)
+    assert members(path) == members(full)
+
+
+def test_rows_added_to_the_table_get_the_whole_pass(base, tmp_path, whole_passes, monkeypatch):
+    """A row appended inside the table (its range grew, as ``write_tables`` or Excel do) with
+    no ID: the upkeep's whole pass gives it one at once (not after a deferred check failed)."""
+    from storeops.xlsx import write_tables
+
+    deferred: list[int] = []
+    real = maintain.ids_complete
+    monkeypatch.setattr(maintain, "ids_complete", lambda *a: deferred.append(1) or real(*a))
+
+    path = _copy(base, tmp_path)
+    follow = read_tables(path)["tblFollow"]
+    inputs = [c.header for c in TABLES["tblFollow"].inputs if c.key != "buyer_id"]
+    row = follow[inputs].iloc[:1].copy()
+    row.iloc[0, 0] = "Brand New Buyer Ltd"
+    write_tables(path, {"tblFollow": row}, mode="append")
+    recalc(path, today=TODAY, progress=False)
+    assert len(whole_passes) == 1 and deferred == []  # not deferred: no second run
+    after = [clean_id(v) for v in read_tables(path)["tblFollow"]["买家ID Buyer ID"]]
+    assert len(after) == len(follow) + 1 and all(after) and len(set(after)) == len(after)
