@@ -19,6 +19,31 @@ from storeops.workbook import build_workbook
 # the engine's tiny hand-made .xlsm (tests/engine and tests/xlsx use them)
 from tests.engine._book import vba_bytes, xlsm  # noqa: F401
 
+
+def pytest_configure(config: pytest.Config) -> None:
+    """StoreOps' local record of the parts it wrote (storeops.xlsx._trust) lives in a folder
+    of the test run, never in the user's cache (each xdist worker has its own)."""
+    import os
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="storeops-cache-")
+    config._storeops_cache = (os.environ.get("STOREOPS_CACHE_DIR"), folder)  # type: ignore[attr-defined]
+    os.environ["STOREOPS_CACHE_DIR"] = folder
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    import os
+
+    old, folder = getattr(config, "_storeops_cache", (None, None))
+    if folder is None:
+        return
+    shutil.rmtree(folder, ignore_errors=True)
+    if old is None:
+        os.environ.pop("STOREOPS_CACHE_DIR", None)
+    else:
+        os.environ["STOREOPS_CACHE_DIR"] = old
+
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 

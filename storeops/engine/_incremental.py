@@ -116,26 +116,58 @@ def prior_groups(state: RecalcState, sheet: str, F: np.ndarray | None = None) ->
     when a cell is missing: then the sheet is grouped afresh); without, none (the sheet
     is scanned if one of its groups has to be evaluated)."""
     out = []
-    keys = None
-    if F is not None:
-        keys = F[:, F_ROW].astype(np.int64) * 16384 + F[:, F_COL]
-        order = None if (np.diff(keys) > 0).all() else np.argsort(keys, kind="stable")
-        sorted_keys = keys if order is None else keys[order]
+    cells_of = _ColumnCells(F) if F is not None else None
     for s, col, base, text, rle, reads, reason in state.groups:
         if s != sheet:
             continue
         rows = rows_of(rle)
         cells = np.zeros(0, np.int64)
-        if keys is not None:
-            want = rows * 16384 + col
-            pos = np.clip(np.searchsorted(sorted_keys, want), 0, max(len(sorted_keys) - 1, 0))
-            if not len(sorted_keys) or not (sorted_keys[pos] == want).all():
+        if cells_of is not None:
+            found = cells_of.find(col, rows)
+            if found is None:
                 return None
-            cells = (pos if order is None else order[pos]).astype(np.int64)
+            cells = found
             reason = _grouping_reason(text, base)  # what make_groups says; the rest is found again
         # what it reads as recorded (parsing sets it anew; a group left to Excel keeps it)
         out.append(Group(s, col, rows, base, text, cells, reason=reason, reads=[tuple(r) for r in reads]))
     return out
+
+
+class _ColumnCells:
+    """The formula records of a sheet by column, each column's in row order: where a
+    group's cells are, searched in its own column (not among all the sheet's records)."""
+
+    def __init__(self, F: np.ndarray):
+        cols = F[:, F_COL].astype(np.uint16)  # a sheet has 16,384 columns
+        self.order = np.argsort(cols, kind="stable")  # radix sort: each column's records in document order
+        self.cols = cols[self.order]
+        self.rows = np.ascontiguousarray(F[:, F_ROW])[self.order]
+        self.by_col: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def _column(self, col: int) -> tuple[np.ndarray, np.ndarray]:
+        got = self.by_col.get(col)
+        if got is None:
+            lo, hi = np.searchsorted(self.cols, [col, col + 1])
+            rows, idx = self.rows[lo:hi], self.order[lo:hi]
+            if len(rows) > 1 and not (np.diff(rows) > 0).all():  # rows out of document order
+                o = np.argsort(rows, kind="stable")
+                rows, idx = rows[o], idx[o]
+            got = self.by_col[col] = (rows, idx)
+        return got
+
+    def find(self, col: int, rows: np.ndarray) -> np.ndarray | None:
+        """The records of the cells ``rows`` of column ``col`` (``None`` when one is missing)."""
+        have, idx = self._column(col)
+        if not len(rows):
+            return np.zeros(0, np.int64)
+        if not len(have):
+            return None
+        if len(rows) == len(have) and (rows == have).all():  # the group is its whole column (the common case)
+            return idx.astype(np.int64)
+        pos = np.clip(np.searchsorted(have, rows), 0, len(have) - 1)
+        if not (have[pos] == rows).all():
+            return None
+        return idx[pos].astype(np.int64)
 
 
 def _grouping_reason(text: str, base: int) -> str:

@@ -38,6 +38,10 @@ def run_stages(run: Run, deflated: bool) -> None:
     names = first_sheets(run)
     prepare_sheets(run, names)  # rows typed below a table join it
     scan_sheets(run, names, _columns_to_scan(run, names))
+    if run.ids is not None:  # the deferred buyer-ID check had no scan to read: the upkeep's own pass
+        from storeops.maintain import IdsNeeded
+
+        raise IdsNeeded(run.ids.sheet)
     for s in run.sheets:  # sheets not read: their groups as the last write left them
         if s.name not in run.scans and run.prior is not None:
             kept = prior_groups(run.prior, s.name)  # None only when given formula records
@@ -105,6 +109,8 @@ def _columns_to_scan(run: Run, names: list[str]) -> dict[str, set[int]]:
         for entry in run.prior.groups:
             add_reads(cols, [tuple(r) for r in entry[5]])
     add_reads(cols, [(s, c1, c2, r1, r2) for s, c1, r1, c2, r2 in run.charts])
+    if run.ids is not None:  # the buyer IDs the deferred check reads
+        cols[run.ids.sheet].add(run.ids.col)
     return cols
 
 

@@ -30,7 +30,7 @@ from ._eval import Group, walk_reads
 from ._extend import extend_tables
 from ._formula import FormulaError, parse
 from ._groups import make_groups, same_groups
-from ._run import Run, sheet_xml
+from ._run import Run, as_written, sheet_xml
 from ._values import Unsupported
 
 #: the first rows of every sheet (this many bytes) tell which columns the formulas read
@@ -67,10 +67,13 @@ def prepare_sheets(run: Run, names: list[str]) -> None:
     Python-only cells given their formula: :mod:`storeops.engine.editions`) and take
     rows typed below a table into it."""
     for name in names:
-        xml = editions.prepare_sheet(run.pkg, name, sheet_xml(run, name), run.editions)
+        raw = sheet_xml(run, name)
+        xml = editions.prepare_sheet(run.pkg, name, raw, run.editions)
         if run.pkg.tables:
             xml = extend_tables(run.edit, name, xml, run.report.rows_added)
         run.xml[name] = xml
+        if xml is raw:  # the cells as read: a rewrite changes their values only (_trusted)
+            run.as_read.add(name)
 
 
 def scan_sheets(run: Run, names: list[str], cols: dict[str, set[int]]) -> None:
@@ -87,11 +90,15 @@ def scan_sheets(run: Run, names: list[str], cols: dict[str, set[int]]) -> None:
         try:
             sc = pending[name].result()
         except ScanError as exc:
+            if run.ids is not None and name == run.ids.sheet:
+                _check_ids(run, name, None)
             run.scans[name] = None
             run.groups[name] = []
             run.bad[name] = run.xml[name].count(b"<f")
             run.report.left_examples.append(f"{name}: {exc}")
             continue
+        if run.ids is not None and name == run.ids.sheet:
+            _check_ids(run, name, sc)
         run.scans[name] = sc
         run.digests[name] = sc.digests
         run.book.max_row[name] = max(sc.max_row, 1)
@@ -103,7 +110,9 @@ def scan_sheets(run: Run, names: list[str], cols: dict[str, set[int]]) -> None:
             entry = run.prior.sheets.get(name)
             if entry is not None and len(sc.formulas) == entry["formulas"] and not entry["bad"]:
                 groups = prior_groups(run.prior, name, sc.formulas)  # the last write's groups, if they still hold
-                if groups is not None and same_groups(run.xml[name], sc.formulas, groups):
+                if groups is not None and (
+                    as_written(run, name) or same_groups(run.xml[name], sc.formulas, groups)
+                ):  # a sheet as the last write left it holds the groups it had then (issue 14)
                     run.groups[name] = groups
                     run.bad[name] = 0
                 else:
@@ -127,6 +136,16 @@ def scan_sheets(run: Run, names: list[str], cols: dict[str, set[int]]) -> None:
         if scan is not None and scan.formulas.shape[1] > WRITE_FIELDS:
             scan.formulas = np.ascontiguousarray(scan.formulas[:, :WRITE_FIELDS])
     run.bar.update(len(names))
+
+
+def _check_ids(run: Run, name: str, sc: SheetScan | None) -> None:
+    """The buyer-ID check the upkeep left to this scan (:func:`storeops.maintain.ids_complete`):
+    :class:`~storeops.maintain.IdsNeeded` when an ID is missing or repeated."""
+    from storeops.maintain import IdsNeeded, ids_complete
+
+    if sc is None or not ids_complete(sc.values, run.xml[name], run.pkg.shared_strings, run.ids):
+        raise IdsNeeded(name)
+    run.ids = None  # checked
 
 
 def _submit(pool, fn, *args):

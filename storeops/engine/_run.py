@@ -83,6 +83,9 @@ class Run:
     empty: Any = None  # storeops.engine._sst.EmptyString: the shared string "" of blank results
     charts: list = field(default_factory=list)  # (sheet, c1, r1, c2, r2) of every chart series
     converted: set = field(default_factory=set)  # (sheet, col) of the book's complete columns
+    ids: Any = None  # storeops.maintain.DeferredIds: the buyer-ID check the scan makes (issue 14)
+    as_read: set[str] = field(default_factory=set)  # sheets whose XML to evaluate is the part's bytes as read
+    rewritten: set[str] | None = None  # sheets not as the last write left them (_run.as_written)
     _sst_array: Any = None
 
     @property
@@ -104,10 +107,28 @@ class Run:
 
 def first_sheets(run: Run) -> list[str]:
     """The sheets a recalculation reads first: every sheet, or with the state of the last
-    write only those whose part changed (or that the state does not know)."""
-    names = [s.name for s in run.pkg.sheets]
+    write only those not :func:`as_written`."""
+    rewritten = _rewritten(run)
+    return [s.name for s in run.pkg.sheets if rewritten is None or s.name in rewritten]
+
+
+def as_written(run: Run, name: str) -> bool:
+    """Whether sheet ``name`` is as the last StoreOps write left it: its part byte for byte
+    (the member digest the state recorded), its tables' parts too, the state knows it at
+    the same path, and no date stamped on it moved.  The one rule for "this sheet is as we
+    wrote it": such a sheet is not read first, and when it is read anyway (a changed group
+    reads it) its formula groups are the state's, not checked again."""
+    rewritten = _rewritten(run)
+    return rewritten is not None and name not in rewritten
+
+
+def _rewritten(run: Run) -> set[str] | None:
+    """The sheets not :func:`as_written` (``None``: no state, every sheet)."""
     if run.prior is None:
-        return names
+        return None
+    if run.rewritten is not None:
+        return run.rewritten
+    names = [s.name for s in run.pkg.sheets]
     dirty = set(run.verdict.dirty) if run.verdict is not None else set(names)
     if run.verdict is not None and {"today", "now"} & set(run.verdict.clock):  # as-of date/time stamped anew
         from .editions import as_of_sheet, now_sheet
@@ -119,11 +140,15 @@ def first_sheets(run: Run) -> list[str]:
         ):
             if stamped is not None:
                 dirty.add(stamped)
+    if run.verdict is not None:  # a table resized or rewritten: its sheet's cells may join or leave it
+        changed = set(run.verdict.members)
+        dirty |= {t.sheet for t in run.pkg.tables.values() if t.path in changed}
     for s in run.pkg.sheets:
         entry = run.prior.sheets.get(s.name)
         if entry is None or entry.get("path") != s.path:
             dirty.add(s.name)
-    return [n for n in names if n in dirty]
+    run.rewritten = dirty & set(names)
+    return run.rewritten
 
 
 def start_inflating(run: Run, names) -> None:

@@ -125,6 +125,18 @@ def recalc(
     >>> print(recalc("StoreOps.xlsm", progress=False))      # doctest: +SKIP
     已重算 1520/1520 个公式（0.41 秒） / recalculated 1520/1520 formulas (0.41 s)
     """
+    args = (path, today, progress, full, keep_state, overlay)
+    try:  # an edited Follow-up sheet's buyer IDs are checked by the scan (storeops.maintain.ids_complete)
+        return _recalc(*args, defer_ids=True)
+    except Exception as exc:
+        maintain = sys.modules.get("storeops.maintain")  # loaded whenever it can raise IdsNeeded
+        if maintain is None or not isinstance(exc, maintain.IdsNeeded):
+            raise
+    # an ID is missing or repeated: nothing was written; the upkeep's whole pass, then evaluate
+    return _recalc(*args, defer_ids=False)
+
+
+def _recalc(path, today, progress, full, keep_state, overlay, *, defer_ids: bool) -> RecalcReport:
     from ..xlsx._atomic import atomic_replace, check_not_locked
     from ..xlsx._package import open_package
     from ..xlsx._session import workbook_session
@@ -156,7 +168,11 @@ def recalc(
         from storeops.maintain import maintain_inputs
 
         upkeep = RecalcReport(path)
-        view = maintain_inputs(pkg, upkeep, changed=None if verdict.full else set(verdict.members))
+        follow = pkg.tables.get("tblFollow")  # the buyer-ID check waits for the scan when its rows are as written
+        same_rows = prior is not None and follow is not None and prior.tables.get("tblFollow", [0, 0])[1] == follow.ref
+        changed = None if verdict.full else set(verdict.members)
+        view = maintain_inputs(pkg, upkeep, changed=changed, defer_ids=defer_ids and same_rows)
+        ids = view.deferred_ids
         if view.parts:
             overlay = {**(overlay or {}), **view.parts}
             pkg = pkg.overlaid(dict(view.parts))
@@ -169,6 +185,7 @@ def recalc(
             run = _start(
                 pkg, clock, progress, None, prior if not verdict.full else None, verdict, pool, timer, overlay, kept
             )
+            run.ids = ids
             del kept
             timer("load the engine")
             from ._pipeline import FullRecalcNeeded, run_stages
@@ -178,6 +195,7 @@ def recalc(
             except FullRecalcNeeded:  # a range typed by a user: everything, as without a state
                 prior, verdict = None, compare(pkg, None, clock)
                 run = _start(pkg, clock, progress, None, None, verdict, pool, timer, overlay)
+                run.ids = ids
                 run_stages(run, deflated=True)
             write_state = _state_writer(run) if keep_state and keeps_state(pkg) else None
             timer.restart()
@@ -192,6 +210,9 @@ def recalc(
                 write_zip(fh, pkg, infos, replace, late=late, last=write_state)  # raw copies from the file read
 
             atomic_replace(path, write)
+            from ._trusted import remember_written
+
+            remember_written(run)  # its big rewritten sheets need no well-formedness check next time
             timer("write file")
     report = run.report
     for name, n in upkeep.rows_added.items():  # rows the upkeep adopted into a table

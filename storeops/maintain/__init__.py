@@ -19,6 +19,7 @@ recalc gives the same bytes.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -26,7 +27,17 @@ import pandas as pd
 
 from storeops.workbook import schema
 
-__all__ = ["InputView", "edit_workbook", "fill_follow_ids", "maintain_frames", "maintain_inputs", "sync_roster"]
+__all__ = [
+    "DeferredIds",
+    "IdsNeeded",
+    "InputView",
+    "edit_workbook",
+    "fill_follow_ids",
+    "ids_complete",
+    "maintain_frames",
+    "maintain_inputs",
+    "sync_roster",
+]
 
 
 class InputView:
@@ -40,6 +51,8 @@ class InputView:
         self._pkg = pkg
         self.parts: dict[str, bytes] = {}
         self._kept: dict[str, bytes] = {}
+        #: the buyer-ID check left to the recalculation's scan (``maintain_inputs(defer_ids=True)``)
+        self.deferred_ids: DeferredIds | None = None
 
     def read(self, name: str) -> bytes:
         if name in self.parts:
@@ -89,13 +102,16 @@ def _adopt_rows(view: InputView, t, report: Any) -> None:
 _ID_CELL = re.compile(rb'"([^>]*?)(?:/>|>(?:<v>([^<]+)</v>|<is><t[^>]*>([^<]+)</t></is>)?)')
 
 
-def _every_row_has_an_id(xml: bytes, letter: bytes, first: int, last: int) -> bool:
+def _every_row_has_an_id(xml: bytes, letter: bytes, first: int, last: int, shared_strings: list[str]) -> bool:
     """True when every row ``first..last`` has a distinct non-blank text in column ``letter``,
-    read from the raw cells (a shared-string index or an inline text; an empty cell or a
-    number sends the caller to the full check).  Rows are in order, so each cell is found
-    by a plain search from the previous one: one pass over the sheet at memory speed."""
+    read from the raw cells (a shared string or an inline text; an empty cell or a number
+    sends the caller to the full check; texts are compared as :func:`_distinct_ids` does).
+    Rows are in order, so each cell is found by a plain search from the previous one: one
+    pass over the sheet at memory speed."""
+    from storeops.xlsx._cells import unescape
+
     head = b'<c r="' + letter
-    seen: set[bytes] = set()
+    texts: list[str | None] = []
     pos = 0
     for r in range(first, last + 1):
         tag = head + str(r).encode()
@@ -106,12 +122,94 @@ def _every_row_has_an_id(xml: bytes, letter: bytes, first: int, last: int) -> bo
         if m is None:
             return False
         attrs, v, t = m.groups()
-        token = b"s" + v if v and b't="s"' in attrs else b"i" + t if t else b""
-        if not token or token in seen:
-            return False
-        seen.add(token)
+        texts.append(_sst_text(shared_strings, v) if v and b't="s"' in attrs else unescape(t) if t else None)
         pos = m.end()
+    return _distinct_ids(texts)
+
+
+def _sst_text(shared_strings: list[str], index: bytes) -> str | None:
+    try:
+        return shared_strings[int(index)]
+    except (ValueError, IndexError):
+        return None
+
+
+def _distinct_ids(texts) -> bool:
+    """Whether every ID text is there (``None``: not a text), non-blank and unlike the
+    others, compared as the upkeep compares IDs (:func:`storeops.buyer_ids.clean_id`)."""
+    seen: set[str] = set()
+    for text in texts:
+        text = text.strip() if text is not None else ""
+        if not text or text in seen:
+            return False
+        seen.add(text)
     return True
+
+
+def _follow_columns(t) -> dict[str | None, int]:
+    """Column numbers of ``tblFollow``'s schema keys in the file's table."""
+    key_by_header = {" ".join(h.split()): k for h, k in schema.FOLLOW.key_by_header().items()}
+    c1 = t.bounds[0]
+    return {key_by_header.get(" ".join(tc.name.split())): c1 + j for j, tc in enumerate(t.columns)}
+
+
+def _id_spot(t) -> tuple[int, int, int] | None:
+    """(buyer-ID column, first data row, last data row) of ``tblFollow``; ``None`` when the
+    table has no ID column or no rows."""
+    col = _follow_columns(t).get("buyer_id")
+    _c1, r1, _c2, r2 = t.bounds
+    first, last = r1 + t.header_rows, r2 - t.totals_rows
+    if col is None or last < first:
+        return None
+    return col, first, last
+
+
+@dataclass
+class DeferredIds:
+    """The buyer-ID check of an edited Follow-up sheet, left to the recalculation's scan
+    (which reads the sheet anyway): sheet, ID column, first and last data row."""
+
+    sheet: str
+    col: int
+    first: int
+    last: int
+
+
+class IdsNeeded(Exception):
+    """The scan found a buyer ID missing or repeated where the check was deferred: the
+    recalculation starts again with the upkeep's whole pass (:func:`fill_follow_ids`)."""
+
+
+_T_TEXT = re.compile(rb"<t(?:\s[^>]*)?>([^<]*)</t>")
+
+
+def ids_complete(values, xml: bytes, shared_strings: list[str], d: DeferredIds) -> bool:
+    """Whether every row ``d.first … d.last`` holds a distinct non-blank buyer ID, read from
+    the scan's value records of the ID column (:func:`storeops.xlsx._scan.scan_sheet`): a
+    shared or inline string, or a number typed as an ID (its digits, as the upkeep keeps it);
+    a formula, a boolean or an empty cell sends the caller to the upkeep's whole pass."""
+    from storeops.buyer_ids import clean_id
+    from storeops.xlsx._cells import unescape
+    from storeops.xlsx._scan import T_INLINE, T_N, T_S, V_COL, V_HASF, V_ISE, V_ISS, V_ROW, V_TCODE, V_VTE, V_VTS
+
+    V = values[(values[:, V_COL] == d.col) & (values[:, V_ROW] >= d.first) & (values[:, V_ROW] <= d.last)]
+    n = d.last - d.first + 1
+    if len(V) != n or len(np.unique(V[:, V_ROW])) != n or V[:, V_HASF].any():
+        return False
+    texts: list[str | None] = []
+    for code, vts, vte, iss, ise in V[:, [V_TCODE, V_VTS, V_VTE, V_ISS, V_ISE]].tolist():
+        if code == T_S and vts >= 0:
+            texts.append(_sst_text(shared_strings, xml[vts:vte]))
+        elif code == T_INLINE and iss >= 0:
+            texts.append("".join(unescape(m) for m in _T_TEXT.findall(xml, iss, ise)))
+        elif code == T_N and vts >= 0:  # a number typed as an ID: its digits, as the upkeep keeps it
+            try:
+                texts.append(clean_id(float(xml[vts:vte])))
+            except ValueError:
+                return False
+        else:
+            return False
+    return _distinct_ids(texts)
 
 
 def fill_follow_ids(view: InputView, t) -> int:
@@ -123,19 +221,16 @@ def fill_follow_ids(view: InputView, t) -> int:
     from .cells import set_cells, text_cell
     from .columns import _cell_style
 
-    key_by_header = {" ".join(h.split()): k for h, k in schema.FOLLOW.key_by_header().items()}
-    c1, r1, c2, r2 = t.bounds
-    col_of = {key_by_header.get(" ".join(tc.name.split())): c1 + j for j, tc in enumerate(t.columns)}
-    if "buyer_id" not in col_of:
+    col_of = _follow_columns(t)
+    spot = _id_spot(t)
+    if spot is None:
         return 0
-    first, last = r1 + t.header_rows, r2 - t.totals_rows
+    _col, first, last = spot
     n = last - first + 1
-    if n <= 0:
-        return 0
     path = _sheet_path(view, t)
     xml = view.read(path)
     id_letter = col_letters(col_of["buyer_id"])
-    if _every_row_has_an_id(xml, id_letter.encode(), first, last):
+    if _every_row_has_an_id(xml, id_letter.encode(), first, last, view.shared_strings):
         view._kept[path] = xml
         return 0  # the common case: one pass of a literal search over the sheet
     cells = read_columns(xml, view.shared_strings, view.date_styles, [id_letter]).get(id_letter)
@@ -218,13 +313,21 @@ def maintain_frames(data: Any) -> dict[str, pd.DataFrame]:
     return out
 
 
-def maintain_inputs(pkg: Any, report: Any = None, changed: set[str] | None = None) -> InputView:
+def maintain_inputs(
+    pkg: Any, report: Any = None, changed: set[str] | None = None, *, defer_ids: bool = False
+) -> InputView:
     """Bring the inputs of an open package up to date in memory (see the module help).
 
     ``changed``: the members that differ from the last StoreOps write (``None``: unknown,
     everything is checked).  That write left every input maintained, so a step whose
     sheets and tables are all unchanged has nothing to do and is skipped — a one-row edit
     of the Orders log does not read the Follow-up sheet here.
+
+    ``defer_ids`` (a recalculation, which scans an edited Follow-up sheet anyway, and whose
+    caller saw ``tblFollow`` keep the rows of the last write): when the Follow-up sheet
+    changed and no row was adopted here, the buyer-ID check is left to that scan
+    (``view.deferred_ids``, :func:`ids_complete`; :class:`IdsNeeded` when it fails) instead
+    of a pass over the whole sheet here.
 
     Returns an :class:`InputView` to recalculate; its ``parts`` are the members changed.
     """
@@ -233,7 +336,17 @@ def maintain_inputs(pkg: Any, report: Any = None, changed: set[str] | None = Non
     if follow is not None and _touched(view, [follow], changed):
         if not follow.totals_rows:
             _adopt_rows(view, follow, report)
-        fill_follow_ids(view, follow)
+        spot = _id_spot(follow)
+        if (
+            defer_ids
+            and changed is not None
+            and spot is not None
+            and _sheet_path(view, follow) in changed  # the sheet the recalculation scans first
+            and _sheet_path(view, follow) not in view.parts  # no row adopted just now
+        ):
+            view.deferred_ids = DeferredIds(follow.sheet, *spot)  # checked by the scan (issue 14)
+        else:
+            fill_follow_ids(view, follow)
     roster = [view.tables[n] for n in ("tblSalespeople", *schema.ROSTER_TABLES) if n in view.tables]
     if _touched(view, roster, changed):
         sync_roster(view)

@@ -14,7 +14,6 @@ read it (:class:`storeops.errors.FileChangedError`).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 import tempfile
@@ -59,27 +58,12 @@ def check_not_locked(path: str | os.PathLike[str]) -> None:
         fh.close()
 
 
-class _Hashing:
-    """A file object that also digests what goes through it (the new version's stamp)."""
-
-    def __init__(self, fh: BinaryIO):
-        self.fh = fh
-        self.h = hashlib.blake2b(digest_size=16)
-
-    def write(self, b) -> int:
-        self.h.update(b)
-        return self.fh.write(b)
-
-    def __getattr__(self, name: str):
-        return getattr(self.fh, name)
-
-
 def atomic_write(
     path: str | os.PathLike[str],
     write_fn: Callable[[BinaryIO], object],
     *,
     before_rename: Callable[[], None] | None = None,
-) -> bytes:
+) -> FileStamp | None:
     """Write ``path`` through ``write_fn(fh)`` into a temporary file and rename it into place.
 
     The original file's mode is kept (a new file gets the usual ``0o666 & ~umask``).  An
@@ -87,7 +71,8 @@ def atomic_write(
     just before the rename (a last check; it may raise).  Operating-system errors (disk
     full, I/O error, no permission, read-only folder) become one bilingual
     :class:`~storeops.errors.FileIOError` line; the original is then unchanged and the
-    temporary file removed.  Returns the digest of the bytes written.
+    temporary file removed.  Returns the :class:`~storeops.xlsx.FileStamp` of the file
+    written (taken before the rename, so it is ours even if someone saves right after).
 
     Examples
     --------
@@ -107,17 +92,17 @@ def atomic_write(
     except OSError as exc:
         raise io_error(exc, path, writing=True, note=note) from None
     try:
-        with os.fdopen(fd, "wb") as raw:
-            fh = _Hashing(raw)
-            write_fn(fh)  # type: ignore[arg-type]
-            raw.flush()
-            os.fsync(raw.fileno())
+        with os.fdopen(fd, "wb") as fh:
+            write_fn(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
         if existed:
             os.chmod(tmp, os.stat(path).st_mode & 0o7777)
         else:
             umask = os.umask(0)
             os.umask(umask)
             os.chmod(tmp, 0o666 & ~umask)
+        stamp = FileStamp.of(tmp)  # the rename keeps size and modification time
         if before_rename is not None:
             before_rename()
         os.replace(tmp, path)
@@ -137,7 +122,7 @@ def atomic_write(
             os.close(dfd)
     except OSError:  # pragma: no cover - e.g. Windows
         pass
-    return fh.h.digest()
+    return stamp
 
 
 def atomic_replace(path: str | os.PathLike[str], write_fn: Callable[[BinaryIO], object]) -> None:
@@ -165,9 +150,7 @@ def atomic_replace(path: str | os.PathLike[str], write_fn: Callable[[BinaryIO], 
         elif not stamp.matches(path):
             raise _changed(path)
 
-    digest = atomic_write(path, write_fn, before_rename=unchanged)
-    st = os.stat(path)
-    session.stamp = FileStamp(st.st_size, st.st_mtime_ns, digest)
+    session.stamp = atomic_write(path, write_fn, before_rename=unchanged)
 
 
 def _changed(path: str) -> FileChangedError:

@@ -31,6 +31,8 @@ from ._scan import (
     formula_content,
 )
 
+#: :func:`match_templates` checks this many cells and more in two halves at once
+PARALLEL_CELLS = 1 << 20
 #: new ``t=`` attributes by code (index into :data:`T_ATTRS`)
 T_ATTRS = [b"", b' t="str"', b' t="s"', b' t="e"', b' t="b"']
 TA_NONE, TA_STR, TA_S, TA_E, TA_B = range(5)
@@ -116,20 +118,33 @@ def match_templates(
     n_off = np.array([len(os_) for _, os_ in templates], np.int64)
     off_first = np.concatenate([[0], np.cumsum(n_off)[:-1]]).astype(np.int64)
     out = np.empty(len(ts), np.bool_)
-    _match_many(
-        a,
-        np.ascontiguousarray(ts, np.int64),
-        np.ascontiguousarray(te, np.int64),
-        np.ascontiguousarray(rows, np.int64),
-        np.ascontiguousarray(tid, np.int64),
-        pbuf,
-        pstarts,
-        tp_first,
-        tp_n,
-        offs,
-        off_first,
-        out,
-    )
+    cells = [np.ascontiguousarray(x, np.int64) for x in (ts, te, rows, tid)]
+
+    def part(lo: int, hi: int) -> None:
+        _match_many(a, *(x[lo:hi] for x in cells), pbuf, pstarts, tp_first, tp_n, offs, off_first, out[lo:hi])
+
+    n = len(ts)
+    if n < PARALLEL_CELLS:
+        part(0, n)
+        return out
+    import threading  # a big sheet: the second half on another core (the kernel releases the GIL)
+
+    failed: list[BaseException] = []
+
+    def second_half() -> None:
+        try:
+            part(n // 2, n)
+        except BaseException as exc:  # pragma: no cover - the kernel does not raise
+            failed.append(exc)
+
+    other = threading.Thread(target=second_half)
+    other.start()
+    try:
+        part(0, n // 2)
+    finally:
+        other.join()
+    if failed:  # pragma: no cover
+        raise failed[0]
     return out
 
 

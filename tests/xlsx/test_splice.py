@@ -31,7 +31,7 @@ from storeops.xlsx._scan import (
     F_VTS,
     scan_sheet,
 )
-from storeops.xlsx._splice import T_ATTRS, digest_deltas, match_template, splice
+from storeops.xlsx._splice import T_ATTRS, digest_deltas, match_template, match_templates, splice
 from xlsx.test_scan_kernel import HEAD, TAIL, gen_sheet
 
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -93,6 +93,36 @@ def test_match_template_equals_exact_comparison(tpl, cells):
     got = match_template(a, np.array(ts), np.array(te), np.array(rows), pieces, offs)
     assert got.dtype == np.bool_
     assert got.tolist() == want
+
+
+@settings(max_examples=40, deadline=None)
+@given(templates(), templates(), st.lists(st.tuples(st.integers(1, 10**6), st.booleans(), st.booleans()), max_size=40))
+def test_match_templates_in_two_halves_equals_one_pass(tpl1, tpl2, cells):
+    """A big sheet's cells are checked in two halves on two threads: the same answers."""
+    import storeops.xlsx._splice as splice_mod
+
+    buf, ts, te, rows, tid = bytearray(), [], [], [], []
+    for row, second, broken in cells:
+        pieces, offs = tpl2 if second else tpl1
+        exp = _expected(pieces, offs, row)
+        text = exp if exp is not None else b"?"
+        ts.append(len(buf))
+        buf += text + (b"x" if broken else b"")
+        te.append(len(buf))
+        rows.append(row)
+        tid.append(int(second))
+    a = np.frombuffer(bytes(buf) or b"\0", np.uint8)
+    args = (a, np.array(ts, np.int64), np.array(te, np.int64), np.array(rows, np.int64), np.array(tid, np.int64))
+    one = match_templates(*args, [tpl1, tpl2])
+    old = splice_mod.PARALLEL_CELLS
+    splice_mod.PARALLEL_CELLS = 1
+    try:
+        two = match_templates(*args, [tpl1, tpl2])
+    finally:
+        splice_mod.PARALLEL_CELLS = old
+    assert two.tolist() == one.tolist()
+    want = [_expected(*(tpl2 if s else tpl1), r) for r, s, _b in cells]
+    assert one.tolist() == [w is not None and w == buf[t0:t1] for w, t0, t1 in zip(want, ts, te)]
 
 
 def test_match_template_docstring_cases_and_edges():

@@ -1,0 +1,107 @@
+"""A sheet as the last StoreOps write left it keeps the formula groups the state recorded
+(``storeops.engine._run.as_written``): read because a changed group reads it, it is not
+template-checked again — and a sheet that changed in any way still is."""
+
+from __future__ import annotations
+
+import shutil
+
+from storeops.engine import _read
+from storeops.workbook.schema import TABLES
+from storeops.xlsx import _cells
+from storeops.xlsx._package import open_package
+
+from ._edits import Formula, edit_cells
+from .test_incremental import same_as_full
+
+FOLLOW = "跟进 Follow-up"
+
+
+def _copy(base: str, tmp_path) -> str:
+    p = str(tmp_path / "book.xlsm")
+    shutil.copyfile(base, p)
+    return p
+
+
+def _geometry(path: str, table: str) -> tuple[str, int, int, int]:
+    with open_package(path) as pkg:
+        t = pkg.tables[table]
+        c1, r1, _c2, r2 = t.bounds
+        return t.sheet, c1, r1 + t.header_rows, r2 - t.totals_rows
+
+
+def _letter(table: str, key: str, c1: int) -> str:
+    return _cells.col_letters(c1 + [c.key for c in TABLES[table].columns].index(key))
+
+
+def _checked_sheets(monkeypatch) -> list[str]:
+    """The sheets whose groups the run template-checks (``same_groups``)."""
+    calls: list[str] = []
+    real = _read.same_groups
+
+    def spy(xml, F, groups):
+        calls.extend({g.sheet for g in groups})
+        return real(xml, F, groups)
+
+    monkeypatch.setattr(_read, "same_groups", spy)
+    return calls
+
+
+def test_an_order_edit_takes_the_follow_up_sheets_groups_from_the_state(base, tmp_path, monkeypatch):
+    """One order's amount: the follow-up sheet is read (its per-buyer SUMIFS read the log)
+    but not template-checked, and the result is a full recalculation's."""
+    path = _copy(base, tmp_path)
+    sheet, c1, first, _last = _geometry(path, "tblOrders")
+    edit_cells(path, {sheet: {f"{_letter('tblOrders', 'amount', c1)}{first + 3}": 123456.0}})
+    calls = _checked_sheets(monkeypatch)
+    rep = same_as_full(path, tmp_path)
+    assert rep.mode == "incremental"
+    assert FOLLOW in rep.per_sheet and rep.per_sheet[FOLLOW]["evaluated"] > 0  # the sheet was read
+    assert FOLLOW not in calls and sheet in calls  # the edited orders sheet is checked
+
+
+def test_a_formula_changed_on_a_sheet_is_never_taken_from_the_state(base, tmp_path, monkeypatch):
+    """A follow-up cell's formula replaced by another (same number of formulas): the sheet
+    changed, so its groups are checked, the odd cell gets its own group, and incremental
+    equals full.  (Taking the state's groups here would write the old formula's value.)"""
+    path = _copy(base, tmp_path)
+    sheet, c1, first, _last = _geometry(path, "tblFollow")
+    klass = f"{_letter('tblFollow', 'buyer_class', c1)}{first + 2}"
+    o_sheet, o1, o_first, _ = _geometry(path, "tblOrders")
+    edit_cells(
+        path,
+        {
+            sheet: {klass: Formula('"Z"&"Q"')},
+            o_sheet: {f"{_letter('tblOrders', 'amount', o1)}{o_first + 1}": 999.0},
+        },
+    )
+    calls = _checked_sheets(monkeypatch)
+    rep = same_as_full(path, tmp_path)
+    assert rep.mode == "incremental" and FOLLOW in calls  # the follow-up sheet was checked
+    import openpyxl
+
+    assert openpyxl.load_workbook(path, data_only=True)[sheet][klass].value == "ZQ"
+
+
+def test_a_resized_table_part_makes_its_sheet_rewritten(base, tmp_path):
+    """The rule itself: a sheet whose table part changed (the sheet's bytes did not) is not
+    "as written"; an unchanged one is; without a state no sheet is."""
+    from storeops.engine._run import Run, as_written, first_sheets
+    from storeops.engine._state import Clock, Verdict, read_state
+
+    with open_package(base) as pkg:
+        state = read_state(pkg)
+        t = pkg.tables["tblFunnel"]
+        assert state is not None
+
+        def run(verdict: Verdict, prior=state) -> Run:
+            return Run(pkg, None, None, Clock.of(None), None, None, None, prior=prior, verdict=verdict)  # type: ignore[arg-type]
+
+        quiet = run(Verdict(full=False, members=["xl/workbook.xml"]))
+        assert as_written(quiet, t.sheet) and as_written(quiet, FOLLOW) and first_sheets(quiet) == []
+        resized = run(Verdict(full=False, members=[t.path]))
+        assert not as_written(resized, t.sheet) and as_written(resized, FOLLOW)
+        assert first_sheets(resized) == [t.sheet]
+        edited = run(Verdict(full=False, dirty={FOLLOW}, members=[pkg.sheet(FOLLOW).path]))
+        assert not as_written(edited, FOLLOW) and as_written(edited, t.sheet)
+        assert not as_written(run(Verdict(), prior=None), t.sheet)
