@@ -141,7 +141,10 @@ def recalc(
         if overlay:  # hook (issue 15): one write per command
             pkg = pkg.overlaid(overlay)
         clock = Clock.of(today)
-        prior = None if full else read_state(pkg)
+        stored = read_state(pkg)
+        prior = None if full else stored
+        if stored is not None:  # members StoreOps wrote in segments inflate on both cores (checked there)
+            pkg._cache["segment maps"] = stored.segments
         verdict = compare(pkg, prior, clock, overlay=set(overlay or ()))
         timer("open package")
         if verdict.unchanged:
@@ -179,7 +182,7 @@ def recalc(
                 prior, verdict = None, compare(pkg, None, clock)
                 run = _start(pkg, clock, progress, None, None, verdict, pool, timer, overlay)
                 run_stages(run, deflated=True)
-            write_state = _state_writer(run) if keep_state and keeps_state(pkg) else None
+            write_state = _StateWriter(run, stored) if keep_state and keeps_state(pkg) else None
             timer.restart()
             # parts only copied are checked too: a damaged file is never rewritten (issue 15);
             # a part byte for byte as the last StoreOps write left it was checked then
@@ -283,11 +286,12 @@ class _StateWriter:
     """Writes the state of this recalculation as the last member of the new file (it
     holds the digests of the members written before it)."""
 
-    def __init__(self, run):
+    def __init__(self, run, stored=None):
         from ._incremental import new_state
         from ._state import ITEM_ID, NAMESPACE, value_parts
 
         self.state = new_state(run)
+        self.run, self.stored = run, stored  # stored: the state the file held (its segment maps)
         edit = run.edit
         self.part = edit.set_custom_xml_item(NAMESPACE, b"", ITEM_ID)
         self.late = [self.part]
@@ -297,11 +301,10 @@ class _StateWriter:
 
     def __call__(self, digests: dict) -> dict[str, bytes]:
         self.state.members = {k: list(v) for k, v in sorted(digests.items()) if k in self.parts}
+        from ._write import segment_maps
+
+        self.state.segments = segment_maps(self.run, self.stored, self.state.members)  # storeops.xlsx._segments
         return {self.part: self.state.to_xml()}
-
-
-def _state_writer(run) -> _StateWriter:
-    return _StateWriter(run)
 
 
 def _unchanged(path: str, pkg, state) -> RecalcReport:

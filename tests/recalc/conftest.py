@@ -9,8 +9,19 @@ import pytest
 TODAY = date(2026, 11, 21)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def small_segments():
+    """Sheets deflated in segments of 16 KiB (not 4 MiB): the demo's sheets then have many,
+    and every test here also checks the segments copied from the last write."""
+    from storeops.xlsx import _zipwrite
+
+    old, _zipwrite.SEGMENT = _zipwrite.SEGMENT, 16 << 10
+    yield
+    _zipwrite.SEGMENT = old
+
+
 @pytest.fixture(scope="session")
-def base(tmp_path_factory):
+def base(tmp_path_factory, small_segments):
     from storeops.demo import demo_frames, demo_settings
     from storeops.engine import recalc
     from storeops.workbook import build_workbook
