@@ -60,18 +60,46 @@ def check_not_locked(path: str | os.PathLike[str]) -> None:
 
 
 class _Hashing:
-    """A file object that also digests what goes through it (the new version's stamp)."""
+    """A file object that also digests what goes through it (the new version's stamp).
+
+    The digest is computed on a thread of its own (``hashlib`` works outside the GIL on
+    big buffers), at the same time as the writing: a 150 MB workbook's BLAKE2 costs its
+    writer nothing.  At most :data:`_HASH_AHEAD` writes wait to be digested."""
 
     def __init__(self, fh: BinaryIO):
+        from collections import deque
+        from concurrent.futures import ThreadPoolExecutor
+
         self.fh = fh
         self.h = hashlib.blake2b(digest_size=16)
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="storeops-digest")
+        self._pending: deque = deque()
 
     def write(self, b) -> int:
-        self.h.update(b)
-        return self.fh.write(b)
+        n = self.fh.write(b)
+        if not isinstance(b, bytes):  # a buffer its owner may reuse: digested now
+            self._drain(0)
+            self.h.update(b)
+            return n
+        self._pending.append(self._pool.submit(self.h.update, b))
+        self._drain(_HASH_AHEAD)
+        return n
+
+    def _drain(self, keep: int) -> None:
+        while len(self._pending) > keep:
+            self._pending.popleft().result()
+
+    def digest(self) -> bytes:
+        """The digest of everything written (waits for the thread)."""
+        self._drain(0)
+        self._pool.shutdown()
+        return self.h.digest()
 
     def __getattr__(self, name: str):
         return getattr(self.fh, name)
+
+
+_HASH_AHEAD = 16
 
 
 def atomic_write(
@@ -109,7 +137,10 @@ def atomic_write(
     try:
         with os.fdopen(fd, "wb") as raw:
             fh = _Hashing(raw)
-            write_fn(fh)  # type: ignore[arg-type]
+            try:
+                write_fn(fh)  # type: ignore[arg-type]
+            finally:
+                digest = fh.digest()
             raw.flush()
             os.fsync(raw.fileno())
         if existed:
@@ -137,7 +168,7 @@ def atomic_write(
             os.close(dfd)
     except OSError:  # pragma: no cover - e.g. Windows
         pass
-    return fh.h.digest()
+    return digest
 
 
 def atomic_replace(path: str | os.PathLike[str], write_fn: Callable[[BinaryIO], object]) -> None:
