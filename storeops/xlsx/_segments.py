@@ -208,24 +208,79 @@ def check_map(m: SegmentMap, size: int, csize: int | None = None, crc: int | Non
 def inflate_segments(raw: bytes, m: SegmentMap, size: int, crc: int, threads: int = 2) -> bytes:
     """Inflate a member stored as StoreOps wrote it (``raw``: its compressed bytes, ``m``
     its segment map) with its segments on ``threads`` threads (ISA-L inflates outside
-    the GIL), each checked for its length and CRC-32.  Raises :class:`StaleMap` when the
-    map does not fit the member (inflate it whole then)."""
+    the GIL), each checked for its length and CRC-32, straight into the one ``bytes``
+    returned (no second copy of the member).  Raises :class:`StaleMap` when the map does
+    not fit the member (inflate it whole then)."""
     check_map(m, size, len(raw), crc)
     if raw[len(raw) - len(FINAL) :] != FINAL:
         raise StaleMap("the stream does not end with the final block")
     view = memoryview(raw)
+    out, put = _new_bytes(size)
 
-    def one(seg: list[int]) -> bytes:
+    def one(seg: list[int]) -> None:
         d = _z.decompressobj(-15)
         try:
-            out = d.decompress(view[seg[2] : seg[2] + seg[3]], seg[1] + 1)
+            data = d.decompress(view[seg[2] : seg[2] + seg[3]], seg[1] + 1)
         except ERRORS as exc:
             raise StaleMap(f"a segment does not inflate ({exc})") from None
-        if len(out) != seg[1] or d.eof or d.unconsumed_tail or crc32(out) != seg[4]:
+        if len(data) != seg[1] or d.eof or d.unconsumed_tail or crc32(data) != seg[4]:
             raise StaleMap("a segment does not inflate to its length and CRC-32")
-        return out
+        put(seg[0], data)
 
     if threads < 2 or len(m) < 2:
-        return b"".join(map(one, m))
-    with ThreadPoolExecutor(threads) as pool:
-        return b"".join(pool.map(one, m))
+        for seg in m:
+            one(seg)
+    else:
+        with ThreadPoolExecutor(threads) as pool:
+            for _ in pool.map(one, m):
+                pass
+    return out if isinstance(out, bytes) else bytes(out)
+
+
+def _new_bytes(size: int) -> tuple[Any, Callable[[int, bytes], None]]:
+    """A ``bytes`` of ``size`` bytes that is filled by ``put(offset, data)`` before anyone
+    else sees it (CPython: ``PyBytes_FromStringAndSize(NULL, size)``, filled by ``memmove``
+    outside the GIL); elsewhere a ``bytearray`` (copied once at the end)."""
+    if _BYTES_DATA is not None:
+        import ctypes
+
+        out = _PYBYTES(None, size)
+        base = id(out) + _BYTES_DATA
+
+        def put(off: int, data: bytes) -> None:
+            if off < 0 or off + len(data) > size:
+                raise StaleMap("a segment beyond the member")
+            ctypes.memmove(base + off, data, len(data))
+
+        return out, put
+    buf = bytearray(size)
+
+    def put_slow(off: int, data: bytes) -> None:
+        buf[off : off + len(data)] = data
+
+    return buf, put_slow
+
+
+def _bytes_data_offset() -> int | None:
+    """Where a ``bytes`` object's data starts, as an offset from its ``id`` (CPython); checked."""
+    try:
+        import ctypes
+        import sys
+
+        if sys.implementation.name != "cpython":
+            return None
+        off = sys.getsizeof(b"") - 1
+        probe = b"storeops-probe"
+        return off if ctypes.string_at(id(probe) + off, len(probe)) == probe else None
+    except Exception:  # pragma: no cover - no ctypes
+        return None
+
+
+_BYTES_DATA = _bytes_data_offset()
+_PYBYTES: Any = None
+if _BYTES_DATA is not None:
+    import ctypes as _ctypes
+
+    _PYBYTES = _ctypes.pythonapi.PyBytes_FromStringAndSize
+    _PYBYTES.restype = _ctypes.py_object
+    _PYBYTES.argtypes = (_ctypes.c_char_p, _ctypes.c_ssize_t)
