@@ -195,3 +195,13 @@ def test_inflate_segments_checks_every_segment():
     other = one_stream.compress(data) + one_stream.flush()  # another program's stream: no such segments
     with pytest.raises(StaleMap):
         inflate_segments(other, m, len(data), zlib.crc32(data))
+
+
+def test_inflate_segments_without_cpython_bytes(monkeypatch):
+    """Where a bytes object cannot be filled in place the segments go into a bytearray."""
+    data = _rows(2000, 2)
+    d = deflate([data], size=1500)
+    raw, m = b"".join(d.chunks), segment_map(d)
+    monkeypatch.setattr(_segments, "_BYTES_DATA", None)
+    out = inflate_segments(raw, m, len(data), zlib.crc32(data))
+    assert out == data and isinstance(out, bytes)
