@@ -285,20 +285,7 @@ def splice(
     share one buffer: use each before asking for the next (a compressor does).
     Returns ``None`` when no cell would change (the sheet can stay as it is).
     """
-    a = np.frombuffer(xml, np.uint8)
-    tbuf, toff = _t_attrs()
-    cells = np.ascontiguousarray(cells, CELL_INDEX)
-    args = (
-        np.ascontiguousarray(tnew, CODE),
-        np.ascontiguousarray(vkind, CODE),
-        np.ascontiguousarray(vidx, CELL_INDEX),
-        nummat,
-        np.ascontiguousarray(numlen, np.int64),
-        ubuf,
-        np.ascontiguousarray(uoff, np.int64),
-        tbuf,
-        toff,
-    )
+    a, cells, args = _kernel_args(xml, cells, tnew, vkind, vidx, nummat, numlen, ubuf, uoff)
     if not _changed(a, F, cells, *args, np.empty(len(cells), np.bool_)):
         return None
     return _pieces(xml, a, F, cells, args, chunk)
@@ -393,19 +380,28 @@ def spliced(
 ) -> Spliced | None:
     """The :class:`Spliced` sheet for the arguments :func:`splice` takes; ``None`` when no
     cell would change."""
-    a = np.frombuffer(xml, np.uint8)
-    tbuf, toff = _t_attrs()
-    cells = np.ascontiguousarray(cells, CELL_INDEX)
-    tnew = np.ascontiguousarray(tnew, CODE)
-    vkind = np.ascontiguousarray(vkind, CODE)
-    vidx = np.ascontiguousarray(vidx, CELL_INDEX)
-    numlen = np.ascontiguousarray(numlen, np.int64)
-    uoff = np.ascontiguousarray(uoff, np.int64)
+    a, cells, args = _kernel_args(xml, cells, tnew, vkind, vidx, nummat, numlen, ubuf, uoff)
     mask = np.empty(len(cells), np.bool_)
-    if not _changed(a, F, cells, tnew, vkind, vidx, nummat, numlen, ubuf, uoff, tbuf, toff, mask):
+    if not _changed(a, F, cells, *args, mask):
         return None
-    args = (tnew[mask], vkind[mask], vidx[mask], nummat, numlen, ubuf, uoff, tbuf, toff)
-    return Spliced(xml, F, cells[mask], args)
+    return Spliced(xml, F, cells[mask], (args[0][mask], args[1][mask], args[2][mask], *args[3:]))
+
+
+def _kernel_args(xml, cells, tnew, vkind, vidx, nummat, numlen, ubuf, uoff) -> tuple:
+    """(the XML as bytes, the cells, the kernels' value arguments) in the dtypes they take."""
+    tbuf, toff = _t_attrs()
+    args = (
+        np.ascontiguousarray(tnew, CODE),
+        np.ascontiguousarray(vkind, CODE),
+        np.ascontiguousarray(vidx, CELL_INDEX),
+        nummat,
+        np.ascontiguousarray(numlen, np.int64),
+        ubuf,
+        np.ascontiguousarray(uoff, np.int64),
+        tbuf,
+        toff,
+    )
+    return np.frombuffer(xml, np.uint8), np.ascontiguousarray(cells, CELL_INDEX), args
 
 
 def _pieces(xml: bytes, a: np.ndarray, F: np.ndarray, cells: np.ndarray, args: tuple, chunk: int):
