@@ -11,7 +11,11 @@ item (``customXml/itemN.xml``, root element in :data:`NAMESPACE`) — not in
 * per sheet the cell digests (:class:`storeops.xlsx._digest.Digests`) and per formula
   group its cells, what it reads and whether it was left to Excel;
 * the defined names and tables, the dates ``TODAY()`` / ``NOW()`` gave,
-  and a key of the engine's own code (a new version recalculates everything).
+  and a key of the engine's own code (a new version recalculates everything);
+* per member StoreOps deflated in segments (the big sheets) its segment map
+  (:mod:`storeops.xlsx._segments`): the next write re-deflates only the segments that
+  change and inflates the member on both cores.  A state without maps (older ones) just
+  means nothing is reused.
 
 Any program that saves the file either drops the item (openpyxl does; then the next
 recalculation is a full one) or keeps it with digests that no longer match what it
@@ -134,6 +138,9 @@ class RecalcState:
     tables: dict[str, list[Any]] = field(default_factory=dict)
     sheets: dict[str, dict[str, Any]] = field(default_factory=dict)
     groups: list[list[Any]] = field(default_factory=list)
+    #: member → segment map ([uoff, ulen, coff, clen, crc, first row] per segment) of the
+    #: members written in segments, valid while the member's digest in ``members`` holds
+    segments: dict[str, list[list[int]]] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ storage
     def to_xml(self) -> bytes:
@@ -148,6 +155,7 @@ class RecalcState:
             "tables": self.tables,
             "sheets": self.sheets,
             "groups": self.groups,
+            "segments": self.segments,
         }
         raw = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
         payload = base64.b64encode(zlib.compress(raw, 6))
@@ -176,6 +184,7 @@ class RecalcState:
                 tables=doc["tables"],
                 sheets=doc["sheets"],
                 groups=doc["groups"],
+                segments={k: [list(map(int, seg)) for seg in v] for k, v in doc.get("segments", {}).items()},
             )
         except (ValueError, KeyError, TypeError, zlib.error):
             return None

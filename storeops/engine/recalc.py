@@ -152,8 +152,11 @@ def _recalc(path, today, progress, full, keep_state, overlay, *, defer_ids: bool
     with workbook_session(path), open_package(path) as pkg:  # session: lock + stamp (issue 15)
         if overlay:  # hook (issue 15): one write per command
             pkg = pkg.overlaid(overlay)
-        prior = None if full else read_state(pkg)
+        stored = read_state(pkg)
+        prior = None if full else stored
         clock = keep_moment(Clock.of(today), prior)  # cfg_now: a moment younger than 10 minutes stays
+        if stored is not None:  # members StoreOps wrote in segments inflate on both cores (checked there)
+            pkg._cache["segment maps"] = stored.segments
         verdict = compare(pkg, prior, clock, overlay=set(overlay or ()))
         timer("open package")
         if verdict.unchanged:
@@ -197,7 +200,7 @@ def _recalc(path, today, progress, full, keep_state, overlay, *, defer_ids: bool
                 run = _start(pkg, clock, progress, None, None, verdict, pool, timer, overlay)
                 run.ids = ids
                 run_stages(run, deflated=True)
-            write_state = _state_writer(run) if keep_state and keeps_state(pkg) else None
+            write_state = _StateWriter(run, stored) if keep_state and keeps_state(pkg) else None
             timer.restart()
             # parts only copied are checked too: a damaged file is never rewritten (issue 15);
             # a part byte for byte as the last StoreOps write left it was checked then
@@ -304,11 +307,12 @@ class _StateWriter:
     """Writes the state of this recalculation as the last member of the new file (it
     holds the digests of the members written before it)."""
 
-    def __init__(self, run):
+    def __init__(self, run, stored=None):
         from ._incremental import new_state
         from ._state import ITEM_ID, NAMESPACE, value_parts
 
         self.state = new_state(run)
+        self.run, self.stored = run, stored  # stored: the state the file held (its segment maps)
         edit = run.edit
         self.part = edit.set_custom_xml_item(NAMESPACE, b"", ITEM_ID)
         self.late = [self.part]
@@ -318,11 +322,10 @@ class _StateWriter:
 
     def __call__(self, digests: dict) -> dict[str, bytes]:
         self.state.members = {k: list(v) for k, v in sorted(digests.items()) if k in self.parts}
+        from ._write import segment_maps
+
+        self.state.segments = segment_maps(self.run, self.stored, self.state.members)  # storeops.xlsx._segments
         return {self.part: self.state.to_xml()}
-
-
-def _state_writer(run) -> _StateWriter:
-    return _StateWriter(run)
 
 
 def _unchanged(path: str, pkg, state) -> RecalcReport:

@@ -162,6 +162,10 @@ class Spills:
             self._give_up(g, sp)
 
     # ------------------------------------------------------------------ write
+    def has_blocks(self, sheet: str) -> bool:
+        """Whether :meth:`write_sheet` has blocks to write on the sheet."""
+        return any(sp.block is not None and sp.sheet == sheet for sp in self.by_group.values())
+
     def write_sheet(self, sheet: str, pieces, xml: bytes, encode1, empty) -> Any:
         """The sheet's pieces with every evaluated block's other cells written (and
         promoted formulas made array formulas); ``pieces`` unchanged without blocks."""

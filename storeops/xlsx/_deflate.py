@@ -28,6 +28,56 @@ def crc32(data, value: int = 0) -> int:
     return _z.crc32(data, value)
 
 
+_POLY = 0xEDB88320  # CRC-32's polynomial, bit-reflected as zlib uses it
+
+
+def _multmodp(a: int, b: int) -> int:
+    """``a * b`` modulo the CRC polynomial, in GF(2) (both bit-reflected)."""
+    m, p = 1 << 31, 0
+    while True:
+        if a & m:
+            p ^= b
+            if not a & (m - 1):
+                return p
+        m >>= 1
+        b = (b >> 1) ^ _POLY if b & 1 else b >> 1
+
+
+def _powers() -> list[int]:
+    out, p = [], 1 << 30  # x^1
+    for _ in range(32):
+        out.append(p)  # x^(2^k) modulo the polynomial
+        p = _multmodp(p, p)
+    return out
+
+
+_X2N = _powers()
+
+
+def crc32_combine(crc1: int, crc2: int, len2: int) -> int:
+    """The CRC-32 of ``A + B`` from ``crc1 = crc32(A)``, ``crc2 = crc32(B)`` and ``len(B)``
+    (zlib's ``crc32_combine``, which Python's ``zlib`` does not expose): ``crc1`` is moved
+    past ``len2`` zero bytes by multiplying with x^(8·len2) in GF(2), then ``crc2`` added.
+
+    Examples
+    --------
+    >>> import zlib
+    >>> crc32_combine(zlib.crc32(b"<row>"), zlib.crc32(b"</row>"), 6) == zlib.crc32(b"<row></row>")
+    True
+    >>> crc32_combine(0, 0, 0), crc32_combine(zlib.crc32(b"a"), 0, 0) == zlib.crc32(b"a")
+    (0, True)
+    """
+    if len2 < 0:
+        raise ValueError("negative length")
+    x, n, k = 1 << 31, len2, 3  # x^0; multiply by x^(2^k) for every bit k of 8·len2
+    while n:
+        if n & 1:
+            x = _multmodp(_X2N[k & 31], x)
+        n >>= 1
+        k += 1
+    return _multmodp(x, crc1) ^ crc2
+
+
 def compressobj():
     """A raw-deflate compressor at the fast level used for rewritten members."""
     return _z.compressobj(LEVEL, _z.DEFLATED, -15)

@@ -160,6 +160,7 @@ class Package:
         pkg = Package(self.path, self.zf, self.infos)
         pkg._cache["overlay"] = {**self._overlay, **parts}
         pkg._cache["valid"] = self._cache.setdefault("valid", {})  # shared: a part is checked once
+        pkg._cache["segment maps"] = self._cache.get("segment maps")
         _load_workbook(pkg)
         return pkg
 
@@ -268,6 +269,14 @@ class Package:
             raw = fh.read(info.compress_size)  # one buffer (a sheet at the row limit is 200 MB deflated)
             if len(raw) != info.compress_size:
                 raise zipfile.BadZipFile(f"truncated member {info.filename}")
+        m = (self._cache.get("segment maps") or {}).get(info.filename)
+        if m:  # written by StoreOps in segments: inflated on both cores (storeops.xlsx._segments)
+            from ._segments import StaleMap, inflate_segments
+
+            try:
+                return inflate_segments(raw, m, info.file_size, info.CRC)
+            except StaleMap:  # not as the map says (rewritten since): inflated whole
+                pass
         data = inflate(raw, info.file_size)
         if crc32(data) != info.CRC:
             raise zipfile.BadZipFile(f"bad CRC-32 for {info.filename}")

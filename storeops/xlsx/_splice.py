@@ -246,8 +246,9 @@ def _same(a, s, e, src, ss, se):
 
 
 @jit
-def _changed(a, F, cells, tnew, vkind, vidx, nummat, numlen, ubuf, uoff, tbuf, toff):
-    """How many of the cells would get a different ``t=`` attribute or value text."""
+def _changed(a, F, cells, tnew, vkind, vidx, nummat, numlen, ubuf, uoff, tbuf, toff, mask):
+    """How many of the cells would get a different ``t=`` attribute or value text (those
+    get ``mask[k] = True``)."""
     n = 0
     for k in range(cells.shape[0]):
         i = cells[k]
@@ -264,9 +265,17 @@ def _changed(a, F, cells, tnew, vkind, vidx, nummat, numlen, ubuf, uoff, tbuf, t
                 same = _same(a, F[i, F_VTS], F[i, F_VTE], ubuf, uoff[j], uoff[j + 1])
         elif F[i, F_VTS] < 0:
             same = False
+        mask[k] = not same
         if not same:
             n += 1
     return n
+
+
+@jit
+def _splice_range(a, F, cells, k0, k1, lo, hi, tnew, vkind, vidx, nummat, numlen, ubuf, uoff, tbuf, toff, out):
+    """Source bytes ``lo … hi`` with cells ``k0 … k1-1`` (all inside) rewritten; returns the length."""
+    o, prev = _splice(a, F, cells, k0, k1, lo, tnew, vkind, vidx, nummat, numlen, ubuf, uoff, tbuf, toff, out)
+    return _copy(out, o, a, prev, hi)
 
 
 def splice(
@@ -291,9 +300,111 @@ def splice(
     share one buffer: use each before asking for the next (a compressor does).
     Returns ``None`` when no cell would change (the sheet can stay as it is).
     """
-    a = np.frombuffer(xml, np.uint8)
+    a, cells, args = _kernel_args(xml, cells, tnew, vkind, vidx, nummat, numlen, ubuf, uoff)
+    if not _changed(a, F, cells, *args, np.empty(len(cells), np.bool_)):
+        return None
+    return _pieces(xml, a, F, cells, args, chunk)
+
+
+def _grow(args: tuple) -> int:
+    """Bytes a cell can grow by: a value of at most max(number width, longest text),
+    ``<v></v>`` and a ``t=`` attribute."""
+    return max(int(args[3].shape[1]) if args[3].ndim == 2 else 0, int(np.diff(args[6]).max(initial=0))) + 7 + 9
+
+
+class Spliced:
+    """A sheet's XML and the formula cells whose cached value changes (what :func:`splice`
+    takes, reduced to the cells whose bytes differ), written one byte range at a time:
+    how the engine re-deflates only the segments of a sheet that change
+    (:func:`storeops.xlsx._segments.deflate_spliced`).  Use :func:`spliced`."""
+
+    def __init__(self, xml: bytes, F: np.ndarray, cells: np.ndarray, args: tuple):
+        self.xml, self.F, self.cells, self.args = xml, F, cells, args
+        self.a = np.frombuffer(xml, np.uint8)
+        ts = F[cells, F_TS]  # a rewritten cell's bytes start at its t= attribute, or where it would go
+        self.starts = np.ascontiguousarray(np.where(ts >= 0, ts, F[cells, F_TAGC]), np.int64)
+        self.ends = np.ascontiguousarray(F[cells, F_CEND], np.int64)
+        self.grow = _grow(args)
+        self.deltas = _deltas(F, cells, args)
+        #: cum[i]: how much the cells before cell i grow (bytes; negative when they shrink)
+        self.cum = np.concatenate([[0], np.cumsum(self.deltas)]).astype(np.int64)
+
+    def size(self) -> int:
+        """Bytes of the new XML."""
+        return len(self.xml) + int(self.cum[-1])
+
+    def new_pos(self, pos: int) -> int:
+        """Where source byte ``pos`` (not inside a changed cell) is in the new XML."""
+        return pos + int(self.cum[int(np.searchsorted(self.starts, pos))])
+
+    def source_pos(self, new: int) -> int:
+        """The first source position (outside changed cells) at or after which the new XML
+        is at byte ``new`` or later."""
+        i = int(np.searchsorted(self.starts + self.cum[:-1], new, "right"))  # cells starting in the new XML up to new
+        if i and int(self.ends[i - 1]) + int(self.cum[i]) > new:  # inside cell i-1 there
+            return int(self.ends[i - 1])
+        return new - int(self.cum[i])
+
+    def __len__(self) -> int:
+        return len(self.cells)
+
+    def range(self, lo: int, hi: int) -> memoryview:
+        """The new bytes of source bytes ``lo … hi`` (no changed cell may cross ``lo`` or
+        ``hi``: see :meth:`after_cell`)."""
+        k0, k1 = (int(k) for k in np.searchsorted(self.starts, [lo, hi]))
+        buf = np.empty(hi - lo + (k1 - k0) * self.grow, np.uint8)
+        n = _splice_range(self.a, self.F, self.cells, k0, k1, lo, hi, *self.args, buf)
+        return memoryview(buf)[:n]  # type: ignore[arg-type]  # numpy's stubs: see _pieces
+
+    def touches(self, lo: int, hi: int) -> bool:
+        """Whether a changed cell starts in source bytes ``lo … hi``."""
+        k = int(np.searchsorted(self.starts, lo))
+        return k < len(self.starts) and int(self.starts[k]) < hi
+
+    def after_cell(self, pos: int) -> int:
+        """``pos``, or the end of the changed cell it falls inside."""
+        k = int(np.searchsorted(self.starts, pos)) - 1  # the last cell starting before pos
+        return max(pos, int(self.ends[k])) if k >= 0 else pos
+
+
+def _deltas(F: np.ndarray, cells: np.ndarray, args: tuple) -> np.ndarray:
+    """How many bytes each rewritten cell grows by (what :func:`_splice` writes for it,
+    minus what it replaces)."""
+    tnew, vkind, vidx, _nummat, numlen, _ubuf, uoff, _tbuf, toff = args
+    ts, te = F[cells, F_TS], F[cells, F_TE]
+    vs, ve, vts, vte = F[cells, F_VS], F[cells, F_VE], F[cells, F_VTS], F[cells, F_VTE]
+    old = np.where(ts >= 0, te - ts, 0) + np.where(vts >= 0, vte - vts, np.where(vs >= 0, ve - vs, 0))
+    num = vkind == 0
+    vlen = np.empty(len(cells), np.int64)
+    vlen[num] = numlen[vidx[num]]
+    vlen[~num] = uoff[vidx[~num] + 1] - uoff[vidx[~num]]
+    return (np.diff(toff)[tnew] + vlen + np.where(vts >= 0, 0, 7) - old).astype(np.int64)
+
+
+def spliced(
+    xml: bytes,
+    F: np.ndarray,
+    cells: np.ndarray,
+    tnew: np.ndarray,
+    vkind: np.ndarray,
+    vidx: np.ndarray,
+    nummat: np.ndarray,
+    numlen: np.ndarray,
+    ubuf: np.ndarray,
+    uoff: np.ndarray,
+) -> Spliced | None:
+    """The :class:`Spliced` sheet for the arguments :func:`splice` takes; ``None`` when no
+    cell would change."""
+    a, cells, args = _kernel_args(xml, cells, tnew, vkind, vidx, nummat, numlen, ubuf, uoff)
+    mask = np.empty(len(cells), np.bool_)
+    if not _changed(a, F, cells, *args, mask):
+        return None
+    return Spliced(xml, F, cells[mask], (args[0][mask], args[1][mask], args[2][mask], *args[3:]))
+
+
+def _kernel_args(xml, cells, tnew, vkind, vidx, nummat, numlen, ubuf, uoff) -> tuple:
+    """(the XML as bytes, the cells, the kernels' value arguments) in the dtypes they take."""
     tbuf, toff = _t_attrs()
-    cells = np.ascontiguousarray(cells, CELL_INDEX)
     args = (
         np.ascontiguousarray(tnew, CODE),
         np.ascontiguousarray(vkind, CODE),
@@ -305,9 +416,7 @@ def splice(
         tbuf,
         toff,
     )
-    if not _changed(a, F, cells, *args):
-        return None
-    return _pieces(xml, a, F, cells, args, chunk)
+    return np.frombuffer(xml, np.uint8), np.ascontiguousarray(cells, CELL_INDEX), args
 
 
 def _pieces(xml: bytes, a: np.ndarray, F: np.ndarray, cells: np.ndarray, args: tuple, chunk: int):
@@ -316,8 +425,7 @@ def _pieces(xml: bytes, a: np.ndarray, F: np.ndarray, cells: np.ndarray, args: t
     bounds = sorted(set([0] + cuts + [len(cells)]))
     buf = np.empty(0, np.uint8)
     prev = 0
-    # bytes a cell can grow by: a value of at most max(number width, longest text), '<v></v>', a t= attribute
-    grow = max(int(args[3].shape[1]) if args[3].ndim == 2 else 0, int(np.diff(args[6]).max(initial=0))) + 7 + 9
+    grow = _grow(args)
     for k0, k1 in zip(bounds[:-1], bounds[1:]):
         bound = int(F[cells[k1 - 1], F_CEND]) - prev + (k1 - k0) * grow
         if bound > len(buf):

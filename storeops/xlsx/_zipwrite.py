@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from ._deflate import FULL_FLUSH, compressobj, crc32
+from ._deflate import compressobj, crc32
 
 _FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -23,29 +23,39 @@ _FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 @dataclass
 class Deflated:
     """A member already deflated (raw deflate, level 1 by default): what
-    :func:`deflate` returns, accepted by :func:`write_zip` like plain bytes."""
+    :func:`deflate` returns, accepted by :func:`write_zip` like plain bytes.
+
+    ``chunks`` are the compressed segments followed by the final (empty) block;
+    ``segments`` says per segment (content bytes, compressed bytes, CRC-32 of its
+    content, first row — 0 when it does not start with a ``<row>``): each segment ends on
+    a byte boundary without BFINAL, so it can be inflated, or copied into another
+    member's stream, on its own (:mod:`._segments`)."""
 
     crc: int = 0
     size: int = 0
     chunks: list[bytes] = field(default_factory=list)
+    segments: list[tuple[int, int, int, int]] = field(default_factory=list)
 
     @property
     def csize(self) -> int:
         return sum(len(c) for c in self.chunks)
 
 
-#: deflate compresses its input in segments of this many bytes, each ended by a full flush
+#: deflate compresses its input in segments of about this many bytes (ended at a row's end
+#: in a worksheet), each ended by a full flush
 SEGMENT = 4 << 20
 
 
-def deflate(pieces: Iterable[bytes], pool=None) -> Deflated:
+def deflate(pieces: Iterable[Any], pool=None, size: int = 0) -> Deflated:
     """Deflate a member given as a stream of byte pieces (never joined in memory).
 
-    The stream is cut into segments of :data:`SEGMENT` bytes, each compressed on its own
-    and ended by a full flush (the deflate stream then needs no earlier bytes to go on):
-    so the output depends on the bytes alone, not on how they were pieced together, and
-    with a thread pool (``pool``, a ``concurrent.futures`` executor) the segments are
-    compressed at the same time on several cores.  Standard DEFLATE either way.
+    The stream is cut into segments of about ``size`` bytes (default :data:`SEGMENT`) — at the end of the first
+    ``</row>`` after ``size`` bytes (:func:`._segments.cut_stream`) — each compressed on
+    its own and ended by a full flush (the deflate stream then needs no earlier bytes to
+    go on): so the output depends on the bytes alone, not on how they were pieced
+    together, and with a thread pool (``pool``, a ``concurrent.futures`` executor) the
+    segments are compressed at the same time on several cores.  Standard DEFLATE either
+    way; :attr:`Deflated.segments` maps the segments.
 
     Examples
     --------
@@ -61,50 +71,27 @@ def deflate(pieces: Iterable[bytes], pool=None) -> Deflated:
     >>> d2.chunks == d.chunks and d2.crc == d.crc
     True
     """
-    out = Deflated()
-    crc, size = 0, 0
+    from ._segments import compress_segment, cut_stream, finish
+
+    return finish(map_in_order(compress_segment, cut_stream(pieces, size or SEGMENT), pool))
+
+
+def map_in_order(fn: Callable[[Any], Any], items: Iterable[Any], pool=None) -> Iterable[Any]:
+    """``fn`` of each item, in order; with a pool at most :data:`IN_FLIGHT` at a time
+    (bounds the memory the items hold)."""
+    if pool is None:
+        yield from map(fn, items)
+        return
     pending: list = []
-    for seg in _segments(pieces, SEGMENT):
-        crc = crc32(seg, crc)
-        size += len(seg)
-        if pool is None:
-            out.chunks.append(_compress_flushed(seg))
-            continue
-        pending.append(pool.submit(_compress_flushed, seg))
-        while len(pending) >= _IN_FLIGHT:
-            out.chunks.append(pending.pop(0).result())
-    out.chunks.extend(f.result() for f in pending)
-    out.chunks.append(compressobj().flush())  # the final (empty) block
-    out.crc, out.size = crc, size
-    return out
+    for item in items:
+        pending.append(pool.submit(fn, item))
+        while len(pending) >= IN_FLIGHT:
+            yield pending.pop(0).result()
+    for f in pending:
+        yield f.result()
 
 
-def _compress_flushed(data) -> bytes:
-    co = compressobj()
-    return co.compress(data) + co.flush(FULL_FLUSH)
-
-
-_IN_FLIGHT = 3  # segments being compressed at once (bounds the memory they hold)
-
-
-def _segments(pieces: Iterable[bytes], size: int):
-    """The bytes of ``pieces`` re-cut into ``size``-byte ``bytes`` (the last one shorter);
-    pieces may share a buffer, so each is copied before the next is asked for."""
-    buf = bytearray()
-    for piece in pieces:
-        mv = memoryview(piece)
-        while len(mv):
-            take = min(size - len(buf), len(mv))
-            if take == size and not buf:
-                yield bytes(mv[:take])
-            else:
-                buf += mv[:take]
-                if len(buf) == size:
-                    yield bytes(buf)
-                    buf = bytearray()
-            mv = mv[take:]
-    if buf:
-        yield bytes(buf)
+IN_FLIGHT = 3  # segments being compressed at once
 
 
 def _dos(dt: tuple[int, ...]) -> tuple[int, int]:
@@ -112,7 +99,8 @@ def _dos(dt: tuple[int, ...]) -> tuple[int, int]:
     return (h << 11) | (mi << 5) | (s // 2), ((max(y, 1980) - 1980) << 9) | (mo << 5) | d
 
 
-def _local_data_offset(fh: BinaryIO, info: zipfile.ZipInfo) -> int:
+def data_offset(fh: BinaryIO, info: zipfile.ZipInfo) -> int:
+    """Where the stored bytes of member ``info`` start in the zip open as ``fh``."""
     fh.seek(info.header_offset)
     head = fh.read(30)
     if len(head) != 30 or head[:4] != b"PK\x03\x04":
@@ -158,7 +146,7 @@ def write_zip(
             if name in replace:
                 writer.add(name, replace[name], info)
             else:
-                off = _local_data_offset(src, info)
+                off = data_offset(src, info)
                 src.seek(off)
                 writer.add_raw(name, info, _read_exact(src, info.compress_size))
         for name in extra:
@@ -254,7 +242,7 @@ class _Writer:
 def member_digest(fh: BinaryIO, info: zipfile.ZipInfo) -> MemberDigest:
     """The :data:`MemberDigest` of a member of the zip open as ``fh`` (reads its stored
     bytes; inflates nothing): what :func:`write_zip` returned when it wrote the member."""
-    fh.seek(_local_data_offset(fh, info))
+    fh.seek(data_offset(fh, info))
     ccrc, left = 0, info.compress_size
     while left:
         chunk = fh.read(min(left, 1 << 22))
@@ -274,3 +262,6 @@ def _read_exact(fh: BinaryIO, n: int) -> list[bytes]:
         chunks.append(c)
         left -= len(c)
     return chunks
+
+
+_local_data_offset = data_offset  # the name storeops.xlsx._package imports

@@ -1,0 +1,286 @@
+"""Big members deflated as independent segments, mapped, reused and inflated in parallel.
+
+A member StoreOps deflates (:func:`._zipwrite.deflate`, :func:`deflate_spliced`) is cut
+into segments of about :data:`._zipwrite.SEGMENT` bytes, each ending right after a
+``</row>`` in a worksheet, compressed on its own and ended by a full flush: a segment ends
+on a byte boundary, sets no BFINAL and needs no earlier bytes, and the stream ends with one
+final empty block (:data:`FINAL`).  The **segment map** says per segment its content offset
+and length, compressed offset and length, the CRC-32 of its content and its first row
+(``[uoff, ulen, coff, clen, crc, row]``; row 0 when it does not start with a ``<row>``);
+the recalc state keeps it for every such member (:mod:`storeops.engine._state`).
+
+With the map, a later recalculation
+
+* re-deflates only the segments in which a cell's cached value changes and copies the
+  other segments' compressed bytes as they are, the member's CRC-32 combined from the
+  segments' (:func:`deflate_spliced`, :func:`._deflate.crc32_combine`);
+* inflates the member's segments on both cores (:func:`inflate_segments`).
+
+A map is trusted only as far as it is checked: its sizes and combined CRC-32 must be the
+member's; a copied segment's content must have the map's CRC-32 (computed on the XML the
+new values are spliced into); every inflated segment must give its length and CRC-32.
+Anything else falls back to the whole member, never to a wrong file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from . import _zipwrite
+from ._deflate import ERRORS, FULL_FLUSH, _z, compressobj, crc32, crc32_combine
+from ._zipwrite import Deflated, map_in_order
+
+#: the final (empty) block that ends every stream StoreOps writes
+FINAL = compressobj().flush()
+_ROW_END = b"</row>"
+_ROW = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
+
+#: one segment of a map: content offset, content length, compressed offset, compressed
+#: length, CRC-32 of the content, first row
+SegmentMap = list[list[int]]
+
+
+class StaleMap(Exception):
+    """A segment map that does not describe the bytes at hand (not used, nothing written)."""
+
+
+def first_row(data: Any, pos: int = 0) -> int:
+    """The ``r`` of the ``<row>`` starting at ``pos`` (0 when none starts there).
+
+    >>> first_row(b'<row r="17" spans="1:3"><c r="A17"/></row>'), first_row(b"<sheetData>")
+    (17, 0)
+    """
+    m = _ROW.match(data, pos)
+    return int(m.group(1)) if m else 0
+
+
+def compress_segment(data: Any) -> tuple[bytes, int, int, int]:
+    """One segment compressed on its own and ended by a full flush: (compressed bytes,
+    length, CRC-32, first row)."""
+    co = compressobj()
+    return co.compress(data) + co.flush(FULL_FLUSH), len(data), crc32(data), first_row(data)
+
+
+def finish(segments: Iterable[tuple[bytes, int, int, int]]) -> Deflated:
+    """The :class:`Deflated` member of these compressed segments (in order), its CRC-32
+    combined from theirs, with the final block."""
+    out = Deflated()
+    for chunk, n, c, row in segments:
+        out.crc = crc32_combine(out.crc, c, n)
+        out.size += n
+        out.chunks.append(chunk)
+        out.segments.append((n, len(chunk), c, row))
+    out.chunks.append(FINAL)
+    return out
+
+
+def segment_map(d: Deflated) -> SegmentMap:
+    """The map of a deflated member (offsets added up from its segments)."""
+    out, uoff, coff = [], 0, 0
+    for n, clen, c, row in d.segments:
+        out.append([uoff, n, coff, clen, c, row])
+        uoff, coff = uoff + n, coff + clen
+    return out
+
+
+def cut_stream(pieces: Iterable[Any], size: int = 0) -> Iterator[bytearray]:
+    """The bytes of ``pieces`` cut into segments: for each multiple of ``size`` (from the
+    one after the last cut), the cut is right after the first ``</row>`` that ends there
+    or later — or at the multiple itself when none ends within ``size`` bytes of it (a
+    member without rows; less than that left: no cut).  Cutting at fixed positions of the content keeps a sheet's cuts
+    where they were when a few values change length, so the next write finds its segments
+    again.  Pieces may share a buffer: each is copied once, into the segment handed on
+    (nothing else is copied but a segment's last few KiB)."""
+    size = size or _zipwrite.SEGMENT
+    buf, base, target, searched = bytearray(), 0, size, 0
+    step = min(1 << 16, size)
+    for piece in pieces:
+        mv = memoryview(piece)
+        while len(mv):
+            need = target - base - len(buf)
+            take = min(len(mv), need if need > 0 else step)
+            buf += mv[:take]
+            mv = mv[take:]
+            while len(buf) >= target - base:
+                t = target - base
+                j = buf.find(_ROW_END, max(t - len(_ROW_END), searched, 0), t + size)
+                if j >= 0:
+                    cut = j + len(_ROW_END)
+                elif len(buf) >= t + size:
+                    cut = t
+                else:
+                    searched = max(len(buf) - len(_ROW_END) + 1, t - len(_ROW_END))
+                    break
+                seg, buf, searched = buf, bytearray(buf[cut:]), 0
+                del seg[cut:]
+                yield seg
+                base += cut
+                target = (base // size + 1) * size
+    if buf:
+        yield buf
+
+
+def spliced_cuts(spliced: Any, size: int) -> list[int]:
+    """The cuts :func:`cut_stream` makes in the new XML of ``spliced``
+    (:class:`._splice.Spliced`), as positions in the old XML (the inner ones; a cut that
+    would fall inside a changed cell goes right after it)."""
+    xml, cuts = spliced.xml, []
+    total, target = spliced.size(), size
+    while target < total:
+        p = spliced.source_pos(target)
+        j = xml.find(_ROW_END, max(p - len(_ROW_END), 0), p + size)
+        if j < 0 and target + size > total:  # no row end, and the rest is shorter than a segment more
+            break
+        cut = spliced.after_cell(j + len(_ROW_END) if j >= 0 else p)
+        if cut >= len(xml):
+            break
+        cuts.append(cut)
+        target = (spliced.new_pos(cut) // size + 1) * size
+    return cuts
+
+
+def deflate_spliced(
+    spliced: Any,
+    pool: Any = None,
+    old: SegmentMap | None = None,
+    read_old: Callable[[int, int], bytes] | None = None,
+    size: int = 0,
+) -> Deflated:
+    """The sheet of ``spliced`` (:class:`._splice.Spliced`: its XML and the cells whose
+    cached value changes) deflated in the segments :func:`cut_stream` would cut its new
+    XML into (the same bytes, built one segment at a time on the pool).
+
+    With ``old``, the map of that XML as the member stores it, and ``read_old(coff,
+    clen)`` reading the member's compressed bytes: a segment that is one of the old ones
+    and holds no changed cell is copied as it is stored (its content checked against the
+    map's CRC-32 on the pool; the compressor is deterministic, so these are the bytes it
+    would give again).  Raises :class:`StaleMap` when ``old`` does not describe the XML
+    (then call again without it).
+    """
+    xml = spliced.xml
+    size = size or _zipwrite.SEGMENT
+    cuts = [0, *spliced_cuts(spliced, size), len(xml)]
+    reuse = {}
+    if old is not None:
+        if read_old is None:
+            raise ValueError("read_old is needed with an old map")
+        check_map(old, len(xml))
+        reuse = {(seg[0], seg[0] + seg[1]): seg for seg in old}
+
+    def items() -> Iterator[tuple]:  # the caller's thread reads the copied segments' bytes
+        for lo, hi in zip(cuts[:-1], cuts[1:]):
+            seg = reuse.get((lo, hi))
+            if seg is not None and not spliced.touches(lo, hi):
+                yield ("copy", seg, read_old(seg[2], seg[3]))  # type: ignore[misc]
+            else:
+                yield ("new", lo, hi)
+
+    def work(item: tuple) -> tuple[bytes, int, int, int]:
+        if item[0] == "new":
+            return compress_segment(spliced.range(item[1], item[2]))
+        uoff, n, _coff, clen, c, row = item[1]
+        chunk = item[2]
+        if len(chunk) != clen or crc32(memoryview(xml)[uoff : uoff + n]) != c:
+            raise StaleMap("a segment's bytes differ from the map")
+        return chunk, n, c, row
+
+    return finish(map_in_order(work, items(), pool))
+
+
+def check_map(m: SegmentMap, size: int, csize: int | None = None, crc: int | None = None) -> None:
+    """Raise :class:`StaleMap` unless the segments of ``m`` follow each other from 0 and
+    add up to ``size`` content bytes (and to ``csize`` stored bytes with the final block,
+    and to the CRC-32 ``crc``, when given)."""
+    uoff = coff = c = 0
+    for seg in m:
+        if len(seg) != 6 or seg[0] != uoff or seg[2] != coff or seg[1] < 0 or seg[3] <= 0:
+            raise StaleMap("segments do not follow each other")
+        uoff, coff = uoff + seg[1], coff + seg[3]
+        if crc is not None:
+            c = crc32_combine(c, seg[4], seg[1])
+    if uoff != size or (csize is not None and coff + len(FINAL) != csize) or (crc is not None and c != crc):
+        raise StaleMap("the map does not add up to the member")
+
+
+def inflate_segments(raw: bytes, m: SegmentMap, size: int, crc: int, threads: int = 2) -> bytes:
+    """Inflate a member stored as StoreOps wrote it (``raw``: its compressed bytes, ``m``
+    its segment map) with its segments on ``threads`` threads (ISA-L inflates outside
+    the GIL), each checked for its length and CRC-32, straight into the one ``bytes``
+    returned (no second copy of the member).  Raises :class:`StaleMap` when the map does
+    not fit the member (inflate it whole then)."""
+    check_map(m, size, len(raw), crc)
+    if raw[len(raw) - len(FINAL) :] != FINAL:
+        raise StaleMap("the stream does not end with the final block")
+    view = memoryview(raw)
+    out, put = _new_bytes(size)
+
+    def one(seg: list[int]) -> None:
+        d = _z.decompressobj(-15)
+        try:
+            data = d.decompress(view[seg[2] : seg[2] + seg[3]], seg[1] + 1)
+        except ERRORS as exc:
+            raise StaleMap(f"a segment does not inflate ({exc})") from None
+        if len(data) != seg[1] or d.eof or d.unconsumed_tail or crc32(data) != seg[4]:
+            raise StaleMap("a segment does not inflate to its length and CRC-32")
+        put(seg[0], data)
+
+    if threads < 2 or len(m) < 2:
+        for seg in m:
+            one(seg)
+    else:
+        with ThreadPoolExecutor(threads) as pool:
+            for _ in pool.map(one, m):
+                pass
+    return out if isinstance(out, bytes) else bytes(out)
+
+
+def _new_bytes(size: int) -> tuple[Any, Callable[[int, bytes], None]]:
+    """A ``bytes`` of ``size`` bytes that is filled by ``put(offset, data)`` before anyone
+    else sees it (CPython: ``PyBytes_FromStringAndSize(NULL, size)``, filled by ``memmove``
+    outside the GIL); elsewhere a ``bytearray`` (copied once at the end)."""
+    if _BYTES_DATA is not None:
+        import ctypes
+
+        out = _PYBYTES(None, size)
+        base = id(out) + _BYTES_DATA
+
+        def put(off: int, data: bytes) -> None:
+            if off < 0 or off + len(data) > size:
+                raise StaleMap("a segment beyond the member")
+            ctypes.memmove(base + off, data, len(data))
+
+        return out, put
+    buf = bytearray(size)
+
+    def put_slow(off: int, data: bytes) -> None:
+        buf[off : off + len(data)] = data
+
+    return buf, put_slow
+
+
+def _bytes_data_offset() -> int | None:
+    """Where a ``bytes`` object's data starts, as an offset from its ``id`` (CPython); checked."""
+    try:
+        import ctypes
+        import sys
+
+        if sys.implementation.name != "cpython":
+            return None
+        off = sys.getsizeof(b"") - 1
+        probe = b"storeops-probe"
+        return off if ctypes.string_at(id(probe) + off, len(probe)) == probe else None
+    except Exception:  # pragma: no cover - no ctypes
+        return None
+
+
+_BYTES_DATA = _bytes_data_offset()
+_PYBYTES: Any = None
+if _BYTES_DATA is not None:
+    import ctypes as _ctypes
+
+    _PYBYTES = _ctypes.pythonapi.PyBytes_FromStringAndSize
+    _PYBYTES.restype = _ctypes.py_object
+    _PYBYTES.argtypes = (_ctypes.c_char_p, _ctypes.c_ssize_t)
