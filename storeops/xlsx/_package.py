@@ -269,6 +269,9 @@ class Package:
             raw = fh.read(info.compress_size)  # one buffer (a sheet at the row limit is 200 MB deflated)
             if len(raw) != info.compress_size:
                 raise zipfile.BadZipFile(f"truncated member {info.filename}")
+        if info.file_size >= _trust.MIN_BYTES and info.filename.endswith(".xml"):  # see _validate
+            key = _trust.part_key([raw], info.compress_type, info.CRC, info.file_size)
+            self._cache.setdefault("stored", {})[info.filename] = key
         m = (self._cache.get("segment maps") or {}).get(info.filename)
         if m:  # written by StoreOps in segments: inflated on both cores (storeops.xlsx._segments)
             from ._segments import StaleMap, inflate_segments
@@ -280,9 +283,6 @@ class Package:
         data = inflate(raw, info.file_size)
         if crc32(data) != info.CRC:
             raise zipfile.BadZipFile(f"bad CRC-32 for {info.filename}")
-        if info.file_size >= _trust.MIN_BYTES and info.filename.endswith(".xml"):  # see _validate
-            key = _trust.part_key([raw], info.compress_type, info.CRC, info.file_size)
-            self._cache.setdefault("stored", {})[info.filename] = key
         return data
 
     def xml(self, name: str) -> etree._Element:
