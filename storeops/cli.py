@@ -82,18 +82,6 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def tune_process() -> None:
-    """Settings of the ``storeops`` process made before numpy loads (a user's own setting wins).
-
-    ``NUMPY_MADVISE_HUGEPAGE=0``: numpy asks Linux for transparent huge pages for every big
-    array, and where the kernel then compacts memory on first touch (``defrag=madvise``,
-    Ubuntu's and Debian's default) each fresh 200 MB array stalls for a third of a second
-    — measured on the 100,000-row reference, a one-row recalc took 4.3–4.6 s without them
-    and 4.9–5.8 s with them (docs/benchmarks.md).  Without huge pages nothing changes but
-    the time."""
-    os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
-
-
 def entry() -> None:  # pragma: no cover - the console script; tests call main()
     """Run :func:`main` as the ``storeops`` command and leave at once.
 
@@ -102,7 +90,6 @@ def entry() -> None:  # pragma: no cover - the console script; tests call main()
     every file is already written, flushed and closed.  So the command flushes its
     output and ends the process directly.
     """
-    tune_process()
     rc = main()
     sys.stdout.flush()
     sys.stderr.flush()
