@@ -42,15 +42,6 @@ class _Part:
         self.cell_index, self.result = cell_index, result
 
 
-class _Cells:
-    """A column of cells that changed, seen as :meth:`Pruning._rows_reading` sees a group."""
-
-    __slots__ = ("sheet", "col")
-
-    def __init__(self, sheet: str, col: int):
-        self.sheet, self.col = sheet, col
-
-
 class Pruning:
     """Evaluation of an incremental run that goes only as far as values change (see the
     module help): which rows of each candidate to evaluate, and which cells changed."""
@@ -131,7 +122,7 @@ class Pruning:
                 self._load_cached(run, d, missing)
                 self.unloaded[id(d)] = (d, missing[:0])
 
-    def _rows_reading(self, run: Run, g: Group, d: Group | _Cells, moved: np.ndarray) -> np.ndarray:
+    def _rows_reading(self, run: Run, g: Group, d: Group, moved: np.ndarray) -> np.ndarray:
         """The rows of ``g`` that read one of the rows ``moved`` of ``d``'s column."""
         out = []
         for s, c1, c2, offset, r1, r2 in self._reads_of(run, g):
@@ -178,7 +169,7 @@ class Pruning:
             out = self._relative[id(g)] = _classify(run, g.node, g)
         return out
 
-    def _keyed_rows(self, run: Run, g: Group, d: Group | _Cells, moved: np.ndarray) -> np.ndarray:
+    def _keyed_rows(self, run: Run, g: Group, d: Group, moved: np.ndarray) -> np.ndarray:
         """For ``g = SUMIFS(…, range, {key}, …)`` (or COUNTIFS, AVERAGEIFS, MAXIFS, MINIFS) whose
         ranges hold the rows ``moved`` of ``d``: only the rows whose own ``{key}`` can equal
         the key cell of a moved row, as the criteria functions match
