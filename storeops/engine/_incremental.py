@@ -211,6 +211,7 @@ def select(run: Run) -> Plan:
             {id(live[i]) for i in changed - by_input},
             {id(live[i]): [live[j] for j in deps[i] if j in chosen] for i in chosen},
             {id(live[i]) for i in by_input},
+            failed_last_time(run, live),
         )
     for g in plan.evaluate + plan.cyclic:
         plan.sheets.add(g.sheet)
@@ -232,20 +233,29 @@ def _changed(run: Run, live: list[Group]) -> tuple[set[int], set[int]]:
     dated = _date_functions() if moved else set()
     if prior.blank != empty_string(run).ref.decode():
         return set(range(len(live))), set()  # blank results will be cached as another shared string
-    out, by_input = set(), set()
+    out: set[int] = set()
+    by_input: set[int] = set()
     for i, g in enumerate(live):
         old_reads = entries.get(group_key(g))
         if old_reads is None or old_reads != [tuple(r) for r in g.reads]:
-            out.add(i)
-        elif group_key(g) in failed:  # left to Excel last time: all its rows, as a full run
             out.add(i)
         elif g.sheet in keys and _touches(g, keys[g.sheet], run.shift[g.sheet]):
             out.add(i)
         elif moved and volatility(run.book, g.node, g.sheet, dated) & moved:
             out.add(i)
         elif any(_read_touches(r, keys.get(r[0]), run.shift.get(r[0], 0)) for r in g.reads):
-            by_input.add(i)
+            # left to Excel last time: all its rows, as a full run (which may leave it again)
+            (out if group_key(g) in failed else by_input).add(i)
     return out, by_input
+
+
+def failed_last_time(run: Run, groups: list[Group]) -> set[int]:
+    """id() of the groups the last write left to Excel: evaluated on all their rows when
+    anything they read changed (:class:`~storeops.engine._pruning.Pruning`), else left to
+    Excel again without evaluating, as a full run would leave them."""
+    assert run.prior is not None
+    failed = {(s, c, b, t, tuple(rle)) for s, c, b, t, rle, _, reason in run.prior.groups if reason}
+    return {id(g) for g in groups if group_key(g) in failed} if failed else set()
 
 
 def changed_cells(run: Run, sheet: str, r1: int, r2: int) -> dict[int, np.ndarray] | None:

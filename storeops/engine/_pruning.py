@@ -46,11 +46,19 @@ class Pruning:
     """Evaluation of an incremental run that goes only as far as values change (see the
     module help): which rows of each candidate to evaluate, and which cells changed."""
 
-    def __init__(self, direct: set[int], reads: dict[int, list[Group]], by_input: set[int] | None = None):
+    def __init__(
+        self,
+        direct: set[int],
+        reads: dict[int, list[Group]],
+        by_input: set[int] | None = None,
+        failed: set[int] | None = None,
+    ):
         self.direct = direct  # id() of the groups changed themselves (all rows evaluated)
         #: id() of the groups that read a block of cells whose digest changed (the rows
         #: reading those blocks are evaluated)
         self.by_input = by_input or set()
+        #: id() of the groups the last write left to Excel: all rows once any row is dirty
+        self.failed = failed or set()
         self.reads = reads  # id() → the candidates it reads
         self.moved: dict[int, np.ndarray] = {}  # id() → rows whose cached value changed
         self.done: set[int] = set()  # id() of the groups evaluated (all rows or a part)
@@ -89,7 +97,7 @@ class Pruning:
                 return g.rows
             dirty.append(rows)
         rows = np.unique(np.concatenate(dirty)) if dirty else g.rows[:0]
-        if len(rows) == len(g.rows):
+        if len(rows) == len(g.rows) or (len(rows) and id(g) in self.failed):
             return g.rows
         return rows if len(rows) else None
 

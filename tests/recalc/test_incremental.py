@@ -162,6 +162,11 @@ def test_an_input_edit_that_leaves_an_aggregate_to_excel_does_so_as_a_full_run(b
     assert rep.mode == "incremental" and rep.left_to_excel > 0
     edit_cells(path, {sheet: {f"{letters[inputs.index('stage')]}{first + 7}": "成交 Won"}})
     assert same_as_full(path, tmp_path).left_to_excel == rep.left_to_excel
+    # an edit it does not read leaves it to Excel without evaluating it (as the last write did)
+    osheet, oletters, ofirst, _olast = geometry["tblOrders"]
+    edit_cells(path, {osheet: {f"{oletters[4]}{ofirst + 1}": 4321.0}})
+    again = same_as_full(path, tmp_path)
+    assert again.left_to_excel == rep.left_to_excel and again.per_sheet["员工分析 Staff analysis"]["evaluated"] == 0
 
 
 def test_one_follow_up_edit_evaluates_its_row_and_what_reads_it(base, geometry, tmp_path):
