@@ -224,7 +224,7 @@ def convert_inputs(run: Run, live: list[Group]) -> None:
             set_columns(run.book, s.name, job.result() if hasattr(job, "result") else job)
         sc = run.scans.get(s.name)
         if sc is not None:
-            sc.values = sc.values[:0]  # free the value records
+            sc.values = sc.values[:0].copy()  # free the value records (a view would keep them)
         run.bar.update(1)
 
 
@@ -237,7 +237,7 @@ def _convert_sheet(run: Run, name: str, cols: set[int], live: list[Group]) -> di
     if sc.cols is not None and not cols <= sc.cols:  # a formula further down reads more columns: scan again
         sc.values = scan_sheet(xml, sorted(cols)).values
     load, run.deferred[name] = split_inputs(sc, cols, live)
-    sc.values = sc.values[:0]  # let the value records go
+    sc.values = sc.values[:0].copy()  # let the value records go (a view would keep them)
     if len(load) <= CONVERT_CHUNK:
         return _cells.records_to_columns(xml, load, run.sst_array(), pkg.date_styles, objects=False)
     # a few columns at a time: the conversion's temporaries stay the size of a few columns

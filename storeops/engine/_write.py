@@ -146,7 +146,7 @@ def _write_sheet(run: Run, s, groups, empty_ref: bytes, deflated: bool, zpool):
             data = None
     run.xml[s.name] = b""
     if sc is not None:
-        sc.formulas = sc.formulas[:0]
+        sc.formulas = sc.formulas[:0].copy()  # a view would keep the records alive
     return data
 
 
