@@ -826,6 +826,24 @@ def _join(parts: list[list], i: int) -> np.ndarray:
         out, parts[0][i] = parts[0][i], None
         return out
     first = parts[0][i]
+    total = sum(len(p[i]) for p in parts)
+    base = first.base
+    if (
+        isinstance(base, np.ndarray)
+        and base.flags.c_contiguous
+        and base.shape[1:] == first.shape[1:]
+        and base.shape[0] >= total
+        and base.__array_interface__["data"][0] == first.__array_interface__["data"][0]
+    ):  # the first half's array has room for the rest (start_scan sizes it for the whole sheet):
+        # only the later halves are copied, into pages not touched yet
+        at = len(first)
+        parts[0][i] = None
+        for p in parts[1:]:
+            n = len(p[i])
+            base[at : at + n] = p[i]
+            p[i] = None
+            at += n
+        return base[:total]
     out = np.empty((sum(len(p[i]) for p in parts), *first.shape[1:]), first.dtype)
     del first
     at = 0
@@ -859,9 +877,10 @@ def start_scan(
     if pool is not None:
         mid = _split_point(xml, lo, hi) if hi - lo >= _SPLIT_MIN else -1
         spans = ((lo, mid), (mid, hi)) if mid >= 0 else ((lo, hi),)
-        futures = [
-            pool.submit(_scan_part, a, x, y, want, sst_h, shift, xml, _estimate(a, x, y, want)) for x, y in spans
-        ]
+        # the first half's arrays are sized for the whole sheet (pages are only touched when
+        # written), so the second half's records join them without a new array (_join)
+        caps = [_estimate(a, lo, hi, want)] + [_estimate(a, x, y, want) for x, y in spans[1:]]
+        futures = [pool.submit(_scan_part, a, x, y, want, sst_h, shift, xml, cap) for (x, y), cap in zip(spans, caps)]
     return PendingScan(xml, a, lo, hi, want, sst_h, shift, cols, futures)
 
 
