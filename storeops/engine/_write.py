@@ -201,14 +201,13 @@ def segment_maps(run: Run, stored, members: dict[str, list[int]]) -> dict[str, l
     those copied as they were when the map of the state the file held (``stored``) still
     fits (the same digest of the stored bytes)."""
     out = {}
-    prior = stored
     for name, digest in members.items():
         data = run.edit.replace.get(name)
         if isinstance(data, Deflated):
             if data.segments and data.size:
                 out[name] = segment_map(data)
-        elif data is None and prior is not None and name in prior.segments and prior.members.get(name) == digest:
-            out[name] = prior.segments[name]
+        elif data is None and stored is not None and name in stored.segments and stored.members.get(name) == digest:
+            out[name] = stored.segments[name]
     return out
 
 

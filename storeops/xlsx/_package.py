@@ -262,10 +262,10 @@ class Package:
         """A big deflated member, inflated by :mod:`._deflate` (ISA-L) with size and CRC checked."""
         from . import _trust
         from ._deflate import crc32, inflate
-        from ._zipwrite import _local_data_offset
+        from ._zipwrite import data_offset
 
         with self.source() as fh:
-            fh.seek(_local_data_offset(fh, info))
+            fh.seek(data_offset(fh, info))
             raw = fh.read(info.compress_size)  # one buffer (a sheet at the row limit is 200 MB deflated)
             if len(raw) != info.compress_size:
                 raise zipfile.BadZipFile(f"truncated member {info.filename}")

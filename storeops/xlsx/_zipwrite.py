@@ -262,6 +262,3 @@ def _read_exact(fh: BinaryIO, n: int) -> list[bytes]:
         chunks.append(c)
         left -= len(c)
     return chunks
-
-
-_local_data_offset = data_offset  # the name storeops.xlsx._package imports

@@ -19,7 +19,7 @@ from storeops.engine import _write, recalc
 from storeops.engine._state import read_state
 from storeops.xlsx._atomic import atomic_replace
 from storeops.xlsx._package import open_package
-from storeops.xlsx._zipwrite import write_zip
+from storeops.xlsx._zipwrite import data_offset, write_zip
 
 from . import test_incremental
 from ._edits import edit_cells, members
@@ -194,9 +194,7 @@ def test_segments_inflate_on_their_own(base):
         info = z.getinfo(_follow_path(base))
         data = z.read(info.filename)
         with open(base, "rb") as fh:
-            fh.seek(info.header_offset + 26)
-            n, extra = int.from_bytes(fh.read(2), "little"), int.from_bytes(fh.read(2), "little")
-            fh.seek(info.header_offset + 30 + n + extra)
+            fh.seek(data_offset(fh, info))
             raw = fh.read(info.compress_size)
     assert raw.endswith(b"\x03\x00")
     for uoff, ulen, coff, clen, crc, _row in m:

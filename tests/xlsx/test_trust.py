@@ -17,7 +17,7 @@ from storeops.xlsx import _package, _trust
 from storeops.xlsx._atomic import atomic_replace
 from storeops.xlsx._package import open_package
 from storeops.xlsx._wellformed import new_extent, xml_problem
-from storeops.xlsx._zipwrite import write_zip
+from storeops.xlsx._zipwrite import data_offset, write_zip
 
 FOLLOW = "跟进 Follow-up"
 
@@ -209,9 +209,7 @@ def _recorded_truthfully(path: Path) -> int:
 
 def _stored(path: Path, info: zipfile.ZipInfo) -> bytes:
     with open(path, "rb") as fh:
-        fh.seek(info.header_offset + 26)
-        n, m = int.from_bytes(fh.read(2), "little"), int.from_bytes(fh.read(2), "little")
-        fh.seek(info.header_offset + 30 + n + m)
+        fh.seek(data_offset(fh, info))
         return fh.read(info.compress_size)
 
 
