@@ -256,9 +256,28 @@ def wf_kernel(a, stats):
     ``<row r=…>`` and ``<c r=…>`` elements, the number of ``<c>`` elements, the largest
     column number, and the largest shared-string index a ``t="s"`` cell uses.
     """
-    n = a.shape[0]
-    i = 0
-    if n >= 3 and a[0] == 0xEF and a[1] == 0xBB and a[2] == 0xBF:
+    ctl = np.zeros(8, np.int64)
+    ctl[1] = a.shape[0]
+    return wf_span(a, stats, ctl)
+
+
+def wf_span(a, stats, ctl):
+    """:func:`wf_kernel` over one span of ``a``, for checking a big part in pieces.
+
+    ``ctl`` (eight int64) says what to check: ``[start, end, root_s, root_e, data_s,
+    data_e, mode, out]``.  Mode 0 checks ``a[start:end]`` as a whole document.  Mode 1 (the
+    head) checks ``a[:end]`` as a document's beginning that must end *between* elements
+    with exactly two open: the root element named at ``a[root_s:root_e]`` and the
+    ``<sheetData>`` named at ``a[data_s:data_e]`` (else code 6); ``out`` receives 1 when a
+    ``t="s"`` cell's state is open at the end.  Mode 2 (the tail) checks ``a[start:end]`` as
+    the rest of that document after such a point, those two elements open; ``out`` receives
+    1 when a ``<v>`` comes before the first ``<c>`` (where the head's open state would
+    matter).  See :func:`_split_problem` for why two pieces that pass make a whole that does.
+    """
+    n = ctl[1]
+    mode = ctl[6]
+    i = ctl[0]
+    if mode != 2 and n >= 3 and a[0] == 0xEF and a[1] == 0xBB and a[2] == 0xBF:
         i = 3
     stack_s = np.empty(256, np.int64)
     stack_e = np.empty(256, np.int64)
@@ -268,6 +287,15 @@ def wf_kernel(a, stats):
     seen_root = False
     in_sc = False
     first = i
+    seen_c = False
+    if mode == 2:
+        stack_s[0] = ctl[2]
+        stack_e[0] = ctl[3]
+        stack_s[1] = ctl[4]
+        stack_e[1] = ctl[5]
+        depth = 2
+        seen_root = True
+        first = -1
     while i < n:
         c = a[i]
         if c == 60:  # <
@@ -374,6 +402,9 @@ def wf_kernel(a, stats):
                     cell_kind = 1
                     stats[1] += 1
                     in_sc = False
+                    seen_c = True
+                elif e - s == 1 and a[s] == 118 and not seen_c and mode == 2:
+                    ctl[7] = 1  # a <v> before any <c>: the head's t="s" state would matter
                 elif e - s == 3 and a[s] == 114 and a[s + 1] == 111 and a[s + 2] == 119:
                     cell_kind = 2
                 while True:
@@ -504,6 +535,11 @@ def wf_kernel(a, stats):
             if depth == 0:
                 return 7, i
             i += k
+    if mode == 1:  # the head ends between elements, inside the root's <sheetData>
+        if depth != 2 or stack_s[0] != ctl[2] or stack_e[0] != ctl[3] or stack_s[1] != ctl[4]:
+            return 6, n
+        ctl[7] = 1 if in_sc else 0
+        return 0, -1
     if depth > 0:
         return 6, n
     if not seen_root:
@@ -595,12 +631,16 @@ class _TooDeep(Exception):
     pass
 
 
+#: a start tag's attributes up to the one wanted (a quoted value may hold ">", as the kernel reads it)
+_ATTRS = rb"(?:[^>\"']|\"[^\"]*\"|'[^']*')*?"
 _CELL_REF = re.compile(
-    rb"<(c|row)[ \t\r\n][^>]*?(?<=[ \t\r\n])r[ \t\r\n]*=[ \t\r\n]*(?P<q>[\"'])(?P<ref>[^<>]*?)(?P=q)"
+    rb"<(c|row)[ \t\r\n]" + _ATTRS + rb"(?<=[ \t\r\n])r[ \t\r\n]*=[ \t\r\n]*(?P<q>[\"'])(?P<ref>[^<]*?)(?P=q)"
 )
 
 
-_SST_REF = re.compile(rb"<c[ \t\r\n][^>]*?(?<=[ \t\r\n])t=[\"']s[\"'][^>]*(?<!/)>\s*<v>([^<]*)<")
+_SST_REF = re.compile(
+    rb"<c[ \t\r\n]" + _ATTRS + rb"(?<=[ \t\r\n])t=[\"']s[\"']" + _ATTRS.replace(b"*?", b"*") + rb"(?<!/)>\s*<v>([^<]*)<"
+)
 
 
 _GOOD_REF = re.compile(rb"([A-Z]{0,3})([1-9][0-9]{0,6})")
@@ -670,9 +710,75 @@ def xml_problem(
     if kernel is None:
         problem = _expat_problem(data) or _extent_py(data, stats)
     else:
-        code, pos = kernel(np.frombuffer(data, dtype=np.uint8), stats)
+        arr = np.frombuffer(data, dtype=np.uint8)
+        if len(data) >= SPLIT_MIN_BYTES and _split_problem(data, arr, stats):
+            return None
+        code, pos = kernel(arr, stats)
         problem = None if code == 0 else (int(code), int(pos))
     return _cut_short(data, problem)
+
+
+#: parts at least this big are checked in two pieces at once (one on another thread)
+SPLIT_MIN_BYTES = 32 << 20
+_ROOT_TAG = re.compile(rb"<([A-Za-z_:][^\s/>]*)")
+_DATA_TAG = re.compile(rb"<((?:[A-Za-z_][^\s/>:]*:)?sheetData)[\s>]")
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][^\s/>:]*:)?row[\s>]")
+
+
+def _split_problem(data: bytes, arr: np.ndarray, stats: np.ndarray) -> bool:
+    """Check a big worksheet in two pieces on two cores; ``True`` when it is well-formed
+    (``stats`` then holds its extent), ``False`` when the pieces cannot tell (the caller
+    then checks the whole part in one pass, which also names the first problem).
+
+    The cut is put before a ``<row`` near the middle.  The head (:func:`wf_span` mode 1)
+    must be a well-formed beginning that ends between elements with exactly the root
+    element and its ``<sheetData>`` open — the very elements found at the start, by
+    position — so the cut lies in the sheet's content and nowhere else (not inside a tag,
+    a comment, a CDATA section or an attribute: a token left open at the cut fails the
+    head).  The tail (mode 2) is then checked from the same state: those two elements
+    open, after the root's start (so an XML declaration or a second root is refused as in
+    one pass).  The only other state one pass carries across the cut — a ``t="s"`` cell
+    whose ``<v>`` comes later — is compared too.  Well-formedness of XML 1.0 is a property
+    of the token sequence read from left to right, so two pieces that pass from the same
+    state at the same point make a whole that passes; anything else (either piece failing)
+    falls back to one pass.  A test checks the pieces against one pass on damaged parts.
+    """
+    root = _ROOT_TAG.search(data, 0, 1 << 16)
+    if root is None:
+        return False
+    sheet_data = _DATA_TAG.search(data, root.end(), 1 << 20)
+    if sheet_data is None:
+        return False
+    cut = _ROW_TAG.search(data, max(len(data) // 2, sheet_data.end()))
+    if cut is None:
+        return False
+    return pieces_pass(arr, stats, root.span(1), sheet_data.span(1), cut.start())
+
+
+def pieces_pass(
+    arr: np.ndarray, stats: np.ndarray, root: tuple[int, int], sheet_data: tuple[int, int], cut: int
+) -> bool:
+    """The two pieces of :func:`_split_problem` cut at ``cut``, checked at once; ``root``
+    and ``sheet_data`` are the spans of those elements' names.  ``True`` only when both
+    pass from the same state (then ``stats`` gets the whole part's extent)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    kernel = _compiled_span()
+    head = np.array([0, cut, root[0], root[1], sheet_data[0], sheet_data[1], 1, 0], np.int64)
+    tail = head.copy()
+    tail[0], tail[1], tail[6] = cut, len(arr), 2
+    head_stats, tail_stats = new_extent(), new_extent()
+    with ThreadPoolExecutor(1) as pool:
+        job = pool.submit(kernel, arr, head_stats, head)
+        tail_code = kernel(arr, tail_stats, tail)[0]
+        head_code = job.result()[0]
+    if head_code != 0 or tail_code != 0 or (head[7] and tail[7]):
+        return False
+    stats[0] = max(int(stats[0]), int(head_stats[0]), int(tail_stats[0]))
+    stats[1] += head_stats[1] + tail_stats[1]
+    stats[2] = max(int(stats[2]), int(head_stats[2]), int(tail_stats[2]))
+    stats[3] = max(int(stats[3]), int(head_stats[3]), int(tail_stats[3]))
+    return True
 
 
 def _cut_short(data: bytes, problem: tuple[int, int] | None) -> tuple[int, int] | None:
@@ -688,7 +794,7 @@ def _cut_short(data: bytes, problem: tuple[int, int] | None) -> tuple[int, int] 
 #: parts at least this big are checked by the compiled kernel; smaller ones by expat, so a
 #: command that reads only small parts does not load numba (half a second)
 KERNEL_MIN_BYTES = 1 << 20
-_HELPERS = ("_utf8_len", "_xml_char", "_reference", "_name_end", "_find2", "_chars", "_same", "_grid_ref")
+_HELPERS = ("_utf8_len", "_xml_char", "_reference", "_name_end", "_find2", "_chars", "_same", "_grid_ref", "wf_span")
 _KERNEL: list = []
 
 
@@ -706,3 +812,9 @@ def _compiled_kernel():
         else:  # pragma: no cover - numba is a dependency
             _KERNEL.append(None)
     return _KERNEL[0]
+
+
+def _compiled_span():
+    """:func:`wf_span` as :func:`_compiled_kernel` made it (compiled, or Python)."""
+    _compiled_kernel()
+    return globals()["wf_span"]

@@ -3,6 +3,7 @@ the compiled kernel, its pure-Python source and expat agree on real parts and on
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -128,3 +129,131 @@ def test_a_part_cut_anywhere_says_cut_short(compiled):
         data = z.read("xl/worksheets/sheet4.xml")
     codes = {xml_problem(data[:k], compiled=compiled)[0] for k in range(100, len(data) - 1, 13)}
     assert codes <= {6, 14}, codes  # 14: cut right after "<v>" of a shared-string cell
+
+
+# --------------------------------------------------------------------------- two pieces at once
+ROW_BITS = [
+    b'<row r="{r}"><c r="A{r}" t="s"><v>{r}</v></c><c r="B{r}"><f>A{r}&amp;"x"</f><v>1</v></c></row>',
+    b'<row r="{r}" spans="1:3"><c r="C{r}" t="s"><v>7</v></c></row>',  # ends inside a t="s" cell's state
+    b'<row r="{r}"><c r="A{r}"><is><t>&lt;row r="{r}"&gt;</t></is></c></row>',  # "<row" as text
+    b'<row r="{r}"/>',
+    b'<!-- <row r="{r}"> --><row r="{r}"><c r="D{r}"><v>2</v></c></row>',  # "<row" in a comment
+    b'<row r="{r}"><c r="E{r}" t="str"><f><![CDATA[<row ]]></f><v>x</v></c></row>',  # in CDATA
+    b'<row r="{r}"><v>3</v><c r="F{r}"><v>4</v></c></row>',  # a <v> before any <c>
+]
+DAMAGE = [
+    b"<",
+    b">",
+    b"</row>",
+    b"<row>",
+    b"<row ",
+    b"</sheetData><x>",
+    b"<x>",
+    b'"',
+    b"&",
+    b"<!--",
+    b"-->",
+    b"<v>",
+    b"\x01",
+    b"<?xml?>",
+]
+
+
+def _sheet(kinds: list[int]) -> bytes:
+    rows = b"".join(ROW_BITS[k].replace(b"{r}", str(i + 1).encode()) for i, k in enumerate(kinds))
+    return (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<dimension ref="A1:F9"/><sheetData>' + rows + b"</sheetData><pageMargins/></worksheet>"
+    )
+
+
+def _one_pass(data: bytes) -> tuple:
+    e = new_extent()
+    code, _pos = W._compiled_kernel()(np.frombuffer(data, np.uint8), e)
+    return int(code), e.tolist()
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    kinds=st.lists(st.integers(0, len(ROW_BITS) - 1), min_size=1, max_size=6),
+    edits=st.lists(st.tuples(st.floats(0, 1), st.sampled_from(DAMAGE), st.booleans(), st.booleans()), max_size=2),
+)
+def test_two_pieces_pass_only_what_one_pass_passes(kinds, edits):
+    """Cut anywhere (not only before a ``<row``), the check in two pieces never passes a
+    part one pass refuses, and gives the same extent."""
+    data = bytearray(_sheet(kinds))
+    for where, bit, replace, between_tags in edits:
+        p = int(where * (len(data) - 1))
+        if between_tags:  # where a damage is well-formed locally: only the nesting is wrong
+            p = max(data.find(b"<", p), 0)
+        data[p : p + (len(bit) if replace else 0)] = bit
+    data = bytes(data)
+    arr = np.frombuffer(data, np.uint8)
+    whole = _one_pass(data)
+    root, sheet_data = W._ROOT_TAG.search(data), W._DATA_TAG.search(data)
+    if root is None or sheet_data is None:
+        return
+    for cut in range(sheet_data.end(), len(data)):
+        e = new_extent()
+        if W.pieces_pass(arr, e, root.span(1), sheet_data.span(1), cut):
+            assert whole == (0, e.tolist()), (cut, data[cut - 20 : cut + 20])
+
+
+@pytest.mark.parametrize("kinds", [[0, 0, 0, 0], [1, 2, 3, 0], [0, 1, 6, 0], [3, 3, 1, 0]])
+def test_two_pieces_pass_an_undamaged_sheet(kinds):
+    """Cut before any ``<row`` that is not in a comment or CDATA, the pieces pass (no
+    needless second pass) with the extent of one pass — except where one pass's state at
+    the cut would matter (a ``t="s"`` cell open before a ``<v>`` that comes before any ``<c>``)."""
+    data = _sheet(kinds)
+    arr = np.frombuffer(data, np.uint8)
+    root, sheet_data = W._ROOT_TAG.search(data), W._DATA_TAG.search(data)
+    whole = _one_pass(data)
+    for m in W._ROW_TAG.finditer(data):
+        e = new_extent()
+        ok = W.pieces_pass(arr, e, root.span(1), sheet_data.span(1), m.start())
+        assert ok == (not data[m.start() : m.start() + 40].startswith(b'<row r="3"><v>')), m.start()
+        if ok:
+            assert whole == (0, e.tolist())
+
+
+@pytest.mark.parametrize(
+    "bit",
+    [
+        b"</sheetData><x>",
+        b"<x>",
+        b"</x>",
+        b"</row>",
+        b"</sheetData></worksheet><worksheet><sheetData>",
+        b'<?xml version="1.0"?>',
+        b"<c><v>3</v></c>",
+    ],
+)
+def test_two_pieces_refuse_wrong_nesting_at_any_row_boundary(bit):
+    """Damage that is well-formed locally and wrong only in its nesting, put at every row
+    boundary, with every cut: the pieces pass only when one pass does (same extent)."""
+    clean = _sheet([1, 0, 3, 1, 0])
+    for m in list(W._ROW_TAG.finditer(clean)) + [re.search(rb"</sheetData>", clean)]:
+        data = clean[: m.start()] + bit + clean[m.start() :]
+        arr = np.frombuffer(data, np.uint8)
+        root, sheet_data = W._ROOT_TAG.search(data), W._DATA_TAG.search(data)
+        whole = _one_pass(data)
+        for cut in range(sheet_data.end(), len(data)):
+            e = new_extent()
+            if W.pieces_pass(arr, e, root.span(1), sheet_data.span(1), cut):
+                assert whole == (0, e.tolist()), (m.start(), cut)
+
+
+def test_a_big_part_is_checked_in_two_pieces(monkeypatch):
+    """xml_problem takes the two-piece path for big parts and falls back to one pass,
+    which names the problem, when a piece fails."""
+    calls = []
+    real = W._split_problem
+    monkeypatch.setattr(W, "SPLIT_MIN_BYTES", 0)
+    monkeypatch.setattr(W, "_split_problem", lambda *a: calls.append(1) or real(*a))
+    good = _sheet([0, 1, 2, 3, 4, 5, 0, 0])
+    e = new_extent()
+    assert xml_problem(good, compiled=True, extent=e) is None and calls
+    assert e.tolist() == _one_pass(good)[1]
+    bad = good[: len(good) * 3 // 4] + b"\x01" + good[len(good) * 3 // 4 :]
+    assert xml_problem(bad, compiled=True) == (2, len(good) * 3 // 4)
