@@ -349,3 +349,104 @@ def test_text_column_errors(values):
     col = C.text(arr, "t")
     errs = [isinstance(v, str) and v[:1] == "#" and v.split(None, 1)[0].upper() in EXCEL_ERRORS for v in values]
     assert col.values.tolist() == ["" if e or v is None else v for v, e in zip(values, errs)]
+
+
+# --------------------------------------------------------------------------- evaluation shortcuts
+_NUMERIC_MIX = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=False),
+    st.none(),
+    st.booleans(),
+    st.sampled_from(["1", " 2.5 ", "1e3", "abc", "", "TRUE", "(3)", "12%"]),
+    st.sampled_from([XLErr("#N/A"), XLErr("#DIV/0!")]),
+    st.integers(-5, 5),
+    st.builds(np.float64, st.floats(-1e6, 1e6)),
+)
+
+
+def _num_reference(values):
+    """to_num's rule, one value at a time (the loop the shortcut replaces)."""
+    from storeops.engine._values import number_of
+
+    out, errs = [], []
+    for v in values:
+        if v is None or (type(v) is float and v != v):
+            out.append(0.0)
+            errs.append(None)
+            continue
+        r = number_of(v)
+        out.append(math.nan if isinstance(r, XLErr) else r)
+        errs.append(r if isinstance(r, XLErr) else None)
+    return out, errs
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_NUMERIC_MIX, max_size=40))
+def test_to_num_and_gather_read_object_columns_as_one_value_at_a_time(values):
+    from storeops.engine._native._agg import gather
+    from storeops.engine._values import to_num
+
+    col = np.empty(len(values), dtype=object)
+    col[:] = values
+    want, want_errs = _num_reference(values)
+    got, errs = to_num(col)
+    assert [(g == w) or (g != g and w != w) for g, w in zip(got.tolist(), want)] == [True] * len(values)
+    assert (errs.tolist() if errs is not None else [None] * len(values)) == want_errs
+    rows = gather([col]).rows[0][:, 0].tolist()  # references aside, a typed column: blanks are skipped
+    skip = [v is None or (type(v) is float and v != v) for v in values]
+    expect = [math.nan if s or e is not None else w for s, w, e in zip(skip, want, want_errs)]
+    assert all((a == b) or (a != a and b != b) for a, b in zip(rows, expect))
+
+
+def _find_utf16(needle: str, within: str, start: float):
+    """FIND counted in UTF-16 code units, the long way (the reference for the ASCII shortcut)."""
+    from storeops.engine._values import VALUE
+
+    if start < 1:
+        return VALUE
+    units, k = within.encode("utf-16-le"), int(start) - 1
+    if 2 * k > len(units):
+        return VALUE
+    i = units.find(needle.encode("utf-16-le"), 2 * k)
+    while i >= 0 and i % 2:
+        i = units.find(needle.encode("utf-16-le"), i + 1)
+    return VALUE if i < 0 else float(i // 2 + 1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet="ab1😀中", max_size=3),
+    st.text(alphabet="ab12😀中 ", max_size=12),
+    st.floats(-1, 15, allow_nan=False),
+)
+def test_find_shortcut_counts_utf16_units(needle, within, start):
+    from storeops.engine._native.text import _find
+
+    assert _find(needle, within, start) == _find_utf16(needle, within, start)
+
+
+_FORMATS = ["0", "0%", "0.00%", "#,##0.00", "0.0,", '"x"0.00;(0.00);"zero"', "0.00E+00", "yyyy-mm-dd", "[h]"]
+
+
+def _formatted(v, fmt):
+    from storeops.engine._native import numfmt
+
+    try:
+        return numfmt.format_value(v, fmt)
+    except Unsupported as exc:
+        return ("Unsupported", str(exc))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_FORMATS), st.floats(-1e6, 1e6)), min_size=1, max_size=8))
+def test_format_value_read_from_the_memo_is_a_fresh_reading(calls):
+    """Formats are read once and kept (numfmt._parsed/_layout): formatting in any order
+    gives what a first reading gives."""
+    from storeops.engine._native import numfmt
+
+    memo = [_formatted(v, f) for f, v in calls]
+    fresh = []
+    for f, v in calls:
+        numfmt._parsed.cache_clear()
+        numfmt._layout.cache_clear()
+        fresh.append(_formatted(v, f))
+    assert memo == fresh

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .._values import Rng, Unsupported, XLErr, is_vec, merge_errors, number_of
+from .._values import Rng, Unsupported, XLErr, is_vec, merge_errors, number_of, plain_floats
 from ._args import MISSING
 
 
@@ -63,9 +63,10 @@ def gather(args, counting: bool = False) -> Numbers:
         elif is_vec(a) and a.dtype != object:
             out.rows.append((a if a.dtype.kind == "f" else a.astype(np.float64))[:, None])
         elif is_vec(a):
-            vals = np.full(len(a), np.nan)
+            vals, rest = plain_floats(a)
             errs = None
-            for i, v in enumerate(a):
+            for i in rest:  # the values that are not plain floats, one by one
+                v = a[i]
                 if v is None or (isinstance(v, float) and v != v):
                     continue
                 r = number_of(v)

@@ -14,6 +14,7 @@ fractions, fill characters ``*`` — raises
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 
@@ -69,11 +70,18 @@ def _literal(t: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=256)
+def _parsed(fmt: str) -> tuple[tuple[str, ...], ...]:
+    """The sections of a format, cleaned (read once per format: a column is formatted
+    with the same few formats row after row)."""
+    return tuple(tuple(_clean(s)) for s in _sections(fmt))
+
+
 def format_value(v, fmt: str):
     """TEXT(v, fmt) for a number, text, or TRUE/FALSE ``v``."""
     if isinstance(v, XLErr):
         return v
-    secs = [_clean(s) for s in _sections(fmt)]
+    secs = _parsed(fmt)
     if isinstance(v, bool):
         return "TRUE" if v else "FALSE"
     if isinstance(v, str):
@@ -105,7 +113,7 @@ def _unknown(t: str) -> str:
     raise Unsupported(f"format code {t!r}")
 
 
-def _general(sec: list[str], x: float, sign: bool) -> str:
+def _general(sec: tuple[str, ...], x: float, sign: bool) -> str:
     a = abs(x)
     if a == int(a) and a < 1e11:
         body = str(int(a))
@@ -127,14 +135,17 @@ def _digits(x: float, nfrac: int) -> tuple[str, str]:
     return fixed_digits(x, nfrac)
 
 
-def _number(sec: list[str], x: float, sign: bool) -> str:
-    toks = list(sec)
+@functools.lru_cache(maxsize=256)
+def _layout(toks: tuple[str, ...]) -> tuple:
+    """Where a number section's digits go (read once per section): the scientific
+    exponent's place, the number of ``%``, the integer and fraction placeholders,
+    thousands grouping, the ÷1000 scale and the commas dropped."""
     places = [i for i, t in enumerate(toks) if t in ("0", "#", "?")]
     if "/" in toks and any(i > toks.index("/") for i in places):
         raise Unsupported("fraction formats")
     exp_at = next((i for i, t in enumerate(toks) if t.lower() in ("e+", "e-")), None)
     if exp_at is not None:
-        return _scientific(toks, exp_at, x, sign)
+        return exp_at, 0, (), (), False, 0, frozenset()
     dot = next((i for i, t in enumerate(toks) if t == "."), None)
     pct = sum(1 for t in toks if t == "%")
     last_place = places[-1] if places else -1
@@ -156,6 +167,14 @@ def _number(sec: list[str], x: float, sign: bool) -> str:
             scale += 1
         elif i > last_place:
             drop.discard(i)  # a literal comma after the number
+    return None, pct, tuple(int_places), tuple(frac_places), group, scale, frozenset(drop)
+
+
+def _number(sec: tuple[str, ...], x: float, sign: bool) -> str:
+    toks = sec
+    exp_at, pct, int_places, frac_places, group, scale, drop = _layout(sec)
+    if exp_at is not None:
+        return _scientific(list(toks), exp_at, x, sign)
     x = x * (100.0**pct) / (1000.0**scale)
     if not math.isfinite(x):
         raise Unsupported("number too large for this format")
@@ -258,7 +277,7 @@ _MONTHS = [
 _DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
-def _date(sec: list[str], x: float) -> str:
+def _date(sec: tuple[str, ...], x: float) -> str:
     low = [t.lower() for t in sec]
     shows_date = any(
         t[0] in "yd" or (t[0] == "m" and not _is_minute(low, i)) for i, t in enumerate(low) if _DATE_CODES.match(t)

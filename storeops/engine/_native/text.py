@@ -169,6 +169,12 @@ def _find(needle: str, within: str, start: float) -> Any:
     counted in UTF-16 code units as Excel does; #VALUE! when absent."""
     if start < 1:
         return VALUE
+    if within.isascii() and needle.isascii():  # one code unit per character
+        k = int(start) - 1
+        if k > len(within):
+            return VALUE
+        j = within.find(needle, k)
+        return VALUE if j < 0 else float(j + 1)
     units = within.encode("utf-16-le")
     k = int(start) - 1
     if 2 * k > len(units):
