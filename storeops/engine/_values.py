@@ -250,19 +250,24 @@ def number_of(v: Any) -> float | XLErr:
     return 0.0 if math.isnan(f) else f
 
 
+#: the types read at once, compared element by element (a bare ``np.float64`` is taken as a dtype)
+_PLAIN = (np.array([float], dtype=object), np.array([np.float64], dtype=object))
+
+
 def plain_floats(a: np.ndarray) -> tuple[np.ndarray, list[int]]:
-    """An object column's plain ``float`` values as a float column (NaN elsewhere, and
+    """An object column's plain ``float`` (and numpy ``float64``) values as a float column (NaN elsewhere, and
     where the float is NaN), and the positions of everything else: a column of numbers
     with a few errors or blanks is read without a call per value.
 
     Examples
     --------
-    >>> vals, rest = plain_floats(np.array([1.5, None, "2", XLErr("#N/A"), 3.0], dtype=object))
+    >>> vals, rest = plain_floats(np.array([1.5, None, "2", XLErr("#N/A"), np.float64(3)], dtype=object))
     >>> vals.tolist(), rest
     ([1.5, nan, nan, nan, 3.0], [1, 2, 3])
     """
     n = len(a)
-    plain = np.fromiter(map(type, a), dtype=object, count=n) == float  # noqa: E721  # element by element
+    kinds = np.fromiter(map(type, a), dtype=object, count=n)
+    plain = (kinds == _PLAIN[0]) | (kinds == _PLAIN[1])
     vals = np.full(n, np.nan)
     if plain.any():
         vals[plain] = a[plain].astype(np.float64)

@@ -360,6 +360,7 @@ _NUMERIC_MIX = st.one_of(
     st.sampled_from([XLErr("#N/A"), XLErr("#DIV/0!")]),
     st.integers(-5, 5),
     st.builds(np.float64, st.floats(-1e6, 1e6)),
+    st.just(np.float64("nan")),
 )
 
 
@@ -392,7 +393,7 @@ def test_to_num_and_gather_read_object_columns_as_one_value_at_a_time(values):
     assert [(g == w) or (g != g and w != w) for g, w in zip(got.tolist(), want)] == [True] * len(values)
     assert (errs.tolist() if errs is not None else [None] * len(values)) == want_errs
     rows = gather([col]).rows[0][:, 0].tolist()  # references aside, a typed column: blanks are skipped
-    skip = [v is None or (type(v) is float and v != v) for v in values]
+    skip = [v is None or (isinstance(v, float) and v != v) for v in values]
     expect = [math.nan if s or e is not None else w for s, w, e in zip(skip, want, want_errs)]
     assert all((a == b) or (a != a and b != b) for a, b in zip(rows, expect))
 
