@@ -252,6 +252,8 @@ def number_of(v: Any) -> float | XLErr:
 
 #: the types read at once, compared element by element (a bare ``np.float64`` is taken as a dtype)
 _PLAIN = (np.array([float], dtype=object), np.array([np.float64], dtype=object))
+_BOOLS = (np.array([bool], dtype=object), np.array([np.bool_], dtype=object))
+_NONE = np.array([type(None)], dtype=object)
 
 
 def plain_floats(a: np.ndarray) -> tuple[np.ndarray, list[int]]:
@@ -382,10 +384,18 @@ def truth(x: Any) -> tuple[Any, np.ndarray | None]:
             return x, None
         if x.dtype.kind in "fiu":
             return np.nan_to_num(x, nan=0.0) != 0, None
+        kinds = np.fromiter(map(type, x), dtype=object, count=len(x))
         out = np.zeros(len(x), dtype=bool)
+        flags = (kinds == _BOOLS[0]) | (kinds == _BOOLS[1])
+        nums = (kinds == _PLAIN[0]) | (kinds == _PLAIN[1])
+        if flags.any():
+            out[flags] = x[flags].astype(bool)
+        if nums.any():
+            f = x[nums].astype(np.float64)
+            out[nums] = (f != 0) & ~np.isnan(f)
         errs = None
-        for i, v in enumerate(x):
-            out[i], e = _truth1(v)
+        for i in np.flatnonzero(~(flags | nums | (kinds == _NONE))).tolist():  # the others one by one
+            out[i], e = _truth1(x[i])
             if e is not None:
                 if errs is None:
                     errs = np.full(len(x), None, dtype=object)

@@ -451,3 +451,16 @@ def test_format_value_read_from_the_memo_is_a_fresh_reading(calls):
         numfmt._layout.cache_clear()
         fresh.append(_formatted(v, f))
     assert memo == fresh
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(_NUMERIC_MIX, st.just(np.bool_(True)), st.just(np.bool_(False))), max_size=40))
+def test_truth_reads_object_columns_as_one_value_at_a_time(values):
+    from storeops.engine._values import _truth1, truth
+
+    col = np.empty(len(values), dtype=object)
+    col[:] = values
+    got, errs = truth(col)
+    want = [_truth1(v) for v in values]
+    assert got.tolist() == [b for b, _ in want]
+    assert (errs.tolist() if errs is not None else [None] * len(values)) == [e for _, e in want]

@@ -47,18 +47,23 @@ def _map(ctx, f, x, *counts) -> Any:
         return f(to_text1(x), *nums)
     n = ctx.n
     xo = as_object(x, n)
-    cols = [np.broadcast_to(np.asarray(v, dtype=np.float64), (n,)) for v in nums]
+    cols = [np.broadcast_to(np.asarray(v, dtype=np.float64), (n,)).tolist() for v in nums]
     out = np.empty(n, dtype=object)
-    for i in range(n):
-        v = xo[i]
-        out[i] = v if isinstance(v, XLErr) else None
+    bad = error_mask(xo)
+    out[bad] = xo[bad]
     for e in errs:
         if e is not None:
             e = np.broadcast_to(e, (n,))
             hit = np.equal(out, None) & np.not_equal(e, None)  # type: ignore[call-overload]  # numpy stubs: no None operand
             out[hit] = e[hit]
+    seen: dict[tuple[Any, ...], Any] = {}  # a column repeats its values: each (value, counts) once
     for i in np.flatnonzero(np.equal(out, None)).tolist():  # type: ignore[call-overload]  # numpy stubs: no None operand
-        out[i] = f(to_text1(xo[i]), *(float(c[i]) for c in cols))
+        v = xo[i]
+        key = (type(v), v, *[c[i] for c in cols])
+        got = seen.get(key, seen)
+        if got is seen:
+            got = seen[key] = f(to_text1(v), *key[2:])
+        out[i] = got
     return out
 
 
