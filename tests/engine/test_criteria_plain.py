@@ -35,6 +35,8 @@ def test_a_plain_text_reads_as_criterion_reads_it(values):
             c = Criterion(v)
             assert (c.op, c.kind, c.value, c.wild) == ("=", "text", v.casefold(), None), v
             assert c.simple
+            p = Criterion.plain(v)  # what criteria_codes builds for it
+            assert vars(p) == vars(c)
 
 
 def test_what_is_no_plain_text():

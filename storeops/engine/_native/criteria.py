@@ -195,6 +195,14 @@ class Criterion:
         if self.op in ("=", "<>") and re.search(r"[*?~]", rest):
             self.wild = wildcard(rest)
 
+    @classmethod
+    def plain(cls, text: str) -> Criterion:
+        """The criterion of a text :func:`plain_texts` found plain: what ``Criterion(text)``
+        reads (an equality with the text), without reading it."""
+        c = cls.__new__(cls)
+        c.op, c.kind, c.wild, c.value = "=", "text", None, text.casefold()
+        return c
+
     @property
     def matches_blank(self) -> bool:
         """Whether a blank cell meets this criterion."""
@@ -264,12 +272,13 @@ def criteria_codes(ctx, col: np.ndarray) -> tuple[np.ndarray, list[Criterion], n
         return hit[1:]
     codes, reps, vkeys = _factorize_values(col)
     parsed = ctx.cache.setdefault(("criteria",), {})
-    options = []
-    for key, rep in zip(vkeys, reps):
-        c = parsed.get(key)
-        if c is None:
-            c = parsed[key] = Criterion(rep)
-        options.append(c)
+    new = [k for k, key in enumerate(vkeys) if key not in parsed]
+    if new:  # plain IDs and names (most of a buyer-ID column) are read without a parse each
+        todo = np.empty(len(new), dtype=object)
+        todo[:] = [reps[k] for k in new]
+        for k, rep, plain in zip(new, todo.tolist(), plain_texts(todo).tolist()):
+            parsed[vkeys[k]] = Criterion.plain(rep) if plain else Criterion(rep)
+    options = [parsed[key] for key in vkeys]
     simple = np.array([c.simple for c in options], bool)
     if ident is not None:
         seen[ident] = (col, codes, options, simple)
