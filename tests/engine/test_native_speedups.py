@@ -449,6 +449,7 @@ def test_format_value_read_from_the_memo_is_a_fresh_reading(calls):
     for f, v in calls:
         numfmt._parsed.cache_clear()
         numfmt._layout.cache_clear()
+        numfmt._section_kind.cache_clear()
         fresh.append(_formatted(v, f))
     assert memo == fresh
 

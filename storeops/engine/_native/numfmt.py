@@ -98,15 +98,29 @@ def format_value(v, fmt: str):
         sec, sign = secs[2], False
     if not sec:
         return ""
-    if any(t == "@" for t in sec):
+    kind = _section_kind(sec)
+    if kind == "@":
         raise Unsupported("text placeholder in a number section")
-    if any(t.lower() == "general" for t in sec):
+    if kind == "general":
         return _general(sec, x, sign)
-    if any(_DATE_CODES.match(t) for t in sec) and not any(t in "0#?" for t in sec):
+    if kind == "date":
         if sign:
             return VALUE
         return _date(sec, x)
     return _number(sec, x, sign)
+
+
+@functools.lru_cache(maxsize=256)
+def _section_kind(sec: tuple[str, ...]) -> str:
+    """What a number section shows (read once per section): ``@`` (refused), ``general``,
+    ``date`` (date or time codes and no digit placeholder) or ``number``."""
+    if any(t == "@" for t in sec):
+        return "@"
+    if any(t.lower() == "general" for t in sec):
+        return "general"
+    if any(_DATE_CODES.match(t) for t in sec) and not any(t in "0#?" for t in sec):
+        return "date"
+    return "number"
 
 
 def _unknown(t: str) -> str:
