@@ -193,6 +193,19 @@ def _compare_numbers(op: str, xo: np.ndarray, yo: np.ndarray) -> np.ndarray | No
     return out
 
 
+def _equal_texts(op: str, xo: np.ndarray, yo: np.ndarray) -> np.ndarray | None:
+    """``=``/``<>`` of two object columns of texts and blanks (``S7=AI7``) as :func:`compare1`
+    answers it cell by cell — texts case-insensitively, a blank as "" — without a call per
+    cell; ``None`` when either column holds anything else (numbers, booleans, errors)."""
+    kx, ky = type_masks(xo), type_masks(yo)
+    if not ((kx["str"] | kx["none"]).all() and (ky["str"] | ky["none"]).all()):
+        return None
+    a = [v.casefold() if isinstance(v, str) else "" for v in xo.tolist()]
+    b = [v.casefold() if isinstance(v, str) else "" for v in yo.tolist()]
+    out = np.fromiter(map(str.__eq__, a, b), dtype=bool, count=len(a))
+    return out if op == "=" else ~out
+
+
 def compare(op: str, x: Any, y: Any, n: int) -> Any:
     if not is_vec(x) and not is_vec(y):
         return compare1(op, x, y)
@@ -215,6 +228,8 @@ def compare(op: str, x: Any, y: Any, n: int) -> Any:
                 return equal
     xo, yo = as_object(x, n), as_object(y, n)
     fast = _compare_numbers(op, xo, yo)
+    if fast is None and op in ("=", "<>"):
+        fast = _equal_texts(op, xo, yo)
     if fast is not None:
         return fast
     out = [compare1(op, a, b) for a, b in zip(xo, yo)]

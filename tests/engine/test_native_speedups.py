@@ -465,3 +465,23 @@ def test_truth_reads_object_columns_as_one_value_at_a_time(values):
     want = [_truth1(v) for v in values]
     assert got.tolist() == [b for b, _ in want]
     assert (errs.tolist() if errs is not None else [None] * len(values)) == [e for _, e in want]
+
+
+_TEXTS_AND_BLANKS = st.one_of(st.sampled_from(_WORDS), st.none(), st.just(float("nan")), st.text(max_size=4))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.tuples(_TEXTS_AND_BLANKS, st.one_of(_TEXTS_AND_BLANKS, _NUMERIC_MIX)), min_size=1, max_size=30),
+    st.sampled_from(["=", "<>"]),
+)
+def test_comparing_two_text_columns_is_compare1_cell_by_cell(pairs, op):
+    from storeops.engine._operators import compare, compare1
+
+    x = np.empty(len(pairs), dtype=object)
+    y = np.empty(len(pairs), dtype=object)
+    x[:] = [a for a, _ in pairs]
+    y[:] = [b for _, b in pairs]
+    want = [compare1(op, a, b) for a, b in pairs]
+    got = compare(op, x, y, len(pairs))
+    assert [g if isinstance(g, XLErr) else bool(g) for g in got.tolist()] == want
