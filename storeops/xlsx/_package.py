@@ -28,10 +28,11 @@ _M = "{%s}" % MAIN_NS
 _R = "{%s}" % REL_NS
 _P = "{%s}" % PKG_REL_NS
 
-#: Largest total uncompressed size accepted (bytes): a workbook at Excel's row limit
-#: (1,048,576 follow-up rows; that sheet alone is about 1.35 GB of XML) recalculates within
-#: 4 GiB (issue 14), and the scanner reads sheets up to 2 GiB.  The SPEC §9 reference
-#: workbook (100,000 follow-up rows) is about 190 MB.
+#: Largest total uncompressed size accepted (bytes); the scanner reads sheets up to 2 GiB
+#: (``int32`` offsets).  Since the native formula twins (issue 9) a follow-up row is about
+#: 6.8 KB of XML and a funnel row about 10 KB: the SPEC §9 reference workbook (100,000
+#: follow-up rows, 50,000 funnel rows) is 1.23 GB, so about 236,000 follow-up rows fit
+#: beside 50,000 funnel rows — not Excel's row limit (issue 14 says what it would take).
 MAX_TOTAL_UNCOMPRESSED = 2 << 30
 #: Largest compression ratio accepted for a member bigger than ``RATIO_FLOOR`` bytes
 #: (real sheets compress 5–20 times; a zip bomb thousands of times).
@@ -641,8 +642,13 @@ def open_package(path: str | os.PathLike[str]) -> Package:
             if i.file_size > RATIO_FLOOR and i.file_size > MAX_RATIO * max(i.compress_size, 1):
                 raise bad_file(path, "疑似压缩炸弹，已拒绝", f"looks like a zip bomb ({i.filename}); refused")
         if total > MAX_TOTAL_UNCOMPRESSED:
+            gb, limit = total / 1e9, MAX_TOTAL_UNCOMPRESSED / 1e9
             raise bad_file(
-                path, "解压后过大（疑似压缩炸弹），已拒绝", "too large when uncompressed (zip bomb?); refused"
+                path,
+                f"解压后共 {gb:.2f} GB，超过 StoreOps 能读取的 {limit:.2f} GB 上限（压缩炸弹，或工作簿太大："
+                "请把往年的跟进和订单记录移到存档工作簿），已拒绝",
+                f"{gb:.2f} GB uncompressed, more than the {limit:.2f} GB StoreOps reads (a zip bomb, or a "
+                "workbook too big: move past years' follow-ups and orders into an archive workbook); refused",
             )
         pkg = Package(path, zf, infos)
         _load_workbook(pkg)

@@ -18,7 +18,7 @@ to find what an editor changed.  A digest is a sum modulo 2^64, so the digests o
 parts of a sheet add up to the sheet's, and a rewritten cell updates one by its
 difference (:func:`cell_digest`).
 
-Positions are ``int32`` offsets into the XML (a sheet is at most 1 GiB, see
+Positions are ``int32`` offsets into the XML (a sheet is at most 2 GiB, see
 :data:`storeops.xlsx._package.MAX_TOTAL_UNCOMPRESSED`).  Any layout the kernel does not understand
 makes it stop with an error position; callers then use the regex reader.
 """

@@ -50,6 +50,17 @@ def test_zip_bomb(tmp_path):
     assert "bomb" in _refused(str(p))
 
 
+def test_a_workbook_too_big_says_how_big(xlsm, monkeypatch):
+    """Past the total size StoreOps reads, a real workbook is refused with its size and
+    the limit (and what to do), not only as a suspected zip bomb."""
+    from storeops.xlsx import _package
+
+    total = sum(i.file_size for i in zipfile.ZipFile(xlsm).infolist())
+    monkeypatch.setattr(_package, "MAX_TOTAL_UNCOMPRESSED", total - 1)
+    msg = _refused(xlsm)
+    assert f"{total / 1e9:.2f} GB" in msg and "archive workbook" in msg and "存档工作簿" in msg
+
+
 def test_doctype_entity_xml(xlsm, tmp_path):
     out = tmp_path / "evil.xlsm"
     with zipfile.ZipFile(xlsm) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
