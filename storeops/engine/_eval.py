@@ -325,6 +325,48 @@ def capture_results() -> Iterator[list]:
         _WATCHERS.remove(got)
 
 
+#: the nodes whose value is kept when the formula repeats them (calls and operators)
+_MEMO_KINDS = frozenset({"call", "bin", "neg", "pct"})
+#: functions whose every call gives a new value
+_VOLATILE = frozenset({"RAND", "RANDBETWEEN", "RANDARRAY"})
+_NOT_YET = object()
+
+
+def repeated_subtrees(root: Node) -> frozenset[Node]:
+    """The calls and operations a formula holds more than once (``IF(F2="",0,--F2)/(--E2)``
+    eight times in a native twin): evaluated once per group and reused, since every part
+    of a group's formula is evaluated over the same rows.  Parts with a volatile function
+    are left out.
+
+    >>> from storeops.engine._formula import parse
+    >>> sorted(map(repr, repeated_subtrees(parse("MIN(1,A2/B2)+MAX(0,A2/B2)+RAND()*RAND()"))))
+    ["bin('/', cell(None, 1, 2, False, False), cell(None, 2, 2, False, False))"]
+    """
+    seen: set[Node] = set()
+    out: set[Node] = set()
+    stack = [root]
+    while stack:
+        n = stack.pop()
+        if n.kind in _MEMO_KINDS:
+            if n in seen:
+                out.add(n)
+                continue  # its parts are counted where it was first met
+            seen.add(n)
+        stack.extend(a for a in n.args if isinstance(a, Node))
+    return frozenset(n for n in out if not _volatile(n))
+
+
+def _volatile(n: Node) -> bool:
+    if n.kind == "call" and n.args[0] in _VOLATILE:
+        return True
+    return any(_volatile(a) for a in n.args if isinstance(a, Node))
+
+
+def _memoizable(v: Any) -> bool:
+    """A value kept for reuse: a column (handed out as a copy) or an immutable scalar."""
+    return is_vec(v) or isinstance(v, (float, int, str, bool, np.bool_, np.floating, XLErr)) or v is None
+
+
 class Evaluator:
     """Evaluates one group's formula tree over the group's rows.
 
@@ -343,6 +385,8 @@ class Evaluator:
         self.cache = book.cache
         self.udfs = udfs
         self._root: Node | None = None
+        self._memo: dict[Node, Any] = {}  # values of the parts the formula repeats (eval)
+        self._repeat: frozenset[Node] = frozenset()
 
     # ---------------------------------------------------------------- refs
     def _cells(self, sheet: str, c: int, r: int, rabs: bool, empty_as_blank: bool = False) -> Any:
@@ -490,6 +534,8 @@ class Evaluator:
     def eval(self, node: Node) -> Any:
         """The value of the formula ``node`` in each of the group's cells."""
         self._root = node
+        self._memo = {}
+        self._repeat = repeated_subtrees(node)
         out = self._finish(node, self._eval(node))
         for w in _WATCHERS:
             w.append((self.sheet, self.col, self.rows, out))
@@ -517,6 +563,18 @@ class Evaluator:
         return v
 
     def _eval(self, node: Node) -> Any:
+        if node.kind in _MEMO_KINDS and node in self._repeat:  # a part the formula repeats: once
+            got = self._memo.get(node, _NOT_YET)
+            if got is _NOT_YET:
+                got = self._eval_node(node)
+                if not _memoizable(got):
+                    self._repeat = self._repeat - {node}
+                    return got
+                self._memo[node] = got
+            return got.copy() if is_vec(got) else got  # a caller may change its array in place
+        return self._eval_node(node)
+
+    def _eval_node(self, node: Node) -> Any:
         k = node.kind
         a = node.args
         if k == "num" or k == "str" or k == "bool":
