@@ -424,33 +424,43 @@ def finish_sheet(pkg, sheet: str, pieces: Iterable[Any] | None, xml: bytes, stat
     return [_strip(pkg, sheet, b"".join(bytes(p) for p in stream), state)]
 
 
-def _strip_cells(pieces: Iterable[Any], cells) -> Iterable[bytes]:
+#: :func:`_strip_cells` looks at the stream this many bytes at a time (a sheet's last piece
+#: may be the rest of its XML, hundreds of MB: never copied whole)
+STRIP_STEP = 1 << 20
+
+
+def _strip_cells(pieces: Iterable[Any], cells) -> Iterable[Any]:
     """The stream of ``pieces`` with the formulas of these few cells taken out, never
-    holding more than a piece and the cell being cut (pieces may share one buffer)."""
+    holding more than :data:`STRIP_STEP` bytes and the cell being cut (pieces may share one
+    buffer); once every cell is cut, the rest streams by as it comes (views, not copies)."""
     keys = {b'<c r="%s%d"' % (col_letters(c).encode(), r) for c, r in cells}
     buf = bytearray()
     it = iter(pieces)
     for piece in it:
-        if not keys:  # all cut: the rest as it comes
-            yield bytes(buf)
-            yield piece
-            yield from it
-            return
-        buf += piece
-        hold = max(len(buf) - 32, 0)  # a key may continue in the next piece
-        for key in list(keys):
-            i = buf.find(key)
-            if i < 0:
-                continue
-            m = _CELL.match(buf, i)
-            if m is None:  # the cell goes on in the next piece
-                hold = min(hold, i)
-                continue
-            if m.group(5) is not None and b"<f" in m.group(5):
-                buf[m.start() : m.end()] = _without_formula(m)
-            keys.discard(key)
-        yield bytes(buf[:hold])
-        del buf[:hold]
+        view = memoryview(piece).cast("B")
+        for lo in range(0, len(view), STRIP_STEP):
+            if not keys:  # all cut: the rest as it comes
+                yield bytes(buf)
+                yield view[lo:]
+                yield from it
+                return
+            buf += view[lo : lo + STRIP_STEP]
+            hold = max(len(buf) - 32, 0)  # a key may continue in the next piece
+            for key in list(keys):
+                i = buf.find(key)
+                if i < 0:
+                    continue
+                m = _CELL.match(buf, i)
+                if m is None:  # the cell goes on in the next piece
+                    hold = min(hold, i)
+                    continue
+                if m.group(5) is not None and b"<f" in m.group(5):
+                    buf[m.start() : m.end()] = _without_formula(m)
+                keys.discard(key)
+            if not keys:
+                hold = len(buf)
+            yield bytes(buf[:hold])
+            del buf[:hold]
     yield bytes(buf)
 
 
