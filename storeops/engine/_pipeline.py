@@ -9,6 +9,7 @@ import numpy as np
 
 from ._eval import Book, Evaluator
 from ._incremental import prior_groups, select
+from ._parked import park_big_sheets
 from ._read import add_reads, convert_inputs, guess_inputs, load_cached, parse_groups, prepare_sheets, scan_sheets
 from ._run import Run, first_sheets
 from ._state import Clock
@@ -61,6 +62,7 @@ def run_stages(run: Run, deflated: bool) -> None:
         run.plan = select(run)
     timer("select changed formulas")
     convert_inputs(run, run.plan.evaluate + run.plan.cyclic)
+    park_big_sheets(run)  # the evaluation does not need the big sheets' XML (brought back to write)
     timer("convert input columns")
     evaluate(run)
     fill_charts(run)

@@ -193,7 +193,13 @@ def _put_value(xml: bytes, col: int, row: int, serial: float, state: EditionStat
     if new == m.group(0):
         return xml
     state.stamped.add(sheet)
-    return xml[: m.start()] + new + xml[m.end() :]
+    return _put(xml, m.start(), m.end(), new)
+
+
+def _put(xml: bytes, start: int, end: int, new: bytes) -> bytes:
+    """``xml`` with bytes ``start … end`` replaced by ``new`` (one copy of a big sheet, not three)."""
+    view = memoryview(xml)
+    return b"".join((view[:start], new, view[end:]))
 
 
 def _stamp(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
@@ -319,11 +325,13 @@ def _replace_cells(xml: bytes, cells, change, done: set) -> bytes:
                 done.add((c, r))
     if not found:
         return xml
-    out, at = [], 0
+    view = memoryview(xml)  # slices of a view are not copies: one new sheet, not two
+    out: list = []
+    at = 0
     for start, end, new in sorted(found):
-        out += [xml[at:start], new]
+        out += [view[at:start], new]
         at = end
-    out.append(xml[at:])
+    out.append(view[at:])
     return b"".join(out)
 
 
@@ -366,12 +374,12 @@ def _restore_sheet_code_name(pkg, sheet: str, xml: bytes, state: EditionState) -
     code = names[index].encode()
     if m is not None:
         new = m.group(0).replace(b"<sheetPr", b'<sheetPr codeName="%s"' % code, 1)
-        xml = xml[: m.start()] + new + xml[m.end() :]
+        xml = _put(xml, m.start(), m.end(), new)
     else:
         w = re.search(rb"<worksheet\b[^>]*>", xml)
         if w is None:
             return xml
-        xml = xml[: w.end()] + b'<sheetPr codeName="%s"/>' % code + xml[w.end() :]
+        xml = _put(xml, w.end(), w.end(), b'<sheetPr codeName="%s"/>' % code)
     state.stamped.add(sheet)
     return xml
 
