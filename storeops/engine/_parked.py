@@ -39,7 +39,9 @@ class SheetXml(dict):
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
         self._parked: dict[str, Parked] = {}
+        self._spare: dict[str, Parked] = {}  # brought back, and can be parked again at no cost
         self._lock = threading.Lock()  # one sheet brought back at a time
+        self._last: Any = None  # the job of the last parked sheet submitted (:func:`submit`)
 
     def __getitem__(self, name: str) -> bytes:
         if name in self._parked:
@@ -49,11 +51,20 @@ class SheetXml(dict):
                     data = p.whole()
                     _check(name, p, len(data), crc32(data))
                     super().__setitem__(name, data)
+                    self._spare[name] = p
         return super().__getitem__(name)
 
     def __setitem__(self, name: str, data: bytes) -> None:
         self._parked.pop(name, None)
+        self._spare.pop(name, None)
         super().__setitem__(name, data)
+
+    def repark(self, name: str) -> bool:
+        """Park a sheet brought back again (its XML unchanged since); whether it was."""
+        p = self._spare.pop(name, None)
+        if p is not None:
+            self.park(name, p)
+        return p is not None
 
     def parked(self, name: str) -> bool:
         return name in self._parked
@@ -80,16 +91,18 @@ def _check(name: str, p: Parked, size: int, crc: int) -> None:
         raise RuntimeError(f"sheet {name}: the XML brought back is not what was parked")
 
 
-def park_big_sheets(run: Any) -> None:
-    """Park the XML of every scanned sheet of at least :data:`PARK_BYTES`.  A sheet whose
-    XML is its part as read comes back from the package; another (an edition's cells put
-    in, rows taken into a table) is kept deflated."""
+def park_big_sheets(run: Any, names: list[str] | None = None) -> None:
+    """Park the XML of every scanned sheet (of ``names``) of at least :data:`PARK_BYTES`.  A
+    sheet whose XML is its part as read comes back from the package; another (an
+    edition's cells put in, rows taken into a table) is kept deflated."""
     xml = run.xml
     if not isinstance(xml, SheetXml):
         return
     for s in run.sheets:
         name = s.name
-        if name not in run.scans or name not in xml or xml.parked(name):
+        if (names is not None and name not in names) or name not in xml or xml.parked(name):
+            continue
+        if xml.repark(name):
             continue
         data = dict.__getitem__(xml, name)
         if len(data) < PARK_BYTES:
@@ -156,3 +169,58 @@ def _reads(fh: Any, n: int) -> Iterator[bytes]:
             raise zipfile.BadZipFile("truncated member")
         n -= len(raw)
         yield raw
+
+
+def submit(run: Any, name: str, fn: Callable[..., Any], *args: Any) -> Any:
+    """``fn(*args)`` on the run's pool (at once without one).  For a parked sheet the job
+    starts when the last parked sheet's is done and parks the sheet again after it: one
+    big sheet's XML at a time."""
+    xml = run.xml
+    if run.pool is None:
+        return fn(*args)
+    if not isinstance(xml, SheetXml) or not xml.parked(name):
+        return run.pool.submit(fn, *args)
+    before = xml._last
+
+    def job() -> Any:
+        if before is not None:
+            before.exception()  # its errors are raised where its result is taken
+        try:
+            return fn(*args)
+        finally:
+            xml.repark(name)
+
+    xml._last = run.pool.submit(job)
+    return xml._last
+
+
+def read_sheets(run: Any, names: list[str], prepare: Callable, scan: Callable, columns: Callable) -> None:
+    """Prepare and scan these sheets (``prepare(run, names)``, ``scan(run, names, cols)``,
+    ``columns(run, names)``: what to scan) — a big sheet (:data:`PARK_BYTES` of XML or
+    more) alone, parked as soon as it is scanned: one big sheet's XML at a time.  The
+    others are prepared first (their guesses of what to scan count for the big ones)
+    and scanned last (with every guess)."""
+    big = [n for n in names if sheet_size(run, n) >= PARK_BYTES] if isinstance(run.xml, SheetXml) else []
+    if not big:
+        prepare(run, names)
+        scan(run, names, columns(run, names))
+        return
+    small = [n for n in names if n not in big]
+    big.sort(key=lambda n: run.pkg.sheet(n).path not in run.kept)  # the one inflated already first
+    prepare(run, small)
+    cols = columns(run, small)
+    for name in big:
+        prepare(run, [name])
+        for sheet, more in columns(run, [name]).items():
+            cols.setdefault(sheet, set()).update(more)
+        scan(run, [name], cols)
+        park_big_sheets(run, [name])
+    if small:
+        scan(run, small, cols)
+
+
+def sheet_size(run: Any, name: str) -> int:
+    """A sheet's XML size as the package stores it (0 when unknown)."""
+    path = run.pkg.sheet(name).path
+    info = next((i for i in run.pkg.infos if i.filename == path), None)
+    return info.file_size if info is not None else 0

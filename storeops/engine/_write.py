@@ -17,7 +17,7 @@ from ..xlsx._splice import StreamSplice, digest_deltas, spliced
 from ..xlsx._zipwrite import Deflated, data_offset, deflate
 from . import editions
 from ._encode import ValueSink
-from ._parked import SheetXml
+from ._parked import SheetXml, submit
 from ._run import Run
 from ._sst import EmptyString
 
@@ -65,7 +65,6 @@ def _write_all(run: Run, deflated: bool, zpool, empty, evaluated: set[int], old:
     plan, report, prior = run.plan, run.report, run.prior
     assert plan is not None
     jobs: list = []
-    big = None  # the job writing the last big sheet
     for s in run.sheets:
         if s.name not in run.scans:  # not read at all: unchanged since the last write
             assert prior is not None
@@ -97,14 +96,7 @@ def _write_all(run: Run, deflated: bool, zpool, empty, evaluated: set[int], old:
                 _count(stats, g, old.get(id(g), ""), report)
         _add_stats(report, s.name, stats)
         job = (_write_sheet, run, s, written, empty.ref, deflated, zpool)
-        if run.pool is None:
-            jobs.append((s, _write_sheet(*job[1:])))
-        elif _parked(run, s.name):  # a big sheet: written after the last big one (one sheet's XML at a time)
-            before = big
-            big = run.pool.submit(_after, before, *job)
-            jobs.append((s, big))
-        else:
-            jobs.append((s, run.pool.submit(*job)))
+        jobs.append((s, submit(run, s.name, *job)))  # big sheets one after the other
     try:
         for s, job in jobs:
             data = job.result() if hasattr(job, "result") else job
@@ -121,13 +113,6 @@ def _write_all(run: Run, deflated: bool, zpool, empty, evaluated: set[int], old:
 def _parked(run: Run, name: str) -> bool:
     xml = run.xml
     return isinstance(xml, SheetXml) and xml.parked(name)
-
-
-def _after(before, fn, *args):
-    """``fn(*args)`` once the job ``before`` (if any) is done."""
-    if before is not None:
-        before.exception()  # its errors are raised where its result is taken
-    return fn(*args)
 
 
 def _write_sheet(run: Run, s, groups, empty_ref: bytes, deflated: bool, zpool):
