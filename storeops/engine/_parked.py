@@ -16,6 +16,7 @@ from __future__ import annotations
 import threading
 import zipfile
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from ..xlsx._deflate import crc32
@@ -41,7 +42,8 @@ class SheetXml(dict):
         self._parked: dict[str, Parked] = {}
         self._spare: dict[str, Parked] = {}  # brought back, and can be parked again at no cost
         self._lock = threading.Lock()  # one sheet brought back at a time
-        self._last: Any = None  # the job of the last parked sheet submitted (:func:`submit`)
+        self._last: Any = None  # the job of the last big sheet submitted (:func:`submit`)
+        self.big: set[str] = set()  # the sheets parked, or to be parked once used (:func:`read_sheets`)
 
     def __getitem__(self, name: str) -> bytes:
         if name in self._parked:
@@ -91,12 +93,24 @@ def _check(name: str, p: Parked, size: int, crc: int) -> None:
         raise RuntimeError(f"sheet {name}: the XML brought back is not what was parked")
 
 
+def parks(run: Any) -> bool:
+    """Whether the run parks its big sheets: a full run (an incremental one reads few
+    sheets, evaluates little and copies the last write's segments, which needs a sheet
+    whole — bringing it back would cost it more time than it saves room)."""
+    return isinstance(run.xml, SheetXml) and run.prior is None
+
+
+def big_sheets(run: Any, names: list[str]) -> list[str]:
+    """The sheets of ``names`` the run parks (:data:`PARK_BYTES` of XML or more)."""
+    return [n for n in names if sheet_size(run, n) >= PARK_BYTES] if parks(run) else []
+
+
 def park_big_sheets(run: Any, names: list[str] | None = None) -> None:
     """Park the XML of every scanned sheet (of ``names``) of at least :data:`PARK_BYTES`.  A
     sheet whose XML is its part as read comes back from the package; another (an
     edition's cells put in, rows taken into a table) is kept deflated."""
     xml = run.xml
-    if not isinstance(xml, SheetXml):
+    if not parks(run):
         return
     for s in run.sheets:
         name = s.name
@@ -111,21 +125,21 @@ def park_big_sheets(run: Any, names: list[str] | None = None) -> None:
         if name in run.as_read:
             p = _from_part(run, s.path, size, crc)
         else:
-            p = _deflated(data, run.pool, size, crc)
+            p = _deflated(data, size, crc)
         del data
         xml.park(name, p)
 
 
-def _deflated(data: bytes, pool: Any, size: int, crc: int) -> Parked:
-    """The bytes deflated in segments now; back by inflating them (whole: on both cores)."""
+def _deflated(data: bytes, size: int, crc: int) -> Parked:
+    """The bytes deflated in segments now (on threads of their own: this may run on the
+    run's pool); back by inflating them (whole: on both cores)."""
     from ..xlsx._segments import inflate_pieces, inflate_segments, segment_map
     from ..xlsx._zipwrite import deflate
 
-    d = deflate([data], pool)
+    with ThreadPoolExecutor(2) as pool:
+        d = deflate([data], pool)
     chunks, m = d.chunks, segment_map(d)
-    return Parked(
-        lambda: inflate_segments(b"".join(chunks), m, size, crc), lambda: inflate_pieces(chunks, CHUNK), size, crc
-    )
+    return Parked(lambda: inflate_segments(b"".join(chunks), m, size, crc), lambda: inflate_pieces(chunks), size, crc)
 
 
 def _from_part(run: Any, path: str, size: int, crc: int) -> Parked:
@@ -141,7 +155,7 @@ def _from_part(run: Any, path: str, size: int, crc: int) -> Parked:
         if data is not None:  # a Deflated
             from ..xlsx._segments import inflate_pieces
 
-            return inflate_pieces(data.chunks, CHUNK)
+            return inflate_pieces(data.chunks)
         return _member_chunks(run.pkg, path)
 
     return Parked(lambda: run.edit.read(path), chunks, size, crc)
@@ -159,7 +173,7 @@ def _member_chunks(pkg: Any, path: str) -> Iterator[Any]:
         if info.compress_type == zipfile.ZIP_STORED:
             yield from raws
         else:
-            yield from inflate_pieces(raws, CHUNK)
+            yield from inflate_pieces(raws)
 
 
 def _reads(fh: Any, n: int) -> Iterator[bytes]:
@@ -172,26 +186,44 @@ def _reads(fh: Any, n: int) -> Iterator[bytes]:
 
 
 def submit(run: Any, name: str, fn: Callable[..., Any], *args: Any) -> Any:
-    """``fn(*args)`` on the run's pool (at once without one).  For a parked sheet the job
-    starts when the last parked sheet's is done and parks the sheet again after it: one
-    big sheet's XML at a time."""
+    """``fn(*args)`` on the run's pool (at once without one).  For a big sheet the job
+    starts when the last big sheet's is done (no worker waits for it meanwhile) and parks
+    the sheet again after it: one big sheet's XML at a time."""
     xml = run.xml
-    if run.pool is None:
-        return fn(*args)
-    if not isinstance(xml, SheetXml) or not xml.parked(name):
-        return run.pool.submit(fn, *args)
-    before = xml._last
+    if not isinstance(xml, SheetXml) or name not in xml.big:
+        return run.pool.submit(fn, *args) if run.pool is not None else fn(*args)
 
     def job() -> Any:
-        if before is not None:
-            before.exception()  # its errors are raised where its result is taken
         try:
             return fn(*args)
         finally:
-            xml.repark(name)
+            if not xml.repark(name):
+                park_big_sheets(run, [name])
 
-    xml._last = run.pool.submit(job)
-    return xml._last
+    if run.pool is None:
+        return job()
+    out: Future = Future()
+
+    def start(_: Any = None) -> None:
+        try:
+            run.pool.submit(job).add_done_callback(lambda f: _settle(out, f))
+        except BaseException as exc:  # the pool shut down: said where the result is taken
+            out.set_exception(exc)
+
+    before, xml._last = xml._last, out
+    if before is None:
+        start()
+    else:
+        before.add_done_callback(start)
+    return out
+
+
+def _settle(out: Future, done: Future) -> None:
+    exc = done.exception()
+    if exc is not None:
+        out.set_exception(exc)
+    else:
+        out.set_result(done.result())
 
 
 def read_sheets(run: Any, names: list[str], prepare: Callable, scan: Callable, columns: Callable) -> None:
@@ -199,22 +231,29 @@ def read_sheets(run: Any, names: list[str], prepare: Callable, scan: Callable, c
     ``columns(run, names)``: what to scan) — a big sheet (:data:`PARK_BYTES` of XML or
     more) alone, parked as soon as it is scanned: one big sheet's XML at a time.  The
     others are prepared first (their guesses of what to scan count for the big ones)
-    and scanned last (with every guess)."""
-    big = [n for n in names if sheet_size(run, n) >= PARK_BYTES] if isinstance(run.xml, SheetXml) else []
+    and scanned last (with every guess).  The last big sheet scanned stays whole when it
+    is the first the next stage takes (:func:`submit`, in the workbook's order): it is
+    not brought back again."""
+    big = big_sheets(run, names)
     if not big:
         prepare(run, names)
         scan(run, names, columns(run, names))
         return
     small = [n for n in names if n not in big]
-    big.sort(key=lambda n: run.pkg.sheet(n).path not in run.kept)  # the one inflated already first
+    order = [s.name for s in run.sheets]
+    # the one inflated already first, the others from the workbook's end
+    big.sort(key=lambda n: (run.pkg.sheet(n).path not in run.kept, -order.index(n)))
+    run.xml.big.update(big)
     prepare(run, small)
     cols = columns(run, small)
+    first = min(run.xml.big, key=order.index)
     for name in big:
         prepare(run, [name])
         for sheet, more in columns(run, [name]).items():
             cols.setdefault(sheet, set()).update(more)
         scan(run, [name], cols)
-        park_big_sheets(run, [name])
+        if name != big[-1] or name != first:
+            park_big_sheets(run, [name])
     if small:
         scan(run, small, cols)
 

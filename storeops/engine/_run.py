@@ -157,9 +157,9 @@ def start_inflating(run: Run, names) -> None:
     """Inflate these sheets on the pool's threads while this one goes on."""
     if run.pool is None:
         return
-    from ._parked import PARK_BYTES, sheet_size
+    from ._parked import big_sheets
 
-    big = [n for n in names if sheet_size(run, n) >= PARK_BYTES]  # one of them at a time (_parked)
+    big = big_sheets(run, names)  # one of them at a time (_parked)
     skip = set(big[1:] if not any(run.pkg.sheet(n).path in run.kept for n in big) else big)
     for name in names:
         if name in skip:

@@ -95,8 +95,12 @@ def _write_all(run: Run, deflated: bool, zpool, empty, evaluated: set[int], old:
             else:
                 _count(stats, g, old.get(id(g), ""), report)
         _add_stats(report, s.name, stats)
-        job = (_write_sheet, run, s, written, empty.ref, deflated, zpool)
-        jobs.append((s, submit(run, s.name, *job)))  # big sheets one after the other
+        if run.pool is not None and _parked(run, s.name):
+            # a big sheet: its values encoded now, on the pool; its XML written after the last big one's
+            sink = run.pool.submit(_sink, written, empty.ref)
+            jobs.append((s, submit(run, s.name, _write_sheet, run, s, sink, empty.ref, deflated, zpool)))
+        else:
+            jobs.append((s, submit(run, s.name, _write_sheet, run, s, written, empty.ref, deflated, zpool)))
     try:
         for s, job in jobs:
             data = job.result() if hasattr(job, "result") else job
@@ -115,12 +119,21 @@ def _parked(run: Run, name: str) -> bool:
     return isinstance(xml, SheetXml) and xml.parked(name)
 
 
-def _write_sheet(run: Run, s, groups, empty_ref: bytes, deflated: bool, zpool):
-    """The new part of one sheet (``None``: unchanged), its digests updated."""
-    sc = run.scans[s.name]
+def _sink(groups, empty_ref: bytes) -> ValueSink:
+    """The new values of a sheet's written groups, encoded (needs no XML)."""
     sink = ValueSink(empty_ref)
     for g in groups:
         sink.add(g.cell_index, g.result)
+    if sink.cells:
+        sink.arrays()  # computed once, here
+    return sink
+
+
+def _write_sheet(run: Run, s, groups, empty_ref: bytes, deflated: bool, zpool):
+    """The new part of one sheet (``None``: unchanged), its digests updated (``groups``:
+    the groups to write, or a job giving their :func:`_sink`)."""
+    sc = run.scans[s.name]
+    sink = groups.result() if hasattr(groups, "result") else _sink(groups, empty_ref)
     grew = any(t.sheet == s.name and t.name in run.report.rows_added for t in run.pkg.tables.values())
     if deflated and sc is not None and sink.cells and _streams(run, s, grew):
         return _write_streamed(run, s, sc, sink, grew, zpool)

@@ -1,4 +1,4 @@
-"""Big sheets' XML let go during the evaluation and written as it streams by
+"""A full recalculation lets big sheets' XML go during the evaluation and writes them as they stream by
 (:mod:`storeops.engine._parked`, :class:`storeops.xlsx._splice.StreamSplice`): the very
 bytes of a recalculation that keeps every sheet whole — full and incremental, after
 random edits, with rows typed below a table — and a parked sheet that does not come
