@@ -79,3 +79,36 @@ def test_a_parked_sheet_comes_back_checked():
         b"".join(xml.chunks("a"))
     with pytest.raises(RuntimeError, match="not what was parked"):
         xml["a"]
+
+
+def test_big_sheets_jobs_run_one_at_a_time_and_no_worker_waits():
+    """Jobs of big sheets start one after the other (never two sheets' XML at once) while
+    other jobs go on; a job that itself uses the pool finishes (no worker sits waiting for
+    the previous big sheet: with two workers that was a deadlock)."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+    from types import SimpleNamespace
+
+    xml = SheetXml({"a": b"", "b": b"", "c": b"", "small": b""})
+    xml.big.update({"a", "b", "c"})
+    running, overlap, lock = set(), [], threading.Lock()
+    with ThreadPoolExecutor(2) as pool:
+        run = SimpleNamespace(xml=xml, pool=pool, prior=None, sheets=[], scans={})
+
+        def job(name):
+            with lock:
+                if running & {"a", "b", "c"} and name != "small":
+                    overlap.append(name)
+                running.add(name)
+            time.sleep(0.05)
+            inner = (
+                name.upper() if name == "small" else pool.submit(name.upper).result(timeout=10)
+            )  # the pool, from a job
+            with lock:
+                running.discard(name)
+            return inner
+
+        futures = [_parked.submit(run, n, job, n) for n in ("a", "small", "b", "c")]
+        assert [f.result(timeout=20) for f in futures] == ["A", "SMALL", "B", "C"]
+    assert not overlap
