@@ -27,7 +27,7 @@ def _recalc(path: str, monkeypatch, park: bool, full: bool = False):
     return recalc(path, today=TODAY, progress=False, full=full)
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_parked_sheets_write_the_bytes_of_whole_ones(base, geometry, tmp_path_factory, monkeypatch, data):  # noqa: F811
     tmp = tmp_path_factory.mktemp("parked")
