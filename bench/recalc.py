@@ -517,11 +517,11 @@ def main() -> int:
         shutil.copyfile(book, scratch)
         one_core, _, _ = time_cmd(["taskset", "-c", args.cpus.split(",")[0], *recalc_cmd[len(pin) :], scratch])
         print(f"storeops recalc on one core (for comparison): {one_core:.2f} s")
-    twin = os.path.join(work, "reference-portable.xlsx")
-    time_cmd([py, "-m", "storeops.cli", "export", "--portable", book, "--out", twin])
     lo, lo_rss = None, float("nan")
     lo_stopped: float | None = None
     if not args.no_libreoffice and shutil.which("soffice"):
+        twin = os.path.join(work, "reference-portable.xlsx")  # what LibreOffice recalculates
+        time_cmd([py, "-m", "storeops.cli", "export", "--portable", book, "--out", twin])
         prof_dir = tempfile.mkdtemp(prefix="lo-bench-profile-")
         outdir = os.path.join(work, "lo-out")
         os.makedirs(outdir, exist_ok=True)

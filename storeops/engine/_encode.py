@@ -46,6 +46,7 @@ class ValueSink:
         self.uniq: dict[tuple[bytes, bytes], int] = {}
         self.utext: list[bytes] = []
         self.utype: list[int] = []
+        self._arrays: tuple | None = None
 
     # ------------------------------------------------------------------ pieces
     def _u(self, t: bytes, text: bytes) -> int:
@@ -85,6 +86,7 @@ class ValueSink:
     # ------------------------------------------------------------------ public
     def add(self, cells: np.ndarray, values: Any) -> None:
         """Record the results ``values`` (scalar or one per cell) of the formula cells ``cells``."""
+        self._arrays = None
         cells = np.asarray(cells, CELL_INDEX)
         n = len(cells)
         if not n:
@@ -173,7 +175,13 @@ class ValueSink:
 
     def arrays(self) -> tuple:
         """(cells, tnew, vkind, vidx, nummat, numlen, ubuf, uoff): the recorded values in
-        document order, as :func:`storeops.xlsx._splice.splice` takes them."""
+        document order, as :func:`storeops.xlsx._splice.splice` takes them (computed once
+        until more is recorded)."""
+        if self._arrays is None:
+            self._arrays = self._make_arrays()
+        return self._arrays
+
+    def _make_arrays(self) -> tuple:
         cells = np.concatenate(self.cells)
         order = np.argsort(cells, kind="stable")  # formula records are in document order
         tnew = np.concatenate(self.tnew)[order]

@@ -9,6 +9,7 @@ import numpy as np
 
 from ._eval import Book, Evaluator
 from ._incremental import prior_groups, select
+from ._parked import park_big_sheets, read_sheets
 from ._read import add_reads, convert_inputs, guess_inputs, load_cached, parse_groups, prepare_sheets, scan_sheets
 from ._run import Run, first_sheets
 from ._state import Clock
@@ -36,8 +37,7 @@ def run_stages(run: Run, deflated: bool) -> None:
     run.report.mode = "full" if run.prior is None else "incremental"
     run.charts = chart_ranges(run.pkg)
     names = first_sheets(run)
-    prepare_sheets(run, names)  # rows typed below a table join it
-    scan_sheets(run, names, _columns_to_scan(run, names))
+    read_sheets(run, names, prepare_sheets, scan_sheets, _columns_to_scan)  # rows typed below a table join it
     if run.ids is not None:  # the deferred buyer-ID check had no scan to read: the upkeep's own pass
         from storeops.maintain import IdsNeeded
 
@@ -54,13 +54,13 @@ def run_stages(run: Run, deflated: bool) -> None:
     run.plan = select(run)
     while more := [s.name for s in run.sheets if s.name in run.plan.sheets and s.name not in run.scans]:
         # the selected groups live on (or read) sheets not read yet: read them too
-        prepare_sheets(run, more)
-        scan_sheets(run, more, _columns_to_scan(run, more))
+        read_sheets(run, more, prepare_sheets, scan_sheets, _columns_to_scan)
         parse_groups(run.all_groups(), run.book)
         promote_spills(run)
         run.plan = select(run)
     timer("select changed formulas")
     convert_inputs(run, run.plan.evaluate + run.plan.cyclic)
+    park_big_sheets(run)  # the evaluation does not need the big sheets' XML (brought back to write)
     timer("convert input columns")
     evaluate(run)
     fill_charts(run)

@@ -30,6 +30,7 @@ from ._eval import Group, walk_reads
 from ._extend import extend_tables
 from ._formula import FormulaError, parse
 from ._groups import make_groups, same_groups
+from ._parked import submit
 from ._run import Run, as_written, sheet_xml
 from ._values import Unsupported
 
@@ -217,7 +218,7 @@ def convert_inputs(run: Run, live: list[Group]) -> None:
         if s.name in run.scans and cols:
             run.converted.update((s.name, c) for c in cols)
             mine = [g for g in live if g.sheet == s.name]
-            jobs[s.name] = _submit(run.pool, _convert_sheet, run, s.name, cols, mine)
+            jobs[s.name] = submit(run, s.name, _convert_sheet, run, s.name, cols, mine)  # big sheets one by one
     for s in run.sheets:
         if s.name in jobs:
             job = jobs.pop(s.name)

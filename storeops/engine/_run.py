@@ -10,6 +10,8 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ._parked import SheetXml
+
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
@@ -65,7 +67,7 @@ class Run:
     pool: Any = None  # a ThreadPoolExecutor (both cores) or None
     prior: RecalcState | None = None  # the state of the last write, when usable
     verdict: Verdict | None = None
-    xml: dict[str, bytes] = field(default_factory=dict)  # sheet name → XML (tables extended)
+    xml: dict[str, bytes] = field(default_factory=SheetXml)  # sheet name → XML (tables extended; big ones parked)
     pending: dict[str, Future] = field(default_factory=dict)  # sheet name → XML being inflated
     kept: dict[str, bytes] = field(default_factory=dict)  # part → bytes inflated already (by maintaining)
     scans: dict[str, SheetScan | None] = field(default_factory=dict)  # None: the scanner could not read it
@@ -155,7 +157,13 @@ def start_inflating(run: Run, names) -> None:
     """Inflate these sheets on the pool's threads while this one goes on."""
     if run.pool is None:
         return
+    from ._parked import big_sheets
+
+    big = big_sheets(run, names)  # one of them at a time (_parked)
+    skip = set(big[1:] if not any(run.pkg.sheet(n).path in run.kept for n in big) else big)
     for name in names:
+        if name in skip:
+            continue
         if name not in run.xml and name not in run.pending and run.pkg.sheet(name).path not in run.kept:
             run.pending[name] = run.pool.submit(run.edit.read, run.pkg.sheet(name).path)
 

@@ -13,10 +13,11 @@ from ..xlsx import _cells
 from ..xlsx._digest import DK_FORMULA, make_keys
 from ..xlsx._scan import F_COL, F_ROW, SheetScan
 from ..xlsx._segments import StaleMap, check_map, deflate_spliced, segment_map
-from ..xlsx._splice import digest_deltas, spliced
+from ..xlsx._splice import StreamSplice, digest_deltas, spliced
 from ..xlsx._zipwrite import Deflated, data_offset, deflate
 from . import editions
 from ._encode import ValueSink
+from ._parked import SheetXml, submit
 from ._run import Run
 from ._sst import EmptyString
 
@@ -63,7 +64,7 @@ def _short_switch_interval():
 def _write_all(run: Run, deflated: bool, zpool, empty, evaluated: set[int], old: dict[int, str]) -> None:
     plan, report, prior = run.plan, run.report, run.prior
     assert plan is not None
-    jobs = []
+    jobs: list = []
     for s in run.sheets:
         if s.name not in run.scans:  # not read at all: unchanged since the last write
             assert prior is not None
@@ -94,8 +95,12 @@ def _write_all(run: Run, deflated: bool, zpool, empty, evaluated: set[int], old:
             else:
                 _count(stats, g, old.get(id(g), ""), report)
         _add_stats(report, s.name, stats)
-        job = (_write_sheet, run, s, written, empty.ref, deflated, zpool)
-        jobs.append((s, run.pool.submit(*job) if run.pool is not None else _write_sheet(*job[1:])))
+        if run.pool is not None and _parked(run, s.name):
+            # a big sheet: its values encoded now, on the pool; its XML written after the last big one's
+            sink = run.pool.submit(_sink, written, empty.ref)
+            jobs.append((s, submit(run, s.name, _write_sheet, run, s, sink, empty.ref, deflated, zpool)))
+        else:
+            jobs.append((s, submit(run, s.name, _write_sheet, run, s, written, empty.ref, deflated, zpool)))
     try:
         for s, job in jobs:
             data = job.result() if hasattr(job, "result") else job
@@ -109,14 +114,30 @@ def _write_all(run: Run, deflated: bool, zpool, empty, evaluated: set[int], old:
             zpool.shutdown()
 
 
-def _write_sheet(run: Run, s, groups, empty_ref: bytes, deflated: bool, zpool):
-    """The new part of one sheet (``None``: unchanged), its digests updated."""
-    sc = run.scans[s.name]
-    xml = run.xml[s.name]
+def _parked(run: Run, name: str) -> bool:
+    xml = run.xml
+    return isinstance(xml, SheetXml) and xml.parked(name)
+
+
+def _sink(groups, empty_ref: bytes) -> ValueSink:
+    """The new values of a sheet's written groups, encoded (needs no XML)."""
     sink = ValueSink(empty_ref)
     for g in groups:
         sink.add(g.cell_index, g.result)
+    if sink.cells:
+        sink.arrays()  # computed once, here
+    return sink
+
+
+def _write_sheet(run: Run, s, groups, empty_ref: bytes, deflated: bool, zpool):
+    """The new part of one sheet (``None``: unchanged), its digests updated (``groups``:
+    the groups to write, or a job giving their :func:`_sink`)."""
+    sc = run.scans[s.name]
+    sink = groups.result() if hasattr(groups, "result") else _sink(groups, empty_ref)
     grew = any(t.sheet == s.name and t.name in run.report.rows_added for t in run.pkg.tables.values())
+    if deflated and sc is not None and sink.cells and _streams(run, s, grew):
+        return _write_streamed(run, s, sc, sink, grew, zpool)
+    xml = run.xml[s.name]
     data: Deflated | bytes | None
     if deflated and sc is not None and sink.cells and _values_only(run, s.name):
         # only cached values change: deflated segment by segment, reusing the last write's
@@ -148,6 +169,31 @@ def _write_sheet(run: Run, s, groups, empty_ref: bytes, deflated: bool, zpool):
     if sc is not None:
         sc.formulas = sc.formulas[:0].copy()  # a view would keep the records alive
     return data
+
+
+def _streams(run: Run, s, grew: bool) -> bool:
+    """Whether sheet ``s`` is written from its XML in chunks (:func:`_write_streamed`): a
+    parked sheet (:mod:`._parked`), unless a typed range's block or an edition's column
+    needs it whole, or the last write's segments can be copied (that reads it whole)."""
+    if not _parked(run, s.name) or run.spills.has_blocks(s.name) or run.editions.injected.get(s.name):
+        return False
+    return not _values_only(run, s.name) or grew or segment_map_of(run, s.path) is None
+
+
+def _write_streamed(run: Run, s, sc: SheetScan, sink: ValueSink, grew: bool, zpool) -> Deflated | None:
+    """A parked sheet written as its XML streams by (never whole): the new values spliced
+    into each chunk, the edition's summary cells taken out, deflated in segments — the
+    member the whole-XML write gives.  ``None`` when it would leave the sheet as it is."""
+    arrays = sink.arrays()
+    assert isinstance(run.xml, SheetXml)
+    stream = StreamSplice(run.xml.chunks(s.name), sc.formulas, *arrays)
+    data = deflate(editions.finish_sheet(run.pkg, s.name, stream, b"", run.editions), zpool)
+    if stream.changed:
+        _update_digests(run, sc, s.name, arrays, stream.deltas)
+    run.xml[s.name] = b""
+    sc.formulas = sc.formulas[:0].copy()  # a view would keep the records alive
+    ed = run.editions
+    return data if stream.changed or grew or s.name in ed.injected or s.name in ed.stamped else None
 
 
 def _values_only(run: Run, sheet: str) -> bool:
@@ -220,12 +266,14 @@ def _deflate_pool(run: Run):
     return ThreadPoolExecutor(max_workers=run.pool._max_workers)
 
 
-def _update_digests(run: Run, sc: SheetScan, name: str, arrays: tuple) -> None:
-    """The sheet's formula digests after its cells (of scan ``sc``) get these values."""
+def _update_digests(run: Run, sc: SheetScan, name: str, arrays: tuple, deltas: np.ndarray | None = None) -> None:
+    """The sheet's formula digests after its cells (of scan ``sc``) get these values
+    (``deltas``: how each cell's digest changes, when already known)."""
     dig = run.digests[name]
     F = sc.formulas
     cells = arrays[0]
-    deltas = digest_deltas(run.xml[name], F, *arrays)
+    if deltas is None:
+        deltas = digest_deltas(run.xml[name], F, *arrays)
     keys = make_keys(DK_FORMULA, F[cells, F_COL], F[cells, F_ROW].astype(np.int64) >> dig.shift)
     run.digests[name] = dig.add(keys, deltas)
 

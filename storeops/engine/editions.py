@@ -193,7 +193,13 @@ def _put_value(xml: bytes, col: int, row: int, serial: float, state: EditionStat
     if new == m.group(0):
         return xml
     state.stamped.add(sheet)
-    return xml[: m.start()] + new + xml[m.end() :]
+    return _put(xml, m.start(), m.end(), new)
+
+
+def _put(xml: bytes, start: int, end: int, new: bytes) -> bytes:
+    """``xml`` with bytes ``start … end`` replaced by ``new`` (one copy of a big sheet, not three)."""
+    view = memoryview(xml)
+    return b"".join((view[:start], new, view[end:]))
 
 
 def _stamp(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
@@ -319,11 +325,13 @@ def _replace_cells(xml: bytes, cells, change, done: set) -> bytes:
                 done.add((c, r))
     if not found:
         return xml
-    out, at = [], 0
+    view = memoryview(xml)  # slices of a view are not copies: one new sheet, not two
+    out: list = []
+    at = 0
     for start, end, new in sorted(found):
-        out += [xml[at:start], new]
+        out += [view[at:start], new]
         at = end
-    out.append(xml[at:])
+    out.append(view[at:])
     return b"".join(out)
 
 
@@ -366,12 +374,12 @@ def _restore_sheet_code_name(pkg, sheet: str, xml: bytes, state: EditionState) -
     code = names[index].encode()
     if m is not None:
         new = m.group(0).replace(b"<sheetPr", b'<sheetPr codeName="%s"' % code, 1)
-        xml = xml[: m.start()] + new + xml[m.end() :]
+        xml = _put(xml, m.start(), m.end(), new)
     else:
         w = re.search(rb"<worksheet\b[^>]*>", xml)
         if w is None:
             return xml
-        xml = xml[: w.end()] + b'<sheetPr codeName="%s"/>' % code + xml[w.end() :]
+        xml = _put(xml, w.end(), w.end(), b'<sheetPr codeName="%s"/>' % code)
     state.stamped.add(sheet)
     return xml
 
@@ -424,33 +432,43 @@ def finish_sheet(pkg, sheet: str, pieces: Iterable[Any] | None, xml: bytes, stat
     return [_strip(pkg, sheet, b"".join(bytes(p) for p in stream), state)]
 
 
-def _strip_cells(pieces: Iterable[Any], cells) -> Iterable[bytes]:
+#: :func:`_strip_cells` looks at the stream this many bytes at a time (a sheet's last piece
+#: may be the rest of its XML, hundreds of MB: never copied whole)
+STRIP_STEP = 1 << 20
+
+
+def _strip_cells(pieces: Iterable[Any], cells) -> Iterable[Any]:
     """The stream of ``pieces`` with the formulas of these few cells taken out, never
-    holding more than a piece and the cell being cut (pieces may share one buffer)."""
+    holding more than :data:`STRIP_STEP` bytes and the cell being cut (pieces may share one
+    buffer); once every cell is cut, the rest streams by as it comes (views, not copies)."""
     keys = {b'<c r="%s%d"' % (col_letters(c).encode(), r) for c, r in cells}
     buf = bytearray()
     it = iter(pieces)
     for piece in it:
-        if not keys:  # all cut: the rest as it comes
-            yield bytes(buf)
-            yield piece
-            yield from it
-            return
-        buf += piece
-        hold = max(len(buf) - 32, 0)  # a key may continue in the next piece
-        for key in list(keys):
-            i = buf.find(key)
-            if i < 0:
-                continue
-            m = _CELL.match(buf, i)
-            if m is None:  # the cell goes on in the next piece
-                hold = min(hold, i)
-                continue
-            if m.group(5) is not None and b"<f" in m.group(5):
-                buf[m.start() : m.end()] = _without_formula(m)
-            keys.discard(key)
-        yield bytes(buf[:hold])
-        del buf[:hold]
+        view = memoryview(piece).cast("B")
+        for lo in range(0, len(view), STRIP_STEP):
+            if not keys:  # all cut: the rest as it comes
+                yield bytes(buf)
+                yield view[lo:]
+                yield from it
+                return
+            buf += view[lo : lo + STRIP_STEP]
+            hold = max(len(buf) - 32, 0)  # a key may continue in the next piece
+            for key in list(keys):
+                i = buf.find(key)
+                if i < 0:
+                    continue
+                m = _CELL.match(buf, i)
+                if m is None:  # the cell goes on in the next piece
+                    hold = min(hold, i)
+                    continue
+                if m.group(5) is not None and b"<f" in m.group(5):
+                    buf[m.start() : m.end()] = _without_formula(m)
+                keys.discard(key)
+            if not keys:
+                hold = len(buf)
+            yield bytes(buf[:hold])
+            del buf[:hold]
     yield bytes(buf)
 
 

@@ -284,3 +284,29 @@ if _BYTES_DATA is not None:
     _PYBYTES = _ctypes.pythonapi.PyBytes_FromStringAndSize
     _PYBYTES.restype = _ctypes.py_object
     _PYBYTES.argtypes = (_ctypes.c_char_p, _ctypes.c_ssize_t)
+
+
+def inflate_pieces(raws: Iterable[Any], step: int = 64 << 20) -> Iterator[bytes]:
+    """The content of a raw deflate stream given in consecutive pieces (``raws``), in
+    chunks of at most ``step`` bytes: a member inflated without holding it whole.  The
+    input is fed :data:`INFLATE_STEP` bytes at a time (the output then stays in the
+    processor's caches: twice as fast as a MiB at a time).  The caller checks the length
+    and CRC-32 of what it got."""
+    d = _z.decompressobj(-15)
+    try:
+        for raw in raws:
+            view = memoryview(raw)
+            for i in range(0, len(view), INFLATE_STEP):
+                out = d.decompress(view[i : i + INFLATE_STEP], step)
+                while out:
+                    yield out
+                    out = d.decompress(d.unconsumed_tail, step) if d.unconsumed_tail else b""
+        out = d.flush()
+    except ERRORS as exc:
+        raise StaleMap(f"the stream does not inflate ({exc})") from None
+    if out:
+        yield out
+
+
+#: compressed bytes :func:`inflate_pieces` inflates at a time
+INFLATE_STEP = 256 << 10

@@ -26,6 +26,7 @@ from ._scan import (
     F_VTS,
     FNV_OFFSET,
     V_TEXT,
+    WRITE_FIELDS,
     cell_digest,
     fnv,
     formula_content,
@@ -486,3 +487,75 @@ def digest_deltas(
             out,
         )
     return out
+
+
+class StreamSplice:
+    """:func:`splice` over a sheet's XML that is not held whole: the old XML comes in
+    consecutive ``chunks`` (any sizes) and the new XML goes out as pieces, one per chunk,
+    each written from the formula cells that lie in it (their records' positions taken
+    relative to the chunk).  No more than a chunk and one cell of the old XML is held.
+
+    Iterating yields the pieces (each a fresh buffer: keep it or copy it, as you like);
+    afterwards :attr:`changed` is how many cells get different bytes and :attr:`deltas`
+    how each cell's formula digest changes (:func:`digest_deltas`, in the cells' order).
+    The pieces joined are ``b"".join(splice(xml, …))`` — or ``xml`` when no cell changes.
+    """
+
+    def __init__(
+        self,
+        chunks,
+        F: np.ndarray,
+        cells: np.ndarray,
+        tnew: np.ndarray,
+        vkind: np.ndarray,
+        vidx: np.ndarray,
+        nummat: np.ndarray,
+        numlen: np.ndarray,
+        ubuf: np.ndarray,
+        uoff: np.ndarray,
+    ):
+        _a, self.cells, self.args = _kernel_args(b"", cells, tnew, vkind, vidx, nummat, numlen, ubuf, uoff)
+        self.chunks, self.F = chunks, F
+        rec = F[self.cells]
+        self.starts = np.ascontiguousarray(np.where(rec[:, F_TS] >= 0, rec[:, F_TS], rec[:, F_TAGC]), np.int64)
+        self.ends = np.ascontiguousarray(rec[:, F_CEND], np.int64)
+        self.grow = _grow(self.args)
+        self.changed = 0
+        self.deltas = np.empty(len(self.cells), np.uint64)
+
+    def __iter__(self):
+        carry, base, k = b"", 0, 0
+        for chunk in self.chunks:
+            cur = carry + bytes(chunk) if carry else chunk
+            end = base + len(cur)
+            j = int(np.searchsorted(self.starts, end)) - 1  # the last cell starting before the end
+            hi = end if j < k or int(self.ends[j]) <= end else int(self.starts[j])  # not inside a cell
+            if hi > base:
+                k, piece = self._window(cur, base, hi, k)
+                yield piece
+            carry = bytes(memoryview(cur)[hi - base :]) if hi < end else b""
+            base = hi
+        if carry or k < len(self.cells):
+            k, piece = self._window(carry, base, base + len(carry), k)
+            if k < len(self.cells):
+                raise ValueError("the XML ends before its formula cells")
+            yield piece
+
+    def _window(self, data, lo: int, hi: int, k0: int) -> tuple[int, memoryview]:
+        """The new bytes of old bytes ``lo … hi`` (``data``), from cell ``k0`` on; (next cell, piece)."""
+        k1 = int(np.searchsorted(self.starts, hi))
+        a = np.frombuffer(data, np.uint8)[: hi - lo]
+        rec = self.F[self.cells[k0:k1], :WRITE_FIELDS]  # a copy: positions made relative to the chunk
+        pos = rec[:, F_TAGC:WRITE_FIELDS]
+        np.subtract(pos, lo, out=pos, where=pos >= 0)
+        n = k1 - k0
+        cells = np.arange(n, dtype=CELL_INDEX)
+        tnew, vkind, vidx, *rest = self.args
+        args = (tnew[k0:k1], vkind[k0:k1], vidx[k0:k1], *rest)
+        if n:
+            self.changed += int(_changed(a, rec, cells, *args, np.empty(n, np.bool_)))
+            with np.errstate(over="ignore"):
+                _digest_delta(a, rec, cells, *args, self.deltas[k0:k1])
+        buf = np.empty(hi - lo + n * self.grow, np.uint8)
+        m = _splice_range(a, rec, cells, 0, n, 0, hi - lo, *args, buf)
+        return k1, memoryview(buf)[:m]  # type: ignore[arg-type]  # numpy's stubs: see _pieces

@@ -4,7 +4,8 @@ pieces, never by a pass over the whole sheet: the same bytes as the whole-sheet 
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from storeops.engine import editions as E
@@ -48,3 +49,32 @@ def test_replace_cells_matches_whole_sheet_pass(cells):
     got = E._replace_cells(_XML, cells, lambda m, _c: E._without_formula(m) if E._has_formula(m) else None, done)
     assert got == _whole_sheet(_XML, cells)
     assert done == {(c, r) for c, r in cells if r < 400 and c < 3}
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cells_st, st.lists(st.integers(1, len(_XML) - 1), max_size=10), st.integers(40, 3000))
+def test_strip_in_small_steps(monkeypatch_step, cells, cuts, step):
+    """Pieces longer than the step are looked at a step at a time: the same bytes."""
+    monkeypatch_step(step)
+    cuts = sorted(set(cuts))
+    pieces = [memoryview(_XML)[a:b] for a, b in zip([0, *cuts], [*cuts, len(_XML)])]
+    assert b"".join(E._strip_cells(pieces, cells)) == _whole_sheet(_XML, cells)
+
+
+def test_strip_never_copies_the_rest_of_a_big_piece(monkeypatch_step):
+    """A sheet's last piece is often the rest of its XML (hundreds of MB): once every cell
+    is cut, it streams by as a view; nothing bigger than a step and a cell is copied."""
+    monkeypatch_step(1000)
+    big = _XML * 20
+    out = list(E._strip_cells([memoryview(big)], {(1, 2), (2, 3)}))
+    assert b"".join(bytes(p) for p in out) == _whole_sheet(_XML, {(1, 2), (2, 3)}) + _XML * 19
+    assert max(len(p) for p in out if isinstance(p, (bytes, bytearray))) <= 1000 + 200
+    assert sum(len(p) for p in out if isinstance(p, memoryview)) > len(big) - 2000
+
+
+@pytest.fixture
+def monkeypatch_step(monkeypatch):
+    def set_step(n: int) -> None:
+        monkeypatch.setattr(E, "STRIP_STEP", n)
+
+    return set_step
