@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from strategies import column, counts, excel_scalar, grid, same_length_columns
 
 import storeops_xl as core
+from storeops_xl.inputs import EXCEL_ERRORS
 
 #: per-row functions (every parameter may be a column); range parameters are passed blank
 ROW_FUNCS = [
@@ -58,7 +59,9 @@ def _params(f):
 
 
 def _check_value(f, v, scalar=True):
-    if isinstance(v, str) and v.startswith("#"):
+    """An error a function answers names the argument at fault; a text that merely starts
+    with "#" (typed keywords "#" passed back by TITLE_KEYWORDS) is no error."""
+    if isinstance(v, str) and v.startswith(tuple(EXCEL_ERRORS)):
         names = inspect.signature(f).parameters
         assert any(f" {n}:" in v for n in names) or f.__name__ in v, v
     if scalar and isinstance(v, float):
