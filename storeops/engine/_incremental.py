@@ -147,7 +147,8 @@ class _ColumnCells:
     def _column(self, col: int) -> tuple[np.ndarray, np.ndarray]:
         got = self.by_col.get(col)
         if got is None:
-            lo, hi = np.searchsorted(self.cols, [col, col + 1])
+            # bounds of the array's own dtype: an int64 pair would make numpy copy the 16-bit array each time
+            lo, hi = np.searchsorted(self.cols, np.array([col, col + 1], self.cols.dtype))
             rows, idx = self.rows[lo:hi], self.order[lo:hi]
             if len(rows) > 1 and not (np.diff(rows) > 0).all():  # rows out of document order
                 o = np.argsort(rows, kind="stable")

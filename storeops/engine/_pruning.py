@@ -268,7 +268,8 @@ class Pruning:
             order = np.argsort(V[:, V_COL], kind="stable")
             index = self._records[g.sheet] = (order, V[order, V_COL])
         order, cols = index
-        lo, hi = np.searchsorted(cols, g.col), np.searchsorted(cols, g.col, side="right")
+        key = np.array(g.col, cols.dtype)  # of the array's dtype: a Python int would make numpy copy it
+        lo, hi = np.searchsorted(cols, key), np.searchsorted(cols, key, side="right")
         if lo == hi:
             return
         recs = V[order[lo:hi]]
