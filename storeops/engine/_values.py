@@ -256,6 +256,16 @@ _BOOLS = (np.array([bool], dtype=object), np.array([np.bool_], dtype=object))
 _NONE = np.array([type(None)], dtype=object)
 
 
+def _types(a: np.ndarray) -> np.ndarray:
+    """The type of every value of an object column, as an object column."""
+    return np.fromiter(map(type, a), dtype=object, count=len(a))
+
+
+def _one_of(kinds: np.ndarray, pair: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """Where ``kinds`` (:func:`_types`) is one of the two types of ``pair``."""
+    return (kinds == pair[0]) | (kinds == pair[1])
+
+
 def plain_floats(a: np.ndarray) -> tuple[np.ndarray, list[int]]:
     """An object column's plain ``float`` (and numpy ``float64``) values as a float column (NaN elsewhere, and
     where the float is NaN), and the positions of everything else: a column of numbers
@@ -268,8 +278,7 @@ def plain_floats(a: np.ndarray) -> tuple[np.ndarray, list[int]]:
     ([1.5, nan, nan, nan, 3.0], [1, 2, 3])
     """
     n = len(a)
-    kinds = np.fromiter(map(type, a), dtype=object, count=n)
-    plain = (kinds == _PLAIN[0]) | (kinds == _PLAIN[1])
+    plain = _one_of(_types(a), _PLAIN)
     vals = np.full(n, np.nan)
     if plain.any():
         vals[plain] = a[plain].astype(np.float64)
@@ -384,10 +393,9 @@ def truth(x: Any) -> tuple[Any, np.ndarray | None]:
             return x, None
         if x.dtype.kind in "fiu":
             return np.nan_to_num(x, nan=0.0) != 0, None
-        kinds = np.fromiter(map(type, x), dtype=object, count=len(x))
+        kinds = _types(x)
         out = np.zeros(len(x), dtype=bool)
-        flags = (kinds == _BOOLS[0]) | (kinds == _BOOLS[1])
-        nums = (kinds == _PLAIN[0]) | (kinds == _PLAIN[1])
+        flags, nums = _one_of(kinds, _BOOLS), _one_of(kinds, _PLAIN)
         if flags.any():
             out[flags] = x[flags].astype(bool)
         if nums.any():

@@ -57,6 +57,22 @@ def jit(fn):
     return _njit(cache=True, nogil=True)(fn)
 
 
+def at_once(first: Callable[[], Any], second: Callable[[], Any]) -> tuple[Any, Any]:
+    """``first()`` on another thread while ``second()`` runs on this one — two halves of a
+    big part on both cores (the compiled kernels release the GIL); both results.  An error of
+    either is raised once both are done.
+
+    >>> at_once(lambda: 1 + 1, lambda: 2 * 3)
+    (2, 6)
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        job = pool.submit(first)
+        other = second()
+        return job.result(), other
+
+
 def _py_memcpy(dst, doff, src, soff, n):
     """``dst[doff:doff+n] = src[soff:soff+n]`` (the compiled version is one ``llvm.memcpy``)."""
     dst[doff : doff + n] = src[soff : soff + n]

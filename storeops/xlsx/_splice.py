@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._jit import jit, memcpy
+from ._jit import at_once, jit, memcpy
 from ._scan import (
     F_CEND,
     F_COL,
@@ -128,24 +128,7 @@ def match_templates(
     if n < PARALLEL_CELLS:
         part(0, n)
         return out
-    import threading  # a big sheet: the second half on another core (the kernel releases the GIL)
-
-    failed: list[BaseException] = []
-
-    def second_half() -> None:
-        try:
-            part(n // 2, n)
-        except BaseException as exc:  # pragma: no cover - the kernel does not raise
-            failed.append(exc)
-
-    other = threading.Thread(target=second_half)
-    other.start()
-    try:
-        part(0, n // 2)
-    finally:
-        other.join()
-    if failed:  # pragma: no cover
-        raise failed[0]
+    at_once(lambda: part(n // 2, n), lambda: part(0, n // 2))  # a big sheet: the halves on both cores
     return out
 
 

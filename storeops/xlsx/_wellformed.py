@@ -761,17 +761,16 @@ def pieces_pass(
     """The two pieces of :func:`_split_problem` cut at ``cut``, checked at once; ``root``
     and ``sheet_data`` are the spans of those elements' names.  ``True`` only when both
     pass from the same state (then ``stats`` gets the whole part's extent)."""
-    from concurrent.futures import ThreadPoolExecutor
+    from ._jit import at_once
 
     kernel = _compiled_span()
     head = np.array([0, cut, root[0], root[1], sheet_data[0], sheet_data[1], 1, 0], np.int64)
     tail = head.copy()
     tail[0], tail[1], tail[6] = cut, len(arr), 2
     head_stats, tail_stats = new_extent(), new_extent()
-    with ThreadPoolExecutor(1) as pool:
-        job = pool.submit(kernel, arr, head_stats, head)
-        tail_code = kernel(arr, tail_stats, tail)[0]
-        head_code = job.result()[0]
+    (head_code, _), (tail_code, _) = at_once(
+        lambda: kernel(arr, head_stats, head), lambda: kernel(arr, tail_stats, tail)
+    )
     if head_code != 0 or tail_code != 0 or (head[7] and tail[7]):
         return False
     stats[0] = max(int(stats[0]), int(head_stats[0]), int(tail_stats[0]))
