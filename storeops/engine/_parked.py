@@ -164,25 +164,16 @@ def _from_part(run: Any, path: str, size: int, crc: int) -> Parked:
 def _member_chunks(pkg: Any, path: str) -> Iterator[Any]:
     """A member of the package's file, inflated as it is read (never held whole)."""
     from ..xlsx._segments import inflate_pieces
-    from ..xlsx._zipwrite import data_offset
+    from ..xlsx._zipwrite import data_offset, stored_chunks
 
     info = next(i for i in pkg.infos if i.filename == path)
     with pkg.source() as fh:
         fh.seek(data_offset(fh, info))
-        raws = _reads(fh, info.compress_size)
+        raws = stored_chunks(fh, info.compress_size, 1 << 20)
         if info.compress_type == zipfile.ZIP_STORED:
             yield from raws
         else:
             yield from inflate_pieces(raws)
-
-
-def _reads(fh: Any, n: int) -> Iterator[bytes]:
-    while n:
-        raw = fh.read(min(n, 1 << 20))
-        if not raw:
-            raise zipfile.BadZipFile("truncated member")
-        n -= len(raw)
-        yield raw
 
 
 def submit(run: Any, name: str, fn: Callable[..., Any], *args: Any) -> Any:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import struct
 import zipfile
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
@@ -148,7 +148,7 @@ def write_zip(
             else:
                 off = data_offset(src, info)
                 src.seek(off)
-                writer.add_raw(name, info, _read_exact(src, info.compress_size))
+                writer.add_raw(name, info, list(stored_chunks(src, info.compress_size)))
         for name in extra:
             if name not in late:
                 writer.add(name, replace[name], None)
@@ -243,22 +243,18 @@ def member_digest(fh: BinaryIO, info: zipfile.ZipInfo) -> MemberDigest:
     """The :data:`MemberDigest` of a member of the zip open as ``fh`` (reads its stored
     bytes; inflates nothing): what :func:`write_zip` returned when it wrote the member."""
     fh.seek(data_offset(fh, info))
-    ccrc, left = 0, info.compress_size
-    while left:
-        chunk = fh.read(min(left, 1 << 22))
-        if not chunk:
-            raise zipfile.BadZipFile("truncated member")
+    ccrc = 0
+    for chunk in stored_chunks(fh, info.compress_size):
         ccrc = crc32(chunk, ccrc)
-        left -= len(chunk)
     return info.CRC, info.file_size, ccrc, info.compress_size
 
 
-def _read_exact(fh: BinaryIO, n: int) -> list[bytes]:
-    chunks, left = [], n
-    while left:
-        c = fh.read(min(left, 1 << 22))
-        if not c:
+def stored_chunks(fh: BinaryIO, n: int, step: int = 1 << 22) -> Iterator[bytes]:
+    """The next ``n`` bytes of ``fh`` (a member's stored bytes, from its data offset) in
+    chunks of at most ``step``; :class:`zipfile.BadZipFile` when the file ends first."""
+    while n:
+        chunk = fh.read(min(n, step))
+        if not chunk:
             raise zipfile.BadZipFile("truncated member")
-        chunks.append(c)
-        left -= len(c)
-    return chunks
+        n -= len(chunk)
+        yield chunk
