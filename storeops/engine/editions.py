@@ -414,7 +414,8 @@ def _strip_columns(pkg, sheet: str, pieces: Iterable[Any], state: EditionState) 
 
 @functools.lru_cache(maxsize=64)
 def _cells_pattern(letters: tuple[bytes, ...]) -> re.Pattern:
-    alt = b"|".join(sorted(letters, key=len, reverse=True))
+    ordered: list[bytes] = sorted(letters, key=len, reverse=True)  # "AN" tried before "A"
+    alt = b"|".join(ordered)
     return re.compile(_CELL.pattern.replace(rb"([A-Z]{1,3})", b"(" + alt + b")", 1), re.S)
 
 
