@@ -14,15 +14,19 @@ from __future__ import annotations
 import numpy as np
 
 from ..xlsx._cells import unescape
-from ..xlsx._scan import F_COL, F_FKIND, F_FTE, F_FTS, F_ROW, F_SI, FK_NORMAL, FK_SHARED, MAX_COL
+from ..xlsx._scan import F_COL, F_FKIND, F_FTE, F_FTS, F_ROW, F_SI, FK_NORMAL, FK_SHARED, FK_VIRTUAL, MAX_COL
 from ..xlsx._splice import match_template, match_templates
 from ._eval import Group
 from ._formula import FormulaError, row_pieces, row_template, shift_formula
 
 
-def make_groups(sheet: str, xml: bytes, F: np.ndarray) -> tuple[list[Group], np.ndarray]:
+def make_groups(
+    sheet: str, xml: bytes, F: np.ndarray, virtual: dict[int, tuple[int, int, str]] | None = None
+) -> tuple[list[Group], np.ndarray]:
     """Groups of the formula records ``F`` of one sheet, and the record indexes nobody can
-    evaluate here (data tables, shared formulas without their master)."""
+    evaluate here (data tables, shared formulas without their master).  ``virtual`` gives
+    the formula (with ``{r}`` for the row) of each column whose cells the scan declared
+    formula cells without a formula in the file (``FK_VIRTUAL``)."""
     groups: list[Group] = []
     if not len(F):
         return groups, np.empty(0, np.int64)
@@ -33,7 +37,10 @@ def make_groups(sheet: str, xml: bytes, F: np.ndarray) -> tuple[list[Group], np.
     # block with array semantics: left to Excel, never half-updated
     texty = has_text & ((kind == FK_NORMAL) | (kind == FK_SHARED))
     children = ~has_text & (kind == FK_SHARED) & (si >= 0)
-    bad = [np.flatnonzero(~texty & ~children)]
+    virt = kind == FK_VIRTUAL
+    bad = [np.flatnonzero(~texty & ~children & ~virt)]
+    if virt.any():
+        bad.append(_group_virtual(sheet, F, np.flatnonzero(virt), virtual or {}, groups))
     columns = _by_column(F, np.flatnonzero(texty))
     firsts = _first_matches(xml, a, F, columns)
     for idx, first in zip(columns, firsts):
@@ -41,6 +48,23 @@ def make_groups(sheet: str, xml: bytes, F: np.ndarray) -> tuple[list[Group], np.
     if children.any():
         bad.append(_group_shared(sheet, xml, F, texty, np.flatnonzero(children), groups))
     return groups, np.concatenate(bad).astype(np.int64)
+
+
+def _group_virtual(
+    sheet: str, F: np.ndarray, idx: np.ndarray, virtual: dict[int, tuple[int, int, str]], groups: list[Group]
+) -> np.ndarray:
+    """One group per column of virtual formula cells (all rows hold the same formula: the
+    schema's); returns the records of columns without a formula."""
+    bad = []
+    for part in _by_column(F, idx):
+        col = int(F[part[0], F_COL])
+        if col not in virtual:
+            bad.append(part)
+            continue
+        rows = F[part, F_ROW].astype(np.int64)
+        r0 = int(rows[0])
+        groups.append(Group(sheet, col, rows, r0, virtual[col][2].format(r=r0), part))
+    return np.concatenate(bad) if bad else np.empty(0, np.int64)
 
 
 def _by_column(F: np.ndarray, idx: np.ndarray) -> list[np.ndarray]:
@@ -176,6 +200,8 @@ def same_groups(xml: bytes, F: np.ndarray, groups: list[Group]) -> bool:
     tid: list[np.ndarray] = []
     for g in groups:
         if not len(g.cell_index):
+            continue
+        if (F[g.cell_index, F_FKIND] == FK_VIRTUAL).all():  # the schema's formula, not in the file
             continue
         text, _pieces, offs, rp, _reason = _template(xml, F, int(g.cell_index[0]))
         if text != g.text or rp is None or int(F[g.cell_index[0], F_ROW]) != g.base_row:

@@ -85,11 +85,21 @@ def scan_sheets(run: Run, names: list[str], cols: dict[str, set[int]]) -> None:
     for name in names:
         xml = run.xml[name]
         shift = run.shift[name] = digest_shift(xml)
-        pending[name] = start_scan(xml, sorted(cols.get(name, ())), sst_hashes=sst_h, shift=shift, pool=run.pool)
+        virtual = editions.virtual_columns(run.editions, name)
+        pending[name] = start_scan(
+            xml, sorted(cols.get(name, ())), sst_hashes=sst_h, shift=shift, pool=run.pool, virtual=virtual
+        )
     grouping = {}
     for name in names:
         try:
             sc = pending[name].result()
+            if not editions.virtual_complete(run.editions, name, sc.formulas):  # formulas put in after all
+                run.xml[name] = editions.inject_columns(run.pkg, name, run.xml[name], run.editions)
+                run.as_read.discard(name)
+                del sc
+                sc = start_scan(
+                    run.xml[name], sorted(cols.get(name, ())), sst_hashes=sst_h, shift=run.shift[name], pool=run.pool
+                ).result()
         except ScanError as exc:
             if run.ids is not None and name == run.ids.sheet:
                 _check_ids(run, name, None)
@@ -119,7 +129,8 @@ def scan_sheets(run: Run, names: list[str], cols: dict[str, set[int]]) -> None:
                 else:
                     groups = None
         if groups is None:
-            grouping[name] = (sc, _submit(run.pool, make_groups, name, run.xml[name], sc.formulas))
+            virtual = run.editions.virtual.get(name)
+            grouping[name] = (sc, _submit(run.pool, make_groups, name, run.xml[name], sc.formulas, virtual))
     for name, (sc, job) in grouping.items():
         groups, bad = job.result() if hasattr(job, "result") else job
         arrays, bad = run.spills.array_groups(name, run.xml[name], sc.formulas, bad)
@@ -162,11 +173,12 @@ def guess_inputs(run: Run, names: list[str]) -> dict[str, set[int]]:
     guess: dict[str, set[int]] = defaultdict(set)
     for name in names:
         xml = run.xml[name]
+        virtual = editions.virtual_columns(run.editions, name)
         try:
-            F = scan_sheet(xml, [], limit=GUESS_BYTES).formulas
+            F = scan_sheet(xml, [], limit=GUESS_BYTES, virtual=virtual).formulas
         except ScanError:
             continue
-        groups, _ = make_groups(name, xml, F)
+        groups, _ = make_groups(name, xml, F, run.editions.virtual.get(name))
         for g in groups:
             if g.reason:
                 continue

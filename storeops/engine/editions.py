@@ -69,6 +69,11 @@ class EditionState:
     injected: dict[str, dict[int, tuple[int, str | None]]] = field(default_factory=dict)
     #: sheet → {(col, row)} single injected summary cells
     injected_cells: dict[str, set[tuple[int, int]]] = field(default_factory=dict)
+    #: sheet → {column index: (first row, last row, formula with ``{r}``)} of Python-only
+    #: columns evaluated without their formulas being put in (:func:`virtual_columns`)
+    virtual: dict[str, dict[int, tuple[int, int, str]]] = field(default_factory=dict)
+    #: sheets whose Python-only columns get their formulas put in after all (:func:`inject_columns`)
+    no_virtual: set[str] = field(default_factory=set)
 
 
 def sheet_range(text: str) -> tuple[str, int, int, int, int] | None:
@@ -248,6 +253,7 @@ def _inject(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
 
     targets: dict[tuple[int, int], str] = {}
     columns: dict[int, tuple[int, str | None]] = {}
+    spans: dict[int, tuple[int, int, str]] = {}
     for t in pkg.tables.values():
         st = schema.TABLES.get(t.name)
         if st is None or t.sheet != sheet or st.sheet != sheet:
@@ -263,6 +269,7 @@ def _inject(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
                 continue  # a formula column in this file (the .xlsm edition): nothing to put in
             tpl = row_template(st.name, c.key)
             columns[c1 + j] = (first, t.name)
+            spans[c1 + j] = (first, last, tpl)
             for r in range(first, last + 1):
                 targets[(c1 + j, r)] = tpl.format(r=r)
     single: set[tuple[int, int]] = set()
@@ -274,6 +281,10 @@ def _inject(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
             if where is not None and where[0] == sheet and not _has_formula(_cell_match(xml, where[1], where[2])):
                 targets[(where[1], where[2])] = cell_formula(cell.formula)
                 single.add((where[1], where[2]))
+    if columns and VIRTUAL and sheet not in state.no_virtual:  # the columns' formulas stay out of the XML
+        state.virtual[sheet] = spans
+        targets = {k: f for k, f in targets.items() if k in single}
+        columns = {}
     if not targets:
         return xml
     if not columns:  # summary cells only: put them in where they are (no pass over a big sheet)
@@ -282,8 +293,8 @@ def _inject(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
             xml, single, lambda m, key: None if _has_formula(m) else _with_formula(m, targets[key]), done_cells
         )
         if new is not xml:
-            state.injected[sheet] = {}
-            state.injected_cells[sheet] = done_cells
+            state.injected.setdefault(sheet, {})
+            state.injected_cells[sheet] = state.injected_cells.get(sheet, set()) | done_cells
         return new
     cols = {c for c, _ in targets}
     seen: set[tuple[int, int]] = set()
@@ -305,8 +316,48 @@ def _inject(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
         done.update(missing)
     if new != xml:  # only what got a formula here loses it again after the evaluation
         state.injected[sheet] = {c: v for c, v in columns.items() if any(k[0] == c for k in done)}
-        state.injected_cells[sheet] = single & done
+        state.injected_cells[sheet] = state.injected_cells.get(sheet, set()) | (single & done)
     return new
+
+
+#: Python-only columns are evaluated as *virtual* formula cells: their cells keep only
+#: their values in the XML, the scan declares them formula cells of the schema's formula
+#: (``storeops.xlsx._scan.FK_VIRTUAL``) and writing puts the new values in — no formula
+#: put in and taken out of every row (that cost the follow-up sheet two passes of its
+#: 700 MB per recalc).  ``False``: always put the formulas in (tests compare the two).
+VIRTUAL = True
+
+
+def virtual_columns(state: EditionState, sheet: str) -> dict[int, tuple[int, int]] | None:
+    """Column → (first, last) row of the sheet's virtual formula cells, for the scan."""
+    spans = state.virtual.get(sheet)
+    return {c: (first, last) for c, (first, last, _tpl) in spans.items()} if spans else None
+
+
+def virtual_complete(state: EditionState, sheet: str, F: Any) -> bool:
+    """Whether the scan found every virtual cell: each row of each column a cell with a
+    value and no formula of its own (else :func:`inject_columns`)."""
+    import numpy as np
+
+    from ..xlsx._scan import F_COL, F_FKIND, F_ROW, FK_VIRTUAL
+
+    spans = state.virtual.get(sheet)
+    if not spans:
+        return True
+    virt = F[:, F_FKIND] == FK_VIRTUAL
+    for c, (first, last, _tpl) in spans.items():
+        rows = F[virt & (F[:, F_COL] == c), F_ROW]
+        if len(rows) != last - first + 1 or len(np.unique(rows)) != len(rows):
+            return False
+    return True
+
+
+def inject_columns(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
+    """A sheet whose virtual cells are not all there (a row typed below the table without
+    the cell, a blank cell, a formula typed over one): the formulas put in after all."""
+    state.virtual.pop(sheet, None)
+    state.no_virtual.add(sheet)
+    return _inject(pkg, sheet, xml, state)
 
 
 def _replace_cells(xml: bytes, cells, change, done: set) -> bytes:

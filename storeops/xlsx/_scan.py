@@ -9,6 +9,9 @@
   text and value are, so the engine can write new cached values in place without
   building one Python object per cell.  A cell without a value element has
   ``F_VS == -1`` and ``F_VE`` = the end of its ``<f>`` element, where a ``<v>`` belongs.
+  The caller may declare the value cells of some rows of some columns formula cells
+  (``virtual``: the ``.xlsx`` edition's Python-only columns, whose formula the engine
+  knows from the schema); their records have kind :data:`FK_VIRTUAL` and no formula text.
 
 While it walks, it also sums a hash of every cell's value per (column, block of rows),
 separately for input cells (their value: a shared string counts as its text) and formula
@@ -96,8 +99,10 @@ NV = len(V_FIELDS)
 
 #: cell ``t=`` codes
 T_N, T_S, T_STR, T_B, T_E, T_INLINE, T_D, T_OTHER = range(8)
-#: ``<f t=…>`` codes
-FK_NORMAL, FK_SHARED, FK_ARRAY, FK_DATATABLE, FK_OTHER = range(5)
+#: ``<f t=…>`` codes; ``FK_VIRTUAL``: a value cell the caller declared a formula cell
+#: (:func:`virtual_rows`: the ``.xlsx`` edition's Python-only columns, whose formulas the
+#: engine knows without their being in the file)
+FK_NORMAL, FK_SHARED, FK_ARRAY, FK_DATATABLE, FK_OTHER, FK_VIRTUAL = range(6)
 
 MAX_COL = 16384
 
@@ -439,12 +444,14 @@ def _flush(acc, seen, touched, nt, block, kind, D, DS, nd):
 
 
 @jit
-def scan_kernel(a, lo, hi, want, sst_h, shift, fcap, vcap):
+def scan_kernel(a, lo, hi, want, sst_h, shift, fcap, vcap, vrows):
     """Scan ``a[lo:hi]`` (the inside of ``<sheetData>``); see the module docstring.
 
     ``sst_h`` holds the content hash of every shared string (:func:`sst_hashes`) and
     ``shift`` the log2 of the digests' block of rows; ``fcap``/``vcap`` are the records
-    expected (more grow the arrays).  Returns (formula records, count,
+    expected (more grow the arrays).  ``vrows[c] = (first, last)`` declares the cells of
+    column ``c`` in those rows formula cells (:data:`FK_VIRTUAL`) when they hold a value
+    element and no formula (``(0, -1)``: none).  Returns (formula records, count,
     value records, count, digest records, digest sums, count, last row, error position
     or -1).
     """
@@ -583,6 +590,11 @@ def scan_kernel(a, lo, hi, want, sst_h, shift, fcap, vcap):
                         k = _end_of(a, k, hi)
                         if k < 0:
                             return F, nf, V, nv, D, DS, nd, max_row, p
+            virtual = fs < 0 and vs >= 0 and vrows[col, 0] <= row <= vrows[col, 1]
+            if virtual:  # a formula cell without its formula (see vrows)
+                fs = cend
+                fe = cend
+                fkind = 5  # FK_VIRTUAL
             # ---- digests: a new block of rows flushes the running sums
             block = row >> shift
             if block != cur_block:
@@ -769,6 +781,20 @@ def want_mask(cols) -> np.ndarray:
 NO_SST = np.zeros(0, np.uint64)
 
 
+def virtual_rows(spans: dict[int, tuple[int, int]] | None = None) -> np.ndarray:
+    """The ``vrows`` of :func:`scan_kernel`: column → (first, last) row of its cells that
+    are formula cells without a formula in the file (:data:`FK_VIRTUAL`)."""
+    out = np.zeros((MAX_COL + 1, 2), np.int32)
+    out[:, 0] = 1  # first > last: none
+    for c, (first, last) in (spans or {}).items():
+        if 1 <= c <= MAX_COL:
+            out[c] = (first, last)
+    return out
+
+
+NO_VIRTUAL = virtual_rows()
+
+
 def scan_sheet(
     xml: bytes,
     cols=None,
@@ -777,28 +803,31 @@ def scan_sheet(
     sst_hashes: np.ndarray | None = None,
     shift: int = 0,
     pool=None,
+    virtual: dict[int, tuple[int, int]] | None = None,
 ) -> SheetScan:
     """Formula cells (all) and value cells (of ``cols``, column numbers; ``None`` = all).
 
     With ``limit`` only the rows that end within the first ``limit`` bytes are scanned.
     ``sst_hashes`` (:func:`sst_hashes`) and ``shift`` (rows per digest block = 2^shift)
     shape the digests.  With a thread pool (``pool``, a ``concurrent.futures`` executor)
-    a big sheet is scanned in two halves at once: the kernel releases the GIL.  Raises
-    :class:`ScanError` when the XML uses a layout the kernel does not handle.
+    a big sheet is scanned in two halves at once: the kernel releases the GIL.
+    ``virtual`` (column → (first, last) row) declares value cells formula cells
+    (:func:`virtual_rows`).  Raises :class:`ScanError` when the XML uses a layout the
+    kernel does not handle.
     """
-    return start_scan(xml, cols, limit, sst_hashes=sst_hashes, shift=shift, pool=pool).result()
+    return start_scan(xml, cols, limit, sst_hashes=sst_hashes, shift=shift, pool=pool, virtual=virtual).result()
 
 
 class PendingScan:
     """A scan under way on a thread pool (:func:`start_scan`); ``result()`` waits for it."""
 
-    def __init__(self, xml, a, lo, hi, want, sst_h, shift, cols, futures):
-        self.args = (xml, a, lo, hi, want, sst_h, shift)
+    def __init__(self, xml, a, lo, hi, want, sst_h, shift, cols, futures, vrows):
+        self.args = (xml, a, lo, hi, want, sst_h, shift, vrows)
         self.cols = cols
         self.futures = futures
 
     def result(self) -> SheetScan:
-        xml, a, lo, hi, want, sst_h, shift = self.args
+        xml, a, lo, hi, want, sst_h, shift, vrows = self.args
         parts = None
         if self.futures:
             try:
@@ -806,7 +835,7 @@ class PendingScan:
             except ScanError:  # the split fell somewhere odd (or the sheet is bad): scan it whole
                 parts = None
         if parts is None:
-            parts = [_scan_part(a, lo, hi, want, sst_h, shift, xml, _estimate(a, lo, hi, want))]
+            parts = [_scan_part(a, lo, hi, want, sst_h, shift, xml, vrows, _estimate(a, lo, hi, want, vrows))]
         nf = [len(p[0]) for p in parts]
         F = _join(parts, 0)
         for k in range(1, len(parts)):
@@ -863,6 +892,7 @@ def start_scan(
     sst_hashes: np.ndarray | None = None,
     shift: int = 0,
     pool=None,
+    virtual: dict[int, tuple[int, int]] | None = None,
 ) -> PendingScan:
     """:func:`scan_sheet` started on ``pool`` (when given): a big sheet in two halves."""
     if len(xml) >= 1 << 31:
@@ -873,28 +903,31 @@ def start_scan(
         hi = max(xml.rfind(b"</row>", lo, lo + limit) + 6, lo)
     want = want_mask(cols)
     sst_h = NO_SST if sst_hashes is None else sst_hashes
+    vrows = NO_VIRTUAL if not virtual else virtual_rows(virtual)
     futures = []
     if pool is not None:
         mid = _split_point(xml, lo, hi) if hi - lo >= _SPLIT_MIN else -1
         spans = ((lo, mid), (mid, hi)) if mid >= 0 else ((lo, hi),)
         # the first half's arrays are sized for the whole sheet (pages are only touched when
         # written), so the second half's records join them without a new array (_join)
-        caps = [_estimate(a, lo, hi, want)] + [_estimate(a, x, y, want) for x, y in spans[1:]]
-        futures = [pool.submit(_scan_part, a, x, y, want, sst_h, shift, xml, cap) for (x, y), cap in zip(spans, caps)]
-    return PendingScan(xml, a, lo, hi, want, sst_h, shift, cols, futures)
+        caps = [_estimate(a, lo, hi, want, vrows)] + [_estimate(a, x, y, want, vrows) for x, y in spans[1:]]
+        futures = [
+            pool.submit(_scan_part, a, x, y, want, sst_h, shift, xml, vrows, cap) for (x, y), cap in zip(spans, caps)
+        ]
+    return PendingScan(xml, a, lo, hi, want, sst_h, shift, cols, futures, vrows)
 
 
 _SAMPLE = 1 << 20
 
 
-def _estimate(a, lo: int, hi: int, want) -> tuple[int, int]:
+def _estimate(a, lo: int, hi: int, want, vrows=NO_VIRTUAL) -> tuple[int, int]:
     """Records expected in ``a[lo:hi]`` (formula, value), from its first megabyte: the
     arrays are made that big at once instead of doubled again and again (each doubling
     copies everything so far — on a sheet at the row limit, hundreds of megabytes)."""
     if hi - lo <= 2 * _SAMPLE:
         return 1024, 1024
     end = max(_row_end(a, lo, lo + _SAMPLE), lo + 1)
-    F, nf, V, nv, *_rest, err = scan_kernel(a, lo, end, want, NO_SST, 0, 1024, 1024)
+    F, nf, V, nv, *_rest, err = scan_kernel(a, lo, end, want, NO_SST, 0, 1024, 1024, vrows)
     if err >= 0:
         return 1024, 1024
     scale = (hi - lo) / (end - lo)
@@ -918,8 +951,8 @@ def _split_point(xml: bytes, lo: int, hi: int) -> int:
     return mid if mid > lo else -1
 
 
-def _scan_part(a, lo, hi, want, sst_h, shift, xml, caps=(1024, 1024)):
-    F, nf, V, nv, D, DS, nd, max_row, err = scan_kernel(a, lo, hi, want, sst_h, shift, caps[0], caps[1])
+def _scan_part(a, lo, hi, want, sst_h, shift, xml, vrows=NO_VIRTUAL, caps=(1024, 1024)):
+    F, nf, V, nv, D, DS, nd, max_row, err = scan_kernel(a, lo, hi, want, sst_h, shift, caps[0], caps[1], vrows)
     if err >= 0:
         raise ScanError(f"unexpected XML at byte {err}: {xml[err : err + 60]!r}")
     return [F[:nf], V[:nv], D[:nd], DS[:nd], int(max_row)]

@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from storeops.engine import recalc
+from storeops.engine._state import read_state
 from storeops.workbook.schema import TABLES
 from storeops.xlsx import _cells, read_tables, write_tables
 from storeops.xlsx._package import open_package
@@ -128,6 +129,73 @@ def test_xlsx_edition_cell_edits_incremental_equals_full(base_xlsx, geometry, tm
     with open_package(path) as pkg:  # no StoreOps call left in the file
         sheets = b"".join(pkg.read(s.path) for s in pkg.sheets)
     assert b"SCAM_RISK(" not in sheets and b"TITLE_SCORE(" not in sheets
+
+
+def _python_only_cells(geometry, draw) -> dict[str, dict[str, object]]:
+    """Edits of the follow-ups' scam-risk cells (a Python-only column): a value typed over
+    one, one made blank (then the column's formulas are put in after all)."""
+    t = TABLES["tblFollow"]
+    letter = _cells.col_letters(t.anchor_col + 1 + [c.key for c in t.columns].index("scam_risk"))
+    sheet, _letters, first, last = geometry["tblFollow"]
+    rows = draw(st.lists(st.integers(first, last), max_size=2))
+    return {sheet: {f"{letter}{r}": draw(st.sampled_from([None, "低 Low", 7.0])) for r in rows}}
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_virtual_columns_give_the_bytes_of_formulas_put_in(base_xlsx, geometry, tmp_path_factory, data):
+    """The ``.xlsx`` edition's Python-only columns evaluated as virtual formula cells (their
+    formulas never put into the XML) give the file that putting the formulas in and taking
+    them out again gives — after any edits, rows typed below a table, blank or overwritten
+    Python-only cells (which fall back to putting the formulas in)."""
+    from storeops.engine import editions
+
+    tmp_path = tmp_path_factory.mktemp("virtual")
+    path = _copy(base_xlsx, tmp_path, "book.xlsx")
+    edits = data.draw(cell_edits(geometry))
+    if data.draw(st.booleans()):
+        for sheet, cells in _python_only_cells(geometry, data.draw).items():
+            edits.setdefault(sheet, {}).update(cells)
+    edit_cells(path, edits)
+    put_in = str(tmp_path / "put-in.xlsx")
+    shutil.copyfile(path, put_in)
+    full = data.draw(st.booleans())
+    a = recalc(path, today=TODAY, progress=False, full=full)
+    editions.VIRTUAL = False
+    try:
+        b = recalc(put_in, today=TODAY, progress=False, full=full)
+    finally:
+        editions.VIRTUAL = True
+    assert (a.formulas, a.mode) == (b.formulas, b.mode)
+    # every part holds the same bytes; only how a sheet is stored may differ: putting the
+    # formulas in rewrites the sheet, the virtual cells leave it as the edit stored it when
+    # no value changed (as the .xlsm edition does)
+    mine, theirs = members(path), members(put_in)
+    assert list(mine) == list(theirs)
+    assert {k: v for k, v in mine.items() if not k.startswith("customXml/")} == {
+        k: v for k, v in theirs.items() if not k.startswith("customXml/")
+    }
+    with open_package(path) as pa, open_package(put_in) as pb:
+        sa, sb = read_state(pa), read_state(pb)
+    assert sa is not None and sb is not None
+    stored = {"members", "segments"}  # how each part is stored (compressed size, segment map)
+    assert {k: v for k, v in vars(sa).items() if k not in stored} == {
+        k: v for k, v in vars(sb).items() if k not in stored
+    }
+    assert {k: v[:2] for k, v in sa.members.items()} == {k: v[:2] for k, v in sb.members.items()}
+
+
+def test_virtual_columns_are_not_put_in(base_xlsx, tmp_path, monkeypatch):
+    """The follow-up sheet of the ``.xlsx`` edition is not rewritten with formulas put in:
+    its scam-risk cells are read as they are (the scan's virtual formula cells)."""
+    from storeops.engine import editions
+
+    seen = []
+    real = editions.inject_columns
+    monkeypatch.setattr(editions, "inject_columns", lambda *a: seen.append(a[1]) or real(*a))
+    path = _copy(base_xlsx, tmp_path, "book.xlsx")
+    assert recalc(path, today=TODAY, progress=False, full=True).formulas
+    assert seen == []
 
 
 def test_one_order_edit_evaluates_little_and_skips_other_sheets(base, geometry, tmp_path):
