@@ -83,10 +83,12 @@ def _as_edition(src: str, out: str, today: _dt.date | None) -> PortableReport | 
     from storeops.workbook.inputs import workbook_inputs
     from storeops.xlsx import read_names, read_tables
 
-    tables = read_tables(src)
-    if "tblFollow" not in tables or list(tables["tblFollow"].columns) != [c.header for c in schema.FOLLOW.columns]:
-        return None
-    data, settings = workbook_inputs(tables, read_names(src))
+    with open_package(src) as pkg:  # opened (and checked) once for both
+        tables = read_tables(pkg)
+        if "tblFollow" not in tables or list(tables["tblFollow"].columns) != [c.header for c in schema.FOLLOW.columns]:
+            return None
+        names = read_names(pkg)
+    data, settings = workbook_inputs(tables, names)
     with tempfile.TemporaryDirectory(prefix="storeops-export-") as folder:  # then one atomic write of ``out``
         built = build_workbook(
             os.path.join(folder, os.path.basename(out)),
