@@ -84,9 +84,12 @@ def _as_edition(src: str, out: str, today: _dt.date | None) -> PortableReport | 
     from storeops.xlsx import read_names, read_tables
 
     with open_package(src) as pkg:  # opened (and checked) once for both
-        tables = read_tables(pkg)
-        if "tblFollow" not in tables or list(tables["tblFollow"].columns) != [c.header for c in schema.FOLLOW.columns]:
+        follow = pkg.tables.get("tblFollow")
+        if follow is None or [c.name for c in follow.columns] != [c.header for c in schema.FOLLOW.columns]:
             return None
+        # the builder writes the schema's formula columns itself: their cached values are not read
+        inputs = {t.name: {c.header for c in t.columns if c.formula is None} for t in schema.TABLES.values()}
+        tables = read_tables(pkg, only=inputs)
         names = read_names(pkg)
     data, settings = workbook_inputs(tables, names)
     with tempfile.TemporaryDirectory(prefix="storeops-export-") as folder:  # then one atomic write of ``out``

@@ -26,9 +26,9 @@ from ._zipwrite import write_zip
 MAX_CELL_TEXT = 32_767
 
 
-def _table_frame(pkg: PackageParts, t, xml: bytes, formulas: bool = True) -> pd.DataFrame:
+def _table_frame(pkg: PackageParts, t, xml: bytes, formulas: bool = True, only: set[str] | None = None) -> pd.DataFrame:
     """The frame of table ``t`` (``formulas=False``: input columns only, the cached values
-    of calculated columns are not read)."""
+    of calculated columns are not read; ``only``: the columns of these headers only)."""
     c1, r1, c2, r2 = parse_range(t.ref)
     first, last = r1 + t.header_rows, r2 - t.totals_rows
     extent = pkg.extent(pkg.sheet(t.sheet).path)
@@ -41,11 +41,12 @@ def _table_frame(pkg: PackageParts, t, xml: bytes, formulas: bool = True) -> pd.
         last = below[-1] if below else last
     n = max(last - first + 1, 0)
     letters = [col_letters(c) for c in range(c1, c2 + 1)]
-    wanted = [x for j, x in enumerate(letters) if formulas or j >= len(t.columns) or not t.columns[j].formula]
+    keep = [(formulas or not tc.formula) and (only is None or tc.name in only) for tc in t.columns]
+    wanted = [x for j, x in enumerate(letters) if j >= len(keep) or keep[j]]
     data = read_columns(xml, pkg.shared_strings, pkg.date_styles, wanted, dates_as_datetime=True)
     cols = {}
     for j, tc in enumerate(t.columns):
-        if not formulas and tc.formula:
+        if not keep[j]:
             continue
         arr = np.full(n, None, dtype=object)
         cc = data.get(letters[j]) if j < len(letters) else None
@@ -56,14 +57,17 @@ def _table_frame(pkg: PackageParts, t, xml: bytes, formulas: bool = True) -> pd.
     return pd.DataFrame(cols, index=pd.RangeIndex(n))
 
 
-def read_tables(path: str | os.PathLike[str] | Package) -> dict[str, pd.DataFrame]:
+def read_tables(
+    path: str | os.PathLike[str] | Package, only: dict[str, set[str]] | None = None
+) -> dict[str, pd.DataFrame]:
     """Every Excel Table of the workbook (a path or an open :class:`Package`) as a DataFrame.
 
     Columns are the header texts; formula columns give their cached values; cells with
     a date number format come back as ``datetime``; texts as ``str``; blanks as ``None``.
     Blank rows a table has below the sheet's last cell are left out; rows typed directly
     below a table (not yet inside its range) are part of its frame: ``recalc`` makes them
-    table rows, and every reader counts them already.
+    table rows, and every reader counts them already.  ``only`` (table name → headers)
+    reads just those columns of those tables (the others whole).
 
     Examples
     --------
@@ -73,7 +77,7 @@ def read_tables(path: str | os.PathLike[str] | Package) -> dict[str, pd.DataFram
     """
     if not isinstance(path, Package):
         with open_package(path) as pkg:
-            return read_tables(pkg)
+            return read_tables(pkg, only)
     pkg = path
     out = {}
     cache: dict[str, bytes] = {}
@@ -81,7 +85,7 @@ def read_tables(path: str | os.PathLike[str] | Package) -> dict[str, pd.DataFram
         sp = pkg.sheet(t.sheet).path
         if sp not in cache:
             cache[sp] = pkg.read(sp)
-        out[name] = _table_frame(pkg, t, cache[sp])
+        out[name] = _table_frame(pkg, t, cache[sp], only=None if only is None else only.get(name))
     return out
 
 
