@@ -131,6 +131,41 @@ def _write_value(ws, row: int, col: int, v: Any, fmt) -> None:
         ws.write_string(row, col, str(v), fmt)
 
 
+class _RowFormula:
+    """XlsxWriter's formula cell record (``formula``, ``format``, ``value``; XlsxWriter tells
+    records apart by their class name) whose text is made from its column's template when
+    the sheet is written: the rows of a formula column hold no formula string each until
+    then (~550 bytes a cell: 1.6 GB for the 3 million formulas of a 100,000-follow-up
+    workbook)."""
+
+    __slots__ = ("template", "row", "format", "value")
+
+    def __init__(self, template: str, row: int, fmt) -> None:
+        self.template, self.row, self.format, self.value = template, row, fmt, ""
+
+    @property
+    def formula(self) -> str:
+        return self.template.format(r=self.row)
+
+
+_RowFormula.__name__ = "Formula"
+
+
+def _forget_table_cells(ws, name: str, new: tuple[int, int, int, int]) -> None:
+    """Let go of the per-cell record XlsxWriter keeps of a table's range (a dict entry per
+    cell, 1.2 GB for the tables of a 100,000-follow-up workbook) once it has checked the
+    table ``new`` (first row, first column, last row, last column) against merged ranges;
+    the tables of a sheet are checked against each other here instead."""
+    if not hasattr(ws, "table_cells"):
+        return
+    ranges = ws.__dict__.setdefault("_storeops_table_ranges", [])
+    for r1, c1, r2, c2 in ranges:
+        if new[0] <= r2 and r1 <= new[2] and new[1] <= c2 and c1 <= new[3]:
+            raise ValueError(f"table {name} overlaps another table of its sheet")
+    ranges.append(new)
+    ws.table_cells.clear()
+
+
 def _write_formulas(ws, template: str, first: int, stop: int, col: int, fmt) -> None:
     """Write ``template.format(r=row+1)`` into rows ``first..stop-1`` with an empty cached value.
 
@@ -146,7 +181,7 @@ def _write_formulas(ws, template: str, first: int, stop: int, col: int, fmt) -> 
         return
     table = ws.table
     for r in range(first, stop):
-        table[r][col] = CellFormulaTuple(template.format(r=r + 1), fmt, "")
+        table[r][col] = _RowFormula(template, r + 1, fmt)
 
 
 def _rows_of(table: schema.Table, data: Mapping[str, pd.DataFrame] | None) -> tuple[int, dict[str, list]]:
@@ -212,6 +247,7 @@ class _Builder:
                 "autofilter": True,
             },
         )
+        _forget_table_cells(ws, table.name, (top, left, top + rows, left + len(table.columns) - 1))
         # the calculated-column formula (structured, for rows Excel adds) goes into the
         # table part only; the cells get same-row A1 formulas below.  Setting it after
         # add_table keeps XlsxWriter from first writing 100,000 structured cell formulas.
