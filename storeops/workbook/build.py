@@ -542,11 +542,15 @@ def build_workbook(
             codenames = [sheet_codename(i) for i in range(len(b.sheets))]
             wb.add_vba_project(io.BytesIO(hooks[0](sheet_codenames=codenames)), is_stream=True)
         wb.close()
+        del wb, b  # every cell of the workbook: let it go before the calculation reads the file
         if hooks is not None and hooks[1] is not None:
             hooks[1](tmp)
         if calculate:
+            import gc
+
             from storeops.engine import recalc
 
+            gc.collect()  # XlsxWriter's objects refer to each other
             recalc(tmp, today=as_of, progress=False, keep_state=False)  # no engine key in the template
         umask = os.umask(0)
         os.umask(umask)

@@ -80,13 +80,15 @@ def read_tables(
             return read_tables(pkg, only)
     pkg = path
     out = {}
-    cache: dict[str, bytes] = {}
+    by_sheet: dict[str, list[str]] = {}
     for name, t in pkg.tables.items():
-        sp = pkg.sheet(t.sheet).path
-        if sp not in cache:
-            cache[sp] = pkg.read(sp)
-        out[name] = _table_frame(pkg, t, cache[sp], only=None if only is None else only.get(name))
-    return out
+        by_sheet.setdefault(pkg.sheet(t.sheet).path, []).append(name)
+    for sp, names in by_sheet.items():  # one sheet's XML at a time
+        xml = pkg.read(sp)
+        for name in names:
+            out[name] = _table_frame(pkg, pkg.tables[name], xml, only=None if only is None else only.get(name))
+        del xml
+    return {name: out[name] for name in pkg.tables}
 
 
 def read_names(path: str | os.PathLike[str] | Package) -> dict[str, Any]:
