@@ -147,7 +147,18 @@ def _mask_cells(xml: bytes, sst: list[str], pick: Any, sst_masks: dict[int, Any]
         changed += 1
         return _inline(ref, attrs, str(new))
 
-    return _CELL.sub(sub, xml), changed
+    # the new sheet built from views of the old one: one copy of it, not the pieces and their join
+    view, at = memoryview(xml), 0
+    out: list[Any] = []
+    for m in _CELL.finditer(xml):
+        new = sub(m)
+        if new != m.group(0):
+            out += [view[at : m.start()], new]
+            at = m.end()
+    if not out:
+        return xml, changed
+    out.append(view[at:])
+    return b"".join(out), changed
 
 
 _SI = re.compile(rb"<si>.*?</si>|<si/>", re.S)
