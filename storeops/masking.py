@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pandas as pd
@@ -104,14 +104,26 @@ def _cell_text(body: bytes, attrs: bytes, sst: list[str]) -> str | None:
     return None
 
 
-def _mask_cells(xml: bytes, sst: list[str], pick: Any, sst_masks: dict[int, Any]) -> tuple[bytes, int]:
+def _mask_cells(
+    xml: bytes, sst: list[str], pick: Any, sst_masks: dict[int, Any], value_cols: set[int] | None = None
+) -> tuple[bytes, int]:
     """Mask the cells for which ``pick(col, row)`` gives a mask function.  A shared string is
     not changed here: its index and mask go to ``sst_masks`` (the shared-string table is
-    masked once, so the original text is left nowhere in the file)."""
+    masked once, so the original text is left nowhere in the file).  With ``value_cols``
+    (the only columns where ``pick`` may give :func:`mask_value`, which masks numbers too)
+    only text cells and the cells of those columns are looked at: the others keep their
+    bytes whatever ``pick`` says."""
     from storeops.xlsx import col_index
     from storeops.xlsx._cells import escape
 
     changed = 0
+    memo: dict[tuple[Any, str], Any] = {}  # (mask, text) → masked text: most texts repeat (classes, stages)
+
+    def masked(fn: Any, text: str) -> Any:
+        key = (fn, text)
+        if key not in memo:
+            memo[key] = fn(text)
+        return memo[key]
 
     def sub(m: re.Match[bytes]) -> bytes:
         nonlocal changed
@@ -124,16 +136,17 @@ def _mask_cells(xml: bytes, sst: list[str], pick: Any, sst_masks: dict[int, Any]
         v = _V.search(body)
         if t and t.group(1) == b"s" and v is not None:
             i = int(v.group(1))
-            if 0 <= i < len(sst) and fn(sst[i]) != sst[i]:
+            if 0 <= i < len(sst) and masked(fn, sst[i]) != sst[i]:
                 sst_masks.setdefault(i, fn)
                 changed += 1
             return m.group(0)
         if b"<f" in body:  # a formula's cached text: mask the value, keep the formula
             text = _cell_text(body, attrs, sst)
-            if text is None or v is None or fn(text) == text:
+            if text is None or v is None or masked(fn, text) == text:
                 return m.group(0)
             changed += 1
-            return m.group(0).replace(b"<v>" + v.group(1) + b"</v>", b"<v>" + escape(fn(text)).encode() + b"</v>")
+            new_text = escape(masked(fn, text)).encode()
+            return m.group(0).replace(b"<v>" + v.group(1) + b"</v>", b"<v>" + new_text + b"</v>")
         text = _cell_text(body, attrs, sst)
         if text is None:
             if fn is not mask_value or v is None:
@@ -141,7 +154,7 @@ def _mask_cells(xml: bytes, sst: list[str], pick: Any, sst_masks: dict[int, Any]
             raw = v.group(1).decode()  # a phone number typed as a number
             text, new = raw, (mask_value(float(raw)) if re.fullmatch(r"[\d.E+]+", raw) else mask_value(raw))
         else:
-            new = fn(text)
+            new = masked(fn, text)
         if new == text:
             return m.group(0)
         changed += 1
@@ -150,7 +163,7 @@ def _mask_cells(xml: bytes, sst: list[str], pick: Any, sst_masks: dict[int, Any]
     # the new sheet built from views of the old one: one copy of it, not the pieces and their join
     view, at = memoryview(xml), 0
     out: list[Any] = []
-    for m in _CELL.finditer(xml):
+    for m in _CELL.finditer(xml) if value_cols is None else _candidate_cells(xml, value_cols):
         new = sub(m)
         if new != m.group(0):
             out += [view[at : m.start()], new]
@@ -159,6 +172,29 @@ def _mask_cells(xml: bytes, sst: list[str], pick: Any, sst_masks: dict[int, Any]
         return xml, changed
     out.append(view[at:])
     return b"".join(out), changed
+
+
+#: the start of a text cell (its ``t=`` among the attributes :data:`_CELL` reads)
+_TEXT_CELL = re.compile(rb'<c r="[A-Z]{1,3}\d+"(?:\s+[\w:]+="[^"]*")*?\s+t="(?:s|str|inlineStr)"')
+
+
+def _candidate_cells(xml: bytes, value_cols: set[int]) -> Iterator[re.Match[bytes]]:
+    """The :data:`_CELL` matches of the text cells and of the cells of ``value_cols``, in
+    document order: the cells masking may change (a number outside ``value_cols`` is never
+    masked), found at the regular-expression engine's speed."""
+    from storeops.xlsx._cells import column_pattern
+
+    starts = {m.start() for m in _TEXT_CELL.finditer(xml)}
+    if value_cols:
+        starts.update(m.start() for m in column_pattern(_CELL, value_cols).finditer(xml))
+    end = 0
+    for start in sorted(starts):
+        if start < end:  # inside the last cell (text of a CDATA section): not a cell
+            continue
+        m = _CELL.match(xml, start)
+        if m is not None:
+            end = m.end()
+            yield m
 
 
 _SI = re.compile(rb"<si>.*?</si>|<si/>", re.S)
@@ -206,7 +242,8 @@ def mask_workbook(path: str | os.PathLike[str]) -> int:
                 return fn_of.get(c) if first <= r <= r2 else None
 
             sp = pkg.sheet(t.sheet).path
-            xml, n = _mask_cells(pkg.read(sp), sst, pick, sst_masks)
+            values = {c for c, fn in fn_of.items() if fn is mask_value}
+            xml, n = _mask_cells(pkg.read(sp), sst, pick, sst_masks, values)
             if n:
                 replace[sp], total = xml, total + n
         for s in pkg.sheets:

@@ -27,7 +27,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -35,7 +34,7 @@ from typing import Any
 
 from storeops_xl.inputs import EXCEL_EPOCH
 
-from ..xlsx._cells import col_index, col_letters, escape, parse_range
+from ..xlsx._cells import col_index, col_letters, column_pattern, escape, parse_range
 from ..xlsx.calcid import set_calc_id
 
 __all__ = [
@@ -463,18 +462,10 @@ def _strip_columns(pkg, sheet: str, pieces: Iterable[Any], state: EditionState) 
     return _sub_rows(pieces, _cells_in(set(cols) | {c for c, _ in cells}), sub)
 
 
-@functools.lru_cache(maxsize=64)
-def _cells_pattern(letters: tuple[bytes, ...]) -> re.Pattern:
-    ordered: list[bytes] = sorted(letters, key=len, reverse=True)  # "AN" tried before "A"
-    alt = b"|".join(ordered)
-    return re.compile(_CELL.pattern.replace(rb"([A-Z]{1,3})", b"(" + alt + b")", 1), re.S)
-
-
 def _cells_in(cols) -> re.Pattern:
-    """:data:`_CELL` for the cells of these columns only: a pass over a big sheet skips the
-    others at the regular-expression engine's speed (the follow-up sheet has 54 cells a
+    """:data:`_CELL` for the cells of these columns only (the follow-up sheet has 54 cells a
     row and one Python-only column: ~0.4 s instead of ~15 s of a call per cell)."""
-    return _cells_pattern(tuple(sorted(col_letters(c).encode() for c in cols)))
+    return column_pattern(_CELL, cols)
 
 
 def _sub_cells(xml: bytes, pattern: re.Pattern, change) -> bytes:
