@@ -280,7 +280,9 @@ def _inject(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
             if where is not None and where[0] == sheet and not _has_formula(_cell_match(xml, where[1], where[2])):
                 targets[(where[1], where[2])] = cell_formula(cell.formula)
                 single.add((where[1], where[2]))
-    if columns and VIRTUAL and sheet not in state.no_virtual:  # the columns' formulas stay out of the XML
+    if columns and VIRTUAL and sheet not in state.no_virtual and not _rows_below_tables(pkg, sheet, xml):
+        # the columns' formulas stay out of the XML (rows typed below a table take their
+        # formulas from its first row, so those get them put in)
         state.virtual[sheet] = spans
         targets = {k: f for k, f in targets.items() if k in single}
         columns = {}
@@ -325,6 +327,19 @@ def _inject(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
 #: put in and taken out of every row (that cost the follow-up sheet two passes of its
 #: 700 MB per recalc).  ``False``: always put the formulas in (tests compare the two).
 VIRTUAL = True
+
+
+def _rows_below_tables(pkg, sheet: str, xml: bytes) -> bool:
+    """Whether rows typed right below a table of the sheet will be taken into it
+    (:func:`storeops.engine._extend.extend_tables`, which copies the first row's formulas)."""
+    from ..xlsx._sheetxml import rows_below
+
+    for t in pkg.tables.values():
+        if t.sheet == sheet and not t.totals_rows:
+            c1, _r1, c2, r2 = t.bounds
+            if rows_below(xml, c1, c2, r2):
+                return True
+    return False
 
 
 def virtual_columns(state: EditionState, sheet: str) -> dict[int, tuple[int, int]] | None:
