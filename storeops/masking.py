@@ -114,7 +114,7 @@ def _mask_cells(
     only text cells and the cells of those columns are looked at: the others keep their
     bytes whatever ``pick`` says."""
     from storeops.xlsx import col_index
-    from storeops.xlsx._cells import escape
+    from storeops.xlsx._cells import escape, replace_spans
 
     changed = 0
     memo: dict[tuple[Any, str], Any] = {}  # (mask, text) → masked text: most texts repeat (classes, stages)
@@ -160,18 +160,12 @@ def _mask_cells(
         changed += 1
         return _inline(ref, attrs, str(new))
 
-    # the new sheet built from views of the old one: one copy of it, not the pieces and their join
-    view, at = memoryview(xml), 0
-    out: list[Any] = []
-    for m in _CELL.finditer(xml) if value_cols is None else _candidate_cells(xml, value_cols):
+    def span(m: re.Match[bytes]) -> tuple[int, int, bytes | None]:
         new = sub(m)
-        if new != m.group(0):
-            out += [view[at : m.start()], new]
-            at = m.end()
-    if not out:
-        return xml, changed
-    out.append(view[at:])
-    return b"".join(out), changed
+        return m.start(), m.end(), None if new == m.group(0) else new
+
+    cells = _CELL.finditer(xml) if value_cols is None else _candidate_cells(xml, value_cols)
+    return replace_spans(xml, map(span, cells)), changed
 
 
 #: the start of a text cell (its ``t=`` among the attributes :data:`_CELL` reads)

@@ -34,7 +34,7 @@ from typing import Any
 
 from storeops_xl.inputs import EXCEL_EPOCH
 
-from ..xlsx._cells import col_index, col_letters, column_pattern, escape, parse_range
+from ..xlsx._cells import col_index, col_letters, column_pattern, escape, parse_range, replace_spans
 from ..xlsx.calcid import set_calc_id
 
 __all__ = [
@@ -269,8 +269,6 @@ def _inject(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
             tpl = row_template(st.name, c.key)
             columns[c1 + j] = (first, t.name)
             spans[c1 + j] = (first, last, tpl)
-            for r in range(first, last + 1):
-                targets[(c1 + j, r)] = tpl.format(r=r)
     single: set[tuple[int, int]] = set()
     for sh in schema.SHEETS:
         for cell in sh.cells:
@@ -284,8 +282,11 @@ def _inject(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
         # the columns' formulas stay out of the XML (rows typed below a table take their
         # formulas from its first row, so those get them put in)
         state.virtual[sheet] = spans
-        targets = {k: f for k, f in targets.items() if k in single}
         columns = {}
+    for col in columns:  # put in: one formula per row
+        first, last, tpl = spans[col]
+        for r in range(first, last + 1):
+            targets.setdefault((col, r), tpl.format(r=r))  # a summary cell keeps its own
     if not targets:
         return xml
     if not columns:  # summary cells only: put them in where they are (no pass over a big sheet)
@@ -310,7 +311,7 @@ def _inject(pkg, sheet: str, xml: bytes, state: EditionState) -> bytes:
         done.add((c, r))
         return _with_formula(m, f)
 
-    new = _sub_cells(xml, _cells_in(cols), sub)
+    new = replace_spans(xml, ((m.start(), m.end(), sub(m)) for m in _cells_in(cols).finditer(xml)))
     missing = [k for k in targets if k not in seen and k not in single]
     if missing:  # a table row without the cell (a row typed below the table and adopted)
         new = _add_cells(new, missing, targets, columns)
@@ -386,16 +387,7 @@ def _replace_cells(xml: bytes, cells, change, done: set) -> bytes:
             if new is not None:
                 found.append((m.start(), m.end(), new))
                 done.add((c, r))
-    if not found:
-        return xml
-    view = memoryview(xml)  # slices of a view are not copies: one new sheet, not two
-    out: list = []
-    at = 0
-    for start, end, new in sorted(found):
-        out += [view[at:start], new]
-        at = end
-    out.append(view[at:])
-    return b"".join(out)
+    return replace_spans(xml, sorted(found))
 
 
 def _add_cells(xml: bytes, missing, targets, columns) -> bytes:
@@ -481,24 +473,6 @@ def _cells_in(cols) -> re.Pattern:
     """:data:`_CELL` for the cells of these columns only (the follow-up sheet has 54 cells a
     row and one Python-only column: ~0.4 s instead of ~15 s of a call per cell)."""
     return column_pattern(_CELL, cols)
-
-
-def _sub_cells(xml: bytes, pattern: re.Pattern, change) -> bytes:
-    """``xml`` with each match of ``pattern`` replaced by ``change(match)`` (``None``: left as
-    it is), built from views of ``xml`` (one new copy, not two); ``xml`` itself when
-    nothing changed."""
-    view = memoryview(xml)
-    out: list = []
-    at = 0
-    for m in pattern.finditer(xml):
-        new = change(m)
-        if new is not None:
-            out += [view[at : m.start()], new]
-            at = m.end()
-    if not out:
-        return xml
-    out.append(view[at:])
-    return b"".join(out)
 
 
 def _sub_rows(pieces: Iterable[Any], pattern: re.Pattern, repl) -> Iterator[bytes]:

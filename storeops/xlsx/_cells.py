@@ -119,6 +119,22 @@ _CELL_FAST = (
 _CHUNK = 8 << 20
 
 
+def replace_spans(xml: bytes, spans) -> bytes:
+    """``xml`` with each span ``(start, end, new)`` (in document order, not overlapping;
+    ``new`` ``None``: left as it is) replaced, built from views of ``xml``: one new copy of a
+    big sheet, not its pieces and their join; ``xml`` itself when nothing changed."""
+    view, at = memoryview(xml), 0
+    out: list = []
+    for start, end, new in spans:
+        if new is not None:
+            out += [view[at:start], new]
+            at = end
+    if not out:
+        return xml
+    out.append(view[at:])
+    return b"".join(out)
+
+
 def column_pattern(pattern: re.Pattern[bytes], cols) -> re.Pattern[bytes]:
     """``pattern`` (a cell pattern whose first group is the column letters, ``([A-Z]{1,3})``)
     for the cells of these columns only (column numbers): a pass over a big sheet then skips
