@@ -259,11 +259,21 @@ def grow_follow(path: str, follow: int) -> int:
                 m.group(0),
                 count=1,
             )
+            if k == 0:  # repeated, a shared formula's first cell is one more cell of it
+                row_xml = re.sub(
+                    rb'<f t="shared" ref="[^"]*" si="(\d+)">[^<]*</f>', rb'<f t="shared" si="\1"/>', row_xml
+                )
             pieces = re.split(rb'(?<=<row r=")' + num + rb'(?=")|(?<=[A-Z])' + num + rb"(?![0-9])", row_xml)
             templates.append(pieces)
         assert len(templates) == have
         head = xml[:rows_at]
         head = re.sub(rb'(<dimension ref="[A-Z]+\d+:[A-Z]+)\d+', lambda m: m.group(1) + str(last).encode(), head)
+        # a shared formula's range grows with the rows that repeat its cells
+        body = re.sub(
+            rb'(<f t="shared" ref="[A-Z]+%d:[A-Z]+)%d"' % (first, first + have - 1),
+            lambda m: m.group(1) + b'%d"' % last,
+            body,
+        )
 
         def stream():
             yield head

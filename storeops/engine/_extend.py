@@ -11,7 +11,11 @@ from ..xlsx._edit import PackageEdit
 from ..xlsx._sheetxml import add_row_cells, formula_cell, row_cells, row_span, rows_below
 from ._formula import FormulaError, shift_formula
 
-_FIRST_FORMULA = re.compile(rb'<c r="[A-Z]+\d+"((?: [\w:]+="[^"]*")*)\s*>(<f>([^<]*)</f>)')
+#: a cell's formula: plain, or the text of a shared formula's first cell (as the builder and
+#: Excel write a filled-down column)
+_FIRST_FORMULA = re.compile(
+    rb'<c r="[A-Z]+\d+"((?: [\w:]+="[^"]*")*)\s*>(<f(?: t="shared" ref="[A-Z]+\d+:[A-Z]+\d+" si="\d+")?>([^<]*)</f>)'
+)
 _STYLE = re.compile(rb' s="\d+"')
 
 

@@ -29,11 +29,12 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from pathlib import Path
+from types import MethodType
 from typing import Any
 
 import pandas as pd
 import xlsxwriter
-from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
+from xlsxwriter.utility import quote_sheetname, xl_col_to_name, xl_rowcol_to_cell
 
 try:  # XlsxWriter's cell record; used for the fast formula path
     from xlsxwriter.worksheet import CellFormulaTuple
@@ -47,7 +48,7 @@ from storeops_xl.settings import SETTINGS
 from . import schema
 from .charts import add_charts
 from .editions import EDITIONS, held_as_value
-from .formulas import cell_formula, column_formula, row_template
+from .formulas import cell_formula, column_formula, row_template, shareable
 from .guide import write_guide
 from .styles import Styles
 
@@ -151,6 +152,44 @@ class _RowFormula:
 _RowFormula.__name__ = "Formula"
 
 
+class _Shared(str):
+    """A formula text with the ``<f …>`` element it is written in (:func:`_shared_element`)."""
+
+    head: str
+
+
+class _SharedFormula:
+    """XlsxWriter's formula cell record for one cell of a shared formula: the first cell
+    holds the text (``<f t="shared" ref=… si=…>text</f>``), every other cell only
+    ``<f t="shared" si=…/>``.  Cell for cell, the same formula as :class:`_RowFormula`."""
+
+    __slots__ = ("template", "row", "format", "value", "head")
+
+    def __init__(self, template: str, row: int, fmt, head: str) -> None:
+        self.template, self.row, self.format, self.value, self.head = template, row, fmt, "", head
+
+    @property
+    def formula(self) -> _Shared:
+        out = _Shared(self.template.format(r=self.row) if self.head.endswith('">') else "")
+        out.head = self.head
+        return out
+
+
+_SharedFormula.__name__ = "Formula"
+
+
+def _shared_element(self, formula, result, attributes=()) -> None:
+    """XlsxWriter's ``_xml_formula_element`` (``<c …><f>…</f><v>…</v></c>``), which also
+    writes a :class:`_Shared` text in its own ``<f>`` element."""
+    head = getattr(formula, "head", None)
+    if head is None:
+        type(self)._xml_formula_element(self, formula, result, list(attributes))
+        return
+    attr = "".join(f' {k}="{self._escape_attributes(v)}"' for k, v in attributes)
+    body = f"{head}{self._escape_data(formula)}</f>" if formula else head
+    self.fh.write(f"<c{attr}>{body}<v>{self._escape_data(result)}</v></c>")
+
+
 def _forget_table_cells(ws, name: str, new: tuple[int, int, int, int]) -> None:
     """Let go of the per-cell record XlsxWriter keeps of a table's range (a dict entry per
     cell, 1.2 GB for the tables of a 100,000-follow-up workbook) once it has checked the
@@ -180,8 +219,21 @@ def _write_formulas(ws, template: str, first: int, stop: int, col: int, fmt) -> 
             ws.write_formula(r, col, template.format(r=r + 1), fmt, "")
         return
     table = ws.table
-    for r in range(first, stop):
-        table[r][col] = _RowFormula(template, r + 1, fmt)
+    if stop - first < 2 or not shareable(template):
+        for r in range(first, stop):
+            table[r][col] = _RowFormula(template, r + 1, fmt)
+        return
+    # one shared formula for the column: the file holds its text once, not on every row
+    si = ws.__dict__.get("_storeops_si", 0)
+    ws._storeops_si = si + 1
+    ws._xml_formula_element = MethodType(_shared_element, ws)
+    letters = xl_col_to_name(col)
+    table[first][col] = _SharedFormula(
+        template, first + 1, fmt, f'<f t="shared" ref="{letters}{first + 1}:{letters}{stop}" si="{si}">'
+    )
+    child = f'<f t="shared" si="{si}"/>'
+    for r in range(first + 1, stop):
+        table[r][col] = _SharedFormula(template, r + 1, fmt, child)
 
 
 def _rows_of(table: schema.Table, data: Mapping[str, pd.DataFrame] | None) -> tuple[int, dict[str, list]]:

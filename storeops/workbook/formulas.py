@@ -47,6 +47,7 @@ __all__ = [
     "functions_in",
     "row_formula",
     "row_template",
+    "shareable",
     "structured_ref",
 ]
 
@@ -130,3 +131,32 @@ def functions_in(formula: str) -> set[str]:
             break
         text = stripped
     return set(_FUNC.findall(text))
+
+
+#: what keeps a column's formula out of a shared formula (``<f t="shared">``): structured
+#: references, other sheets, future functions (``_xlfn.``) — Excel's own writer shares
+#: none of them — and StoreOps functions (the editions translate their cells one by one)
+_UNSHARED = ("[", "!", "_xl")
+
+
+@cache
+def shareable(template: str) -> bool:
+    """True when a column's :func:`row_template` may be written as one shared formula:
+    its cells then hold ``<f t="shared" si="N"/>`` instead of the whole text (the form
+    Excel itself saves a filled-down formula in; WPS, LibreOffice and openpyxl read it).
+
+    Only plain same-sheet formulas whose every row number is a relative reference (none
+    inside a string literal) qualify.
+
+    >>> shareable('IF(E{r}="","",IF(V{r}<1,"",cfg_x))')
+    True
+    >>> shareable("CTR(F{r},E{r})"), shareable("COUNTIFS(tblA[[ID]],A{r})"), shareable('"row {r}"&A{r}')
+    (False, False, False)
+    """
+    from storeops_xl import FUNCTIONS
+
+    if "{r}" not in template or any(s in template for s in _UNSHARED):
+        return False
+    if _STRING.sub('""', template).count("{r}") != template.count("{r}"):
+        return False
+    return not (functions_in(template.replace("{r}", "1")) & set(FUNCTIONS))

@@ -177,6 +177,9 @@ def _open_tag(row_xml: bytes) -> bytes:
     return m.group(0)
 
 
+#: a formula as the first data row holds it: plain, or a shared formula's text (the builder
+#: writes a column's formula once, Excel a filled-down one)
+_FIRST_FORMULA = re.compile(rb'<f(?: t="shared" ref="[A-Z]+\d+:[A-Z]+\d+" si="\d+")?>([^<]*)</f>')
 _CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"((?: [\w:]+="[^"]*")*)\s*(?:/>|>(.*?)</c>)', re.S)
 
 
@@ -322,7 +325,7 @@ def table_parts(
                 s = re.search(rb' s="\d+"', cm.group(3))
                 style[c] = s.group(0) if s else b""
                 body = cm.group(4) or b""
-                fm = re.match(rb"<f>([^<]*)</f>", body)
+                fm = _FIRST_FORMULA.match(body)
                 if fm:
                     formula[c] = unescape(fm.group(1))
         for j, tc in enumerate(t.columns):

@@ -25,17 +25,41 @@ def _sheet_bytes(tmp_path, fast: bool) -> bytes:
     return zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
 
 
-def test_row_formulas_write_what_write_formula_writes(tmp_path):
-    assert _sheet_bytes(tmp_path, True) == _sheet_bytes(tmp_path, False)
+def _as_shared(xml: bytes) -> bytes:
+    """``write_formula``'s cells of column B as one shared formula: the text in the first."""
+    import re
+
+    def one(m: re.Match) -> bytes:
+        head = b'<c r="B%s"%s>' % (m.group(1), m.group(2))
+        if m.group(1) == b"2":
+            return head + b'<f t="shared" ref="B2:B400" si="0">%s</f>' % m.group(3)
+        return head + b'<f t="shared" si="0"/>'
+
+    return re.sub(rb'<c r="B(\d+)"([^>]*)><f>([^<]*)</f>', one, xml)
+
+
+@pytest.mark.parametrize("share", [False, True])
+def test_row_formulas_write_what_write_formula_writes(tmp_path, monkeypatch, share):
+    if not share:
+        monkeypatch.setattr(B, "shareable", lambda template: False)
+    fast, slow = _sheet_bytes(tmp_path, True), _sheet_bytes(tmp_path, False)
+    if share:
+        assert b't="shared"' in fast
+        slow = _as_shared(slow)
+    assert fast == slow
 
 
 def test_row_formulas_hold_no_formula_text(tmp_path):
     wb = xlsxwriter.Workbook(tmp_path / "t.xlsx")
     ws = wb.add_worksheet()
     B._write_formulas(ws, "A{r}+1", 1, 100, 1, None)
-    cell = ws.table[5][1]
-    assert type(cell).__name__ == "Formula" and not hasattr(cell, "__dict__")
-    assert cell.formula == "A6+1"
+    B._write_formulas(ws, "CTR(A{r},1)", 1, 100, 2, None)  # a StoreOps function: not shared
+    first, cell, plain = ws.table[1][1], ws.table[5][1], ws.table[5][2]
+    for c in (first, cell, plain):
+        assert type(c).__name__ == "Formula" and not hasattr(c, "__dict__")
+    assert (first.formula, first.formula.head) == ("A2+1", '<f t="shared" ref="B2:B100" si="0">')
+    assert (cell.formula, cell.formula.head) == ("", '<f t="shared" si="0"/>')
+    assert plain.formula == "CTR(A6,1)"
     wb.close()
 
 
