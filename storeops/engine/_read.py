@@ -11,6 +11,7 @@ import numpy as np
 
 from ..xlsx import _cells
 from ..xlsx._digest import block_shift
+from ..xlsx._gather import gather_values
 from ..xlsx._scan import (
     F_COL,
     F_FKIND,
@@ -30,7 +31,7 @@ from ._eval import Group, walk_reads
 from ._extend import extend_tables
 from ._formula import FormulaError, parse
 from ._groups import make_groups, same_groups
-from ._parked import submit
+from ._parked import SheetXml, submit
 from ._run import Run, as_written, sheet_xml
 from ._values import Unsupported
 
@@ -242,7 +243,11 @@ def convert_inputs(run: Run, live: list[Group]) -> None:
 
 
 def _convert_sheet(run: Run, name: str, cols: set[int], live: list[Group]) -> dict:
-    pkg, sc, xml = run.pkg, run.scans[name], run.xml[name]
+    pkg, sc = run.pkg, run.scans[name]
+    parked = isinstance(run.xml, SheetXml) and run.xml.parked(name)
+    if sc is None or (sc.cols is not None and not cols <= sc.cols):
+        parked = False  # the whole XML is read again
+    xml = b"" if parked else run.xml[name]
     if sc is None:  # the scanner could not read it: the regex reader
         return _cells.read_columns(
             xml, pkg.shared_strings, pkg.date_styles, [_cells.col_letters(c) for c in sorted(cols)]
@@ -251,6 +256,9 @@ def _convert_sheet(run: Run, name: str, cols: set[int], live: list[Group]) -> di
         sc.values = scan_sheet(xml, sorted(cols)).values
     load, run.deferred[name] = split_inputs(sc, cols, live)
     sc.values = sc.values[:0].copy()  # let the value records go (a view would keep them)
+    if parked:  # only the bytes of the values, gathered as the XML streams by: never whole
+        assert isinstance(run.xml, SheetXml)
+        xml, load = gather_values(run.xml.chunks(name), load)
     if len(load) <= CONVERT_CHUNK:
         return _cells.records_to_columns(xml, load, run.sst_array(), pkg.date_styles, objects=False)
     # a few columns at a time: the conversion's temporaries stay the size of a few columns

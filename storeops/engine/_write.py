@@ -21,6 +21,10 @@ from ._parked import SheetXml, submit
 from ._run import Run
 from ._sst import EmptyString
 
+#: cells whose digest keys are made at once (2.4 million cells of the reference's follow-up
+#: sheet at once made ~150 MB of temporaries at the end of its write)
+DIGEST_CHUNK = 1 << 18
+
 
 def empty_string(run: Run) -> EmptyString:
     """Where the shared string "" cached for blank results is (added to the package by
@@ -124,6 +128,7 @@ def _sink(groups, empty_ref: bytes) -> ValueSink:
     sink = ValueSink(empty_ref)
     for g in groups:
         sink.add(g.cell_index, g.result)
+        g.result = None  # encoded: the results go before the sheet is written
     if sink.cells:
         sink.arrays()  # computed once, here
     return sink
@@ -274,8 +279,11 @@ def _update_digests(run: Run, sc: SheetScan, name: str, arrays: tuple, deltas: n
     cells = arrays[0]
     if deltas is None:
         deltas = digest_deltas(run.xml[name], F, *arrays)
-    keys = make_keys(DK_FORMULA, F[cells, F_COL], F[cells, F_ROW].astype(np.int64) >> dig.shift)
-    run.digests[name] = dig.add(keys, deltas)
+    for i in range(0, len(cells), DIGEST_CHUNK):  # a few blocks' keys at a time: small temporaries
+        part = cells[i : i + DIGEST_CHUNK]
+        keys = make_keys(DK_FORMULA, F[part, F_COL], F[part, F_ROW].astype(np.int64) >> dig.shift)
+        dig = dig.add(keys, deltas[i : i + DIGEST_CHUNK])
+    run.digests[name] = dig
 
 
 def _old_reasons(run: Run) -> dict[int, str]:

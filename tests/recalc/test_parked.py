@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from storeops.engine import _parked, _write, recalc
+from storeops.engine import _parked, _read, _write, recalc
 from storeops.engine._parked import Parked, SheetXml
 
 from ._edits import edit_cells
@@ -58,8 +58,12 @@ def test_a_full_recalc_streams_every_big_sheet(base, tmp_path, monkeypatch):
     streamed = []
     real = _write._write_streamed
     monkeypatch.setattr(_write, "_write_streamed", lambda *a: streamed.append(a[1].name) or real(*a))
+    gathered = []  # a parked sheet's input columns: converted from the value bytes gathered as it streams by
+    gather = _read.gather_values
+    monkeypatch.setattr(_read, "gather_values", lambda *a: gathered.append(len(a[1])) or gather(*a))
     rep = _recalc(p, monkeypatch, True, full=True)
     assert set(streamed) >= {"跟进 Follow-up", "漏斗 Funnel"} - set(rep.unchanged_sheets)
+    assert len(gathered) >= 2 and sum(gathered) > 0
     _recalc(ref, monkeypatch, False, full=True)
     assert open(p, "rb").read() == open(ref, "rb").read()
 
