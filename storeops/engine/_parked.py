@@ -225,6 +225,8 @@ def read_sheets(run: Any, names: list[str], prepare: Callable, scan: Callable, c
     and scanned last (with every guess).  The last big sheet scanned stays whole when it
     is the first the next stage takes (:func:`submit`, in the workbook's order): it is
     not brought back again."""
+    from ._read import trim_formulas
+
     big = big_sheets(run, names)
     if not big:
         prepare(run, names)
@@ -245,6 +247,7 @@ def read_sheets(run: Any, names: list[str], prepare: Callable, scan: Callable, c
         scan(run, [name], cols)
         if name != big[-1] or name != first:
             park_big_sheets(run, [name])
+        trim_formulas(run, [name])
     if small:
         scan(run, small, cols)
 

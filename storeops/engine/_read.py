@@ -137,7 +137,15 @@ def scan_sheets(run: Run, names: list[str], cols: dict[str, set[int]]) -> None:
         arrays, bad = run.spills.array_groups(name, run.xml[name], sc.formulas, bad)
         run.groups[name] = groups + arrays
         run.bad[name] = len(bad)
-    for name in names:  # grouped: writing needs only the first fields of the formula records
+    big = getattr(run.xml, "big", ())  # trimmed once parked (_parked.read_sheets): the XML gone first
+    trim_formulas(run, [n for n in names if n not in big])
+    run.bar.update(len(names))
+
+
+def trim_formulas(run: Run, names: list[str]) -> None:
+    """Grouped: writing needs only the first fields of the formula records (the rest let
+    go; for a big sheet once its XML is parked, so the copy never sits beside it)."""
+    for name in names:
         scan = run.scans.get(name)
         if scan is not None:  # what Spills.promote reads of one-cell formulas
             F = scan.formulas
@@ -148,7 +156,6 @@ def scan_sheets(run: Run, names: list[str], cols: dict[str, set[int]]) -> None:
             }
         if scan is not None and scan.formulas.shape[1] > WRITE_FIELDS:
             scan.formulas = np.ascontiguousarray(scan.formulas[:, :WRITE_FIELDS])
-    run.bar.update(len(names))
 
 
 def _check_ids(run: Run, name: str, sc: SheetScan | None) -> None:
@@ -254,7 +261,10 @@ def _convert_sheet(run: Run, name: str, cols: set[int], live: list[Group]) -> di
         )
     if sc.cols is not None and not cols <= sc.cols:  # a formula further down reads more columns: scan again
         sc.values = scan_sheet(xml, sorted(cols)).values
-    load, run.deferred[name] = split_inputs(sc, cols, live)
+    load, deferred = split_inputs(sc, cols, live)
+    if run.plan is None or run.plan.pruning is not None:  # an incremental run reads cached values back
+        run.deferred[name] = deferred
+    del deferred  # a full run rescans a column on the rare failure instead (load_cached): ~90 MB on the reference
     sc.values = sc.values[:0].copy()  # let the value records go (a view would keep them)
     if parked:  # only the bytes of the values, gathered as the XML streams by: never whole
         assert isinstance(run.xml, SheetXml)
@@ -302,6 +312,8 @@ def set_columns(book, sheet: str, data: dict) -> None:
 def load_cached(run: Run, g: Group) -> None:
     """A group failed: its cells keep their cached values, which later groups may read."""
     V = run.deferred.get(g.sheet)
+    if V is None and g.sheet in run.scans and run.scans[g.sheet] is not None:  # not kept: its column scanned again
+        V = scan_sheet(run.xml[g.sheet], [g.col]).values
     if V is None or not len(V):
         return
     mine = (V[:, V_COL] == g.col) & np.isin(V[:, V_ROW], g.rows)
