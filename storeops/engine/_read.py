@@ -29,7 +29,7 @@ from ..xlsx._scan import (
 from . import editions
 from ._eval import Group, walk_reads
 from ._extend import extend_tables
-from ._formula import FormulaError, parse
+from ._formula import FormulaError, Node, parse
 from ._groups import make_groups, same_groups
 from ._parked import SheetXml, submit
 from ._run import Run, as_written, sheet_xml
@@ -209,13 +209,17 @@ def add_reads(cols: dict[str, set[int]], reads) -> None:
 def parse_groups(groups: list[Group], book) -> None:
     """Parse each group's template and collect what it reads; a formula the engine cannot
     read gets its reason (and is left to Excel)."""
+    nodes: dict[str, Node] = {}  # one parse per text (a shared formula's first cell and the others')
     for g in groups:
         if g.reason or g.node is not None:
             continue
         try:
-            g.node = parse(g.text)
+            node = nodes.get(g.text)
+            if node is None:
+                node = nodes[g.text] = parse(g.text)
+            g.node = node
             g.reads = []
-            walk_reads(book, g.node, g.sheet, int(g.rows.min()), int(g.rows.max()), g.base_row, g.reads)
+            walk_reads(book, node, g.sheet, int(g.rows.min()), int(g.rows.max()), g.base_row, g.reads)
         except (FormulaError, Unsupported, ValueError, KeyError) as exc:
             g.reason = str(exc) or type(exc).__name__
             g.node = None
