@@ -134,8 +134,10 @@ def functions_in(formula: str) -> set[str]:
 
 
 #: what keeps a column's formula out of a shared formula (``<f t="shared">``): structured
-#: references, other sheets, future functions (``_xlfn.``) — Excel's own writer shares
-#: none of them — and StoreOps functions (the editions translate their cells one by one)
+#: references, other sheets and future functions (``_xlfn.``) — whether Excel takes those
+#: shared cannot be checked without Excel, and the binary formats forbid other-sheet
+#: references in shared formulas — and StoreOps functions (the editions translate their
+#: cells one by one)
 _UNSHARED = ("[", "!", "_xl")
 
 
