@@ -180,6 +180,8 @@ def _open_tag(row_xml: bytes) -> bytes:
 #: a formula as the first data row holds it: plain, or a shared formula's text (the builder
 #: writes a column's formula once, Excel a filled-down one)
 _FIRST_FORMULA = re.compile(rb'<f(?: t="shared" ref="[A-Z]+\d+:[A-Z]+\d+" si="\d+")?>([^<]*)</f>')
+#: a shared formula's element as a cell holds it: the first cell's (with its text) or another's
+_SHARED_F = re.compile(rb'<f t="shared"(?: ref="[A-Z]+\d+:[A-Z]+\d+")? si="\d+"(?:/>|>[^<]*</f>)')
 _CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"((?: [\w:]+="[^"]*")*)\s*(?:/>|>(.*?)</c>)', re.S)
 
 
@@ -388,6 +390,7 @@ def table_parts(
                 continue  # an unchanged row: its XML stays as it is
             existing = rows.get(r)
             outside = []
+            shared: dict[int, bytes] = {}  # column → the cell's shared-formula element
             row_open = b'<row r="%d">' % r
             if existing is not None:
                 whole = existing.group(0)
@@ -397,10 +400,17 @@ def table_parts(
                     c = col_index(cm.group(1))
                     if not (c1 <= c <= c2):
                         outside.append((c, cm.group(0)))
+                    elif cm.group(4) and (fm := _SHARED_F.match(cm.group(4))):
+                        shared[c] = fm.group(0)
             inside = []
             if r <= new_last and (i < n or r == new_last):
                 k = i if r - start < n else None
                 for c, letters, st, tmpl, offs, values in plan:
+                    if tmpl is not None and c in shared:
+                        # a cell of a shared formula keeps it (the same formula at this row): its
+                        # other cells, in rows kept or rewritten, still have their first cell
+                        inside.append((c, b'<c r="%s%d"%s>%s</c>' % (letters, r, st, shared[c])))
+                        continue
                     if tmpl is not None:
                         inside.append((c, tmpl % (r, *(r + o for o in offs))))
                         continue

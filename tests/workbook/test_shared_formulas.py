@@ -6,6 +6,7 @@ cell still holds its own row's formula for everyone who reads the file."""
 from __future__ import annotations
 
 import re
+import shutil
 import zipfile
 from datetime import date
 
@@ -121,12 +122,74 @@ def test_rows_added_take_the_first_rows_formula_not_the_tables(books):
         _style, text, base = tmpl[c1 + j]
         assert (text, base) == (row_formula(t, t.columns[j].key, first - 1, "xlsm"), first)
     frame = read_tables(shared)["tblFollow"][[c.header for c in t.inputs]]
+    grown = frame.iloc[[i % len(frame) for i in range(len(frame) + 5)]].reset_index(drop=True)
     with open_package(shared) as pkg:
-        parts, _counts = table_parts(pkg, {"tblFollow": frame.iloc[:5]})
+        parts, _counts = table_parts(pkg, {"tblFollow": grown})  # five rows more than the table has
         new = parts[pkg.sheet(pt.sheet).path]
+    last = first + len(frame) - 1
     for j in shared_cols:
-        key = t.columns[j].key
-        for r in range(first, first + 5):
-            m = re.search(rb'<c r="%s%d"[^>]*><f>([^<]*)</f>' % (col_letters(c1 + j).encode(), r), new)
+        key, letters = t.columns[j].key, col_letters(c1 + j).encode()
+        for r in (first, last):  # rows the table had: their cells keep the shared formula
+            assert re.search(rb'<c r="%s%d"[^>]*><f t="shared"' % (letters, r), new), (key, r)
+        for r in range(last + 1, last + 6):  # new rows: the first row's formula at their row, plain
+            m = re.search(rb'<c r="%s%d"[^>]*><f>([^<]*)</f>' % (letters, r), new)
             assert m is not None, (key, r)
             assert unescape(m.group(1)) == row_formula(t, key, r - 1, "xlsm")
+
+
+def _orphans(xml: bytes) -> list:
+    """Cells of a shared formula whose first cell (same ``si``, a ``ref`` over them) is gone."""
+    masters = {}
+    for m in re.finditer(rb'<f t="shared" ref="([A-Z]+)(\d+):[A-Z]+(\d+)" si="(\d+)">', xml):
+        masters[int(m.group(4))] = (m.group(1), int(m.group(2)), int(m.group(3)))
+    bad = []
+    for m in re.finditer(rb'<c r="([A-Z]+)(\d+)"[^>]*><f t="shared" si="(\d+)"/>', xml):
+        col, row, si = m.group(1), int(m.group(2)), int(m.group(3))
+        first = masters.get(si)
+        if first is None or first[0] != col or not first[1] <= row <= first[2]:
+            bad.append((col, row, si))
+    return bad
+
+
+@pytest.fixture(scope="module")
+def follow_frame(books):
+    return read_tables(books[0])["tblFollow"][[c.header for c in schema.FOLLOW.inputs]]
+
+
+@settings(max_examples=25, deadline=None)
+@given(rows=st.sets(st.integers(0, 39), max_size=8), n=st.integers(20, 45))
+def test_rows_an_import_rewrites_leave_every_shared_formula_whole(books, follow_frame, rows, n):
+    """An import or a merge rewrites only the rows it changes (``only_rows``), or the whole
+    table, shorter or longer: no cell of a shared formula is left without its first cell —
+    Excel would call the file damaged — and every formula cell reads its own row's formula."""
+    shared, _plain = books
+    frame = follow_frame.iloc[[i % len(follow_frame) for i in range(n)]].reset_index(drop=True)
+    with open_package(shared) as pkg:
+        path = pkg.sheet(pkg.tables["tblFollow"].sheet).path
+        for only in ({"tblFollow": sorted(rows)}, None):
+            parts, _counts = table_parts(pkg, {"tblFollow": frame}, only_rows=only)
+            assert not _orphans(parts[path]), only
+    assert _orphans(b'<c r="S7"><f t="shared" si="3"/></c>')  # the check itself can fail
+
+
+def test_an_import_that_rewrites_the_first_row_keeps_the_shared_formulas(books, follow_frame, tmp_path):
+    shared, _plain = books
+    path = str(tmp_path / "book.xlsm")
+    shutil.copyfile(shared, path)
+    frame = follow_frame.copy()
+    frame.iloc[0, 0] = "新名字 New name"
+    with open_package(path) as pkg:
+        parts, _counts = table_parts(pkg, {"tblFollow": frame}, only_rows={"tblFollow": [0]})
+    recalc(path, today=TODAY, progress=False, overlay=parts)
+    xml = _sheet_xml(path, "跟进 Follow-up")
+    assert b'<f t="shared" si="0"/>' in xml and not _orphans(xml)
+    t = schema.FOLLOW
+    with open_package(path) as pkg:
+        pt = pkg.tables["tblFollow"]
+        c1, r1, _c2, r2 = pt.bounds
+        first = r1 + pt.header_rows
+    ws = openpyxl.load_workbook(path)[pt.sheet]
+    for j, c in enumerate(t.columns):
+        if c.formula and shareable(row_template(t.name, c.key, "xlsm")):
+            for r in (first, first + 1, r2):
+                assert ws.cell(r, c1 + j).value == "=" + row_formula(t, c.key, r - 1, "xlsm")
