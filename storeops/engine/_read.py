@@ -17,6 +17,7 @@ from ..xlsx._scan import (
     F_FKIND,
     MAX_COL,
     V_COL,
+    V_HASF,
     V_ROW,
     WRITE_FIELDS,
     ScanError,
@@ -31,7 +32,7 @@ from ._eval import Group, walk_reads
 from ._extend import extend_tables
 from ._formula import FormulaError, Node, parse
 from ._groups import make_groups, same_groups
-from ._parked import SheetXml, submit
+from ._parked import SheetXml, parks, submit
 from ._run import Run, as_written, sheet_xml
 from ._values import Unsupported
 
@@ -80,15 +81,28 @@ def prepare_sheets(run: Run, names: list[str]) -> None:
 
 def scan_sheets(run: Run, names: list[str], cols: dict[str, set[int]]) -> None:
     """Scan each sheet once (value records of ``cols``) and group its formulas — the
-    sheets at the same time on the pool's threads, big ones in two halves."""
+    sheets at the same time on the pool's threads, big ones in two halves (in one piece in a
+    full run, which parks them: less memory)."""
     sst_h = sst_hash_table(run)
+    # a full run recomputes (nearly) every formula: their cached values are not collected
+    # (those of formulas left to Excel are read when converting: _convert_sheet)
+    fvals = not parks(run)
     pending = {}
     for name in names:
         xml = run.xml[name]
         shift = run.shift[name] = digest_shift(xml)
         virtual = editions.virtual_columns(run.editions, name)
+        # a big sheet of a run that parks them is scanned in one piece: two halves' records are
+        # joined by copying the second's (105 MB more at the reference's peak, for ~0.25 s)
+        pool = None if not fvals and name in getattr(run.xml, "big", ()) else run.pool
         pending[name] = start_scan(
-            xml, sorted(cols.get(name, ())), sst_hashes=sst_h, shift=shift, pool=run.pool, virtual=virtual
+            xml,
+            sorted(cols.get(name, ())),
+            sst_hashes=sst_h,
+            shift=shift,
+            pool=pool,
+            virtual=virtual,
+            formula_values=fvals,
         )
     grouping = {}
     for name in names:
@@ -99,7 +113,12 @@ def scan_sheets(run: Run, names: list[str], cols: dict[str, set[int]]) -> None:
                 run.as_read.discard(name)
                 del sc
                 sc = start_scan(
-                    run.xml[name], sorted(cols.get(name, ())), sst_hashes=sst_h, shift=run.shift[name], pool=run.pool
+                    run.xml[name],
+                    sorted(cols.get(name, ())),
+                    sst_hashes=sst_h,
+                    shift=run.shift[name],
+                    pool=run.pool,
+                    formula_values=fvals,
                 ).result()
         except ScanError as exc:
             if run.ids is not None and name == run.ids.sheet:
@@ -264,7 +283,11 @@ def _convert_sheet(run: Run, name: str, cols: set[int], live: list[Group]) -> di
             xml, pkg.shared_strings, pkg.date_styles, [_cells.col_letters(c) for c in sorted(cols)]
         )
     if sc.cols is not None and not cols <= sc.cols:  # a formula further down reads more columns: scan again
-        sc.values = scan_sheet(xml, sorted(cols)).values
+        sc.values = scan_sheet(xml, sorted(cols), formula_values=sc.formula_values).values
+    if not sc.formula_values:
+        sc.values = _left_formula_values(run, name, sc, cols, live)
+        if parked and not (isinstance(run.xml, SheetXml) and run.xml.parked(name)):  # brought back whole for that
+            parked, xml = False, run.xml[name]
     load, deferred = split_inputs(sc, cols, live)
     if run.plan is None or run.plan.pruning is not None:  # an incremental run reads cached values back
         run.deferred[name] = deferred
@@ -289,6 +312,27 @@ def _convert_sheet(run: Run, name: str, cols: set[int], live: list[Group]) -> di
         if part is not None and len(part):
             chunk.append(part)
     return out
+
+
+def _left_formula_values(run: Run, name: str, sc: SheetScan, cols: set[int], live: list[Group]) -> np.ndarray:
+    """The scan's value records with the cached values of the formula cells in ``cols``
+    that no live group recomputes (left to Excel, say), which a scan without formula
+    values did not collect: from a scan of their columns (the sheet's XML whole again;
+    nothing to do in the common case, every formula live)."""
+    F = sc.formulas
+    live_f = np.zeros(len(F), np.bool_)
+    for g in live:
+        live_f[g.cell_index] = True
+    colmask = np.zeros(MAX_COL + 1, np.bool_)
+    colmask[[c for c in cols if 1 <= c <= MAX_COL]] = True
+    left = ~live_f & colmask[F[:, F_COL]]
+    if not left.any():
+        return sc.values
+    more = scan_sheet(run.xml[name], sorted(set(F[left, F_COL].tolist()))).values
+    hasf = more[:, V_HASF]
+    more = more[(hasf > 0) & ~live_f[np.maximum(hasf - 1, 0)]]
+    V = np.concatenate([sc.values, more])
+    return V[np.lexsort((V[:, V_COL], V[:, V_ROW]))]  # document order
 
 
 def split_inputs(sc: SheetScan, cols: set[int], live: list[Group]) -> tuple[np.ndarray, np.ndarray]:

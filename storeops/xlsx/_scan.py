@@ -658,7 +658,7 @@ def scan_kernel(a, lo, hi, want, sst_h, shift, fcap, vcap, vrows):
                 F[nf, F_CEND] = cend
                 F[nf, F_TCODE] = tcode
                 nf += 1
-            if col <= want.shape[0] - 1 and want[col]:
+            if col <= want.shape[0] - 1 and want[col] and (want[col] == 1 or fs < 0):
                 if nv == V.shape[0]:
                     V = _grow(V)
                 V[nv, V_COL] = col
@@ -750,6 +750,7 @@ class SheetScan:
     digests: Digests = field(default_factory=Digests.empty)
     max_row: int = 0
     cols: set[int] | None = None  # the columns of ``values`` (None: all)
+    formula_values: bool = True  # whether ``values`` holds the formula cells' cached values too
 
 
 def sheet_data_span(xml: bytes) -> tuple[int, int]:
@@ -766,15 +767,17 @@ def sheet_data_span(xml: bytes) -> tuple[int, int]:
     return gt + 1, hi
 
 
-def want_mask(cols) -> np.ndarray:
-    """Column-number mask for :func:`scan_sheet` (``None`` = every column)."""
+def want_mask(cols, formula_values: bool = True) -> np.ndarray:
+    """Column-number mask for :func:`scan_sheet` (``None`` = every column): 1 for every
+    cell of the column, 2 for its cells without a formula (``formula_values=False``)."""
     m = np.zeros(MAX_COL + 1, np.uint8)
+    w = 1 if formula_values else 2
     if cols is None:
-        m[1:] = 1
+        m[1:] = w
     else:
         for c in cols:
             if 1 <= c <= MAX_COL:
-                m[c] = 1
+                m[c] = w
     return m
 
 
@@ -804,8 +807,10 @@ def scan_sheet(
     shift: int = 0,
     pool=None,
     virtual: dict[int, tuple[int, int]] | None = None,
+    formula_values: bool = True,
 ) -> SheetScan:
-    """Formula cells (all) and value cells (of ``cols``, column numbers; ``None`` = all).
+    """Formula cells (all) and value cells (of ``cols``, column numbers; ``None`` = all;
+    with ``formula_values=False`` not the formula cells' cached values).
 
     With ``limit`` only the rows that end within the first ``limit`` bytes are scanned.
     ``sst_hashes`` (:func:`sst_hashes`) and ``shift`` (rows per digest block = 2^shift)
@@ -815,16 +820,19 @@ def scan_sheet(
     (:func:`virtual_rows`).  Raises :class:`ScanError` when the XML uses a layout the
     kernel does not handle.
     """
-    return start_scan(xml, cols, limit, sst_hashes=sst_hashes, shift=shift, pool=pool, virtual=virtual).result()
+    return start_scan(
+        xml, cols, limit, sst_hashes=sst_hashes, shift=shift, pool=pool, virtual=virtual, formula_values=formula_values
+    ).result()
 
 
 class PendingScan:
     """A scan under way on a thread pool (:func:`start_scan`); ``result()`` waits for it."""
 
-    def __init__(self, xml, a, lo, hi, want, sst_h, shift, cols, futures, vrows):
+    def __init__(self, xml, a, lo, hi, want, sst_h, shift, cols, futures, vrows, formula_values=True):
         self.args = (xml, a, lo, hi, want, sst_h, shift, vrows)
         self.cols = cols
         self.futures = futures
+        self.formula_values = formula_values
 
     def result(self) -> SheetScan:
         xml, a, lo, hi, want, sst_h, shift, vrows = self.args
@@ -844,7 +852,8 @@ class PendingScan:
         V = _join(parts, 1)
         D = np.concatenate([p[2] for p in parts])
         dig = Digests.from_records(D, np.concatenate([p[3] for p in parts]), shift)
-        return SheetScan(F, V, dig, max(p[4] for p in parts), None if self.cols is None else set(self.cols))
+        cols = None if self.cols is None else set(self.cols)
+        return SheetScan(F, V, dig, max(p[4] for p in parts), cols, self.formula_values)
 
 
 def _join(parts: list[list], i: int) -> np.ndarray:
@@ -893,6 +902,7 @@ def start_scan(
     shift: int = 0,
     pool=None,
     virtual: dict[int, tuple[int, int]] | None = None,
+    formula_values: bool = True,
 ) -> PendingScan:
     """:func:`scan_sheet` started on ``pool`` (when given): a big sheet in two halves."""
     if len(xml) >= 1 << 31:
@@ -901,7 +911,7 @@ def start_scan(
     lo, hi = sheet_data_span(xml)
     if limit is not None and hi - lo > limit:
         hi = max(xml.rfind(b"</row>", lo, lo + limit) + 6, lo)
-    want = want_mask(cols)
+    want = want_mask(cols, formula_values)
     sst_h = NO_SST if sst_hashes is None else sst_hashes
     vrows = NO_VIRTUAL if not virtual else virtual_rows(virtual)
     futures = []
@@ -914,7 +924,7 @@ def start_scan(
         futures = [
             pool.submit(_scan_part, a, x, y, want, sst_h, shift, xml, vrows, cap) for (x, y), cap in zip(spans, caps)
         ]
-    return PendingScan(xml, a, lo, hi, want, sst_h, shift, cols, futures, vrows)
+    return PendingScan(xml, a, lo, hi, want, sst_h, shift, cols, futures, vrows, formula_values)
 
 
 _SAMPLE = 1 << 20

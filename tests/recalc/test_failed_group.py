@@ -38,3 +38,25 @@ def test_a_failed_groups_readers_read_its_cached_values(base, tmp_path, monkeypa
     rep = recalc(path, today=TODAY, progress=False, full=True)
     assert failed and rep.left_to_excel >= failed[0]
     assert _values(path) == _values(base)  # every cell as the last full recalc left it
+
+
+def test_a_column_left_to_excel_is_read_by_the_groups_after_it(base, tmp_path, monkeypatch):
+    """A full run does not collect the cached values of formula cells (it recomputes them);
+    the cells of a formula it leaves to Excel before evaluating (here an intersection, which
+    the engine does not read, typed over last week's class, 跟进 Follow-up column S) keep their
+    cached values, and what reads them (the class move) reads those."""
+    import re
+    import zipfile
+
+    path = str(tmp_path / "book.xlsm")
+    with zipfile.ZipFile(base) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if b'<f t="shared" ref="S' in data:
+                data, n = re.subn(rb'(<f t="shared" ref="S(\d+):S\d+" si="\d+">)[^<]*(</f>)', rb"\1BB\2 BB\2\3", data)
+                assert n == 1
+            zout.writestr(info, data)
+    monkeypatch.setattr(_parked, "PARK_BYTES", 0)
+    rep = recalc(path, today=TODAY, progress=False, full=True)
+    assert rep.left_to_excel >= 30
+    assert _values(path) == _values(base)
