@@ -48,6 +48,7 @@ from storeops.xlsx._scan import (
     T_S,
     T_STR,
     V_FIELDS,
+    V_HASF,
     ScanError,
     scan_sheet,
     sheet_data_span,
@@ -472,3 +473,21 @@ def test_scan_hostile_mutations_raise_scan_error_or_succeed(seed, data):
         )
         assert all(-1 <= r[F_FIELDS.index(k)] <= n for k in positions)
     assert (sc.values[:, 0] >= 1).all() if len(sc.values) else True
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sets(st.integers(1, 8), max_size=6), st.booleans())
+def test_a_scan_without_formula_values_keeps_every_other_record(seed, cols, every):
+    """``formula_values=False`` (a full recalculation: it recomputes the formulas) leaves out
+    exactly the value records of formula cells; the formula records and digests stay."""
+    xml = gen_sheet(seed, n_rows=20).xml
+    want = None if every else sorted(cols)
+    try:
+        whole = scan_sheet(xml, want)
+    except ScanError:
+        return
+    lean = scan_sheet(xml, want, formula_values=False)
+    assert lean.values.tolist() == whole.values[whole.values[:, V_HASF] == 0].tolist()
+    assert lean.formulas.tolist() == whole.formulas.tolist()
+    assert lean.digests.keys.tolist() == whole.digests.keys.tolist() and not lean.formula_values
+    assert lean.digests.sums.tolist() == whole.digests.sums.tolist()
