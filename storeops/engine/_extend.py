@@ -8,14 +8,10 @@ import re
 
 from ..xlsx import _cells
 from ..xlsx._edit import PackageEdit
-from ..xlsx._sheetxml import add_row_cells, formula_cell, row_cells, row_span, rows_below
+from ..xlsx._sheetxml import FIRST_FORMULA, add_row_cells, formula_cell, row_cells, row_span, rows_below
 from ._formula import FormulaError, shift_formula
 
-#: a cell's formula: plain, or the text of a shared formula's first cell (as the builder and
-#: Excel write a filled-down column)
-_FIRST_FORMULA = re.compile(
-    rb'<c r="[A-Z]+\d+"((?: [\w:]+="[^"]*")*)\s*>(<f(?: t="shared" ref="[A-Z]+\d+:[A-Z]+\d+" si="\d+")?>([^<]*)</f>)'
-)
+_FIRST_FORMULA = re.compile(rb'<c r="[A-Z]+\d+"((?: [\w:]+="[^"]*")*)\s*>(' + FIRST_FORMULA + rb")")
 _STYLE = re.compile(rb' s="\d+"')
 
 

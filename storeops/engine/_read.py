@@ -320,12 +320,8 @@ def _left_formula_values(run: Run, name: str, sc: SheetScan, cols: set[int], liv
     values did not collect: from a scan of their columns (the sheet's XML whole again;
     nothing to do in the common case, every formula live)."""
     F = sc.formulas
-    live_f = np.zeros(len(F), np.bool_)
-    for g in live:
-        live_f[g.cell_index] = True
-    colmask = np.zeros(MAX_COL + 1, np.bool_)
-    colmask[[c for c in cols if 1 <= c <= MAX_COL]] = True
-    left = ~live_f & colmask[F[:, F_COL]]
+    colmask, live_f = _masks(F, cols, live)
+    left = ~live_f[: len(F)] & colmask[F[:, F_COL]]
     if not left.any():
         return sc.values
     more = scan_sheet(run.xml[name], sorted(set(F[left, F_COL].tolist()))).values
@@ -338,13 +334,18 @@ def _left_formula_values(run: Run, name: str, sc: SheetScan, cols: set[int], liv
 def split_inputs(sc: SheetScan, cols: set[int], live: list[Group]) -> tuple[np.ndarray, np.ndarray]:
     """Value records of the needed columns: (to convert now, formula cells a live group
     recomputes — converted only if that group fails)."""
-    V, F = sc.values, sc.formulas
+    return split_kernel(sc.values, *_masks(sc.formulas, cols, live))
+
+
+def _masks(F: np.ndarray, cols: set[int], live: list[Group]) -> tuple[np.ndarray, np.ndarray]:
+    """(column number → whether needed, formula record → whether a live group recomputes it;
+    one entry more than records)."""
     colmask = np.zeros(MAX_COL + 1, np.bool_)
     colmask[[c for c in cols if 1 <= c <= MAX_COL]] = True
     live_f = np.zeros(len(F) + 1, np.bool_)
     for g in live:
         live_f[g.cell_index] = True
-    return split_kernel(V, colmask, live_f)
+    return colmask, live_f
 
 
 def set_columns(book, sheet: str, data: dict) -> None:

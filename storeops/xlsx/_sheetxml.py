@@ -105,5 +105,10 @@ def add_row_cells(xml: bytes, r: int, new: dict[int, bytes]) -> bytes:
     return xml[:i] + head + body + b"</row>" + xml[end:]
 
 
+#: a formula element as a table's first data row holds it: plain, or a shared formula's first
+#: cell (the builder writes a column's formula once, Excel a filled-down one); group 1 is its text
+FIRST_FORMULA = rb'<f(?: t="shared" ref="[A-Z]+\d+:[A-Z]+\d+" si="\d+")?>([^<]*)</f>'
+
+
 def formula_cell(col: int, row: int, style: bytes, formula: str) -> bytes:
     return b'<c r="%s%d"%s><f>%s</f></c>' % (col_letters(col).encode(), row, style, escape(formula).encode("utf-8"))

@@ -20,6 +20,7 @@ from ._edit import set_table_ref
 from ._package import Package, PackageParts, bad_file, open_package
 from ._refs import name_target, row_template
 from ._session import workbook_session
+from ._sheetxml import FIRST_FORMULA
 from ._zipwrite import write_zip
 
 #: Most characters Excel keeps in one cell.
@@ -177,9 +178,7 @@ def _open_tag(row_xml: bytes) -> bytes:
     return m.group(0)
 
 
-#: a formula as the first data row holds it: plain, or a shared formula's text (the builder
-#: writes a column's formula once, Excel a filled-down one)
-_FIRST_FORMULA = re.compile(rb'<f(?: t="shared" ref="[A-Z]+\d+:[A-Z]+\d+" si="\d+")?>([^<]*)</f>')
+_FIRST_FORMULA = re.compile(FIRST_FORMULA)
 #: a shared formula's element as a cell holds it: the first cell's (with its text) or another's
 _SHARED_F = re.compile(rb'<f t="shared"(?: ref="[A-Z]+\d+:[A-Z]+\d+")? si="\d+"(?:/>|>[^<]*</f>)')
 _CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"((?: [\w:]+="[^"]*")*)\s*(?:/>|>(.*?)</c>)', re.S)
