@@ -54,7 +54,7 @@ def run_stages(run: Run, deflated: bool) -> None:
     run.plan = select(run)
     while more := [s.name for s in run.sheets if s.name in run.plan.sheets and s.name not in run.scans]:
         # the selected groups live on (or read) sheets not read yet: read them too
-        read_sheets(run, more, prepare_sheets, scan_sheets, _columns_to_scan)
+        read_sheets(run, more, prepare_sheets, scan_sheets, _columns_of_plan)
         parse_groups(run.all_groups(), run.book)
         promote_spills(run)
         run.plan = select(run)
@@ -110,6 +110,20 @@ def _columns_to_scan(run: Run, names: list[str]) -> dict[str, set[int]]:
             add_reads(cols, [tuple(r) for r in entry[5]])
     add_reads(cols, [(s, c1, c2, r1, r2) for s, c1, r1, c2, r2 in run.charts])
     if run.ids is not None:  # the buyer IDs the deferred check reads
+        cols[run.ids.sheet].add(run.ids.col)
+    return cols
+
+
+def _columns_of_plan(run: Run, names: list[str]) -> dict[str, set[int]]:
+    """The columns whose value records the scan of a sheet the plan needs collects: what
+    the planned groups read, and the charts' series (a column a later plan reads too is
+    scanned again when converting: ``_read._convert_sheet``)."""
+    assert run.plan is not None
+    cols: dict[str, set[int]] = defaultdict(set)
+    for g in run.plan.evaluate + run.plan.cyclic:
+        add_reads(cols, g.reads)
+    add_reads(cols, [(s, c1, c2, r1, r2) for s, c1, r1, c2, r2 in run.charts])
+    if run.ids is not None:
         cols[run.ids.sheet].add(run.ids.col)
     return cols
 

@@ -16,6 +16,7 @@ from ..xlsx._scan import (
     F_COL,
     F_FKIND,
     MAX_COL,
+    NF,
     V_COL,
     V_HASF,
     V_ROW,
@@ -88,6 +89,7 @@ def scan_sheets(run: Run, names: list[str], cols: dict[str, set[int]]) -> None:
     # (those of formulas left to Excel are read when converting: _convert_sheet)
     fvals = not parks(run)
     pending = {}
+    narrow = {n for n in names if _narrow(run, n)}
     for name in names:
         xml = run.xml[name]
         shift = run.shift[name] = digest_shift(xml)
@@ -103,6 +105,7 @@ def scan_sheets(run: Run, names: list[str], cols: dict[str, set[int]]) -> None:
             pool=pool,
             virtual=virtual,
             formula_values=fvals,
+            narrow=name in narrow,
         )
     grouping = {}
     for name in names:
@@ -149,6 +152,8 @@ def scan_sheets(run: Run, names: list[str], cols: dict[str, set[int]]) -> None:
                 else:
                     groups = None
         if groups is None:
+            if sc.formulas.shape[1] < NF:  # grouped afresh after all: the records in full
+                sc.formulas = scan_sheet(run.xml[name], [], virtual=editions.virtual_columns(run.editions, name)).formulas
             virtual = run.editions.virtual.get(name)
             grouping[name] = (sc, _submit(run.pool, make_groups, name, run.xml[name], sc.formulas, virtual))
     for name, (sc, job) in grouping.items():
@@ -159,6 +164,13 @@ def scan_sheets(run: Run, names: list[str], cols: dict[str, set[int]]) -> None:
     big = getattr(run.xml, "big", ())  # trimmed once parked (_parked.read_sheets): the XML gone first
     trim_formulas(run, [n for n in names if n not in big])
     run.bar.update(len(names))
+
+
+def _narrow(run: Run, name: str) -> bool:
+    """Whether a sheet is scanned narrow (:data:`~storeops.xlsx._scan.NARROW_FIELDS`): it is as
+    the last write left it, which recorded its formula groups (they need no other field)."""
+    entry = run.prior.sheets.get(name) if run.prior is not None else None
+    return entry is not None and not entry["bad"] and as_written(run, name)
 
 
 def trim_formulas(run: Run, names: list[str]) -> None:
@@ -173,7 +185,7 @@ def trim_formulas(run: Run, names: list[str]) -> None:
                 for g in run.groups.get(name, [])
                 if len(g.rows) == 1 and len(g.cell_index) == 1
             }
-        if scan is not None and scan.formulas.shape[1] > WRITE_FIELDS:
+        if scan is not None and scan.formulas.shape[1] == NF:  # a narrow scan's records are kept as they are
             scan.formulas = np.ascontiguousarray(scan.formulas[:, :WRITE_FIELDS])
 
 

@@ -40,9 +40,9 @@ from ._jit import jit
 #: :data:`WRITE_FIELDS` fields are all that writing new values needs (the engine keeps
 #: only those once the formulas are grouped); the names say what each field holds:
 #: column, row; the ``>`` closing the ``<c …>`` tag; the ``t=`` attribute (from the space
-#: before it); the value element, the text inside ``<v>``; the end of the cell; then the
-#: cell's start, its ``r=`` value, the ``<f>`` element, the formula text, the ``<f t=…>``
-#: kind, ``si=``, whether it has ``ref=``, and the cell's type code.
+#: before it); the value element, the text inside ``<v>``; the end of the cell; the
+#: ``<f t=…>`` kind; then the cell's start, its ``r=`` value, the ``<f>`` element, the
+#: formula text, ``si=``, whether it has ``ref=``, and the cell's type code.
 F_FIELDS = (
     "col",
     "row",
@@ -54,6 +54,7 @@ F_FIELDS = (
     "vts",
     "vte",
     "cend",
+    "fkind",
     "cstart",
     "rs",
     "re",
@@ -61,7 +62,6 @@ F_FIELDS = (
     "fe",
     "fts",
     "fte",
-    "fkind",
     "si",
     "fref",
     "tcode",
@@ -77,6 +77,7 @@ F_FIELDS = (
     F_VTS,
     F_VTE,
     F_CEND,
+    F_FKIND,
     F_CSTART,
     F_RS,
     F_RE,
@@ -84,13 +85,17 @@ F_FIELDS = (
     F_FE,
     F_FTS,
     F_FTE,
-    F_FKIND,
     F_SI,
     F_FREF,
     F_TCODE,
 ) = range(len(F_FIELDS))
 NF = len(F_FIELDS)
 WRITE_FIELDS = F_CEND + 1
+#: the fields of a *narrow* scan (:func:`scan_sheet` ``narrow=True``): what writing needs and
+#: the ``<f t=…>`` kind — enough for a sheet whose formula groups the last write recorded
+#: (an incremental recalculation of a sheet as StoreOps left it: ~100 MB less on the
+#: reference's follow-up sheet than all :data:`NF`)
+NARROW_FIELDS = F_FKIND + 1
 #: value records: one row per cell of a wanted column, in document order
 #: (``V_HASF`` is 0, or 1 + the index of the cell's formula record)
 V_FIELDS = ("col", "row", "style", "tcode", "vts", "vte", "iss", "ise", "hasf")
@@ -444,7 +449,7 @@ def _flush(acc, seen, touched, nt, block, kind, D, DS, nd):
 
 
 @jit
-def scan_kernel(a, lo, hi, want, sst_h, shift, fcap, vcap, vrows):
+def scan_kernel(a, lo, hi, want, sst_h, shift, fcap, vcap, vrows, fwidth=NF):
     """Scan ``a[lo:hi]`` (the inside of ``<sheetData>``); see the module docstring.
 
     ``sst_h`` holds the content hash of every shared string (:func:`sst_hashes`) and
@@ -453,9 +458,11 @@ def scan_kernel(a, lo, hi, want, sst_h, shift, fcap, vcap, vrows):
     column ``c`` in those rows formula cells (:data:`FK_VIRTUAL`) when they hold a value
     element and no formula (``(0, -1)``: none).  Returns (formula records, count,
     value records, count, digest records, digest sums, count, last row, error position
-    or -1).
+    or -1).  The formula records have ``fwidth`` fields: :data:`NF`, or
+    :data:`NARROW_FIELDS` (the fields after those are not recorded).
     """
-    F = np.empty((max(fcap, 16), NF), np.int32)
+    wide = fwidth >= NF
+    F = np.empty((max(fcap, 16), NF if wide else NARROW_FIELDS), np.int32)
     V = np.empty((max(vcap, 16), NV), np.int32)
     D = np.empty((64, 3), np.int32)
     DS = np.empty(64, np.uint64)
@@ -631,19 +638,21 @@ def scan_kernel(a, lo, hi, want, sst_h, shift, fcap, vcap, vrows):
                     F = _grow(F)
                 F[nf, F_COL] = col
                 F[nf, F_ROW] = row
-                F[nf, F_CSTART] = p
-                F[nf, F_RS] = at[2]
-                F[nf, F_RE] = at[3]
                 F[nf, F_TAGC] = tagc
                 F[nf, F_TS] = at[8] if at[6] >= 0 else -1
                 F[nf, F_TE] = at[9] if at[6] >= 0 else -1
-                F[nf, F_FS] = fs
-                F[nf, F_FE] = fe
-                F[nf, F_FTS] = fts
-                F[nf, F_FTE] = fte
                 F[nf, F_FKIND] = fkind
-                F[nf, F_SI] = si
-                F[nf, F_FREF] = fref
+                if wide:
+                    F[nf, F_CSTART] = p
+                    F[nf, F_RS] = at[2]
+                    F[nf, F_RE] = at[3]
+                    F[nf, F_FS] = fs
+                    F[nf, F_FE] = fe
+                    F[nf, F_FTS] = fts
+                    F[nf, F_FTE] = fte
+                    F[nf, F_SI] = si
+                    F[nf, F_FREF] = fref
+                    F[nf, F_TCODE] = tcode
                 if vs >= 0:
                     F[nf, F_VS] = vs
                     F[nf, F_VE] = ve
@@ -656,7 +665,6 @@ def scan_kernel(a, lo, hi, want, sst_h, shift, fcap, vcap, vrows):
                 F[nf, F_VTS] = vts
                 F[nf, F_VTE] = vte
                 F[nf, F_CEND] = cend
-                F[nf, F_TCODE] = tcode
                 nf += 1
             if col <= want.shape[0] - 1 and want[col] and (want[col] == 1 or fs < 0):
                 if nv == V.shape[0]:
@@ -808,6 +816,7 @@ def scan_sheet(
     pool=None,
     virtual: dict[int, tuple[int, int]] | None = None,
     formula_values: bool = True,
+    narrow: bool = False,
 ) -> SheetScan:
     """Formula cells (all) and value cells (of ``cols``, column numbers; ``None`` = all;
     with ``formula_values=False`` not the formula cells' cached values).
@@ -817,25 +826,34 @@ def scan_sheet(
     shape the digests.  With a thread pool (``pool``, a ``concurrent.futures`` executor)
     a big sheet is scanned in two halves at once: the kernel releases the GIL.
     ``virtual`` (column → (first, last) row) declares value cells formula cells
-    (:func:`virtual_rows`).  Raises :class:`ScanError` when the XML uses a layout the
-    kernel does not handle.
+    (:func:`virtual_rows`).  With ``narrow`` the formula records have only the first
+    :data:`NARROW_FIELDS` fields.  Raises :class:`ScanError` when the XML uses a layout
+    the kernel does not handle.
     """
     return start_scan(
-        xml, cols, limit, sst_hashes=sst_hashes, shift=shift, pool=pool, virtual=virtual, formula_values=formula_values
+        xml,
+        cols,
+        limit,
+        sst_hashes=sst_hashes,
+        shift=shift,
+        pool=pool,
+        virtual=virtual,
+        formula_values=formula_values,
+        narrow=narrow,
     ).result()
 
 
 class PendingScan:
     """A scan under way on a thread pool (:func:`start_scan`); ``result()`` waits for it."""
 
-    def __init__(self, xml, a, lo, hi, want, sst_h, shift, cols, futures, vrows, formula_values=True):
-        self.args = (xml, a, lo, hi, want, sst_h, shift, vrows)
+    def __init__(self, xml, a, lo, hi, want, sst_h, shift, cols, futures, vrows, formula_values=True, fwidth=NF):
+        self.args = (xml, a, lo, hi, want, sst_h, shift, vrows, fwidth)
         self.cols = cols
         self.futures = futures
         self.formula_values = formula_values
 
     def result(self) -> SheetScan:
-        xml, a, lo, hi, want, sst_h, shift, vrows = self.args
+        xml, a, lo, hi, want, sst_h, shift, vrows, fwidth = self.args
         parts = None
         if self.futures:
             try:
@@ -843,7 +861,7 @@ class PendingScan:
             except ScanError:  # the split fell somewhere odd (or the sheet is bad): scan it whole
                 parts = None
         if parts is None:
-            parts = [_scan_part(a, lo, hi, want, sst_h, shift, xml, vrows, _estimate(a, lo, hi, want, vrows))]
+            parts = [_scan_part(a, lo, hi, want, sst_h, shift, xml, vrows, _estimate(a, lo, hi, want, vrows), fwidth)]
         nf = [len(p[0]) for p in parts]
         F = _join(parts, 0)
         for k in range(1, len(parts)):
@@ -903,6 +921,7 @@ def start_scan(
     pool=None,
     virtual: dict[int, tuple[int, int]] | None = None,
     formula_values: bool = True,
+    narrow: bool = False,
 ) -> PendingScan:
     """:func:`scan_sheet` started on ``pool`` (when given): a big sheet in two halves."""
     if len(xml) >= 1 << 31:
@@ -914,6 +933,7 @@ def start_scan(
     want = want_mask(cols, formula_values)
     sst_h = NO_SST if sst_hashes is None else sst_hashes
     vrows = NO_VIRTUAL if not virtual else virtual_rows(virtual)
+    fwidth = NARROW_FIELDS if narrow else NF
     futures = []
     if pool is not None:
         mid = _split_point(xml, lo, hi) if hi - lo >= _SPLIT_MIN else -1
@@ -922,9 +942,10 @@ def start_scan(
         # written), so the second half's records join them without a new array (_join)
         caps = [_estimate(a, lo, hi, want, vrows)] + [_estimate(a, x, y, want, vrows) for x, y in spans[1:]]
         futures = [
-            pool.submit(_scan_part, a, x, y, want, sst_h, shift, xml, vrows, cap) for (x, y), cap in zip(spans, caps)
+            pool.submit(_scan_part, a, x, y, want, sst_h, shift, xml, vrows, cap, fwidth)
+            for (x, y), cap in zip(spans, caps)
         ]
-    return PendingScan(xml, a, lo, hi, want, sst_h, shift, cols, futures, vrows, formula_values)
+    return PendingScan(xml, a, lo, hi, want, sst_h, shift, cols, futures, vrows, formula_values, fwidth)
 
 
 _SAMPLE = 1 << 20
@@ -937,7 +958,7 @@ def _estimate(a, lo: int, hi: int, want, vrows=NO_VIRTUAL) -> tuple[int, int]:
     if hi - lo <= 2 * _SAMPLE:
         return 1024, 1024
     end = max(_row_end(a, lo, lo + _SAMPLE), lo + 1)
-    F, nf, V, nv, *_rest, err = scan_kernel(a, lo, end, want, NO_SST, 0, 1024, 1024, vrows)
+    F, nf, V, nv, *_rest, err = scan_kernel(a, lo, end, want, NO_SST, 0, 1024, 1024, vrows, NF)
     if err >= 0:
         return 1024, 1024
     scale = (hi - lo) / (end - lo)
@@ -961,8 +982,8 @@ def _split_point(xml: bytes, lo: int, hi: int) -> int:
     return mid if mid > lo else -1
 
 
-def _scan_part(a, lo, hi, want, sst_h, shift, xml, vrows=NO_VIRTUAL, caps=(1024, 1024)):
-    F, nf, V, nv, D, DS, nd, max_row, err = scan_kernel(a, lo, hi, want, sst_h, shift, caps[0], caps[1], vrows)
+def _scan_part(a, lo, hi, want, sst_h, shift, xml, vrows=NO_VIRTUAL, caps=(1024, 1024), fwidth=NF):
+    F, nf, V, nv, D, DS, nd, max_row, err = scan_kernel(a, lo, hi, want, sst_h, shift, caps[0], caps[1], vrows, fwidth)
     if err >= 0:
         raise ScanError(f"unexpected XML at byte {err}: {xml[err : err + 60]!r}")
     return [F[:nf], V[:nv], D[:nd], DS[:nd], int(max_row)]

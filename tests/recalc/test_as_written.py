@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import shutil
 
-from storeops.engine import _read
+from storeops.engine import _read, recalc
 from storeops.workbook.schema import TABLES
 from storeops.xlsx import _cells
 from storeops.xlsx._package import open_package
 
 from ._edits import Formula, edit_cells
+from .conftest import TODAY
 from .test_incremental import same_as_full
 
 FOLLOW = "跟进 Follow-up"
@@ -105,3 +106,68 @@ def test_a_resized_table_part_makes_its_sheet_rewritten(base, tmp_path):
         edited = run(Verdict(full=False, dirty={FOLLOW}, members=[pkg.sheet(FOLLOW).path]))
         assert not as_written(edited, FOLLOW) and as_written(edited, t.sheet)
         assert not as_written(run(Verdict(), prior=None), t.sheet)
+
+
+def _scan_widths(monkeypatch) -> dict[int, list[int]]:
+    """Per XML length, the widths of the formula records its scans returned."""
+    from storeops.xlsx import _scan
+
+    widths: dict[int, list[int]] = {}
+    real = _scan.PendingScan.result
+
+    def spy(self):
+        sc = real(self)
+        widths.setdefault(len(self.args[0]), []).append(sc.formulas.shape[1])
+        return sc
+
+    monkeypatch.setattr(_scan.PendingScan, "result", spy)
+    return widths
+
+
+def _sheet_size(path: str, name: str) -> int:
+    with open_package(path) as pkg:
+        return len(pkg.read(pkg.sheet(name).path))
+
+
+def test_a_sheet_as_written_is_scanned_narrow(base, tmp_path, monkeypatch):
+    """The order edit reads the follow-up sheet for its per-buyer SUMIFS: the sheet is as the
+    last write left it, so its formula records carry only the fields writing needs
+    (``NARROW_FIELDS``), and the result is a full recalculation's."""
+    from storeops.xlsx._scan import NARROW_FIELDS
+
+    path = _copy(base, tmp_path)
+    sheet, c1, first, _last = _geometry(path, "tblOrders")
+    edit_cells(path, {sheet: {f"{_letter('tblOrders', 'amount', c1)}{first + 3}": 654321.0}})
+    size = _sheet_size(path, FOLLOW)
+    widths = _scan_widths(monkeypatch)
+    rep = same_as_full(path, tmp_path)
+    assert rep.mode == "incremental" and rep.per_sheet[FOLLOW]["evaluated"] > 0
+    assert widths[size][0] == NARROW_FIELDS
+
+
+def test_a_narrow_sheet_whose_recorded_groups_fail_is_scanned_in_full(base, tmp_path, monkeypatch):
+    """When the recorded groups cannot be placed on a narrow-scanned sheet, it is scanned again
+    with every field and grouped afresh — still a full recalculation's result."""
+    from storeops.engine import _incremental
+    from storeops.xlsx._scan import NARROW_FIELDS, NF
+
+    path = _copy(base, tmp_path)
+    sheet, c1, first, _last = _geometry(path, "tblOrders")
+    edit_cells(path, {sheet: {f"{_letter('tblOrders', 'amount', c1)}{first + 5}": 7777.0}})
+    size = _sheet_size(path, FOLLOW)
+    real = _incremental.prior_groups
+
+    def lost(state, name, F=None):
+        return None if F is not None and name == FOLLOW else real(state, name, F)
+
+    monkeypatch.setattr(_incremental, "prior_groups", lost)
+    full = str(tmp_path / "full.xlsm")
+    shutil.copyfile(path, full)
+    widths = _scan_widths(monkeypatch)
+    calls = _checked_sheets(monkeypatch)
+    rep = recalc(path, today=TODAY, progress=False)
+    assert rep.mode == "incremental" and rep.per_sheet[FOLLOW]["evaluated"] > 0
+    assert widths[size] == [NARROW_FIELDS, NF]  # this run's scans of the sheet: narrow, then in full
+    assert FOLLOW not in calls  # grouped afresh (make_groups), not checked against the state
+    recalc(full, today=TODAY, progress=False, full=True)
+    assert open(path, "rb").read() == open(full, "rb").read()
