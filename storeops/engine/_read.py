@@ -153,7 +153,9 @@ def scan_sheets(run: Run, names: list[str], cols: dict[str, set[int]]) -> None:
                     groups = None
         if groups is None:
             if sc.formulas.shape[1] < NF:  # grouped afresh after all: the records in full
-                sc.formulas = scan_sheet(run.xml[name], [], virtual=editions.virtual_columns(run.editions, name)).formulas
+                sc.formulas = scan_sheet(
+                    run.xml[name], [], virtual=editions.virtual_columns(run.editions, name)
+                ).formulas
             virtual = run.editions.virtual.get(name)
             grouping[name] = (sc, _submit(run.pool, make_groups, name, run.xml[name], sc.formulas, virtual))
     for name, (sc, job) in grouping.items():
