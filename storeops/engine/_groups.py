@@ -161,13 +161,50 @@ def _group_column(
         remaining = sub[~same]
 
 
+def _shared_masters(xml: bytes, F: np.ndarray, texty: np.ndarray | None = None) -> dict[int, tuple[str, int, int]]:
+    """``si`` → (text, row, column) of the first cell of each shared formula (the one that
+    holds its text)."""
+    if texty is None:
+        texty = F[:, F_FTE] > F[:, F_FTS]
+    masters: dict[int, tuple[str, int, int]] = {}
+    for i in np.flatnonzero(texty & (F[:, F_FKIND] == FK_SHARED) & (F[:, F_SI] >= 0)).tolist():
+        masters.setdefault(int(F[i, F_SI]), (_text(xml, F, i)[1], int(F[i, F_ROW]), int(F[i, F_COL])))
+    return masters
+
+
+def _children_formula(master: tuple[str, int, int], col: int) -> str:
+    """The formula (at the master's row) of the cells of column ``col`` that share ``master``'s."""
+    text, _mrow, mcol = master
+    return shift_formula(text, 0, col - mcol) if col != mcol else text
+
+
+def _same_children(F: np.ndarray, g: Group, masters: dict[int, tuple[str, int, int]]) -> bool:
+    """Whether the cells of ``g`` are still what :func:`_group_shared` made it of: cells of
+    its column without a text of their own, sharing one formula whose first cell gives
+    ``g``'s formula at ``g``'s base row."""
+    idx = g.cell_index
+    si = int(F[idx[0], F_SI])
+    master = masters.get(si)
+    if master is None or master[1] != g.base_row:
+        return False
+    if not (
+        (F[idx, F_FKIND] == FK_SHARED).all()
+        and (F[idx, F_FTE] <= F[idx, F_FTS]).all()
+        and (F[idx, F_SI] == si).all()
+        and (F[idx, F_COL] == g.col).all()
+    ):
+        return False
+    try:
+        return _children_formula(master, g.col) == g.text
+    except (FormulaError, ValueError):
+        return False
+
+
 def _group_shared(
     sheet: str, xml: bytes, F: np.ndarray, texty: np.ndarray, kids: np.ndarray, groups: list[Group]
 ) -> np.ndarray:
     """Children of shared formulas, grouped by (master, column); returns orphans."""
-    masters: dict[int, tuple[str, int, int]] = {}
-    for i in np.flatnonzero(texty & (F[:, F_FKIND] == FK_SHARED) & (F[:, F_SI] >= 0)).tolist():
-        masters.setdefault(int(F[i, F_SI]), (_text(xml, F, i)[1], int(F[i, F_ROW]), int(F[i, F_COL])))
+    masters = _shared_masters(xml, F, texty)
     key = F[kids, F_SI].astype(np.int64) * 20000 + F[kids, F_COL]
     order = np.argsort(key, kind="stable")
     cuts = np.flatnonzero(np.diff(key[order])) + 1
@@ -179,10 +216,10 @@ def _group_shared(
         if master is None:
             orphans.append(sel)
             continue
-        text, mrow, mcol = master
+        mrow = master[1]
         col = int(F[i0, F_COL])
         try:
-            text_c = shift_formula(text, 0, col - mcol) if col != mcol else text
+            text_c = _children_formula(master, col)
             row_template(text_c, mrow)
         except (FormulaError, ValueError):
             orphans.append(sel)
@@ -196,25 +233,33 @@ def same_groups(xml: bytes, F: np.ndarray, groups: list[Group]) -> bool:
     first cell gives the template, as :func:`make_groups` would find it), checked in one
     compiled pass: then grouping the sheet again would give these groups."""
     tpls: list[tuple[list[bytes], tuple[int, ...]]] = []  # (raw pieces, row offsets): what match_templates takes
-    cells: list[np.ndarray] = []
-    tid: list[np.ndarray] = []
+    tid_of = np.full(len(F), -1, np.int32)  # per formula record: the template its cell must match
+    claimed = 0
+    masters: dict[int, tuple[str, int, int]] | None = None
     for g in groups:
         if not len(g.cell_index):
             continue
         if (F[g.cell_index, F_FKIND] == FK_VIRTUAL).all():  # the schema's formula, not in the file
             continue
+        i0 = int(g.cell_index[0])
+        if F[i0, F_FKIND] == FK_SHARED and F[i0, F_FTE] <= F[i0, F_FTS]:  # a shared formula's other cells
+            if masters is None:
+                masters = _shared_masters(xml, F)
+            if not _same_children(F, g, masters):
+                return False
+            continue
         text, _pieces, offs, rp, _reason = _template(xml, F, int(g.cell_index[0]))
         if text != g.text or rp is None or int(F[g.cell_index[0], F_ROW]) != g.base_row:
             return False
-        tid.append(np.full(len(g.cell_index), len(tpls), np.int64))
+        tid_of[g.cell_index] = len(tpls)
+        claimed += len(g.cell_index)
         tpls.append((rp, offs))
-        cells.append(g.cell_index)
-    if not cells:
+    if not tpls:
         return True
-    idx = np.concatenate(cells)
-    order = np.argsort(idx, kind="stable")  # document order
-    idx, t = idx[order], np.concatenate(tid)[order]
-    ok = match_templates(np.frombuffer(xml, np.uint8), F[idx, F_FTS], F[idx, F_FTE], F[idx, F_ROW], t, tpls)
+    idx = np.flatnonzero(tid_of >= 0)  # document order
+    if len(idx) != claimed:  # a cell in two groups: not what grouping gives
+        return False
+    ok = match_templates(np.frombuffer(xml, np.uint8), F[idx, F_FTS], F[idx, F_FTE], F[idx, F_ROW], tid_of[idx], tpls)
     return bool(ok.all())
 
 

@@ -15,8 +15,9 @@ from ..xlsx._gather import gather_values
 from ..xlsx._scan import (
     F_COL,
     F_FKIND,
+    GROUP_FIELDS,
     MAX_COL,
-    NF,
+    NARROW_FIELDS,
     V_COL,
     V_HASF,
     V_ROW,
@@ -105,7 +106,7 @@ def scan_sheets(run: Run, names: list[str], cols: dict[str, set[int]]) -> None:
             pool=pool,
             virtual=virtual,
             formula_values=fvals,
-            narrow=name in narrow,
+            fields=NARROW_FIELDS if name in narrow else GROUP_FIELDS,
         )
     grouping = {}
     for name in names:
@@ -122,6 +123,7 @@ def scan_sheets(run: Run, names: list[str], cols: dict[str, set[int]]) -> None:
                     shift=run.shift[name],
                     pool=run.pool,
                     formula_values=fvals,
+                    fields=GROUP_FIELDS,
                 ).result()
         except ScanError as exc:
             if run.ids is not None and name == run.ids.sheet:
@@ -152,9 +154,9 @@ def scan_sheets(run: Run, names: list[str], cols: dict[str, set[int]]) -> None:
                 else:
                     groups = None
         if groups is None:
-            if sc.formulas.shape[1] < NF:  # grouped afresh after all: the records in full
+            if sc.formulas.shape[1] < GROUP_FIELDS:  # grouped afresh after all: the fields grouping needs
                 sc.formulas = scan_sheet(
-                    run.xml[name], [], virtual=editions.virtual_columns(run.editions, name)
+                    run.xml[name], [], virtual=editions.virtual_columns(run.editions, name), fields=GROUP_FIELDS
                 ).formulas
             virtual = run.editions.virtual.get(name)
             grouping[name] = (sc, _submit(run.pool, make_groups, name, run.xml[name], sc.formulas, virtual))
@@ -176,8 +178,10 @@ def _narrow(run: Run, name: str) -> bool:
 
 
 def trim_formulas(run: Run, names: list[str]) -> None:
-    """Grouped: writing needs only the first fields of the formula records (the rest let
-    go; for a big sheet once its XML is parked, so the copy never sits beside it)."""
+    """Grouped: writing needs only the first fields of the formula records.  A full run
+    lets the rest go (for a big sheet once its XML is parked, so the copy never sits beside
+    it); an incremental run keeps its records as scanned (:data:`GROUP_FIELDS` or
+    :data:`NARROW_FIELDS`): the XML stays, and a copy beside it would be the run's peak."""
     for name in names:
         scan = run.scans.get(name)
         if scan is not None:  # what Spills.promote reads of one-cell formulas
@@ -187,7 +191,7 @@ def trim_formulas(run: Run, names: list[str]) -> None:
                 for g in run.groups.get(name, [])
                 if len(g.rows) == 1 and len(g.cell_index) == 1
             }
-        if scan is not None and scan.formulas.shape[1] == NF:  # a narrow scan's records are kept as they are
+        if scan is not None and scan.formulas.shape[1] > NARROW_FIELDS and parks(run):
             scan.formulas = np.ascontiguousarray(scan.formulas[:, :WRITE_FIELDS])
 
 
@@ -216,7 +220,7 @@ def guess_inputs(run: Run, names: list[str]) -> dict[str, set[int]]:
         xml = run.xml[name]
         virtual = editions.virtual_columns(run.editions, name)
         try:
-            F = scan_sheet(xml, [], limit=GUESS_BYTES, virtual=virtual).formulas
+            F = scan_sheet(xml, [], limit=GUESS_BYTES, virtual=virtual, fields=GROUP_FIELDS).formulas
         except ScanError:
             continue
         groups, _ = make_groups(name, xml, F, run.editions.virtual.get(name))
@@ -297,7 +301,7 @@ def _convert_sheet(run: Run, name: str, cols: set[int], live: list[Group]) -> di
             xml, pkg.shared_strings, pkg.date_styles, [_cells.col_letters(c) for c in sorted(cols)]
         )
     if sc.cols is not None and not cols <= sc.cols:  # a formula further down reads more columns: scan again
-        sc.values = scan_sheet(xml, sorted(cols), formula_values=sc.formula_values).values
+        sc.values = scan_sheet(xml, sorted(cols), formula_values=sc.formula_values, fields=NARROW_FIELDS).values
     if not sc.formula_values:
         sc.values = _left_formula_values(run, name, sc, cols, live)
         if parked and not (isinstance(run.xml, SheetXml) and run.xml.parked(name)):  # brought back whole for that
@@ -338,7 +342,7 @@ def _left_formula_values(run: Run, name: str, sc: SheetScan, cols: set[int], liv
     left = ~live_f[: len(F)] & colmask[F[:, F_COL]]
     if not left.any():
         return sc.values
-    more = scan_sheet(run.xml[name], sorted(set(F[left, F_COL].tolist()))).values
+    more = scan_sheet(run.xml[name], sorted(set(F[left, F_COL].tolist())), fields=NARROW_FIELDS).values
     hasf = more[:, V_HASF]
     more = more[(hasf > 0) & ~live_f[np.maximum(hasf - 1, 0)]]
     V = np.concatenate([sc.values, more])
@@ -376,7 +380,7 @@ def load_cached(run: Run, g: Group) -> None:
     """A group failed: its cells keep their cached values, which later groups may read."""
     V = run.deferred.get(g.sheet)
     if V is None and g.sheet in run.scans and run.scans[g.sheet] is not None:  # not kept: its column scanned again
-        V = scan_sheet(run.xml[g.sheet], [g.col]).values
+        V = scan_sheet(run.xml[g.sheet], [g.col], fields=NARROW_FIELDS).values
     if V is None or not len(V):
         return
     mine = (V[:, V_COL] == g.col) & np.isin(V[:, V_ROW], g.rows)

@@ -317,9 +317,9 @@ def _scan_read(
 ) -> dict[str, ColumnCells]:
     """:func:`read_columns` through the compiled scanner (:mod:`storeops.xlsx._scan`);
     raises :class:`~storeops.xlsx._scan.ScanError` on a layout it does not handle."""
-    from ._scan import scan_sheet
+    from ._scan import NARROW_FIELDS, scan_sheet
 
-    V = scan_sheet(xml, None if cols is None else [col_index(c) for c in cols]).values
+    V = scan_sheet(xml, None if cols is None else [col_index(c) for c in cols], fields=NARROW_FIELDS).values
     return records_to_columns(xml, V, sst, date_styles, dates_as_datetime)
 
 

@@ -36,13 +36,14 @@ from ._digest import DK_FORMULA, DK_INPUT, Digests
 from ._jit import jit
 
 # --------------------------------------------------------------------------- record layout
-#: formula records: one row per formula cell, in document order.  The first
-#: :data:`WRITE_FIELDS` fields are all that writing new values needs (the engine keeps
-#: only those once the formulas are grouped); the names say what each field holds:
-#: column, row; the ``>`` closing the ``<c …>`` tag; the ``t=`` attribute (from the space
-#: before it); the value element, the text inside ``<v>``; the end of the cell; the
-#: ``<f t=…>`` kind; then the cell's start, its ``r=`` value, the ``<f>`` element, the
-#: formula text, ``si=``, whether it has ``ref=``, and the cell's type code.
+#: formula records: one row per formula cell, in document order, in three layers (a scan
+#: records the first :data:`NARROW_FIELDS`, :data:`GROUP_FIELDS` or all :data:`NF`): the
+#: first :data:`WRITE_FIELDS` are all that writing new values needs — column, row; the
+#: ``>`` closing the ``<c …>`` tag; the ``t=`` attribute (from the space before it); the
+#: value element, the text inside ``<v>``; the end of the cell — then the ``<f t=…>``
+#: kind; the formula text and ``si=`` (what grouping the formulas needs); then the cell's
+#: start, its ``r=`` value, the ``<f>`` element, whether it has ``ref=``, and the cell's
+#: type code (what rewriting whole formula cells needs: :mod:`storeops.engine.portable`).
 F_FIELDS = (
     "col",
     "row",
@@ -55,14 +56,14 @@ F_FIELDS = (
     "vte",
     "cend",
     "fkind",
+    "fts",
+    "fte",
+    "si",
     "cstart",
     "rs",
     "re",
     "fs",
     "fe",
-    "fts",
-    "fte",
-    "si",
     "fref",
     "tcode",
 )
@@ -78,24 +79,25 @@ F_FIELDS = (
     F_VTE,
     F_CEND,
     F_FKIND,
+    F_FTS,
+    F_FTE,
+    F_SI,
     F_CSTART,
     F_RS,
     F_RE,
     F_FS,
     F_FE,
-    F_FTS,
-    F_FTE,
-    F_SI,
     F_FREF,
     F_TCODE,
 ) = range(len(F_FIELDS))
 NF = len(F_FIELDS)
 WRITE_FIELDS = F_CEND + 1
-#: the fields of a *narrow* scan (:func:`scan_sheet` ``narrow=True``): what writing needs and
-#: the ``<f t=…>`` kind — enough for a sheet whose formula groups the last write recorded
-#: (an incremental recalculation of a sheet as StoreOps left it: ~100 MB less on the
-#: reference's follow-up sheet than all :data:`NF`)
+#: what writing needs and the ``<f t=…>`` kind: enough for a sheet whose formula groups the
+#: last write recorded (an incremental recalculation of a sheet as StoreOps left it)
 NARROW_FIELDS = F_FKIND + 1
+#: what grouping a sheet's formulas needs (:mod:`storeops.engine._groups`, spills): the
+#: records every recalculation scans — on the reference's follow-up sheet 140 MB, not 200
+GROUP_FIELDS = F_SI + 1
 #: value records: one row per cell of a wanted column, in document order
 #: (``V_HASF`` is 0, or 1 + the index of the cell's formula record)
 V_FIELDS = ("col", "row", "style", "tcode", "vts", "vte", "iss", "ise", "hasf")
@@ -449,21 +451,19 @@ def _flush(acc, seen, touched, nt, block, kind, D, DS, nd):
 
 
 @jit
-def scan_kernel(a, lo, hi, want, sst_h, shift, fcap, vcap, vrows, fwidth=NF):
+def scan_kernel(a, lo, hi, want, sst_h, shift, F, V, vrows):
     """Scan ``a[lo:hi]`` (the inside of ``<sheetData>``); see the module docstring.
 
     ``sst_h`` holds the content hash of every shared string (:func:`sst_hashes`) and
-    ``shift`` the log2 of the digests' block of rows; ``fcap``/``vcap`` are the records
-    expected (more grow the arrays).  ``vrows[c] = (first, last)`` declares the cells of
+    ``shift`` the log2 of the digests' block of rows; ``F``/``V`` are the arrays the formula
+    and value records are written to (the records expected: more grow them, as new arrays).  ``vrows[c] = (first, last)`` declares the cells of
     column ``c`` in those rows formula cells (:data:`FK_VIRTUAL`) when they hold a value
     element and no formula (``(0, -1)``: none).  Returns (formula records, count,
     value records, count, digest records, digest sums, count, last row, error position
-    or -1).  The formula records have ``fwidth`` fields: :data:`NF`, or
-    :data:`NARROW_FIELDS` (the fields after those are not recorded).
+    or -1).  ``F`` has :data:`NF`, :data:`GROUP_FIELDS` or :data:`NARROW_FIELDS` fields
+    (the fields after those are not recorded).
     """
-    wide = fwidth >= NF
-    F = np.empty((max(fcap, 16), NF if wide else NARROW_FIELDS), np.int32)
-    V = np.empty((max(vcap, 16), NV), np.int32)
+    fwidth = F.shape[1]
     D = np.empty((64, 3), np.int32)
     DS = np.empty(64, np.uint64)
     nf = 0
@@ -642,15 +642,16 @@ def scan_kernel(a, lo, hi, want, sst_h, shift, fcap, vcap, vrows, fwidth=NF):
                 F[nf, F_TS] = at[8] if at[6] >= 0 else -1
                 F[nf, F_TE] = at[9] if at[6] >= 0 else -1
                 F[nf, F_FKIND] = fkind
-                if wide:
+                if fwidth > F_SI:
+                    F[nf, F_FTS] = fts
+                    F[nf, F_FTE] = fte
+                    F[nf, F_SI] = si
+                if fwidth > F_TCODE:
                     F[nf, F_CSTART] = p
                     F[nf, F_RS] = at[2]
                     F[nf, F_RE] = at[3]
                     F[nf, F_FS] = fs
                     F[nf, F_FE] = fe
-                    F[nf, F_FTS] = fts
-                    F[nf, F_FTE] = fte
-                    F[nf, F_SI] = si
                     F[nf, F_FREF] = fref
                     F[nf, F_TCODE] = tcode
                 if vs >= 0:
@@ -816,7 +817,7 @@ def scan_sheet(
     pool=None,
     virtual: dict[int, tuple[int, int]] | None = None,
     formula_values: bool = True,
-    narrow: bool = False,
+    fields: int = NF,
 ) -> SheetScan:
     """Formula cells (all) and value cells (of ``cols``, column numbers; ``None`` = all;
     with ``formula_values=False`` not the formula cells' cached values).
@@ -826,8 +827,8 @@ def scan_sheet(
     shape the digests.  With a thread pool (``pool``, a ``concurrent.futures`` executor)
     a big sheet is scanned in two halves at once: the kernel releases the GIL.
     ``virtual`` (column → (first, last) row) declares value cells formula cells
-    (:func:`virtual_rows`).  With ``narrow`` the formula records have only the first
-    :data:`NARROW_FIELDS` fields.  Raises :class:`ScanError` when the XML uses a layout
+    (:func:`virtual_rows`).  The formula records have the first ``fields`` fields
+    (:data:`NF`, :data:`GROUP_FIELDS` or :data:`NARROW_FIELDS`).  Raises :class:`ScanError` when the XML uses a layout
     the kernel does not handle.
     """
     return start_scan(
@@ -839,7 +840,7 @@ def scan_sheet(
         pool=pool,
         virtual=virtual,
         formula_values=formula_values,
-        narrow=narrow,
+        fields=fields,
     ).result()
 
 
@@ -861,7 +862,11 @@ class PendingScan:
             except ScanError:  # the split fell somewhere odd (or the sheet is bad): scan it whole
                 parts = None
         if parts is None:
-            parts = [_scan_part(a, lo, hi, want, sst_h, shift, xml, vrows, _estimate(a, lo, hi, want, vrows), fwidth)]
+            parts = [
+                _scan_part(
+                    a, lo, hi, want, sst_h, shift, xml, vrows, *_records(*_estimate(a, lo, hi, want, vrows), fwidth)
+                )
+            ]
         nf = [len(p[0]) for p in parts]
         F = _join(parts, 0)
         for k in range(1, len(parts)):
@@ -875,33 +880,32 @@ class PendingScan:
 
 
 def _join(parts: list[list], i: int) -> np.ndarray:
-    """Field ``i`` of the parts as one array, each part let go as soon as it is copied: a
-    sheet at the row limit has ~600 MB of records, and the joined array fills page by page
-    (half a sheet's records more at the peak, not all of them)."""
+    """Field ``i`` of the parts as one array.  The parts of a sheet scanned in pieces write
+    into consecutive slices of one allocation (:func:`_records`): the later parts' records
+    are moved down behind the first's, in place — no second copy of half a sheet's records
+    (~170 MB on the reference's follow-up sheet) sits beside them.  A part that outgrew
+    its slice has an array of its own: then the parts are copied into a new array, each let
+    go as soon as it is copied."""
     if len(parts) == 1:
         out, parts[0][i] = parts[0][i], None
         return out
-    first = parts[0][i]
-    total = sum(len(p[i]) for p in parts)
-    base = first.base
-    if (
-        isinstance(base, np.ndarray)
-        and base.flags.c_contiguous
-        and base.shape[1:] == first.shape[1:]
-        and base.shape[0] >= total
-        and base.__array_interface__["data"][0] == first.__array_interface__["data"][0]
-    ):  # the first half's array has room for the rest (start_scan sizes it for the whole sheet):
-        # only the later halves are copied, into pages not touched yet
-        at = len(first)
-        parts[0][i] = None
-        for p in parts[1:]:
-            n = len(p[i])
-            base[at : at + n] = p[i]
+    arrays = [p[i] for p in parts]
+    total = sum(len(x) for x in arrays)
+    base = arrays[0].base
+    if isinstance(base, np.ndarray) and all(_offset(base, x) is not None for x in arrays):
+        flat = base.reshape(-1)
+        width = base.shape[1]
+        at = 0
+        for p, x in zip(parts, arrays):
+            off = _offset(base, x)
+            assert off is not None and off >= at
+            if off > at:
+                _move_down(flat, at * width, off * width, len(x) * width)
+            at += len(x)
             p[i] = None
-            at += n
         return base[:total]
-    out = np.empty((sum(len(p[i]) for p in parts), *first.shape[1:]), first.dtype)
-    del first
+    out = np.empty((total, *arrays[0].shape[1:]), arrays[0].dtype)
+    del arrays
     at = 0
     for p in parts:
         n = len(p[i])
@@ -909,6 +913,30 @@ def _join(parts: list[list], i: int) -> np.ndarray:
         p[i] = None
         at += n
     return out
+
+
+def _offset(base: np.ndarray, x: np.ndarray) -> int | None:
+    """The first row of ``base`` that ``x`` (a slice of its rows) starts at; ``None`` when
+    ``x`` is not such a slice."""
+    if x.base is not base or not base.flags.c_contiguous or x.shape[1:] != base.shape[1:]:
+        return None
+    row = base.strides[0]
+    delta = x.__array_interface__["data"][0] - base.__array_interface__["data"][0]
+    return delta // row if delta % row == 0 and 0 <= delta // row <= base.shape[0] else None
+
+
+@jit
+def _move_down(flat, dst, src, n):
+    """``flat[dst:dst+n] = flat[src:src+n]`` for ``dst <= src``, element by element from the
+    front (the ranges may overlap)."""
+    for k in range(n):
+        flat[dst + k] = flat[src + k]
+
+
+def _records(fcap: int, vcap: int, fwidth: int) -> tuple[np.ndarray, np.ndarray]:
+    """Empty formula and value record arrays for this many records (pages are only taken
+    from the system as records are written)."""
+    return np.empty((max(fcap, 16), fwidth), np.int32), np.empty((max(vcap, 16), NV), np.int32)
 
 
 def start_scan(
@@ -921,7 +949,7 @@ def start_scan(
     pool=None,
     virtual: dict[int, tuple[int, int]] | None = None,
     formula_values: bool = True,
-    narrow: bool = False,
+    fields: int = NF,
 ) -> PendingScan:
     """:func:`scan_sheet` started on ``pool`` (when given): a big sheet in two halves."""
     if len(xml) >= 1 << 31:
@@ -933,18 +961,23 @@ def start_scan(
     want = want_mask(cols, formula_values)
     sst_h = NO_SST if sst_hashes is None else sst_hashes
     vrows = NO_VIRTUAL if not virtual else virtual_rows(virtual)
-    fwidth = NARROW_FIELDS if narrow else NF
+    if fields not in (NARROW_FIELDS, GROUP_FIELDS, NF):
+        raise ValueError(f"a scan records {NARROW_FIELDS}, {GROUP_FIELDS} or {NF} fields, not {fields}")
+    fwidth = fields
     futures = []
     if pool is not None:
         mid = _split_point(xml, lo, hi) if hi - lo >= _SPLIT_MIN else -1
         spans = ((lo, mid), (mid, hi)) if mid >= 0 else ((lo, hi),)
-        # the first half's arrays are sized for the whole sheet (pages are only touched when
-        # written), so the second half's records join them without a new array (_join)
-        caps = [_estimate(a, lo, hi, want, vrows)] + [_estimate(a, x, y, want, vrows) for x, y in spans[1:]]
-        futures = [
-            pool.submit(_scan_part, a, x, y, want, sst_h, shift, xml, vrows, cap, fwidth)
-            for (x, y), cap in zip(spans, caps)
-        ]
+        # the parts write into consecutive slices of one allocation, joined in place (_join)
+        caps = [_estimate(a, x, y, want, vrows) for x, y in spans]
+        F, V = _records(sum(c[0] for c in caps), sum(c[1] for c in caps), fwidth)
+        futures = []
+        fo = vo = 0
+        for (x, y), (fc, vc) in zip(spans, caps):
+            out = (F[fo : fo + fc], V[vo : vo + vc])
+            futures.append(pool.submit(_scan_part, a, x, y, want, sst_h, shift, xml, vrows, *out))
+            fo, vo = fo + fc, vo + vc
+        del F, V
     return PendingScan(xml, a, lo, hi, want, sst_h, shift, cols, futures, vrows, formula_values, fwidth)
 
 
@@ -958,7 +991,7 @@ def _estimate(a, lo: int, hi: int, want, vrows=NO_VIRTUAL) -> tuple[int, int]:
     if hi - lo <= 2 * _SAMPLE:
         return 1024, 1024
     end = max(_row_end(a, lo, lo + _SAMPLE), lo + 1)
-    F, nf, V, nv, *_rest, err = scan_kernel(a, lo, end, want, NO_SST, 0, 1024, 1024, vrows, NF)
+    F, nf, V, nv, *_rest, err = scan_kernel(a, lo, end, want, NO_SST, 0, *_records(1024, 1024, NF), vrows)
     if err >= 0:
         return 1024, 1024
     scale = (hi - lo) / (end - lo)
@@ -982,8 +1015,8 @@ def _split_point(xml: bytes, lo: int, hi: int) -> int:
     return mid if mid > lo else -1
 
 
-def _scan_part(a, lo, hi, want, sst_h, shift, xml, vrows=NO_VIRTUAL, caps=(1024, 1024), fwidth=NF):
-    F, nf, V, nv, D, DS, nd, max_row, err = scan_kernel(a, lo, hi, want, sst_h, shift, caps[0], caps[1], vrows, fwidth)
+def _scan_part(a, lo, hi, want, sst_h, shift, xml, vrows, F, V):
+    F, nf, V, nv, D, DS, nd, max_row, err = scan_kernel(a, lo, hi, want, sst_h, shift, F, V, vrows)
     if err >= 0:
         raise ScanError(f"unexpected XML at byte {err}: {xml[err : err + 60]!r}")
     return [F[:nf], V[:nv], D[:nd], DS[:nd], int(max_row)]

@@ -119,7 +119,10 @@ def match_templates(
     n_off = np.array([len(os_) for _, os_ in templates], np.int64)
     off_first = np.concatenate([[0], np.cumsum(n_off)[:-1]]).astype(np.int64)
     out = np.empty(len(ts), np.bool_)
-    cells = [np.ascontiguousarray(x, np.int64) for x in (ts, te, rows, tid)]
+    # int32 arrays (the scan's records) are taken as they are: no int64 copy of each
+    cells = [
+        np.ascontiguousarray(x) if x.dtype in (np.int32, np.int64) else x.astype(np.int64) for x in (ts, te, rows, tid)
+    ]
 
     def part(lo: int, hi: int) -> None:
         _match_many(a, *(x[lo:hi] for x in cells), pbuf, pstarts, tp_first, tp_n, offs, off_first, out[lo:hi])

@@ -155,12 +155,12 @@ def _name_columns(pkg: Package, path: str, letters: list[str]) -> tuple[dict, in
     """The values of these columns of a sheet, and the last row holding a cell in any column
     (where a name's range is cut).  Only these columns become Python values: reading a
     follow-up sheet's 54 columns for its buyer-ID name took 8 s at 100,000 rows."""
-    from ._scan import ScanError, scan_sheet
+    from ._scan import NARROW_FIELDS, ScanError, scan_sheet
 
     xml = pkg.read(path)
     data = read_columns(xml, pkg.shared_strings, pkg.date_styles, letters, dates_as_datetime=True)
     try:
-        last = scan_sheet(xml, []).max_row
+        last = scan_sheet(xml, [], fields=NARROW_FIELDS).max_row
     except ScanError:  # a layout the scanner does not read: every column, as the regex reader finds them
         every = read_columns(xml, pkg.shared_strings, pkg.date_styles, None, dates_as_datetime=True)
         last = max([int(cc.rows.max()) for cc in every.values() if len(cc.rows)] or [0])

@@ -277,6 +277,72 @@ def test_make_groups_columns_shared_and_orphans():
     assert summary == [(3, [2], "A2+1"), (3, [3], "A2+1"), (4, [2, 3], "B2+1"), (5, [2], "SUM(A2:A9)")]
 
 
+@st.composite
+def shared_sheets(draw):
+    """A sheet of formula columns C–E over rows 2–n, each written as one shared formula (Excel's
+    fill-down) or cell by cell, with one cell then maybe changed: another text, or another
+    shared formula's ``si``."""
+    n = draw(st.integers(2, 8))
+    kinds = draw(st.lists(st.booleans(), min_size=3, max_size=3))  # shared or not, per column
+    cells: dict[tuple[int, int], bytes] = {}
+    for k, shared in enumerate(kinds):
+        col = "CDE"[k]
+        for r in range(2, n + 1):
+            text = b"A%d+%d" % (r, k)
+            if not shared:
+                cells[(r, k)] = b"<f>%s</f>" % text
+            elif r == 2:
+                cells[(r, k)] = b'<f t="shared" ref="%s2:%s%d" si="%d">%s</f>' % (
+                    col.encode(),
+                    col.encode(),
+                    n,
+                    k,
+                    text,
+                )
+            else:
+                cells[(r, k)] = b'<f t="shared" si="%d"/>' % k
+    changed = dict(cells)
+    how = draw(st.sampled_from(["none", "text", "si"]))
+    r, k = draw(st.integers(2, n)), draw(st.integers(0, 2))
+    if how == "text":
+        changed[(r, k)] = b"<f>A%d*7</f>" % r
+    elif how == "si" and r > 2:
+        others = [j for j in range(3) if kinds[j] and j != k]
+        if others:
+            changed[(r, k)] = b'<f t="shared" si="%d"/>' % draw(st.sampled_from(others))
+
+    def sheet(c):
+        rows = b"".join(
+            b'<row r="%d">' % r
+            + b"".join(b'<c r="%s%d">%s<v>0</v></c>' % ("CDE"[k].encode(), r, c[(r, k)]) for k in range(3))
+            + b"</row>"
+            for r in range(2, n + 1)
+        )
+        return HEAD + rows + TAIL
+
+    return sheet(cells), sheet(changed)
+
+
+def _group_keys(groups) -> list:
+    return sorted((g.col, g.rows.tolist(), g.base_row, g.text) for g in groups)
+
+
+@settings(max_examples=200, deadline=None)
+@given(shared_sheets())
+def test_same_groups_holds_exactly_when_grouping_again_gives_the_same_groups(sheets):
+    """``same_groups`` (a changed sheet keeps the groups the last write recorded, unchecked
+    otherwise) says yes for a sheet's own groups — shared formulas too — and for an edited
+    sheet exactly when grouping it again gives the same groups."""
+    from storeops.engine._groups import same_groups
+
+    before, after = sheets
+    F0, groups, _bad = _groups(before)
+    assert same_groups(before, F0, groups)
+    F1, again, _bad = _groups(after)
+    assert len(F1) == len(F0)  # every cell keeps a formula: the recorded cells are where they were
+    assert same_groups(after, F1, groups) == (_group_keys(again) == _group_keys(groups))
+
+
 def test_make_groups_empty():
     groups, bad = make_groups("S", HEAD + TAIL, scan_sheet(HEAD + TAIL).formulas)
     assert groups == [] and len(bad) == 0

@@ -147,9 +147,9 @@ def test_a_sheet_as_written_is_scanned_narrow(base, tmp_path, monkeypatch):
 
 def test_a_narrow_sheet_whose_recorded_groups_fail_is_scanned_in_full(base, tmp_path, monkeypatch):
     """When the recorded groups cannot be placed on a narrow-scanned sheet, it is scanned again
-    with every field and grouped afresh — still a full recalculation's result."""
+    with the fields grouping needs and grouped afresh — still a full recalculation's result."""
     from storeops.engine import _incremental
-    from storeops.xlsx._scan import NARROW_FIELDS, NF
+    from storeops.xlsx._scan import GROUP_FIELDS, NARROW_FIELDS
 
     path = _copy(base, tmp_path)
     sheet, c1, first, _last = _geometry(path, "tblOrders")
@@ -167,7 +167,7 @@ def test_a_narrow_sheet_whose_recorded_groups_fail_is_scanned_in_full(base, tmp_
     calls = _checked_sheets(monkeypatch)
     rep = recalc(path, today=TODAY, progress=False)
     assert rep.mode == "incremental" and rep.per_sheet[FOLLOW]["evaluated"] > 0
-    assert widths[size] == [NARROW_FIELDS, NF]  # this run's scans of the sheet: narrow, then in full
+    assert widths[size] == [NARROW_FIELDS, GROUP_FIELDS]  # this run's scans of the sheet: narrow, then to group
     assert FOLLOW not in calls  # grouped afresh (make_groups), not checked against the state
     recalc(full, today=TODAY, progress=False, full=True)
     assert open(path, "rb").read() == open(full, "rb").read()

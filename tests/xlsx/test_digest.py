@@ -119,3 +119,26 @@ def test_digests_round_trip_and_block_shift():
     with pytest.raises(ValueError):
         d.changed(Digests.empty(3))
     assert [block_shift(n) for n in (0, 63, 64, 1_048_576)] == [0, 0, 1, 15]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.integers(0, 2**32 - 1),
+    st.lists(st.integers(1, 64), min_size=4, max_size=4),
+    st.sampled_from([scan.NARROW_FIELDS, scan.GROUP_FIELDS, scan.NF]),
+)
+def test_halves_joined_in_place_or_copied_equal_one_scan(pool, monkeypatch_module, seed, caps, fields):
+    """The halves write into consecutive slices of one allocation and are joined in place; a
+    half that outgrows its slice (small estimates here) gets an array of its own and the
+    halves are copied — either way the records are one scan's."""
+    sheet = gen_sheet(seed, n_rows=30)
+    try:
+        whole = scan_sheet(sheet.xml, None, fields=fields)
+    except scan.ScanError:
+        return
+    estimates = iter([(caps[0], caps[1]), (caps[2], caps[3])] * 2)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(scan, "_estimate", lambda *a, **k: next(estimates))
+        halves = scan_sheet(sheet.xml, None, pool=pool, fields=fields)
+    assert whole.formulas.tolist() == halves.formulas.tolist() and whole.values.tolist() == halves.values.tolist()
+    assert not len(whole.digests.changed(halves.digests))

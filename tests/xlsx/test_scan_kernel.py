@@ -31,6 +31,7 @@ from storeops.xlsx._scan import (
     F_FTE,
     F_FTS,
     F_ROW,
+    F_SI,
     F_TE,
     F_TS,
     FK_ARRAY,
@@ -38,6 +39,7 @@ from storeops.xlsx._scan import (
     FK_NORMAL,
     FK_OTHER,
     FK_SHARED,
+    GROUP_FIELDS,
     NARROW_FIELDS,
     NF,
     NV,
@@ -496,23 +498,30 @@ def test_a_scan_without_formula_values_keeps_every_other_record(seed, cols, ever
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.integers(0, 2**32 - 1), st.sets(st.integers(1, 8), max_size=6), st.booleans(), st.booleans())
-def test_a_narrow_scan_is_the_first_fields_of_a_full_one(seed, cols, every, fvals):
-    """``narrow=True`` (an incremental recalculation of a sheet as StoreOps left it) records
-    the first :data:`NARROW_FIELDS` fields of every formula record — the same numbers — and
-    the same value records and digests."""
+@given(
+    st.integers(0, 2**32 - 1),
+    st.sets(st.integers(1, 8), max_size=6),
+    st.booleans(),
+    st.booleans(),
+    st.sampled_from([NARROW_FIELDS, GROUP_FIELDS]),
+)
+def test_a_narrow_scan_is_the_first_fields_of_a_full_one(seed, cols, every, fvals, fields):
+    """``fields=NARROW_FIELDS`` (an incremental recalculation of a sheet as StoreOps left it)
+    or ``GROUP_FIELDS`` (every recalculation) records the first fields of every formula
+    record — the same numbers — and the same value records and digests."""
     xml = gen_sheet(seed, n_rows=20).xml
     want = None if every else sorted(cols)
     try:
         whole = scan_sheet(xml, want, formula_values=fvals)
     except ScanError:
         with pytest.raises(ScanError):
-            scan_sheet(xml, want, formula_values=fvals, narrow=True)
+            scan_sheet(xml, want, formula_values=fvals, fields=fields)
         return
-    narrow = scan_sheet(xml, want, formula_values=fvals, narrow=True)
-    assert narrow.formulas.shape == (len(whole.formulas), NARROW_FIELDS)
-    assert narrow.formulas.tolist() == whole.formulas[:, :NARROW_FIELDS].tolist()
+    narrow = scan_sheet(xml, want, formula_values=fvals, fields=fields)
+    assert narrow.formulas.shape == (len(whole.formulas), fields)
+    assert narrow.formulas.tolist() == whole.formulas[:, :fields].tolist()
     assert NARROW_FIELDS > max(F_COL, F_ROW, F_FKIND, F_CEND)  # what writing and the recorded groups read
+    assert GROUP_FIELDS > max(F_FKIND, F_FTS, F_FTE, F_SI)  # what grouping reads
     assert narrow.values.tolist() == whole.values.tolist()
     assert narrow.digests.keys.tolist() == whole.digests.keys.tolist()
     assert narrow.digests.sums.tolist() == whole.digests.sums.tolist()
