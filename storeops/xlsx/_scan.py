@@ -964,7 +964,7 @@ def start_scan(
     if fields not in (NARROW_FIELDS, GROUP_FIELDS, NF):
         raise ValueError(f"a scan records {NARROW_FIELDS}, {GROUP_FIELDS} or {NF} fields, not {fields}")
     fwidth = fields
-    futures = []
+    futures: list = []
     if pool is not None:
         mid = _split_point(xml, lo, hi) if hi - lo >= _SPLIT_MIN else -1
         spans = ((lo, mid), (mid, hi)) if mid >= 0 else ((lo, hi),)
