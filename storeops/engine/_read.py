@@ -4,13 +4,14 @@ and their parsed templates, and the input columns the evaluated groups read."""
 
 from __future__ import annotations
 
+import base64
 import re
 from collections import defaultdict
 
 import numpy as np
 
 from ..xlsx import _cells
-from ..xlsx._digest import block_shift
+from ..xlsx._digest import Digests, block_shift
 from ..xlsx._gather import gather_values
 from ..xlsx._scan import (
     F_COL,
@@ -102,7 +103,7 @@ def scan_sheets(run: Run, names: list[str], cols: dict[str, set[int]]) -> None:
             xml,
             sorted(cols.get(name, ())),
             sst_hashes=sst_h,
-            shift=shift,
+            shift=-1 if name in narrow else shift,  # as written: the state's digests are the sheet's
             pool=pool,
             virtual=virtual,
             formula_values=fvals,
@@ -136,7 +137,7 @@ def scan_sheets(run: Run, names: list[str], cols: dict[str, set[int]]) -> None:
         if run.ids is not None and name == run.ids.sheet:
             _check_ids(run, name, sc)
         run.scans[name] = sc
-        run.digests[name] = sc.digests
+        run.digests[name] = sc.digests if name not in narrow else _recorded_digests(run, name)
         run.book.max_row[name] = max(sc.max_row, 1)
         groups = None
         if run.prior is not None:
@@ -171,10 +172,20 @@ def scan_sheets(run: Run, names: list[str], cols: dict[str, set[int]]) -> None:
 
 
 def _narrow(run: Run, name: str) -> bool:
-    """Whether a sheet is scanned narrow (:data:`~storeops.xlsx._scan.NARROW_FIELDS`): it is as
-    the last write left it, which recorded its formula groups (they need no other field)."""
+    """Whether a sheet is scanned narrow (:data:`~storeops.xlsx._scan.NARROW_FIELDS`, no
+    digests): it is as the last write left it, which recorded its formula groups (they need
+    no other field) and its digests (the shared strings are as they were too: else no sheet
+    is as written)."""
     entry = run.prior.sheets.get(name) if run.prior is not None else None
     return entry is not None and not entry["bad"] and as_written(run, name)
+
+
+def _recorded_digests(run: Run, name: str) -> Digests:
+    """The digests the last write recorded for a sheet (and its block shift for this run)."""
+    assert run.prior is not None
+    entry = run.prior.sheets[name]
+    run.shift[name] = int(entry["shift"])
+    return Digests.from_bytes(base64.b64decode(entry["digests"]), int(entry["shift"]))
 
 
 def trim_formulas(run: Run, names: list[str]) -> None:

@@ -455,7 +455,7 @@ def scan_kernel(a, lo, hi, want, sst_h, shift, F, V, vrows):
     """Scan ``a[lo:hi]`` (the inside of ``<sheetData>``); see the module docstring.
 
     ``sst_h`` holds the content hash of every shared string (:func:`sst_hashes`) and
-    ``shift`` the log2 of the digests' block of rows; ``F``/``V`` are the arrays the formula
+    ``shift`` the log2 of the digests' block of rows (-1: no digests); ``F``/``V`` are the arrays the formula
     and value records are written to (the records expected: more grow them, as new arrays).  ``vrows[c] = (first, last)`` declares the cells of
     column ``c`` in those rows formula cells (:data:`FK_VIRTUAL`) when they hold a value
     element and no formula (``(0, -1)``: none).  Returns (formula records, count,
@@ -602,36 +602,37 @@ def scan_kernel(a, lo, hi, want, sst_h, shift, F, V, vrows):
                 fs = cend
                 fe = cend
                 fkind = 5  # FK_VIRTUAL
-            # ---- digests: a new block of rows flushes the running sums
-            block = row >> shift
-            if block != cur_block:
-                D, DS, nd = _flush(acc_in, seen_in, touched_in, n_in, cur_block, DK_INPUT, D, DS, nd)
-                D, DS, nd = _flush(acc_f, seen_f, touched_f, n_f, cur_block, DK_FORMULA, D, DS, nd)
-                n_in = 0
-                n_f = 0
-                cur_block = block
-            if fs >= 0:  # a formula: the raw bytes a rewrite would replace (see formula_content)
-                if not seen_f[col]:
-                    seen_f[col] = True
-                    touched_f[n_f] = col
-                    n_f += 1
-                ts = at[8] if at[6] >= 0 else -1
-                acc_f[col] += cell_digest(row, col, 0, formula_content(a, ts, at[9], a, vts, vte))
-                content = NO_VALUE
-            elif vts >= 0:
-                content = value_content(a, vts, vte, tcode, sst_h)
-            elif iss >= 0:
-                content = fnv(a, iss, ise, FNV_OFFSET)
-            elif vs >= 0:  # <v/>
-                content = FNV_OFFSET
-            else:
-                content = NO_VALUE
-            if content != NO_VALUE:  # an input cell with a value (a styled blank counts as nothing)
-                if not seen_in[col]:
-                    seen_in[col] = True
-                    touched_in[n_in] = col
-                    n_in += 1
-                acc_in[col] += cell_digest(row, col, tcode, content)
+            if shift >= 0:  # shift -1: no digests (a sheet whose digests the caller knows)
+                # ---- digests: a new block of rows flushes the running sums
+                block = row >> shift
+                if block != cur_block:
+                    D, DS, nd = _flush(acc_in, seen_in, touched_in, n_in, cur_block, DK_INPUT, D, DS, nd)
+                    D, DS, nd = _flush(acc_f, seen_f, touched_f, n_f, cur_block, DK_FORMULA, D, DS, nd)
+                    n_in = 0
+                    n_f = 0
+                    cur_block = block
+                if fs >= 0:  # a formula: the raw bytes a rewrite would replace (see formula_content)
+                    if not seen_f[col]:
+                        seen_f[col] = True
+                        touched_f[n_f] = col
+                        n_f += 1
+                    ts = at[8] if at[6] >= 0 else -1
+                    acc_f[col] += cell_digest(row, col, 0, formula_content(a, ts, at[9], a, vts, vte))
+                    content = NO_VALUE
+                elif vts >= 0:
+                    content = value_content(a, vts, vte, tcode, sst_h)
+                elif iss >= 0:
+                    content = fnv(a, iss, ise, FNV_OFFSET)
+                elif vs >= 0:  # <v/>
+                    content = FNV_OFFSET
+                else:
+                    content = NO_VALUE
+                if content != NO_VALUE:  # an input cell with a value (a styled blank counts as nothing)
+                    if not seen_in[col]:
+                        seen_in[col] = True
+                        touched_in[n_in] = col
+                        n_in += 1
+                    acc_in[col] += cell_digest(row, col, tcode, content)
             # ---- records
             if fs >= 0:
                 if nf == F.shape[0]:
@@ -824,7 +825,8 @@ def scan_sheet(
 
     With ``limit`` only the rows that end within the first ``limit`` bytes are scanned.
     ``sst_hashes`` (:func:`sst_hashes`) and ``shift`` (rows per digest block = 2^shift)
-    shape the digests.  With a thread pool (``pool``, a ``concurrent.futures`` executor)
+    shape the digests; ``shift=-1`` computes none (about a third of the scan's work: for a
+    sheet whose digests the caller knows — empty ones are returned).  With a thread pool (``pool``, a ``concurrent.futures`` executor)
     a big sheet is scanned in two halves at once: the kernel releases the GIL.
     ``virtual`` (column → (first, last) row) declares value cells formula cells
     (:func:`virtual_rows`).  The formula records have the first ``fields`` fields
@@ -874,7 +876,7 @@ class PendingScan:
             V[V[:, V_HASF] > 0, V_HASF] += sum(nf[:k])  # formula indexes of the later parts
         V = _join(parts, 1)
         D = np.concatenate([p[2] for p in parts])
-        dig = Digests.from_records(D, np.concatenate([p[3] for p in parts]), shift)
+        dig = Digests.from_records(D, np.concatenate([p[3] for p in parts]), max(shift, 0))
         cols = None if self.cols is None else set(self.cols)
         return SheetScan(F, V, dig, max(p[4] for p in parts), cols, self.formula_values)
 

@@ -525,3 +525,18 @@ def test_a_narrow_scan_is_the_first_fields_of_a_full_one(seed, cols, every, fval
     assert narrow.values.tolist() == whole.values.tolist()
     assert narrow.digests.keys.tolist() == whole.digests.keys.tolist()
     assert narrow.digests.sums.tolist() == whole.digests.sums.tolist()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sets(st.integers(1, 8), max_size=6), st.integers(0, 4))
+def test_a_scan_without_digests_keeps_every_record(seed, cols, shift):
+    """``shift=-1`` (a sheet as the last write left it: its digests are the recorded ones)
+    computes no digests and the same formula and value records."""
+    xml = gen_sheet(seed, n_rows=20).xml
+    try:
+        whole = scan_sheet(xml, sorted(cols), shift=shift)
+    except ScanError:
+        return
+    bare = scan_sheet(xml, sorted(cols), shift=-1)
+    assert bare.formulas.tolist() == whole.formulas.tolist() and bare.values.tolist() == whole.values.tolist()
+    assert not len(bare.digests.keys) and bare.max_row == whole.max_row
