@@ -84,8 +84,8 @@ def prepare_sheets(run: Run, names: list[str]) -> None:
 
 def scan_sheets(run: Run, names: list[str], cols: dict[str, set[int]]) -> None:
     """Scan each sheet once (value records of ``cols``) and group its formulas — the
-    sheets at the same time on the pool's threads, big ones in two halves (in one piece in a
-    full run, which parks them: less memory)."""
+    sheets at the same time on the pool's threads, big ones in two halves (written into one
+    allocation and joined in place: no more memory than one piece)."""
     sst_h = sst_hash_table(run)
     # a full run recomputes (nearly) every formula: their cached values are not collected
     # (those of formulas left to Excel are read when converting: _convert_sheet)
@@ -96,15 +96,12 @@ def scan_sheets(run: Run, names: list[str], cols: dict[str, set[int]]) -> None:
         xml = run.xml[name]
         shift = run.shift[name] = digest_shift(xml)
         virtual = editions.virtual_columns(run.editions, name)
-        # a big sheet of a run that parks them is scanned in one piece: two halves' records are
-        # joined by copying the second's (105 MB more at the reference's peak, for ~0.25 s)
-        pool = None if not fvals and name in getattr(run.xml, "big", ()) else run.pool
         pending[name] = start_scan(
             xml,
             sorted(cols.get(name, ())),
             sst_hashes=sst_h,
             shift=-1 if name in narrow else shift,  # as written: the state's digests are the sheet's
-            pool=pool,
+            pool=run.pool,
             virtual=virtual,
             formula_values=fvals,
             fields=NARROW_FIELDS if name in narrow else GROUP_FIELDS,
