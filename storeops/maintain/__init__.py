@@ -128,10 +128,12 @@ def _every_row_has_an_id(xml: bytes, letter: bytes, first: int, last: int, share
 
 
 def _sst_text(shared_strings: list[str], index: bytes) -> str | None:
+    """The shared string a ``t="s"`` cell names (``None``: no such string — a negative index too)."""
     try:
-        return shared_strings[int(index)]
-    except (ValueError, IndexError):
+        k = int(index)
+    except ValueError:
         return None
+    return shared_strings[k] if 0 <= k < len(shared_strings) else None
 
 
 def _distinct_ids(texts) -> bool:
@@ -190,12 +192,29 @@ def ids_complete(values, xml: bytes, shared_strings: list[str], d: DeferredIds) 
     a formula, a boolean or an empty cell sends the caller to the upkeep's whole pass."""
     from storeops.buyer_ids import clean_id
     from storeops.xlsx._cells import unescape
-    from storeops.xlsx._scan import T_INLINE, T_N, T_S, V_COL, V_HASF, V_ISE, V_ISS, V_ROW, V_TCODE, V_VTE, V_VTS
+    from storeops.xlsx._scan import (
+        T_INLINE,
+        T_N,
+        T_S,
+        V_COL,
+        V_HASF,
+        V_ISE,
+        V_ISS,
+        V_ROW,
+        V_TCODE,
+        V_VTE,
+        V_VTS,
+        uints,
+    )
 
     V = values[(values[:, V_COL] == d.col) & (values[:, V_ROW] >= d.first) & (values[:, V_ROW] <= d.last)]
     n = d.last - d.first + 1
     if len(V) != n or len(np.unique(V[:, V_ROW])) != n or V[:, V_HASF].any():
         return False
+    if (V[:, V_TCODE] == T_S).all() and (V[:, V_VTS] >= 0).all():  # the usual: every ID a shared string
+        index = uints(xml, V[:, V_VTS], V[:, V_VTE])
+        if ((index >= 0) & (index < len(shared_strings))).all():
+            return _distinct_ids([shared_strings[i] for i in index.tolist()])
     texts: list[str | None] = []
     for code, vts, vte, iss, ise in V[:, [V_TCODE, V_VTS, V_VTE, V_ISS, V_ISE]].tolist():
         if code == T_S and vts >= 0:

@@ -293,6 +293,24 @@ def _uint(a, s, e):
 
 
 @jit
+def _uints_kernel(a, starts, ends, out):
+    for k in range(starts.shape[0]):
+        out[k] = _uint(a, starts[k], ends[k])
+
+
+def uints(xml: bytes, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The unsigned integers written at ``xml[starts[k]:ends[k]]`` (plain digits; -1 for
+    anything else), in one compiled pass.
+
+    >>> uints(b"<v>12</v><v>x</v><v>7</v>", np.array([3, 12, 20]), np.array([5, 13, 21])).tolist()
+    [12, -1, 7]
+    """
+    out = np.empty(len(starts), np.int64)
+    _uints_kernel(np.frombuffer(xml, np.uint8), np.asarray(starts), np.asarray(ends), out)
+    return out
+
+
+@jit
 def _attrs(a, j, hi, out):
     """Parse the attributes of a start tag from ``j`` (after the element name).
 

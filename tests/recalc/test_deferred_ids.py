@@ -9,6 +9,8 @@ import shutil
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import storeops.maintain as maintain
 from storeops.buyer_ids import clean_id
@@ -147,3 +149,33 @@ def test_rows_added_to_the_table_get_the_whole_pass(base, tmp_path, whole_passes
     assert len(whole_passes) == 1 and deferred == []  # not deferred: no second run
     after = [clean_id(v) for v in read_tables(path)["tblFollow"]["买家ID Buyer ID"]]
     assert len(after) == len(follow) + 1 and all(after) and len(set(after)) == len(after)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from(["A1", "B2", " A1", "", "  ", "C3", "b2"]), min_size=1, max_size=8),
+    st.lists(st.one_of(st.integers(0, 9), st.sampled_from(["x", "+1", " 2", "-1"])), min_size=1, max_size=12),
+)
+def test_ids_in_shared_strings_are_checked_as_the_upkeep_compares_them(sst, cells):
+    """A column of shared-string IDs (read in one compiled pass): complete exactly when every
+    row names a string that exists, none blank, none equal to another once trimmed — as the
+    upkeep compares IDs; an index that is not plain digits counts as no ID."""
+    from storeops.xlsx._scan import T_S
+
+    xml = b""
+    rows = []
+    for r, c in enumerate(cells, start=5):
+        vts = len(xml) + 3
+        xml += b"<v>%s</v>" % str(c).encode()
+        rows.append([2, r, 0, T_S, vts, vts + len(str(c)), -1, -1, 0])
+    V = np.array(rows, np.int32)
+    d = maintain.DeferredIds("S", 2, 5, 4 + len(cells))
+    texts = []
+    for c in cells:
+        try:
+            k = int(c)
+            texts.append(sst[k].strip() if 0 <= k < len(sst) else "")
+        except ValueError:
+            texts.append("")
+    expect = all(texts) and len(set(texts)) == len(texts)
+    assert maintain.ids_complete(V, xml, sst, d) == expect
