@@ -228,10 +228,12 @@ def _group_shared(
     return np.concatenate(orphans) if orphans else np.empty(0, np.int64)
 
 
-def same_groups(xml: bytes, F: np.ndarray, groups: list[Group]) -> bool:
+def same_groups(xml: bytes, F: np.ndarray, groups: list[Group], known: np.ndarray | None = None) -> bool:
     """Whether every cell of these groups still holds its group's formula (each group's
     first cell gives the template, as :func:`make_groups` would find it), checked in one
-    compiled pass: then grouping the sheet again would give these groups."""
+    compiled pass: then grouping the sheet again would give these groups.  ``known`` marks
+    the formula records whose cells are byte for byte as when the groups were made (not
+    matched again)."""
     tpls: list[tuple[list[bytes], tuple[int, ...]]] = []  # (raw pieces, row offsets): what match_templates takes
     tid_of = np.full(len(F), -1, np.int32)  # per formula record: the template its cell must match
     claimed = 0
@@ -259,6 +261,8 @@ def same_groups(xml: bytes, F: np.ndarray, groups: list[Group]) -> bool:
     idx = np.flatnonzero(tid_of >= 0)  # document order
     if len(idx) != claimed:  # a cell in two groups: not what grouping gives
         return False
+    if known is not None:
+        idx = idx[~known[idx]]
     ok = match_templates(np.frombuffer(xml, np.uint8), F[idx, F_FTS], F[idx, F_FTE], F[idx, F_ROW], tid_of[idx], tpls)
     return bool(ok.all())
 

@@ -16,6 +16,7 @@ from ..xlsx._gather import gather_values
 from ..xlsx._scan import (
     F_COL,
     F_FKIND,
+    F_FTS,
     GROUP_FIELDS,
     MAX_COL,
     NARROW_FIELDS,
@@ -145,7 +146,8 @@ def scan_sheets(run: Run, names: list[str], cols: dict[str, set[int]]) -> None:
             if entry is not None and len(sc.formulas) == entry["formulas"] and not entry["bad"]:
                 groups = prior_groups(run.prior, name, sc.formulas)  # the last write's groups, if they still hold
                 if groups is not None and (
-                    as_written(run, name) or same_groups(run.xml[name], sc.formulas, groups)
+                    as_written(run, name)
+                    or same_groups(run.xml[name], sc.formulas, groups, _unchanged_cells(run, name, sc.formulas))
                 ):  # a sheet as the last write left it holds the groups it had then (issue 14)
                     run.groups[name] = groups
                     run.bad[name] = 0
@@ -175,6 +177,25 @@ def _narrow(run: Run, name: str) -> bool:
     is as written)."""
     entry = run.prior.sheets.get(name) if run.prior is not None else None
     return entry is not None and not entry["bad"] and as_written(run, name)
+
+
+def _unchanged_cells(run: Run, name: str, F: np.ndarray) -> np.ndarray | None:
+    """Per formula record of a changed sheet: whether its cell lies in a stretch byte for byte
+    as the last write left it (its segments, :func:`storeops.xlsx._segments.unchanged_spans`:
+    an import or a merge rewrites a few rows, and the rest of the sheet needs no check)."""
+    from ..xlsx._segments import unchanged_spans
+
+    m = run.prior.segments.get(run.pkg.sheet(name).path) if run.prior is not None else None
+    if not m:
+        return None
+    spans = unchanged_spans(run.xml[name], m)
+    if not spans:
+        return None
+    at = F[:, F_FTS]
+    known = np.zeros(len(F), np.bool_)
+    for lo, hi in spans:
+        known |= (at >= lo) & (at < hi)
+    return known
 
 
 def _recorded_digests(run: Run, name: str) -> Digests:

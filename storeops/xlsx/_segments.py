@@ -205,6 +205,44 @@ def check_map(m: SegmentMap, size: int, csize: int | None = None, crc: int | Non
         raise StaleMap("the map does not add up to the member")
 
 
+def unchanged_spans(data: Any, m: SegmentMap) -> list[tuple[int, int]]:
+    """Byte ranges of ``data`` that are, byte for byte (CRC-32), segments of the content the
+    map ``m`` describes (a member as the last write left it): the segments that match at
+    their own offsets from the front, and those that match from the back, shifted by the
+    difference in length (one edited stretch in between: what StoreOps' own writers leave
+    after changing a few cells).  Empty when the map does not describe a content.
+
+    >>> old = b"<row>1</row><row>2</row><row>3</row>"
+    >>> m = [[0, 12, 0, 1, crc32(old[:12]), 1], [12, 12, 1, 1, crc32(old[12:24]), 2], [24, 12, 2, 1, crc32(old[24:]), 3]]
+    >>> unchanged_spans(b"<row>1</row><row>22</row><row>3</row>", m)
+    [(0, 12), (25, 37)]
+    """
+    try:
+        check_map(m, sum(seg[1] for seg in m) if m else -1)
+    except StaleMap:
+        return []
+    view = memoryview(data)
+    n = len(view)
+    front = 0
+    for uoff, ulen, _co, _cl, c, _row in m:
+        if uoff + ulen > n or crc32(view[uoff : uoff + ulen]) != c:
+            break
+        front += 1
+    out = [(0, m[front - 1][0] + m[front - 1][1])] if front else []
+    free = out[0][1] if out else 0  # the back's segments start after the front's
+    delta = n - (m[-1][0] + m[-1][1])
+    back = len(m)
+    while back > front:
+        uoff, ulen, _co, _cl, c, _row = m[back - 1]
+        lo = uoff + delta
+        if lo < free or crc32(view[lo : lo + ulen]) != c:
+            break
+        back -= 1
+    if back < len(m):
+        out.append((m[back][0] + delta, n))
+    return out
+
+
 def inflate_segments(raw: bytes, m: SegmentMap, size: int, crc: int, threads: int = 2) -> bytes:
     """Inflate a member stored as StoreOps wrote it (``raw``: its compressed bytes, ``m``
     its segment map) with its segments on ``threads`` threads (ISA-L inflates outside

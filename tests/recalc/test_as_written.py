@@ -40,9 +40,9 @@ def _checked_sheets(monkeypatch) -> list[str]:
     calls: list[str] = []
     real = _read.same_groups
 
-    def spy(xml, F, groups):
+    def spy(xml, F, groups, known=None):
         calls.extend({g.sheet for g in groups})
-        return real(xml, F, groups)
+        return real(xml, F, groups, known)
 
     monkeypatch.setattr(_read, "same_groups", spy)
     return calls
@@ -171,3 +171,26 @@ def test_a_narrow_sheet_whose_recorded_groups_fail_is_scanned_in_full(base, tmp_
     assert FOLLOW not in calls  # grouped afresh (make_groups), not checked against the state
     recalc(full, today=TODAY, progress=False, full=True)
     assert open(path, "rb").read() == open(full, "rb").read()
+
+
+def test_a_follow_up_edit_checks_only_the_rows_the_write_changed(base, tmp_path, monkeypatch):
+    """One follow-up value rewritten the way StoreOps' own writers save (the rest of the sheet
+    byte for byte): only the formulas in the segments around it are matched against their
+    groups again, and the result is a full recalculation's."""
+    from storeops.engine import _groups
+
+    path = _copy(base, tmp_path)
+    sheet, c1, first, _last = _geometry(path, "tblFollow")
+    edit_cells(path, {sheet: {f"{_letter('tblFollow', 'last_contact', c1)}{first + 30}": 46300.0}})
+    matched: list[int] = []
+    real = _groups.match_templates
+
+    def spy(a, ts, *rest):
+        matched.append(len(ts))
+        return real(a, ts, *rest)
+
+    monkeypatch.setattr(_groups, "match_templates", spy)
+    calls = _checked_sheets(monkeypatch)
+    rep = same_as_full(path, tmp_path)
+    assert rep.mode == "incremental" and FOLLOW in calls
+    assert matched and matched[0] < rep.per_sheet[FOLLOW]["formulas"] // 4

@@ -205,3 +205,39 @@ def test_inflate_segments_without_cpython_bytes(monkeypatch):
     monkeypatch.setattr(_segments, "_BYTES_DATA", None)
     out = inflate_segments(raw, m, len(data), zlib.crc32(data))
     assert out == data and isinstance(out, bytes)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.integers(0, 999), min_size=1, max_size=120),
+    st.integers(0, 10**6),
+    st.integers(0, 10**6),
+    st.binary(max_size=40),
+    st.integers(16, 400),
+)
+def test_unchanged_spans_are_byte_for_byte_the_last_writes(values, at, length, new, size):
+    """After one stretch of a member is replaced (another length too), the spans said to be
+    unchanged are byte for byte the last write's content — the front ones at their offsets,
+    the back ones shifted — and every segment wholly before or after the stretch is in them."""
+    from storeops.xlsx._segments import segment_map, unchanged_spans
+    from storeops.xlsx._zipwrite import deflate
+
+    old = b"<sheetData>" + b"".join(b'<row r="%d"><c><v>%d</v></c></row>' % (i + 1, v) for i, v in enumerate(values))
+    m = segment_map(deflate([old], size=size))
+    lo = at % (len(old) + 1)
+    hi = min(len(old), lo + length % 200)
+    data = old[:lo] + new + old[hi:]
+    delta = len(data) - len(old)
+    spans = unchanged_spans(data, m)
+    assert spans == sorted(spans) and all(a < b for a, b in spans)
+    for a, b in spans:
+        same_place = data[a:b] == old[a:b]
+        shifted = a - delta >= 0 and data[a:b] == old[a - delta : b - delta]
+        assert same_place or shifted
+    covered = lambda p: any(a <= p < b for a, b in spans)  # noqa: E731
+    front_end = spans[0][1] if spans and spans[0][0] == 0 else 0
+    for uoff, ulen, *_ in m:
+        if ulen and uoff + ulen <= lo:
+            assert covered(uoff)
+        elif ulen and uoff >= hi and front_end <= lo:  # (the front may reach further: equal bytes by chance)
+            assert covered(uoff + delta)
