@@ -547,20 +547,19 @@ def _strip_cells(pieces: Iterable[Any], cells) -> Iterable[Any]:
                 yield from it
                 return
             buf += view[lo : lo + STRIP_STEP]
-            hold = max(len(buf) - 32, 0)  # a key may continue in the next piece
-            for key in list(keys):
+            for key in list(keys):  # the cells whole in the buffer are cut (it gets shorter)
                 i = buf.find(key)
-                if i < 0:
-                    continue
-                m = _CELL.match(buf, i)
-                if m is None:  # the cell goes on in the next piece
-                    hold = min(hold, i)
+                m = _CELL.match(buf, i) if i >= 0 else None
+                if m is None:  # not here yet, or it goes on in the next piece
                     continue
                 if m.group(5) is not None and b"<f" in m.group(5):
                     buf[m.start() : m.end()] = _without_formula(m)
                 keys.discard(key)
-            if not keys:
-                hold = len(buf)
+            hold = max(len(buf) - 32, 0) if keys else len(buf)  # a key may continue in the next piece
+            for key in keys:  # found only after the cuts: a cut before it moves it
+                i = buf.find(key)
+                if i >= 0:
+                    hold = min(hold, i)
             yield bytes(buf[:hold])
             del buf[:hold]
     yield bytes(buf)
