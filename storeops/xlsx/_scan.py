@@ -473,10 +473,11 @@ def scan_kernel(a, lo, hi, want, sst_h, shift, F, V, vrows):
     """Scan ``a[lo:hi]`` (the inside of ``<sheetData>``); see the module docstring.
 
     ``sst_h`` holds the content hash of every shared string (:func:`sst_hashes`) and
-    ``shift`` the log2 of the digests' block of rows (-1: no digests); ``F``/``V`` are the arrays the formula
-    and value records are written to (the records expected: more grow them, as new arrays).  ``vrows[c] = (first, last)`` declares the cells of
-    column ``c`` in those rows formula cells (:data:`FK_VIRTUAL`) when they hold a value
-    element and no formula (``(0, -1)``: none).  Returns (formula records, count,
+    ``shift`` the log2 of the digests' block of rows (-1: no digests); ``F``/``V`` are the
+    arrays the formula and value records are written to (as many as expected: more grow
+    them, as new arrays).  ``vrows[c] = (first, last)`` declares the cells of column ``c``
+    in those rows formula cells (:data:`FK_VIRTUAL`) when they hold a value element and no
+    formula (``(0, -1)``: none).  Returns (formula records, count,
     value records, count, digest records, digest sums, count, last row, error position
     or -1).  ``F`` has :data:`NF`, :data:`GROUP_FIELDS` or :data:`NARROW_FIELDS` fields
     (the fields after those are not recorded).
@@ -844,12 +845,12 @@ def scan_sheet(
     With ``limit`` only the rows that end within the first ``limit`` bytes are scanned.
     ``sst_hashes`` (:func:`sst_hashes`) and ``shift`` (rows per digest block = 2^shift)
     shape the digests; ``shift=-1`` computes none (about a third of the scan's work: for a
-    sheet whose digests the caller knows — empty ones are returned).  With a thread pool (``pool``, a ``concurrent.futures`` executor)
-    a big sheet is scanned in two halves at once: the kernel releases the GIL.
-    ``virtual`` (column → (first, last) row) declares value cells formula cells
-    (:func:`virtual_rows`).  The formula records have the first ``fields`` fields
-    (:data:`NF`, :data:`GROUP_FIELDS` or :data:`NARROW_FIELDS`).  Raises :class:`ScanError` when the XML uses a layout
-    the kernel does not handle.
+    sheet whose digests the caller knows — empty ones are returned).  With a thread pool
+    (``pool``, a ``concurrent.futures`` executor) a big sheet is scanned in two halves at
+    once: the kernel releases the GIL.  ``virtual`` (column → (first, last) row) declares
+    value cells formula cells (:func:`virtual_rows`).  The formula records have the first
+    ``fields`` fields (:data:`NF`, :data:`GROUP_FIELDS` or :data:`NARROW_FIELDS`).  Raises
+    :class:`ScanError` when the XML uses a layout the kernel does not handle.
     """
     return start_scan(
         xml,
