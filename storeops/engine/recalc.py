@@ -174,6 +174,8 @@ def _recalc(path, today, progress, full, keep_state, overlay, *, defer_ids: bool
         follow = pkg.tables.get("tblFollow")  # the buyer-ID check waits for the scan when its rows are as written
         same_rows = prior is not None and follow is not None and prior.tables.get("tblFollow", [0, 0])[1] == follow.ref
         changed = None if verdict.full else set(verdict.members)
+        if changed:  # the changed sheets are read first: inflated while the upkeep's modules import
+            pkg.prefetch([s.path for s in pkg.sheets if s.path in changed])
         view = maintain_inputs(pkg, upkeep, changed=changed, defer_ids=defer_ids and same_rows)
         ids = view.deferred_ids
         if view.parts:
@@ -181,6 +183,7 @@ def _recalc(path, today, progress, full, keep_state, overlay, *, defer_ids: bool
             pkg = pkg.overlaid(dict(view.parts))
             verdict = compare(pkg, prior, clock, overlay=set(overlay))
         kept = view.take_kept()  # sheets the upkeep inflated and left as they were: not inflated again
+        kept.update((n, data) for n, data in view.take_prefetched().items() if n not in view.parts)
         del view
         timer("maintain inputs")
         _big_blocks_to_the_system()

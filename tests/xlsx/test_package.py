@@ -197,3 +197,38 @@ def test_write_tables_replace_and_append(xlsm):
     ws = openpyxl.load_workbook(xlsm)["跟进 Follow-up"]
     assert ws.tables["tblFollow"].ref == "A1:O6"
     assert ws["A2"].data_type == "s" and ws["K6"].value == "=CTR(D6,C6)"
+
+
+def test_prefetched_members_are_read_once_and_handed_on(xlsm):
+    """``prefetch`` reads members on a thread of their own: ``read`` takes those bytes (the
+    same as reading it now), and ``take_prefetched`` hands on the ones not taken, once."""
+    with open_package(xlsm) as pkg:
+        sheets = [s.path for s in pkg.sheets][:3]
+        expected = {n: zipfile.ZipFile(xlsm).read(n) for n in sheets}
+        pkg.prefetch(sheets)
+        assert pkg.read(sheets[0]) == expected[sheets[0]]
+        rest = pkg.take_prefetched()
+        assert rest == {n: expected[n] for n in sheets[1:]}
+        assert pkg.take_prefetched() == {}
+        assert pkg.read(sheets[1]) == expected[sheets[1]]  # read again, now
+
+
+def test_a_damaged_member_prefetched_is_refused_as_when_read(xlsm, tmp_path):
+    """A member that does not inflate is refused with the same bilingual error whether it was
+    prefetched or not."""
+    bad = str(tmp_path / "bad.xlsm")
+    with zipfile.ZipFile(xlsm) as zin, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet2.xml":
+                data = data.replace(b"</sheetData>", b"</sheetDat>")
+            zout.writestr(info, data)
+    errors = []
+    for prefetch in (False, True):
+        with open_package(bad) as pkg:
+            if prefetch:
+                pkg.prefetch(["xl/worksheets/sheet2.xml"])
+            with pytest.raises(StoreOpsError) as exc:
+                pkg.read("xl/worksheets/sheet2.xml")
+            errors.append(str(exc.value))
+    assert errors[0] == errors[1]
