@@ -194,3 +194,24 @@ def test_a_follow_up_edit_checks_only_the_rows_the_write_changed(base, tmp_path,
     rep = same_as_full(path, tmp_path)
     assert rep.mode == "incremental" and FOLLOW in calls
     assert matched and matched[0] < rep.per_sheet[FOLLOW]["formulas"] // 4
+
+
+def test_changed_sheets_past_the_hold_limit_make_a_full_run(base, tmp_path, monkeypatch):
+    """An incremental run holds its changed sheets whole; when they hold more XML than
+    ``HOLD_BYTES`` (an editor that rewrote every part), the run is a full one, which reads big
+    sheets one at a time — the same file either way."""
+    import importlib
+
+    recalc_mod = importlib.import_module("storeops.engine.recalc")  # the module (the package exports the function)
+
+    path = _copy(base, tmp_path)
+    sheet, c1, first, _last = _geometry(path, "tblFollow")
+    edit_cells(path, {sheet: {f"{_letter('tblFollow', 'last_contact', c1)}{first + 4}": 46301.0}})
+    size = _sheet_size(path, FOLLOW)
+    monkeypatch.setattr(recalc_mod, "HOLD_BYTES", size + 1)
+    below = str(tmp_path / "below.xlsm")
+    shutil.copyfile(path, below)
+    assert recalc(below, today=TODAY, progress=False).mode == "incremental"  # the follow-up sheet alone: held
+    monkeypatch.setattr(recalc_mod, "HOLD_BYTES", size - 1)
+    rep = same_as_full(path, tmp_path)
+    assert rep.mode == "full"
