@@ -280,6 +280,11 @@ def changed_cells(run: Run, sheet: str, r1: int, r2: int) -> dict[int, np.ndarra
     return out
 
 
+def recorded_digests(entry: dict) -> Digests:
+    """The digests the last write recorded for a sheet (its entry in ``RecalcState.sheets``)."""
+    return Digests.from_bytes(base64.b64decode(entry["digests"]), int(entry["shift"]))
+
+
 def changed_keys(run: Run, name: str) -> np.ndarray:
     """Digest keys of a scanned sheet that differ from the last write's (at the coarser
     of the two block sizes; ``run.shift`` follows).  ``[-1]``: the last write did not know
@@ -288,7 +293,7 @@ def changed_keys(run: Run, name: str) -> np.ndarray:
     old = run.prior.sheets.get(name) if run.prior else None
     if old is None:
         return np.array([-1], np.int64)  # unknown sheet: everything on it changed
-    before = Digests.from_bytes(base64.b64decode(old["digests"]), int(old["shift"]))
+    before = recorded_digests(old)
     shift = max(now.shift, before.shift)
     run.shift[name] = shift
     return now.coarsen(shift).changed(before.coarsen(shift))

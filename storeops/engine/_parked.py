@@ -102,7 +102,7 @@ def parks(run: Any) -> bool:
 
 def big_sheets(run: Any, names: list[str]) -> list[str]:
     """The sheets of ``names`` the run parks (:data:`PARK_BYTES` of XML or more)."""
-    return [n for n in names if sheet_size(run, n) >= PARK_BYTES] if parks(run) else []
+    return [n for n in names if sheet_size(run.pkg, n) >= PARK_BYTES] if parks(run) else []
 
 
 def park_big_sheets(run: Any, names: list[str] | None = None) -> None:
@@ -252,8 +252,8 @@ def read_sheets(run: Any, names: list[str], prepare: Callable, scan: Callable, c
         scan(run, small, cols)
 
 
-def sheet_size(run: Any, name: str) -> int:
+def sheet_size(pkg: Any, name: str) -> int:
     """A sheet's XML size as the package stores it (0 when unknown)."""
-    path = run.pkg.sheet(name).path
-    info = next((i for i in run.pkg.infos if i.filename == path), None)
+    path = pkg.sheet(name).path
+    info = next((i for i in pkg.infos if i.filename == path), None)
     return info.file_size if info is not None else 0

@@ -4,7 +4,6 @@ and their parsed templates, and the input columns the evaluated groups read."""
 
 from __future__ import annotations
 
-import base64
 import re
 from collections import defaultdict
 
@@ -200,10 +199,12 @@ def _unchanged_cells(run: Run, name: str, F: np.ndarray) -> np.ndarray | None:
 
 def _recorded_digests(run: Run, name: str) -> Digests:
     """The digests the last write recorded for a sheet (and its block shift for this run)."""
+    from ._incremental import recorded_digests
+
     assert run.prior is not None
-    entry = run.prior.sheets[name]
-    run.shift[name] = int(entry["shift"])
-    return Digests.from_bytes(base64.b64decode(entry["digests"]), int(entry["shift"]))
+    dig = recorded_digests(run.prior.sheets[name])
+    run.shift[name] = dig.shift
+    return dig
 
 
 def trim_formulas(run: Run, names: list[str]) -> None:

@@ -274,8 +274,9 @@ HOLD_BYTES = 768 << 20
 
 def _changed_bytes(pkg, verdict) -> int:
     """The XML size of the sheets ``verdict`` marks changed."""
-    size = {i.filename: i.file_size for i in pkg.infos}
-    return sum(size.get(s.path, 0) for s in pkg.sheets if s.name in verdict.dirty)
+    from ._parked import sheet_size
+
+    return sum(sheet_size(pkg, s.name) for s in pkg.sheets if s.name in verdict.dirty)
 
 
 def _start(pkg, clock, progress, report, prior, verdict, pool, timer, overlay=None, kept=None):
