@@ -173,6 +173,11 @@ class ValueSink:
     def __len__(self) -> int:
         return sum(len(c) for c in self.cells)
 
+    def renumber(self, new: np.ndarray) -> None:
+        """The formula records were put in another order: record ``i`` is now ``new[i]``."""
+        self.cells = [np.asarray(new[c], CELL_INDEX) for c in self.cells]
+        self._arrays = None
+
     def arrays(self) -> tuple:
         """(cells, tnew, vkind, vidx, nummat, numlen, ubuf, uoff): the recorded values in
         document order, as :func:`storeops.xlsx._splice.splice` takes them (computed once

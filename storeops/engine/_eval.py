@@ -233,6 +233,8 @@ class Book:
         self.names = names  # lower name -> list of (local_sheet_name|None, text)
         self.sheet_names = sheet_names
         self.cols: dict[tuple[str, int], ColData] = {}
+        #: (sheet, column) → what puts its values in when it is first read (:meth:`col`)
+        self.pending: dict[tuple[str, int], Any] = {}
         self.max_row: dict[str, int] = {s: 1 for s in sheet_names}
         self.today = today
         self.now = now
@@ -252,7 +254,15 @@ class Book:
         cd = self.cols.get((sheet, c))
         if cd is None:
             cd = self.cols[(sheet, c)] = ColData(self.max_row.get(sheet, 1) + 2)
+            load = self.pending.pop((sheet, c), None)
+            if load is not None:  # converted when first read (storeops.engine._partial)
+                load()
         return cd
+
+    def load_pending(self, sheet: str | None = None) -> None:
+        """Convert the columns (of ``sheet``) still waiting to be read (:attr:`pending`)."""
+        for key in [k for k in self.pending if sheet is None or k[0] == sheet]:
+            self.col(*key)
 
     def name_node(self, name: str, sheet: str) -> Node:
         key = (name.lower(), sheet)
@@ -403,6 +413,7 @@ class Evaluator:
         """The columns of a block (``None`` for columns nothing was read into); a very
         wide block (whole rows) ends at the last column that holds anything."""
         if c2 - c1 > 200:
+            self.book.load_pending(sheet)
             present = [c for (s, c) in self.book.cols if s == sheet and c1 <= c <= c2]
             c2 = max(present) if present else c1
             return c2, [self.book.cols.get((sheet, c)) for c in range(c1, c2 + 1)]

@@ -10,7 +10,17 @@ import numpy as np
 from ._eval import Book, Evaluator
 from ._incremental import prior_groups, select
 from ._parked import park_big_sheets, read_sheets
-from ._read import add_reads, convert_inputs, guess_inputs, load_cached, parse_groups, prepare_sheets, scan_sheets
+from ._partial import open_partial
+from ._read import (
+    add_reads,
+    convert_inputs,
+    guess_inputs,
+    load_cached,
+    parse_groups,
+    prepare_sheets,
+    scan_sheets,
+    start_sst_hashes,
+)
 from ._run import Run, first_sheets
 from ._state import Clock
 from ._values import Rng, Unsupported, is_vec
@@ -35,6 +45,7 @@ def run_stages(run: Run, deflated: bool) -> None:
     """Read, select, evaluate and write (the package edits end up in ``run.edit``)."""
     timer = run.timer
     run.report.mode = "full" if run.prior is None else "incremental"
+    start_sst_hashes(run)
     run.charts = chart_ranges(run.pkg)
     names = first_sheets(run)
     read_sheets(run, names, prepare_sheets, scan_sheets, _columns_to_scan)  # rows typed below a table join it
@@ -53,8 +64,11 @@ def run_stages(run: Run, deflated: bool) -> None:
     timer("parse formulas")
     run.plan = select(run)
     while more := [s.name for s in run.sheets if s.name in run.plan.sheets and s.name not in run.scans]:
-        # the selected groups live on (or read) sheets not read yet: read them too
-        read_sheets(run, more, prepare_sheets, scan_sheets, _columns_of_plan)
+        # the selected groups live on (or read) sheets not read yet: read them too (a big
+        # one as the last write left it, where needed: _partial)
+        more = [n for n in more if not open_partial(run, n)]
+        if more:
+            read_sheets(run, more, prepare_sheets, scan_sheets, _columns_of_plan)
         parse_groups(run.all_groups(), run.book)
         promote_spills(run)
         run.plan = select(run)
@@ -65,6 +79,7 @@ def run_stages(run: Run, deflated: bool) -> None:
     evaluate(run)
     fill_charts(run)
     run.book.cols.clear()  # only the results are written: let the columns go
+    run.book.pending.clear()
     run.book.cache.clear()
     run.bar.update(1)
     timer("evaluate")
@@ -147,6 +162,9 @@ def evaluate(run: Run) -> None:
             continue
         if g.node is None:  # never planned: select() takes parsed groups only
             raise RuntimeError(f"group {g.sheet}!{g.col} planned without a parsed formula")
+        partial = run.partial.get(g.sheet)
+        if partial is not None:  # its cells there: the segments holding them
+            partial.ensure(run, rows)
         ev = Evaluator(book, g.sheet, rows, g.base_row, FUNCTIONS, col=g.col)
         try:
             with np.errstate(all="ignore"):
@@ -177,6 +195,10 @@ def fill_charts(run: Run) -> None:
     (:mod:`storeops.engine.chartcache`); the others keep theirs — nothing they show was
     read, so nothing they show changed since the last write."""
     if run.charts:
+        for s, c1, _r1, c2, _r2 in run.charts:  # the columns they show, converted if still waiting
+            for c in range(c1, c2 + 1):
+                if (s, c) in run.book.pending:
+                    run.book.col(s, c)
         fill_chart_caches(run.pkg, _WholeColumns(run.book, run.converted), run.edit.replace)
 
 

@@ -47,13 +47,24 @@ CONVERT_CHUNK = 4_000_000
 
 # --------------------------------------------------------------------------- sheet XML
 def sst_hash_table(run: Run) -> np.ndarray:
-    """Content hashes of the shared strings (computed once)."""
+    """Content hashes of the shared strings (computed once: :func:`start_sst_hashes`)."""
     if run.sst_h is None:
-        pkg = run.pkg
-        run.sst_h = (
-            sst_hashes(run.edit.read(pkg.sst_path), len(pkg.shared_strings)) if pkg.sst_path else np.zeros(0, np.uint64)
-        )
+        job = run.sst_job
+        run.sst_h = job.result() if job is not None else _sst_hashes(run)
     return run.sst_h
+
+
+def start_sst_hashes(run: Run) -> None:
+    """Hash the shared strings on the pool while the sheets are read (the kernel releases the GIL)."""
+    if run.pool is not None and run.sst_h is None and run.sst_job is None:
+        run.sst_job = run.pool.submit(_sst_hashes, run, len(run.pkg.shared_strings))  # parsed here, once
+
+
+def _sst_hashes(run: Run, count: int | None = None) -> np.ndarray:
+    pkg = run.pkg
+    if not pkg.sst_path:
+        return np.zeros(0, np.uint64)
+    return sst_hashes(run.edit.read(pkg.sst_path), len(pkg.shared_strings) if count is None else count)
 
 
 _DIMENSION = re.compile(rb'<dimension\s+ref="[A-Z]*\d*:?[A-Z]*(\d+)"')
@@ -309,7 +320,10 @@ def convert_inputs(run: Run, live: list[Group]) -> None:
         if s.name in run.scans and cols:
             run.converted.update((s.name, c) for c in cols)
             mine = [g for g in live if g.sheet == s.name]
-            jobs[s.name] = submit(run, s.name, _convert_sheet, run, s.name, cols, mine)  # big sheets one by one
+            if s.name in run.partial:  # from the extract of its columns (_partial)
+                jobs[s.name] = run.partial[s.name].convert(run, cols, mine)
+            else:
+                jobs[s.name] = submit(run, s.name, _convert_sheet, run, s.name, cols, mine)  # big sheets one by one
     for s in run.sheets:
         if s.name in jobs:
             job = jobs.pop(s.name)

@@ -78,6 +78,7 @@ class Run:
     changed: dict[str, np.ndarray] = field(default_factory=dict)  # digest keys that differ from the last write's
     deferred: dict[str, np.ndarray] = field(default_factory=dict)  # value records of recomputed cells
     sst_h: np.ndarray | None = None
+    sst_job: Future | None = None  # the shared strings' hashes being computed (_read.start_sst_hashes)
     plan: Plan | None = None
     editions: Any = None  # storeops.engine.editions.EditionState: as-of stamp, Python-only cells
     spills: Any = None  # storeops.engine.spill.Spills: ranges typed by users (array blocks)
@@ -88,6 +89,9 @@ class Run:
     ids: Any = None  # storeops.maintain.DeferredIds: the buyer-ID check the scan makes (issue 14)
     as_read: set[str] = field(default_factory=set)  # sheets whose XML to evaluate is the part's bytes as read
     rewritten: set[str] | None = None  # sheets not as the last write left them (_run.as_written)
+    partial: dict = field(default_factory=dict)  # sheet → _partial.PartialSheet: read where needed
+    extracts: bool = False  # whether big sheets written are extracted (a run that keeps its state)
+    stored: Any = None  # the state the file held (also when this run is a full one)
     _sst_array: Any = None
 
     @property

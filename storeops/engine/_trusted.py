@@ -10,10 +10,9 @@ rewritten cell can point to is the blank result's (:mod:`._encode`).
 
 from __future__ import annotations
 
-import zipfile
-
 from ..xlsx import _trust
 from ..xlsx._zipwrite import Deflated
+from ._extracts import stored_key
 from ._run import Run
 
 
@@ -26,12 +25,18 @@ def remember_written(run: Run) -> int:
     parts = {}
     for s in run.pkg.sheets:
         data = run.edit.replace.get(s.path)
-        if not isinstance(data, Deflated) or data.size < _trust.MIN_BYTES or s.name not in run.as_read:
+        partial = run.partial.get(s.name)
+        if not isinstance(data, Deflated) or data.size < _trust.MIN_BYTES:
             continue
-        ext = run.pkg.checked_extent(s.path)  # of the bytes as read: the splice changes values only
+        if partial is not None:  # read where needed (_partial): the extent its record gave
+            ext = list(partial.extent) if partial.extent else None
+        elif s.name in run.as_read:
+            ext = run.pkg.checked_extent(s.path)  # of the bytes as read: the splice changes values only
+        else:
+            continue
         if ext is None:
             continue
         ext[3] = max(ext[3], blank)
-        parts[_trust.part_key(data.chunks, zipfile.ZIP_DEFLATED, data.crc, data.size)] = ext
+        parts[stored_key(data)] = ext
     _trust.remember(parts)
     return len(parts)

@@ -17,7 +17,9 @@ from ..xlsx._splice import StreamSplice, digest_deltas, spliced
 from ..xlsx._zipwrite import Deflated, data_offset, deflate
 from . import editions
 from ._encode import ValueSink
+from ._extracts import builder
 from ._parked import SheetXml, submit
+from ._partial import formula_count
 from ._run import Run
 from ._sst import EmptyString
 
@@ -31,7 +33,7 @@ def empty_string(run: Run) -> EmptyString:
     :func:`write_sheets` only when a written result needs it)."""
     if run.empty is None:
         pkg, prior = run.pkg, run.prior
-        has_formulas = any(sc is not None and len(sc.formulas) for sc in run.scans.values())
+        has_formulas = any(sc is not None and formula_count(run, n, sc) for n, sc in run.scans.items())
         if prior is not None:  # sheets not read this time count as the last write saw them
             has_formulas |= any(int(e.get("formulas", 0)) for n, e in prior.sheets.items() if n not in run.scans)
         run.empty = EmptyString(pkg, pkg.shared_strings, has_formulas)
@@ -80,7 +82,7 @@ def _write_all(run: Run, deflated: bool, zpool, empty, evaluated: set[int], old:
             report.unchanged_sheets.append(s.name)
             continue
         sc = run.scans[s.name]
-        n_f = len(sc.formulas) if sc is not None else run.bad[s.name]
+        n_f = formula_count(run, s.name, sc) if sc is not None else run.bad[s.name]
         stats = {"formulas": n_f, "evaluated": 0, "left_to_excel": run.bad[s.name], "kept": 0}
         written = []
         for g in run.groups.get(s.name, []):
@@ -142,6 +144,10 @@ def _write_sheet(run: Run, s, groups, empty_ref: bytes, deflated: bool, zpool):
     grew = any(t.sheet == s.name and t.name in run.report.rows_added for t in run.pkg.tables.values())
     if deflated and sc is not None and sink.cells and _streams(run, s, grew):
         return _write_streamed(run, s, sc, sink, grew, zpool)
+    if sink.cells and sc is not None and s.name in run.partial:  # read where needed (_partial): whole only to write
+        if spliced(run.xml[s.name], sc.formulas, *sink.arrays()) is None:
+            return None  # no cached value changes
+        run.partial[s.name].materialize(run, sink)
     xml = run.xml[s.name]
     data: Deflated | bytes | None
     if deflated and sc is not None and sink.cells and _values_only(run, s.name):
@@ -167,7 +173,7 @@ def _write_sheet(run: Run, s, groups, empty_ref: bytes, deflated: bool, zpool):
         if pieces is None and grew:
             pieces = [xml]
         if pieces is not None:
-            data = deflate(pieces, zpool) if deflated else b"".join(bytes(p) for p in pieces)
+            data = _deflate(run, s.name, pieces, zpool) if deflated else b"".join(bytes(p) for p in pieces)
         else:
             data = None
     run.xml[s.name] = b""
@@ -192,7 +198,7 @@ def _write_streamed(run: Run, s, sc: SheetScan, sink: ValueSink, grew: bool, zpo
     arrays = sink.arrays()
     assert isinstance(run.xml, SheetXml)
     stream = StreamSplice(run.xml.chunks(s.name), sc.formulas, *arrays)
-    data = deflate(editions.finish_sheet(run.pkg, s.name, stream, b"", run.editions), zpool)
+    data = _deflate(run, s.name, editions.finish_sheet(run.pkg, s.name, stream, b"", run.editions), zpool)
     if stream.changed:
         _update_digests(run, sc, s.name, arrays, stream.deltas)
     run.xml[s.name] = b""
@@ -214,7 +220,7 @@ def _deflate_spliced(run: Run, s, sp, zpool, reuse: bool) -> Deflated:
     changed cell are copied from the file as they are."""
     old = segment_map_of(run, s.path) if reuse else None
     if old is None:
-        return deflate_spliced(sp, zpool)
+        return _extracted(run, s.name, lambda build: deflate_spliced(sp, zpool, inspect=build))
     info = next(i for i in run.pkg.infos if i.filename == s.path)
     with run.pkg.source() as fh:
         base = data_offset(fh, info)
@@ -224,9 +230,28 @@ def _deflate_spliced(run: Run, s, sp, zpool, reuse: bool) -> Deflated:
             return fh.read(clen)
 
         try:
-            return deflate_spliced(sp, zpool, old, read_old)
+            return _extracted(run, s.name, lambda build: deflate_spliced(sp, zpool, old, read_old, inspect=build))
         except StaleMap:  # not what the map says: the whole sheet, cut anew
-            return deflate_spliced(sp, zpool)
+            return _extracted(run, s.name, lambda build: deflate_spliced(sp, zpool, inspect=build))
+
+
+def _deflate(run: Run, name: str, pieces, zpool) -> Deflated:
+    """A sheet's new XML deflated in segments (and extracted, :mod:`._extracts`)."""
+    return _extracted(run, name, lambda build: deflate(pieces, zpool, inspect=build))
+
+
+def _extracted(run: Run, name: str, write) -> Deflated:
+    """``write(build)``: a sheet deflated with its extract's builder (``None``: not extracted)."""
+    build = builder(run, name)
+    try:
+        data = write(build)
+    except BaseException:
+        if build is not None:
+            build.abandon()
+        raise
+    if build is not None:
+        build.finish(data)
+    return data
 
 
 def segment_map_of(run: Run, path: str) -> list | None:

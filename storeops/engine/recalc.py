@@ -194,6 +194,7 @@ def _recalc(path, today, progress, full, keep_state, overlay, *, defer_ids: bool
                 pkg, clock, progress, None, prior if not verdict.full else None, verdict, pool, timer, overlay, kept
             )
             run.ids = ids
+            run.extracts, run.stored = keep_state and keeps_state(pkg), stored
             del kept
             timer("load the engine")
             from ._pipeline import FullRecalcNeeded, run_stages
@@ -204,6 +205,7 @@ def _recalc(path, today, progress, full, keep_state, overlay, *, defer_ids: bool
                 prior, verdict = None, compare(pkg, None, clock)
                 run = _start(pkg, clock, progress, None, None, verdict, pool, timer, overlay)
                 run.ids = ids
+                run.extracts, run.stored = keep_state and keeps_state(pkg), stored
                 run_stages(run, deflated=True)
             write_state = _StateWriter(run, stored) if keep_state and keeps_state(pkg) else None
             timer.restart()

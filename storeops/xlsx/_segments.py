@@ -77,6 +77,18 @@ def finish(segments: Iterable[tuple[bytes, int, int, int]]) -> Deflated:
     return out
 
 
+def finish_inspected(items: Iterable[tuple[tuple[bytes, int, int, int], Any]], keep: Callable[[Any], None]) -> Deflated:
+    """:func:`finish` of (compressed segment, what was found in it) pairs, each found thing
+    given to ``keep`` in the segments' order."""
+
+    def segments() -> Iterator[tuple[bytes, int, int, int]]:
+        for seg, part in items:
+            keep(part)
+            yield seg
+
+    return finish(segments())
+
+
 def segment_map(d: Deflated) -> SegmentMap:
     """The map of a deflated member (offsets added up from its segments)."""
     out, uoff, coff = [], 0, 0
@@ -148,6 +160,7 @@ def deflate_spliced(
     old: SegmentMap | None = None,
     read_old: Callable[[int, int], bytes] | None = None,
     size: int = 0,
+    inspect: Any = None,
 ) -> Deflated:
     """The sheet of ``spliced`` (:class:`._splice.Spliced`: its XML and the cells whose
     cached value changes) deflated in the segments :func:`cut_stream` would cut its new
@@ -158,7 +171,8 @@ def deflate_spliced(
     and holds no changed cell is copied as it is stored (its content checked against the
     map's CRC-32 on the pool; the compressor is deterministic, so these are the bytes it
     would give again).  Raises :class:`StaleMap` when ``old`` does not describe the XML
-    (then call again without it).
+    (then call again without it).  ``inspect`` as for :func:`._zipwrite.deflate` (a copied
+    segment's content is the old XML's).
     """
     xml = spliced.xml
     size = size or _zipwrite.SEGMENT
@@ -187,7 +201,19 @@ def deflate_spliced(
             raise StaleMap("a segment's bytes differ from the map")
         return chunk, n, c, row
 
-    return finish(map_in_order(work, items(), pool))
+    if inspect is None:
+        return finish(map_in_order(work, items(), pool))
+
+    def work_inspected(item: tuple) -> tuple:
+        if item[0] == "new":
+            content = spliced.range(item[1], item[2])
+            out = compress_segment(content)
+        else:
+            out = work(item)
+            content = memoryview(xml)[item[1][0] : item[1][0] + out[1]]
+        return out, inspect.part(content, out[2])
+
+    return finish_inspected(map_in_order(work_inspected, items(), pool), inspect.keep)
 
 
 def check_map(m: SegmentMap, size: int, csize: int | None = None, crc: int | None = None) -> None:

@@ -311,6 +311,8 @@ class Spliced:
         ts = F[cells, F_TS]  # a rewritten cell's bytes start at its t= attribute, or where it would go
         self.starts = np.ascontiguousarray(np.where(ts >= 0, ts, F[cells, F_TAGC]), np.int64)
         self.ends = np.ascontiguousarray(F[cells, F_CEND], np.int64)
+        if len(cells) > 1 and not (self.starts[1:] >= self.ends[:-1]).all():
+            raise ValueError("cells to splice not in document order")  # what range() and touches() search
         self.grow = _grow(args)
         self.deltas = _deltas(F, cells, args)
         #: cum[i]: how much the cells before cell i grow (bytes; negative when they shrink)

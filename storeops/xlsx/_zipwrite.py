@@ -46,7 +46,7 @@ class Deflated:
 SEGMENT = 4 << 20
 
 
-def deflate(pieces: Iterable[Any], pool=None, size: int = 0) -> Deflated:
+def deflate(pieces: Iterable[Any], pool=None, size: int = 0, inspect: Any = None) -> Deflated:
     """Deflate a member given as a stream of byte pieces (never joined in memory).
 
     The stream is cut into segments of about ``size`` bytes (default :data:`SEGMENT`) — at the end of the first
@@ -55,7 +55,10 @@ def deflate(pieces: Iterable[Any], pool=None, size: int = 0) -> Deflated:
     go on): so the output depends on the bytes alone, not on how they were pieced
     together, and with a thread pool (``pool``, a ``concurrent.futures`` executor) the
     segments are compressed at the same time on several cores.  Standard DEFLATE either
-    way; :attr:`Deflated.segments` maps the segments.
+    way; :attr:`Deflated.segments` maps the segments.  With ``inspect`` (an object with
+    ``part(content, crc)`` and ``keep(part)``), each segment's content and CRC-32 are also
+    given to ``inspect.part`` on the pool, and what it returns to ``inspect.keep`` in the
+    segments' order (:class:`storeops.engine._extracts.Builder`).
 
     Examples
     --------
@@ -71,9 +74,16 @@ def deflate(pieces: Iterable[Any], pool=None, size: int = 0) -> Deflated:
     >>> d2.chunks == d.chunks and d2.crc == d.crc
     True
     """
-    from ._segments import compress_segment, cut_stream, finish
+    from ._segments import compress_segment, cut_stream, finish, finish_inspected
 
-    return finish(map_in_order(compress_segment, cut_stream(pieces, size or SEGMENT), pool))
+    if inspect is None:
+        return finish(map_in_order(compress_segment, cut_stream(pieces, size or SEGMENT), pool))
+
+    def work(seg: Any) -> tuple:
+        out = compress_segment(seg)
+        return out, inspect.part(seg, out[2])
+
+    return finish_inspected(map_in_order(work, cut_stream(pieces, size or SEGMENT), pool), inspect.keep)
 
 
 def map_in_order(fn: Callable[[Any], Any], items: Iterable[Any], pool=None) -> Iterable[Any]:

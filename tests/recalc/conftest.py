@@ -16,10 +16,20 @@ SMALL_SEGMENT = 16 << 10
 def small_segments(monkeypatch):
     """Sheets deflated in segments of 16 KiB (not 4 MiB) in this folder's tests: the demo's
     sheets then have many, and every test here also checks the segments copied from the
-    last write."""
-    from storeops.xlsx import _zipwrite
+    last write.  Every sheet a formula reads is extracted and trusted as a big one is
+    (:mod:`storeops.engine._extracts`, :mod:`storeops.xlsx._trust`): a sheet as the last
+    write left it is read partially (:mod:`storeops.engine._partial`) wherever it can be."""
+    monkeypatch.setattr("storeops.xlsx._zipwrite.SEGMENT", SMALL_SEGMENT)
+    monkeypatch.setattr("storeops.engine._extracts.EXTRACT_BYTES", 0)
+    monkeypatch.setattr("storeops.engine._extracts.MAX_FILES", 1 << 20)  # the session's base keeps its own
+    monkeypatch.setattr("storeops.xlsx._trust.MIN_BYTES", 0)
 
-    monkeypatch.setattr(_zipwrite, "SEGMENT", SMALL_SEGMENT)
+
+@pytest.fixture
+def whole_reads(monkeypatch):
+    """No sheet is read partially in this test: a sheet the plan needs is read whole, as
+    without an extract (what the test checks is that path)."""
+    monkeypatch.setattr("storeops.engine._pipeline.open_partial", lambda run, name: False)
 
 
 @pytest.fixture(scope="session")
@@ -41,11 +51,10 @@ def _base(tmp_path_factory, name: str) -> str:
 
     frames = demo_frames(TODAY, buyers=40, products=12, funnel_weeks=2, keywords=12)
     path = build_workbook(tmp_path_factory.mktemp("inc") / name, data=frames, settings=demo_settings(TODAY))
-    from storeops.xlsx import _zipwrite
-
-    old, _zipwrite.SEGMENT = _zipwrite.SEGMENT, SMALL_SEGMENT
-    try:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("storeops.xlsx._zipwrite.SEGMENT", SMALL_SEGMENT)
+        mp.setattr("storeops.engine._extracts.EXTRACT_BYTES", 0)
+        mp.setattr("storeops.engine._extracts.MAX_FILES", 1 << 20)
+        mp.setattr("storeops.xlsx._trust.MIN_BYTES", 0)
         recalc(path, today=TODAY, progress=False)
-    finally:
-        _zipwrite.SEGMENT = old
     return str(path)

@@ -129,10 +129,10 @@ def _sheet_size(path: str, name: str) -> int:
         return len(pkg.read(pkg.sheet(name).path))
 
 
-def test_a_sheet_as_written_is_scanned_narrow(base, tmp_path, monkeypatch):
+def test_a_sheet_as_written_is_scanned_narrow(base, tmp_path, monkeypatch, whole_reads):
     """The order edit reads the follow-up sheet for its per-buyer SUMIFS: the sheet is as the
-    last write left it, so its formula records carry only the fields writing needs
-    (``NARROW_FIELDS``), and the result is a full recalculation's."""
+    last write left it, so (read whole: no extract of it) its formula records carry only the
+    fields writing needs (``NARROW_FIELDS``), and the result is a full recalculation's."""
     from storeops.xlsx._scan import NARROW_FIELDS
 
     path = _copy(base, tmp_path)
@@ -145,7 +145,7 @@ def test_a_sheet_as_written_is_scanned_narrow(base, tmp_path, monkeypatch):
     assert widths[size][0] == NARROW_FIELDS
 
 
-def test_a_narrow_sheet_whose_recorded_groups_fail_is_scanned_in_full(base, tmp_path, monkeypatch):
+def test_a_narrow_sheet_whose_recorded_groups_fail_is_scanned_in_full(base, tmp_path, monkeypatch, whole_reads):
     """When the recorded groups cannot be placed on a narrow-scanned sheet, it is scanned again
     with the fields grouping needs and grouped afresh — still a full recalculation's result."""
     from storeops.engine import _incremental

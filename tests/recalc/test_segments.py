@@ -52,7 +52,7 @@ def copies(monkeypatch):
     out = Copies()
     real = _write.deflate_spliced
 
-    def spy(sp, pool=None, old=None, read_old=None, size=0):
+    def spy(sp, pool=None, old=None, read_old=None, size=0, inspect=None):
         read: list[tuple[int, int]] = []
         if read_old is not None:
             inner = read_old
@@ -61,7 +61,7 @@ def copies(monkeypatch):
                 read.append((len(sp.xml), clen))
                 return inner(coff, clen)
 
-        d = real(sp, pool, old, read_old, size)  # raises StaleMap when a copied segment does not fit
+        d = real(sp, pool, old, read_old, size, inspect)  # raises StaleMap when a copied segment does not fit
         out.extend(read)
         return d
 
