@@ -153,8 +153,12 @@ class Builder:
         self.writer.add(part)
 
     def finish(self, deflated: Any) -> None:
+        self.finish_as(stored_key(deflated))
+
+    def finish_as(self, key: str) -> None:
+        """Name the file after the stored bytes ``key``."""
         try:
-            if self.writer.close(os.path.join(self.folder, _name(stored_key(deflated)))):
+            if self.writer.close(os.path.join(self.folder, _name(key))):
                 _prune(self.folder)
         except OSError:
             self.writer.abandon()
@@ -207,3 +211,39 @@ def _last_extract(run: Any, name: str) -> Extract | None:
     path = run.pkg.sheet(name).path
     digest = stored.members.get(path) if stored is not None else None
     return load_like(digest[0], digest[1]) if digest else None
+
+
+def extract_unchanged(run: Any, name: str, xml: Any, pool: Any = None) -> None:
+    """A big sheet this run read whole and leaves as it is, byte for byte as the last write
+    left it, gets the extract that write did not keep (written on another machine, or the
+    cache folder cleared): the next run needing it reads it partially.  Its segments are
+    the state's map (the member is the last write's), extracted on ``pool``."""
+    from ..xlsx._zipwrite import map_in_order
+    from ._run import as_written
+
+    if run.prior is None or name in run.partial or name not in run.as_read or not as_written(run, name):
+        return
+    path = run.pkg.sheet(name).path
+    m = run.prior.segments.get(path)
+    if not m or sum(seg[1] for seg in m) != len(xml):
+        return
+    key = run.pkg._cache.get("stored", {}).get(path)  # the stored bytes' name, made when a big part is read
+    if key is None:
+        from ..xlsx._trust import part_key
+        from ._partial import _stored_bytes
+
+        info = next(i for i in run.pkg.infos if i.filename == path)
+        key = part_key([_stored_bytes(run, info)], info.compress_type, info.CRC, info.file_size)
+    if load(key) is not None:
+        return
+    build = builder(run, name)
+    if build is None:
+        return
+    view = memoryview(xml)
+    try:
+        for part in map_in_order(lambda seg: build.part(view[seg[0] : seg[0] + seg[1]], seg[4]), m, pool):
+            build.keep(part)
+    except BaseException:
+        build.abandon()
+        raise
+    build.finish_as(key)

@@ -17,6 +17,7 @@ newer functions (``_xlfn.``, ``_xlfn._xlws.``, ``_xludf.``) and the ones of ODF
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -252,7 +253,19 @@ def parse(text: str) -> Node:
     bin('+', num(1.0,), bin('*', num(2.0,), num(3.0,)))
     >>> parse("'跟进 Follow-up'!$B$2").args[:3]
     ('跟进 Follow-up', 2, 2)
+
+    The trees are immutable; a process that recalculates again (``storeops watch``) keeps
+    the last :data:`PARSED` texts' trees.
     """
+    return _parse_cached(text)
+
+
+#: formula texts whose trees a process keeps (a workbook has a few hundred distinct ones)
+PARSED = 4096
+
+
+@functools.lru_cache(maxsize=PARSED)
+def _parse_cached(text: str) -> Node:
     if text[:3].lower() == "of:":  # an ODF formula as LibreOffice may write one
         text = text[3:]
     if len(text) > MAX_FORMULA_CHARS + 1:  # limits (issue 15): a hostile formula is left to Excel

@@ -17,7 +17,7 @@ from ..xlsx._splice import StreamSplice, digest_deltas, spliced
 from ..xlsx._zipwrite import Deflated, data_offset, deflate
 from . import editions
 from ._encode import ValueSink
-from ._extracts import builder
+from ._extracts import builder, extract_unchanged
 from ._parked import SheetXml, submit
 from ._partial import formula_count
 from ._run import Run
@@ -176,6 +176,8 @@ def _write_sheet(run: Run, s, groups, empty_ref: bytes, deflated: bool, zpool):
             data = _deflate(run, s.name, pieces, zpool) if deflated else b"".join(bytes(p) for p in pieces)
         else:
             data = None
+    if data is None and deflated:  # read whole and left as it is: the extract a later run reads instead
+        extract_unchanged(run, s.name, xml, zpool)
     run.xml[s.name] = b""
     if sc is not None:
         sc.formulas = sc.formulas[:0].copy()  # a view would keep the records alive

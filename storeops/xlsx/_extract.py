@@ -107,12 +107,18 @@ def extract_part(data: Any, cols: tuple[int, ...], want: np.ndarray, crc: int) -
     does not read, or a style or value beyond this format's limits.  Kept of a cell: what
     :func:`~._cells.records_to_columns` reads — the ``<is>`` element of an inline string
     cell, the ``<v>`` text of any other."""
-    buf = data if isinstance(data, (bytes, bytearray)) else bytes(data)
-    lo, hi = data_region(buf)
-    a = np.frombuffer(buf, np.uint8)
+    a = np.frombuffer(data, np.uint8)
+    if bytes(a[:4]) == b"<row":  # a middle segment (no copy of it): cells up to its tail, if it has one
+        lo, hi = 0, len(a)
+        tail = bytes(a[-(64 << 10) :])
+        if b"</sheetData" in tail:
+            lo, hi = data_region(bytes(data))
+    else:
+        lo, hi = data_region(bytes(data))
+    buf = data
     if hi <= lo:
         V = np.zeros((0, NV), np.int32)
-    elif lo == 0 and not first_row(buf, 0):  # a middle segment: it must start with a numbered row
+    elif lo == 0 and not first_row(bytes(a[:256]), 0):  # it must start with a numbered row
         return None
     else:
         cap = (hi - lo) // 48 + 1024  # a cell takes more bytes than that: grown if not
@@ -121,7 +127,7 @@ def extract_part(data: Any, cols: tuple[int, ...], want: np.ndarray, crc: int) -
         except ScanError:
             return None
     block = _block(V, a, cols)
-    return None if block is None else Part(block, len(buf), crc)
+    return None if block is None else Part(block, len(a), crc)
 
 
 @jit
@@ -134,7 +140,6 @@ def _gather(a, start, end, out):
 
 
 def _block(V: np.ndarray, a: np.ndarray, cols: tuple[int, ...]) -> bytes | None:
-    V = V[np.argsort(V[:, V_COL], kind="stable")]  # by column, each in document order
     tcode = V[:, V_TCODE]
     inline = tcode == T_INLINE  # its <is> is its value (a <v> beside it is not read), else its <v>
     start = np.where(inline, V[:, V_ISS], V[:, V_VTS])
@@ -142,26 +147,28 @@ def _block(V: np.ndarray, a: np.ndarray, cols: tuple[int, ...]) -> bytes | None:
     none = (start < 0) | (end < start)
     start[none] = 0
     end[none] = 0
+    order = np.argsort(V[:, V_COL], kind="stable")  # by column, each in document order
+    start, end = start[order], end[order]
     lens = end - start
-    styles = V[:, V_STYLE]
+    styles = V[order, V_STYLE]
     if len(V) and (lens.max() > _LIMIT or styles.max() > _LIMIT or styles.min() < 0):
         return None
     blob = np.empty(int(lens.sum()), np.uint8)
     _gather(a, start, end, blob)
     edges = np.array([*cols, (cols[-1] if cols else 0) + 1], np.int64)
-    bounds: np.ndarray = np.searchsorted(V[:, V_COL], edges, side="left")
+    bounds: np.ndarray = np.searchsorted(V[order, V_COL], edges, side="left")
     counts = np.diff(bounds)
     if int(counts.sum()) != len(V):  # a cell of a column not asked for (another mask): not kept
         return None
     cl = np.r_[0, np.cumsum(lens, dtype=np.int64)]
     vbytes = cl[bounds[1:]] - cl[bounds[:-1]]
-    codes = tcode.astype(np.uint8) | np.where(V[:, V_HASF] > 0, FORMULA_BIT, 0).astype(np.uint8)
+    codes = tcode[order].astype(np.uint8) | np.where(V[order, V_HASF] > 0, FORMULA_BIT, 0).astype(np.uint8)
     return b"".join(
         [
             _HEAD.pack(len(V), len(blob), 0, 0),
             counts.astype("<u4").tobytes(),
             vbytes.astype("<u4").tobytes(),
-            V[:, V_ROW].astype("<i4").tobytes(),
+            V[order, V_ROW].astype("<i4").tobytes(),
             styles.astype("<u2").tobytes(),
             codes.tobytes(),
             lens.astype("<u2").tobytes(),

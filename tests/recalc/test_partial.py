@@ -15,7 +15,7 @@ import pytest
 
 from storeops.engine import _extracts, _partial, _pipeline, recalc
 from storeops.engine._state import read_state
-from storeops.xlsx import _trust
+from storeops.xlsx import _trust, read_tables
 from storeops.xlsx._package import open_package
 from storeops.xlsx._zipwrite import data_offset
 
@@ -198,3 +198,28 @@ def test_a_column_changed_in_every_row_is_written_in_every_segment(base, tmp_pat
     edit_cells(path, edits)
     same_as_full(path, tmp_path)
     assert FOLLOW in reads.opened and reads.segments[FOLLOW] == _segments(path, FOLLOW)
+
+
+def test_a_sheet_read_whole_gets_the_extract_its_write_did_not_keep(base, tmp_path, reads):
+    """No extract (a file from another machine, a cleared cache): an edit that reads the
+    follow-up sheet whole and leaves it as it is (the amount of an order that counts for no
+    buyer's total) keeps its extract; the next edit reads it partially."""
+    path = _copy(base, tmp_path)
+    orders = read_tables(path)["tblOrders"]
+    counted = orders["计入 Counted as"].astype(str)
+    row = int(next(i for i, v in enumerate(counted) if "付款" not in v))  # not a paid order
+    before = _follow_bytes(path)
+    kept = {p: open(p, "rb").read() for p in _extract_files()}
+    try:
+        for p in kept:
+            os.remove(p)
+        _order_edit(path, row, 777.0)
+        same_as_full(path, tmp_path)
+        assert FOLLOW not in reads.opened and _follow_bytes(path) == before  # read whole, not rewritten
+        _order_edit(path, row, 778.0)
+        same_as_full(path, tmp_path)
+        assert FOLLOW in reads.opened
+    finally:
+        for p, data in kept.items():
+            with open(p, "wb") as fh:
+                fh.write(data)
