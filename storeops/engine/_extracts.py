@@ -26,7 +26,7 @@ from ._parked import sheet_size
 #: sheets with at least this much XML are extracted when written
 EXTRACT_BYTES = 32 << 20
 #: extracts kept in the cache folder, and their bytes at most (the oldest go first; the
-#: reference's follow-up sheet has one of 52 MB)
+#: reference's follow-up sheet has one of 51 MB)
 MAX_FILES = 24
 MAX_BYTES = 1 << 30
 

@@ -308,6 +308,8 @@ def open_partial(run: Run, name: str) -> bool:
     ext = _extracts.load(key)
     if ext is None or not ext.describes(m) or not _extracts.columns_read(run, name) <= set(ext.cols):
         return False
+    if not ext.read_cells():  # held from here on: the file may be pruned by another process
+        return False
     p = PartialSheet(name, path, m, ext, int(entry["formulas"]))
     p.extent = extent
     run.partial[name] = p
