@@ -250,7 +250,8 @@ def _stored_bytes(run: Run, info) -> bytes:
 
 def _inflate(run: Run, path: str, segs: list[list[int]]) -> list[bytes]:
     """The contents of these segments of member ``path`` (each checked for its length and CRC-32)."""
-    from ..xlsx._deflate import ERRORS, _z, crc32
+    from ..xlsx._package import bad_file
+    from ..xlsx._segments import StaleMap, inflate_segment
     from ..xlsx._zipwrite import data_offset
 
     info = next(i for i in run.pkg.infos if i.filename == path)
@@ -262,15 +263,12 @@ def _inflate(run: Run, path: str, segs: list[list[int]]) -> list[bytes]:
             raws.append(fh.read(seg[3]))
 
     def one(k: int) -> bytes:
-        seg, raw = segs[k], raws[k]
-        d = _z.decompressobj(-15)
         try:
-            data = d.decompress(raw, seg[1] + 1)
-        except ERRORS as exc:
-            raise RuntimeError(f"{path}: a segment does not inflate ({exc})") from None
-        if len(data) != seg[1] or crc32(data) != seg[4]:
-            raise RuntimeError(f"{path}: a segment is not what the last write stored")
-        return data
+            return inflate_segment(raws[k], segs[k])
+        except StaleMap as exc:  # the member had the last write's digest: the file is damaged
+            raise bad_file(
+                run.pkg.path, "文件已损坏（压缩内容不完整）", f"the file is damaged ({path}: {exc})"
+            ) from None
 
     if run.pool is not None and len(segs) > 1:
         return list(run.pool.map(one, range(len(segs))))

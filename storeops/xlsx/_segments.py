@@ -282,14 +282,7 @@ def inflate_segments(raw: bytes, m: SegmentMap, size: int, crc: int, threads: in
     out, put = _new_bytes(size)
 
     def one(seg: list[int]) -> None:
-        d = _z.decompressobj(-15)
-        try:
-            data = d.decompress(view[seg[2] : seg[2] + seg[3]], seg[1] + 1)
-        except ERRORS as exc:
-            raise StaleMap(f"a segment does not inflate ({exc})") from None
-        if len(data) != seg[1] or d.eof or d.unconsumed_tail or crc32(data) != seg[4]:
-            raise StaleMap("a segment does not inflate to its length and CRC-32")
-        put(seg[0], data)
+        put(seg[0], inflate_segment(view[seg[2] : seg[2] + seg[3]], seg))
 
     if threads < 2 or len(m) < 2:
         for seg in m:
@@ -299,6 +292,19 @@ def inflate_segments(raw: bytes, m: SegmentMap, size: int, crc: int, threads: in
             for _ in pool.map(one, m):
                 pass
     return out if isinstance(out, bytes) else bytes(out)
+
+
+def inflate_segment(raw: Any, seg: list[int]) -> bytes:
+    """The content of one segment of a map (``raw``: its compressed bytes), checked for its
+    length and CRC-32; :class:`StaleMap` when it is not that segment's."""
+    d = _z.decompressobj(-15)
+    try:
+        data = d.decompress(raw, seg[1] + 1)
+    except ERRORS as exc:
+        raise StaleMap(f"a segment does not inflate ({exc})") from None
+    if len(data) != seg[1] or d.eof or d.unconsumed_tail or crc32(data) != seg[4]:
+        raise StaleMap("a segment does not inflate to its length and CRC-32")
+    return data
 
 
 def _new_bytes(size: int) -> tuple[Any, Callable[[int, bytes], None]]:
