@@ -69,6 +69,7 @@ class PartialSheet:
         self.rec_seg = np.zeros(0, np.int32)  # per formula record: its segment
         self.whole = False
         self.extent: list[int] = []  # what the trust record says of its bytes (:mod:`storeops.xlsx._trust`)
+        self._ordered: dict[int, bool] = {}  # id(group) → whether its rows are in order
 
     # ------------------------------------------------------------------ reading
     def segments_of(self, rows: np.ndarray) -> np.ndarray:
@@ -119,8 +120,18 @@ class PartialSheet:
         from ._pipeline import FullRecalcNeeded
 
         cells = _ColumnCells(F)
+        bounds = np.r_[self.first_rows, np.iinfo(np.int64).max]
         for g in run.groups.get(self.name, []):
-            inside = np.isin(self.segments_of(g.rows), new)
+            ordered = self._ordered.get(id(g))
+            if ordered is None:
+                ordered = self._ordered[id(g)] = bool((np.diff(g.rows) > 0).all())
+            if ordered:  # rows in order (as groups hold them): each segment's rows a slice
+                inside = np.zeros(len(g.rows), np.bool_)
+                for i in new.tolist():
+                    a, b = np.searchsorted(g.rows, bounds[i : i + 2])
+                    inside[a:b] = True
+            else:
+                inside = np.isin(self.segments_of(g.rows), new)
             if not inside.any():
                 continue
             found = cells.find(g.col, g.rows[inside])
