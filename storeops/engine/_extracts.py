@@ -31,7 +31,7 @@ MAX_FILES = 24
 MAX_BYTES = 1 << 30
 
 
-def cache_dir() -> str | None:
+def cache_dir() -> str:
     """The folder extracts are kept in."""
     from ..xlsx._trust import cache_dir as storeops_cache
 
@@ -57,15 +57,14 @@ def _name(key: str) -> str:
 
 def load(key: str) -> Extract | None:
     """The extract of the sheet whose stored bytes are ``key`` (``None``: none kept)."""
-    folder = cache_dir()
-    return None if folder is None else _open(os.path.join(folder, _name(key)))
+    return _open(os.path.join(cache_dir(), _name(key)))
 
 
 def load_like(crc: int, size: int) -> Extract | None:
     """The newest extract of a content with this CRC-32 and length: only its segments'
     blocks are used, each where a segment has their CRC-32 and length (a sheet rewritten since)."""
     folder = cache_dir()
-    if folder is None or not os.path.isdir(folder):
+    if not os.path.isdir(folder):
         return None
     prefix = f"{_engine_key()}-{crc & 0xFFFFFFFF:08x}-{size:x}-"
     found = []
@@ -112,17 +111,12 @@ def _prune(folder: str) -> None:
 
 def columns_read(run: Any, name: str) -> set[int]:
     """The columns of sheet ``name`` any formula of the workbook reads, or a chart shows."""
-    from ..xlsx._scan import MAX_COL
+    from ._read import add_reads
 
-    cols: set[int] = set()
-    for g in run.all_groups():
-        for s, c1, c2, _r1, _r2 in g.reads:
-            if s == name:
-                cols.update(range(c1, min(c2, MAX_COL) + 1))
-    for s, c1, _r1, c2, _r2 in run.charts:
-        if s == name:
-            cols.update(range(c1, min(c2, MAX_COL) + 1))
-    return cols
+    cols: dict[str, set[int]] = {name: set()}
+    add_reads(cols, [r for g in run.all_groups() for r in g.reads if r[0] == name])
+    add_reads(cols, [(s, c1, c2, r1, r2) for s, c1, r1, c2, r2 in run.charts if s == name])
+    return cols[name]
 
 
 class Builder:
@@ -194,8 +188,6 @@ def builder(run: Any, name: str) -> Builder | None:
     if not cols:
         return None
     folder = cache_dir()
-    if folder is None:
-        return None
     partial = run.partial.get(name)
     old = partial.extract if partial is not None else _last_extract(run, name)
     try:
@@ -227,13 +219,7 @@ def extract_unchanged(run: Any, name: str, xml: Any, pool: Any = None) -> None:
     m = run.prior.segments.get(path)
     if not m or sum(seg[1] for seg in m) != len(xml):
         return
-    key = run.pkg._cache.get("stored", {}).get(path)  # the stored bytes' name, made when a big part is read
-    if key is None:
-        from ..xlsx._trust import part_key
-        from ._partial import _stored_bytes
-
-        info = next(i for i in run.pkg.infos if i.filename == path)
-        key = part_key([_stored_bytes(run, info)], info.compress_type, info.CRC, info.file_size)
+    key = run.pkg.stored_key(path)  # made when the part was read, if it is a big one
     if load(key) is not None:
         return
     build = builder(run, name)

@@ -155,9 +155,9 @@ class PartialSheet:
         deferred = []
         for c, (V, isf, blob) in self.extract.columns(cols).items():
             later = np.zeros(len(V), np.bool_)
+            formulas = np.flatnonzero(isf)
             for g in by_col.get(c, ()):
-                mine = np.flatnonzero(isf)
-                later[mine[np.isin(V[mine, V_ROW], g.rows)]] = True
+                later[formulas[np.isin(V[formulas, V_ROW], g.rows)]] = True
             if later.any():
                 deferred.append((V[later], blob))
             run.book.pending[(self.name, c)] = _loader(run, self.name, blob, V[~later])
@@ -195,7 +195,7 @@ class PartialSheet:
         from ..xlsx._segments import inflate_segments
 
         info = next(i for i in run.pkg.infos if i.filename == self.path)
-        raw = _stored_bytes(run, info)
+        raw = run.pkg.stored_bytes(info)
         xml = inflate_segments(raw, self.map, info.file_size, info.CRC)
         del raw
         sc = run.scans[self.name]
@@ -251,14 +251,6 @@ def _loader(run: Run, name: str, blob: bytes, V: np.ndarray):
     return load
 
 
-def _stored_bytes(run: Run, info) -> bytes:
-    from ..xlsx._zipwrite import data_offset
-
-    with run.pkg.source() as fh:
-        fh.seek(data_offset(fh, info))
-        return fh.read(info.compress_size)
-
-
 def _inflate(run: Run, path: str, segs: list[list[int]]) -> list[bytes]:
     """The contents of these segments of member ``path`` (each checked for its length and CRC-32)."""
     from ..xlsx._package import bad_file
@@ -310,7 +302,7 @@ def open_partial(run: Run, name: str) -> bool:
     info = next(i for i in run.pkg.infos if i.filename == path)
     if info.compress_type != zipfile.ZIP_DEFLATED or info.file_size < _trust.MIN_BYTES:
         return False
-    key = _trust.part_key([_stored_bytes(run, info)], info.compress_type, info.CRC, info.file_size)
+    key = run.pkg.stored_key(path)
     extent = _trust.lookup(key)  # bytes this StoreOps wrote: its scans may read them unchecked
     if extent is None or extent[3] >= len(run.pkg.shared_strings):
         return False

@@ -287,20 +287,39 @@ class Package:
         e = None if name in self._overlay else self._cache.get("valid", {}).get(name)
         return None if e is None else [int(x) for x in e]
 
-    def _inflate(self, info: zipfile.ZipInfo) -> bytes:
-        """A big deflated member, inflated by :mod:`._deflate` (ISA-L) with size and CRC checked."""
-        from . import _trust
-        from ._deflate import crc32, inflate
+    def stored_bytes(self, info: zipfile.ZipInfo) -> bytes:
+        """A member's bytes as the file stores them (compressed), in one buffer (a sheet at
+        the row limit is 200 MB deflated); :class:`zipfile.BadZipFile` when cut short."""
         from ._zipwrite import data_offset
 
         with self.source() as fh:
             fh.seek(data_offset(fh, info))
-            raw = fh.read(info.compress_size)  # one buffer (a sheet at the row limit is 200 MB deflated)
-            if len(raw) != info.compress_size:
-                raise zipfile.BadZipFile(f"truncated member {info.filename}")
+            raw = fh.read(info.compress_size)
+        if len(raw) != info.compress_size:
+            raise zipfile.BadZipFile(f"truncated member {info.filename}")
+        return raw
+
+    def stored_key(self, name: str, raw: bytes | None = None) -> str:
+        """The name :mod:`._trust` gives a member's stored bytes (``raw``, when already read;
+        made once per package)."""
+        from . import _trust
+
+        keys = self._cache.setdefault("stored", {})
+        key = keys.get(name)
+        if key is None:
+            info = self._members[name]
+            data = raw if raw is not None else self.stored_bytes(info)
+            key = keys[name] = _trust.part_key([data], info.compress_type, info.CRC, info.file_size)
+        return key
+
+    def _inflate(self, info: zipfile.ZipInfo) -> bytes:
+        """A big deflated member, inflated by :mod:`._deflate` (ISA-L) with size and CRC checked."""
+        from . import _trust
+        from ._deflate import crc32, inflate
+
+        raw = self.stored_bytes(info)
         if info.file_size >= _trust.MIN_BYTES and info.filename.endswith(".xml"):  # see _validate
-            key = _trust.part_key([raw], info.compress_type, info.CRC, info.file_size)
-            self._cache.setdefault("stored", {})[info.filename] = key
+            self.stored_key(info.filename, raw)
         m = (self._cache.get("segment maps") or {}).get(info.filename)
         if m:  # written by StoreOps in segments: inflated on both cores (storeops.xlsx._segments)
             from ._segments import StaleMap, inflate_segments
