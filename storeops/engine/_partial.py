@@ -184,6 +184,58 @@ class PartialSheet:
         return np.concatenate([np.zeros((0, NV), np.int32), *out])
 
     # ------------------------------------------------------------------ writing
+    def write(self, run: Run, sp: Any, build: Any) -> Any:
+        """The sheet with the new values of ``sp`` (a :class:`~storeops.xlsx._splice.Spliced`
+        of ``run.xml[name]``) deflated without the segments not read: a segment holding a
+        changed cell is spliced and compressed, every other one copied from the file as it
+        is stored, with its block of the extract (``build``: the extract's builder, or
+        ``None``) — the member :meth:`materialize` and a spliced deflate give, whenever
+        the new lengths leave every cut where it was (:func:`~storeops.xlsx._segments.cuts_kept`).
+        ``None`` when they would not, or a copied segment's block cannot be had
+        (then :meth:`materialize`)."""
+        from ..xlsx import _zipwrite
+        from ..xlsx._segments import compress_segment, cut_tail, cuts_kept, finish, finish_inspected
+
+        if self.whole or (build is not None and build.old is not self.extract):
+            return None
+        tails = self.extract.tails()
+        new: dict[int, bytes] = {}
+        lens = []
+        for i, seg in enumerate(self.map):
+            at = self.base.get(i)
+            if at is not None and sp.touches(at, at + seg[1]):
+                content = bytes(sp.range(at, at + seg[1]))
+                new[i] = content
+                lens.append(len(content))
+                tails[i] = cut_tail(content)
+            else:
+                lens.append(seg[1])
+        if not cuts_kept(lens, tails, _zipwrite.SEGMENT):
+            return None
+        parts: list = []
+        if build is not None:
+            for i, seg in enumerate(self.map):
+                if i not in new:
+                    span = build.spans.get((seg[4], seg[1]))
+                    part = build.old.block(span, seg[1], seg[4]) if span is not None else None
+                    if part is None:
+                        return None
+                    parts.append(part)
+                else:
+                    parts.append(None)
+        raws = iter(copied_segments(run, self.path, [seg for i, seg in enumerate(self.map) if i not in new]))
+        segments = []
+        for i, seg in enumerate(self.map):
+            if i not in new:
+                segments.append((next(raws), seg[1], seg[4], seg[5]))
+                continue
+            segments.append(compress_segment(new[i]))
+            if build is not None:
+                parts[i] = build.part(new[i], segments[-1][2])
+        if build is None:
+            return finish(segments)
+        return finish_inspected(zip(segments, parts), build.keep)
+
     def materialize(self, run: Run, sink: Any = None) -> None:
         """The sheet's XML whole (to write it), the formula records read so far moved to
         their places in it and put in document order (what splicing takes: segments are
@@ -255,15 +307,8 @@ def _inflate(run: Run, path: str, segs: list[list[int]]) -> list[bytes]:
     """The contents of these segments of member ``path`` (each checked for its length and CRC-32)."""
     from ..xlsx._package import bad_file
     from ..xlsx._segments import StaleMap, inflate_segment
-    from ..xlsx._zipwrite import data_offset
 
-    info = next(i for i in run.pkg.infos if i.filename == path)
-    raws = []
-    with run.pkg.source() as fh:
-        base = data_offset(fh, info)
-        for seg in segs:
-            fh.seek(base + seg[2])
-            raws.append(fh.read(seg[3]))
+    raws = list(_stored_segments(run, path, segs))
 
     def one(k: int) -> bytes:
         try:
@@ -276,6 +321,23 @@ def _inflate(run: Run, path: str, segs: list[list[int]]) -> list[bytes]:
     if run.pool is not None and len(segs) > 1:
         return list(run.pool.map(one, range(len(segs))))
     return [one(k) for k in range(len(segs))]
+
+
+def copied_segments(run: Run, path: str, segs: list[list[int]]) -> list[bytes]:
+    """The compressed bytes of these segments of member ``path``, to be copied into the new file as they are."""
+    return list(_stored_segments(run, path, segs))
+
+
+def _stored_segments(run: Run, path: str, segs: list[list[int]]):
+    """The compressed bytes of these segments of member ``path``, as stored, one after the other."""
+    from ..xlsx._zipwrite import data_offset
+
+    info = next(i for i in run.pkg.infos if i.filename == path)
+    with run.pkg.source() as fh:
+        base = data_offset(fh, info)
+        for seg in segs:
+            fh.seek(base + seg[2])
+            yield fh.read(seg[3])
 
 
 # --------------------------------------------------------------------------- opening

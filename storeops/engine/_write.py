@@ -144,10 +144,18 @@ def _write_sheet(run: Run, s, groups, empty_ref: bytes, deflated: bool, zpool):
     grew = any(t.sheet == s.name and t.name in run.report.rows_added for t in run.pkg.tables.values())
     if deflated and sc is not None and sink.cells and _streams(run, s, grew):
         return _write_streamed(run, s, sc, sink, grew, zpool)
-    if sink.cells and sc is not None and s.name in run.partial:  # read where needed (_partial): whole only to write
-        if spliced(run.xml[s.name], sc.formulas, *sink.arrays()) is None:
+    if sink.cells and sc is not None and s.name in run.partial:  # read where needed (_partial)
+        arrays = sink.arrays()
+        sp = spliced(run.xml[s.name], sc.formulas, *arrays)
+        if sp is None:
             return None  # no cached value changes
-        run.partial[s.name].materialize(run, sink)
+        written = _write_partial(run, s, sp) if deflated and not grew and _values_only(run, s.name) else None
+        if written is not None:  # only the segments with a changed cell written
+            _update_digests(run, sc, s.name, arrays)
+            run.xml[s.name] = b""
+            sc.formulas = sc.formulas[:0].copy()
+            return written
+        run.partial[s.name].materialize(run, sink)  # whole, to write it as a whole read does
     xml = run.xml[s.name]
     data: Deflated | bytes | None
     if deflated and sc is not None and sink.cells and _values_only(run, s.name):
@@ -235,6 +243,24 @@ def _deflate_spliced(run: Run, s, sp, zpool, reuse: bool) -> Deflated:
             return _extracted(run, s.name, lambda build: deflate_spliced(sp, zpool, old, read_old, inspect=build))
         except StaleMap:  # not what the map says: the whole sheet, cut anew
             return _extracted(run, s.name, lambda build: deflate_spliced(sp, zpool, inspect=build))
+
+
+def _write_partial(run: Run, s, sp) -> Deflated | None:
+    """A sheet read where needed, written segment by segment with its extract
+    (:meth:`._partial.PartialSheet.write`; ``None``: it has to be written whole)."""
+    build = builder(run, s.name)
+    try:
+        data = run.partial[s.name].write(run, sp, build)
+    except BaseException:
+        if build is not None:
+            build.abandon()
+        raise
+    if build is not None:
+        if data is None:
+            build.abandon()
+        else:
+            build.finish(data)
+    return data
 
 
 def _deflate(run: Run, name: str, pieces, zpool) -> Deflated:

@@ -54,12 +54,12 @@ from ._scan import (
     _scan_part,
     want_mask,
 )
-from ._segments import first_row
+from ._segments import cut_tail, first_row
 
-_MAGIC = b"SOXEXTR2"
+_MAGIC = b"SOXEXTR3"
 _FOOT = b"SOXE"
-_VERSION = 2
-_HEAD = struct.Struct("<IIII")  # cells, value bytes, segment length, segment CRC-32
+_VERSION = 3
+_HEAD = struct.Struct("<IIIIi")  # cells, value bytes, segment length, segment CRC-32, its cut_tail
 _TAIL = struct.Struct("<II4sI")  # columns, segments, _FOOT, _VERSION
 _INDEX = np.dtype([("at", "<u8"), ("size", "<u4"), ("crc", "<u4")])
 #: the per-cell fields of a block, in order
@@ -71,11 +71,13 @@ _LIMIT = 0xFFFF  # a style or a value longer than this: the segment is not extra
 
 @dataclass
 class Part:
-    """One segment's block (its bytes in the file), the segment's length and CRC-32."""
+    """One segment's block (its bytes in the file), the segment's length and CRC-32, and
+    its :func:`~._segments.cut_tail` (how a later write checks that its cuts stay)."""
 
     block: bytes
     size: int
     crc: int
+    tail: int
 
 
 def data_region(data: Any) -> tuple[int, int]:
@@ -127,7 +129,7 @@ def extract_part(data: Any, cols: tuple[int, ...], want: np.ndarray, crc: int) -
         except ScanError:
             return None
     block = _block(V, a, cols)
-    return None if block is None else Part(block, len(a), crc)
+    return None if block is None else Part(block, len(a), crc, cut_tail(data))
 
 
 @jit
@@ -165,7 +167,7 @@ def _block(V: np.ndarray, a: np.ndarray, cols: tuple[int, ...]) -> bytes | None:
     codes = tcode[order].astype(np.uint8) | np.where(V[order, V_HASF] > 0, FORMULA_BIT, 0).astype(np.uint8)
     return b"".join(
         [
-            _HEAD.pack(len(V), len(blob), 0, 0),
+            _HEAD.pack(len(V), len(blob), 0, 0, 0),
             counts.astype("<u4").tobytes(),
             vbytes.astype("<u4").tobytes(),
             V[order, V_ROW].astype("<i4").tobytes(),
@@ -194,8 +196,8 @@ class ExtractWriter:
             self.abandon()
             return
         at = self.fh.tell()
-        n, nb, _s, _c = _HEAD.unpack_from(part.block)
-        self.fh.write(_HEAD.pack(n, nb, part.size, part.crc & 0xFFFFFFFF))
+        n, nb, _s, _c, _t = _HEAD.unpack_from(part.block)
+        self.fh.write(_HEAD.pack(n, nb, part.size, part.crc & 0xFFFFFFFF, part.tail))
         self.fh.write(memoryview(part.block)[_HEAD.size :])
         self.index.append((at, part.size, part.crc & 0xFFFFFFFF))
 
@@ -289,8 +291,8 @@ class Extract:
             return None
         if len(data) != span[1] - span[0]:
             return None
-        n, nb, s, c = _HEAD.unpack_from(data)
-        return Part(data, size, crc) if (s, c) == (size, crc & 0xFFFFFFFF) else None
+        n, nb, s, c, tail = _HEAD.unpack_from(data)
+        return Part(data, size, crc, tail) if (s, c) == (size, crc & 0xFFFFFFFF) else None
 
     def read_cells(self) -> bool:
         """Read the blocks from the file now (another process may prune it later); whether
@@ -315,7 +317,7 @@ class Extract:
             at, end = starts[i], starts[i + 1]
             if end - at < _HEAD.size + 8 * k:
                 return False
-            n, nb, size, crc = _HEAD.unpack_from(data, at)
+            n, nb, size, crc, _tail = _HEAD.unpack_from(data, at)
             counts = np.frombuffer(data, "<u4", k, at + _HEAD.size).astype(np.int64)
             vbytes = np.frombuffer(data, "<u4", k, at + _HEAD.size + 4 * k).astype(np.int64)
             if (
@@ -327,6 +329,12 @@ class Extract:
             if at + _HEAD.size + 8 * k + n * per_cell + nb != end:
                 return False
         return True
+
+    def tails(self) -> list[int]:
+        """Per segment its :func:`~._segments.cut_tail` (:meth:`read_cells` first)."""
+        if self._data is None:
+            raise ValueError("the extract's blocks are not read")
+        return [_HEAD.unpack_from(self._data, int(at))[4] for at in self.index["at"]]
 
     def columns(self, cols) -> dict[int, tuple[np.ndarray, np.ndarray, bytes]]:
         """Per column of ``cols`` (a subset of :attr:`cols`): its cells as value records into
@@ -342,7 +350,7 @@ class Extract:
         want = [c for c in sorted(set(cols)) if c in pos]
         pieces: dict[int, list[list]] = {c: [[], [], [], [], []] for c in want}
         for at in self.index["at"].tolist():
-            n, nb, _size, _crc = _HEAD.unpack_from(data, at)
+            n, nb, _size, _crc, _tail = _HEAD.unpack_from(data, at)
             at += _HEAD.size
             counts = np.frombuffer(data, "<u4", k, at).astype(np.int64)
             vbytes = np.frombuffer(data, "<u4", k, at + 4 * k).astype(np.int64)

@@ -154,6 +154,69 @@ def spliced_cuts(spliced: Any, size: int) -> list[int]:
     return cuts
 
 
+def cut_tail(data: Any) -> int:
+    """What :func:`cuts_kept` needs to know of a segment's content: where the last
+    ``</row>`` ending before its last byte ends (0 when none does) — as it is when the
+    segment ends right after a ``</row>``, as ``-1 - it`` when it does not.
+
+    >>> cut_tail(b"<row>1</row><row>2</row>"), cut_tail(b"<row>1</row></sheetData>"), cut_tail(b"<row>1</row>")
+    (12, -13, 0)
+    """
+    view = memoryview(data)
+    n = len(view)
+    step = 64 << 10
+    last = 0
+    while True:
+        lo = max(n - 1 - step, 0)
+        j = bytes(view[lo : n - 1]).rfind(_ROW_END)  # one straddling lo: the next, wider look finds it
+        if j >= 0:
+            last = lo + j + len(_ROW_END)
+            break
+        if lo == 0:
+            break
+        step *= 4
+    return last if bytes(view[max(n - len(_ROW_END), 0) :]) == _ROW_END else -1 - last
+
+
+def cuts_kept(lens: list[int], tails: list[int], size: int) -> bool:
+    """Whether :func:`cut_stream` (and :func:`spliced_cuts`) cut the content made of
+    segments of these lengths, with these :func:`cut_tail`, exactly between them: every
+    segment but the last ends right after the first ``</row>`` ending at or after its
+    target, within ``size`` bytes of it, and after the last cut nothing more is cut.  How a
+    sheet whose changed cells lie in a few segments is written without reading the others
+    (:meth:`storeops.engine._partial.PartialSheet.write`): when a changed length moves a cut,
+    this says no.
+
+    >>> rows = [b"<row>%d</row>" % i for i in range(9)]  # 12 bytes each
+    >>> segs = [b"".join(rows[:3]), b"".join(rows[3:6]), b"".join(rows[6:])]
+    >>> [len(s) for s in cut_stream([b"".join(segs)], 33)]
+    [36, 36, 36]
+    >>> cuts_kept([len(s) for s in segs], [cut_tail(s) for s in segs], 33)
+    True
+    >>> grown = segs[0].replace(b"<row>1", b"<row>11")  # 37 bytes: the cut stays after row 2
+    >>> cuts_kept([len(grown), 36, 36], [cut_tail(grown), cut_tail(segs[1]), cut_tail(segs[2])], 33)
+    True
+    >>> shrunk = segs[0].replace(b"<row>2", b"<row>")  # 35 bytes: row 2 ends at 35, cut stays
+    >>> cuts_kept([35, 36, 36], [cut_tail(shrunk), cut_tail(segs[1]), cut_tail(segs[2])], 33)
+    True
+    >>> longer = segs[0].replace(b"<row>0", b"<row>0000000000")  # row 1 ends at 33: the cut moves there
+    >>> cuts_kept([len(longer), 36, 36], [cut_tail(longer), cut_tail(segs[1]), cut_tail(segs[2])], 33)
+    False
+    """
+    total = sum(lens)
+    target, start = size, 0
+    for k, (n, tail) in enumerate(zip(lens, tails)):
+        end = start + n
+        last = start + (tail if tail >= 0 else -1 - tail)  # no row ends between it and the segment's end
+        if k == len(lens) - 1:  # the last: the search after the last cut finds nothing to cut
+            return target >= total or (last < target and target + size > total)
+        if tail < 0 or not (target < total and last < target <= end <= target + size):
+            return False
+        target = (end // size + 1) * size
+        start = end
+    return True
+
+
 def deflate_spliced(
     spliced: Any,
     pool: Any = None,

@@ -15,7 +15,7 @@ import zlib
 
 import pytest
 
-from storeops.engine import _write, recalc
+from storeops.engine import _partial, _write, recalc
 from storeops.engine._state import read_state
 from storeops.xlsx._atomic import atomic_replace
 from storeops.xlsx._package import open_package
@@ -66,6 +66,14 @@ def copies(monkeypatch):
         return d
 
     monkeypatch.setattr(_write, "deflate_spliced", spy)
+    real_copied = _partial.copied_segments
+
+    def spy_copied(run, path, segs):  # a sheet read where needed, written segment by segment
+        size = next(i.file_size for i in run.pkg.infos if i.filename == path)
+        out.extend((size, seg[3]) for seg in segs)
+        return real_copied(run, path, segs)
+
+    monkeypatch.setattr(_partial, "copied_segments", spy_copied)
     return out
 
 

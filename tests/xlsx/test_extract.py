@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storeops.xlsx._extract import Extract, ExtractWriter, column_mask, data_region, extract_part
+from storeops.xlsx._extract import _HEAD, Extract, ExtractWriter, column_mask, data_region, extract_part
 from storeops.xlsx._scan import scan_sheet
-from storeops.xlsx._segments import segment_map
+from storeops.xlsx._segments import cut_tail, segment_map
 from storeops.xlsx._zipwrite import deflate
 from xlsx.test_gather import _columns
 from xlsx.test_scan_kernel import HEAD, TAIL, _gen_cell, _Out
@@ -158,7 +158,11 @@ def test_blocks_are_found_again_by_their_segment(tmp_path):
         again = extract_part(xml[seg[0] : seg[0] + seg[1]], (1, 2, 5), column_mask({1, 2, 5}), seg[4])
         kept = ext.block(spans[(seg[4], seg[1])], seg[1], seg[4])
         assert again is not None and kept is not None
-        assert kept.block[16:] == again.block[16:]  # the head holds the segment's length and CRC-32 too
+        head = _HEAD.size  # the head holds the segment's length, CRC-32 and cut tail too
+        assert kept.block[head:] == again.block[head:]
+        assert kept.tail == again.tail == cut_tail(xml[seg[0] : seg[0] + seg[1]])
+    ext.read_cells()
+    assert ext.tails() == [cut_tail(xml[seg[0] : seg[0] + seg[1]]) for seg in m]
     assert ext.block(spans[(m[0][4], m[0][1])], m[0][1] + 1, m[0][4]) is None  # not that segment's
 
 

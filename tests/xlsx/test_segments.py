@@ -241,3 +241,52 @@ def test_unchanged_spans_are_byte_for_byte_the_last_writes(values, at, length, n
             assert covered(uoff)
         elif ulen and uoff >= hi and front_end <= lo:  # (the front may reach further: equal bytes by chance)
             assert covered(uoff + delta)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(0, 90), min_size=1, max_size=60),
+    st.integers(40, 400),
+    st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 90)), max_size=4),
+    st.booleans(),
+)
+def test_cuts_kept_says_exactly_when_the_cuts_stay(widths, size, edits, tail_rows):
+    """Rows of random widths cut into segments; some rows get other widths: ``cuts_kept``
+    of the new segments' lengths and tails is True exactly when cutting the new content
+    afresh gives the same segments (what lets a write copy the others unread)."""
+
+    def sheet(ws):
+        rows = [b'<row r="%d">%s</row>' % (i + 1, b"x" * w) for i, w in enumerate(ws)]
+        return b"<worksheet><sheetData>", rows, b"</sheetData>" + (b"<t/>" * 3 if tail_rows else b"") + b"</worksheet>"
+
+    head, rows, tail = sheet(widths)
+    old = b"".join([head, *rows, tail])
+    segs = [bytes(s) for s in cut_stream([old], size)]
+    ends, at = [], 0
+    for s in segs:
+        at += len(s)
+        ends.append(at)
+    new_widths = list(widths)
+    for at_row, w in edits:
+        new_widths[at_row % len(widths)] = w
+    _h, new_rows, _t = sheet(new_widths)
+    # the new content cut where the old one was: each segment its rows, as the old cut them
+    starts = [0, *ends[:-1]]
+    row_ends, at = [], len(head)
+    for r in rows:
+        at += len(r)
+        row_ends.append(at)
+    pieces = []
+    for lo, hi in zip(starts, ends):
+        inside = [k for k, e in enumerate(row_ends) if lo < e <= hi]
+        first = head if lo == 0 else b""
+        last = tail if hi == len(old) else b""
+        if any(not (lo <= (row_ends[k] - len(rows[k])) and row_ends[k] <= hi) for k in inside) or (
+            lo and lo not in row_ends
+        ):
+            return  # a cut inside a row (no rows near a multiple): not a sheet's segments
+        pieces.append(first + b"".join(new_rows[k] for k in inside) + last)
+    new = b"".join(pieces)
+    fresh = [len(s) for s in cut_stream([new], size)]
+    kept = _segments.cuts_kept([len(p) for p in pieces], [_segments.cut_tail(p) for p in pieces], size)
+    assert kept == (fresh == [len(p) for p in pieces])
