@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from xlsxwriter.utility import xl_col_to_name
+from storeops.xlsx._cells import col_letters
 
 from . import schema
 from .editions import edition_template
@@ -75,7 +75,7 @@ def _tables(template: str) -> str:
 
 def col_letter(table: schema.Table, key: str) -> str:
     """Column letter of ``key`` in ``table`` (``tblFunnel.ctr`` → ``M``)."""
-    return xl_col_to_name(table.anchor_col + table.keys.index(key))
+    return col_letters(table.anchor_col + table.keys.index(key) + 1)  # anchor_col is 0-based
 
 
 def _template(table: schema.Table, key: str, edition: str | None) -> str:

@@ -18,11 +18,13 @@ def small_segments(monkeypatch):
     sheets then have many, and every test here also checks the segments copied from the
     last write.  Every sheet a formula reads is extracted and trusted as a big one is
     (:mod:`storeops.engine._extracts`, :mod:`storeops.xlsx._trust`): a sheet as the last
-    write left it is read partially (:mod:`storeops.engine._partial`) wherever it can be."""
+    write left it is read partially (:mod:`storeops.engine._partial`) wherever it can be, and
+    the kinds of every criteria column are kept between runs (:mod:`storeops.engine._kinds_cache`)."""
     monkeypatch.setattr("storeops.xlsx._zipwrite.SEGMENT", SMALL_SEGMENT)
     monkeypatch.setattr("storeops.engine._extracts.EXTRACT_BYTES", 0)
     monkeypatch.setattr("storeops.engine._extracts.MAX_FILES", 1 << 20)  # the session's base keeps its own
     monkeypatch.setattr("storeops.xlsx._trust.MIN_BYTES", 0)
+    monkeypatch.setattr("storeops.engine._kinds_cache.MIN_ROWS", 0)  # every criteria column's kinds kept
 
 
 @pytest.fixture
