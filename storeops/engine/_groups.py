@@ -268,6 +268,25 @@ def same_groups(xml: bytes, F: np.ndarray, groups: list[Group], known: np.ndarra
 
 
 # --------------------------------------------------------------------------- dependencies
+def row_span(rows: np.ndarray) -> tuple[int, int, bool]:
+    """A group's first and last row, and whether it holds every row between them (in order)."""
+    n = len(rows)
+    if not n:
+        return 0, -1, False
+    lo, hi = int(rows[0]), int(rows[-1])
+    return lo, hi, hi - lo + 1 == n and bool((np.diff(rows) > 0).all())
+
+
+def in_rows(x: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``np.isin(x, rows)`` for a group's rows — two comparisons when they are every row of a span.
+
+    >>> in_rows(np.array([1, 5, 9]), np.arange(4, 10)).tolist(), in_rows(np.array([1, 5]), np.array([5, 7])).tolist()
+    ([False, True, True], [False, True])
+    """
+    lo, hi, dense = row_span(rows)
+    return (x >= lo) & (x <= hi) if dense else np.isin(x, rows)
+
+
 def dependencies(groups: list[Group]) -> list[set[int]]:
     """For each group, the groups whose cells it reads (indexes into ``groups``)."""
     writers: dict[tuple[str, int], list[int]] = {}
@@ -276,6 +295,9 @@ def dependencies(groups: list[Group]) -> list[set[int]]:
     by_sheet: dict[str, list[int]] = {}
     for s, c in writers:
         by_sheet.setdefault(s, []).append(c)
+    # per group: its first and last row, and whether it holds every row between (most do:
+    # then it has a row in r1…r2 exactly when the two spans meet, no search needed)
+    span = [row_span(g.rows) for g in groups]
     deps: list[set[int]] = [set() for _ in groups]
     for gi, g in enumerate(groups):
         for s, c1, c2, r1, r2 in g.reads:
@@ -283,6 +305,11 @@ def dependencies(groups: list[Group]) -> list[set[int]]:
                 if not c1 <= c <= c2:
                     continue
                 for wj in writers[(s, c)]:
+                    lo, hi, dense = span[wj]
+                    if dense:
+                        if lo <= r2 and r1 <= hi:
+                            deps[gi].add(wj)
+                        continue
                     w = groups[wj]
                     if np.searchsorted(w.rows, r2, "right") > np.searchsorted(w.rows, r1, "left"):
                         deps[gi].add(wj)

@@ -101,12 +101,31 @@ def rows_of(rle: list[int]) -> np.ndarray:
     return np.concatenate([np.arange(s, s + n, dtype=np.int64) for s, n in zip(rle[::2], rle[1::2])])
 
 
+def group_rle(g: Group) -> list[int]:
+    """:func:`rows_rle` of the group's rows, worked out once for them (a group's key is
+    asked for several times a run)."""
+    kept = g.__dict__.get("_rle")
+    if kept is not None and kept[0] is g.rows:
+        return kept[1]
+    rle = rows_rle(g.rows)
+    g.__dict__["_rle"] = (g.rows, rle)
+    return rle
+
+
+def _keep_rle(g: Group, rle: list[int]) -> None:
+    """The rows of ``g`` are :func:`rows_of` ``rle``: it is their :func:`rows_rle` when its
+    runs are as that writes them (none empty, none continuing the one before)."""
+    starts, counts = rle[::2], rle[1::2]
+    if all(n > 0 for n in counts) and all(s1 != s0 + n0 for s0, n0, s1 in zip(starts, counts, starts[1:])):
+        g.__dict__["_rle"] = (g.rows, list(rle))
+
+
 def group_key(g: Group) -> tuple:
-    return (g.sheet, g.col, g.base_row, g.text, tuple(rows_rle(g.rows)))
+    return (g.sheet, g.col, g.base_row, g.text, tuple(group_rle(g)))
 
 
 def group_record(g: Group, reason: str) -> list[Any]:
-    return [g.sheet, g.col, g.base_row, g.text, rows_rle(g.rows), [list(r) for r in g.reads], reason]
+    return [g.sheet, g.col, g.base_row, g.text, list(group_rle(g)), [list(r) for r in g.reads], reason]
 
 
 def prior_groups(state: RecalcState, sheet: str, F: np.ndarray | None = None) -> list[Group] | None:
@@ -130,6 +149,7 @@ def prior_groups(state: RecalcState, sheet: str, F: np.ndarray | None = None) ->
             reason = _grouping_reason(text, base)  # what make_groups says; the rest is found again
         # what it reads as recorded (parsing sets it anew; a group left to Excel keeps it)
         out.append(Group(s, col, rows, base, text, cells, reason=reason, reads=[tuple(r) for r in reads]))
+        _keep_rle(out[-1], rle)
     return out
 
 

@@ -145,6 +145,7 @@ class PartialSheet:
         reads it (``run.book.pending``); the cells a live group recomputes are deferred,
         as :func:`~._read._convert_sheet` defers them (``run.deferred``)."""
         from ..xlsx._scan import V_ROW
+        from ._groups import in_rows
 
         if not set(cols) <= set(self.extract.cols):  # open_partial checked every column any formula reads
             raise RuntimeError(f"{self.name}: columns {sorted(set(cols) - set(self.extract.cols))} not extracted")
@@ -157,7 +158,7 @@ class PartialSheet:
             later = np.zeros(len(V), np.bool_)
             formulas = np.flatnonzero(isf)
             for g in by_col.get(c, ()):
-                later[formulas[np.isin(V[formulas, V_ROW], g.rows)]] = True
+                later[formulas[in_rows(V[formulas, V_ROW], g.rows)]] = True
             if later.any():
                 deferred.append((V[later], blob))
             run.book.pending[(self.name, c)] = _loader(run, self.name, blob, V[~later])
@@ -186,15 +187,16 @@ class PartialSheet:
     # ------------------------------------------------------------------ writing
     def write(self, run: Run, sp: Any, build: Any) -> Any:
         """The sheet with the new values of ``sp`` (a :class:`~storeops.xlsx._splice.Spliced`
-        of ``run.xml[name]``) deflated without the segments not read: a segment holding a
+        of ``run.xml[name]``) deflated without reading most of it: a segment holding a
         changed cell is spliced and compressed, every other one copied from the file as it
         is stored, with its block of the extract (``build``: the extract's builder, or
-        ``None``) — the member :meth:`materialize` and a spliced deflate give, whenever
-        the new lengths leave every cut where it was (:func:`~storeops.xlsx._segments.cuts_kept`).
-        ``None`` when they would not, or a copied segment's block cannot be had
-        (then :meth:`materialize`)."""
+        ``None``) — where a changed length moves a cut, the segments from there until the
+        cuts meet the old ones again are cut anew (:func:`~storeops.xlsx._segments.recut`,
+        those read from the file).  The member :meth:`materialize` and a spliced deflate
+        give.  ``None`` when a copied segment's block of the extract cannot be had (then
+        :meth:`materialize`)."""
         from ..xlsx import _zipwrite
-        from ..xlsx._segments import compress_segment, cut_tail, cuts_kept, finish, finish_inspected
+        from ..xlsx._segments import compress_segment, cut_tail, finish, finish_inspected, recut
 
         if self.whole or (build is not None and build.old is not self.extract):
             return None
@@ -204,37 +206,43 @@ class PartialSheet:
         for i, seg in enumerate(self.map):
             at = self.base.get(i)
             if at is not None and sp.touches(at, at + seg[1]):
-                content = bytes(sp.range(at, at + seg[1]))
-                new[i] = content
-                lens.append(len(content))
-                tails[i] = cut_tail(content)
-            else:
-                lens.append(seg[1])
-        if not cuts_kept(lens, tails, _zipwrite.SEGMENT):
-            return None
-        parts: list = []
+                new[i] = bytes(sp.range(at, at + seg[1]))
+                tails[i] = cut_tail(new[i])
+            lens.append(len(new[i]) if i in new else seg[1])
+
+        def content(i: int) -> Any:
+            if i in new:
+                return new[i]
+            at = self.base.get(i)
+            if at is not None:
+                return memoryview(run.xml[self.name])[at : at + self.map[i][1]]
+            return _inflate(run, self.path, [self.map[i]])[0]
+
+        plan = recut(lens, tails, content, _zipwrite.SEGMENT)
+        copied = [v for kind, v in plan if kind == "as is" and v not in new]
+        parts: dict[int, Any] = {}
         if build is not None:
-            for i, seg in enumerate(self.map):
-                if i not in new:
-                    span = build.spans.get((seg[4], seg[1]))
-                    part = build.old.block(span, seg[1], seg[4]) if span is not None else None
-                    if part is None:
-                        return None
-                    parts.append(part)
-                else:
-                    parts.append(None)
-        raws = iter(copied_segments(run, self.path, [seg for i, seg in enumerate(self.map) if i not in new]))
-        segments = []
-        for i, seg in enumerate(self.map):
-            if i not in new:
-                segments.append((next(raws), seg[1], seg[4], seg[5]))
+            for i in copied:
+                seg = self.map[i]
+                span = build.spans.get((seg[4], seg[1]))
+                part = build.old.block(span, seg[1], seg[4]) if span is not None else None
+                if part is None:
+                    return None
+                parts[i] = part
+        raws = dict(zip(copied, copied_segments(run, self.path, [self.map[i] for i in copied])))
+        segments, found = [], []
+        for kind, v in plan:
+            if kind == "as is" and v in raws:
+                seg = self.map[v]
+                segments.append((raws[v], seg[1], seg[4], seg[5]))
+                found.append(parts.get(v))
                 continue
-            segments.append(compress_segment(new[i]))
-            if build is not None:
-                parts[i] = build.part(new[i], segments[-1][2])
+            data = new[v] if kind == "as is" else v
+            segments.append(compress_segment(data))
+            found.append(build.part(data, segments[-1][2]) if build is not None else None)
         if build is None:
             return finish(segments)
-        return finish_inspected(zip(segments, parts), build.keep)
+        return finish_inspected(zip(segments, found), build.keep)
 
     def materialize(self, run: Run, sink: Any = None) -> None:
         """The sheet's XML whole (to write it), the formula records read so far moved to

@@ -98,16 +98,17 @@ def segment_map(d: Deflated) -> SegmentMap:
     return out
 
 
-def cut_stream(pieces: Iterable[Any], size: int = 0) -> Iterator[bytearray]:
+def cut_stream(pieces: Iterable[Any], size: int = 0, start: int = 0) -> Iterator[bytearray]:
     """The bytes of ``pieces`` cut into segments: for each multiple of ``size`` (from the
     one after the last cut), the cut is right after the first ``</row>`` that ends there
     or later — or at the multiple itself when none ends within ``size`` bytes of it (a
     member without rows; less than that left: no cut).  Cutting at fixed positions of the content keeps a sheet's cuts
     where they were when a few values change length, so the next write finds its segments
     again.  Pieces may share a buffer: each is copied once, into the segment handed on
-    (nothing else is copied but a segment's last few KiB)."""
+    (nothing else is copied but a segment's last few KiB).  ``start``: where the bytes of
+    ``pieces`` begin in the member, right after a cut (the rest of a member cut the same way)."""
     size = size or _zipwrite.SEGMENT
-    buf, base, target, searched = bytearray(), 0, size, 0
+    buf, base, target, searched = bytearray(), start, (start // size + 1) * size, 0
     step = min(1 << 16, size)
     for piece in pieces:
         mv = memoryview(piece)
@@ -178,14 +179,22 @@ def cut_tail(data: Any) -> int:
     return last if bytes(view[max(n - len(_ROW_END), 0) :]) == _ROW_END else -1 - last
 
 
+def _ends_at_cut(start: int, n: int, tail: int, target: int, total: int, size: int, last: bool) -> bool:
+    """Whether the segment of ``n`` bytes at ``start`` (after a cut, the next target
+    ``target``; :func:`cut_tail` ``tail``) ends where :func:`cut_stream` cuts the content
+    of ``total`` bytes — or, the last one, whether nothing more is cut in it."""
+    end = start + n
+    before = start + (tail if tail >= 0 else -1 - tail)  # no row end between it and the segment's end
+    if last:  # the search after the last cut finds nothing to cut
+        return target >= total or (before < target and target + size > total)
+    return tail >= 0 and target < total and before < target <= end <= target + size
+
+
 def cuts_kept(lens: list[int], tails: list[int], size: int) -> bool:
     """Whether :func:`cut_stream` (and :func:`spliced_cuts`) cut the content made of
     segments of these lengths, with these :func:`cut_tail`, exactly between them: every
     segment but the last ends right after the first ``</row>`` ending at or after its
-    target, within ``size`` bytes of it, and after the last cut nothing more is cut.  How a
-    sheet whose changed cells lie in a few segments is written without reading the others
-    (:meth:`storeops.engine._partial.PartialSheet.write`): when a changed length moves a cut,
-    this says no.
+    target, within ``size`` bytes of it, and after the last cut nothing more is cut.
 
     >>> rows = [b"<row>%d</row>" % i for i in range(9)]  # 12 bytes each
     >>> segs = [b"".join(rows[:3]), b"".join(rows[3:6]), b"".join(rows[6:])]
@@ -203,18 +212,55 @@ def cuts_kept(lens: list[int], tails: list[int], size: int) -> bool:
     >>> cuts_kept([len(longer), 36, 36], [cut_tail(longer), cut_tail(segs[1]), cut_tail(segs[2])], 33)
     False
     """
-    total = sum(lens)
-    target, start = size, 0
-    for k, (n, tail) in enumerate(zip(lens, tails)):
-        end = start + n
-        last = start + (tail if tail >= 0 else -1 - tail)  # no row ends between it and the segment's end
-        if k == len(lens) - 1:  # the last: the search after the last cut finds nothing to cut
-            return target >= total or (last < target and target + size > total)
-        if tail < 0 or not (target < total and last < target <= end <= target + size):
-            return False
-        target = (end // size + 1) * size
-        start = end
-    return True
+    return all(kind == "as is" for kind, _ in recut(lens, tails, None, size))
+
+
+def recut(lens: list[int], tails: list[int], content: Callable[[int], Any] | None, size: int) -> list[tuple[str, Any]]:
+    """The segments :func:`cut_stream` cuts a content into, given as the segments it is
+    made of (their lengths and :func:`cut_tail`; ``content(i)`` gives segment ``i``'s bytes
+    when they are needed): ``("as is", i)`` for segment ``i`` where it ends at a cut, and
+    ``("new", bytes)`` for the segments cut anew where a changed length moved a cut — from
+    the segment before the first moved cut until the cuts meet the old ones again.  How a
+    sheet whose changed cells lie in a few segments is written without reading the others
+    (:meth:`storeops.engine._partial.PartialSheet.write`).  Without ``content``, stops at the
+    first moved cut (returning ``("new", None)`` there).
+
+    >>> rows = [b"<row>%d</row>" % i for i in range(9)]
+    >>> segs = [b"".join(rows[:3]), b"".join(rows[3:6]), b"".join(rows[6:])]
+    >>> longer = [segs[0].replace(b"<row>0", b"<row>0000000000"), segs[1], segs[2]]
+    >>> out = recut([len(x) for x in longer], [cut_tail(x) for x in longer], longer.__getitem__, 33)
+    >>> [(k, len(v)) for k, v in out]  # row 1 now ends at 33: every cut moves
+    [('new', 33), ('new', 36), ('new', 36), ('new', 12)]
+    >>> [len(x) for x in cut_stream([b"".join(longer)], 33)]
+    [33, 36, 36, 12]
+    """
+    n, total = len(lens), sum(lens)
+    out: list[tuple[str, Any]] = []
+    i, start = 0, 0
+    while i < n:
+        target = (start // size + 1) * size
+        if _ends_at_cut(start, lens[i], tails[i], target, total, size, i == n - 1):
+            out.append(("as is", i))
+            start += lens[i]
+            i += 1
+            continue
+        if content is None:
+            out.append(("new", None))
+            return out
+        b = i  # segments i…b cut anew, until the last piece ends at a cut as the old one did
+        while True:
+            window = b"".join(bytes(content(j)) for j in range(i, b + 1))
+            pieces = [bytes(x) for x in cut_stream([window], size, start)]
+            if b == n - 1:
+                break
+            at = start + len(window) - len(pieces[-1])
+            if _ends_at_cut(at, len(pieces[-1]), cut_tail(pieces[-1]), (at // size + 1) * size, total, size, False):
+                break
+            b += 1
+        out.extend(("new", x) for x in pieces)
+        start += len(window)
+        i = b + 1
+    return out
 
 
 def deflate_spliced(

@@ -253,7 +253,8 @@ def test_unchanged_spans_are_byte_for_byte_the_last_writes(values, at, length, n
 def test_cuts_kept_says_exactly_when_the_cuts_stay(widths, size, edits, tail_rows):
     """Rows of random widths cut into segments; some rows get other widths: ``cuts_kept``
     of the new segments' lengths and tails is True exactly when cutting the new content
-    afresh gives the same segments (what lets a write copy the others unread)."""
+    afresh gives the same segments (what lets a write copy the others unread), and
+    ``recut`` gives the segments of cutting it afresh, reading only where cuts moved."""
 
     def sheet(ws):
         rows = [b'<row r="%d">%s</row>' % (i + 1, b"x" * w) for i, w in enumerate(ws)]
@@ -287,6 +288,12 @@ def test_cuts_kept_says_exactly_when_the_cuts_stay(widths, size, edits, tail_row
             return  # a cut inside a row (no rows near a multiple): not a sheet's segments
         pieces.append(first + b"".join(new_rows[k] for k in inside) + last)
     new = b"".join(pieces)
-    fresh = [len(s) for s in cut_stream([new], size)]
-    kept = _segments.cuts_kept([len(p) for p in pieces], [_segments.cut_tail(p) for p in pieces], size)
-    assert kept == (fresh == [len(p) for p in pieces])
+    fresh = [bytes(s) for s in cut_stream([new], size)]
+    lens, tails = [len(p) for p in pieces], [_segments.cut_tail(p) for p in pieces]
+    kept = _segments.cuts_kept(lens, tails, size)
+    assert kept == ([len(s) for s in fresh] == lens)
+    # cut anew where the cuts moved: the segments of cutting the whole again, the others as they are
+    asked: list[int] = []
+    out = _segments.recut(lens, tails, lambda i: asked.append(i) or pieces[i], size)
+    assert [pieces[v] if kind == "as is" else v for kind, v in out] == fresh
+    assert kept == all(kind == "as is" for kind, _v in out) == (not asked)
