@@ -157,7 +157,15 @@ tie = st.one_of(
 )
 #: (LibreOffice rounds a number of more than 15 significant digits from its exact binary
 #: value, Excel and our engine from its 15 digits: no count or rate of the workbook has
-#: that many, so the drawn numbers stay below 1e9 or are whole.)
+#: that many, so the drawn numbers stay below 1e9 or are whole — as shown: a percentage
+#: shows 100 times the number, so there below 1e7, see ``_shown_below_1e9``.)
+
+
+def _shown_below_1e9(x: float, code: str) -> bool:
+    """Whether the number ``TEXT`` shows for ``x`` with ``code`` is below 1e9 or whole (the
+    numbers LibreOffice and Excel round alike)."""
+    shown = x * 100 if "%" in code else x
+    return shown < 1e9 or (float(x).is_integer() and shown < 1e15)
 
 
 @settings(max_examples=300, deadline=None)
@@ -205,7 +213,9 @@ def test_twin_equals_core_in_libreoffice(tmp_path):
     rows = EDGES + drawn
     texts: list = []
     settings(max_examples=80, phases=[Phase.generate], database=None, deadline=None)(
-        given(x=tie, code=st.sampled_from(["0", "0%", "0.00%"]))(lambda x, code: texts.append((x, code)))
+        given(x=tie, code=st.sampled_from(["0", "0%", "0.00%"]))(
+            lambda x, code: texts.append((x, code)) if _shown_below_1e9(x, code) else None
+        )
     )()
     texts += [(x, c) for x in TIES for c in ("0%", "0.00%")]
     path = tmp_path / "funnel.xlsx"
