@@ -52,7 +52,10 @@ def kinds(obj: np.ndarray, compute: Callable[[], tuple]) -> tuple:
     """The kinds of the criteria column ``obj`` (``compute()`` when not kept)."""
     if len(obj) < MIN_ROWS:
         return compute()
-    key = digest(obj)
+    try:
+        key = digest(obj)
+    except Exception:  # a value that cannot be pickled (none a cell holds): not kept
+        return compute()
     found = _MEMORY.get(key)
     if found is None:
         found = _load(key)

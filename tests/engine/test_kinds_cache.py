@@ -103,3 +103,11 @@ def test_a_column_the_engine_cannot_read_is_kept_as_such():
     calls = []
     assert _kinds_cache.kinds(_col(["1/2/2008", "B1", None]), lambda: calls.append(1) or ("x",)) == ()
     assert not calls
+
+
+def test_a_value_that_cannot_be_hashed_is_classified_every_time():
+    obj = _col(["B1", "B2"])
+    obj[1] = lambda: None  # nothing a cell holds; pickling it fails
+    calls = []
+    assert _kinds_cache.kinds(obj, lambda: calls.append(1) or ()) == ()
+    assert calls == [1] and not os.path.isdir(_kinds_cache.cache_dir())
