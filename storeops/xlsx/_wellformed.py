@@ -638,8 +638,10 @@ _CELL_REF = re.compile(
 )
 
 
+#: the ``<v>`` of a ``t="s"`` cell, after its ``<f>`` when it has one (a cached string result)
 _SST_REF = re.compile(
-    rb"<c[ \t\r\n]" + _ATTRS + rb"(?<=[ \t\r\n])t=[\"']s[\"']" + _ATTRS.replace(b"*?", b"*") + rb"(?<!/)>\s*<v>([^<]*)<"
+    rb"<c[ \t\r\n]" + _ATTRS + rb"(?<=[ \t\r\n])t=[\"']s[\"']" + _ATTRS.replace(b"*?", b"*") + rb"(?<!/)>\s*"
+    rb"(?:<f(?:[ \t\r\n]" + _ATTRS + rb")?(?:/>|>[^<]*</f>)\s*)?<v>([^<]*)<"
 )
 
 

@@ -93,6 +93,8 @@ def test_kernel_and_expat_agree_on_damaged_parts(part, edits):
         pytest.param(b'<s><row r="1"><c r="XFE1"/></row></s>', 13, id="column-beyond-grid"),
         pytest.param(b'<s><row r="1048577"/></s>', 13, id="row-beyond-grid"),
         pytest.param(b'<s><c r="A1" t="s"><v>x</v></c></s>', 14, id="shared-string-index-not-a-number"),
+        pytest.param(b'<s><c r="A1" t="s"><f>B1</f><v>71></v></c></s>', 14, id="formula-shared-string-not-a-number"),
+        pytest.param(b'<s><c r="A1" t="s"><f t="shared" si="0"/><v>7 </v></c></s>', 14, id="shared-formula-sst"),
     ],
 )
 @pytest.mark.parametrize("compiled", [True, False], ids=["kernel", "expat"])
