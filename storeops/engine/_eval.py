@@ -223,6 +223,8 @@ class Group:
     reason: str = ""
     result: Any = None
     reads: list[tuple[str, int, int, int, int]] = field(default_factory=list)
+    #: (the rows, their runs) once worked out (storeops.engine._incremental.group_rle)
+    rle: tuple[np.ndarray, list[int]] | None = field(default=None, repr=False, compare=False)
 
 
 class Book:

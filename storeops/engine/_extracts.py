@@ -91,9 +91,15 @@ def _open(path: str) -> Extract | None:
 
 def _prune(folder: str) -> None:
     """Keep the newest :data:`MAX_FILES` extracts, at most :data:`MAX_BYTES` of them."""
+    prune_folder(folder, ".ext", MAX_FILES, MAX_BYTES)
+
+
+def prune_folder(folder: str, suffix: str, max_files: int, max_bytes: int | None = None) -> None:
+    """Keep the newest ``max_files`` files of ``folder`` ending in ``suffix`` (temporary
+    ones, named with a leading dot, aside), at most ``max_bytes`` of them (the newest always)."""
     files = []
     for f in os.listdir(folder):
-        if f.endswith(".ext"):
+        if f.endswith(suffix) and not f.startswith("."):
             try:
                 st = os.stat(os.path.join(folder, f))
             except OSError:
@@ -102,7 +108,7 @@ def _prune(folder: str) -> None:
     total = 0
     for k, (_t, size, f) in enumerate(sorted(files, reverse=True)):
         total += size
-        if k >= MAX_FILES or (k and total > MAX_BYTES):
+        if k >= max_files or (k and max_bytes is not None and total > max_bytes):
             try:
                 os.remove(os.path.join(folder, f))
             except OSError:

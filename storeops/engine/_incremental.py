@@ -104,11 +104,10 @@ def rows_of(rle: list[int]) -> np.ndarray:
 def group_rle(g: Group) -> list[int]:
     """:func:`rows_rle` of the group's rows, worked out once for them (a group's key is
     asked for several times a run)."""
-    kept = g.__dict__.get("_rle")
-    if kept is not None and kept[0] is g.rows:
-        return kept[1]
+    if g.rle is not None and g.rle[0] is g.rows:
+        return g.rle[1]
     rle = rows_rle(g.rows)
-    g.__dict__["_rle"] = (g.rows, rle)
+    g.rle = (g.rows, rle)
     return rle
 
 
@@ -117,7 +116,7 @@ def _keep_rle(g: Group, rle: list[int]) -> None:
     runs are as that writes them (none empty, none continuing the one before)."""
     starts, counts = rle[::2], rle[1::2]
     if all(n > 0 for n in counts) and all(s1 != s0 + n0 for s0, n0, s1 in zip(starts, counts, starts[1:])):
-        g.__dict__["_rle"] = (g.rows, list(rle))
+        g.rle = (g.rows, list(rle))
 
 
 def group_key(g: Group) -> tuple:

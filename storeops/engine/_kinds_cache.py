@@ -117,26 +117,12 @@ def _store(key: str, value: tuple) -> None:
             blob = np.frombuffer("\0".join(texts).encode("utf-8"), np.uint8)
             np.savez(tmp, empty=False, folded=blob, codes=codes, plain=plain, is_num=is_num, numv=numv, is_text=is_text)
         os.replace(tmp, _path(key))
-        _prune(folder)
+        from ._extracts import prune_folder
+
+        prune_folder(folder, ".npz", MAX_FILES)
     except OSError:
         try:
             os.remove(tmp)
-        except OSError:
-            pass
-
-
-def _prune(folder: str) -> None:
-    """Keep the newest :data:`MAX_FILES`."""
-    files: list[tuple[float, str]] = []
-    for f in os.listdir(folder):
-        if f.endswith(".npz") and not f.startswith("."):
-            try:
-                files.append((os.path.getmtime(os.path.join(folder, f)), f))
-            except OSError:
-                continue
-    for _t, f in sorted(files, reverse=True)[MAX_FILES:]:
-        try:
-            os.remove(os.path.join(folder, f))
         except OSError:
             pass
 

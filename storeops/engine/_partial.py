@@ -15,10 +15,11 @@ a whole read) and the last write kept an extract of its columns
 * before a group of the sheet is evaluated at some rows, the segments holding those rows
   are inflated and scanned, and the group cells found there (:meth:`PartialSheet.ensure`)
   — an order edit re-evaluates the rows of one buyer, a segment or two;
-* when one of its cells gets another value, the sheet is written as before: its XML is
-  inflated whole then (:meth:`PartialSheet.materialize`) and the unchanged segments are
-  copied from the file (:func:`~._write._deflate_spliced`), byte for byte what reading it
-  whole gives.
+* when one of its cells gets another value, only the segments holding a changed cell are
+  written, the others copied from the file with their extract blocks, and where a changed
+  length moves a cut the segments from there are cut anew (:meth:`PartialSheet.write`) —
+  byte for byte what reading it whole gives; when that cannot be vouched for, its XML is
+  inflated whole (:meth:`PartialSheet.materialize`) and written as a whole read is.
 
 A sheet is opened partially only when the extract holds every column of it that any
 formula of the workbook reads (and a chart shows); else it is read whole, as before.
@@ -316,7 +317,7 @@ def _inflate(run: Run, path: str, segs: list[list[int]]) -> list[bytes]:
     from ..xlsx._package import bad_file
     from ..xlsx._segments import StaleMap, inflate_segment
 
-    raws = list(_stored_segments(run, path, segs))
+    raws = _stored_segments(run, path, segs)
 
     def one(k: int) -> bytes:
         try:
@@ -333,19 +334,21 @@ def _inflate(run: Run, path: str, segs: list[list[int]]) -> list[bytes]:
 
 def copied_segments(run: Run, path: str, segs: list[list[int]]) -> list[bytes]:
     """The compressed bytes of these segments of member ``path``, to be copied into the new file as they are."""
-    return list(_stored_segments(run, path, segs))
+    return _stored_segments(run, path, segs)
 
 
-def _stored_segments(run: Run, path: str, segs: list[list[int]]):
-    """The compressed bytes of these segments of member ``path``, as stored, one after the other."""
+def _stored_segments(run: Run, path: str, segs: list[list[int]]) -> list[bytes]:
+    """The compressed bytes of these segments of member ``path``, as stored."""
     from ..xlsx._zipwrite import data_offset
 
     info = next(i for i in run.pkg.infos if i.filename == path)
+    out = []
     with run.pkg.source() as fh:
         base = data_offset(fh, info)
         for seg in segs:
             fh.seek(base + seg[2])
-            yield fh.read(seg[3])
+            out.append(fh.read(seg[3]))
+    return out
 
 
 # --------------------------------------------------------------------------- opening

@@ -5,7 +5,9 @@ package edits that go with them (the shared string "" and ``fullCalcOnLoad``).""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from contextlib import contextmanager
+from typing import Any
 
 import numpy as np
 
@@ -149,11 +151,12 @@ def _write_sheet(run: Run, s, groups, empty_ref: bytes, deflated: bool, zpool):
         sp = spliced(run.xml[s.name], sc.formulas, *arrays)
         if sp is None:
             return None  # no cached value changes
-        written = _write_partial(run, s, sp) if deflated and not grew and _values_only(run, s.name) else None
-        if written is not None:  # only the segments with a changed cell written
+        written = None
+        if deflated and not grew and _values_only(run, s.name):  # only the segments with a changed cell
+            written = _extracted(run, s.name, lambda build: run.partial[s.name].write(run, sp, build))
+        if written is not None:
             _update_digests(run, sc, s.name, arrays)
-            run.xml[s.name] = b""
-            sc.formulas = sc.formulas[:0].copy()
+            _release(run, s.name, sc)
             return written
         run.partial[s.name].materialize(run, sink)  # whole, to write it as a whole read does
     xml = run.xml[s.name]
@@ -186,10 +189,15 @@ def _write_sheet(run: Run, s, groups, empty_ref: bytes, deflated: bool, zpool):
             data = None
     if data is None and deflated:  # read whole and left as it is: the extract a later run reads instead
         extract_unchanged(run, s.name, xml, zpool)
-    run.xml[s.name] = b""
+    _release(run, s.name, sc)
+    return data
+
+
+def _release(run: Run, name: str, sc: SheetScan | None) -> None:
+    """A written sheet's XML and formula records let go."""
+    run.xml[name] = b""
     if sc is not None:
         sc.formulas = sc.formulas[:0].copy()  # a view would keep the records alive
-    return data
 
 
 def _streams(run: Run, s, grew: bool) -> bool:
@@ -211,8 +219,7 @@ def _write_streamed(run: Run, s, sc: SheetScan, sink: ValueSink, grew: bool, zpo
     data = _deflate(run, s.name, editions.finish_sheet(run.pkg, s.name, stream, b"", run.editions), zpool)
     if stream.changed:
         _update_digests(run, sc, s.name, arrays, stream.deltas)
-    run.xml[s.name] = b""
-    sc.formulas = sc.formulas[:0].copy()  # a view would keep the records alive
+    _release(run, s.name, sc)
     ed = run.editions
     return data if stream.changed or grew or s.name in ed.injected or s.name in ed.stamped else None
 
@@ -245,12 +252,17 @@ def _deflate_spliced(run: Run, s, sp, zpool, reuse: bool) -> Deflated:
             return _extracted(run, s.name, lambda build: deflate_spliced(sp, zpool, inspect=build))
 
 
-def _write_partial(run: Run, s, sp) -> Deflated | None:
-    """A sheet read where needed, written segment by segment with its extract
-    (:meth:`._partial.PartialSheet.write`; ``None``: it has to be written whole)."""
-    build = builder(run, s.name)
+def _deflate(run: Run, name: str, pieces, zpool) -> Deflated:
+    """A sheet's new XML deflated in segments (and extracted, :mod:`._extracts`)."""
+    return _extracted(run, name, lambda build: deflate(pieces, zpool, inspect=build))
+
+
+def _extracted(run: Run, name: str, write: Callable[[Any], Any]) -> Any:
+    """``write(build)``: a sheet deflated with its extract's builder (``None``: not extracted);
+    when it gives ``None`` (not written that way), no extract is kept."""
+    build = builder(run, name)
     try:
-        data = run.partial[s.name].write(run, sp, build)
+        data = write(build)
     except BaseException:
         if build is not None:
             build.abandon()
@@ -260,25 +272,6 @@ def _write_partial(run: Run, s, sp) -> Deflated | None:
             build.abandon()
         else:
             build.finish(data)
-    return data
-
-
-def _deflate(run: Run, name: str, pieces, zpool) -> Deflated:
-    """A sheet's new XML deflated in segments (and extracted, :mod:`._extracts`)."""
-    return _extracted(run, name, lambda build: deflate(pieces, zpool, inspect=build))
-
-
-def _extracted(run: Run, name: str, write) -> Deflated:
-    """``write(build)``: a sheet deflated with its extract's builder (``None``: not extracted)."""
-    build = builder(run, name)
-    try:
-        data = write(build)
-    except BaseException:
-        if build is not None:
-            build.abandon()
-        raise
-    if build is not None:
-        build.finish(data)
     return data
 
 

@@ -282,13 +282,17 @@ class Extract:
         return {(int(c), int(n)): (at[i], at[i + 1]) for i, (n, c) in enumerate(zip(self.sizes, self.crcs))}
 
     def block(self, span: tuple[int, int], size: int, crc: int) -> Part | None:
-        """The block at ``span`` read from the file again (``None`` when it cannot be)."""
-        try:
-            with open(self.path, "rb") as fh:
-                fh.seek(span[0])
-                data = fh.read(span[1] - span[0])
-        except OSError:
-            return None
+        """The block at ``span``: from the blocks read (:meth:`read_cells`), else from the
+        file (``None`` when it cannot be read)."""
+        if self._data is not None:
+            data = self._data[span[0] : span[1]]
+        else:
+            try:
+                with open(self.path, "rb") as fh:
+                    fh.seek(span[0])
+                    data = fh.read(span[1] - span[0])
+            except OSError:
+                return None
         if len(data) != span[1] - span[0]:
             return None
         n, nb, s, c, tail = _HEAD.unpack_from(data)

@@ -156,7 +156,7 @@ def spliced_cuts(spliced: Any, size: int) -> list[int]:
 
 
 def cut_tail(data: Any) -> int:
-    """What :func:`cuts_kept` needs to know of a segment's content: where the last
+    """What :func:`recut` needs to know of a segment's content: where the last
     ``</row>`` ending before its last byte ends (0 when none does) — as it is when the
     segment ends right after a ``</row>``, as ``-1 - it`` when it does not.
 
@@ -190,43 +190,27 @@ def _ends_at_cut(start: int, n: int, tail: int, target: int, total: int, size: i
     return tail >= 0 and target < total and before < target <= end <= target + size
 
 
-def cuts_kept(lens: list[int], tails: list[int], size: int) -> bool:
-    """Whether :func:`cut_stream` (and :func:`spliced_cuts`) cut the content made of
-    segments of these lengths, with these :func:`cut_tail`, exactly between them: every
-    segment but the last ends right after the first ``</row>`` ending at or after its
-    target, within ``size`` bytes of it, and after the last cut nothing more is cut.
-
-    >>> rows = [b"<row>%d</row>" % i for i in range(9)]  # 12 bytes each
-    >>> segs = [b"".join(rows[:3]), b"".join(rows[3:6]), b"".join(rows[6:])]
-    >>> [len(s) for s in cut_stream([b"".join(segs)], 33)]
-    [36, 36, 36]
-    >>> cuts_kept([len(s) for s in segs], [cut_tail(s) for s in segs], 33)
-    True
-    >>> grown = segs[0].replace(b"<row>1", b"<row>11")  # 37 bytes: the cut stays after row 2
-    >>> cuts_kept([len(grown), 36, 36], [cut_tail(grown), cut_tail(segs[1]), cut_tail(segs[2])], 33)
-    True
-    >>> shrunk = segs[0].replace(b"<row>2", b"<row>")  # 35 bytes: row 2 ends at 35, cut stays
-    >>> cuts_kept([35, 36, 36], [cut_tail(shrunk), cut_tail(segs[1]), cut_tail(segs[2])], 33)
-    True
-    >>> longer = segs[0].replace(b"<row>0", b"<row>0000000000")  # row 1 ends at 33: the cut moves there
-    >>> cuts_kept([len(longer), 36, 36], [cut_tail(longer), cut_tail(segs[1]), cut_tail(segs[2])], 33)
-    False
-    """
-    return all(kind == "as is" for kind, _ in recut(lens, tails, None, size))
-
-
-def recut(lens: list[int], tails: list[int], content: Callable[[int], Any] | None, size: int) -> list[tuple[str, Any]]:
+def recut(lens: list[int], tails: list[int], content: Callable[[int], Any], size: int) -> list[tuple[str, Any]]:
     """The segments :func:`cut_stream` cuts a content into, given as the segments it is
     made of (their lengths and :func:`cut_tail`; ``content(i)`` gives segment ``i``'s bytes
     when they are needed): ``("as is", i)`` for segment ``i`` where it ends at a cut, and
     ``("new", bytes)`` for the segments cut anew where a changed length moved a cut — from
     the segment before the first moved cut until the cuts meet the old ones again.  How a
     sheet whose changed cells lie in a few segments is written without reading the others
-    (:meth:`storeops.engine._partial.PartialSheet.write`).  Without ``content``, stops at the
-    first moved cut (returning ``("new", None)`` there).
+    (:meth:`storeops.engine._partial.PartialSheet.write`).
 
-    >>> rows = [b"<row>%d</row>" % i for i in range(9)]
+    >>> rows = [b"<row>%d</row>" % i for i in range(9)]  # 12 bytes each
     >>> segs = [b"".join(rows[:3]), b"".join(rows[3:6]), b"".join(rows[6:])]
+    >>> [len(s) for s in cut_stream([b"".join(segs)], 33)]
+    [36, 36, 36]
+    >>> def kept(parts):  # where every cut stays, every segment as it is
+    ...     return recut([len(x) for x in parts], [cut_tail(x) for x in parts], parts.__getitem__, 33)
+    >>> kept(segs)
+    [('as is', 0), ('as is', 1), ('as is', 2)]
+    >>> kept([segs[0].replace(b"<row>1", b"<row>11"), *segs[1:]])  # 37 bytes: the cut stays after row 2
+    [('as is', 0), ('as is', 1), ('as is', 2)]
+    >>> kept([segs[0].replace(b"<row>2", b"<row>"), *segs[1:]])  # 35 bytes: row 2 ends at 35, cut stays
+    [('as is', 0), ('as is', 1), ('as is', 2)]
     >>> longer = [segs[0].replace(b"<row>0", b"<row>0000000000"), segs[1], segs[2]]
     >>> out = recut([len(x) for x in longer], [cut_tail(x) for x in longer], longer.__getitem__, 33)
     >>> [(k, len(v)) for k, v in out]  # row 1 now ends at 33: every cut moves
@@ -244,9 +228,6 @@ def recut(lens: list[int], tails: list[int], content: Callable[[int], Any] | Non
             start += lens[i]
             i += 1
             continue
-        if content is None:
-            out.append(("new", None))
-            return out
         b = i  # segments i…b cut anew, until the last piece ends at a cut as the old one did
         while True:
             window = b"".join(bytes(content(j)) for j in range(i, b + 1))

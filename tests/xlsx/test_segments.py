@@ -250,11 +250,11 @@ def test_unchanged_spans_are_byte_for_byte_the_last_writes(values, at, length, n
     st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 90)), max_size=4),
     st.booleans(),
 )
-def test_cuts_kept_says_exactly_when_the_cuts_stay(widths, size, edits, tail_rows):
-    """Rows of random widths cut into segments; some rows get other widths: ``cuts_kept``
-    of the new segments' lengths and tails is True exactly when cutting the new content
-    afresh gives the same segments (what lets a write copy the others unread), and
-    ``recut`` gives the segments of cutting it afresh, reading only where cuts moved."""
+def test_recut_keeps_exactly_the_segments_a_fresh_cut_keeps(widths, size, edits, tail_rows):
+    """Rows of random widths cut into segments; some rows get other widths: ``recut`` of the
+    new segments' lengths and tails gives the segments of cutting the new content afresh,
+    keeps every segment as it is (and reads none) exactly when that gives the same
+    segments (what lets a write copy the others unread), and reads only where cuts moved."""
 
     def sheet(ws):
         rows = [b'<row r="%d">%s</row>' % (i + 1, b"x" * w) for i, w in enumerate(ws)]
@@ -290,8 +290,7 @@ def test_cuts_kept_says_exactly_when_the_cuts_stay(widths, size, edits, tail_row
     new = b"".join(pieces)
     fresh = [bytes(s) for s in cut_stream([new], size)]
     lens, tails = [len(p) for p in pieces], [_segments.cut_tail(p) for p in pieces]
-    kept = _segments.cuts_kept(lens, tails, size)
-    assert kept == ([len(s) for s in fresh] == lens)
+    kept = [len(s) for s in fresh] == lens
     # cut anew where the cuts moved: the segments of cutting the whole again, the others as they are
     asked: list[int] = []
     out = _segments.recut(lens, tails, lambda i: asked.append(i) or pieces[i], size)
